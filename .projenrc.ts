@@ -1,0 +1,108 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * aws-cdk-lib that users need at least: every AWS::ECR resource type the
+ * library renders (SigningConfiguration, PullTimeUpdateExclusion,
+ * RepositoryCreationTemplate) and cdk-nag v3 are available from 2.257.0.
+ */
+const MIN_CDK_VERSION = '2.257.0';
+/**
+ * aws-cdk-lib used to build and test: it bundles AWS's offline
+ * CloudFormation validation rules (cfn-lint rule set) that every test runs.
+ */
+const DEV_CDK_VERSION = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ecr-platform',
+  description: 'Opinionated AWS CDK constructs that turn Amazon ECR into a complete, policy-checked container registry platform.',
+  author: 'cdk-ecr-platform contributors',
+  authorAddress: 'maintainers@cdk-ecr-platform.dev',
+  repositoryUrl: 'https://github.com/cdk-ecr-platform/cdk-ecr-platform.git',
+  homepage: 'https://github.com/cdk-ecr-platform/cdk-ecr-platform',
+  keywords: ['cdk', 'aws-cdk', 'ecr', 'container-registry', 'cdk-nag', 'lifecycle-policy', 'pull-through-cache', 'replication'],
+  license: 'Apache-2.0',
+  cdkVersion: MIN_CDK_VERSION,
+  constructsVersion: '10.5.1',
+  defaultReleaseBranch: 'main',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~5.9.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  experimentalIntegRunner: true,
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  peerDeps: ['cdk-nag@^3.0.0'],
+  devDeps: [
+    `aws-cdk-lib@${DEV_CDK_VERSION}`,
+    'cdk-nag@3.0.2',
+    'constructs@10.5.1',
+    'fast-check@^4.3.0',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+  ],
+  bin: {
+    'cdk-ecr-platform': 'lib/cli/main.js',
+  },
+
+  publishToPypi: {
+    distName: 'cdk-ecr-platform',
+    module: 'cdk_ecr_platform',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkecrplatform',
+    mavenGroupId: 'io.github.cdk-ecr-platform',
+    mavenArtifactId: 'cdk-ecr-platform',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkEcrPlatform',
+    packageId: 'CdkEcrPlatform',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-ecr-platform/cdk-ecr-platform-go',
+  },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      // fuzz.long runs are started explicitly by `npm run fuzz`
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['examples/**/*.ts', 'bench/**/*.ts'],
+  },
+  gitignore: ['cdk.out', '.bench', '*.tgz'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/'] },
+});
+
+
+project.addTask('platform', {
+  description: 'Synthesize the example platform app into cdk.out and print a summary',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only examples/platform/main.ts',
+});
+project.addTask('fuzz', {
+  description: 'Property-based tests with 10,000 inputs per construct',
+  env: { FUZZ_RUNS: '10000' },
+  exec: 'jest --testMatch "**/*.fuzz.test.ts" --coverage=false',
+});
+project.addTask('bench', {
+  description: 'Benchmark repository synthesis against aws-cdk-lib L2 and raw L1 baselines',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only bench/repositories.ts',
+  receiveArgs: true,
+});
+
+project.addTask('bench:lifecycle', {
+  description: 'Benchmark the offline lifecycle preview against sorting the same images',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only bench/lifecycle.ts',
+  receiveArgs: true,
+});
+
+project.synth();
