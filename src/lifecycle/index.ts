@@ -1,0 +1,5 @@
+export * from './enums';
+export * from './rule';
+export * from './policy';
+export * from './presets';
+export { validateLifecyclePolicy } from './validate';

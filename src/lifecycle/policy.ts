@@ -1,0 +1,147 @@
+import { capTotalRules, expireUntaggedRules } from './builders';
+import { parseLifecyclePolicyJson } from './parse';
+import { assignPriorities, copyRule } from './priorities';
+import { previewLifecyclePolicy } from './preview';
+import { renderLifecyclePolicy, sortByPriority } from './render';
+import { LifecycleRule } from './rule';
+import { validateLifecyclePolicy } from './validate';
+
+/**
+ * An Amazon ECR lifecycle policy: an immutable list of rules with priorities.
+ *
+ * Build one from rules, from existing ECR JSON or from presets, then render it with
+ * `toJson()` and check it with `validate()`.
+ *
+ * @example
+ * const policy = LifecyclePolicy.combine(
+ *   LifecyclePresets.protectTags(['prod', 'stable']),
+ *   LifecyclePresets.keepLastReleases(20, ['v*.*.*']),
+ *   LifecyclePolicy.recommended(),
+ * );
+ */
+export class LifecyclePolicy {
+  /**
+   * A policy made of the given rules. Rules without `rulePriority` get one assigned:
+   * explicit priorities are kept, the other rules take the free numbers from 1 in the
+   * order given, and `any` rules come after every other rule.
+   *
+   * Does not throw on invalid rules; call `validate()`.
+   *
+   * @param rules the rules, in the order their automatic priorities should follow
+   */
+  public static fromRules(rules: LifecycleRule[]): LifecyclePolicy {
+    return new LifecyclePolicy(rules);
+  }
+
+  /**
+   * Parse an existing ECR lifecycle policy document.
+   *
+   * Throws an Error listing every problem when the text is not JSON, has unknown keys,
+   * `null` values, values of the wrong type or unknown enum values, or a `countUnit` /
+   * `targetStorageClass` that contradicts the rule. Semantic problems (duplicate
+   * priorities, quotas, ...) are reported by `validate()`.
+   *
+   * @param text lifecycle policy JSON, as accepted by `aws ecr put-lifecycle-policy`
+   */
+  public static fromJson(text: string): LifecyclePolicy {
+    return new LifecyclePolicy(parseLifecyclePolicyJson(text));
+  }
+
+  /**
+   * The repository default: expire untagged images 14 days after push and keep at most
+   * 1,000 images in total (the oldest beyond that expire).
+   *
+   * Untagged images are left behind when a tag moves to a new image; two weeks leaves
+   * time to roll back to a digest. The total cap stops a repository from growing without
+   * bound (old images keep old vulnerabilities and cost storage) while keeping years of
+   * typical release history, well below the 100,000 images-per-repository quota.
+   *
+   * Renders:
+   * ```json
+   * {"rules":[
+   *  {"rulePriority":1,"description":"Expire untagged images pushed more than 14 days ago",
+   *   "selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},
+   *   "action":{"type":"expire"}},
+   *  {"rulePriority":2,"description":"Keep at most 1000 images, expire the oldest",
+   *   "selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1000},
+   *   "action":{"type":"expire"}}]}
+   * ```
+   */
+  public static recommended(): LifecyclePolicy {
+    return new LifecyclePolicy([...expireUntaggedRules(14), ...capTotalRules(1000)]);
+  }
+
+  /**
+   * Combine policies into one, in the order given.
+   *
+   * Rules that had an explicit `rulePriority` keep it; all others are numbered again
+   * across the combined policy (earlier policies first, `any` rules last). Put
+   * protecting rules (see `LifecyclePresets.protectTags`) first.
+   *
+   * @param policies the policies to combine
+   */
+  public static combine(...policies: LifecyclePolicy[]): LifecyclePolicy {
+    const rules: LifecycleRule[] = [];
+    for (const policy of policies) {
+      rules.push(...policy.inputRules);
+    }
+    return new LifecyclePolicy(rules);
+  }
+
+  /** The rules as given, priorities only where explicit. */
+  private readonly inputRules: LifecycleRule[];
+  /** The rules with priorities assigned, sorted by priority. */
+  private readonly assignedRules: LifecycleRule[];
+
+  private constructor(rules: LifecycleRule[]) {
+    if (!Array.isArray(rules)) {
+      throw new Error('LifecyclePolicy.fromRules expects an array of rules');
+    }
+    this.inputRules = rules.map((rule) => Object.freeze(copyRule(rule, rule.rulePriority)));
+    this.assignedRules = sortByPriority(assignPriorities(this.inputRules)).map((rule) => Object.freeze(rule));
+  }
+
+  /**
+   * The rules, with priorities assigned, sorted by priority (a copy).
+   */
+  public get rules(): LifecycleRule[] {
+    return this.assignedRules.map((rule) => copyRule(rule, rule.rulePriority));
+  }
+
+  /**
+   * The policy as ECR lifecycle policy JSON: compact, keys in a fixed order, optional keys
+   * omitted (never `null`), rules sorted by priority. Equal policies give equal bytes.
+   */
+  public toJson(): string {
+    return renderLifecyclePolicy(this.assignedRules);
+  }
+
+  /**
+   * Every problem ECR would reject (or that this library refuses), each naming the rule by
+   * priority and description and saying what to change. Empty when the policy is valid.
+   * Values that are unresolved CDK tokens are not checked.
+   */
+  public validate(): string[] {
+    return validateLifecyclePolicy(this.assignedRules);
+  }
+
+  /**
+   * Preview offline what this policy would do to a repository's images, as ECR documents
+   * the evaluation (see docs/lifecycle.md for the choices where the docs are silent).
+   *
+   * Throws when the policy is invalid or the images cannot be read.
+   *
+   * @param describeImagesJson the output of `aws ecr describe-images` as JSON text
+   * @param now the evaluation time as ISO-8601 text; default: the current time
+   * @returns JSON shaped like the output of `aws ecr get-lifecycle-policy-preview`
+   */
+  public preview(describeImagesJson: string, now?: string): string {
+    let images: unknown;
+    try {
+      images = JSON.parse(describeImagesJson);
+    } catch (error) {
+      throw new Error(`Images are not valid JSON: ${(error as Error).message}`);
+    }
+    return JSON.stringify(previewLifecyclePolicy(this, images as Parameters<typeof previewLifecyclePolicy>[1], now));
+  }
+}
