@@ -1,0 +1,100 @@
+/**
+ * One benchmark run in its own process: synthesizes N repositories in one
+ * variant and prints one JSON line with the measurements.
+ *
+ * usage: repository-worker.ts VARIANT COUNT OUTDIR
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { LifecyclePolicy, PrivateRepository } from '../src';
+
+const [variant, countText, outdir] = process.argv.slice(2);
+const count = Number(countText);
+
+const nameOf = (i: number) => `team-${i % 50}/service-${i}`;
+const lifecycle = LifecyclePolicy.recommended();
+const lifecycleText = lifecycle.toJson();
+
+/** aws-cdk-lib's lifecycle rules that render the same policy as ours. */
+function l2LifecycleRules(): ecr.LifecycleRule[] {
+  return lifecycle.rules.map((r) => {
+    const unit = r.countType === 'sinceImagePushed';
+    if (!unit && r.countType !== 'imageCountMoreThan') throw new Error(`the L2 cannot express ${r.countType}`);
+    return {
+      rulePriority: r.rulePriority,
+      description: r.description,
+      tagStatus: r.tagStatus as string as ecr.TagStatus,
+      tagPrefixList: r.tagPrefixList,
+      tagPatternList: r.tagPatternList,
+      maxImageAge: unit ? require('aws-cdk-lib').Duration.days(r.countNumber) : undefined,
+      maxImageCount: unit ? undefined : r.countNumber,
+    };
+  });
+}
+
+function build(stack: Stack): void {
+  switch (variant) {
+    case 'library':
+      for (let i = 0; i < count; i++) new PrivateRepository(stack, `Repo${i}`, { repositoryName: nameOf(i) });
+      return;
+    case 'l2': {
+      const rules = l2LifecycleRules();
+      for (let i = 0; i < count; i++) {
+        new ecr.Repository(stack, `Repo${i}`, {
+          repositoryName: nameOf(i),
+          imageTagMutability: ecr.TagMutability.IMMUTABLE,
+          removalPolicy: RemovalPolicy.RETAIN,
+          lifecycleRules: rules,
+        });
+      }
+      return;
+    }
+    case 'l1':
+      for (let i = 0; i < count; i++) {
+        const r = new ecr.CfnRepository(stack, `Repo${i}`, {
+          repositoryName: nameOf(i),
+          imageTagMutability: 'IMMUTABLE',
+          lifecyclePolicy: { lifecyclePolicyText: lifecycleText },
+        });
+        r.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      }
+      return;
+    default:
+      throw new Error(`unknown variant ${variant}`);
+  }
+}
+
+/** A digest of the resources, independent of logical IDs, paths and JSON key order inside the policy text. */
+function equivalenceDigest(template: any): string {
+  const bodies = Object.values<any>(template.Resources).map((r) => {
+    const props = { ...r.Properties };
+    if (props.LifecyclePolicy?.LifecyclePolicyText) {
+      props.LifecyclePolicy = { LifecyclePolicyText: canonical(JSON.parse(props.LifecyclePolicy.LifecyclePolicyText)) };
+    }
+    return canonical({ Type: r.Type, Properties: props, DeletionPolicy: r.DeletionPolicy, UpdateReplacePolicy: r.UpdateReplacePolicy });
+  }).sort();
+  return crypto.createHash('sha256').update(bodies.join('\n')).digest('hex');
+}
+
+function canonical(v: any): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+const app = new App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 1_000_000 } });
+const stack = new Stack(app, 'Bench', { env: { account: '111111111111', region: 'eu-west-1' } });
+const start = process.hrtime.bigint();
+build(stack);
+const assembly = app.synth();
+const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const templateFile = path.join(assembly.directory, stack.templateFile);
+const bytes = fs.statSync(templateFile).size;
+const template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
+const resources = Object.keys(template.Resources).length;
+process.stdout.write(JSON.stringify({
+  variant, count, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, digest: equivalenceDigest(template),
+}) + '\n');

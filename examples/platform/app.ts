@@ -1,0 +1,138 @@
+import { App, AppProps, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import {
+  LifecyclePolicy,
+  PrivateRepository,
+  PublicArchitecture,
+  PublicOperatingSystem,
+  PublicRepository,
+  RepositoryAccess,
+  RepositoryEncryption,
+} from '../../src';
+
+/** Placeholder accounts of the example organization. */
+export const ACCOUNTS = {
+  sharedServices: '111111111111',
+  workloads: '222222222222',
+};
+/** The example organization and its workloads organizational unit. */
+export const ORGANIZATION_ID = 'o-exampleorg1';
+export const WORKLOADS_OU = 'r-ex12/ou-ex12-workload';
+
+/**
+ * The shared-services registry: the images every team builds on, encrypted
+ * with one customer managed key, readable by the whole organization.
+ */
+export class SharedServicesRegistryStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+
+    const key = new kms.Key(this, 'RegistryKey', {
+      description: 'Encrypts the images of the shared-services registry',
+      enableKeyRotation: true,
+    });
+
+    new PrivateRepository(this, 'BaseImages', {
+      repositoryName: 'platform/base-images',
+      encryption: RepositoryEncryption.kms(key),
+      imageTagMutabilityExclusions: ['latest'],
+      access: [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)],
+    });
+
+    const ciRunner = new PrivateRepository(this, 'CiRunner', {
+      repositoryName: 'platform/ci-runner',
+      encryption: RepositoryEncryption.kmsDsse(key),
+      access: [RepositoryAccess.pullFromOrganizationalUnits(ORGANIZATION_ID, [WORKLOADS_OU])],
+    });
+
+    new PrivateRepository(this, 'Functions', {
+      repositoryName: 'platform/functions',
+      encryption: RepositoryEncryption.kms(key),
+      access: [
+        RepositoryAccess.pullFromLambda([ACCOUNTS.sharedServices, ACCOUNTS.workloads]),
+        RepositoryAccess.pushFromAccounts([ACCOUNTS.workloads]),
+      ],
+    });
+
+    // The build role of this account pushes the CI runner image through an IAM grant.
+    const builder = new iam.Role(this, 'ImageBuilder', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: 'Builds and pushes the CI runner image',
+    });
+    ciRunner.grantPullPush(builder);
+    Validations.of(builder).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions: it is granted on * by aws-cdk-lib, every repository action is scoped to the CI runner repository.',
+    });
+    for (const id of ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy']) {
+      Validations.of(builder).acknowledge({
+        id,
+        reason: 'The grant is an inline policy of this one role so that it lives and dies with the role; it names only the CI runner repository.',
+      });
+    }
+  }
+}
+
+/** The same account's registry in a second region, for regional workloads. */
+export class SecondRegionRegistryStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+    new PrivateRepository(this, 'RegionalApi', {
+      repositoryName: 'team-a/api',
+      encryption: RepositoryEncryption.kms(),
+      lifecyclePolicy: LifecyclePolicy.recommended(),
+    });
+  }
+}
+
+/** A workload account with its own application repository. */
+export class WorkloadAccountStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+    new PrivateRepository(this, 'Orders', {
+      repositoryName: 'team-b/orders',
+      encryption: RepositoryEncryption.kms(),
+      imageTagMutabilityExclusions: ['dev-*'],
+    });
+  }
+}
+
+/** Public images, in ECR Public (us-east-1 only). */
+export class PublicImagesStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+    const cli = new PublicRepository(this, 'Cli', {
+      repositoryName: 'example/platform-cli',
+      catalogData: {
+        description: 'The platform team\'s command-line tools',
+        aboutText: '# platform-cli\nTools for working with the example platform.',
+        usageText: 'docker run public.ecr.aws/example/platform-cli --help',
+        architectures: [PublicArchitecture.X86_64, PublicArchitecture.ARM_64],
+        operatingSystems: [PublicOperatingSystem.LINUX],
+      },
+    });
+    cli.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'ReleasePipelinePush',
+      principals: [new iam.AccountPrincipal(ACCOUNTS.sharedServices)],
+      actions: ['ecr-public:BatchCheckLayerAvailability', 'ecr-public:CompleteLayerUpload', 'ecr-public:InitiateLayerUpload', 'ecr-public:PutImage', 'ecr-public:UploadLayerPart'],
+    }));
+  }
+}
+
+/**
+ * The example platform: a shared-services registry, the same account in a
+ * second region, a workload account, and public images.
+ */
+export function buildPlatformApp(props: AppProps = {}): App {
+  const app = new App({
+    ...props,
+    context: { '@aws-cdk/core:validateAgainstDefaultRules': true, ...(props.context ?? {}) },
+  });
+  new SharedServicesRegistryStack(app, 'SharedServicesRegistry', { env: { account: ACCOUNTS.sharedServices, region: 'eu-west-1' } });
+  new SecondRegionRegistryStack(app, 'SharedServicesRegistryEuCentral1', { env: { account: ACCOUNTS.sharedServices, region: 'eu-central-1' } });
+  new WorkloadAccountStack(app, 'WorkloadRegistry', { env: { account: ACCOUNTS.workloads, region: 'eu-west-1' } });
+  new PublicImagesStack(app, 'PublicImages', { env: { account: ACCOUNTS.sharedServices, region: 'us-east-1' } });
+  return app;
+}

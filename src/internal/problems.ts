@@ -1,0 +1,80 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Collects every problem found in one call so that users see them all at once.
+ *
+ * @internal
+ */
+export class Problems {
+  private readonly messages: string[] = [];
+
+  /**
+   * @param subject what is being checked, for example `PrivateRepository 'Stack/Repo'`
+   */
+  constructor(private readonly subject: string) {}
+
+  /** Records a problem. */
+  public add(message: string): void {
+    this.messages.push(message);
+  }
+
+  /** Records every message of a list. */
+  public addAll(messages: string[], prefix = ''): void {
+    for (const m of messages) this.messages.push(prefix + m);
+  }
+
+  /** Whether nothing was recorded. */
+  public get empty(): boolean {
+    return this.messages.length === 0;
+  }
+
+  /** The recorded problems. */
+  public get list(): string[] {
+    return [...this.messages];
+  }
+
+  /** Throws one error listing every recorded problem, if any. */
+  public throwIfAny(): void {
+    if (this.messages.length === 0) return;
+    throw new Error(formatProblems(this.subject, this.messages));
+  }
+}
+
+/** @internal */
+export function formatProblems(subject: string, messages: string[]): string {
+  const n = messages.length;
+  return `${subject}: ${n} problem${n === 1 ? '' : 's'}:\n${messages.map((m) => `  - ${m}`).join('\n')}`;
+}
+
+/** The subject line for a construct: its type and path. @internal */
+export function subjectOf(kind: string, scope: IConstruct, id: string): string {
+  const parent = scope.node.path;
+  return `${kind} '${parent ? `${parent}/${id}` : id}'`;
+}
+
+/** True when the value is a concrete string (not undefined, not a token). @internal */
+export function isConcrete(value: string | undefined): value is string {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+/** True when the value is a concrete number (not undefined, not a token). @internal */
+export function isConcreteNumber(value: number | undefined): value is number {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+/** @internal */
+export function checkAccountId(problems: Problems, what: string, value: string): void {
+  if (isConcrete(value) && !ACCOUNT_ID.test(value)) {
+    problems.add(`${what} '${value}' is not an AWS account ID: it must be exactly 12 digits`);
+  }
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** @internal */
+export function checkRegion(problems: Problems, what: string, value: string): void {
+  if (isConcrete(value) && !REGION.test(value)) {
+    problems.add(`${what} '${value}' is not an AWS region name (for example 'eu-west-1')`);
+  }
+}

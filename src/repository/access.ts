@@ -1,0 +1,175 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { checkAccountId, isConcrete, Problems } from '../internal/problems';
+
+/** Actions that pull images from a private repository. @internal */
+export const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+/** Actions that push images to a private repository (on top of pulling). @internal */
+export const PUSH_ACTIONS = ['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'];
+/** What Lambda needs to read a container image. @internal */
+const LAMBDA_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const OU_PATH = /^r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})+$/;
+
+/**
+ * Who may use a repository, written as least-privilege resource policy
+ * statements. The same access can be given to a repository, a repository
+ * creation template, or the repositories that a pull-through cache creates.
+ *
+ * Same-account principals should use IAM grants instead
+ * (`repository.grantPull(role)`), which need no resource policy.
+ */
+export class RepositoryAccess {
+  /**
+   * Pull access for principals of the given accounts (their administrators
+   * still decide which of their principals may pull, with IAM policies).
+   */
+  public static pullFromAccounts(accountIds: string[]): RepositoryAccess {
+    checkAccounts('RepositoryAccess.pullFromAccounts', accountIds);
+    return new RepositoryAccess('AccountPull', () => [new iam.PolicyStatement({
+      sid: sidFor('AccountPull', accountIds),
+      principals: accountIds.map((a) => new iam.AccountPrincipal(a)),
+      actions: PULL_ACTIONS,
+    })]);
+  }
+
+  /** Pull and push access for principals of the given accounts. */
+  public static pushFromAccounts(accountIds: string[]): RepositoryAccess {
+    checkAccounts('RepositoryAccess.pushFromAccounts', accountIds);
+    return new RepositoryAccess('AccountPush', () => [new iam.PolicyStatement({
+      sid: sidFor('AccountPush', accountIds),
+      principals: accountIds.map((a) => new iam.AccountPrincipal(a)),
+      actions: [...PULL_ACTIONS, ...PUSH_ACTIONS],
+    })]);
+  }
+
+  /**
+   * Pull access for every principal of an AWS Organization
+   * (`aws:PrincipalOrgID`).
+   *
+   * @param organizationId the organization's ID, for example `o-a1b2c3d4e5`
+   */
+  public static pullFromOrganization(organizationId: string): RepositoryAccess {
+    checkOrganization('RepositoryAccess.pullFromOrganization', organizationId, []);
+    return new RepositoryAccess('OrganizationPull', () => [new iam.PolicyStatement({
+      sid: sidFor('OrganizationPull', [organizationId]),
+      principals: [new iam.StarPrincipal()],
+      actions: PULL_ACTIONS,
+      conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+    })]);
+  }
+
+  /**
+   * Pull access for principals in the given organizational units and
+   * everything below them (`aws:PrincipalOrgPaths`).
+   *
+   * @param organizationId the organization's ID, for example `o-a1b2c3d4e5`
+   * @param organizationalUnitPaths paths from the root, for example `r-ab12/ou-ab12-11111111`
+   */
+  public static pullFromOrganizationalUnits(organizationId: string, organizationalUnitPaths: string[]): RepositoryAccess {
+    checkOrganization('RepositoryAccess.pullFromOrganizationalUnits', organizationId, organizationalUnitPaths);
+    return new RepositoryAccess('OrganizationalUnitPull', () => [new iam.PolicyStatement({
+      sid: sidFor('OrganizationalUnitPull', [organizationId, ...organizationalUnitPaths]),
+      principals: [new iam.StarPrincipal()],
+      actions: PULL_ACTIONS,
+      conditions: {
+        'ForAnyValue:StringLike': {
+          'aws:PrincipalOrgPaths': organizationalUnitPaths.map((p) => `${organizationId}/${p}/*`),
+        },
+      },
+    })]);
+  }
+
+  /**
+   * What AWS Lambda needs to create and run functions from this repository's
+   * images in the given accounts (in the repository's region). Declaring it
+   * here keeps Lambda from editing the repository policy behind
+   * CloudFormation's back.
+   *
+   * For another account, its principals also get `ecr:BatchGetImage` and
+   * `ecr:GetDownloadUrlForLayer`, which the function's creator needs.
+   */
+  public static pullFromLambda(accountIds: string[]): RepositoryAccess {
+    checkAccounts('RepositoryAccess.pullFromLambda', accountIds);
+    return new RepositoryAccess('LambdaPull', () => [
+      new iam.PolicyStatement({
+        sid: sidFor('LambdaServicePull', accountIds),
+        principals: [new iam.ServicePrincipal('lambda.amazonaws.com')],
+        actions: LAMBDA_ACTIONS,
+        conditions: {
+          StringLike: {
+            'aws:sourceArn': accountIds.map((a) => `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${a}:function:*`),
+          },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: sidFor('LambdaAccountPull', accountIds),
+        principals: accountIds.map((a) => new iam.AccountPrincipal(a)),
+        actions: LAMBDA_ACTIONS,
+      }),
+    ]);
+  }
+
+  /**
+   * Any statement of your own. A statement with a `*` principal must carry an
+   * account or organization condition.
+   */
+  public static fromStatement(statement: iam.PolicyStatement): RepositoryAccess {
+    return new RepositoryAccess('Custom', () => [statement]);
+  }
+
+  private constructor(
+    /** A short name for the kind of access, used in messages. */
+    public readonly kind: string,
+    private readonly build: () => iam.PolicyStatement[],
+  ) {}
+
+  /**
+   * The statements this access writes into a resource policy.
+   *
+   * @internal
+   */
+  public _statements(): iam.PolicyStatement[] {
+    return this.build();
+  }
+
+  /** Whether it grants a `*` principal restricted by an organization condition. @internal */
+  public get _isOrganizationWide(): boolean {
+    return this.kind === 'OrganizationPull' || this.kind === 'OrganizationalUnitPull';
+  }
+}
+
+function sidFor(kind: string, values: string[]): string {
+  // Sids must be alphanumeric; keep them readable and stable.
+  const concrete = values.filter(isConcrete);
+  if (concrete.length !== values.length || concrete.length === 0) return kind;
+  const suffix = concrete.map((v) => v.replace(/[^A-Za-z0-9]/g, '')).join('');
+  return `${kind}${suffix}`.slice(0, 100);
+}
+
+function checkAccounts(what: string, accountIds: string[]): void {
+  const problems = new Problems(what);
+  if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
+  accountIds.forEach((a) => checkAccountId(problems, 'account', a));
+  const seen = new Set<string>();
+  for (const a of accountIds.filter(isConcrete)) {
+    if (seen.has(a)) problems.add(`account '${a}' is listed twice`);
+    seen.add(a);
+  }
+  problems.throwIfAny();
+}
+
+function checkOrganization(what: string, organizationId: string, paths: string[]): void {
+  const problems = new Problems(what);
+  if (isConcrete(organizationId) && !ORGANIZATION_ID.test(organizationId)) {
+    problems.add(`organizationId '${organizationId}' is not an AWS Organizations ID: it looks like 'o-' followed by 10 to 32 lowercase letters or digits`);
+  }
+  if (what.endsWith('Units') && paths.length === 0) problems.add('organizationalUnitPaths is empty: name at least one organizational unit');
+  for (const p of paths.filter(isConcrete)) {
+    if (!OU_PATH.test(p)) {
+      problems.add(`organizational unit path '${p}' must run from the root to the unit, like 'r-ab12/ou-ab12-11111111' (no organization ID, no trailing '/')`);
+    }
+  }
+  problems.throwIfAny();
+}

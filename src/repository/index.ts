@@ -1,0 +1,4 @@
+export * from './access';
+export * from './encryption';
+export * from './private-repository';
+export * from './public-repository';

@@ -1,0 +1,23 @@
+import { isConcrete, Problems } from '../internal/problems';
+
+/**
+ * ECR's repository name pattern (CreateRepository API). The CloudFormation
+ * schema accepts a slightly wider set (`__`, `--`); we accept what both take.
+ */
+const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/**
+ * Checks a repository name against ECR's pattern and the given length limits.
+ * Skips unresolved tokens.
+ *
+ * @internal
+ */
+export function checkRepositoryName(problems: Problems, name: string | undefined, maxLength = 256): void {
+  if (!isConcrete(name)) return;
+  if (name.length < 2 || name.length > maxLength) {
+    problems.add(`repositoryName '${name}' has ${name.length} characters: it must have 2 to ${maxLength}`);
+  }
+  if (!REPOSITORY_NAME.test(name)) {
+    problems.add(`repositoryName '${name}' breaks ECR's naming rule: lowercase letters and digits in groups separated by one '.', '_' or '-', with '/' between namespaces, starting and ending with a letter or digit`);
+  }
+}

@@ -1,0 +1,300 @@
+import { ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { RepositoryAccess } from './access';
+import { RepositoryEncryption } from './encryption';
+import { checkRepositoryName } from './names';
+import { openAccessProblems } from '../internal/policy';
+import { isConcrete, Problems, subjectOf } from '../internal/problems';
+import { LifecyclePolicy } from '../lifecycle';
+
+/**
+ * Whether image tags can be overwritten.
+ */
+export enum ImageTagMutability {
+  /** A tag, once pushed, always names the same image (except tags that match an exclusion filter). */
+  IMMUTABLE = 'IMMUTABLE',
+  /** Tags can be moved to other images (except tags that match an exclusion filter). */
+  MUTABLE = 'MUTABLE',
+}
+
+const EXCLUSION_FILTER = /^[0-9a-zA-Z._*-]{1,128}$/;
+const MAX_EXCLUSION_FILTERS = 5;
+
+/**
+ * Properties of a private repository.
+ */
+export interface PrivateRepositoryProps {
+  /**
+   * The repository's name: 2 to 256 characters, lowercase letters and digits
+   * separated by `.`, `_`, `-` and `/`.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly repositoryName?: string;
+
+  /**
+   * Whether tags can be overwritten.
+   *
+   * @default ImageTagMutability.IMMUTABLE
+   */
+  readonly imageTagMutability?: ImageTagMutability;
+
+  /**
+   * Wildcard filters (`*` matches any run of characters) naming tags that do
+   * not follow `imageTagMutability`: for example `['latest']` keeps a moving
+   * `latest` tag in an immutable repository. 1 to 5 filters of up to 128
+   * characters from `[0-9a-zA-Z._*-]`.
+   *
+   * @default - no exclusions
+   */
+  readonly imageTagMutabilityExclusions?: string[];
+
+  /**
+   * How images are encrypted at rest. Changing it replaces the repository.
+   *
+   * @default RepositoryEncryption.AES256
+   */
+  readonly encryption?: RepositoryEncryption;
+
+  /**
+   * The lifecycle policy.
+   *
+   * @default LifecyclePolicy.recommended()
+   */
+  readonly lifecyclePolicy?: LifecyclePolicy;
+
+  /**
+   * Who else may use the repository (other accounts, an organization,
+   * Lambda). More can be added with `allow()`.
+   *
+   * @default - no resource policy
+   */
+  readonly access?: RepositoryAccess[];
+
+  /**
+   * What happens to the repository when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Delete the images too when the repository is deleted. Only with
+   * `removalPolicy: RemovalPolicy.DESTROY`.
+   *
+   * @default false
+   */
+  readonly emptyOnDelete?: boolean;
+
+  /**
+   * Per-repository scan on push. ECR deprecates it in favour of the
+   * registry's scanning configuration; set it only where no registry
+   * scanning configuration covers the repository.
+   *
+   * @default - not set: the registry's scanning configuration applies
+   */
+  readonly imageScanOnPush?: boolean;
+}
+
+/**
+ * Attributes of an existing repository.
+ */
+export interface PrivateRepositoryAttributes {
+  /** The repository's name. */
+  readonly repositoryName: string;
+  /** The repository's ARN. */
+  readonly repositoryArn: string;
+}
+
+/**
+ * A private Amazon ECR repository with secure defaults: immutable tags,
+ * a lifecycle policy, retained when it leaves the stack, and a resource
+ * policy that never opens it to everyone.
+ *
+ * It implements `aws_ecr.IRepository`, so it works wherever the official
+ * repository does (ECS, Lambda, CodeBuild, grants, events).
+ */
+export class PrivateRepository extends ecr.RepositoryBase {
+  /**
+   * An existing repository in the stack's account and region, by name.
+   */
+  public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): ecr.IRepository {
+    const problems = new Problems(subjectOf('PrivateRepository.fromRepositoryName', scope, id));
+    checkRepositoryName(problems, repositoryName);
+    problems.throwIfAny();
+    return ecr.Repository.fromRepositoryName(scope, id, repositoryName);
+  }
+
+  /**
+   * An existing repository, by ARN (`arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME`).
+   * A token ARN cannot be parsed: use `fromRepositoryAttributes`.
+   */
+  public static fromRepositoryArn(scope: Construct, id: string, repositoryArn: string): ecr.IRepository {
+    const problems = new Problems(subjectOf('PrivateRepository.fromRepositoryArn', scope, id));
+    if (Token.isUnresolved(repositoryArn)) {
+      problems.add('repositoryArn is a token, so the repository name cannot be read from it: use PrivateRepository.fromRepositoryAttributes with the name and the ARN');
+      problems.throwIfAny();
+    }
+    const parts = repositoryArn.split(':');
+    const resource = parts.slice(5).join(':');
+    if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'ecr' || !resource.startsWith('repository/')) {
+      problems.add(`repositoryArn '${repositoryArn}' is not an ECR repository ARN: expected 'arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME'`);
+      problems.throwIfAny();
+    }
+    checkRepositoryName(problems, resource.slice('repository/'.length));
+    if (!/^\d{12}$/.test(parts[4])) problems.add(`repositoryArn '${repositoryArn}' has account '${parts[4]}': expected 12 digits`);
+    if (!parts[3]) problems.add(`repositoryArn '${repositoryArn}' has no region`);
+    problems.throwIfAny();
+    return ecr.Repository.fromRepositoryArn(scope, id, repositoryArn);
+  }
+
+  /**
+   * An existing repository, by name and ARN (either may be a token).
+   */
+  public static fromRepositoryAttributes(scope: Construct, id: string, attrs: PrivateRepositoryAttributes): ecr.IRepository {
+    const problems = new Problems(subjectOf('PrivateRepository.fromRepositoryAttributes', scope, id));
+    checkRepositoryName(problems, attrs.repositoryName);
+    if (isConcrete(attrs.repositoryArn) && isConcrete(attrs.repositoryName)
+      && !attrs.repositoryArn.endsWith(`:repository/${attrs.repositoryName}`)) {
+      problems.add(`repositoryArn '${attrs.repositoryArn}' does not name repository '${attrs.repositoryName}'`);
+    }
+    problems.throwIfAny();
+    return ecr.Repository.fromRepositoryAttributes(scope, id, attrs);
+  }
+
+  public readonly repositoryName: string;
+  public readonly repositoryArn: string;
+  /** The lifecycle policy in force. */
+  public readonly lifecyclePolicy: LifecyclePolicy;
+  /** How images are encrypted at rest. */
+  public readonly encryption: RepositoryEncryption;
+  /** The customer managed key, for KMS encryption. */
+  public readonly encryptionKey?: kms.IKey;
+  /** The underlying CloudFormation resource. */
+  public readonly cfnRepository: ecr.CfnRepository;
+  private policy?: iam.PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
+    super(scope, id, { physicalName: props.repositoryName });
+    const problems = new Problems(subjectOf('PrivateRepository', scope, id));
+
+    checkRepositoryName(problems, props.repositoryName);
+
+    const mutability = props.imageTagMutability ?? ImageTagMutability.IMMUTABLE;
+    const exclusions = props.imageTagMutabilityExclusions;
+    if (exclusions !== undefined) {
+      if (exclusions.length < 1 || exclusions.length > MAX_EXCLUSION_FILTERS) {
+        problems.add(`imageTagMutabilityExclusions has ${exclusions.length} filters: ECR takes 1 to ${MAX_EXCLUSION_FILTERS} (leave it out for none)`);
+      }
+      for (const f of exclusions.filter(isConcrete)) {
+        if (!EXCLUSION_FILTER.test(f)) {
+          problems.add(`imageTagMutabilityExclusions filter '${f}' must be 1 to 128 characters from [0-9a-zA-Z._*-]`);
+        }
+      }
+      if (new Set(exclusions).size !== exclusions.length) problems.add('imageTagMutabilityExclusions lists the same filter twice');
+    }
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
+      problems.add(`emptyOnDelete is true but removalPolicy is ${removalPolicy}: images can only be deleted with the repository, so set removalPolicy to RemovalPolicy.DESTROY or drop emptyOnDelete`);
+    }
+
+    this.lifecyclePolicy = props.lifecyclePolicy ?? defaultLifecyclePolicy();
+    const lifecycle = checkedLifecyclePolicy(this.lifecyclePolicy);
+    problems.addAll(lifecycle.problems, 'lifecyclePolicy: ');
+    problems.throwIfAny();
+
+    this.encryption = props.encryption ?? RepositoryEncryption.AES256;
+    if (this.encryption.usesKms) {
+      this.encryptionKey = this.encryption.key ?? new kms.Key(this, 'Key', {
+        description: `Encrypts the images of ECR repository ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+
+    this.cfnRepository = new ecr.CfnRepository(this, 'Resource', {
+      repositoryName: this.physicalName,
+      imageTagMutability: exclusions && exclusions.length > 0 ? `${mutability}_WITH_EXCLUSION` : mutability,
+      imageTagMutabilityExclusionFilters: exclusions && exclusions.length > 0
+        ? exclusions.map((f) => ({ imageTagMutabilityExclusionFilterType: 'WILDCARD', imageTagMutabilityExclusionFilterValue: f }))
+        : undefined,
+      encryptionConfiguration: this.encryption.usesKms
+        ? { encryptionType: this.encryption.encryptionType, kmsKey: this.encryptionKey!.keyArn }
+        : undefined,
+      lifecyclePolicy: { lifecyclePolicyText: lifecycle.text },
+      imageScanningConfiguration: props.imageScanOnPush !== undefined ? { scanOnPush: props.imageScanOnPush } : undefined,
+      emptyOnDelete: props.emptyOnDelete ? true : undefined,
+    });
+    this.cfnRepository.applyRemovalPolicy(removalPolicy);
+
+    this.repositoryName = this.getResourceNameAttribute(this.cfnRepository.ref);
+    this.repositoryArn = this.getResourceArnAttribute(this.cfnRepository.attrArn, {
+      service: 'ecr',
+      resource: 'repository',
+      resourceName: this.physicalName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    for (const access of props.access ?? []) this.allow(access);
+  }
+
+  /**
+   * Lets others use the repository, through its resource policy.
+   */
+  public allow(access: RepositoryAccess): void {
+    for (const statement of access._statements()) this.addToResourcePolicy(statement);
+    if (access._isOrganizationWide) {
+      Validations.of(this.cfnRepository).acknowledge({
+        id: 'AwsSolutions-ECR1',
+        reason: 'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.',
+      });
+    }
+  }
+
+  /**
+   * Adds a statement to the repository policy. A statement that allows the
+   * `*` principal without an account or organization condition, or that
+   * names resources, is refused.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    const problems = new Problems(`PrivateRepository '${this.node.path}'`);
+    const json = Stack.of(this).resolve(statement.toStatementJson());
+    problems.addAll(openAccessProblems([json]));
+    if (statement.resources.length > 0) {
+      problems.add(`policy statement ${statement.sid ? `'${statement.sid}' ` : ''}names resources (${statement.resources.join(', ')}): a repository policy applies to its own repository and takes no Resource element`);
+    }
+    if (!statement.hasPrincipal) {
+      problems.add(`policy statement ${statement.sid ? `'${statement.sid}' ` : ''}names no principal: a resource policy statement must say whom it applies to`);
+    }
+    problems.throwIfAny();
+    if (!this.policy) {
+      this.policy = new iam.PolicyDocument();
+      this.cfnRepository.repositoryPolicyText = this.policy;
+    }
+    this.policy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.policy };
+  }
+}
+
+let defaultPolicy: LifecyclePolicy | undefined;
+function defaultLifecyclePolicy(): LifecyclePolicy {
+  return defaultPolicy ??= LifecyclePolicy.recommended();
+}
+
+/**
+ * Policies are immutable, so one shared by many repositories (the default,
+ * a platform-wide preset) is rendered and validated once.
+ */
+const checkedPolicies = new WeakMap<LifecyclePolicy, { text: string; problems: string[] }>();
+function checkedLifecyclePolicy(policy: LifecyclePolicy): { text: string; problems: string[] } {
+  let checked = checkedPolicies.get(policy);
+  if (!checked) {
+    checked = { text: policy.toJson(), problems: policy.validate() };
+    checkedPolicies.set(policy, checked);
+  }
+  return checked;
+}

@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as fc from 'fast-check';
+import { Stack } from 'aws-cdk-lib';
+import { describeFindings, strictStack, synthesize } from './harness';
+
+/** Runs per property: `FUZZ_RUNS` (10,000 in `npm run fuzz`), 60 by default. */
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+
+/** What a clear validation error looks like: it names the construct and lists problems. */
+export const VALIDATION_ERROR = /^(?:\S+ '[^']*'|\S+): \d+ problems?:\n {2}- /;
+
+/**
+ * Throws random props at a construct: each input must either fail with a
+ * clear validation error (matching `clearError`) or synthesize templates that
+ * pass CloudFormation validation with no finding at all. Any other failure
+ * (a crash, an unclear error, a finding) fails the property.
+ */
+export function fuzzConstruct<T>(
+  arbitrary: fc.Arbitrary<T>,
+  build: (stack: Stack, props: T) => void,
+  opts: { clearError?: RegExp; stack?: () => Stack } = {},
+): void {
+  const clearError = opts.clearError ?? VALIDATION_ERROR;
+  fc.assert(
+    fc.property(arbitrary, (props) => {
+      const stack = (opts.stack ?? strictStack)();
+      try {
+        build(stack, props);
+      } catch (e) {
+        const message = (e as Error).message ?? String(e);
+        if (!clearError.test(message)) throw new Error(`unclear error for ${JSON.stringify(props)}: ${message}`);
+        return;
+      }
+      const result = synthesize(stack.node.root as any);
+      fs.rmSync(result.assembly.directory, { recursive: true, force: true });
+      if (result.cfnFindings.length > 0) {
+        throw new Error(`template rejected for ${JSON.stringify(props)}:\n${describeFindings(result.cfnFindings)}`);
+      }
+    }),
+    { numRuns: FUZZ_RUNS },
+  );
+}
