@@ -34,7 +34,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   buildWorkflow: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  experimentalIntegRunner: true,
   peerDependencyOptions: { pinnedDevDependency: false },
 
   peerDeps: ['cdk-nag@^3.0.0'],
@@ -43,7 +42,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     'constructs@10.5.1',
     'fast-check@^4.3.0',
-    '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
   bin: {

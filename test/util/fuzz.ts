@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import * as fc from 'fast-check';
 import { Stack } from 'aws-cdk-lib';
+import * as fc from 'fast-check';
 import { describeFindings, strictStack, synthesize } from './harness';
 
 /** Runs per property: `FUZZ_RUNS` (10,000 in `npm run fuzz`), 60 by default. */
