@@ -165,8 +165,6 @@ export class PrivateRepository extends ecr.RepositoryBase {
     return ecr.Repository.fromRepositoryAttributes(scope, id, attrs);
   }
 
-  public readonly repositoryName: string;
-  public readonly repositoryArn: string;
   /** The lifecycle policy in force. */
   public readonly lifecyclePolicy: LifecyclePolicy;
   /** How images are encrypted at rest. */
@@ -231,15 +229,27 @@ export class PrivateRepository extends ecr.RepositoryBase {
     });
     this.cfnRepository.applyRemovalPolicy(removalPolicy);
 
-    this.repositoryName = this.getResourceNameAttribute(this.cfnRepository.ref);
-    this.repositoryArn = this.getResourceArnAttribute(this.cfnRepository.attrArn, {
+    for (const access of props.access ?? []) this.allow(access);
+  }
+
+  // Name and ARN tokens are made on first use: most repositories of a large
+  // fleet never have them read, and each token costs synthesis time.
+  private nameToken?: string;
+  private arnToken?: string;
+
+  /** The repository's name. */
+  public get repositoryName(): string {
+    return this.nameToken ??= this.getResourceNameAttribute(this.cfnRepository.ref);
+  }
+
+  /** The repository's ARN. */
+  public get repositoryArn(): string {
+    return this.arnToken ??= this.getResourceArnAttribute(this.cfnRepository.attrArn, {
       service: 'ecr',
       resource: 'repository',
       resourceName: this.physicalName,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-
-    for (const access of props.access ?? []) this.allow(access);
   }
 
   /**
