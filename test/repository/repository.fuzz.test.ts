@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { ImageTagMutability, PrivateRepository, PublicArchitecture, PublicOperatingSystem, PublicRepository, RepositoryAccess, RepositoryEncryption } from '../../src';
-import { fuzzConstruct } from '../util/fuzz';
+import { FUZZ_TIMEOUT, fuzzConstruct } from '../util/fuzz';
 import { strictStack } from '../util/harness';
 
 /** Names that are often valid, sometimes not. */
@@ -42,7 +42,7 @@ describe('fuzz', () => {
         });
       },
     );
-  });
+  }, FUZZ_TIMEOUT);
 
   test('PublicRepository: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
@@ -66,5 +66,5 @@ describe('fuzz', () => {
       },
       { stack: () => strictStack({ env: { account: '111111111111', region: 'us-east-1' } }) },
     );
-  });
+  }, FUZZ_TIMEOUT);
 });

@@ -5,6 +5,8 @@ import { describeFindings, strictStack, synthesize } from './harness';
 
 /** Runs per property: `FUZZ_RUNS` (10,000 in `npm run fuzz`), 60 by default. */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+/** A jest timeout that fits FUZZ_RUNS synthesized inputs. */
+export const FUZZ_TIMEOUT = Math.max(120_000, FUZZ_RUNS * 250);
 
 /** What a clear validation error looks like: it names the construct and lists problems. */
 export const VALIDATION_ERROR = /^(?:\S+ '[^']*'|\S+): \d+ problems?:\n {2}- /;
