@@ -167,11 +167,6 @@ export class PublicRepository extends Resource {
     });
   }
 
-  /** The URI to pull from, once ECR Public has assigned the registry alias. */
-  public get repositoryUri(): string {
-    return this.cfnRepository.getAtt('RepositoryUri').toString();
-  }
-
   /**
    * Lets a principal push images. ECR Public authenticates pushes with
    * `ecr-public:GetAuthorizationToken` and `sts:GetServiceBearerToken`,
