@@ -1,7 +1,7 @@
 import { capTotalRules, expireUntaggedRules } from './builders';
 import { parseLifecyclePolicyJson } from './parse';
-import { assignPriorities, copyRule } from './priorities';
 import { previewLifecyclePolicy } from './preview';
+import { assignPriorities, copyRule } from './priorities';
 import { renderLifecyclePolicy, sortByPriority } from './render';
 import { LifecycleRule } from './rule';
 import { validateLifecyclePolicy } from './validate';

@@ -1,7 +1,7 @@
 import { archiveUnpulledRules, capTotalRules, expireUntaggedRules, keepLastReleasesRules, protectTagsRules } from './builders';
-import { MIN_ARCHIVE_DAYS } from './validate';
 import { LifecyclePolicy } from './policy';
 import { LifecycleRule } from './rule';
+import { MIN_ARCHIVE_DAYS } from './validate';
 
 /**
  * Ready-made lifecycle policies. Each returns a `LifecyclePolicy` whose rules have no

@@ -24,16 +24,18 @@ import { parseTimestamp } from './timestamp';
  * - tags match case-sensitively (ECR tags are case-sensitive);
  * - an archived image without lastArchivedAt is never old enough for sinceImageTransitioned;
  * - sinceImagePushed uses imagePushedAt even for restored images;
- * - results are ordered by appliedRulePriority, then newest first (as the rule sorted them);
+ * - results are grouped by appliedRulePriority, in input (describe-images) order within a rule;
  *   imagePushedAt and imageTags are passed through as given (tags omitted for untagged images);
  * - summary.transitioningImageTotalCounts is present only when something transitions, as in
  *   the API reference of LifecyclePolicyPreviewSummary;
  * - "an image referenced by a manifest list is not acted on before the manifest list" is not
  *   modelled: describe-images does not say which images a manifest list references.
  *
- * Performance: timestamps are parsed once into typed arrays, images are sorted once, each
- * image is then tested against the rules in priority order with precompiled matchers (no
- * regular expressions, no per-image allocation besides the result objects).
+ * Performance: timestamps are parsed once into typed arrays; images are sorted once, by a
+ * stable LSD radix sort on integer microseconds (comparison sort as fallback); each image is
+ * then tested against the rules in priority order with precompiled matchers (no regular
+ * expressions); the only per-image allocations are the result objects, written into an
+ * array sized in advance.
  */
 
 /** A timestamp as describe-images prints it: ISO-8601 string or epoch seconds. */
@@ -120,8 +122,10 @@ interface CompiledRule {
   readonly countNumber: number;
   readonly cutoff: number;
   readonly action: PreviewAction;
+  /** Position in priority order across both storage classes. */
+  readonly index: number;
+  /** Images selected so far, newest first (imageCountMoreThan). */
   seen: number;
-  readonly hits: number[];
 }
 
 function compileTerm(text: string, isPattern: boolean): Term {
@@ -188,7 +192,7 @@ function ruleSelects(rule: CompiledRule, tags: string[]): boolean {
   return true;
 }
 
-function compileRule(rule: LifecycleRule, nowMs: number): CompiledRule {
+function compileRule(rule: LifecycleRule, index: number, nowMs: number): CompiledRule {
   if (!Number.isSafeInteger(rule.countNumber) || !Number.isSafeInteger(rule.rulePriority)
     || [...(rule.tagPrefixList ?? []), ...(rule.tagPatternList ?? [])].some((entry) => entry.includes('Token['))) {
     throw new Error('Cannot preview a lifecycle policy that contains unresolved CDK tokens');
@@ -207,8 +211,8 @@ function compileRule(rule: LifecycleRule, nowMs: number): CompiledRule {
     // Strictly older than N days: time < now - N days.
     cutoff: nowMs - rule.countNumber * MS_PER_DAY,
     action: (rule.action ?? LifecycleAction.EXPIRE) === LifecycleAction.TRANSITION ? TRANSITION : EXPIRE,
+    index,
     seen: 0,
-    hits: [],
   };
 }
 
@@ -250,116 +254,241 @@ export function previewLifecyclePolicy(
     throw new Error('Images must be the output of `aws ecr describe-images`: an object with an "imageDetails" array');
   }
 
-  // Rules by storage class, in priority order (policy.rules is sorted by priority).
-  const compiled = policy.rules.map((rule) => compileRule(rule, nowMs));
+  // Rules in priority order (policy.rules is sorted), grouped by storage class; count rules
+  // numbered for the per-image bit masks.
+  const ruleList = policy.rules;
+  const compiled = ruleList.map((rule, index) => compileRule(rule, index, nowMs));
   const byClass: CompiledRule[][] = [[], []];
-  policy.rules.forEach((rule, index) => {
+  ruleList.forEach((rule, index) => {
     byClass[rule.storageClass === StorageClass.ARCHIVE ? ARCHIVE : STANDARD].push(compiled[index]);
   });
+  const countRules = compiled.filter((rule) => rule.clock === Clock.COUNT);
+  const countBit = new Array<number>(compiled.length).fill(-1);
+  countRules.forEach((rule, bit) => { countBit[rule.index] = bit; });
 
-  // Parse every image once.
+  // Pass 1, in input order (sequential memory access): parse times, find the rule that claims
+  // each image, decide the since* rules (their outcome does not depend on order) and note
+  // which lower-priority count rules also select the image.
   const n = details.length;
-  const storage = new Uint8Array(n);
   const countTime = new Float64Array(n);
-  const pushedTime = new Float64Array(n);
-  const pulledTime = new Float64Array(n);
-  const archivedTime = new Float64Array(n);
-  const tagsOf: string[][] = new Array(n);
-  const digests: string[] = new Array(n);
+  const claimedBy = new Uint8Array(n); // 1 + rule index, 0 = no rule selects the image
+  const actedBy = new Uint8Array(n); // 1 + rule index, 0 = not acted on
+  const maskLow = new Uint32Array(n); // count rules 0..31 selecting the image after its claim
+  const maskHigh = new Uint32Array(countRules.length > 32 ? n : 0); // count rules 32..49
   for (let i = 0; i < n; i++) {
     const image = details[i];
-    if (typeof image !== 'object' || image === null || typeof image.imageDigest !== 'string') {
-      throw new Error(`${describeImage(i, image)} has no imageDigest string`);
-    }
-    digests[i] = image.imageDigest;
-    const tags = image.imageTags;
-    if (tags === undefined || tags === null) {
-      tagsOf[i] = NO_TAGS;
-    } else if (Array.isArray(tags)) {
-      tagsOf[i] = tags;
-    } else {
-      throw new Error(`${describeImage(i, image)}: imageTags must be an array of strings`);
-    }
-    const pushed = parseTimestamp(image.imagePushedAt);
-    if (pushed === undefined || pushed !== pushed) {
-      throw new Error(`${describeImage(i, image)}: imagePushedAt ${JSON.stringify(image.imagePushedAt)} is not a timestamp`);
-    }
-    const pulled = optionalTime(image.lastRecordedPullTime, 'lastRecordedPullTime', i, image);
-    const activated = optionalTime(image.lastActivatedAt, 'lastActivatedAt', i, image);
-    const archived = optionalTime(image.lastArchivedAt, 'lastArchivedAt', i, image);
-    storage[i] = image.imageStatus === 'ARCHIVED' ? ARCHIVE : STANDARD;
-    pushedTime[i] = pushed;
-    countTime[i] = activated === undefined ? pushed : activated;
-    // Last pull; push time if never pulled; restore time if restored and not pulled since.
-    let pull = pushed;
-    if (pulled !== undefined && pulled > pull) pull = pulled;
-    if (activated !== undefined && activated > pull) pull = activated;
-    pulledTime[i] = pull;
-    archivedTime[i] = archived === undefined ? NaN : archived;
-  }
-
-  // Sort once: newest first by count time, ties by digest (smaller digest counts as newer).
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => {
-    const difference = countTime[b] - countTime[a];
-    if (difference !== 0) return difference;
-    const da = digests[a];
-    const db = digests[b];
-    return da < db ? -1 : da > db ? 1 : a - b;
-  });
-
-  const clocks: Float64Array[] = [countTime, pushedTime, pulledTime, archivedTime];
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    const rules = byClass[storage[i]];
+    const times = readTimes(image, i);
+    countTime[i] = times.count;
+    const rules = byClass[times.archived ? ARCHIVE : STANDARD];
+    const tags = times.tags;
     const ruleCount = rules.length;
-    const tags = tagsOf[i];
     let r = 0;
     for (; r < ruleCount; r++) {
       const rule = rules[r];
       if (!ruleSelects(rule, tags)) continue;
-      // This rule claims the image.
-      if (rule.clock === Clock.COUNT) {
-        rule.seen++;
-        if (rule.seen > rule.countNumber) rule.hits.push(i);
-      } else if (clocks[rule.clock][i] < rule.cutoff) {
-        rule.hits.push(i);
+      claimedBy[i] = rule.index + 1;
+      const clock = rule.clock;
+      if (clock !== Clock.COUNT && (clock === Clock.PUSHED ? times.pushed : clock === Clock.PULLED ? times.pulled : times.archivedAt) < rule.cutoff) {
+        actedBy[i] = rule.index + 1;
       }
       break;
     }
-    // Lower-priority count rules still count the claimed image (until they are past their count).
+    let low = 0;
+    let high = 0;
     for (r++; r < ruleCount; r++) {
       const rule = rules[r];
-      if (rule.clock === Clock.COUNT && rule.seen <= rule.countNumber && ruleSelects(rule, tags)) {
-        rule.seen++;
+      if (rule.clock === Clock.COUNT && ruleSelects(rule, tags)) {
+        const bit = countBit[rule.index];
+        if (bit < 32) low |= 1 << bit;
+        else high |= 1 << (bit - 32);
       }
     }
+    maskLow[i] = low;
+    if (high !== 0) maskHigh[i] = high;
   }
 
-  const previewResults: PreviewResult[] = [];
-  let expiring = 0;
-  let transitioning = 0;
-  for (const rule of compiled) {
-    const hits = rule.hits;
-    if (rule.action === EXPIRE) expiring += hits.length;
-    else transitioning += hits.length;
-    for (let h = 0; h < hits.length; h++) {
-      const i = hits[h];
-      const image = details[i];
-      const tags = image.imageTags;
-      const storageClass = storage[i] === ARCHIVE ? 'ARCHIVE' : 'STANDARD';
-      previewResults.push(tags !== undefined && tags !== null && tags.length > 0
-        ? { imageDigest: digests[i], imageTags: tags, imagePushedAt: image.imagePushedAt, action: rule.action, appliedRulePriority: rule.priority, storageClass }
-        : { imageDigest: digests[i], imagePushedAt: image.imagePushedAt, action: rule.action, appliedRulePriority: rule.priority, storageClass });
+  // Pass 2: sort once, newest first.
+  const order = sortNewestFirst(countTime, details);
+
+  // Pass 3, newest first, typed arrays only: count for imageCountMoreThan. The claiming rule
+  // acts past its count; lower-priority count rules still count the image.
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    const claim = claimedBy[i];
+    if (claim === 0) continue;
+    const rule = compiled[claim - 1];
+    if (rule.clock === Clock.COUNT && ++rule.seen > rule.countNumber) {
+      actedBy[i] = claim;
+    }
+    for (let m = maskLow[i]; m !== 0; m &= m - 1) {
+      const other = countRules[31 - Math.clz32(m & -m)];
+      if (other.seen <= other.countNumber) other.seen++;
+    }
+    for (let m = maskHigh.length === 0 ? 0 : maskHigh[i]; m !== 0; m &= m - 1) {
+      const other = countRules[63 - Math.clz32(m & -m)];
+      if (other.seen <= other.countNumber) other.seen++;
     }
   }
 
+  // Pass 4, in input order again (sequential reads and writes): the result objects, grouped
+  // by rule priority and in input order within a rule, in an array sized in advance.
+  const hits = new Array<number>(compiled.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const acted = actedBy[i];
+    if (acted !== 0) hits[acted - 1]++;
+  }
+  const offsets = new Array<number>(compiled.length);
+  let total = 0;
+  let expiring = 0;
+  for (const rule of compiled) {
+    offsets[rule.index] = total;
+    total += hits[rule.index];
+    if (rule.action === EXPIRE) expiring += hits[rule.index];
+  }
+  const previewResults: PreviewResult[] = new Array(total);
+  for (let i = 0; i < n && total > 0; i++) {
+    const acted = actedBy[i];
+    if (acted === 0) continue;
+    const rule = compiled[acted - 1];
+    const image = details[i];
+    const tags = image.imageTags;
+    const storageClass = image.imageStatus === 'ARCHIVED' ? 'ARCHIVE' : 'STANDARD';
+    previewResults[offsets[acted - 1]++] = tags !== undefined && tags !== null && tags.length > 0
+      ? { imageDigest: image.imageDigest, imageTags: tags, imagePushedAt: image.imagePushedAt, action: rule.action, appliedRulePriority: rule.priority, storageClass }
+      : { imageDigest: image.imageDigest, imagePushedAt: image.imagePushedAt, action: rule.action, appliedRulePriority: rule.priority, storageClass };
+  }
+
+  const transitioning = total - expiring;
   const summary: { -readonly [K in keyof PreviewSummary]: PreviewSummary[K] } = { expiringImageTotalCount: expiring };
   if (transitioning > 0) {
     summary.transitioningImageTotalCounts = [{ targetStorageClass: 'ARCHIVE', imageTotalCount: transitioning }];
   }
   return { previewResults, summary };
+}
+
+/** The times of one image, reused for every image (no allocation per image). */
+interface ImageTimes {
+  tags: string[];
+  archived: boolean;
+  /** Time that orders images for imageCountMoreThan: restore time if restored, else push time. */
+  count: number;
+  pushed: number;
+  /** Last pull; push time if never pulled; restore time if restored and not pulled since. */
+  pulled: number;
+  /** Archive time; NaN (never old enough) when unknown. */
+  archivedAt: number;
+}
+
+const scratch: ImageTimes = { tags: NO_TAGS, archived: false, count: 0, pushed: 0, pulled: 0, archivedAt: NaN };
+
+function readTimes(image: DescribedImage, index: number): ImageTimes {
+  if (typeof image !== 'object' || image === null || typeof image.imageDigest !== 'string') {
+    throw new Error(`${describeImage(index, image)} has no imageDigest string`);
+  }
+  const tags = image.imageTags;
+  if (tags === undefined || tags === null) {
+    scratch.tags = NO_TAGS;
+  } else if (Array.isArray(tags)) {
+    scratch.tags = tags;
+  } else {
+    throw new Error(`${describeImage(index, image)}: imageTags must be an array of strings`);
+  }
+  const pushed = parseTimestamp(image.imagePushedAt);
+  if (pushed === undefined || pushed !== pushed) {
+    throw new Error(`${describeImage(index, image)}: imagePushedAt ${JSON.stringify(image.imagePushedAt)} is not a timestamp`);
+  }
+  const pulled = optionalTime(image.lastRecordedPullTime, 'lastRecordedPullTime', index, image);
+  const activated = optionalTime(image.lastActivatedAt, 'lastActivatedAt', index, image);
+  const archivedAt = optionalTime(image.lastArchivedAt, 'lastArchivedAt', index, image);
+  scratch.archived = image.imageStatus === 'ARCHIVED';
+  scratch.pushed = pushed;
+  scratch.count = activated === undefined ? pushed : activated;
+  let pull = pushed;
+  if (pulled !== undefined && pulled > pull) pull = pulled;
+  if (activated !== undefined && activated > pull) pull = activated;
+  scratch.pulled = pull;
+  scratch.archivedAt = archivedAt === undefined ? NaN : archivedAt;
+  return scratch;
+}
+
+const RADIX_BITS = 16;
+const RADIX = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX - 1;
+const TWO_32 = 4294967296;
+
+/**
+ * Image indices ordered newest first by `time`; equal times by digest, smaller digest first
+ * (it counts as newer). A stable LSD radix sort on integer microseconds since the oldest
+ * image (times equal to the microsecond are ties); a comparison sort for small inputs and
+ * when the times do not fit (more than ~285 years apart). Overwrites `time`.
+ */
+function sortNewestFirst(time: Float64Array, details: DescribedImage[]): Uint32Array {
+  const n = time.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = time[i];
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  const byDigest = (a: number, b: number): number => {
+    const da = details[a].imageDigest;
+    const db = details[b].imageDigest;
+    return da < db ? -1 : da > db ? 1 : a - b;
+  };
+  if (n < 64 || (max - min) * 1000 >= Number.MAX_SAFE_INTEGER) {
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => time[b] - time[a] || byDigest(a, b));
+  }
+
+  // Keys: integer microseconds since the oldest image (exact in a double below 2^53).
+  for (let i = 0; i < n; i++) time[i] = Math.round((time[i] - min) * 1000);
+  const maxKey = Math.round((max - min) * 1000);
+  let from = new Uint32Array(n);
+  let to = new Uint32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  const counts = new Uint32Array(RADIX);
+  for (let pass = 0; pass < 4; pass++) {
+    // Skip passes above the highest digit of the largest key.
+    if (Math.floor(maxKey / 2 ** (pass * RADIX_BITS)) === 0) break;
+    const shift = (pass % 2) * RADIX_BITS;
+    const highWord = pass >= 2;
+    counts.fill(0);
+    for (let k = 0; k < n; k++) {
+      const key = time[from[k]];
+      const word = highWord ? Math.floor(key / TWO_32) : key % TWO_32;
+      counts[(word >>> shift) & RADIX_MASK]++;
+    }
+    let sum = 0;
+    for (let d = 0; d < RADIX; d++) {
+      const c = counts[d];
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = from[k];
+      const key = time[i];
+      const word = highWord ? Math.floor(key / TWO_32) : key % TWO_32;
+      to[counts[(word >>> shift) & RADIX_MASK]++] = i;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+
+  // `from` is oldest first. Reverse into newest first; order runs of equal keys by digest.
+  const order = to;
+  for (let k = 0; k < n; k++) order[k] = from[n - 1 - k];
+  let runStart = 0;
+  for (let k = 1; k <= n; k++) {
+    if (k < n && time[order[k]] === time[order[runStart]]) continue;
+    if (k - runStart > 1) {
+      order.set(Array.from(order.subarray(runStart, k)).sort(byDigest), runStart);
+    }
+    runStart = k;
+  }
+  return order;
 }
 
 function optionalTime(value: unknown, name: string, index: number, image: unknown): number | undefined {

@@ -9,15 +9,10 @@ const MS_PER_DAY = 86_400_000;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function digit(text: string, index: number): number {
-  const code = text.charCodeAt(index) - 48;
-  return code >= 0 && code <= 9 ? code : -1000;
+  return text.charCodeAt(index) - 48;
 }
 
-function two(text: string, index: number): number {
-  return digit(text, index) * 10 + digit(text, index + 1);
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
@@ -27,70 +22,82 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146097 + dayOfEra - 719468;
 }
 
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
 /**
- * `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`; no zone means UTC. NaN when the
- * text has another shape.
+ * `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM|±HH]`; no zone means UTC. Fractions
+ * below a millisecond are kept (the AWS CLI prints microseconds), so images pushed within
+ * the same millisecond still sort by time. NaN when the text has another shape.
  */
 function parseIso(text: string): number {
   const length = text.length;
-  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+  if (length < 19) return NaN;
+  const y0 = digit(text, 0); const y1 = digit(text, 1); const y2 = digit(text, 2); const y3 = digit(text, 3);
+  const mo0 = digit(text, 5); const mo1 = digit(text, 6); const d0 = digit(text, 8); const d1 = digit(text, 9);
+  const h0 = digit(text, 11); const h1 = digit(text, 12); const mi0 = digit(text, 14); const mi1 = digit(text, 15);
+  const s0 = digit(text, 17); const s1 = digit(text, 18);
+  // `x >>> 0 > 9` rejects anything but 0..9 (negative values become huge).
+  if ((y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 9 || (mo1 >>> 0) > 9
+    || (d0 >>> 0) > 9 || (d1 >>> 0) > 9 || (h0 >>> 0) > 9 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 9 || (mi1 >>> 0) > 9
+    || (s0 >>> 0) > 9 || (s1 >>> 0) > 9) {
     return NaN;
   }
   const separator = text.charCodeAt(10);
-  if (separator !== 84 && separator !== 32 && separator !== 116) {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58
+    || (separator !== 84 && separator !== 116 && separator !== 32)) {
     return NaN;
   }
-  const year = two(text, 0) * 100 + two(text, 2);
-  const month = two(text, 5);
-  const day = two(text, 8);
-  const hour = two(text, 11);
-  const minute = two(text, 14);
-  const second = two(text, 17);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1] || hour > 23 || minute > 59 || second > 59
+    || (month === 2 && day === 29 && !isLeapYear(year))) {
     return NaN;
   }
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) {
-    return NaN;
-  }
+
   let index = 19;
   let millis = 0;
   if (index < length && text.charCodeAt(index) === 46) {
     index++;
-    let scale = 100;
     const start = index;
-    while (index < length) {
+    let scale = 100;
+    for (; index < length; index++) {
       const d = digit(text, index);
-      if (d < 0) break;
+      if ((d >>> 0) > 9) break;
       millis += d * scale;
       scale /= 10;
-      index++;
     }
     if (index === start) return NaN;
-    millis = Math.floor(millis);
   }
+
   let offsetMinutes = 0;
   if (index < length) {
     const zone = text.charCodeAt(index);
-    if ((zone === 90 || zone === 122) && index + 1 === length) {
+    const rest = length - index;
+    if ((zone === 90 || zone === 122) && rest === 1) {
       offsetMinutes = 0;
     } else if (zone === 43 || zone === 45) {
-      const sign = zone === 43 ? 1 : -1;
       let hours: number;
       let minutes: number;
-      if (length - index === 6 && text.charCodeAt(index + 3) === 58) {
-        hours = two(text, index + 1);
-        minutes = two(text, index + 4);
-      } else if (length - index === 5) {
-        hours = two(text, index + 1);
-        minutes = two(text, index + 3);
-      } else if (length - index === 3) {
-        hours = two(text, index + 1);
+      if (rest === 6 && text.charCodeAt(index + 3) === 58) {
+        hours = digit(text, index + 1) * 10 + digit(text, index + 2);
+        minutes = digit(text, index + 4) * 10 + digit(text, index + 5);
+      } else if (rest === 5) {
+        hours = digit(text, index + 1) * 10 + digit(text, index + 2);
+        minutes = digit(text, index + 3) * 10 + digit(text, index + 4);
+      } else if (rest === 3) {
+        hours = digit(text, index + 1) * 10 + digit(text, index + 2);
         minutes = 0;
       } else {
         return NaN;
       }
-      if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return NaN;
-      offsetMinutes = sign * (hours * 60 + minutes);
+      if (!(hours >= 0 && hours <= 23 && minutes >= 0 && minutes <= 59)) return NaN;
+      offsetMinutes = (zone === 43 ? 1 : -1) * (hours * 60 + minutes);
     } else {
       return NaN;
     }
