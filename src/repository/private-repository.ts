@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,9 +6,12 @@ import { Construct } from 'constructs';
 import { RepositoryAccess } from './access';
 import { RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
-import { openAccessProblems } from '../internal/policy';
+import { repositoryPolicyStatementProblems } from './statement-checks';
+import { checkedTagMutability } from './tag-mutability';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
+import { Registry } from '../registry/registry';
+import { ReplicationDestination } from '../registry/replication';
 
 /**
  * Whether image tags can be overwritten.
@@ -19,9 +22,6 @@ export enum ImageTagMutability {
   /** Tags can be moved to other images (except tags that match an exclusion filter). */
   MUTABLE = 'MUTABLE',
 }
-
-const EXCLUSION_FILTER = /^[0-9a-zA-Z._*-]{1,128}$/;
-const MAX_EXCLUSION_FILTERS = 5;
 
 /**
  * Properties of a private repository.
@@ -181,19 +181,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
     checkRepositoryName(problems, props.repositoryName);
 
-    const mutability = props.imageTagMutability ?? ImageTagMutability.IMMUTABLE;
-    const exclusions = props.imageTagMutabilityExclusions;
-    if (exclusions !== undefined) {
-      if (exclusions.length < 1 || exclusions.length > MAX_EXCLUSION_FILTERS) {
-        problems.add(`imageTagMutabilityExclusions has ${exclusions.length} filters: ECR takes 1 to ${MAX_EXCLUSION_FILTERS} (leave it out for none)`);
-      }
-      for (const f of exclusions.filter(isConcrete)) {
-        if (!EXCLUSION_FILTER.test(f)) {
-          problems.add(`imageTagMutabilityExclusions filter '${f}' must be 1 to 128 characters from [0-9a-zA-Z._*-]`);
-        }
-      }
-      if (new Set(exclusions).size !== exclusions.length) problems.add('imageTagMutabilityExclusions lists the same filter twice');
-    }
+    const mutability = checkedTagMutability(problems, props.imageTagMutability ?? ImageTagMutability.IMMUTABLE, props.imageTagMutabilityExclusions);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
@@ -216,10 +204,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
     this.cfnRepository = new ecr.CfnRepository(this, 'Resource', {
       repositoryName: this.physicalName,
-      imageTagMutability: exclusions && exclusions.length > 0 ? `${mutability}_WITH_EXCLUSION` : mutability,
-      imageTagMutabilityExclusionFilters: exclusions && exclusions.length > 0
-        ? exclusions.map((f) => ({ imageTagMutabilityExclusionFilterType: 'WILDCARD', imageTagMutabilityExclusionFilterValue: f }))
-        : undefined,
+      imageTagMutability: mutability.imageTagMutability,
+      imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
       encryptionConfiguration: this.encryption.usesKms
         ? { encryptionType: this.encryption.encryptionType, kmsKey: this.encryptionKey!.keyArn }
         : undefined,
@@ -272,14 +258,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     const problems = new Problems(`PrivateRepository '${this.node.path}'`);
-    const json = Stack.of(this).resolve(statement.toStatementJson());
-    problems.addAll(openAccessProblems([json]));
-    if (statement.resources.length > 0) {
-      problems.add(`policy statement ${statement.sid ? `'${statement.sid}' ` : ''}names resources (${statement.resources.join(', ')}): a repository policy applies to its own repository and takes no Resource element`);
-    }
-    if (!statement.hasPrincipal) {
-      problems.add(`policy statement ${statement.sid ? `'${statement.sid}' ` : ''}names no principal: a resource policy statement must say whom it applies to`);
-    }
+    problems.addAll(repositoryPolicyStatementProblems(this, statement));
     problems.throwIfAny();
     if (!this.policy) {
       this.policy = new iam.PolicyDocument();
@@ -287,6 +266,19 @@ export class PrivateRepository extends ecr.RepositoryBase {
     }
     this.policy.addStatements(statement);
     return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  /**
+   * Replicates this repository's images to other registries: adds its name as
+   * a PREFIX_MATCH filter to the registry's replication rule for exactly these
+   * destinations (one rule per set of destinations). A destination in another
+   * account whose stack is in the same app gets the registry policy statement
+   * it needs. Replicas take their settings from a repository creation template
+   * applied for REPLICATION in the destination. The repository needs a
+   * literal `repositoryName`.
+   */
+  public replicateTo(destinations: ReplicationDestination[]): void {
+    Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations);
   }
 }
 
