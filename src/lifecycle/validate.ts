@@ -167,7 +167,7 @@ function validateTagSelection(rule: LifecycleRule, label: string): string[] {
       problems.push(`${label}: a tagged rule needs a tagPatternList or a tagPrefixList, but neither is set; add one (or use tagStatus any).`);
     }
   } else if (isEnumValue(rule.tagStatus, TagStatus) && (prefixes !== undefined || patterns !== undefined)) {
-    problems.push(`${label}: a ${rule.tagStatus} rule takes no tagPrefixList or tagPatternList; remove the list or use tagStatus tagged.`);
+    problems.push(`${label}: an ${rule.tagStatus} rule takes no tagPrefixList or tagPatternList; remove the list or use tagStatus tagged.`);
   }
 
   for (const [name, list, isPattern] of [['tagPrefixList', prefixes, false], ['tagPatternList', patterns, true]] as const) {
