@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -76,5 +76,17 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export function checkRegion(problems: Problems, what: string, value: string): void {
   if (isConcrete(value) && !REGION.test(value)) {
     problems.add(`${what} '${value}' is not an AWS region name (for example 'eu-west-1')`);
+  }
+}
+
+/**
+ * Removal policies that CloudFormation accepts for a resource without
+ * snapshots (ECR repositories): SNAPSHOT is refused.
+ *
+ * @internal
+ */
+export function checkRemovalPolicy(problems: Problems, policy: RemovalPolicy | undefined): void {
+  if (policy === RemovalPolicy.SNAPSHOT) {
+    problems.add('removalPolicy is snapshot, but repositories have no snapshots: use RemovalPolicy.RETAIN (the default), RETAIN_ON_UPDATE_OR_DELETE or DESTROY');
   }
 }

@@ -8,7 +8,7 @@ import { RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { repositoryPolicyStatementProblems } from './statement-checks';
 import { checkedTagMutability } from './tag-mutability';
-import { isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
 import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
@@ -184,6 +184,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
     const mutability = checkedTagMutability(problems, props.imageTagMutability ?? ImageTagMutability.IMMUTABLE, props.imageTagMutabilityExclusions);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    checkRemovalPolicy(problems, removalPolicy);
     if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
       problems.add(`emptyOnDelete is true but removalPolicy is ${removalPolicy}: images can only be deleted with the repository, so set removalPolicy to RemovalPolicy.DESTROY or drop emptyOnDelete`);
     }

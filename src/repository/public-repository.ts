@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { checkRepositoryName } from './names';
 import { openAccessProblems } from '../internal/policy';
-import { isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 
 /**
  * An architecture badge of the Amazon ECR Public Gallery.
@@ -135,6 +135,7 @@ export class PublicRepository extends Resource {
       problems.add(`the stack's region is '${region}', but ECR Public exists only in us-east-1: put public repositories in a us-east-1 stack`);
     }
 
+    checkRemovalPolicy(problems, props.removalPolicy);
     const catalog = props.catalogData;
     if (catalog) {
       checkLength(problems, 'catalogData.description', catalog.description, 1024);

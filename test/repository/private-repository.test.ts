@@ -98,6 +98,7 @@ describe('PrivateRepository', () => {
       [{ imageTagMutabilityExclusions: ['a', 'a'] }, /same filter twice/],
       [{ emptyOnDelete: true }, /emptyOnDelete is true but removalPolicy is retain/],
       [{ emptyOnDelete: true, removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy is snapshot/],
+      [{ removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy is snapshot, but repositories have no snapshots/],
     ])('%j', (props, message) => {
       const stack = strictStack();
       expect(() => new PrivateRepository(stack, 'Repo', props as any)).toThrow(message);

@@ -76,6 +76,7 @@ describe('PublicRepository', () => {
   });
 
   test.each([
+    [{ removalPolicy: RemovalPolicy.SNAPSHOT }, /removalPolicy is snapshot/],
     [{ repositoryName: 'a'.repeat(206) }, /has 206 characters: it must have 2 to 205/],
     [{ catalogData: { description: 'd'.repeat(1025) } }, /catalogData.description has 1025 characters: ECR Public takes at most 1024/],
     [{ catalogData: { aboutText: 'a'.repeat(10241) } }, /catalogData.aboutText has 10241 characters/],

@@ -20,7 +20,7 @@ describe('fuzz', () => {
         imageTagMutability: fc.option(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE), { nil: undefined }),
         imageTagMutabilityExclusions: fc.option(fc.array(fc.oneof(fc.stringMatching(/^[0-9a-zA-Z._*-]{1,20}$/), fc.string({ maxLength: 5 })), { maxLength: 7 }), { nil: undefined }),
         encryption: fc.option(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE'), { nil: undefined }),
-        removalPolicy: fc.option(fc.constantFrom(RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT), { nil: undefined }),
+        removalPolicy: fc.option(fc.constantFrom(RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE), { nil: undefined }),
         emptyOnDelete: fc.option(fc.boolean(), { nil: undefined }),
         imageScanOnPush: fc.option(fc.boolean(), { nil: undefined }),
         pullAccounts: fc.option(fc.array(account, { maxLength: 3 }), { nil: undefined }),
@@ -52,10 +52,12 @@ describe('fuzz', () => {
         aboutText: fc.option(fc.string({ maxLength: 50 }), { nil: undefined }),
         architectures: fc.option(fc.array(fc.oneof(fc.constantFrom('ARM', 'ARM 64', 'x86', 'x86-64'), fc.string({ maxLength: 60 })), { maxLength: 4 }), { nil: undefined }),
         operatingSystems: fc.option(fc.array(fc.constantFrom('Linux', 'Windows'), { maxLength: 2 }), { nil: undefined }),
+        removalPolicy: fc.option(fc.constantFrom(RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE), { nil: undefined }),
       }),
       (stack, p) => {
         new PublicRepository(stack, 'Public', {
           repositoryName: p.repositoryName,
+          removalPolicy: p.removalPolicy,
           catalogData: {
             description: p.description,
             aboutText: p.aboutText,
