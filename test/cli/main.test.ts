@@ -1,0 +1,210 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
+import { LifecyclePolicy } from '../../src/lifecycle';
+
+/** An in-memory CLI environment: files by name, stdin text, captured output. */
+function fakeIo(files: Record<string, string> = {}, stdin = ''): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout(text: string) { io.out += text; },
+    stderr(text: string) { io.err += text; },
+    readFile(file: string) {
+      if (!(file in files)) throw new Error(`ENOENT: no such file or directory, open '${file}'`);
+      return files[file];
+    },
+    readStdin: () => stdin,
+  };
+  return io;
+}
+
+const VALID = LifecyclePolicy.recommended().toJson();
+const INVALID = JSON.stringify({ rules: [
+  { rulePriority: 1, description: 'cap', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 0 }, action: { type: 'expire' } },
+  { rulePriority: 2, selection: { tagStatus: 'tagged', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 3 }, action: { type: 'expire' } },
+] });
+const IMAGES = JSON.stringify({ imageDetails: [
+  { imageDigest: 'sha256:old', imagePushedAt: '2025-01-01T00:00:00Z' },
+  { imageDigest: 'sha256:new', imagePushedAt: '2025-01-30T00:00:00Z' },
+  { imageDigest: 'sha256:tagged', imageTags: ['v1'], imagePushedAt: 1735689600 },
+] });
+
+describe('cdk-ecr-platform lifecycle validate', () => {
+  test('given a valid policy, when validated, then it prints "valid" and exits 0', () => {
+    const io = fakeIo({ 'policy.json': VALID });
+    expect(main(['lifecycle', 'validate', '--policy', 'policy.json'], io)).toBe(EXIT_OK);
+    expect(io.out).toBe('valid\n');
+    expect(io.err).toBe('');
+  });
+
+  test('given an invalid policy, when validated, then every problem goes to stderr and it exits 1', () => {
+    const io = fakeIo({ 'policy.json': INVALID });
+    expect(main(['lifecycle', 'validate', '--policy=policy.json'], io)).toBe(EXIT_INVALID);
+    expect(io.out).toBe('');
+    expect(io.err).toContain('Lifecycle policy is invalid (4 problems):');
+    expect(io.err).toContain('- Rule 1 ("cap"): countNumber 0 is not an integer of at least 1');
+    expect(io.err).toContain('- Rule 1 ("cap"): an "any" rule must have the highest rulePriority');
+    expect(io.err).toContain('- Rule 2: a tagged rule needs a tagPatternList or a tagPrefixList');
+    expect(io.err).toContain('- Rule 2: sinceImagePulled rules can only transition');
+  });
+
+  test('given - as the policy, when validated, then it reads standard input', () => {
+    const io = fakeIo({}, VALID);
+    expect(main(['lifecycle', 'validate', '--policy', '-'], io)).toBe(EXIT_OK);
+  });
+
+  test.each<[string, Record<string, string>, string]>([
+    ['a missing file', {}, "cannot read lifecycle policy policy.json: ENOENT"],
+    ['malformed JSON', { 'policy.json': '{"rules": [' }, 'policy.json: Lifecycle policy is not valid JSON'],
+    ['an unknown key', { 'policy.json': '{"rules":[],"extra":1}' }, 'unknown key "extra" at the top level'],
+  ])('given %s, when validated, then it exits 2', (_name, files, message) => {
+    const io = fakeIo(files);
+    expect(main(['lifecycle', 'validate', '--policy', 'policy.json'], io)).toBe(EXIT_USAGE);
+    expect(io.err).toContain(message);
+  });
+});
+
+describe('cdk-ecr-platform lifecycle preview', () => {
+  test('given a policy and images, when previewed, then it prints get-lifecycle-policy-preview JSON and exits 0', () => {
+    const io = fakeIo({ 'policy.json': VALID, 'images.json': IMAGES });
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json', '--now', '2025-01-31T00:00:00Z'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.out)).toEqual({
+      previewResults: [{ imageDigest: 'sha256:old', imagePushedAt: '2025-01-01T00:00:00Z', action: { type: 'EXPIRE' }, appliedRulePriority: 1, storageClass: 'STANDARD' }],
+      summary: { expiringImageTotalCount: 1 },
+    });
+  });
+
+  test('given images on standard input, when previewed, then they are read from stdin', () => {
+    const io = fakeIo({ 'policy.json': VALID }, IMAGES);
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', '-', '--now', '2025-01-31T00:00:00Z'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.out).summary.expiringImageTotalCount).toBe(1);
+  });
+
+  test('given no --now, when previewed, then the current time is used', () => {
+    const io = fakeIo({ 'policy.json': VALID, 'images.json': IMAGES });
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.out).summary.expiringImageTotalCount).toBe(2);
+  });
+
+  test('given an invalid policy, when previewed, then it lists the problems and exits 1', () => {
+    const io = fakeIo({ 'policy.json': INVALID, 'images.json': IMAGES });
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_INVALID);
+    expect(io.err).toContain('countNumber 0');
+    expect(io.out).toBe('');
+  });
+
+  test.each<[string, Record<string, string>, string]>([
+    ['images that are not JSON', { 'policy.json': VALID, 'images.json': 'not json' }, 'images.json: not valid JSON'],
+    ['images without imageDetails', { 'policy.json': VALID, 'images.json': '{"images":[]}' }, 'an object with an "imageDetails" array'],
+    ['an image with a bad timestamp', { 'policy.json': VALID, 'images.json': '{"imageDetails":[{"imageDigest":"sha256:x","imagePushedAt":"soon"}]}' }, 'imagePushedAt "soon" is not a timestamp'],
+    ['a missing images file', { 'policy.json': VALID }, 'cannot read images images.json'],
+  ])('given %s, when previewed, then it exits 2', (_name, files, message) => {
+    const io = fakeIo(files);
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_USAGE);
+    expect(io.err).toContain(message);
+  });
+});
+
+describe('usage', () => {
+  test.each<[string, string[]]>([
+    ['--help', ['--help']],
+    ['-h after a command', ['lifecycle', 'preview', '-h']],
+  ])('given %s, then it prints the usage and exits 0', (_name, argv) => {
+    const io = fakeIo();
+    expect(main(argv, io)).toBe(EXIT_OK);
+    expect(io.out).toContain('cdk-ecr-platform lifecycle preview --policy FILE --images FILE [--now ISO-8601]');
+  });
+
+  test.each<[string, string[], string]>([
+    ['no command', [], 'no command given'],
+    ['an unknown command', ['registry'], 'unknown command "registry"'],
+    ['no lifecycle command', ['lifecycle'], 'lifecycle needs a command: validate or preview'],
+    ['an unknown lifecycle command', ['lifecycle', 'apply'], 'unknown command "lifecycle apply"'],
+    ['an extra argument', ['lifecycle', 'validate', 'extra', '--policy', 'p'], 'unexpected argument "extra"'],
+    ['an unknown option', ['lifecycle', 'validate', '--policy', 'p', '--verbose'], 'unknown option --verbose'],
+    ['an option without value', ['lifecycle', 'validate', '--policy'], '--policy needs a value'],
+    ['an option given twice', ['lifecycle', 'validate', '--policy', 'a', '--policy', 'b'], '--policy given twice'],
+    ['a missing --policy', ['lifecycle', 'validate'], '--policy FILE is required'],
+    ['a missing --images', ['lifecycle', 'preview', '--policy', 'p'], '--images FILE is required'],
+    ['--images on validate', ['lifecycle', 'validate', '--policy', 'p', '--images', 'i'], '--images is not an option of this command'],
+    ['both from stdin', ['lifecycle', 'preview', '--policy', '-', '--images', '-'], 'only one of --policy and --images can read standard input'],
+    ['a bad --now', ['lifecycle', 'preview', '--policy', 'p', '--images', 'i', '--now', 'tomorrow'], '--now "tomorrow" is not an ISO-8601 time'],
+  ])('given %s, then it prints the problem and the usage to stderr and exits 2', (_name, argv, message) => {
+    const io = fakeIo();
+    expect(main(argv, io)).toBe(EXIT_USAGE);
+    expect(io.err).toContain(`cdk-ecr-platform: ${message}`);
+    expect(io.err).toContain('Usage:');
+    expect(io.out).toBe('');
+  });
+});
+
+describe('the CLI as a process', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cdk-ecr-platform-cli-'));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const cli = path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
+  const run = (args: string[], input?: string) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') },
+  });
+
+  test('given real files, when run with node, then the exit codes are 0, 1 and 2', () => {
+    const valid = write('valid.json', VALID);
+    const invalid = write('invalid.json', INVALID);
+    const images = write('images.json', IMAGES);
+
+    const ok = run(['lifecycle', 'preview', '--policy', valid, '--images', images, '--now', '2025-01-31T00:00:00Z']);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).summary).toEqual({ expiringImageTotalCount: 1 });
+
+    const fromStdin = run(['lifecycle', 'validate', '--policy', '-'], VALID);
+    expect(fromStdin.status).toBe(0);
+    expect(fromStdin.stdout).toBe('valid\n');
+
+    const bad = run(['lifecycle', 'validate', '--policy', invalid]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('countNumber 0');
+
+    const usage = run(['lifecycle', 'preview', '--policy', valid]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('--images FILE is required');
+  }, 60_000);
+
+  test('given the validate command, when run, then aws-cdk-lib is never loaded', () => {
+    const policy = write('policy.json', VALID);
+    const script = `const { main } = require(${JSON.stringify(cli)});
+      const code = main(['lifecycle', 'validate', '--policy', ${JSON.stringify(policy)}]);
+      process.stdout.write(' cdk-loaded=' + Object.keys(require.cache).some((k) => k.includes('aws-cdk-lib')));
+      process.exitCode = code;`;
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') },
+    });
+    expect(result.stdout).toBe('valid\n cdk-loaded=false');
+    expect(result.status).toBe(0);
+  }, 60_000);
+
+  test('given the compiled JavaScript, when run with plain node, then it works without ts-node', () => {
+    const out = path.join(dir, 'lib');
+    const root = path.join(__dirname, '..', '..');
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--outDir', out, '--rootDir', path.join(root, 'src'),
+      '--module', 'commonjs', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node', path.join(root, 'src', 'cli', 'main.ts')], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    const policy = write('compiled-policy.json', VALID);
+    const result = spawnSync(process.execPath, [path.join(out, 'cli', 'main.js'), 'lifecycle', 'validate', '--policy', policy], { encoding: 'utf8' });
+    expect(result.stdout).toBe('valid\n');
+    expect(result.status).toBe(0);
+  }, 120_000);
+
+  test('the CLI starts with a node shebang', () => {
+    const source = require('fs').readFileSync(cli, 'utf8') as string;
+    expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+});
