@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- bit masks, radix digits and digit range checks in hot loops; see the comments at each use */
 import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
 import { LifecycleRule } from './rule';
 import { parseTimestamp } from './timestamp';
@@ -353,9 +354,13 @@ export function previewLifecyclePolicy(
     const image = details[i];
     const tags = image.imageTags;
     const storageClass = image.imageStatus === 'ARCHIVED' ? 'ARCHIVE' : 'STANDARD';
+    const imageDigest = image.imageDigest;
+    const imagePushedAt = image.imagePushedAt;
+    const action = rule.action;
+    const appliedRulePriority = rule.priority;
     previewResults[offsets[acted - 1]++] = tags !== undefined && tags !== null && tags.length > 0
-      ? { imageDigest: image.imageDigest, imageTags: tags, imagePushedAt: image.imagePushedAt, action: rule.action, appliedRulePriority: rule.priority, storageClass }
-      : { imageDigest: image.imageDigest, imagePushedAt: image.imagePushedAt, action: rule.action, appliedRulePriority: rule.priority, storageClass };
+      ? { imageDigest, imageTags: tags, imagePushedAt, action, appliedRulePriority, storageClass }
+      : { imageDigest, imagePushedAt, action, appliedRulePriority, storageClass };
   }
 
   const transitioning = total - expiring;

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- bit masks, radix digits and digit range checks in hot loops; see the comments at each use */
 /*
  * Timestamps as `aws ecr describe-images` prints them: ISO-8601 strings (AWS CLI v2,
  * for example "2024-05-01T12:34:56.789000+02:00") or epoch seconds as numbers

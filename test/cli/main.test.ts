@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
@@ -22,15 +22,19 @@ function fakeIo(files: Record<string, string> = {}, stdin = ''): CliIo & { out: 
 }
 
 const VALID = LifecyclePolicy.recommended().toJson();
-const INVALID = JSON.stringify({ rules: [
-  { rulePriority: 1, description: 'cap', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 0 }, action: { type: 'expire' } },
-  { rulePriority: 2, selection: { tagStatus: 'tagged', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 3 }, action: { type: 'expire' } },
-] });
-const IMAGES = JSON.stringify({ imageDetails: [
-  { imageDigest: 'sha256:old', imagePushedAt: '2025-01-01T00:00:00Z' },
-  { imageDigest: 'sha256:new', imagePushedAt: '2025-01-30T00:00:00Z' },
-  { imageDigest: 'sha256:tagged', imageTags: ['v1'], imagePushedAt: 1735689600 },
-] });
+const INVALID = JSON.stringify({
+  rules: [
+    { rulePriority: 1, description: 'cap', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 0 }, action: { type: 'expire' } },
+    { rulePriority: 2, selection: { tagStatus: 'tagged', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 3 }, action: { type: 'expire' } },
+  ],
+});
+const IMAGES = JSON.stringify({
+  imageDetails: [
+    { imageDigest: 'sha256:old', imagePushedAt: '2025-01-01T00:00:00Z' },
+    { imageDigest: 'sha256:new', imagePushedAt: '2025-01-30T00:00:00Z' },
+    { imageDigest: 'sha256:tagged', imageTags: ['v1'], imagePushedAt: 1735689600 },
+  ],
+});
 
 describe('cdk-ecr-platform lifecycle validate', () => {
   test('given a valid policy, when validated, then it prints "valid" and exits 0', () => {
@@ -57,7 +61,7 @@ describe('cdk-ecr-platform lifecycle validate', () => {
   });
 
   test.each<[string, Record<string, string>, string]>([
-    ['a missing file', {}, "cannot read lifecycle policy policy.json: ENOENT"],
+    ['a missing file', {}, 'cannot read lifecycle policy policy.json: ENOENT'],
     ['malformed JSON', { 'policy.json': '{"rules": [' }, 'policy.json: Lifecycle policy is not valid JSON'],
     ['an unknown key', { 'policy.json': '{"rules":[],"extra":1}' }, 'unknown key "extra" at the top level'],
   ])('given %s, when validated, then it exits 2', (_name, files, message) => {
@@ -204,7 +208,7 @@ describe('the CLI as a process', () => {
   }, 120_000);
 
   test('the CLI starts with a node shebang', () => {
-    const source = require('fs').readFileSync(cli, 'utf8') as string;
+    const source = readFileSync(cli, 'utf8');
     expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 });

@@ -88,10 +88,12 @@ describe('LifecyclePolicy.fromJson', () => {
   });
 
   test('given rules out of priority order, when parsed, then they render sorted by priority', () => {
-    const text = JSON.stringify({ rules: [
-      { rulePriority: 5, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 3 }, action: { type: 'expire' } },
-      { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 }, action: { type: 'expire' } },
-    ] });
+    const text = JSON.stringify({
+      rules: [
+        { rulePriority: 5, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 3 }, action: { type: 'expire' } },
+        { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 }, action: { type: 'expire' } },
+      ],
+    });
     expect(LifecyclePolicy.fromJson(text).rules.map((r) => r.rulePriority)).toEqual([2, 5]);
   });
 

@@ -1,6 +1,6 @@
+import { DAY, NOW, daysAgo, image, nameOf } from './fixtures';
 import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecycleRule, StorageClass, TagStatus } from '../../src/lifecycle';
 import { DescribedImage, PreviewOutput, previewLifecyclePolicy } from '../../src/lifecycle/preview';
-import { DAY, NOW, daysAgo, image, nameOf } from './fixtures';
 
 function run(policy: LifecyclePolicy | string, images: DescribedImage[]): PreviewOutput {
   const p = typeof policy === 'string' ? LifecyclePolicy.fromJson(policy) : policy;
@@ -198,7 +198,9 @@ describe('ages', () => {
 describe('storage classes', () => {
   const policy = LifecyclePolicy.combine(
     LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]),
-    LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 90 }]),
+    LifecyclePolicy.fromRules([
+      { tagStatus: TagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 90 },
+    ]),
   );
 
   test('standard rules see only active images and archive rules only archived ones', () => {
@@ -248,7 +250,8 @@ describe('output', () => {
   });
 
   test('images nothing acts on are left out, and an empty repository gives an empty preview', () => {
-    expect(previewLifecyclePolicy(LifecyclePolicy.recommended(), { imageDetails: [] }, NOW)).toEqual({ previewResults: [], summary: { expiringImageTotalCount: 0 } });
+    const output = previewLifecyclePolicy(LifecyclePolicy.recommended(), { imageDetails: [] }, NOW);
+    expect(output).toEqual({ previewResults: [], summary: { expiringImageTotalCount: 0 } });
   });
 
   test('the images may be given as the imageDetails array and now as a Date, epoch ms or ISO text', () => {
