@@ -8,7 +8,10 @@ import {
   PublicArchitecture,
   PublicOperatingSystem,
   PublicRepository,
+  ReplicationDestination,
   RepositoryAccess,
+  RepositoryCreationTemplate,
+  RepositoryCreationTemplateAppliedFor,
   RepositoryEncryption,
 } from '../../src';
 
@@ -34,12 +37,18 @@ export class SharedServicesRegistryStack extends Stack {
       enableKeyRotation: true,
     });
 
-    new PrivateRepository(this, 'BaseImages', {
+    const baseImages = new PrivateRepository(this, 'BaseImages', {
       repositoryName: 'platform/base-images',
       encryption: RepositoryEncryption.kms(key),
       imageTagMutabilityExclusions: ['latest'],
       access: [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)],
     });
+    // Close to every workload: the second region of this account, and the
+    // workload account. The workload registry's policy is wired by this call.
+    baseImages.replicateTo([
+      ReplicationDestination.of(ACCOUNTS.sharedServices, 'eu-central-1'),
+      ReplicationDestination.of(ACCOUNTS.workloads, 'eu-west-1'),
+    ]);
 
     const ciRunner = new PrivateRepository(this, 'CiRunner', {
       repositoryName: 'platform/ci-runner',
@@ -84,6 +93,7 @@ export class SecondRegionRegistryStack extends Stack {
       encryption: RepositoryEncryption.kms(),
       lifecyclePolicy: LifecyclePolicy.recommended(),
     });
+    new BaseImageReplicas(this, 'BaseImageReplicas');
   }
 }
 
@@ -95,6 +105,30 @@ export class WorkloadAccountStack extends Stack {
       repositoryName: 'team-b/orders',
       encryption: RepositoryEncryption.kms(),
       imageTagMutabilityExclusions: ['dev-*'],
+    });
+    new BaseImageReplicas(this, 'BaseImageReplicas');
+  }
+}
+
+/**
+ * What replicas of the base images get in a destination registry: ECR does
+ * not replicate lifecycle or repository policies, so a creation template
+ * applied for REPLICATION gives them a lifecycle policy, organization pull
+ * access, a customer managed key and the source's tag immutability (with the
+ * moving `latest` tag, which replication must be able to move too).
+ */
+export class BaseImageReplicas extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new RepositoryCreationTemplate(this, 'Template', {
+      prefix: 'platform',
+      appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION],
+      description: 'Replicas of the shared-services platform images',
+      lifecyclePolicy: LifecyclePolicy.recommended(),
+      access: [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)],
+      encryption: RepositoryEncryption.kms(),
+      imageTagMutabilityExclusions: ['latest'],
+      resourceTags: { 'managed-by': 'cdk-ecr-platform', 'source-registry': ACCOUNTS.sharedServices },
     });
   }
 }

@@ -1,2 +1,3 @@
 export * from './replication';
 export * from './registry';
+export * from './creation-template';

@@ -174,6 +174,10 @@ export class PrivateRepository extends ecr.RepositoryBase {
   /** The underlying CloudFormation resource. */
   public readonly cfnRepository: ecr.CfnRepository;
   private policy?: iam.PolicyDocument;
+  // Name and ARN tokens are made on first use: most repositories of a large
+  // fleet never have them read, and each token costs synthesis time.
+  private nameToken?: string;
+  private arnToken?: string;
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
     super(scope, id, { physicalName: props.repositoryName });
@@ -218,11 +222,6 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
     for (const access of props.access ?? []) this.allow(access);
   }
-
-  // Name and ARN tokens are made on first use: most repositories of a large
-  // fleet never have them read, and each token costs synthesis time.
-  private nameToken?: string;
-  private arnToken?: string;
 
   /** The repository's name. */
   public get repositoryName(): string {

@@ -218,7 +218,7 @@ describe('replication', () => {
       .toThrow(/^PrivateRepository 'Stack\/Repo': 1 problem:\n {2}- replicateTo needs a concrete repositoryName/);
   });
 
-  const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+  const many = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
   const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'sa-east-1', 'eu-south-1', 'me-south-1', 'af-south-1', 'ap-east-1', 'ap-northeast-3', 'eu-central-2', 'eu-south-2', 'ap-south-2', 'me-central-1', 'il-central-1'];
 
   test.each<[string, (r: Registry) => void, RegExp]>([

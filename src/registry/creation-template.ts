@@ -1,0 +1,265 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { Registry } from './registry';
+import { isConcrete, Problems, subjectOf } from '../internal/problems';
+import { LifecyclePolicy } from '../lifecycle';
+import { RepositoryAccess } from '../repository/access';
+import { RepositoryEncryption } from '../repository/encryption';
+import { ImageTagMutability } from '../repository/private-repository';
+import { repositoryPolicyStatementProblems } from '../repository/statement-checks';
+import { checkedTagMutability } from '../repository/tag-mutability';
+
+/**
+ * When ECR applies a repository creation template.
+ */
+export enum RepositoryCreationTemplateAppliedFor {
+  /** Repositories a pull-through cache rule creates. */
+  PULL_THROUGH_CACHE = 'PULL_THROUGH_CACHE',
+  /** Repositories replication creates in this registry. */
+  REPLICATION = 'REPLICATION',
+  /** Repositories created by the first push to a name that does not exist yet. */
+  CREATE_ON_PUSH = 'CREATE_ON_PUSH',
+}
+
+/** The prefix that applies a template to every repository no other template matches. */
+const ROOT = 'ROOT';
+/** The CloudFormation schema's prefix pattern: a repository namespace, optionally ending with '/'. */
+const PREFIX = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*\/?$/;
+const MAX_PREFIX = 256;
+const MAX_DESCRIPTION = 256;
+const MAX_REPOSITORY_POLICY = 10240;
+const MAX_TAGS = 50;
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/**
+ * Properties of a repository creation template.
+ */
+export interface RepositoryCreationTemplateProps {
+  /**
+   * The repository name prefix the template applies to (`prod` matches
+   * `prod/...`), or `ROOT` for every repository that no other template
+   * matches. One template per prefix and registry.
+   */
+  readonly prefix: string;
+
+  /**
+   * When ECR applies the template: at least one of pull-through cache,
+   * replication, create on push.
+   */
+  readonly appliedFor: RepositoryCreationTemplateAppliedFor[];
+
+  /**
+   * The lifecycle policy of the repositories ECR creates.
+   *
+   * @default LifecyclePolicy.recommended()
+   */
+  readonly lifecyclePolicy?: LifecyclePolicy;
+
+  /**
+   * Who else may use the repositories ECR creates (their repository policy).
+   *
+   * @default - no repository policy
+   */
+  readonly access?: RepositoryAccess[];
+
+  /**
+   * How the repositories ECR creates encrypt images at rest.
+   *
+   * @default RepositoryEncryption.AES256
+   */
+  readonly encryption?: RepositoryEncryption;
+
+  /**
+   * Whether tags can be overwritten in the repositories ECR creates.
+   *
+   * @default ImageTagMutability.IMMUTABLE
+   */
+  readonly imageTagMutability?: ImageTagMutability;
+
+  /**
+   * Wildcard filters naming tags that do not follow `imageTagMutability`:
+   * 1 to 5 filters of up to 128 characters from `[0-9a-zA-Z._*-]`.
+   *
+   * @default - no exclusions
+   */
+  readonly imageTagMutabilityExclusions?: string[];
+
+  /**
+   * Tags of the repositories ECR creates (at most 50). ECR needs a custom
+   * role to tag them: one is created unless `customRole` is given.
+   *
+   * @default - no tags
+   */
+  readonly resourceTags?: Record<string, string>;
+
+  /**
+   * A description of the template, up to 256 characters.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The role ECR assumes to create repositories with tags or a KMS key. It
+   * must trust `ecr.amazonaws.com` and allow `ecr:CreateRepository`,
+   * `ecr:TagResource` and, for KMS, `kms:CreateGrant`, `kms:RetireGrant` and
+   * `kms:DescribeKey` on the key.
+   *
+   * @default - a least-privilege role is created when the template has tags or uses KMS; otherwise ECR's service-linked role is used
+   */
+  readonly customRole?: iam.IRole;
+}
+
+/**
+ * A repository creation template (`AWS::ECR::RepositoryCreationTemplate`):
+ * the settings ECR gives the repositories it creates for a pull-through
+ * cache, for replication into this registry, or on first push. Lifecycle
+ * policies and repository policies are not replicated, so a template applied
+ * for REPLICATION is how replicas get theirs.
+ */
+export class RepositoryCreationTemplate extends Construct {
+  /** The prefix the template applies to. */
+  public readonly prefix: string;
+  /** The lifecycle policy of the repositories ECR creates. */
+  public readonly lifecyclePolicy: LifecyclePolicy;
+  /** The customer managed key, for KMS encryption. */
+  public readonly encryptionKey?: kms.IKey;
+  /** The role ECR assumes, when the template needs or was given one. */
+  public readonly customRole?: iam.IRole;
+  /** The underlying CloudFormation resource. */
+  public readonly cfnTemplate: ecr.CfnRepositoryCreationTemplate;
+
+  constructor(scope: Construct, id: string, props: RepositoryCreationTemplateProps) {
+    super(scope, id);
+    const subject = subjectOf('RepositoryCreationTemplate', scope, id);
+    const problems = new Problems(subject);
+
+    this.prefix = props.prefix;
+    if (isConcrete(props.prefix) && props.prefix !== ROOT) {
+      if (props.prefix.length < 1 || props.prefix.length > MAX_PREFIX) {
+        problems.add(`prefix '${props.prefix}' has ${props.prefix.length} characters: it must have 1 to ${MAX_PREFIX}`);
+      }
+      if (!PREFIX.test(props.prefix)) {
+        problems.add(`prefix '${props.prefix}' is neither 'ROOT' nor a repository namespace: lowercase letters and digits in groups separated by one '.', '_' or '-', with '/' between namespaces`);
+      }
+    }
+
+    const appliedFor = props.appliedFor ?? [];
+    if (appliedFor.length === 0) problems.add('appliedFor is empty: name at least one of PULL_THROUGH_CACHE, REPLICATION, CREATE_ON_PUSH');
+    if (new Set(appliedFor).size !== appliedFor.length) problems.add('appliedFor lists the same scenario twice');
+
+    const mutability = checkedTagMutability(problems, props.imageTagMutability ?? ImageTagMutability.IMMUTABLE, props.imageTagMutabilityExclusions);
+
+    this.lifecyclePolicy = props.lifecyclePolicy ?? LifecyclePolicy.recommended();
+    problems.addAll(this.lifecyclePolicy.validate(), 'lifecyclePolicy: ');
+
+    if (props.description !== undefined && isConcrete(props.description) && props.description.length > MAX_DESCRIPTION) {
+      problems.add(`description has ${props.description.length} characters: ECR takes at most ${MAX_DESCRIPTION}`);
+    }
+
+    const tags = Object.entries(props.resourceTags ?? {});
+    if (tags.length > MAX_TAGS) problems.add(`resourceTags has ${tags.length} tags: ECR takes at most ${MAX_TAGS}`);
+    for (const [k, v] of tags) {
+      if (isConcrete(k) && (!TAG_KEY.test(k) || k.toLowerCase().startsWith('aws:'))) {
+        problems.add(`resourceTags key '${k}' must be 1 to 128 letters, digits, spaces or _.:/=+-@ and must not start with 'aws:'`);
+      }
+      if (isConcrete(v) && !TAG_VALUE.test(v)) problems.add(`resourceTags value '${v}' of key '${k}' must be up to 256 letters, digits, spaces or _.:/=+-@`);
+    }
+
+    const statements = (props.access ?? []).flatMap((a) => a._statements());
+    for (const s of statements) problems.addAll(repositoryPolicyStatementProblems(this, s));
+    let repositoryPolicy: string | undefined;
+    if (statements.length > 0) {
+      const document = new iam.PolicyDocument({ statements });
+      repositoryPolicy = Stack.of(this).toJsonString(document);
+      const concrete = JSON.stringify(Stack.of(this).resolve(document));
+      if (concrete.length > MAX_REPOSITORY_POLICY) {
+        problems.add(`the repository policy has about ${concrete.length} characters: ECR takes at most ${MAX_REPOSITORY_POLICY}`);
+      }
+    }
+
+    if (isConcrete(props.prefix)) {
+      // Throws when another template of this registry has the prefix.
+      try {
+        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${props.prefix}'`, this.node.path, subject);
+      } catch (e) {
+        problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
+      }
+    }
+    problems.throwIfAny();
+
+    const encryption = props.encryption ?? RepositoryEncryption.AES256;
+    if (encryption.usesKms) {
+      this.encryptionKey = encryption.key ?? new kms.Key(this, 'Key', {
+        description: `Encrypts the images of the repositories ECR creates from template ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+
+    const needsRole = tags.length > 0 || encryption.usesKms;
+    this.customRole = props.customRole ?? (needsRole ? this.createRole(appliedFor, tags.length > 0) : undefined);
+
+    this.cfnTemplate = new ecr.CfnRepositoryCreationTemplate(this, 'Resource', {
+      prefix: props.prefix,
+      appliedFor,
+      description: props.description,
+      imageTagMutability: mutability.imageTagMutability,
+      imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
+      lifecyclePolicy: this.lifecyclePolicy.toJson(),
+      repositoryPolicy,
+      encryptionConfiguration: encryption.usesKms
+        ? { encryptionType: encryption.encryptionType, kmsKey: this.encryptionKey!.keyArn }
+        : { encryptionType: 'AES256' },
+      resourceTags: tags.length > 0 ? tags.map(([key, value]) => ({ key, value })) : undefined,
+      customRoleArn: this.customRole?.roleArn,
+    });
+  }
+
+  /**
+   * A role for ECR with only what this template needs: create (and tag, and
+   * for replication replicate into) repositories under the prefix, and use
+   * the template's key.
+   */
+  private createRole(appliedFor: RepositoryCreationTemplateAppliedFor[], tagged: boolean): iam.IRole {
+    const registry = Registry.of(this);
+    const repositories = registry.arnForRepositories(this.prefix === ROOT ? undefined : `${this.prefix.replace(/\/$/, '')}/`);
+    const ecrActions = ['ecr:CreateRepository'];
+    if (appliedFor.includes(RepositoryCreationTemplateAppliedFor.REPLICATION)) ecrActions.push('ecr:ReplicateImage');
+    if (tagged) ecrActions.push('ecr:TagResource');
+    const statements = [new iam.PolicyStatement({ actions: ecrActions, resources: [repositories] })];
+    if (this.encryptionKey) {
+      statements.push(new iam.PolicyStatement({
+        actions: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
+        resources: [this.encryptionKey.keyArn],
+      }));
+    }
+    const policy = new iam.ManagedPolicy(this, 'RolePolicy', {
+      description: `What ECR needs to create repositories from template ${this.node.path}`,
+      statements,
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResourceString(Stack.of(this), repositories)}]`,
+      reason: 'ECR creates repositories whose names are not known in advance: the wildcard covers only repository names under the template prefix in this registry.',
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com'),
+      description: `Assumed by ECR to create repositories from template ${this.node.path}`,
+      managedPolicies: [policy],
+    });
+    return role;
+  }
+}
+
+/** How cdk-nag writes a resource string in a finding ID: `Ref`s as `<Name>`. */
+function nagResourceString(stack: Stack, value: string): string {
+  const resolved = stack.resolve(value);
+  const part = (p: any): string => (typeof p === 'string' ? p : p?.Ref ? `<${p.Ref}>` : JSON.stringify(p));
+  if (typeof resolved === 'string') return resolved;
+  if (resolved?.['Fn::Join']) return (resolved['Fn::Join'][1] as any[]).map(part).join(resolved['Fn::Join'][0]);
+  return JSON.stringify(resolved);
+}

@@ -1,0 +1,131 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import {
+  ImageTagMutability,
+  LifecyclePolicy,
+  LifecyclePresets,
+  RepositoryAccess,
+  RepositoryCreationTemplate,
+  RepositoryCreationTemplateAppliedFor as AppliedFor,
+  RepositoryCreationTemplateProps,
+  RepositoryEncryption,
+} from '../../src';
+import { strictStack, validTemplate } from '../util/harness';
+
+describe('RepositoryCreationTemplate', () => {
+  test('given only a prefix and a scenario, then immutable tags, AES256, the recommended lifecycle policy and no role', () => {
+    const stack = strictStack();
+    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'platform', appliedFor: [AppliedFor.REPLICATION] });
+    const template = validTemplate(stack, { nag: true });
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
+      Prefix: 'platform',
+      AppliedFor: ['REPLICATION'],
+      ImageTagMutability: 'IMMUTABLE',
+      LifecyclePolicy: LifecyclePolicy.recommended().toJson(),
+      EncryptionConfiguration: { EncryptionType: 'AES256' },
+      RepositoryPolicy: Match.absent(),
+      CustomRoleArn: Match.absent(),
+    });
+    template.resourceCountIs('AWS::IAM::Role', 0);
+  });
+
+  test('given access, KMS, exclusions, tags and a description, then the repository policy is a string, and a least-privilege role is created', () => {
+    const stack = strictStack();
+    new RepositoryCreationTemplate(stack, 'Template', {
+      prefix: 'platform/',
+      appliedFor: [AppliedFor.REPLICATION, AppliedFor.PULL_THROUGH_CACHE],
+      lifecyclePolicy: LifecyclePolicy.combine(LifecyclePresets.protectTags(['prod-*']), LifecyclePolicy.recommended()),
+      access: [RepositoryAccess.pullFromOrganization('o-exampleorg1')],
+      encryption: RepositoryEncryption.kms(),
+      imageTagMutability: ImageTagMutability.MUTABLE,
+      imageTagMutabilityExclusions: ['v*'],
+      resourceTags: { 'team': 'platform', 'cost-center': '42' },
+      description: 'Replicas of the platform images',
+    });
+    const template = validTemplate(stack, { nag: true });
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
+      Prefix: 'platform/',
+      ImageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: [{ ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'v*' }],
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TemplateKey'), 'Arn'] } },
+      ResourceTags: [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', Value: '42' }],
+      Description: 'Replicas of the platform images',
+      RepositoryPolicy: Match.stringLikeRegexp('"aws:PrincipalOrgID":"o-exampleorg1"'),
+      CustomRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TemplateRole'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecr.amazonaws.com' } }] },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['ecr:CreateRepository', 'ecr:ReplicateImage', 'ecr:TagResource'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/platform/*']] },
+          },
+          {
+            Action: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TemplateKey'), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  test('given ROOT, then the role covers every repository', () => {
+    const stack = strictStack();
+    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'ROOT', appliedFor: [AppliedFor.CREATE_ON_PUSH], resourceTags: { team: 'x' } });
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Action: ['ecr:CreateRepository', 'ecr:TagResource'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/*']] } }] },
+    });
+  });
+
+  test('given your own role, then it is used and none is created', () => {
+    const stack = strictStack();
+    const role = iam.Role.fromRoleArn(stack, 'Mine', 'arn:aws:iam::111111111111:role/ecr-templates');
+    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'team', appliedFor: [AppliedFor.REPLICATION], resourceTags: { team: 'x' }, customRole: role });
+    const template = validTemplate(stack);
+    template.resourceCountIs('AWS::IAM::Role', 0);
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { CustomRoleArn: 'arn:aws:iam::111111111111:role/ecr-templates' });
+  });
+
+  const base: RepositoryCreationTemplateProps = { prefix: 'team', appliedFor: [AppliedFor.REPLICATION] };
+  test.each<[string, Partial<RepositoryCreationTemplateProps>, RegExp]>([
+    ['an uppercase prefix', { prefix: 'Team' }, /prefix 'Team' is neither 'ROOT' nor a repository namespace/],
+    ['a prefix starting with /', { prefix: '/team' }, /prefix '\/team' is neither/],
+    ['a too long prefix', { prefix: 'a'.repeat(257) }, /has 257 characters: it must have 1 to 256/],
+    ['no scenario', { appliedFor: [] }, /appliedFor is empty/],
+    ['a scenario twice', { appliedFor: [AppliedFor.REPLICATION, AppliedFor.REPLICATION] }, /appliedFor lists the same scenario twice/],
+    ['six exclusion filters', { imageTagMutabilityExclusions: ['a', 'b', 'c', 'd', 'e', 'f'] }, /imageTagMutabilityExclusions has 6 filters/],
+    ['a bad exclusion filter', { imageTagMutabilityExclusions: ['no spaces'] }, /filter 'no spaces' must be 1 to 128 characters/],
+    ['an invalid lifecycle policy', { lifecyclePolicy: LifecyclePolicy.fromRules([]) }, /lifecyclePolicy: /],
+    ['a long description', { description: 'd'.repeat(257) }, /description has 257 characters/],
+    ['51 tags', { resourceTags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, /resourceTags has 51 tags/],
+    ['an aws: tag key', { resourceTags: { 'aws:team': 'x' } }, /resourceTags key 'aws:team'/],
+    ['a bad tag value', { resourceTags: { team: 'a'.repeat(257) } }, /resourceTags value/],
+    ['open access', { access: [RepositoryAccess.fromStatement(new iam.PolicyStatement({ principals: [new iam.StarPrincipal()], actions: ['ecr:BatchGetImage'] }))] }, /allows the '\*' principal/],
+    ['a statement with a resource', { access: [RepositoryAccess.fromStatement(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('222222222222')], actions: ['ecr:BatchGetImage'], resources: ['*'] }))] }, /names resources/],
+  ])('given %s, then it fails naming the template', (_name, override, message) => {
+    const make = () => new RepositoryCreationTemplate(strictStack(), 'Template', { ...base, ...override });
+    expect(make).toThrow(/^RepositoryCreationTemplate 'Stack\/Template': \d+ problems?:/);
+    expect(make).toThrow(message);
+  });
+
+  test('given two templates with the same prefix in one registry, then the second fails naming the first', () => {
+    const stack = strictStack();
+    new RepositoryCreationTemplate(stack, 'First', base);
+    expect(() => new RepositoryCreationTemplate(stack, 'Second', base))
+      .toThrow(/RepositoryCreationTemplate 'Stack\/Second': 1 problem:\n {2}- AWS::ECR::RepositoryCreationTemplate with prefix 'team' is already declared by 'Stack\/First'/);
+  });
+
+  test('given two stacks of the same environment with the same template prefix, then synth fails naming both', () => {
+    const first = strictStack({}, 'First');
+    const second = new Stack(first.node.root as any, 'Second', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new RepositoryCreationTemplate(first, 'T', base);
+    new RepositoryCreationTemplate(second, 'T', base);
+    expect(() => (first.node.root as any).synth()).toThrow(/stacks 'First' and 'Second' both render AWS::ECR::RepositoryCreationTemplate with prefix 'team'/);
+  });
+});
