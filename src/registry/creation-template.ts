@@ -185,7 +185,8 @@ export class RepositoryCreationTemplate extends Construct {
     if (isConcrete(props.prefix)) {
       // Throws when another template of this registry has the prefix.
       try {
-        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${props.prefix}'`, this.node.path, subject);
+        // ECR reads 'team' and 'team/' as the same prefix.
+        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${props.prefix.replace(/\/$/, '')}'`, this.node.path, subject);
       } catch (e) {
         problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }

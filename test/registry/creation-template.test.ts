@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   ImageTagMutability,
@@ -11,7 +11,7 @@ import {
   RepositoryCreationTemplateProps,
   RepositoryEncryption,
 } from '../../src';
-import { strictStack, validTemplate } from '../util/harness';
+import { strictApp, strictStack, validTemplate } from '../util/harness';
 
 describe('RepositoryCreationTemplate', () => {
   test('given only a prefix and a scenario, then immutable tags, AES256, the recommended lifecycle policy and no role', () => {
@@ -119,6 +119,19 @@ describe('RepositoryCreationTemplate', () => {
     new RepositoryCreationTemplate(stack, 'First', base);
     expect(() => new RepositoryCreationTemplate(stack, 'Second', base))
       .toThrow(/RepositoryCreationTemplate 'Stack\/Second': 1 problem:\n {2}- AWS::ECR::RepositoryCreationTemplate with prefix 'team' is already declared by 'Stack\/First'/);
+  });
+
+  test("given 'team' and 'team/' in one registry, then they are the same prefix", () => {
+    const stack = strictStack();
+    new RepositoryCreationTemplate(stack, 'First', base);
+    expect(() => new RepositoryCreationTemplate(stack, 'Second', { ...base, prefix: 'team/' })).toThrow(/prefix 'team' is already declared by 'Stack\/First'/);
+  });
+
+  test('given an environment-agnostic stack, then a template with tags and KMS is still clean under cdk-nag, and warns about the unknown environment', () => {
+    const stack = new Stack(strictApp(), 'Agnostic');
+    new RepositoryCreationTemplate(stack, 'Template', { ...base, encryption: RepositoryEncryption.kms(), resourceTags: { team: 'x' } });
+    validTemplate(stack, { nag: true }).resourceCountIs('AWS::IAM::Role', 1);
+    AssertAnnotations.fromStack(stack).hasWarning('/Agnostic/EcrRegistry', Match.stringLikeRegexp("renders AWS::ECR::RepositoryCreationTemplate with prefix 'team' without a concrete account and region"));
   });
 
   test('given two stacks of the same environment with the same template prefix, then synth fails naming both', () => {

@@ -123,7 +123,7 @@ describe('Registry', () => {
     test('given an environment-agnostic stack with an empty registry, then no warning', () => {
       const app = new App();
       const stack = new Stack(app, 'Agnostic');
-      Registry.of(stack);
+      Registry.of(new PrivateRepository(stack, 'Repo'));
       AssertAnnotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
     });
   });
