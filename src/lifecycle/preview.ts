@@ -24,6 +24,8 @@ import { parseTimestamp } from './timestamp';
  * - equal sort times: the image with the smaller digest (string order) counts as newer;
  * - tags match case-sensitively (ECR tags are case-sensitive);
  * - an archived image without lastArchivedAt is never old enough for sinceImageTransitioned;
+ * - lastRecordedPullTime and lastArchivedAt are read (and checked) only for images whose
+ *   claiming rule needs them; imagePushedAt and lastActivatedAt are always read;
  * - sinceImagePushed uses imagePushedAt even for restored images;
  * - results are grouped by appliedRulePriority, in input (describe-images) order within a rule;
  *   imagePushedAt and imageTags are passed through as given (tags omitted for untagged images);
@@ -278,19 +280,41 @@ export function previewLifecyclePolicy(
   const maskHigh = new Uint32Array(countRules.length > 32 ? n : 0); // count rules 32..49
   for (let i = 0; i < n; i++) {
     const image = details[i];
-    const times = readTimes(image, i);
-    countTime[i] = times.count;
-    const rules = byClass[times.archived ? ARCHIVE : STANDARD];
-    const tags = times.tags;
+    if (typeof image !== 'object' || image === null || typeof image.imageDigest !== 'string') {
+      throw new Error(`${describeImage(i, image)} has no imageDigest string`);
+    }
+    const tags = tagsOf(image, i);
+    const pushed = parseTimestamp(image.imagePushedAt);
+    if (pushed === undefined || pushed !== pushed) {
+      throw new Error(`${describeImage(i, image)}: imagePushedAt ${JSON.stringify(image.imagePushedAt)} is not a timestamp`);
+    }
+    const activatedText = image.lastActivatedAt;
+    const activated = activatedText === undefined ? undefined : optionalTime(activatedText, 'lastActivatedAt', i, image);
+    countTime[i] = activated === undefined ? pushed : activated;
+    const rules = byClass[image.imageStatus === 'ARCHIVED' ? ARCHIVE : STANDARD];
     const ruleCount = rules.length;
     let r = 0;
     for (; r < ruleCount; r++) {
       const rule = rules[r];
       if (!ruleSelects(rule, tags)) continue;
       claimedBy[i] = rule.index + 1;
+      // Other timestamps are read only when the claiming rule needs them.
       const clock = rule.clock;
-      if (clock !== Clock.COUNT && (clock === Clock.PUSHED ? times.pushed : clock === Clock.PULLED ? times.pulled : times.archivedAt) < rule.cutoff) {
-        actedBy[i] = rule.index + 1;
+      if (clock !== Clock.COUNT) {
+        let time: number;
+        if (clock === Clock.PUSHED) {
+          time = pushed;
+        } else if (clock === Clock.PULLED) {
+          // Last pull; push time if never pulled; restore time if restored and not pulled since.
+          const pulled = optionalTime(image.lastRecordedPullTime, 'lastRecordedPullTime', i, image);
+          time = pushed;
+          if (pulled !== undefined && pulled > time) time = pulled;
+          if (activated !== undefined && activated > time) time = activated;
+        } else {
+          // An archived image without an archive time is never old enough.
+          time = optionalTime(image.lastArchivedAt, 'lastArchivedAt', i, image) ?? NaN;
+        }
+        if (time < rule.cutoff) actedBy[i] = rule.index + 1;
       }
       break;
     }
@@ -371,52 +395,14 @@ export function previewLifecyclePolicy(
   return { previewResults, summary };
 }
 
-/** The times of one image, reused for every image (no allocation per image). */
-interface ImageTimes {
-  tags: string[];
-  archived: boolean;
-  /** Time that orders images for imageCountMoreThan: restore time if restored, else push time. */
-  count: number;
-  pushed: number;
-  /** Last pull; push time if never pulled; restore time if restored and not pulled since. */
-  pulled: number;
-  /** Archive time; NaN (never old enough) when unknown. */
-  archivedAt: number;
-}
-
-const scratch: ImageTimes = { tags: NO_TAGS, archived: false, count: 0, pushed: 0, pulled: 0, archivedAt: NaN };
-
-function readTimes(image: DescribedImage, index: number): ImageTimes {
-  if (typeof image !== 'object' || image === null || typeof image.imageDigest !== 'string') {
-    throw new Error(`${describeImage(index, image)} has no imageDigest string`);
-  }
+function tagsOf(image: DescribedImage, index: number): string[] {
   const tags = image.imageTags;
-  if (tags === undefined || tags === null) {
-    scratch.tags = NO_TAGS;
-  } else if (Array.isArray(tags)) {
-    scratch.tags = tags;
-  } else {
-    throw new Error(`${describeImage(index, image)}: imageTags must be an array of strings`);
-  }
-  const pushed = parseTimestamp(image.imagePushedAt);
-  if (pushed === undefined || pushed !== pushed) {
-    throw new Error(`${describeImage(index, image)}: imagePushedAt ${JSON.stringify(image.imagePushedAt)} is not a timestamp`);
-  }
-  const pulled = optionalTime(image.lastRecordedPullTime, 'lastRecordedPullTime', index, image);
-  const activated = optionalTime(image.lastActivatedAt, 'lastActivatedAt', index, image);
-  const archivedAt = optionalTime(image.lastArchivedAt, 'lastArchivedAt', index, image);
-  scratch.archived = image.imageStatus === 'ARCHIVED';
-  scratch.pushed = pushed;
-  scratch.count = activated === undefined ? pushed : activated;
-  let pull = pushed;
-  if (pulled !== undefined && pulled > pull) pull = pulled;
-  if (activated !== undefined && activated > pull) pull = activated;
-  scratch.pulled = pull;
-  scratch.archivedAt = archivedAt === undefined ? NaN : archivedAt;
-  return scratch;
+  if (tags === undefined || tags === null) return NO_TAGS;
+  if (!Array.isArray(tags)) throw new Error(`${describeImage(index, image)}: imageTags must be an array of strings`);
+  return tags;
 }
 
-const RADIX_BITS = 16;
+const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 const RADIX_MASK = RADIX - 1;
 const TWO_32 = 4294967296;
@@ -425,7 +411,7 @@ const TWO_32 = 4294967296;
  * Image indices ordered newest first by `time`; equal times by digest, smaller digest first
  * (it counts as newer). A stable LSD radix sort on integer microseconds since the oldest
  * image (times equal to the microsecond are ties); a comparison sort for small inputs and
- * when the times do not fit (more than ~285 years apart). Overwrites `time`.
+ * when the times do not fit (more than ~285 years apart).
  */
 function sortNewestFirst(time: Float64Array, details: DescribedImage[]): Uint32Array {
   const n = time.length;
@@ -447,24 +433,27 @@ function sortNewestFirst(time: Float64Array, details: DescribedImage[]): Uint32A
     return order.sort((a, b) => time[b] - time[a] || byDigest(a, b));
   }
 
-  // Keys: integer microseconds since the oldest image (exact in a double below 2^53).
-  for (let i = 0; i < n; i++) time[i] = Math.round((time[i] - min) * 1000);
-  const maxKey = Math.round((max - min) * 1000);
-  let from = new Uint32Array(n);
-  let to = new Uint32Array(n);
-  for (let i = 0; i < n; i++) from[i] = i;
+  // Keys: integer microseconds since the oldest image (exact in a double below 2^53), as two
+  // 32-bit words. LSD radix sort with 11-bit digits, moving keys with the indices so that
+  // every pass reads sequentially; passes above the largest key are skipped.
+  let keyLow = new Uint32Array(n);
+  let keyHigh = new Uint32Array(n);
+  let index = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = Math.round((time[i] - min) * 1000);
+    const high = Math.floor(key / TWO_32);
+    keyHigh[i] = high;
+    keyLow[i] = key - high * TWO_32;
+    index[i] = i;
+  }
+  let nextLow = new Uint32Array(n);
+  let nextHigh = new Uint32Array(n);
+  let nextIndex = new Uint32Array(n);
   const counts = new Uint32Array(RADIX);
-  for (let pass = 0; pass < 4; pass++) {
-    // Skip passes above the highest digit of the largest key.
-    if (Math.floor(maxKey / 2 ** (pass * RADIX_BITS)) === 0) break;
-    const shift = (pass % 2) * RADIX_BITS;
-    const highWord = pass >= 2;
+  const maxKey = Math.round((max - min) * 1000);
+  for (let pass = 0; pass < 5 && maxKey >= 2 ** (pass * RADIX_BITS); pass++) {
     counts.fill(0);
-    for (let k = 0; k < n; k++) {
-      const key = time[from[k]];
-      const word = highWord ? Math.floor(key / TWO_32) : key % TWO_32;
-      counts[(word >>> shift) & RADIX_MASK]++;
-    }
+    for (let k = 0; k < n; k++) counts[radixDigit(pass, keyLow[k], keyHigh[k])]++;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = counts[d];
@@ -472,28 +461,43 @@ function sortNewestFirst(time: Float64Array, details: DescribedImage[]): Uint32A
       sum += c;
     }
     for (let k = 0; k < n; k++) {
-      const i = from[k];
-      const key = time[i];
-      const word = highWord ? Math.floor(key / TWO_32) : key % TWO_32;
-      to[counts[(word >>> shift) & RADIX_MASK]++] = i;
+      const low = keyLow[k];
+      const high = keyHigh[k];
+      const position = counts[radixDigit(pass, low, high)]++;
+      nextLow[position] = low;
+      nextHigh[position] = high;
+      nextIndex[position] = index[k];
     }
-    const swap = from;
-    from = to;
-    to = swap;
+    [keyLow, nextLow] = [nextLow, keyLow];
+    [keyHigh, nextHigh] = [nextHigh, keyHigh];
+    [index, nextIndex] = [nextIndex, index];
   }
 
-  // `from` is oldest first. Reverse into newest first; order runs of equal keys by digest.
-  const order = to;
-  for (let k = 0; k < n; k++) order[k] = from[n - 1 - k];
+  // Oldest first now. Reverse into newest first; order runs of equal keys by digest.
+  const order = nextIndex;
+  for (let k = 0; k < n; k++) order[k] = index[n - 1 - k];
   let runStart = 0;
   for (let k = 1; k <= n; k++) {
-    if (k < n && time[order[k]] === time[order[runStart]]) continue;
+    const a = n - 1 - k;
+    const b = n - 1 - runStart;
+    if (k < n && keyLow[a] === keyLow[b] && keyHigh[a] === keyHigh[b]) continue;
     if (k - runStart > 1) {
       order.set(Array.from(order.subarray(runStart, k)).sort(byDigest), runStart);
     }
     runStart = k;
   }
   return order;
+}
+
+/** Digit `pass` (11 bits each, least significant first) of the 64-bit key high:low. */
+function radixDigit(pass: number, low: number, high: number): number {
+  switch (pass) {
+    case 0: return low & RADIX_MASK;
+    case 1: return (low >>> 11) & RADIX_MASK;
+    case 2: return (low >>> 22) | ((high & 1) << 10);
+    case 3: return (high >>> 1) & RADIX_MASK;
+    default: return (high >>> 12) & RADIX_MASK;
+  }
 }
 
 function optionalTime(value: unknown, name: string, index: number, image: unknown): number | undefined {

@@ -158,6 +158,25 @@ describe('counting and claiming', () => {
     expect(acted(output)).toEqual(Array.from({ length: 50 }, (_, i) => `img-${String(50 + i).padStart(3, '0')}`));
   });
 
+  test('large repositories (radix sort path) order push times one microsecond apart', () => {
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 }]);
+    const images = Array.from({ length: 100 }, (_, i) => (i * 37) % 100).map((micros) => ({
+      imageDigest: `sha256:${String(99 - micros).padStart(3, '0')}`, // newer images get smaller digests: ties would invert the order
+      imagePushedAt: `2025-01-01T00:00:00.000${String(micros).padStart(3, '0')}+00:00`,
+    }));
+    const output = previewLifecyclePolicy(policy, images, NOW);
+    expect(acted(output)).toEqual(Array.from({ length: 90 }, (_, i) => String(10 + i).padStart(3, '0')));
+  });
+
+  test('push times centuries apart (comparison sort fallback) keep the newest images', () => {
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 }]);
+    const images = Array.from({ length: 100 }, (_, i) => (i * 37) % 100).map((age) => ({
+      imageDigest: `sha256:${String(age).padStart(3, '0')}`,
+      imagePushedAt: `${1700 + 3 * (99 - age)}-06-01T00:00:00Z`,
+    }));
+    expect(acted(previewLifecyclePolicy(policy, images, NOW))).toEqual(Array.from({ length: 90 }, (_, i) => String(10 + i).padStart(3, '0')));
+  });
+
   test('images restored from archive count as new by their restore time', () => {
     const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]);
     const output = previewLifecyclePolicy(policy, [image('recent', [], 5), image('restored', [], 300, { lastActivatedAt: daysAgo(1), imageStatus: 'ACTIVE' })], NOW);
@@ -279,10 +298,21 @@ describe('errors', () => {
     ['an image without digest', { imageDetails: [{ imagePushedAt: daysAgo(1) }] }, 'imageDetails[0] has no imageDigest string'],
     ['an image without push time', { imageDetails: [{ imageDigest: 'sha256:x' }] }, 'imageDetails[0] (sha256:x): imagePushedAt undefined is not a timestamp'],
     ['an unreadable push time', { imageDetails: [{ imageDigest: 'sha256:x', imagePushedAt: 'yesterday' }] }, 'imagePushedAt "yesterday" is not a timestamp'],
-    ['an unreadable pull time', { imageDetails: [{ imageDigest: 'sha256:x', imagePushedAt: daysAgo(1), lastRecordedPullTime: 'soon' }] }, 'lastRecordedPullTime "soon" is not a timestamp'],
+    ['an unreadable restore time', { imageDetails: [{ imageDigest: 'sha256:x', imagePushedAt: daysAgo(1), lastActivatedAt: 'soon' }] }, 'lastActivatedAt "soon" is not a timestamp'],
     ['tags that are not a list', { imageDetails: [{ imageDigest: 'sha256:x', imagePushedAt: daysAgo(1), imageTags: 'v1' }] }, 'imageTags must be an array of strings'],
   ])('given %s, when previewed, then it throws', (_name, images, message) => {
     expect(() => previewLifecyclePolicy(LifecyclePolicy.recommended(), images as never, NOW)).toThrow(message);
+  });
+
+  test('given an unreadable pull time that a rule needs, when previewed, then it throws', () => {
+    const policy = LifecyclePresets.archiveUnpulled(30);
+    const images = [{ imageDigest: 'sha256:x', imageTags: ['v1'], imagePushedAt: daysAgo(1), lastRecordedPullTime: 'soon' }];
+    expect(() => previewLifecyclePolicy(policy, images, NOW)).toThrow('imageDetails[0] (sha256:x): lastRecordedPullTime "soon" is not a timestamp');
+  });
+
+  test('given an unreadable pull time that no rule needs, when previewed, then it is not read', () => {
+    const images = [{ imageDigest: 'sha256:x', imagePushedAt: daysAgo(20), lastRecordedPullTime: 'soon' }];
+    expect(acted(previewLifecyclePolicy(LifecyclePolicy.recommended(), images, NOW))).toEqual(['x']);
   });
 
   test('given an invalid policy, when previewed, then it throws listing the problems', () => {
