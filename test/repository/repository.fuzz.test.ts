@@ -10,6 +10,7 @@ const name = fc.oneof(
   fc.string({ maxLength: 20 }),
   fc.constant('a'.repeat(257)),
 );
+const removalPolicies = fc.constantFrom(RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 const account = fc.oneof(fc.stringMatching(/^\d{12}$/), fc.string({ maxLength: 13 }));
 
 describe('fuzz', () => {
@@ -20,7 +21,7 @@ describe('fuzz', () => {
         imageTagMutability: fc.option(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE), { nil: undefined }),
         imageTagMutabilityExclusions: fc.option(fc.array(fc.oneof(fc.stringMatching(/^[0-9a-zA-Z._*-]{1,20}$/), fc.string({ maxLength: 5 })), { maxLength: 7 }), { nil: undefined }),
         encryption: fc.option(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE'), { nil: undefined }),
-        removalPolicy: fc.option(fc.constantFrom(RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE), { nil: undefined }),
+        removalPolicy: fc.option(removalPolicies, { nil: undefined }),
         emptyOnDelete: fc.option(fc.boolean(), { nil: undefined }),
         imageScanOnPush: fc.option(fc.boolean(), { nil: undefined }),
         pullAccounts: fc.option(fc.array(account, { maxLength: 3 }), { nil: undefined }),
@@ -52,7 +53,7 @@ describe('fuzz', () => {
         aboutText: fc.option(fc.string({ maxLength: 50 }), { nil: undefined }),
         architectures: fc.option(fc.array(fc.oneof(fc.constantFrom('ARM', 'ARM 64', 'x86', 'x86-64'), fc.string({ maxLength: 60 })), { maxLength: 4 }), { nil: undefined }),
         operatingSystems: fc.option(fc.array(fc.constantFrom('Linux', 'Windows'), { maxLength: 2 }), { nil: undefined }),
-        removalPolicy: fc.option(fc.constantFrom(RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE), { nil: undefined }),
+        removalPolicy: fc.option(removalPolicies, { nil: undefined }),
       }),
       (stack, p) => {
         new PublicRepository(stack, 'Public', {
