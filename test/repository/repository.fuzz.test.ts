@@ -10,7 +10,9 @@ const name = fc.oneof(
   fc.string({ maxLength: 20 }),
   fc.constant('a'.repeat(257)),
 );
-const removalPolicies = fc.constantFrom(RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+const removalPolicies = fc.constantFrom(
+  RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+);
 const account = fc.oneof(fc.stringMatching(/^\d{12}$/), fc.string({ maxLength: 13 }));
 
 describe('fuzz', () => {
