@@ -1,0 +1,130 @@
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** A resource of the app with its stack's concrete environment, if any. */
+export interface IndexedResource {
+  readonly resource: CfnResource;
+  readonly stack: Stack;
+  /** `account/region` when both are concrete. */
+  readonly env?: string;
+}
+
+/**
+ * Every CloudFormation resource of an app, grouped by type, built once per
+ * validation so that rules that look across stacks (scanning coverage,
+ * replication wiring, registry singletons) stay linear in the app's size.
+ *
+ * @internal
+ */
+export class AppIndex {
+  private readonly byType = new Map<string, IndexedResource[]>();
+  private readonly stacks: Stack[] = [];
+  private readonly envOfStack = new Map<Stack, string | undefined>();
+
+  constructor(root: IConstruct) {
+    const visit = (node: IConstruct) => {
+      if (Stack.isStack(node)) {
+        this.stacks.push(node);
+        this.envOfStack.set(node, envOf(node));
+      }
+      if (CfnResource.isCfnResource(node)) {
+        const stack = Stack.of(node);
+        const list = this.byType.get(node.cfnResourceType) ?? [];
+        list.push({ resource: node, stack, env: this.envOfStack.get(stack) ?? envOf(stack) });
+        this.byType.set(node.cfnResourceType, list);
+      }
+      for (const child of node.node.children) visit(child);
+    };
+    visit(root);
+  }
+
+  private readonly properties = new Map<CfnResource, any>();
+
+  /**
+   * The resource's CloudFormation properties, resolved as they will be
+   * written to the template (tags included), rendered once per validation.
+   */
+  public propertiesOf(resource: CfnResource): any {
+    let props = this.properties.get(resource);
+    if (props === undefined) {
+      const rendered = Stack.of(resource).resolve((resource as any)._toCloudFormation());
+      const entry: any = Object.values(rendered?.Resources ?? {})[0] ?? {};
+      props = entry.Properties ?? {};
+      this.properties.set(resource, props);
+    }
+    return props;
+  }
+
+  /** Resources of a type. */
+  public ofType(type: string): IndexedResource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** Resources of a type in the same registry as a stack: same concrete account and region, or the same stack when unknown. */
+  public inRegistryOf(stack: Stack, type: string): IndexedResource[] {
+    const env = this.envOfStack.get(stack) ?? envOf(stack);
+    return this.ofType(type).filter((r) => (env ? r.env === env : r.stack === stack));
+  }
+
+  /** Stacks with a concrete account and region. */
+  public stacksIn(account: string, region: string): Stack[] {
+    return this.stacks.filter((s) => this.envOfStack.get(s) === `${account}/${region}`);
+  }
+}
+
+/** `account/region` of a stack when both are concrete. @internal */
+export function envOf(stack: Stack): string | undefined {
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return undefined;
+  return `${stack.account}/${stack.region}`;
+}
+
+/** The resolved value of an L1 property, or undefined when it holds an unresolved intrinsic. @internal */
+export function resolved(resource: CfnResource, value: unknown): any {
+  return Stack.of(resource).resolve(value);
+}
+
+/** Whether a resolved value still contains a CloudFormation intrinsic (Ref, Fn::*). @internal */
+export function hasIntrinsic(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasIntrinsic);
+  if (value && typeof value === 'object') {
+    return Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::') || hasIntrinsic((value as any)[k]));
+  }
+  return false;
+}
+
+/** A policy document given as an object or a JSON string, as its statements; undefined when not readable. @internal */
+export function policyStatements(policy: unknown): any[] | undefined {
+  let doc = policy;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!doc || typeof doc !== 'object') return undefined;
+  const statements = (doc as any).Statement;
+  if (statements === undefined) return [];
+  return Array.isArray(statements) ? statements : [statements];
+}
+
+/** Whether an IAM element (string or list) names an action, allowing `*` wildcards. @internal */
+export function allowsAction(actions: unknown, action: string): boolean {
+  const list = Array.isArray(actions) ? actions : [actions];
+  return list.some((a) => typeof a === 'string' && globMatches(a.toLowerCase(), action.toLowerCase()));
+}
+
+/** Anchored glob match where `*` matches any run of characters. @internal */
+export function globMatches(pattern: string, value: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === value;
+  if (!value.startsWith(parts[0]) || !value.endsWith(parts[parts.length - 1])) return false;
+  let at = parts[0].length;
+  const end = value.length - parts[parts.length - 1].length;
+  for (const part of parts.slice(1, -1)) {
+    const found = value.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return at <= end;
+}

@@ -1,0 +1,173 @@
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { AppIndex } from './app-index';
+import { customerManagedKey } from './rules/customer-managed-key';
+import { lifecyclePolicy } from './rules/lifecycle-policy';
+import { openAccess } from './rules/open-access';
+import { publicRepositoryTags } from './rules/public-repository-tags';
+import { pullThroughCacheCredentials } from './rules/pull-through-cache-credentials';
+import { registrySingleton } from './rules/registry-singleton';
+import { replicationDestinationPolicy } from './rules/replication-destination-policy';
+import { repositoryScanning } from './rules/repository-scanning';
+import { tagImmutability } from './rules/tag-immutability';
+
+/**
+ * Options of the ECR compliance pack.
+ */
+export interface EcrComplianceChecksProps extends NagPackProps {
+  /**
+   * How a repository without a customer managed KMS key is reported
+   * (Security Hub ECR.5): many platforms accept AES256 for most repositories.
+   *
+   * @default NagMessageLevel.WARN
+   */
+  readonly customerManagedKeyLevel?: NagMessageLevel;
+}
+
+type Rule = (node: CfnResource, index: AppIndex) => NagRuleResult;
+
+interface RuleDefinition {
+  readonly id: string;
+  readonly level: NagMessageLevel;
+  readonly info: string;
+  readonly explanation: string;
+  readonly check: Rule;
+  /** The resource types the rule looks at; others are skipped without a call. */
+  readonly types: string[];
+}
+
+/**
+ * A cdk-nag (v3) rule pack for Amazon ECR: the controls auditors check
+ * (Security Hub ECR.1 to ECR.5, Control Tower CT.ECR.PR.1 to PR.3) and the
+ * mistakes that break a registry at run time. Rules read resolved L1
+ * properties, so they work on repositories built with this library,
+ * aws-cdk-lib's `Repository` or `CfnRepository` alike; values that cannot be
+ * resolved are not applicable rather than guessed.
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new EcrComplianceChecks(app));
+ * ```
+ *
+ * Rule IDs are `EcrCompliance-<Rule>`; acknowledge a finding with
+ * `Validations.of(construct).acknowledge({ id, reason })`.
+ */
+export class EcrComplianceChecks extends NagPack {
+  /** The plugin name shown in validation reports. */
+  public readonly name = 'EcrCompliance';
+  private readonly rules: RuleDefinition[];
+  private readonly byType = new Map<string, RuleDefinition[]>();
+  private index?: AppIndex;
+
+  constructor(scope?: IConstruct, props: EcrComplianceChecksProps = {}) {
+    super(scope, props);
+    this.packName = 'EcrCompliance';
+    this.rules = ruleDefinitions(props.customerManagedKeyLevel ?? NagMessageLevel.WARN);
+    for (const rule of this.rules) {
+      for (const type of rule.types) this.byType.set(type, [...(this.byType.get(type) ?? []), rule]);
+    }
+  }
+
+  /** Validates a construct tree, indexing it once for the rules that look across stacks. */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    this.index = new AppIndex(scope.node.root);
+    try {
+      return super.validateScope(scope);
+    } finally {
+      this.index = undefined;
+    }
+  }
+
+  protected checkResource(node: CfnResource): void {
+    const rules = this.byType.get(node.cfnResourceType);
+    if (!rules) return;
+    const index = this.index ??= new AppIndex(node.node.root);
+    for (const rule of rules) {
+      this.applyRule({
+        ruleSuffixOverride: rule.id,
+        info: rule.info,
+        explanation: rule.explanation,
+        level: rule.level,
+        node,
+        rule: (n: CfnResource) => rule.check(n, index),
+      });
+    }
+  }
+}
+
+function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
+  return [
+    {
+      id: 'RepositoryScanning',
+      level: NagMessageLevel.ERROR,
+      info: 'The ECR repository is not scanned: no registry scanning rule of its account and region matches its name, and scan on push is off.',
+      explanation: 'Security Hub ECR.1 and Control Tower CT.ECR.PR.2 require image scanning. Add a registry scanning configuration rule whose filter matches the repository (or set scan on push).',
+      check: repositoryScanning,
+      types: ['AWS::ECR::Repository'],
+    },
+    {
+      id: 'TagImmutability',
+      level: NagMessageLevel.ERROR,
+      info: 'The ECR repository has mutable tags.',
+      explanation: 'Security Hub ECR.2 and Control Tower CT.ECR.PR.3: a tag that can be moved can silently change what is deployed. Use IMMUTABLE, with exclusion filters for moving tags such as latest.',
+      check: tagImmutability,
+      types: ['AWS::ECR::Repository'],
+    },
+    {
+      id: 'LifecyclePolicy',
+      level: NagMessageLevel.ERROR,
+      info: 'The ECR repository has no lifecycle policy, or its lifecycle policy is one ECR would reject.',
+      explanation: 'Security Hub ECR.3 and Control Tower CT.ECR.PR.1 require a lifecycle policy. Run `cdk-ecr-platform lifecycle validate` on the policy to see every problem.',
+      check: lifecyclePolicy,
+      types: ['AWS::ECR::Repository', 'AWS::ECR::RepositoryCreationTemplate'],
+    },
+    {
+      id: 'PublicRepositoryTags',
+      level: NagMessageLevel.ERROR,
+      info: 'The ECR Public repository has no tags.',
+      explanation: 'Security Hub ECR.4: tags say who owns a public repository and what it costs. Add tags with Tags.of(repository).add(...).',
+      check: publicRepositoryTags,
+      types: ['AWS::ECR::PublicRepository'],
+    },
+    {
+      id: 'CustomerManagedKey',
+      level: cmkLevel,
+      info: 'The ECR repository is not encrypted with a customer managed KMS key.',
+      explanation: 'Security Hub ECR.5: a customer managed key lets you control and audit who can decrypt images. Use KMS or KMS_DSSE encryption with your own key.',
+      check: customerManagedKey,
+      types: ['AWS::ECR::Repository', 'AWS::ECR::RepositoryCreationTemplate'],
+    },
+    {
+      id: 'OpenAccess',
+      level: NagMessageLevel.ERROR,
+      info: 'The ECR policy allows the * principal without an account or organization condition.',
+      explanation: 'Anyone with an AWS account could use these repositories. Name the principals, or restrict * with aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount or aws:SourceAccount.',
+      check: openAccess,
+      types: ['AWS::ECR::Repository', 'AWS::ECR::PublicRepository', 'AWS::ECR::RegistryPolicy', 'AWS::ECR::RepositoryCreationTemplate'],
+    },
+    {
+      id: 'PullThroughCacheCredentials',
+      level: NagMessageLevel.ERROR,
+      info: 'The pull-through cache credential secret is not named ecr-pullthroughcache/... or is not encrypted with a customer managed KMS key.',
+      explanation: 'ECR only reads credential secrets whose name starts with ecr-pullthroughcache/, and registry tokens deserve a key you control.',
+      check: pullThroughCacheCredentials,
+      types: ['AWS::ECR::PullThroughCacheRule'],
+    },
+    {
+      id: 'ReplicationDestinationPolicy',
+      level: NagMessageLevel.ERROR,
+      info: 'A cross-account replication destination in this app does not let the source account replicate into it.',
+      explanation: 'Replication fails at run time unless the destination registry policy allows ecr:CreateRepository and ecr:ReplicateImage for the source account. Call Registry.of(destinationStack).allowReplicationFrom(sourceAccount).',
+      check: replicationDestinationPolicy,
+      types: ['AWS::ECR::ReplicationConfiguration'],
+    },
+    {
+      id: 'RegistrySingleton',
+      level: NagMessageLevel.ERROR,
+      info: 'This registry-level resource is written more than once for the same account and region.',
+      explanation: 'ECR keeps one registry policy, replication, scanning and signing configuration per account and region; two declarations overwrite each other. Declare it in one stack.',
+      check: registrySingleton,
+      types: ['AWS::ECR::RegistryPolicy', 'AWS::ECR::ReplicationConfiguration', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::SigningConfiguration'],
+    },
+  ];
+}

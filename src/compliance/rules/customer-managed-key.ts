@@ -1,0 +1,18 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { AppIndex } from '../app-index';
+
+/**
+ * Private repositories (and repository creation templates) encrypt with a
+ * customer managed AWS KMS key: KMS or KMS_DSSE with a key named.
+ * Security Hub ECR.5.
+ */
+export function customerManagedKey(node: CfnResource, index: AppIndex): NagRuleResult {
+  if (node.cfnResourceType !== 'AWS::ECR::Repository' && node.cfnResourceType !== 'AWS::ECR::RepositoryCreationTemplate') {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  const encryption = index.propertiesOf(node).EncryptionConfiguration;
+  const type = encryption?.EncryptionType;
+  if (type !== 'KMS' && type !== 'KMS_DSSE') return NagRuleCompliance.NON_COMPLIANT;
+  return encryption.KmsKey !== undefined ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+}

@@ -1,0 +1,37 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { LifecyclePolicy } from '../../lifecycle';
+import { AppIndex, hasIntrinsic } from '../app-index';
+
+/**
+ * Private repositories have a lifecycle policy, and the policy is valid
+ * according to the library's lifecycle validation (the one ECR's rules are
+ * encoded in). Repository creation templates with a lifecycle policy are
+ * checked for validity too. Security Hub ECR.3, Control Tower CT.ECR.PR.1.
+ *
+ * Findings: `Missing` when a repository has none, `Invalid` when ECR would
+ * reject the policy text.
+ */
+export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResult {
+  let text: unknown;
+  if (node.cfnResourceType === 'AWS::ECR::Repository') {
+    text = index.propertiesOf(node).LifecyclePolicy?.LifecyclePolicyText;
+    if (text === undefined) return ['Missing'];
+  } else if (node.cfnResourceType === 'AWS::ECR::RepositoryCreationTemplate') {
+    text = index.propertiesOf(node).LifecyclePolicy;
+    if (text === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  } else {
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }
+  if (typeof text !== 'string' || hasIntrinsic(text)) return NagRuleCompliance.NOT_APPLICABLE;
+  return lifecycleTextProblems(text).length > 0 ? ['Invalid'] : NagRuleCompliance.COMPLIANT;
+}
+
+/** Every problem of a lifecycle policy text, parse errors included. @internal */
+export function lifecycleTextProblems(text: string): string[] {
+  try {
+    return LifecyclePolicy.fromJson(text).validate();
+  } catch (e) {
+    return [(e as Error).message];
+  }
+}

@@ -1,0 +1,28 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { openAccessProblems } from '../../internal/policy';
+import { AppIndex, policyStatements } from '../app-index';
+
+/** Where each resource type keeps its policy document. */
+const POLICY_PROPERTY: Record<string, string> = {
+  'AWS::ECR::Repository': 'RepositoryPolicyText',
+  'AWS::ECR::PublicRepository': 'RepositoryPolicyText',
+  'AWS::ECR::RegistryPolicy': 'PolicyText',
+  'AWS::ECR::RepositoryCreationTemplate': 'RepositoryPolicy',
+};
+
+/**
+ * Repository, registry and creation template policies never allow the `*`
+ * principal unless an account or organization condition restricts it
+ * (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`,
+ * `aws:SourceAccount`, ...). Unlike AwsSolutions-ECR1, conditions count.
+ */
+export function openAccess(node: CfnResource, index: AppIndex): NagRuleResult {
+  const property = POLICY_PROPERTY[node.cfnResourceType];
+  if (!property) return NagRuleCompliance.NOT_APPLICABLE;
+  const policy = index.propertiesOf(node)[property];
+  if (policy === undefined) return NagRuleCompliance.COMPLIANT;
+  const statements = policyStatements(policy);
+  if (statements === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  return openAccessProblems(statements).length > 0 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+}
