@@ -7,6 +7,8 @@ import { parseTimestamp } from '../../src/lifecycle/timestamp';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 1);
+// `npm run fuzz` runs 10,000 inputs per property: give each property time for that.
+const TIMEOUT = Math.max(120_000, RUNS * 60);
 
 // ---------------------------------------------------------------------------------------
 // Generators of valid policies (by construction, following the ECR rules).
@@ -117,8 +119,13 @@ const imagesArb = fc.oneof(imagesOf(0, 20), imagesOf(64, 200));
 // (rule by rule, regular expressions, full sorts), to check the fast engine against.
 // ---------------------------------------------------------------------------------------
 
+const regexes = new Map<string, RegExp>();
 function patternRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const cached = regexes.get(pattern);
+  if (cached) return cached;
+  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  regexes.set(pattern, regex);
+  return regex;
 }
 
 function selects(rule: LifecycleRule, tags: string[]): boolean {
@@ -132,9 +139,14 @@ function selects(rule: LifecycleRule, tags: string[]): boolean {
 function referencePreview(policy: LifecyclePolicy, images: DescribedImage[], now: number): Set<string> {
   const time = (value: unknown) => parseTimestamp(value);
   const storageOf = (image: DescribedImage) => (image.imageStatus === 'ARCHIVED' ? StorageClass.ARCHIVE : StorageClass.STANDARD);
-  const countTime = (image: DescribedImage) => time(image.lastActivatedAt) ?? time(image.imagePushedAt)!;
-  const pullTime = (image: DescribedImage) =>
-    Math.max(time(image.imagePushedAt)!, time(image.lastRecordedPullTime) ?? -Infinity, time(image.lastActivatedAt) ?? -Infinity);
+  const times = new Map(images.map((image) => [image, {
+    count: time(image.lastActivatedAt) ?? time(image.imagePushedAt)!,
+    pushed: time(image.imagePushedAt)!,
+    pulled: Math.max(time(image.imagePushedAt)!, time(image.lastRecordedPullTime) ?? -Infinity, time(image.lastActivatedAt) ?? -Infinity),
+    archived: time(image.lastArchivedAt) ?? NaN,
+  }]));
+  const countTime = (image: DescribedImage) => times.get(image)!.count;
+  const pullTime = (image: DescribedImage) => times.get(image)!.pulled;
   const claimed = new Set<string>();
   const results = new Set<string>();
   for (const rule of policy.rules) {
@@ -144,8 +156,8 @@ function referencePreview(policy: LifecyclePolicy, images: DescribedImage[], now
     if (rule.countType === CountType.IMAGE_COUNT_MORE_THAN) {
       acting = [...selected].sort((a, b) => countTime(b) - countTime(a) || (a.imageDigest < b.imageDigest ? -1 : 1)).slice(rule.countNumber);
     } else {
-      const clock = rule.countType === CountType.SINCE_IMAGE_PUSHED ? (image: DescribedImage) => time(image.imagePushedAt)!
-        : rule.countType === CountType.SINCE_IMAGE_PULLED ? pullTime : (image: DescribedImage) => time(image.lastArchivedAt) ?? NaN;
+      const clock = rule.countType === CountType.SINCE_IMAGE_PUSHED ? (image: DescribedImage) => times.get(image)!.pushed
+        : rule.countType === CountType.SINCE_IMAGE_PULLED ? pullTime : (image: DescribedImage) => times.get(image)!.archived;
       acting = selected.filter((image) => now - clock(image) > rule.countNumber * DAY);
     }
     const type = rule.action === LifecycleAction.TRANSITION ? 'TRANSITION' : 'EXPIRE';
@@ -170,13 +182,13 @@ describe('lifecycle policy properties', () => {
       const withDefaults = (all: LifecycleRule[]) => all.map((rule) => ({ ...rule, action: rule.action ?? LifecycleAction.EXPIRE }));
       expect(withDefaults(reparsed.rules)).toEqual(withDefaults(policy.rules));
     }), { numRuns: RUNS });
-  });
+  }, TIMEOUT);
 
   test('random valid policies validate', () => {
     fc.assert(fc.property(validRulesArb, (rules) => {
       expect(LifecyclePolicy.fromRules(rules).validate()).toEqual([]);
     }), { numRuns: RUNS });
-  });
+  }, TIMEOUT);
 
   interface Mutation {
     readonly name: string;
@@ -237,7 +249,7 @@ describe('lifecycle policy properties', () => {
       const problems = LifecyclePolicy.fromRules(mutation.apply(rules, index)).validate();
       expect(problems.join('\n')).toContain(mutation.message);
     }), { numRuns: RUNS * 3 });
-  });
+  }, TIMEOUT);
 
   test('the preview matches the reference model, never acts twice, respects claims and never expires under a transition rule', () => {
     fc.assert(fc.property(validRulesArb, imagesArb, (rules, images) => {
@@ -278,5 +290,5 @@ describe('lifecycle policy properties', () => {
       const transitioning = output.previewResults.length - expiring;
       expect(output.summary.transitioningImageTotalCounts).toEqual(transitioning > 0 ? [{ targetStorageClass: 'ARCHIVE', imageTotalCount: transitioning }] : undefined);
     }), { numRuns: RUNS });
-  });
+  }, TIMEOUT);
 });
