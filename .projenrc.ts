@@ -43,7 +43,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'constructs@10.5.1',
     'fast-check@^4.3.0',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // the account-settings custom resource handler (src/scanning/*.lambda.ts):
+    // the SDK clients are provided by the Lambda Node.js runtime at deploy
+    // time and marked external in the bundle; here they type-check and test it
+    '@aws-sdk/client-inspector2',
+    '@aws-sdk/client-ecr',
+    'aws-sdk-client-mock',
+    'esbuild',
   ],
+  // src/**/*.lambda.ts are bundled by esbuild into assets/ (the `bundle`
+  // task), with a generated *-function.ts construct for each
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
+  },
   bin: {
     'cdk-ecr-platform': 'lib/cli/main.js',
   },
@@ -81,6 +94,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/'] },
 });
 
+
+// Tests synthesize stacks that reference the bundled handler: bundle first,
+// so that `npm test` works on a fresh clone.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
 project.addTask('platform', {
   description: 'Synthesize the example platform app into cdk.out and print a summary',

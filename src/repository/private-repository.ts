@@ -12,6 +12,8 @@ import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal
 import { LifecyclePolicy } from '../lifecycle';
 import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
+import { ScanFrequency } from '../scanning/enums';
+import { RegistryScanning } from '../scanning/registry-scanning';
 
 /**
  * Whether image tags can be overwritten.
@@ -279,6 +281,25 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public replicateTo(destinations: ReplicationDestination[]): void {
     Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations);
+  }
+
+  /**
+   * Scans this repository's images when they are pushed: adds its name as a
+   * WILDCARD filter to the SCAN_ON_PUSH rule of the registry scanning
+   * configuration. The repository needs a literal `repositoryName`.
+   */
+  public scanOnPush(): void {
+    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.SCAN_ON_PUSH);
+  }
+
+  /**
+   * Scans this repository's images on push and again whenever Amazon
+   * Inspector learns of a new vulnerability: adds its name to the
+   * CONTINUOUS_SCAN rule, which makes the registry's scan type ENHANCED.
+   * The repository needs a literal `repositoryName`.
+   */
+  public scanContinuously(): void {
+    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN);
   }
 }
 

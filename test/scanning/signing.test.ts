@@ -1,0 +1,121 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as signer from 'aws-cdk-lib/aws-signer';
+import { PullTimeUpdateExclusion, RegistrySigning } from '../../src';
+import { exclusionPrincipalProblems, signingProfileArnProblems } from '../../src/signing/checks';
+import { strictStack, synthesize, validTemplate } from '../util/harness';
+
+const PROFILE = 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/platform';
+const OTHER_PROFILE = 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/releases';
+
+describe('RegistrySigning', () => {
+  test('given rules from several calls, then one signing configuration merges rules of the same profile', () => {
+    const stack = strictStack();
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['base/*', 'platform/*'] });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: OTHER_PROFILE });
+    const template = validTemplate(stack, { nag: true });
+    template.resourceCountIs('AWS::ECR::SigningConfiguration', 1);
+    template.hasResourceProperties('AWS::ECR::SigningConfiguration', {
+      Rules: [
+        {
+          SigningProfileArn: PROFILE,
+          RepositoryFilters: [{ Filter: 'platform/*', FilterType: 'WILDCARD_MATCH' }, { Filter: 'base/*', FilterType: 'WILDCARD_MATCH' }],
+        },
+        { SigningProfileArn: OTHER_PROFILE },
+      ],
+    });
+  });
+
+  test('given a rule without filters merged with one with filters, then the rule signs every repository', () => {
+    const stack = strictStack();
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE });
+    expect(RegistrySigning.of(stack)._rules()).toEqual([{ signingProfileArn: PROFILE, filters: undefined }]);
+  });
+
+  test('given a signer.SigningProfile of the same stack, then its ARN token is accepted', () => {
+    const stack = strictStack();
+    const profile = new signer.SigningProfile(stack, 'Profile', { platform: signer.Platform.NOTATION_OCI_SHA384_ECDSA });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: profile.signingProfileArn, repositoryFilters: ['platform/*'] });
+    const template = validTemplate(stack, { nag: true });
+    template.hasResourceProperties('AWS::ECR::SigningConfiguration', {
+      Rules: [{ SigningProfileArn: { 'Fn::GetAtt': [stack.getLogicalId(profile.node.defaultChild as any), 'Arn'] } }],
+    });
+  });
+
+  test('given two stacks of the same account and region that both sign, then synth fails', () => {
+    const stack = strictStack();
+    const other = new Stack(stack.node.root as App, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE });
+    RegistrySigning.of(other).addRule({ signingProfileArn: PROFILE });
+    expect(() => synthesize(stack.node.root as App)).toThrow(/both render AWS::ECR::SigningConfiguration/);
+  });
+
+  test.each<[string, (stack: Stack) => void, RegExp]>([
+    ['a profile ARN of another service', (s) => RegistrySigning.of(s).addRule({ signingProfileArn: 'arn:aws:kms:eu-west-1:111111111111:key/x' }), /is not an AWS Signer profile ARN/],
+    ['a profile name with a dash', (s) => RegistrySigning.of(s).addRule({ signingProfileArn: 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/my-profile' }), /is not an AWS Signer profile ARN/],
+    ['an empty filter list', (s) => RegistrySigning.of(s).addRule({ signingProfileArn: PROFILE, repositoryFilters: [] }), /repositoryFilters is empty/],
+    ['a filter with an uppercase letter', (s) => RegistrySigning.of(s).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['Platform/*'] }), /is not a signing filter/],
+    ['a filter too long', (s) => RegistrySigning.of(s).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['a'.repeat(257)] }), /has 257 characters: ECR takes 1 to 256/],
+    ['101 filters', (s) => RegistrySigning.of(s).addRule({
+      signingProfileArn: PROFILE, repositoryFilters: Array.from({ length: 101 }, (_, i) => `team${i}/*`),
+    }), /has 101 repository filters: ECR takes at most 100/],
+    ['11 profiles', (s) => {
+      for (let i = 0; i < 11; i++) RegistrySigning.of(s).addRule({ signingProfileArn: `${PROFILE}${i}` });
+    }, /has 11 rules: ECR takes at most 10/],
+  ])('given %s, then it fails at the call with a clear message', (_, build, message) => {
+    expect(() => build(strictStack())).toThrow(message);
+  });
+
+  test.each([
+    ['arn:aws:signer:eu-west-1:111111111111:/signing-profiles/platform', true],
+    ['arn:aws-cn:signer:cn-north-1:111111111111:/signing-profiles/platform_2', true],
+    ['arn:aws-us-gov:signer:us-gov-west-1:111111111111:/signing-profiles/ab', true],
+    ['arn:aws:signer:eu-west-1:111111111111:/signing-profiles/a', false],
+    ['arn:aws:signer:eu-west-1:11111111111:/signing-profiles/platform', false],
+  ])('signing profile ARN %s is valid: %s', (arn, valid) => {
+    expect(signingProfileArnProblems(arn)).toHaveLength(valid ? 0 : 1);
+  });
+});
+
+describe('PullTimeUpdateExclusion', () => {
+  test('given a scanner role, then pulls by it do not update last-pulled times', () => {
+    const stack = strictStack();
+    const role = iam.Role.fromRoleArn(stack, 'Scanner', 'arn:aws:iam::111111111111:role/security/scanner');
+    PullTimeUpdateExclusion.forRole(stack, 'ScannerExclusion', role);
+    new PullTimeUpdateExclusion(stack, 'Auditor', { principalArn: 'arn:aws:iam::111111111111:user/auditor' });
+    const template = validTemplate(stack, { nag: true });
+    template.resourceCountIs('AWS::ECR::PullTimeUpdateExclusion', 2);
+    template.hasResourceProperties('AWS::ECR::PullTimeUpdateExclusion', { PrincipalArn: 'arn:aws:iam::111111111111:role/security/scanner' });
+  });
+
+  test('given a role of the same stack, then its ARN token is accepted', () => {
+    const stack = strictStack();
+    const role = new iam.Role(stack, 'Scanner', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    PullTimeUpdateExclusion.forRole(stack, 'Exclusion', role);
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::ECR::PullTimeUpdateExclusion', {
+      PrincipalArn: { 'Fn::GetAtt': [stack.getLogicalId(role.node.defaultChild as any), 'Arn'] },
+    });
+  });
+
+  test('given the same principal twice in one registry, then it fails at the call', () => {
+    const stack = strictStack();
+    new PullTimeUpdateExclusion(stack, 'A', { principalArn: 'arn:aws:iam::111111111111:role/scanner' });
+    expect(() => new PullTimeUpdateExclusion(stack, 'B', { principalArn: 'arn:aws:iam::111111111111:role/scanner' }))
+      .toThrow(/AWS::ECR::PullTimeUpdateExclusion arn:aws:iam::111111111111:role\/scanner is already declared/);
+  });
+
+  test.each([
+    ['arn:aws:iam::111111111111:role/scanner', true],
+    ['arn:aws-cn:iam::111111111111:role/path/scanner', true],
+    ['arn:aws:iam::111111111111:user/auditor', true],
+    ['arn:aws:iam::111111111111:group/auditors', false],
+    ['arn:aws:sts::111111111111:assumed-role/scanner/session', false],
+    ['scanner', false],
+    [`arn:aws:iam::111111111111:role/${'a'.repeat(180)}`, false],
+  ])('principal %s is valid: %s', (arn, valid) => {
+    expect(exclusionPrincipalProblems(arn)).toHaveLength(valid ? 0 : 1);
+    if (!valid) expect(() => new PullTimeUpdateExclusion(strictStack(), 'X', { principalArn: arn })).toThrow(/is not an IAM role or user ARN/);
+  });
+});
