@@ -39,6 +39,16 @@ export class AppIndex {
   }
 
   private readonly properties = new Map<CfnResource, any>();
+  private readonly memos = new Map<string, any>();
+
+  /**
+   * A value computed once per validation: most repositories of a fleet share
+   * the same policy text, so its check runs once.
+   */
+  public memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key);
+  }
 
   /**
    * The resource's CloudFormation properties, resolved as they will be

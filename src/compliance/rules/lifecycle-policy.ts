@@ -24,7 +24,7 @@ export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResu
     return NagRuleCompliance.NOT_APPLICABLE;
   }
   if (typeof text !== 'string' || hasIntrinsic(text)) return NagRuleCompliance.NOT_APPLICABLE;
-  return lifecycleTextProblems(text).length > 0 ? ['Invalid'] : NagRuleCompliance.COMPLIANT;
+  return index.memo(`lifecycle:${text}`, () => lifecycleTextProblems(text)).length > 0 ? ['Invalid'] : NagRuleCompliance.COMPLIANT;
 }
 
 /** Every problem of a lifecycle policy text, parse errors included. @internal */
