@@ -1,6 +1,7 @@
 export * from './lifecycle';
 export * from './repository';
 export * from './registry';
+export * from './pull-through-cache';
 export * from './compliance';
 export * from './scanning';
 export * from './signing';

@@ -66,6 +66,7 @@ export class Registry extends Construct {
   private readonly stack: Stack;
   private policyDocument?: iam.PolicyDocument;
   private readonly replicationSources = new Set<string>();
+  private readonly pullThroughCacheAccounts = new Set<string>();
   private readonly rules = new Map<string, Rule>();
   /** Resource kinds this registry renders, for the app-wide clash check. */
   private readonly rendered = new Map<string, string>();
@@ -139,6 +140,38 @@ export class Registry extends Construct {
       principals: [new iam.AccountPrincipal(sourceAccount)],
       actions: REPLICATION_ACTIONS,
       resources: [this.arnForRepositories()],
+    }));
+  }
+
+  /**
+   * Lets another account cache this registry's images with an ECR-to-ECR
+   * pull-through cache rule: adds `ecr:BatchGetImage` and
+   * `ecr:GetDownloadUrlForLayer` on this registry's repositories under the
+   * prefix for that account to the registry policy (which needs the V2
+   * registry policy scope, the default for new registries). Use it in the
+   * upstream stack when the cache is not in the same app; when it is,
+   * `PullThroughCacheRule` adds it for you.
+   *
+   * @param cacheAccount the account whose pull-through cache pulls from this registry
+   * @param repositoryPrefix the upstream repository prefix the cache reads. @default - every repository
+   */
+  public allowPullThroughCacheFrom(cacheAccount: string, repositoryPrefix?: string): void {
+    const problems = new Problems(`Registry '${this.node.path}'`);
+    checkAccountId(problems, 'cacheAccount', cacheAccount);
+    if (isConcrete(cacheAccount) && isConcrete(this.account) && cacheAccount === this.account) {
+      problems.add(`cacheAccount '${cacheAccount}' is this registry's own account: a cache within an account needs no registry policy`);
+    }
+    problems.throwIfAny();
+    const prefix = repositoryPrefix === undefined || repositoryPrefix === 'ROOT' ? undefined : `${repositoryPrefix.replace(/\/$/, '')}/`;
+    const key = `${cacheAccount} ${prefix ?? ''}`;
+    if (this.pullThroughCacheAccounts.has(key)) return;
+    this.pullThroughCacheAccounts.add(key);
+    const sid = isConcrete(cacheAccount) && isConcrete(prefix ?? '') ? `PullThroughCacheFrom${cacheAccount}${(prefix ?? '').replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100) : undefined;
+    this.addToPolicy(new iam.PolicyStatement({
+      sid,
+      principals: [new iam.AccountPrincipal(cacheAccount)],
+      actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      resources: [this.arnForRepositories(prefix)],
     }));
   }
 

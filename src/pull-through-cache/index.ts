@@ -1,0 +1,3 @@
+export * from './upstream';
+export * from './credentials';
+export * from './rule';

@@ -1,0 +1,411 @@
+import { Annotations, Aspects, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { PullThroughCacheCredentials } from './credentials';
+import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
+import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
+import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
+import { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
+import { Registry } from '../registry/registry';
+import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
+import { RepositoryEncryption } from '../repository/encryption';
+import { ImageTagMutability } from '../repository/private-repository';
+
+/** The CloudFormation schema's pattern for EcrRepositoryPrefix and UpstreamRepositoryPrefix. */
+const PREFIX = /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;
+const MIN_PREFIX = 2;
+const MAX_PREFIX = 30;
+/** ECR's quota of pull-through cache rules per registry. */
+const MAX_RULES_PER_REGISTRY = 50;
+const ROOT = 'ROOT';
+/** What a principal needs to pull through the cache, creating the cached repository on first pull. */
+const PULL_THROUGH_ACTIONS = ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'];
+/** What ECR's role needs in the upstream registry. */
+const UPSTREAM_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+/** What ECR's role needs to write the images it imports into the cache's repositories. */
+const CACHE_WRITE_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchImportUpstreamImage',
+  'ecr:CompleteLayerUpload',
+  'ecr:GetImageCopyStatus',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:UploadLayerPart',
+];
+
+/** Rules per registry, for the quota check (keyed by the tree's Registry, never process-global). */
+const rulesPerRegistry = new WeakMap<Registry, number>();
+
+/**
+ * Properties of a pull-through cache rule.
+ */
+export interface PullThroughCacheRuleProps {
+  /**
+   * The repository name prefix of the cache in this registry (pulling
+   * `ACCOUNT.dkr.ecr.REGION.amazonaws.com/PREFIX/library/nginx` caches
+   * `library/nginx` of the upstream): 2 to 30 characters, or `ROOT`. One
+   * rule per prefix and registry.
+   */
+  readonly ecrRepositoryPrefix: string;
+
+  /** The registry to cache images from. */
+  readonly upstream: UpstreamRegistry;
+
+  /**
+   * The upstream registry credentials, for upstreams that need them
+   * (Docker Hub, GitHub, GitLab, Azure, Chainguard).
+   *
+   * @default - none; an upstream that needs credentials fails validation
+   */
+  readonly credentials?: PullThroughCacheCredentials;
+
+  /**
+   * The repository name prefix in a private Amazon ECR upstream to cache
+   * (2 to 30 characters, or `ROOT`). Only for `UpstreamRegistry.ecr()`.
+   *
+   * @default - every repository of the upstream registry
+   */
+  readonly upstreamRepositoryPrefix?: string;
+
+  /**
+   * The role ECR assumes to pull from a private Amazon ECR upstream in
+   * another account. It must trust `pullthroughcache.ecr.amazonaws.com`.
+   * Only for `UpstreamRegistry.ecr()`.
+   *
+   * @default - a least-privilege role is created when the upstream is in another account
+   */
+  readonly customRole?: iam.IRole;
+
+  /**
+   * Whether the rule creates a repository creation template for its prefix,
+   * applied for PULL_THROUGH_CACHE, which gives cached repositories their
+   * lifecycle policy, encryption, tag mutability and repository policy. Turn
+   * it off when you declare a template for the prefix yourself.
+   *
+   * @default true
+   */
+  readonly createTemplate?: boolean;
+
+  /**
+   * The lifecycle policy of cached repositories. ECR cannot expire by last
+   * pull time, and a cache can fetch an image again, so the default expires
+   * untagged images after 7 days and keeps at most 200 images.
+   *
+   * @default LifecyclePolicy.combine(LifecyclePresets.expireUntagged(7), LifecyclePresets.capTotal(200))
+   */
+  readonly lifecyclePolicy?: LifecyclePolicy;
+
+  /**
+   * How cached repositories encrypt images at rest.
+   *
+   * @default RepositoryEncryption.AES256
+   */
+  readonly encryption?: RepositoryEncryption;
+
+  /**
+   * Whether tags can be overwritten in cached repositories. Upstream tags
+   * such as `latest` move, and the cache must follow them.
+   *
+   * @default ImageTagMutability.MUTABLE
+   */
+  readonly imageTagMutability?: ImageTagMutability;
+
+  /**
+   * Who else may pull from cached repositories (their repository policy).
+   *
+   * @default - no repository policy
+   */
+  readonly access?: RepositoryAccess[];
+
+  /**
+   * Tags of cached repositories. Principals that pull through the cache then
+   * also need `ecr:TagResource`, which `grantPull` adds.
+   *
+   * @default - no tags
+   */
+  readonly resourceTags?: Record<string, string>;
+}
+
+/**
+ * A pull-through cache rule (`AWS::ECR::PullThroughCacheRule`): ECR caches
+ * images of an upstream registry in repositories under a prefix of this
+ * registry, creating each repository on first pull.
+ *
+ * The rule creates what the upstream needs: a credentials secret shell
+ * (`PullThroughCacheCredentials.createSecret()`), or for a private ECR
+ * upstream in another account a least-privilege role plus, when a stack of
+ * the upstream account and region is in the app, the upstream's registry
+ * policy statement. A repository creation template for the prefix gives
+ * cached repositories a lifecycle policy.
+ *
+ * @example
+ * new PullThroughCacheRule(this, 'DockerHub', {
+ *   ecrRepositoryPrefix: 'docker-hub',
+ *   upstream: UpstreamRegistry.dockerHub(),
+ *   credentials: PullThroughCacheCredentials.createSecret(),
+ * });
+ */
+export class PullThroughCacheRule extends Construct {
+  /** The repository name prefix of the cache. */
+  public readonly ecrRepositoryPrefix: string;
+  /** The upstream registry. */
+  public readonly upstream: UpstreamRegistry;
+  /** The credentials secret, for upstreams that use one. */
+  public readonly credentialsSecret?: secretsmanager.ISecret;
+  /** The key of a credentials secret the rule created. */
+  public readonly credentialsKey?: kms.IKey;
+  /** The role ECR assumes to pull from a private ECR upstream. */
+  public readonly customRole?: iam.IRole;
+  /** The repository creation template of cached repositories, unless turned off. */
+  public readonly creationTemplate?: RepositoryCreationTemplate;
+  /** The underlying CloudFormation resource. */
+  public readonly cfnRule: ecr.CfnPullThroughCacheRule;
+
+  private readonly tagged: boolean;
+  private readonly pullThroughAccounts = new Set<string>();
+  private warnedUpstream = false;
+
+  constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
+    super(scope, id);
+    const subject = subjectOf('PullThroughCacheRule', scope, id);
+    const problems = new Problems(subject);
+    const stack = Stack.of(this);
+    const registry = Registry.of(this);
+    const upstream = props.upstream;
+
+    checkPrefix(problems, 'ecrRepositoryPrefix', props.ecrRepositoryPrefix);
+    if (props.upstreamRepositoryPrefix !== undefined) {
+      if (!upstream.isEcr) {
+        problems.add(`upstreamRepositoryPrefix is set, but the upstream is ${upstream}: only a private Amazon ECR upstream takes one`);
+      } else {
+        checkPrefix(problems, 'upstreamRepositoryPrefix', props.upstreamRepositoryPrefix);
+      }
+    }
+
+    switch (upstream.authentication) {
+      case UpstreamAuthentication.SECRET:
+        if (!props.credentials) {
+          problems.add(`the upstream ${upstream} needs credentials: use PullThroughCacheCredentials.createSecret() and fill it in, or PullThroughCacheCredentials.fromSecret(secret)`);
+        }
+        break;
+      case UpstreamAuthentication.NONE:
+      case UpstreamAuthentication.IAM_ROLE:
+        if (props.credentials) {
+          problems.add(`credentials are set, but the upstream ${upstream} takes none${upstream.isEcr ? ': ECR authenticates to a private ECR upstream with an IAM role' : ''}`);
+        }
+        break;
+    }
+    props.credentials?._check(problems, this, props.ecrRepositoryPrefix);
+
+    if (props.customRole && !upstream.isEcr) {
+      problems.add(`customRole is set, but the upstream is ${upstream}: only a private Amazon ECR upstream takes a role`);
+    }
+    const sameAccount = upstream.isEcr && isConcrete(upstream.account) && isConcrete(stack.account) && upstream.account === stack.account;
+    if (sameAccount && isConcrete(upstream.region) && isConcrete(stack.region) && upstream.region === stack.region) {
+      problems.add(`the upstream ${upstream} is this registry itself: a pull-through cache needs another account or region`);
+    }
+
+    if (isConcrete(props.ecrRepositoryPrefix)) {
+      try {
+        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${props.ecrRepositoryPrefix.replace(/\/$/, '')}'`, this.node.path, subject);
+      } catch (e) {
+        problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
+      }
+    }
+    const count = (rulesPerRegistry.get(registry) ?? 0) + 1;
+    if (count > MAX_RULES_PER_REGISTRY) {
+      problems.add(`the registry would have ${count} pull-through cache rules: ECR takes at most ${MAX_RULES_PER_REGISTRY} per registry`);
+    }
+    problems.throwIfAny();
+    rulesPerRegistry.set(registry, count);
+
+    this.ecrRepositoryPrefix = props.ecrRepositoryPrefix;
+    this.upstream = upstream;
+    this.tagged = Object.keys(props.resourceTags ?? {}).length > 0;
+
+    if (props.createTemplate ?? true) {
+      this.creationTemplate = new RepositoryCreationTemplate(this, 'Template', {
+        prefix: props.ecrRepositoryPrefix,
+        appliedFor: [RepositoryCreationTemplateAppliedFor.PULL_THROUGH_CACHE],
+        description: `Repositories of pull-through cache rule ${this.node.path} (${upstream.registryType})`,
+        lifecyclePolicy: props.lifecyclePolicy ?? LifecyclePolicy.combine(LifecyclePresets.expireUntagged(7), LifecyclePresets.capTotal(200)),
+        encryption: props.encryption,
+        imageTagMutability: props.imageTagMutability ?? ImageTagMutability.MUTABLE,
+        access: props.access,
+        resourceTags: props.resourceTags,
+      });
+    } else if (props.lifecyclePolicy || props.encryption || props.imageTagMutability || props.access || props.resourceTags) {
+      Annotations.of(this).addWarningV2('cdk-ecr-platform:pullThroughCacheSettingsIgnored',
+        'createTemplate is false, so lifecyclePolicy, encryption, imageTagMutability, access and resourceTags are ignored: set them on your own repository creation template for this prefix.');
+    }
+
+    const bound = props.credentials?._bind(this, props.ecrRepositoryPrefix);
+    this.credentialsSecret = bound?.secret;
+    this.credentialsKey = bound?.key;
+
+    const crossAccount = upstream.isEcr && !sameAccount;
+    this.customRole = props.customRole ?? (crossAccount ? this.createRole(props.upstreamRepositoryPrefix) : undefined);
+
+    this.cfnRule = new ecr.CfnPullThroughCacheRule(this, 'Resource', {
+      ecrRepositoryPrefix: props.ecrRepositoryPrefix,
+      upstreamRegistry: upstream.registryType,
+      upstreamRegistryUrl: upstream.url,
+      credentialArn: this.credentialsSecret?.secretArn,
+      customRoleArn: this.customRole?.roleArn,
+      upstreamRepositoryPrefix: props.upstreamRepositoryPrefix,
+    });
+    if (this.creationTemplate) this.cfnRule.node.addDependency(this.creationTemplate);
+
+    if (crossAccount) Aspects.of(this).add(new UpstreamWiring(this, props.upstreamRepositoryPrefix));
+  }
+
+  /**
+   * The ARN pattern of the cached repositories in this registry.
+   */
+  public get repositoryArns(): string {
+    return Registry.of(this).arnForRepositories(cachePrefix(this.ecrRepositoryPrefix));
+  }
+
+  /**
+   * Lets a principal of this account pull images through the cache: the
+   * pull actions, `ecr:BatchImportUpstreamImage` and `ecr:CreateRepository`
+   * (for the first pull of an image) on the cached repositories, and
+   * `ecr:GetAuthorizationToken`, which has no resource-level permission.
+   * With resource tags, `ecr:TagResource` too.
+   */
+  public grantPull(grantee: iam.IGrantable): iam.Grant {
+    const actions = [...PULL_ACTIONS, ...PULL_THROUGH_ACTIONS];
+    if (this.tagged) actions.push('ecr:TagResource');
+    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.repositoryArns] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
+    return grant;
+  }
+
+  /**
+   * Lets principals of other accounts pull through this cache: adds
+   * `ecr:BatchImportUpstreamImage` and `ecr:CreateRepository` on the cached
+   * repositories for those accounts to the registry policy. They also need
+   * pull access to the cached repositories: give it with
+   * `access: [RepositoryAccess.pullFromAccounts(...)]`.
+   *
+   * @param accountIds the accounts whose principals pull through the cache
+   */
+  public allowPullThroughFromAccounts(accountIds: string[]): void {
+    const problems = new Problems(`PullThroughCacheRule '${this.node.path}'`);
+    if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
+    accountIds.forEach((a) => checkAccountId(problems, 'account', a));
+    problems.throwIfAny();
+    const fresh = accountIds.filter((a) => !this.pullThroughAccounts.has(a));
+    if (fresh.length === 0) return;
+    fresh.forEach((a) => this.pullThroughAccounts.add(a));
+    const concrete = fresh.every(isConcrete) && isConcrete(this.ecrRepositoryPrefix);
+    Registry.of(this).addToPolicy(new iam.PolicyStatement({
+      sid: concrete ? `PullThroughCache${this.ecrRepositoryPrefix.replace(/[^A-Za-z0-9]/g, '')}${fresh.join('')}`.slice(0, 100) : undefined,
+      principals: fresh.map((a) => new iam.AccountPrincipal(a)),
+      actions: PULL_THROUGH_ACTIONS,
+      resources: [this.repositoryArns],
+    }));
+  }
+
+  /**
+   * Wires the upstream registry's policy when a stack of its account and
+   * region is in the app, or warns.
+   *
+   * @internal
+   */
+  public _wireUpstream(upstreamRepositoryPrefix: string | undefined): void {
+    if (this.warnedUpstream) return;
+    this.warnedUpstream = true;
+    const stack = Stack.of(this);
+    if (!isConcrete(stack.account)) {
+      Annotations.of(this).addWarningV2('cdk-ecr-platform:pullThroughCacheAccountUnknown',
+        `Pull-through cache from ${this.upstream} in an environment-agnostic stack: the upstream registry policy cannot name this account, so it is not wired. Give the stack an env, or deploy Registry.of(upstreamStack).allowPullThroughCacheFrom(account) in the upstream account.`);
+      return;
+    }
+    const target = stack.node.root.node.findAll()
+      .filter((c): c is Stack => Stack.isStack(c))
+      .find((s) => s.account === this.upstream.account && s.region === this.upstream.region);
+    if (target) {
+      Registry.of(target).allowPullThroughCacheFrom(stack.account, upstreamRepositoryPrefix);
+    } else {
+      Annotations.of(this).addWarningV2('cdk-ecr-platform:pullThroughCacheUpstreamOutsideApp',
+        `Pull-through cache from ${this.upstream}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowPullThroughCacheFrom('${stack.account}'${upstreamRepositoryPrefix ? `, '${upstreamRepositoryPrefix}'` : ''}) there, or ECR cannot pull.`);
+    }
+  }
+
+  /**
+   * A role for ECR with only what the rule needs: pull the upstream's
+   * repositories under the upstream prefix, authenticate, and write the
+   * images it imports into the cache's repositories.
+   */
+  private createRole(upstreamRepositoryPrefix: string | undefined): iam.IRole {
+    const stack = Stack.of(this);
+    const upstreamPrefix = cachePrefix(upstreamRepositoryPrefix ?? ROOT);
+    const upstreamArn = stack.formatArn({
+      service: 'ecr',
+      account: this.upstream.account,
+      region: this.upstream.region,
+      resource: 'repository',
+      resourceName: `${upstreamPrefix ?? ''}*`,
+    });
+    const policy = new iam.ManagedPolicy(this, 'RolePolicy', {
+      description: `What ECR needs to pull from ${this.upstream.url} for pull-through cache rule ${this.node.path}`,
+      statements: [
+        new iam.PolicyStatement({ actions: UPSTREAM_PULL_ACTIONS, resources: [upstreamArn] }),
+        new iam.PolicyStatement({ actions: CACHE_WRITE_ACTIONS, resources: [this.repositoryArns] }),
+        new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+      ],
+    });
+    // How cdk-nag names a resource in a finding: pseudo parameters as <AWS::...>.
+    const nagValue = (value: string | undefined, pseudo: string) => (isConcrete(value) ? value : `<${pseudo}>`);
+    const arnFinding = (account: string | undefined, region: string | undefined, prefix: string | undefined) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:${nagValue(region, 'AWS::Region')}:${nagValue(account, 'AWS::AccountId')}:repository/${prefix ?? ''}*]`;
+    Validations.of(policy).acknowledge(
+      {
+        id: arnFinding(this.upstream.account, this.upstream.region, upstreamPrefix),
+        reason: 'ECR pulls whichever upstream image a user asks for: the wildcard covers only repositories under the upstream repository prefix of the one upstream registry.',
+      },
+      {
+        id: arnFinding(stack.account, stack.region, cachePrefix(this.ecrRepositoryPrefix)),
+        reason: 'ECR writes cached images into repositories it creates on first pull: the wildcard covers only repository names under the cache prefix in this registry.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken has no resource-level permissions; it is the only action granted on *.',
+      },
+    );
+    return new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('pullthroughcache.ecr.amazonaws.com'),
+      description: `Assumed by ECR to pull from ${this.upstream.url} for pull-through cache rule ${this.node.path}`,
+      managedPolicies: [policy],
+    });
+  }
+}
+
+/** Wires the upstream side of an ECR-to-ECR cache once the app is complete. */
+class UpstreamWiring implements IAspect {
+  constructor(private readonly rule: PullThroughCacheRule, private readonly upstreamRepositoryPrefix: string | undefined) {}
+  public visit(node: IConstruct): void {
+    if (node === this.rule) this.rule._wireUpstream(this.upstreamRepositoryPrefix);
+  }
+}
+
+/** Checks a prefix against the CloudFormation schema. */
+function checkPrefix(problems: Problems, what: string, prefix: string): void {
+  if (!isConcrete(prefix)) return;
+  if (prefix.length < MIN_PREFIX || prefix.length > MAX_PREFIX) {
+    problems.add(`${what} '${prefix}' has ${prefix.length} characters: it must have ${MIN_PREFIX} to ${MAX_PREFIX}`);
+  }
+  if (!PREFIX.test(prefix)) {
+    problems.add(`${what} '${prefix}' is neither 'ROOT' nor a repository namespace: lowercase letters and digits in groups separated by '.', '_', '__' or dashes, with '/' between namespaces`);
+  }
+}
+
+/** The repository name prefix `PREFIX/` of a cache prefix, undefined for ROOT (every repository). */
+function cachePrefix(prefix: string): string | undefined {
+  if (prefix === ROOT) return undefined;
+  return `${prefix.replace(/\/$/, '')}/`;
+}
