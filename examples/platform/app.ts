@@ -8,11 +8,14 @@ import {
   PublicArchitecture,
   PublicOperatingSystem,
   PublicRepository,
+  PullThroughCacheCredentials,
+  PullThroughCacheRule,
   ReplicationDestination,
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
   RepositoryEncryption,
+  UpstreamRegistry,
 } from '../../src';
 
 /** Placeholder accounts of the example organization. */
@@ -81,6 +84,44 @@ export class SharedServicesRegistryStack extends Stack {
         reason: 'The grant is an inline policy of this one role so that it lives and dies with the role; it names only the CI runner repository.',
       });
     }
+
+    new UpstreamCaches(this, 'UpstreamCaches');
+  }
+}
+
+/**
+ * Pull-through caches of the shared-services registry: the public registries
+ * every team pulls from, the authenticated ones with a credential secret shell
+ * to fill in after deployment, and the workload account's team-b images
+ * (ECR to ECR: the workload registry's policy is wired by this app). Each
+ * cache prefix gets a creation template with a lifecycle policy, and the
+ * organization may pull cached images.
+ */
+export class UpstreamCaches extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const access = [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)];
+    new PullThroughCacheRule(this, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic(), access });
+    new PullThroughCacheRule(this, 'Kubernetes', { ecrRepositoryPrefix: 'k8s', upstream: UpstreamRegistry.kubernetes(), access });
+    new PullThroughCacheRule(this, 'Quay', { ecrRepositoryPrefix: 'quay', upstream: UpstreamRegistry.quay(), access });
+    new PullThroughCacheRule(this, 'DockerHub', {
+      ecrRepositoryPrefix: 'docker-hub',
+      upstream: UpstreamRegistry.dockerHub(),
+      credentials: PullThroughCacheCredentials.createSecret(),
+      access,
+    });
+    new PullThroughCacheRule(this, 'GitHub', {
+      ecrRepositoryPrefix: 'ghcr',
+      upstream: UpstreamRegistry.githubContainerRegistry(),
+      credentials: PullThroughCacheCredentials.createSecret(),
+      access,
+    });
+    new PullThroughCacheRule(this, 'Workloads', {
+      ecrRepositoryPrefix: 'workloads',
+      upstream: UpstreamRegistry.ecr(ACCOUNTS.workloads, 'eu-west-1'),
+      upstreamRepositoryPrefix: 'team-b',
+      access,
+    });
   }
 }
 
