@@ -1,0 +1,103 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  BasicScanTypeVersion,
+  EcrAccountSettings,
+  InspectorPullDateRescanDuration,
+  InspectorPullDateRescanMode,
+  InspectorRescanDuration,
+  InspectorScanning,
+  RegistryPolicyScope,
+  RegistryScanning,
+  ScanType,
+} from '../../src';
+import { strictStack, synthesize, validTemplate } from '../util/harness';
+
+describe('InspectorScanning and EcrAccountSettings', () => {
+  test('given both, then one provider function serves them with the smallest policy, clean under the four cdk-nag packs', () => {
+    const stack = strictStack();
+    new InspectorScanning(stack, 'Inspector', {
+      rescanDuration: InspectorRescanDuration.DAYS_180,
+      pullDateRescanDuration: InspectorPullDateRescanDuration.DAYS_30,
+      pullDateRescanMode: InspectorPullDateRescanMode.LAST_PULL_DATE,
+    });
+    new EcrAccountSettings(stack, 'Settings', {
+      basicScanTypeVersion: BasicScanTypeVersion.AWS_NATIVE,
+      registryPolicyScope: RegistryPolicyScope.V2,
+      restoreOnDelete: true,
+    });
+    const template = validTemplate(stack, { nag: true });
+
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 900 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    template.hasResourceProperties('Custom::EcrInspectorScanning', {
+      Kind: 'Inspector', RescanDuration: 'DAYS_180', PullDateRescanDuration: 'DAYS_30', PullDateRescanMode: 'LAST_PULL_DATE', DisableOnDelete: 'false',
+    });
+    template.hasResourceProperties('Custom::EcrAccountSetting', { Kind: 'AccountSetting', Name: 'BASIC_SCAN_TYPE_VERSION', Value: 'AWS_NATIVE', RestoreOnDelete: 'true' });
+    template.hasResourceProperties('Custom::EcrAccountSetting', { Kind: 'AccountSetting', Name: 'REGISTRY_POLICY_SCOPE', Value: 'V2' });
+    template.hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', { ScanType: 'ENHANCED' });
+
+    // No AWS managed policy, no inline policy: one customer managed policy.
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('SettingsProviderRole') }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Logs'), 'Arn'] } },
+          {
+            Effect: 'Allow',
+            Action: ['inspector2:Enable', 'inspector2:BatchGetAccountStatus', 'inspector2:UpdateConfiguration', 'ecr:GetAccountSetting', 'ecr:PutAccountSetting'],
+            Resource: '*',
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iam:CreateServiceLinkedRole',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2']] },
+            Condition: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
+          },
+        ],
+      },
+    });
+  });
+
+  test('given disableOnDelete, then the policy allows inspector2:Disable too; otherwise it does not', () => {
+    const withDisable = strictStack();
+    new InspectorScanning(withDisable, 'Inspector', { disableOnDelete: true });
+    const without = strictStack();
+    new InspectorScanning(without, 'Inspector');
+    const actions = (stack: Stack) => JSON.stringify(validTemplate(stack).findResources('AWS::IAM::ManagedPolicy'));
+    expect(actions(withDisable)).toContain('inspector2:Disable');
+    expect(actions(without)).not.toContain('inspector2:Disable');
+  });
+
+  test('the custom resource waits for its policy, so the first call has permissions', () => {
+    const stack = strictStack();
+    new InspectorScanning(stack, 'Inspector');
+    const template = validTemplate(stack);
+    const policyId = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+    template.hasResource('Custom::EcrInspectorScanning', { DependsOn: Match.arrayWith([policyId]) });
+  });
+
+  test.each<[string, (stack: Stack) => void, RegExp]>([
+    ['pull-date settings without rescanDuration', (s) => new InspectorScanning(s, 'I', { pullDateRescanMode: InspectorPullDateRescanMode.LAST_IN_USE_AT }), /need rescanDuration/],
+    ['two InspectorScanning in one registry', (s) => { new InspectorScanning(s, 'A'); new InspectorScanning(s, 'B'); }, /Custom::EcrInspectorScanning is already declared by 'Stack\/A'/],
+    ['Inspector with a BASIC registry scan type', (s) => { RegistryScanning.of(s).useScanType(ScanType.BASIC); new InspectorScanning(s, 'I'); }, /the scan type is already BASIC/],
+    ['no account setting', (s) => new EcrAccountSettings(s, 'S', {}), /no setting given/],
+    ['the same account setting twice', (s) => {
+      new EcrAccountSettings(s, 'A', { registryPolicyScope: RegistryPolicyScope.V2 });
+      new EcrAccountSettings(s, 'B', { registryPolicyScope: RegistryPolicyScope.V1 });
+    }, /ECR account setting REGISTRY_POLICY_SCOPE is already declared/],
+  ])('given %s, then it fails with a clear message', (_, build, message) => {
+    expect(() => build(strictStack())).toThrow(message);
+  });
+
+  test('given two stacks of the same account and region that both enable Inspector, then synth fails', () => {
+    const stack = strictStack();
+    const other = new Stack(stack.node.root as App, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new InspectorScanning(stack, 'Inspector');
+    new InspectorScanning(other, 'Inspector');
+    expect(() => synthesize(stack.node.root as App)).toThrow(/both render Custom::EcrInspectorScanning/);
+  });
+});
