@@ -1,0 +1,127 @@
+import * as fc from 'fast-check';
+import {
+  BasicScanTypeVersion,
+  EcrAccountSettings,
+  FindingSeverity,
+  FindingsRouting,
+  FindingSuppression,
+  InspectorPullDateRescanDuration,
+  InspectorPullDateRescanMode,
+  InspectorRescanDuration,
+  InspectorScanning,
+  PrivateRepository,
+  PullTimeUpdateExclusion,
+  RegistryPolicyScope,
+  RegistryScanning,
+  RegistrySigning,
+  ScanFrequency,
+  ScanType,
+} from '../../src';
+import { FUZZ_TIMEOUT, fuzzConstruct } from '../util/fuzz';
+
+/** Repository names and filters that are often valid, sometimes not. */
+const filter = fc.oneof(
+  fc.stringMatching(/^[a-z0-9*]{1,6}([._/-][a-z0-9*]{1,6}){0,3}$/),
+  fc.constantFrom('*', 'platform/*', '*/api', 'a//b', 'A', '', 'a'.repeat(256), 'x-'),
+  fc.string({ maxLength: 10 }),
+);
+const name = fc.oneof(fc.stringMatching(/^[a-z0-9]{2,8}(\/[a-z0-9]{1,8}){0,2}$/), fc.string({ maxLength: 10 }));
+const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const profileArn = fc.oneof(
+  fc.stringMatching(/^[a-zA-Z0-9_]{1,6}$/).map((n) => `arn:aws:signer:eu-west-1:111111111111:/signing-profiles/${n}`),
+  fc.string({ maxLength: 20 }),
+);
+const principalArn = fc.oneof(
+  fc.stringMatching(/^[\w+=,.@-]{1,10}(\/[\w+=,.@-]{1,10})?$/).map((n) => `arn:aws:iam::111111111111:role/${n}`),
+  fc.stringMatching(/^[\w+=,.@-]{1,10}$/).map((n) => `arn:aws:iam::111111111111:user/${n}`),
+  fc.string({ maxLength: 20 }),
+);
+const text = (max: number) => fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: max + 2 }));
+
+describe('fuzz', () => {
+  test('RegistryScanning: random scan types, rules and repositories either fail clearly or synthesize valid templates', () => {
+    fuzzConstruct(
+      fc.record({
+        scanType: optional(fc.constantFrom(...Object.values(ScanType))),
+        rules: fc.array(fc.record({
+          frequency: fc.constantFrom(...Object.values(ScanFrequency)),
+          filters: fc.array(filter, { maxLength: 4 }),
+        }), { maxLength: 3 }),
+        repositories: fc.array(fc.record({ name: optional(name), continuous: fc.boolean() }), { maxLength: 3 }),
+      }),
+      (stack, p) => {
+        if (p.scanType) RegistryScanning.of(stack).useScanType(p.scanType);
+        for (const r of p.rules) RegistryScanning.of(stack).addRule({ frequency: r.frequency, repositoryFilters: r.filters });
+        p.repositories.forEach((r, i) => {
+          const repo = new PrivateRepository(stack, `Repo${i}`, { repositoryName: r.name });
+          if (r.continuous) repo.scanContinuously(); else repo.scanOnPush();
+        });
+        new PrivateRepository(stack, 'Anchor');
+      },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('RegistrySigning: random profiles and filters either fail clearly or synthesize valid templates', () => {
+    fuzzConstruct(
+      fc.array(fc.record({ profile: profileArn, filters: optional(fc.array(filter, { maxLength: 4 })) }), { minLength: 1, maxLength: 4 }),
+      (stack, rules) => {
+        for (const r of rules) RegistrySigning.of(stack).addRule({ signingProfileArn: r.profile, repositoryFilters: r.filters });
+      },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('PullTimeUpdateExclusion: random principals either fail clearly or synthesize valid templates', () => {
+    fuzzConstruct(
+      fc.array(principalArn, { minLength: 1, maxLength: 3 }),
+      (stack, principals) => {
+        principals.forEach((p, i) => new PullTimeUpdateExclusion(stack, `Exclusion${i}`, { principalArn: p }));
+      },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('FindingsRouting: random props either fail clearly or synthesize valid templates', () => {
+    fuzzConstruct(
+      fc.record({
+        minimumSeverity: optional(fc.constantFrom(...Object.values(FindingSeverity))),
+        repositoryNames: optional(fc.array(name, { maxLength: 3 })),
+        inspectorFindings: optional(fc.boolean()),
+        basicScanFindings: optional(fc.boolean()),
+      }),
+      (stack, p) => { new FindingsRouting(stack, 'Findings', p); },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('FindingSuppression: random criteria either fail clearly or synthesize valid templates', () => {
+    const values = (max: number) => optional(fc.array(text(max), { maxLength: 3 }));
+    fuzzConstruct(
+      fc.record({
+        reason: text(512),
+        filterName: optional(text(128)),
+        repositoryNames: values(1024),
+        repositoryNamePrefixes: values(1024),
+        imageTags: values(1024),
+        vulnerabilityIds: values(1024),
+        severities: optional(fc.array(fc.constantFrom(...Object.values(FindingSeverity)), { maxLength: 3 })),
+      }),
+      (stack, p) => { new FindingSuppression(stack, 'Suppression', p); },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('InspectorScanning and EcrAccountSettings: random props either fail clearly or synthesize valid templates', () => {
+    fuzzConstruct(
+      fc.record({
+        rescanDuration: optional(fc.constantFrom(...Object.values(InspectorRescanDuration))),
+        pullDateRescanDuration: optional(fc.constantFrom(...Object.values(InspectorPullDateRescanDuration))),
+        pullDateRescanMode: optional(fc.constantFrom(...Object.values(InspectorPullDateRescanMode))),
+        disableOnDelete: optional(fc.boolean()),
+        basicScanTypeVersion: optional(fc.constantFrom(...Object.values(BasicScanTypeVersion))),
+        registryPolicyScope: optional(fc.constantFrom(...Object.values(RegistryPolicyScope))),
+        restoreOnDelete: optional(fc.boolean()),
+      }),
+      (stack, p) => {
+        new InspectorScanning(stack, 'Inspector', p);
+        new EcrAccountSettings(stack, 'Settings', p);
+      },
+    );
+  }, FUZZ_TIMEOUT);
+});
