@@ -1,8 +1,16 @@
 import { App, AppProps, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as signer from 'aws-cdk-lib/aws-signer';
 import { Construct } from 'constructs';
 import {
+  FindingSeverity,
+  FindingsRouting,
+  FindingSuppression,
+  InspectorPullDateRescanDuration,
+  InspectorPullDateRescanMode,
+  InspectorRescanDuration,
+  InspectorScanning,
   LifecyclePolicy,
   PrivateRepository,
   PublicArchitecture,
@@ -10,11 +18,15 @@ import {
   PublicRepository,
   PullThroughCacheCredentials,
   PullThroughCacheRule,
+  PullTimeUpdateExclusion,
+  RegistryScanning,
+  RegistrySigning,
   ReplicationDestination,
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
   RepositoryEncryption,
+  ScanFrequency,
   UpstreamRegistry,
 } from '../../src';
 
@@ -86,6 +98,43 @@ export class SharedServicesRegistryStack extends Stack {
     }
 
     new UpstreamCaches(this, 'UpstreamCaches');
+    new ImageSecurity(this, 'ImageSecurity');
+  }
+}
+
+/**
+ * Scanning, findings and signing of the shared-services registry: Amazon
+ * Inspector scans production images (platform/*) continuously and every
+ * other image on push; critical and high findings go to an encrypted topic;
+ * production images are signed on push; and the security scanner's pulls do
+ * not count as "pulls", so lifecycle rules on last-pulled time keep working.
+ */
+export class ImageSecurity extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const scanning = RegistryScanning.of(this);
+    scanning.addRule({ frequency: ScanFrequency.CONTINUOUS_SCAN, repositoryFilters: ['platform/*'] });
+    scanning.addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
+    new InspectorScanning(this, 'Inspector', {
+      rescanDuration: InspectorRescanDuration.DAYS_180,
+      pullDateRescanDuration: InspectorPullDateRescanDuration.DAYS_90,
+      pullDateRescanMode: InspectorPullDateRescanMode.LAST_PULL_DATE,
+    });
+    new FindingsRouting(this, 'Findings', { minimumSeverity: FindingSeverity.HIGH });
+    new FindingSuppression(this, 'HttpRapidReset', {
+      reason: 'Cached upstream images run no HTTP/2 server; risk accepted by the platform team',
+      repositoryNamePrefixes: ['ecr-public/'],
+      vulnerabilityIds: ['CVE-2023-44487'],
+    });
+
+    const profile = new signer.SigningProfile(this, 'SigningProfile', { platform: signer.Platform.NOTATION_OCI_SHA384_ECDSA });
+    RegistrySigning.of(this).addRule({ signingProfileArn: profile.signingProfileArn, repositoryFilters: ['platform/*'] });
+
+    const scanner = new iam.Role(this, 'ScannerRole', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: 'Pulls every image for the third-party security scanner',
+    });
+    PullTimeUpdateExclusion.forRole(this, 'ScannerExclusion', scanner);
   }
 }
 
