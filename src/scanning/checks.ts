@@ -61,8 +61,13 @@ export function scanningFilterProblems(filter: string): string[] {
   return [];
 }
 
-/** Whether a WILDCARD filter (`*` matches any run of characters) matches a name. @internal */
-export function wildcardMatches(filter: string, name: string): boolean {
+/** A regular expression for a WILDCARD filter (`*` matches any run of characters). @internal */
+export function wildcardMatcher(filter: string): RegExp {
   const pattern = filter.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&')).join('.*');
-  return new RegExp(`^${pattern}$`).test(name);
+  return new RegExp(`^${pattern}$`);
+}
+
+/** Whether a WILDCARD filter matches a name. @internal */
+export function wildcardMatches(filter: string, name: string): boolean {
+  return wildcardMatcher(filter).test(name);
 }

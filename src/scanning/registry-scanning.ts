@@ -1,7 +1,7 @@
 import { Annotations, Aspects, IAspect, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct, IConstruct } from 'constructs';
-import { scanningConfigurationProblems, ScanningRuleModel, wildcardMatches } from './checks';
+import { scanningConfigurationProblems, ScanningRuleModel, wildcardMatcher } from './checks';
 import { ScanFrequency, ScanType } from './enums';
 import { isConcrete, Problems } from '../internal/problems';
 import { Registry } from '../registry/registry';
@@ -151,11 +151,12 @@ export class RegistryScanning extends Construct {
   /** Warns about the stack's repositories that no filter covers. @internal */
   public _warnUncovered(): void {
     const filters = this.rules().flatMap((r) => r.filters);
+    const matchers = filters.map((f) => wildcardMatcher(f));
     for (const node of Stack.of(this).node.findAll()) {
       if (!(node instanceof ecr.CfnRepository)) continue;
       const name = node.repositoryName;
       if (!isConcrete(name)) continue;
-      if (filters.some((f) => wildcardMatches(f, name))) continue;
+      if (matchers.some((m) => m.test(name))) continue;
       Annotations.of(node.node.scope ?? node).addWarningV2('cdk-ecr-platform:repositoryNotScanned',
         `Repository '${name}' matches no registry scanning filter: ECR scans its images only when asked (add it with scanOnPush() or scanContinuously(), or a filter such as '*').`);
     }
