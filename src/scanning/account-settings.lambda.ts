@@ -75,8 +75,8 @@ async function inspector(event: CustomResourceEvent, deps: Dependencies): Promis
   const props = event.ResourceProperties;
   if (event.RequestType === 'Delete') {
     const prior = priorOf(event.PhysicalResourceId, INSPECTOR_ID);
-    const status = prior === undefined ? undefined : await ecrStatus(deps);
-    if (props.DisableOnDelete === 'true' && prior !== undefined && prior !== 'ENABLED' && status === 'ENABLED') {
+    const optedIn = props.DisableOnDelete === 'true' && prior !== undefined && prior !== 'ENABLED';
+    if (optedIn && await ecrStatus(deps) === 'ENABLED') {
       await call(deps, 'inspector2:Disable', () => deps.inspector.send(new DisableCommand({ resourceTypes: ['ECR'] })));
       return { PhysicalResourceId: event.PhysicalResourceId!, Data: { Action: 'DISABLED' } };
     }

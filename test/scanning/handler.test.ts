@@ -135,6 +135,7 @@ describe('Inspector custom resource handler', () => {
     expect(inspector.commandCalls(DisableCommand)).toHaveLength(disables ? 1 : 0);
     if (disables) expect(inspector.commandCalls(DisableCommand)[0].args[0].input).toEqual({ resourceTypes: ['ECR'] });
     expect(outcome.PhysicalResourceId).toBe(physicalId);
+    expect(inspector.commandCalls(BatchGetAccountStatusCommand)).toHaveLength(disables ? 1 : 0);
   });
 
   test('throttling and 5xx errors are retried with exponential backoff, then succeed', async () => {
