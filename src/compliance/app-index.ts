@@ -20,6 +20,8 @@ export class AppIndex {
   private readonly byType = new Map<string, IndexedResource[]>();
   private readonly stacks: Stack[] = [];
   private readonly envOfStack = new Map<Stack, string | undefined>();
+  private readonly properties = new Map<CfnResource, any>();
+  private readonly memos = new Map<string, any>();
 
   constructor(root: IConstruct) {
     const visit = (node: IConstruct) => {
@@ -38,8 +40,6 @@ export class AppIndex {
     visit(root);
   }
 
-  private readonly properties = new Map<CfnResource, any>();
-  private readonly memos = new Map<string, any>();
 
   /**
    * A value computed once per validation: most repositories of a fleet share

@@ -215,7 +215,9 @@ describe('EcrComplianceChecks', () => {
     test('a literal secret ARN is checked by name', () => {
       expect(findingsFor((app) => {
         new ecr.CfnPullThroughCacheRule(new Stack(app, 'S', { env: A }), 'Rule', {
-          ecrRepositoryPrefix: 'ghcr', upstreamRegistry: 'github-container-registry', upstreamRegistryUrl: 'ghcr.io',
+          ecrRepositoryPrefix: 'ghcr',
+          upstreamRegistry: 'github-container-registry',
+          upstreamRegistryUrl: 'ghcr.io',
           credentialArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:github-AbCdEf',
         });
       })).toContain('EcrCompliance-PullThroughCacheCredentials[SecretName] error at S/Rule');
