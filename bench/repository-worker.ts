@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { EcrComplianceChecks, LifecyclePolicy, PrivateRepository } from '../src';
 
 const [variant, countText, outdir] = process.argv.slice(2);
@@ -35,6 +36,15 @@ function l2LifecycleRules(): ecr.LifecycleRule[] {
   });
 }
 
+/** The key the library's default creates once per stack, made by hand for the baselines. */
+function stackKey(stack: Stack): kms.Key {
+  return new kms.Key(stack, 'EcrRepositoryKey', {
+    description: `Encrypts the images of the ECR repositories of stack ${stack.stackName} that do not choose their own key`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}
+
 function build(stack: Stack): void {
   switch (variant) {
     case 'library':
@@ -42,26 +52,34 @@ function build(stack: Stack): void {
       return;
     case 'l2': {
       const rules = l2LifecycleRules();
+      const key = stackKey(stack);
       for (let i = 0; i < count; i++) {
         new ecr.Repository(stack, `Repo${i}`, {
           repositoryName: nameOf(i),
           imageTagMutability: ecr.TagMutability.IMMUTABLE,
+          imageScanOnPush: true,
+          encryption: ecr.RepositoryEncryption.KMS,
+          encryptionKey: key,
           removalPolicy: RemovalPolicy.RETAIN,
           lifecycleRules: rules,
         });
       }
       return;
     }
-    case 'l1':
+    case 'l1': {
+      const keyArn = stackKey(stack).keyArn;
       for (let i = 0; i < count; i++) {
         const r = new ecr.CfnRepository(stack, `Repo${i}`, {
           repositoryName: nameOf(i),
           imageTagMutability: 'IMMUTABLE',
+          imageScanningConfiguration: { scanOnPush: true },
+          encryptionConfiguration: { encryptionType: 'KMS', kmsKey: keyArn },
           lifecyclePolicy: { lifecyclePolicyText: lifecycleText },
         });
         r.applyRemovalPolicy(RemovalPolicy.RETAIN);
       }
       return;
+    }
     default:
       throw new Error(`unknown variant ${variant}`);
   }

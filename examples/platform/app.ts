@@ -1,4 +1,4 @@
-import { App, AppProps, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as signer from 'aws-cdk-lib/aws-signer';
@@ -242,6 +242,9 @@ export class PublicImagesStack extends Stack {
       principals: [new iam.AccountPrincipal(ACCOUNTS.sharedServices)],
       actions: ['ecr-public:BatchCheckLayerAvailability', 'ecr-public:CompleteLayerUpload', 'ecr-public:InitiateLayerUpload', 'ecr-public:PutImage', 'ecr-public:UploadLayerPart'],
     }));
+    // Security Hub ECR.4: public repositories say who owns them.
+    Tags.of(cli).add('owner', 'platform-team');
+    Tags.of(cli).add('cost-center', 'platform');
   }
 }
 

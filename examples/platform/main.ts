@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { EcrComplianceChecks } from '../../src';
 import { buildPlatformApp } from './app';
 
 /**
@@ -13,6 +14,7 @@ function main(): number {
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = buildPlatformApp({ outdir });
   Validations.of(app).addPlugins(
+    new EcrComplianceChecks(app),
     new AwsSolutionsChecks(app),
     new NIST80053R5Checks(app),
     new HIPAASecurityChecks(app),
@@ -50,7 +52,7 @@ function main(): number {
       counts.set(key, (counts.get(key) ?? 0) + (v.violatingConstructs?.length ?? 1));
     }
   }
-  const plugins = ['CloudFormation Validate', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+  const plugins = ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
   console.log(`Compliance findings (unacknowledged) from ${plugins.join(', ')}:`);
   if (counts.size === 0) console.log('  none');
   for (const [key, n] of [...counts.entries()].sort()) console.log(`  ${key}: ${n}`);

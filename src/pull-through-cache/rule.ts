@@ -101,7 +101,7 @@ export interface PullThroughCacheRuleProps {
   /**
    * How cached repositories encrypt images at rest.
    *
-   * @default RepositoryEncryption.AES256
+   * @default - KMS with the stack's shared customer managed key
    */
   readonly encryption?: RepositoryEncryption;
 

@@ -7,7 +7,7 @@ import { Registry } from './registry';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
 import { RepositoryAccess } from '../repository/access';
-import { RepositoryEncryption } from '../repository/encryption';
+import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { repositoryPolicyStatementProblems } from '../repository/statement-checks';
 import { checkedTagMutability } from '../repository/tag-mutability';
@@ -69,7 +69,8 @@ export interface RepositoryCreationTemplateProps {
   /**
    * How the repositories ECR creates encrypt images at rest.
    *
-   * @default RepositoryEncryption.AES256
+   * @default - KMS with the stack's shared customer managed key (a custom
+   * role that may use it is created)
    */
   readonly encryption?: RepositoryEncryption;
 
@@ -193,7 +194,7 @@ export class RepositoryCreationTemplate extends Construct {
     }
     problems.throwIfAny();
 
-    const encryption = props.encryption ?? RepositoryEncryption.AES256;
+    const encryption = props.encryption ?? defaultRepositoryEncryption(this);
     if (encryption.usesKms) {
       this.encryptionKey = encryption.key ?? new kms.Key(this, 'Key', {
         description: `Encrypts the images of the repositories ECR creates from template ${this.node.path}`,

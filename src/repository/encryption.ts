@@ -1,4 +1,6 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
 
 /**
  * How a repository encrypts its images at rest.
@@ -37,4 +39,26 @@ export class RepositoryEncryption {
   public get usesKms(): boolean {
     return this.encryptionType !== 'AES256';
   }
+}
+
+/** The construct ID of a stack's shared repository key. */
+const STACK_KEY_ID = 'EcrRepositoryKey';
+
+/**
+ * The stack's shared customer managed key for repositories and repository
+ * creation templates that do not choose their encryption: one key per stack
+ * (created on first use, rotation on, retained on delete) rather than one per
+ * repository, so that a fleet of repositories meets Security Hub ECR.5
+ * without a key (and its monthly cost) for each.
+ *
+ * @internal
+ */
+export function defaultRepositoryEncryption(scope: IConstruct): RepositoryEncryption {
+  const stack = Stack.of(scope);
+  const key = (stack.node.tryFindChild(STACK_KEY_ID) as kms.IKey | undefined) ?? new kms.Key(stack, STACK_KEY_ID, {
+    description: `Encrypts the images of the ECR repositories of stack ${stack.stackName} that do not choose their own key`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  return RepositoryEncryption.kms(key);
 }

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RepositoryAccess } from './access';
-import { RepositoryEncryption } from './encryption';
+import { defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { repositoryPolicyStatementProblems } from './statement-checks';
 import { checkedTagMutability } from './tag-mutability';
@@ -57,7 +57,8 @@ export interface PrivateRepositoryProps {
   /**
    * How images are encrypted at rest. Changing it replaces the repository.
    *
-   * @default RepositoryEncryption.AES256
+   * @default - KMS with the stack's shared customer managed key (one key per
+   * stack, rotation on, retained on delete)
    */
   readonly encryption?: RepositoryEncryption;
 
@@ -92,11 +93,12 @@ export interface PrivateRepositoryProps {
   readonly emptyOnDelete?: boolean;
 
   /**
-   * Per-repository scan on push. ECR deprecates it in favour of the
-   * registry's scanning configuration; set it only where no registry
-   * scanning configuration covers the repository.
+   * Per-repository scan on push. ECR prefers the registry's scanning
+   * configuration, which overrides this setting wherever it has a rule
+   * (see `RegistryScanning`); scan on push keeps a repository scanned
+   * (Security Hub ECR.1, Control Tower CT.ECR.PR.2) where none does.
    *
-   * @default - not set: the registry's scanning configuration applies
+   * @default true
    */
   readonly imageScanOnPush?: boolean;
 }
@@ -200,7 +202,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
     problems.addAll(lifecycle.problems, 'lifecyclePolicy: ');
     problems.throwIfAny();
 
-    this.encryption = props.encryption ?? RepositoryEncryption.AES256;
+    this.encryption = props.encryption ?? defaultRepositoryEncryption(this);
     if (this.encryption.usesKms) {
       this.encryptionKey = this.encryption.key ?? new kms.Key(this, 'Key', {
         description: `Encrypts the images of ECR repository ${this.node.path}`,
@@ -217,7 +219,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
         ? { encryptionType: this.encryption.encryptionType, kmsKey: this.encryptionKey!.keyArn }
         : undefined,
       lifecyclePolicy: { lifecyclePolicyText: lifecycle.text },
-      imageScanningConfiguration: props.imageScanOnPush !== undefined ? { scanOnPush: props.imageScanOnPush } : undefined,
+      imageScanningConfiguration: { scanOnPush: props.imageScanOnPush ?? true },
       emptyOnDelete: props.emptyOnDelete ? true : undefined,
     });
     this.cfnRepository.applyRemovalPolicy(removalPolicy);

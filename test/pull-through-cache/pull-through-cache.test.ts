@@ -21,6 +21,13 @@ import {
 } from '../../src';
 import { strictApp, strictStack, validTemplate } from '../util/harness';
 
+/** A role that ECR's pull-through cache assumes (to pull from an ECR upstream). */
+const PULL_THROUGH_TRUST = {
+  AssumeRolePolicyDocument: Match.objectLike({
+    Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'pullthroughcache.ecr.amazonaws.com' } })]),
+  }),
+};
+
 const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
 
 describe('UpstreamRegistry', () => {
@@ -69,12 +76,13 @@ describe('PullThroughCacheRule', () => {
       UpstreamRepositoryPrefix: Match.absent(),
     });
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    template.resourceCountIs('AWS::IAM::Role', 0);
+    // no role for the upstream (the cache template's role for the stack's key is the only one)
+    template.resourcePropertiesCountIs('AWS::IAM::Role', PULL_THROUGH_TRUST, 0);
     template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
       Prefix: 'public-cache',
       AppliedFor: ['PULL_THROUGH_CACHE'],
       ImageTagMutability: 'MUTABLE',
-      EncryptionConfiguration: { EncryptionType: 'AES256' },
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EcrRepositoryKey'), 'Arn'] } },
       LifecyclePolicy: LifecyclePolicy.combine(LifecyclePresets.expireUntagged(7), LifecyclePresets.capTotal(200)).toJson(),
     });
   });
@@ -127,7 +135,8 @@ describe('PullThroughCacheRule', () => {
     new PullThroughCacheRule(stack, 'Cache', { ecrRepositoryPrefix: 'hub', upstream: UpstreamRegistry.dockerHub(), credentials: PullThroughCacheCredentials.fromSecret(secret) });
     const template = validTemplate(stack, { nag: true });
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    template.resourceCountIs('AWS::KMS::Key', 0);
+    // only the stack's shared repository key, used by the cache template
+    template.resourceCountIs('AWS::KMS::Key', 1);
     template.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { CredentialArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:ecr-pullthroughcache/hub-AbCdEf' });
   });
 
@@ -140,7 +149,7 @@ describe('PullThroughCacheRule', () => {
       credentials: PullThroughCacheCredentials.createSecret({ secretName: 'ecr-pullthroughcache/github', encryptionKey: key }),
     });
     const template = validTemplate(stack, { nag: true });
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::KMS::Key', 2); // the credentials key and the stack's shared repository key
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'ecr-pullthroughcache/github', KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'PullThroughCacheReadsCredentials' })]) } });
   });
@@ -314,7 +323,7 @@ describe('PullThroughCacheRule', () => {
       new PrivateRepository(other, 'Anchor'); // a stack with no resource is not a valid template
       new PullThroughCacheRule(cache, 'Platform', { ecrRepositoryPrefix: 'central', upstream: UpstreamRegistry.ecr('111111111111', 'eu-central-1') });
       const template = validTemplate(cache, { nag: true });
-      template.resourceCountIs('AWS::IAM::Role', 0);
+      template.resourcePropertiesCountIs('AWS::IAM::Role', PULL_THROUGH_TRUST, 0);
       template.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { CustomRoleArn: Match.absent() });
       expect(other.node.tryFindChild('EcrRegistry')).toBeUndefined();
     });
@@ -324,7 +333,7 @@ describe('PullThroughCacheRule', () => {
       const role = iam.Role.fromRoleArn(stack, 'Mine', 'arn:aws:iam::111111111111:role/ptc');
       new PullThroughCacheRule(stack, 'Platform', { ecrRepositoryPrefix: 'up', upstream: UpstreamRegistry.ecr('333333333333', 'eu-west-1'), customRole: role });
       const template = validTemplate(stack);
-      template.resourceCountIs('AWS::IAM::Role', 0);
+      template.resourcePropertiesCountIs('AWS::IAM::Role', PULL_THROUGH_TRUST, 0);
       template.hasResourceProperties('AWS::ECR::PullThroughCacheRule', { CustomRoleArn: 'arn:aws:iam::111111111111:role/ptc' });
     });
 

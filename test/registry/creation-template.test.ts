@@ -14,7 +14,7 @@ import {
 import { strictApp, strictStack, validTemplate } from '../util/harness';
 
 describe('RepositoryCreationTemplate', () => {
-  test('given only a prefix and a scenario, then immutable tags, AES256, the recommended lifecycle policy and no role', () => {
+  test('given only a prefix and a scenario, then immutable tags, the stack shared key with a role that may use it, and the recommended lifecycle policy', () => {
     const stack = strictStack();
     new RepositoryCreationTemplate(stack, 'Template', { prefix: 'platform', appliedFor: [AppliedFor.REPLICATION] });
     const template = validTemplate(stack, { nag: true });
@@ -23,10 +23,21 @@ describe('RepositoryCreationTemplate', () => {
       AppliedFor: ['REPLICATION'],
       ImageTagMutability: 'IMMUTABLE',
       LifecyclePolicy: LifecyclePolicy.recommended().toJson(),
-      EncryptionConfiguration: { EncryptionType: 'AES256' },
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EcrRepositoryKey'), 'Arn'] } },
       RepositoryPolicy: Match.absent(),
-      CustomRoleArn: Match.absent(),
+      CustomRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TemplateRole'), 'Arn'] },
     });
+    // the stack's shared key, and a role that may use it for the repositories ECR creates
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+  });
+
+  test('given AES256, then no key and no role', () => {
+    const stack = strictStack();
+    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'platform', appliedFor: [AppliedFor.REPLICATION], encryption: RepositoryEncryption.AES256 });
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { EncryptionConfiguration: { EncryptionType: 'AES256' }, CustomRoleArn: Match.absent() });
+    template.resourceCountIs('AWS::KMS::Key', 0);
     template.resourceCountIs('AWS::IAM::Role', 0);
   });
 
@@ -79,7 +90,12 @@ describe('RepositoryCreationTemplate', () => {
     const stack = strictStack();
     new RepositoryCreationTemplate(stack, 'Template', { prefix: 'ROOT', appliedFor: [AppliedFor.CREATE_ON_PUSH], resourceTags: { team: 'x' } });
     validTemplate(stack, { nag: true }).hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: [{ Action: ['ecr:CreateRepository', 'ecr:TagResource'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/*']] } }] },
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: ['ecr:CreateRepository', 'ecr:TagResource'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111111111111:repository/*']] } },
+          Match.objectLike({ Action: Match.arrayWith(['kms:CreateGrant']), Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EcrRepositoryKey'), 'Arn'] } }),
+        ],
+      },
     });
   });
 
@@ -89,6 +105,7 @@ describe('RepositoryCreationTemplate', () => {
     new RepositoryCreationTemplate(stack, 'Template', { prefix: 'team', appliedFor: [AppliedFor.REPLICATION], resourceTags: { team: 'x' }, customRole: role });
     const template = validTemplate(stack);
     template.resourceCountIs('AWS::IAM::Role', 0);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { CustomRoleArn: 'arn:aws:iam::111111111111:role/ecr-templates' });
   });
 

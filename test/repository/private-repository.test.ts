@@ -8,22 +8,35 @@ import { LifecyclePolicy, PrivateRepository, RepositoryAccess, RepositoryEncrypt
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
 describe('PrivateRepository', () => {
-  test('given no props, when synthesized, then it is immutable, retained, has the recommended lifecycle policy and passes validation and cdk-nag', () => {
+  test('given no props, when synthesized, then it is immutable, scanned on push, encrypted with the stack key, retained, has the recommended lifecycle policy, and is clean under every pack', () => {
     const stack = strictStack();
     new PrivateRepository(stack, 'Repo');
+    new PrivateRepository(stack, 'Other');
     const template = validTemplate(stack, { nag: true });
-    template.resourceCountIs('AWS::ECR::Repository', 1);
+    template.resourceCountIs('AWS::ECR::Repository', 2);
+    // one shared key for the stack, not one per repository
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
     template.hasResource('AWS::ECR::Repository', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: {
         ImageTagMutability: 'IMMUTABLE',
+        ImageScanningConfiguration: { ScanOnPush: true },
         LifecyclePolicy: { LifecyclePolicyText: LifecyclePolicy.recommended().toJson() },
-        EncryptionConfiguration: Match.absent(),
+        EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EcrRepositoryKey'), 'Arn'] } },
         RepositoryPolicyText: Match.absent(),
         EmptyOnDelete: Match.absent(),
       },
     });
+  });
+
+  test('given AES256, then no key and no EncryptionConfiguration (ECR default), and scan on push can be turned off', () => {
+    const stack = strictStack();
+    new PrivateRepository(stack, 'Repo', { encryption: RepositoryEncryption.AES256, imageScanOnPush: false });
+    const template = validTemplate(stack);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::ECR::Repository', { EncryptionConfiguration: Match.absent(), ImageScanningConfiguration: { ScanOnPush: false } });
   });
 
   test('given exclusion filters, then the mutability gets _WITH_EXCLUSION and WILDCARD filters', () => {

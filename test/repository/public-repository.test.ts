@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PublicArchitecture, PublicOperatingSystem, PublicRepository } from '../../src';
@@ -7,8 +7,10 @@ import { strictStack, validTemplate } from '../util/harness';
 const US_EAST_1 = { account: '111111111111', region: 'us-east-1' };
 
 describe('PublicRepository', () => {
-  test('given catalog data, then it renders the gallery fields and is retained', () => {
+  test('given catalog data and tags, then it renders the gallery fields, is retained, and is clean under every pack', () => {
     const stack = strictStack({ env: US_EAST_1 });
+    // Security Hub ECR.4 (EcrCompliance-PublicRepositoryTags) wants public repositories tagged
+    Tags.of(stack).add('owner', 'platform-team');
     new PublicRepository(stack, 'Public', {
       repositoryName: 'tools/cli',
       catalogData: {

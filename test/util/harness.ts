@@ -5,6 +5,7 @@ import { App, AppProps, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { EcrComplianceChecks } from '../../src';
 
 /** The context flag that runs AWS's offline CloudFormation rules (cfn-lint rule set) at synth. */
 export const VALIDATE_FLAG = '@aws-cdk/core:validateAgainstDefaultRules';
@@ -44,9 +45,10 @@ export function strictStack(props: StackProps = {}, id = 'Stack'): Stack {
   return new Stack(strictApp(), id, { env: ENV, ...props });
 }
 
-/** The cdk-nag packs every construct must be clean under. */
+/** The cdk-nag packs every construct must be clean under: cdk-nag's four standard packs and this library's own. */
 export function addNagPacks(app: App): void {
   Validations.of(app).addPlugins(
+    new EcrComplianceChecks(app),
     new AwsSolutionsChecks(app),
     new NIST80053R5Checks(app),
     new HIPAASecurityChecks(app),
