@@ -99,21 +99,29 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // so that `npm test` works on a fresh clone.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
-project.addTask('platform', {
+const platform = project.addTask('platform', {
   description: 'Synthesize the example platform app into cdk.out and print a summary',
-  exec: 'ts-node --project test/tsconfig.json --transpile-only examples/platform/main.ts',
 });
-project.addTask('fuzz', {
+// the example app deploys the bundled Inspector/account-settings handler
+platform.spawn(project.tasks.tryFind('bundle')!);
+platform.exec('ts-node --project test/tsconfig.json --transpile-only examples/platform/main.ts');
+const fuzz = project.addTask('fuzz', {
   description: 'Property-based tests with 10,000 inputs per construct',
   env: { FUZZ_RUNS: '10000' },
-  exec: 'jest --testMatch "**/*.fuzz.test.ts" --coverage=false',
 });
+fuzz.spawn(project.tasks.tryFind('bundle')!);
+fuzz.exec('jest --testMatch "**/*.fuzz.test.ts" --coverage=false');
 project.addTask('bench', {
   description: 'Benchmark repository synthesis against aws-cdk-lib L2 and raw L1 baselines',
   exec: 'ts-node --project test/tsconfig.json --transpile-only bench/repositories.ts',
   receiveArgs: true,
 });
 
+project.addTask('bench:compliance', {
+  description: 'Benchmark what the compliance pack adds to the synthesis of 3,000 repositories',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only bench/compliance.ts',
+  receiveArgs: true,
+});
 project.addTask('bench:lifecycle', {
   description: 'Benchmark the offline lifecycle preview against sorting the same images',
   exec: 'ts-node --project test/tsconfig.json --transpile-only bench/lifecycle.ts',
