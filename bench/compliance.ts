@@ -5,10 +5,7 @@
  * PrivateRepository with defaults), with and without EcrComplianceChecks,
  * alternating. Target: at most 25% more time than synthesis without a pack.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { median, runWorker } from './worker-run';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -16,38 +13,15 @@ const roundsArg = args.indexOf('--rounds');
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 5;
 const count = 3000;
 
-function runOnce(pack: boolean): { ms: number; maxRssMb: number } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pack-'));
-  try {
-    const out = execFileSync(process.execPath, [
-      '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'repository-worker.ts'), 'library', String(count), outdir,
-    ], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, CDK_VALIDATION: 'false', BENCH_PACK: pack ? '1' : '0', TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') },
-      maxBuffer: 1 << 26,
-    });
-    return JSON.parse(out.trim().split('\n').pop()!);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 const without: number[] = [];
 const withPack: number[] = [];
 for (let round = 0; round < rounds; round++) {
   if (round % 2 === 0) {
-    without.push(runOnce(false).ms);
-    withPack.push(runOnce(true).ms);
+    without.push(runWorker('library', count, { BENCH_PACK: '0' }).ms);
+    withPack.push(runWorker('library', count, { BENCH_PACK: '1' }).ms);
   } else {
-    withPack.push(runOnce(true).ms);
-    without.push(runOnce(false).ms);
+    withPack.push(runWorker('library', count, { BENCH_PACK: '1' }).ms);
+    without.push(runWorker('library', count, { BENCH_PACK: '0' }).ms);
   }
 }
 const result = {

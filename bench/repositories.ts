@@ -10,10 +10,7 @@
  * workers (CDK_VALIDATION=false): it costs the same in every variant and
  * would hide the cost of the constructs themselves.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { median, runWorker, WorkerRun } from './worker-run';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -22,33 +19,13 @@ const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 5;
 const sizes = [100, 1000, 3000];
 const variants = ['library', 'l2', 'l1'];
 
-interface Run { variant: string; count: number; ms: number; maxRssMb: number; bytes: number; resources: number; digest: string }
-
-function runOnce(variant: string, count: number): Run {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  try {
-    const out = execFileSync(process.execPath, [
-      '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'repository-worker.ts'), variant, String(count), outdir,
-    ], { encoding: 'utf8', env: { ...process.env, CDK_VALIDATION: 'false', TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') }, maxBuffer: 1 << 26 });
-    return JSON.parse(out.trim().split('\n').pop()!);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 const results: any = { rounds, sizes: {} as Record<string, any> };
 for (const count of sizes) {
-  const runs: Record<string, Run[]> = { library: [], l2: [], l1: [] };
+  const runs: Record<string, WorkerRun[]> = { library: [], l2: [], l1: [] };
   for (let round = 0; round < rounds; round++) {
     // rotate the order each round so no variant always runs first
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
-    for (const v of order) runs[v].push(runOnce(v, count));
+    for (const v of order) runs[v].push(runWorker(v, count));
   }
   const digests = new Set(variants.map((v) => runs[v][0].digest));
   if (digests.size !== 1) {

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { RepositoryAccess } from './access';
 import { defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
-import { repositoryPolicyStatementProblems } from './statement-checks';
+import { addToRepositoryPolicy } from './statement-checks';
 import { checkedTagMutability } from './tag-mutability';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
@@ -261,14 +261,9 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * names resources, is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    const problems = new Problems(`PrivateRepository '${this.node.path}'`);
-    problems.addAll(repositoryPolicyStatementProblems(this, statement));
-    problems.throwIfAny();
-    if (!this.policy) {
-      this.policy = new iam.PolicyDocument();
-      this.cfnRepository.repositoryPolicyText = this.policy;
-    }
-    this.policy.addStatements(statement);
+    this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
+      this.cfnRepository.repositoryPolicyText = document;
+    }, statement);
     return { statementAdded: true, policyDependable: this.policy };
   }
 

@@ -3,7 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { checkRepositoryName } from './names';
-import { openAccessProblems } from '../internal/policy';
+import { addToRepositoryPolicy } from './statement-checks';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 
 /**
@@ -189,17 +189,9 @@ export class PublicRepository extends Resource {
    * principal and no account or organization condition is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    const problems = new Problems(`PublicRepository '${this.node.path}'`);
-    problems.addAll(openAccessProblems([Stack.of(this).resolve(statement.toStatementJson())]));
-    if (!statement.hasPrincipal) {
-      problems.add(`policy statement ${statement.sid ? `'${statement.sid}' ` : ''}names no principal: a resource policy statement must say whom it applies to`);
-    }
-    problems.throwIfAny();
-    if (!this.policy) {
-      this.policy = new iam.PolicyDocument();
-      this.cfnRepository.repositoryPolicyText = this.policy;
-    }
-    this.policy.addStatements(statement);
+    this.policy = addToRepositoryPolicy(`PublicRepository '${this.node.path}'`, this, this.policy, (document) => {
+      this.cfnRepository.repositoryPolicyText = document;
+    }, statement);
     return { statementAdded: true, policyDependable: this.policy };
   }
 }
