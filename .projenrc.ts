@@ -1,11 +1,13 @@
 import { awscdk, javascript } from 'projen';
 
 /**
- * aws-cdk-lib that users need at least: every AWS::ECR resource type the
- * library renders (SigningConfiguration, PullTimeUpdateExclusion,
- * RepositoryCreationTemplate) and cdk-nag v3 are available from 2.257.0.
+ * aws-cdk-lib that users need at least. Every AWS::ECR resource type the
+ * library renders and cdk-nag v3 are available from 2.257.0, but before
+ * 2.269.0 `Validations.acknowledge` refuses finding-specific IDs such as
+ * `AwsSolutions-IAM5[Resource::arn:...]`, which the constructs use to
+ * acknowledge exactly one finding. The whole test suite passes on 2.269.0.
  */
-const MIN_CDK_VERSION = '2.257.0';
+const MIN_CDK_VERSION = '2.269.0';
 /**
  * aws-cdk-lib used to build and test: it bundles AWS's offline
  * CloudFormation validation rules (cfn-lint rule set) that every test runs.
