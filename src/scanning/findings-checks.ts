@@ -1,4 +1,5 @@
 import { FindingSeverity } from './enums';
+import type { FindingSuppressionProps } from './findings';
 import { isConcrete } from '../internal/problems';
 
 /** Severities from lowest to highest. */
@@ -40,23 +41,12 @@ export function basicScanPattern(severities: FindingSeverity[], repositoryNames?
   return { source: ['aws.ecr'], detailType: ['ECR Image Scan'], detail };
 }
 
-/** What a suppression rule can name. @internal */
-export interface SuppressionModel {
-  readonly reason: string;
-  readonly filterName?: string;
-  readonly repositoryNames?: string[];
-  readonly repositoryNamePrefixes?: string[];
-  readonly imageTags?: string[];
-  readonly vulnerabilityIds?: string[];
-  readonly severities?: FindingSeverity[];
-}
-
 const MAX_NAME = 128;
 const MAX_DESCRIPTION = 512;
 const MAX_VALUE = 1024;
 
 /** Every problem of a suppression rule. @internal */
-export function suppressionProblems(props: SuppressionModel): string[] {
+export function suppressionProblems(props: FindingSuppressionProps): string[] {
   const problems: string[] = [];
   if (isConcrete(props.reason) && (props.reason.length < 1 || props.reason.length > MAX_DESCRIPTION)) {
     problems.push(`reason has ${props.reason.length} characters: Amazon Inspector takes 1 to ${MAX_DESCRIPTION}`);
