@@ -1,5 +1,6 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { wildcardMatches } from '../scanning/checks';
 
 /** A resource of the app with its stack's concrete environment, if any. */
 export interface IndexedResource {
@@ -121,20 +122,5 @@ export function policyStatements(policy: unknown): any[] | undefined {
 /** Whether an IAM element (string or list) names an action, allowing `*` wildcards. @internal */
 export function allowsAction(actions: unknown, action: string): boolean {
   const list = Array.isArray(actions) ? actions : [actions];
-  return list.some((a) => typeof a === 'string' && globMatches(a.toLowerCase(), action.toLowerCase()));
-}
-
-/** Anchored glob match where `*` matches any run of characters. @internal */
-export function globMatches(pattern: string, value: string): boolean {
-  const parts = pattern.split('*');
-  if (parts.length === 1) return pattern === value;
-  if (!value.startsWith(parts[0]) || !value.endsWith(parts[parts.length - 1])) return false;
-  let at = parts[0].length;
-  const end = value.length - parts[parts.length - 1].length;
-  for (const part of parts.slice(1, -1)) {
-    const found = value.indexOf(part, at);
-    if (found < 0 || found + part.length > end) return false;
-    at = found + part.length;
-  }
-  return at <= end;
+  return list.some((a) => typeof a === 'string' && wildcardMatches(a.toLowerCase(), action.toLowerCase()));
 }

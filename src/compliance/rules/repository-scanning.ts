@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { AppIndex, globMatches, hasIntrinsic } from '../app-index';
+import { wildcardMatcher } from '../../scanning/checks';
+import { AppIndex, hasIntrinsic } from '../app-index';
 
 /**
  * Private repositories are scanned: either scan on push is on for the
@@ -35,6 +36,6 @@ export function repositoryScanning(node: CfnResource, index: AppIndex): NagRuleR
   if (typeof name !== 'string') {
     return filters.length > 0 || unreadable ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.NON_COMPLIANT;
   }
-  if (filters.some((f) => globMatches(f, name))) return NagRuleCompliance.COMPLIANT;
+  if (filters.some((f) => index.memo(`wildcard:${f}`, () => wildcardMatcher(f)).test(name))) return NagRuleCompliance.COMPLIANT;
   return unreadable ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.NON_COMPLIANT;
 }
