@@ -46,15 +46,17 @@ describe('example platform app', () => {
 
   test('logical IDs and replacing properties of existing resources never change (set UPDATE_LOGICAL_IDS=1 to pin new resources deliberately)', () => {
     const now = currentIds(outdir);
-    if (process.env.UPDATE_LOGICAL_IDS === '1' || !fs.existsSync(PINNED)) {
+    if (process.env.UPDATE_LOGICAL_IDS === '1') {
       const before = fs.existsSync(PINNED) ? JSON.parse(fs.readFileSync(PINNED, 'utf8')) : {};
       // Only additions may be written: a changed or removed pin still fails below.
       const merged: Record<string, Record<string, string>> = JSON.parse(JSON.stringify(now));
       for (const [stack, ids] of Object.entries<Record<string, string>>(before)) {
         merged[stack] = { ...(merged[stack] ?? {}), ...ids };
       }
-      fs.writeFileSync(PINNED, JSON.stringify(merged, Object.keys(merged).sort().length ? undefined : undefined, 2) + '\n');
+      fs.writeFileSync(PINNED, JSON.stringify(merged, undefined, 2) + '\n');
     }
+    // A missing pin file is a failure, not a fresh start: pins are only written on request.
+    expect(fs.existsSync(PINNED)).toBe(true);
     const pinned: Record<string, Record<string, string>> = JSON.parse(fs.readFileSync(PINNED, 'utf8'));
     const changed: string[] = [];
     for (const [stack, ids] of Object.entries(pinned)) {
