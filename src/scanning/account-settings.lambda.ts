@@ -122,12 +122,15 @@ interface InspectorRecord {
   /** The ECR scanning status found by the create. */
   prior: string;
   /** The rescan configuration found before this resource first set it (rescanDuration, pullDateRescanDuration, pullDateRescanMode). */
-  rescan?: [string, string, string];
+  rescan?: RescanConfig;
 }
 
+/** rescanDuration, pullDateRescanDuration, pullDateRescanMode ('' when unset). */
+type RescanConfig = [string, string, string];
+
 function formatInspectorId(r: InspectorRecord): string {
-  const rescan = r.rescan ? `:rescan=${r.rescan.join(',')}` : '';
-  return `${INSPECTOR_ID}:v2:owns=${r.owns ? 1 : 0}:prior=${r.prior}${rescan}`;
+  const config = r.rescan ? `:rescan=${r.rescan.join(',')}` : '';
+  return `${INSPECTOR_ID}:v2:owns=${r.owns ? 1 : 0}:prior=${r.prior}${config}`;
 }
 
 /** Reads a physical ID written by this handler, including the first format (`inspector-ecr:prior=STATUS`). */
@@ -284,8 +287,8 @@ async function rescan(event: CustomResourceEvent, deps: Dependencies, placement:
   report.data.Rescan = restored;
 }
 
-async function currentRescan(deps: Dependencies, placement: Placement, report: Report): Promise<[string, string, string] | undefined> {
-  let found: [string, string, string] | undefined;
+async function currentRescan(deps: Dependencies, placement: Placement, report: Report): Promise<RescanConfig | undefined> {
+  let found: RescanConfig | undefined;
   await adminOwned(placement, report, 'GetConfiguration', async () => {
     const config = await call(deps, 'inspector2:GetConfiguration', () => deps.inspector.send(new GetConfigurationCommand({})));
     const state = config.ecrConfiguration?.rescanDurationState;
@@ -295,7 +298,9 @@ async function currentRescan(deps: Dependencies, placement: Placement, report: R
 }
 
 /** Writes the recorded rescan configuration back if the current one is what `set` asked for. */
-async function restoreRescan(set: Record<string, string | undefined>, recorded: [string, string, string], deps: Dependencies, placement: Placement, report: Report): Promise<string> {
+async function restoreRescan(
+  set: Record<string, string | undefined>, recorded: RescanConfig, deps: Dependencies, placement: Placement, report: Report,
+): Promise<string> {
   const current = await currentRescan(deps, placement, report);
   if (current === undefined) return 'LEFT';
   const ours = current[0] === set.RescanDuration
@@ -476,9 +481,14 @@ function accountOf(event: CustomResourceEvent): string | undefined {
   return fromArn(event.StackId) ?? fromArn(event.ResourceProperties.ServiceToken);
 }
 
-async function listStack(event: CustomResourceEvent, deps: Dependencies): Promise<Array<StackResource & { type: string; status: string }> | undefined> {
+interface StackEntry extends StackResource {
+  readonly type: string;
+  readonly status: string;
+}
+
+async function listStack(event: CustomResourceEvent, deps: Dependencies): Promise<StackEntry[] | undefined> {
   if (!deps.cloudformation || !event.StackId) return undefined;
-  const out: Array<StackResource & { type: string; status: string }> = [];
+  const out: StackEntry[] = [];
   let token: string | undefined;
   do {
     const page = await call(deps, 'cloudformation:ListStackResources', () => deps.cloudformation!.send(new ListStackResourcesCommand({ StackName: event.StackId, NextToken: token })));
@@ -510,7 +520,9 @@ async function othersInStack(event: CustomResourceEvent, deps: Dependencies, typ
  * live resources of the same type (matching `same`) remain. Undefined when
  * the stack cannot be read.
  */
-async function stackView(event: CustomResourceEvent, deps: Dependencies, type: string, same: (physicalId: string) => boolean = () => true): Promise<{ replaced: boolean; others: StackResource[] } | undefined> {
+async function stackView(
+  event: CustomResourceEvent, deps: Dependencies, type: string, same: (physicalId: string) => boolean = () => true,
+): Promise<{ replaced: boolean; others: StackResource[] } | undefined> {
   if (!deps.cloudformation || !event.StackId) return { replaced: false, others: [] };
   let all;
   try {
@@ -677,8 +689,12 @@ export function fitResponse(body: Record<string, unknown>): string {
   if (Buffer.byteLength(cut) <= MAX_RESPONSE_BYTES) return cut;
   // Even without a reason it is too large (data): answer with the essentials.
   return JSON.stringify({
-    Status: body.Status, Reason: 'response too large; see the function\'s log', PhysicalResourceId: body.PhysicalResourceId,
-    StackId: body.StackId, RequestId: body.RequestId, LogicalResourceId: body.LogicalResourceId,
+    Status: body.Status,
+    Reason: 'response too large; see the function\'s log',
+    PhysicalResourceId: body.PhysicalResourceId,
+    StackId: body.StackId,
+    RequestId: body.RequestId,
+    LogicalResourceId: body.LogicalResourceId,
   });
 }
 

@@ -98,7 +98,11 @@ export interface InspectorScanningProps {
  * stack's registry scanning configuration to ENHANCED.
  *
  * Create and update converge whatever the account's state was; delete
- * leaves Inspector on unless `disableOnDelete` is set.
+ * leaves Inspector on unless `disableOnDelete` is set. In a member account
+ * of an organization whose Inspector has a delegated administrator, what the
+ * administrator owns (enabling, rescan durations, disabling) is left alone
+ * and reported in the response data (`Skipped`), never failing the
+ * deployment.
  *
  * @example
  * new InspectorScanning(this, 'Inspector', { rescanDuration: InspectorRescanDuration.DAYS_180 });
