@@ -377,6 +377,21 @@ describe('review scenarios', () => {
       expect(received.map((r) => r.body.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
     });
 
+    test('6. when every upload fails, the function still ends (and logs), leaving CloudFormation to its service timeout', async () => {
+      ecr.on(GetAccountSettingCommand).resolves({ value: 'V2' });
+      answers = [500, 500, 500, 500];
+      await expect(handler({
+        RequestType: 'Create',
+        ResponseURL: url(),
+        StackId: STACK_ID,
+        RequestId: 'r6b',
+        LogicalResourceId: 'Setting',
+        ResourceProperties: { Kind: 'AccountSetting', Name: 'REGISTRY_POLICY_SCOPE', Value: 'V2' },
+      }, context(60_000))).resolves.toBeUndefined();
+      expect(received).toHaveLength(4);
+      expect(console.error).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringMatching(/could not be sent to CloudFormation after 4 attempts: the response upload answered HTTP 500/) }));
+    });
+
     test('7. a multi-byte failure message still gives a response of at most 4,096 bytes, cut without breaking a character', async () => {
       // Three UTF-8 bytes per character, and characters JSON must escape.
       const message = 'アクセスが拒否されました ✓ "\u0001" 🔐 '.repeat(300);
