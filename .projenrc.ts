@@ -48,8 +48,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // the account-settings custom resource handler (src/scanning/*.lambda.ts):
     // the SDK clients are provided by the Lambda Node.js runtime at deploy
     // time and marked external in the bundle; here they type-check and test it
+    // (CloudFormation: the handler reads its own stack's resources to know
+    // which resource owns a setting)
     '@aws-sdk/client-inspector2',
     '@aws-sdk/client-ecr',
+    '@aws-sdk/client-cloudformation',
     'aws-sdk-client-mock',
     'esbuild',
   ],

@@ -79,9 +79,12 @@ export interface InspectorScanningProps {
   readonly pullDateRescanMode?: InspectorPullDateRescanMode;
 
   /**
-   * Whether deleting this resource turns Amazon Inspector scanning of ECR
-   * off again. Only scanning that this resource turned on is turned off:
-   * if it was on before, it stays on.
+   * Whether deleting this resource undoes what it did: turns Amazon
+   * Inspector scanning of ECR off again if this resource turned it on
+   * (if it was on before, it stays on), or else puts back the rescan
+   * durations found before it set them, if they are still the ones it set.
+   * In a member account of an organization, what the delegated
+   * administrator owns is left alone.
    *
    * @default false
    */
@@ -95,7 +98,11 @@ export interface InspectorScanningProps {
  * stack's registry scanning configuration to ENHANCED.
  *
  * Create and update converge whatever the account's state was; delete
- * leaves Inspector on unless `disableOnDelete` is set.
+ * leaves Inspector on unless `disableOnDelete` is set. In a member account
+ * of an organization whose Inspector has a delegated administrator, what the
+ * administrator owns (enabling, rescan durations, disabling) is left alone
+ * and reported in the response data (`Skipped`), never failing the
+ * deployment.
  *
  * @example
  * new InspectorScanning(this, 'Inspector', { rescanDuration: InspectorRescanDuration.DAYS_180 });
@@ -116,12 +123,13 @@ export class InspectorScanning extends Construct {
     RegistryScanning.of(this).useScanType(ScanType.ENHANCED);
 
     const provider = SettingsProvider.of(this);
-    provider.allow('inspector2:Enable', 'inspector2:BatchGetAccountStatus', 'inspector2:UpdateConfiguration');
-    if (props.disableOnDelete) provider.allow('inspector2:Disable');
+    // Create and update only: the delete-time actions are always on the provider.
+    provider.allow('inspector2:Enable');
     provider.allowInspectorServiceLinkedRole();
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.function.functionArn,
+      serviceTimeout: SERVICE_TIMEOUT,
       resourceType: 'Custom::EcrInspectorScanning',
       properties: {
         Kind: 'Inspector',
@@ -156,6 +164,17 @@ export enum RegistryPolicyScope {
 }
 
 /**
+ * Whether ECR mounts layers that already exist in another repository of the
+ * registry instead of uploading them again (`BLOB_MOUNTING`).
+ */
+export enum BlobMounting {
+  /** Layers are mounted from other repositories of the registry. */
+  ENABLED = 'ENABLED',
+  /** Every push uploads its layers. */
+  DISABLED = 'DISABLED',
+}
+
+/**
  * Properties of the ECR account settings.
  */
 export interface EcrAccountSettingsProps {
@@ -174,7 +193,16 @@ export interface EcrAccountSettingsProps {
   readonly registryPolicyScope?: RegistryPolicyScope;
 
   /**
-   * Whether deleting this resource puts back the values found when it was created.
+   * Whether pushes mount layers from other repositories of the registry (`BLOB_MOUNTING`).
+   *
+   * @default - unchanged
+   */
+  readonly blobMounting?: BlobMounting;
+
+  /**
+   * Whether deleting this resource puts back the values found when it was
+   * created: only a value this resource changed, only if it is still the
+   * value this resource set, and never `REGISTRY_POLICY_SCOPE` back to V1.
    *
    * @default false
    */
@@ -199,17 +227,18 @@ export class EcrAccountSettings extends Construct {
     const settings: Array<[string, string | undefined]> = [
       ['BASIC_SCAN_TYPE_VERSION', props.basicScanTypeVersion],
       ['REGISTRY_POLICY_SCOPE', props.registryPolicyScope],
+      ['BLOB_MOUNTING', props.blobMounting],
     ];
-    if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion or registryPolicyScope');
+    if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
     problems.throwIfAny();
 
     const provider = SettingsProvider.of(this);
-    provider.allow('ecr:GetAccountSetting', 'ecr:PutAccountSetting');
     for (const [name, value] of settings) {
       if (value === undefined) continue;
       Registry.of(this)._claim(`ECR account setting ${name}`, this.node.path, subject);
       const resource = new CustomResource(this, name, {
         serviceToken: provider.function.functionArn,
+        serviceTimeout: SERVICE_TIMEOUT,
         resourceType: 'Custom::EcrAccountSetting',
         properties: { Kind: 'AccountSetting', Name: name, Value: value, RestoreOnDelete: String(props.restoreOnDelete ?? false) },
       });
@@ -220,6 +249,27 @@ export class EcrAccountSettings extends Construct {
 }
 
 const PROVIDER_ID = 'EcrPlatformSettingsProvider';
+
+/**
+ * How long CloudFormation waits for the provider's answer: less than the
+ * function's 15-minute timeout, and the handler answers within it.
+ */
+const SERVICE_TIMEOUT = Duration.minutes(10);
+
+/**
+ * What a delete may need, held by the provider whatever constructs the
+ * stack has today: a construct removed from the app is deleted after the
+ * policy was updated without it, so its permissions must not depend on it.
+ */
+const DELETE_TIME_ACTIONS = [
+  'inspector2:BatchGetAccountStatus',
+  'inspector2:GetDelegatedAdminAccount',
+  'inspector2:GetConfiguration',
+  'inspector2:UpdateConfiguration',
+  'inspector2:Disable',
+  'ecr:GetAccountSetting',
+  'ecr:PutAccountSetting',
+];
 
 /**
  * The stack's one provider of the account-settings custom resources: a
@@ -253,8 +303,11 @@ class SettingsProvider extends Construct {
       statements: [
         new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
         this.statement,
+        // Which resource of this stack owns a setting (a moved construct, a replaced record).
+        new iam.PolicyStatement({ actions: ['cloudformation:ListStackResources'], resources: [Aws.STACK_ID] }),
       ],
     });
+    this.allow(...DELETE_TIME_ACTIONS);
     this.function = new AccountSettingsFunction(this, 'Function', {
       description: 'cdk-ecr-platform: Amazon Inspector for ECR and ECR account settings',
       role,
@@ -266,7 +319,7 @@ class SettingsProvider extends Construct {
 
     Validations.of(this.policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'inspector2:Enable, BatchGetAccountStatus, UpdateConfiguration, Disable and ecr:GetAccountSetting/PutAccountSetting are account-level APIs without resource-level permissions: IAM requires Resource "*" for them. Every other statement names its resource.',
+      reason: 'inspector2:Enable, BatchGetAccountStatus, GetDelegatedAdminAccount, GetConfiguration, UpdateConfiguration, Disable and ecr:GetAccountSetting/PutAccountSetting are account-level APIs without resource-level permissions: IAM requires Resource "*" for them. Every other statement names its resource (cloudformation:ListStackResources only the stack itself).',
     });
     const reasons: Record<string, string> = {
       LambdaInsideVPC: 'The function only calls the regional Amazon Inspector and ECR APIs when CloudFormation deploys; it reaches no VPC resource, and a VPC would need NAT or interface endpoints for no benefit.',

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import {
   BasicScanTypeVersion,
+  BlobMounting,
   EcrAccountSettings,
   InspectorPullDateRescanDuration,
   InspectorPullDateRescanMode,
@@ -48,9 +49,13 @@ describe('InspectorScanning and EcrAccountSettings', () => {
           { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Logs'), 'Arn'] } },
           {
             Effect: 'Allow',
-            Action: ['inspector2:Enable', 'inspector2:BatchGetAccountStatus', 'inspector2:UpdateConfiguration', 'ecr:GetAccountSetting', 'ecr:PutAccountSetting'],
+            Action: [
+              'inspector2:BatchGetAccountStatus', 'inspector2:GetDelegatedAdminAccount', 'inspector2:GetConfiguration', 'inspector2:UpdateConfiguration',
+              'inspector2:Disable', 'ecr:GetAccountSetting', 'ecr:PutAccountSetting', 'inspector2:Enable',
+            ],
             Resource: '*',
           },
+          { Effect: 'Allow', Action: 'cloudformation:ListStackResources', Resource: { Ref: 'AWS::StackId' } },
           {
             Effect: 'Allow',
             Action: 'iam:CreateServiceLinkedRole',
@@ -62,14 +67,49 @@ describe('InspectorScanning and EcrAccountSettings', () => {
     });
   });
 
-  test('given disableOnDelete, then the policy allows inspector2:Disable too; otherwise it does not', () => {
-    const withDisable = strictStack();
-    new InspectorScanning(withDisable, 'Inspector', { disableOnDelete: true });
-    const without = strictStack();
-    new InspectorScanning(without, 'Inspector');
-    const actions = (stack: Stack) => JSON.stringify(validTemplate(stack).findResources('AWS::IAM::ManagedPolicy'));
-    expect(actions(withDisable)).toContain('inspector2:Disable');
-    expect(actions(without)).not.toContain('inspector2:Disable');
+  test('given the stack keeps only EcrAccountSettings after InspectorScanning({ disableOnDelete: true }) is removed, then the provider still holds what the Inspector delete needs', () => {
+    // The policy is updated before CloudFormation deletes the removed
+    // resource, so the delete-time permissions cannot depend on it.
+    const before = strictStack();
+    new InspectorScanning(before, 'Inspector', { disableOnDelete: true });
+    new EcrAccountSettings(before, 'Settings', { basicScanTypeVersion: BasicScanTypeVersion.AWS_NATIVE });
+    const after = strictStack();
+    new EcrAccountSettings(after, 'Settings', { basicScanTypeVersion: BasicScanTypeVersion.AWS_NATIVE });
+    const actions = (stack: Stack): string[] => {
+      const policies = Object.values(validTemplate(stack).findResources('AWS::IAM::ManagedPolicy'));
+      return policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
+    };
+    const deleteTime = [
+      'inspector2:BatchGetAccountStatus', 'inspector2:Disable', 'inspector2:GetDelegatedAdminAccount', 'inspector2:GetConfiguration',
+      'inspector2:UpdateConfiguration', 'ecr:GetAccountSetting', 'ecr:PutAccountSetting', 'cloudformation:ListStackResources',
+    ];
+    expect(actions(before)).toEqual(expect.arrayContaining([...deleteTime, 'inspector2:Enable']));
+    expect(actions(after)).toEqual(expect.arrayContaining(deleteTime));
+    // Create-time permissions stay with the construct that needs them.
+    expect(actions(after)).not.toContain('inspector2:Enable');
+    expect(actions(after)).not.toContain('iam:CreateServiceLinkedRole');
+  });
+
+  test('given either construct, then CloudFormation waits at most 10 minutes for an answer, less than the function\'s 15-minute timeout', () => {
+    const stack = strictStack();
+    new InspectorScanning(stack, 'Inspector');
+    new EcrAccountSettings(stack, 'Settings', { blobMounting: BlobMounting.ENABLED });
+    const template = validTemplate(stack);
+    const timeout = Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Timeout;
+    for (const type of ['Custom::EcrInspectorScanning', 'Custom::EcrAccountSetting']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(Number(resource.Properties.ServiceTimeout)).toBe(600);
+        expect(Number(resource.Properties.ServiceTimeout)).toBeLessThan(timeout);
+      }
+    }
+  });
+
+  test('given blobMounting, then a BLOB_MOUNTING account setting is rendered like the others', () => {
+    const stack = strictStack();
+    new EcrAccountSettings(stack, 'Settings', { blobMounting: BlobMounting.DISABLED, restoreOnDelete: true });
+    const template = validTemplate(stack, { nag: true });
+    template.resourceCountIs('Custom::EcrAccountSetting', 1);
+    template.hasResourceProperties('Custom::EcrAccountSetting', { Kind: 'AccountSetting', Name: 'BLOB_MOUNTING', Value: 'DISABLED', RestoreOnDelete: 'true' });
   });
 
   test('the custom resource waits for its policy, so the first call has permissions', () => {
@@ -85,6 +125,10 @@ describe('InspectorScanning and EcrAccountSettings', () => {
     ['two InspectorScanning in one registry', (s) => { new InspectorScanning(s, 'A'); new InspectorScanning(s, 'B'); }, /Custom::EcrInspectorScanning is already declared by 'Stack\/A'/],
     ['Inspector with a BASIC registry scan type', (s) => { RegistryScanning.of(s).useScanType(ScanType.BASIC); new InspectorScanning(s, 'I'); }, /the scan type is already BASIC/],
     ['no account setting', (s) => new EcrAccountSettings(s, 'S', {}), /no setting given/],
+    ['the same BLOB_MOUNTING setting twice', (s) => {
+      new EcrAccountSettings(s, 'A', { blobMounting: BlobMounting.ENABLED });
+      new EcrAccountSettings(s, 'B', { blobMounting: BlobMounting.DISABLED });
+    }, /ECR account setting BLOB_MOUNTING is already declared/],
     ['the same account setting twice', (s) => {
       new EcrAccountSettings(s, 'A', { registryPolicyScope: RegistryPolicyScope.V2 });
       new EcrAccountSettings(s, 'B', { registryPolicyScope: RegistryPolicyScope.V1 });

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
   BasicScanTypeVersion,
+  BlobMounting,
   EcrAccountSettings,
   FindingSeverity,
   FindingsRouting,
@@ -116,6 +117,7 @@ describe('fuzz', () => {
         disableOnDelete: optional(fc.boolean()),
         basicScanTypeVersion: optional(fc.constantFrom(...Object.values(BasicScanTypeVersion))),
         registryPolicyScope: optional(fc.constantFrom(...Object.values(RegistryPolicyScope))),
+        blobMounting: optional(fc.constantFrom(...Object.values(BlobMounting))),
         restoreOnDelete: optional(fc.boolean()),
       }),
       (stack, p) => {
