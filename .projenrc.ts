@@ -116,6 +116,8 @@ project.testTask.prependSpawn(bundle);
 // packing (prepack), whatever ran before it.
 project.compileTask.prependSpawn(bundle);
 project.addScripts({ prepack: 'projen bundle' });
+// the handler ships bundled in assets/; its jsii-compiled source is not used
+project.npmignore!.exclude('/lib/**/*.lambda.js', '/lib/**/*.lambda.d.ts');
 
 // `npm test` (through the eslint task) checks lint without rewriting files
 project.addTask('eslint:fix', {

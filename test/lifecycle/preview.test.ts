@@ -317,7 +317,7 @@ describe('errors', () => {
 
   test('given an invalid policy, when previewed, then it throws listing the problems', () => {
     const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.TAGGED, countType: CountType.SINCE_IMAGE_PULLED, countNumber: 0 }]);
-    expect(() => previewLifecyclePolicy(policy, [], NOW)).toThrow(/Cannot preview an invalid lifecycle policy:\n- Rule 1: countNumber 0/);
+    expect(() => previewLifecyclePolicy(policy, [], NOW)).toThrow(/Cannot preview an invalid lifecycle policy:\n- rules\[0\] \(rulePriority 1\): countNumber 0/);
   });
 
   test('given an invalid now, when previewed, then it throws', () => {
