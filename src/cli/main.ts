@@ -63,7 +63,7 @@ function nodeIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readFile: (path) => readFileSync(path, 'utf8'),
+    readFile: (file) => readFileSync(file, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
   };
 }

@@ -1,6 +1,6 @@
 import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
-import { isSinceCountType } from './render';
 import { assignPriorities } from './priorities';
+import { isSinceCountType } from './render';
 import { LifecycleRule } from './rule';
 import { validatePositionedRules } from './validate';
 
