@@ -20,6 +20,29 @@ rm -rf assets lib .jsii
 npx projen compile
 [ -f assets/scanning/account-settings.lambda/index.js ] || fail "npx projen compile did not bundle assets/scanning/account-settings.lambda"
 
+step "the API reference (.jsii, from which API.md is generated) shows only what the package documents"
+node - <<'NODE'
+const jsii = JSON.parse(require('fs').readFileSync('.jsii', 'utf8'));
+const pack = jsii.types['cdk-ecr-platform.EcrComplianceChecks'];
+const members = [...(pack.methods ?? []), ...(pack.properties ?? [])];
+const problems = [];
+// members inherited from cdk-nag's NagPack that API.md would otherwise show with cdk-nag's internal notes
+for (const name of ['validate', 'validateScope', 'readPackName', 'name']) {
+  const member = members.find((m) => m.name === name);
+  if (member === undefined) problems.push(`EcrComplianceChecks does not document ${name} itself (API.md shows cdk-nag's text)`);
+  else if (!member.docs?.summary) problems.push(`EcrComplianceChecks.${name} has no description`);
+}
+const text = JSON.stringify(pack);
+for (const internal of ['appConstruct', 'CDK core change']) {
+  if (text.includes(internal)) problems.push(`EcrComplianceChecks documentation mentions "${internal}"`);
+}
+if (problems.length > 0) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log('EcrComplianceChecks documents validate, validateScope, readPackName and name');
+NODE
+
 step "npm pack"
 npm pack --json --pack-destination "$work" > "$work/pack.json"
 
