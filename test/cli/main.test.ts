@@ -162,10 +162,12 @@ describe('cdk-ecr-platform lifecycle preview', () => {
     ['images without imageDetails', { 'policy.json': VALID, 'images.json': '{"images":[]}' }, 'an object with an "imageDetails" array'],
     ['an image with a bad timestamp', { 'policy.json': VALID, 'images.json': '{"imageDetails":[{"imageDigest":"sha256:x","imagePushedAt":"soon"}]}' }, 'imagePushedAt "soon" is not a timestamp'],
     ['a missing images file', { 'policy.json': VALID }, 'cannot read images images.json'],
-  ])('given %s, when previewed, then it exits 2', (_name, files, message) => {
+    ['an image without imagePushedAt', { 'policy.json': VALID, 'images.json': '{"imageDetails":[{"imageDigest":"sha256:x"}]}' }, 'imageDetails[0] (sha256:x) has no imagePushedAt'],
+  ])('given %s, when previewed, then it exits 2 and the message never says "undefined"', (_name, files, message) => {
     const io = fakeIo(files);
     expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_USAGE);
     expect(io.err).toContain(message);
+    expect(io.err).not.toMatch(/undefined/);
   });
 });
 
