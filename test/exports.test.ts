@@ -6,6 +6,9 @@ import { strictStack } from './util/harness';
 /*
  * No exported mutable state: every array or object the package exports (constants,
  * enums) is frozen, so that no module of an app can change what the library renders.
+ * Instances of the library's classes (RepositoryEncryption.AES256, ...) are not frozen:
+ * the jsii kernel attaches its object ID to every instance it hands to Python, Java, .NET
+ * or Go with Object.defineProperty, which a frozen object refuses.
  */
 
 const constants = Object.entries(lib).filter(([, value]) => typeof value === 'object' && value !== null);
