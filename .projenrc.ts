@@ -62,6 +62,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
   },
+  // `compile` itself bundles (below), so that no path to a package skips it
+  bundlerOptions: { runBundleTask: javascript.RunBundleTask.MANUAL },
   bin: {
     'cdk-ecr-platform': 'lib/cli/main.js',
   },
@@ -91,18 +93,46 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
     },
   },
+  // the eslint task only checks, so that `npm test` never rewrites sources;
+  // `npx projen eslint:fix` fixes
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools'], commandOptions: { fix: false } },
   tsconfigDev: {
     compilerOptions: {},
     include: ['examples/**/*.ts', 'bench/**/*.ts'],
   },
   gitignore: ['cdk.out', '.bench', '*.tgz'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/.ci/'] },
+  // The package holds what users need and nothing else: everything at the top
+  // level is left out, then projen's own rules bring back lib/ (.js and
+  // .d.ts), .jsii and assets/, and the lines below the documentation.
+  // test/package/pack.sh checks the resulting file list.
+  npmIgnoreOptions: { ignorePatterns: ['/*', '!/API.md', '!/README.md', '!/LICENSE', '!/docs/'] },
 });
 
 
+const bundle = project.tasks.tryFind('bundle')!;
 // Tests synthesize stacks that reference the bundled handler: bundle first,
 // so that `npm test` works on a fresh clone.
-project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
+project.testTask.prependSpawn(bundle);
+// The package ships the bundled handler (assets/): `compile` bundles first, so
+// `npx projen compile` then `npm pack`, `npx projen build` and
+// `npx projen package:js` all include it, and `npm pack` bundles again before
+// packing (prepack), whatever ran before it.
+project.compileTask.prependSpawn(bundle);
+project.addScripts({ prepack: 'projen bundle' });
+// the handler ships bundled in assets/; its jsii-compiled source is not used
+project.npmignore!.exclude('/lib/**/*.lambda.js', '/lib/**/*.lambda.d.ts');
+
+// `npm test` (through the eslint task) checks lint without rewriting files
+project.addTask('eslint:fix', {
+  description: 'Runs eslint against the codebase and fixes what it can',
+  exec: 'projen eslint --fix',
+});
+
+// the end-to-end packaging check: needs lib/ from a jsii compilation
+project.addTask('test:package', {
+  description: 'Pack the library as the README says, install the tarball into a fresh app, synthesize it and run the command line',
+  exec: 'bash test/package/pack.sh',
+});
 
 const platform = project.addTask('platform', {
   description: 'Synthesize the example platform app into cdk.out and print a summary',

@@ -9,9 +9,11 @@
  * the library's own lifecycle model (aws-cdk-lib is only loaded if a value looks like a
  * CDK token, which JSON read from a file never is).
  *
- * Exit codes: 0 success, 1 invalid lifecycle policy, 2 usage error or unreadable input.
+ * Exit codes: 0 success, 1 invalid lifecycle policy (any readable policy file that ECR would
+ * not accept: not JSON, wrong shape or broken rules), 2 usage error or unreadable input.
  */
 import { readFileSync } from 'fs';
+import * as path from 'path';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { previewLifecyclePolicy } from '../lifecycle/preview';
 import { parseTimestamp } from '../lifecycle/timestamp';
@@ -48,9 +50,11 @@ Options:
   --images FILE   output of \`aws ecr describe-images\` (JSON)
   --now TIME      evaluation time, ISO-8601 (default: the current time)
   -h, --help      show this help
+  --version       print the version of cdk-ecr-platform
 FILE may be - to read standard input.
 
-Exit codes: 0 success, 1 invalid lifecycle policy, 2 usage error or unreadable input.
+Exit codes: 0 success, 1 invalid lifecycle policy (every problem listed),
+2 usage error or unreadable input.
 `;
 
 class UsageError extends Error {}
@@ -59,12 +63,28 @@ function nodeIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readFile: (path) => readFileSync(path, 'utf8'),
+    readFile: (file) => readFileSync(file, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
   };
 }
 
-interface Options { readonly positionals: string[]; readonly values: Map<string, string>; readonly help: boolean }
+interface Options {
+  readonly positionals: string[];
+  readonly values: Map<string, string>;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+/** The package's version, from its package.json (two folders up from src/cli and lib/cli). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  return String(manifest.version);
+}
+
+/** An error's message, whatever was thrown. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 const VALUE_OPTIONS = ['--policy', '--images', '--now'];
 
@@ -72,10 +92,13 @@ function parseArgs(argv: string[]): Options {
   const positionals: string[] = [];
   const values = new Map<string, string>();
   let help = false;
+  let version = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') {
       help = true;
+    } else if (arg === '--version') {
+      version = true;
     } else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(0, eq) : arg;
@@ -86,8 +109,11 @@ function parseArgs(argv: string[]): Options {
       if (eq >= 0) {
         value = arg.slice(eq + 1);
       } else {
-        value = argv[++i];
-        if (value === undefined) throw new UsageError(`${name} needs a value`);
+        value = argv[i + 1];
+        if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+          throw new UsageError(`${name} needs a value${name === '--now' ? ' (an ISO-8601 time)' : ' (a file, or - for standard input)'}`);
+        }
+        i++;
       }
       if (values.has(name)) throw new UsageError(`${name} given twice`);
       values.set(name, value);
@@ -95,7 +121,7 @@ function parseArgs(argv: string[]): Options {
       positionals.push(arg);
     }
   }
-  return { positionals, values, help };
+  return { positionals, values, help, version };
 }
 
 function allowOnly(options: Options, allowed: string[]): void {
@@ -112,21 +138,19 @@ function required(options: Options, name: string): string {
 
 class InputError extends Error {}
 
-function read(io: CliIo, path: string, what: string): string {
+function read(io: CliIo, file: string, what: string): string {
   try {
-    return path === '-' ? io.readStdin() : io.readFile(path);
+    return file === '-' ? io.readStdin() : io.readFile(file);
   } catch (error) {
-    throw new InputError(`cannot read ${what} ${path === '-' ? 'from standard input' : path}: ${(error as Error).message}`);
+    throw new InputError(`cannot read ${what} ${file === '-' ? 'from standard input' : file}: ${messageOf(error)}`);
   }
 }
 
-function loadPolicy(io: CliIo, path: string): LifecyclePolicy {
-  const text = read(io, path, 'lifecycle policy');
-  try {
-    return LifecyclePolicy.fromJson(text);
-  } catch (error) {
-    throw new InputError(`${path === '-' ? 'standard input' : path}: ${(error as Error).message}`);
-  }
+/** A readable policy file with every problem it has (structural and semantic), or the policy. */
+function loadPolicy(io: CliIo, file: string): { policy?: LifecyclePolicy; problems: string[] } {
+  const text = read(io, file, 'lifecycle policy');
+  const problems = LifecyclePolicy.validateJson(text);
+  return problems.length > 0 ? { problems } : { policy: LifecyclePolicy.fromJson(text), problems };
 }
 
 function reportProblems(io: CliIo, problems: string[]): number {
@@ -137,8 +161,7 @@ function reportProblems(io: CliIo, problems: string[]): number {
 
 function validateCommand(io: CliIo, options: Options): number {
   allowOnly(options, ['--policy']);
-  const policy = loadPolicy(io, required(options, '--policy'));
-  const problems = policy.validate();
+  const { problems } = loadPolicy(io, required(options, '--policy'));
   if (problems.length > 0) return reportProblems(io, problems);
   io.stdout('valid\n');
   return EXIT_OK;
@@ -153,22 +176,21 @@ function previewCommand(io: CliIo, options: Options): number {
   const now = nowText === undefined ? Date.now() : parseTimestamp(nowText);
   if (now === undefined || !Number.isFinite(now)) throw new UsageError(`--now ${JSON.stringify(nowText)} is not an ISO-8601 time`);
 
-  const policy = loadPolicy(io, policyPath);
-  const problems = policy.validate();
-  if (problems.length > 0) return reportProblems(io, problems);
+  const { policy, problems } = loadPolicy(io, policyPath);
+  if (policy === undefined) return reportProblems(io, problems);
 
   const text = read(io, imagesPath, 'images');
   let images: unknown;
   try {
     images = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${imagesPath === '-' ? 'standard input' : imagesPath}: not valid JSON: ${(error as Error).message}`);
+    throw new InputError(`${imagesPath === '-' ? 'standard input' : imagesPath}: not valid JSON: ${messageOf(error)}`);
   }
   let output;
   try {
     output = previewLifecyclePolicy(policy, images as Parameters<typeof previewLifecyclePolicy>[1], now);
   } catch (error) {
-    throw new InputError(`${imagesPath === '-' ? 'standard input' : imagesPath}: ${(error as Error).message}`);
+    throw new InputError(`${imagesPath === '-' ? 'standard input' : imagesPath}: ${messageOf(error)}`);
   }
   io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   return EXIT_OK;
@@ -182,6 +204,10 @@ export function main(argv: string[], io: CliIo = nodeIo()): number {
     const options = parseArgs(argv);
     if (options.help) {
       io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    if (options.version) {
+      io.stdout(`${packageVersion()}\n`);
       return EXIT_OK;
     }
     const [group, command, ...extra] = options.positionals;
@@ -208,7 +234,7 @@ if (require.main === module) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`cdk-ecr-platform: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`cdk-ecr-platform: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = EXIT_USAGE;
   }
 }

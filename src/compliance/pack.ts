@@ -1,4 +1,4 @@
-import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppIndex } from './app-index';
@@ -68,7 +68,33 @@ export class EcrComplianceChecks extends NagPack {
     }
   }
 
-  /** Validates a construct tree, indexing it once for the rules that look across stacks. */
+  /**
+   * The pack's name, `EcrCompliance`: the prefix of every rule ID
+   * (`EcrCompliance-TagImmutability`, ...).
+   */
+  public get readPackName(): string {
+    return super.readPackName;
+  }
+
+  /**
+   * Called by aws-cdk-lib at synthesis for every plugin added with
+   * `Validations.of(app).addPlugins(...)`: checks the whole app and returns
+   * the findings that are not acknowledged. Apps do not call it; to check a
+   * construct tree directly (in a test, for example), use `validateScope`.
+   *
+   * @param context what aws-cdk-lib passes to validation plugins
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    return super.validate(context);
+  }
+
+  /**
+   * Checks a construct tree (usually the app) and returns the findings that
+   * are not acknowledged, indexing the tree once for the rules that look
+   * across stacks.
+   *
+   * @param scope the construct tree to check
+   */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.index = new AppIndex(scope.node.root);
     try {

@@ -11,6 +11,7 @@ export enum TagStatus {
   /** Every image. An `any` rule must have the highest priority number within its storage class. */
   ANY = 'any',
 }
+Object.freeze(TagStatus);
 
 /**
  * The ECR storage class a rule selects images from.
@@ -21,6 +22,7 @@ export enum StorageClass {
   /** The low-cost archival storage class (images there cannot be pulled until restored). */
   ARCHIVE = 'archive',
 }
+Object.freeze(StorageClass);
 
 /**
  * How a lifecycle rule counts: by number of images or by age in days.
@@ -35,6 +37,7 @@ export enum CountType {
   /** Act on archived images archived more than `countNumber` days ago (archive storage class, expire only). */
   SINCE_IMAGE_TRANSITIONED = 'sinceImageTransitioned',
 }
+Object.freeze(CountType);
 
 /**
  * What a lifecycle rule does with the images it acts on.
@@ -45,3 +48,4 @@ export enum LifecycleAction {
   /** Move the image to the archive storage class. */
   TRANSITION = 'transition',
 }
+Object.freeze(LifecycleAction);

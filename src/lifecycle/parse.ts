@@ -1,13 +1,16 @@
 import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
+import { assignPriorities } from './priorities';
 import { isSinceCountType } from './render';
 import { LifecycleRule } from './rule';
+import { validatePositionedRules } from './validate';
 
 /*
  * Strict reader of ECR lifecycle policy JSON. It checks structure and types (unknown
  * keys, nulls, wrong types, unknown enum values, countUnit/targetStorageClass that
- * contradict the rest of the rule) and throws one Error listing every such problem.
- * Semantic rules (priorities, lists, the storage class table, quotas) are left to
- * validateLifecyclePolicy so that they are checked in one place.
+ * contradict the rest of the rule), naming each problem by its JSON path
+ * (`rules[2].selection.tagStatus`). Semantic rules (priorities, lists, the storage class
+ * table, quotas) are left to validateLifecyclePolicy so that they are checked in one
+ * place; lifecyclePolicyJsonProblems runs both, so that one run reports everything.
  */
 
 const RULE_KEYS = ['rulePriority', 'description', 'selection', 'action'];
@@ -19,53 +22,105 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 /**
- * Parse ECR lifecycle policy JSON into rules. Throws an Error naming every problem.
+ * What the reader made of a lifecycle policy document.
  * @internal
  */
-export function parseLifecyclePolicyJson(text: string): LifecycleRule[] {
+export interface ParsedLifecyclePolicy {
+  /** Structural problems, each naming its JSON path. */
+  readonly problems: string[];
+  /**
+   * One entry per element of the `rules` array, in order: the rule when it could be read,
+   * otherwise only its `rulePriority` when that is a number (for the duplicate check).
+   */
+  readonly entries: Array<{ readonly rule?: LifecycleRule; readonly rulePriority?: number }>;
+}
+
+/**
+ * Read ECR lifecycle policy JSON, collecting every structural problem instead of
+ * stopping at the first.
+ * @internal
+ */
+export function readLifecyclePolicyJson(text: string): ParsedLifecyclePolicy {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Lifecycle policy is not valid JSON: ${(error as Error).message}`);
+    return { problems: [`Lifecycle policy is not valid JSON: ${(error as Error).message}`], entries: [] };
+  }
+  if (!isObject(document)) {
+    return { problems: [`Lifecycle policy must be a JSON object with a "rules" array, got ${describe(document)}`], entries: [] };
   }
   const problems: string[] = [];
-  if (!isObject(document)) {
-    throw new Error(`Lifecycle policy must be a JSON object with a "rules" array, got ${describe(document)}`);
-  }
   for (const key of Object.keys(document)) {
     if (key !== 'rules') problems.push(`unknown key "${key}" at the top level (only "rules" is allowed)`);
   }
   if (!Array.isArray(document.rules)) {
     problems.push(`"rules" must be an array, got ${describe(document.rules)}`);
-    throw parseError(problems);
+    return { problems, entries: [] };
   }
 
-  const rules: LifecycleRule[] = [];
-  document.rules.forEach((raw: unknown, index: number) => {
+  const entries = document.rules.map((raw: unknown, index: number) => {
     const where = `rules[${index}]`;
     if (!isObject(raw)) {
       problems.push(`${where} must be an object, got ${describe(raw)}`);
-      return;
+      return {};
     }
     const rule = readRule(raw, where, problems);
-    if (rule) rules.push(rule);
+    if (rule !== undefined) return { rule };
+    return typeof raw.rulePriority === 'number' ? { rulePriority: raw.rulePriority } : {};
   });
+  return { problems, entries };
+}
 
-  if (problems.length > 0) {
-    throw parseError(problems);
+/**
+ * Parse ECR lifecycle policy JSON into rules. Throws an Error naming every problem,
+ * structural and semantic, when the text has a structural problem.
+ * @internal
+ */
+export function parseLifecyclePolicyJson(text: string): LifecycleRule[] {
+  const parsed = readLifecyclePolicyJson(text);
+  if (parsed.problems.length > 0) {
+    throw parseError([...parsed.problems, ...semanticProblems(parsed)]);
   }
-  return rules;
+  return parsed.entries.map((entry) => entry.rule!);
+}
+
+/**
+ * Every problem of a lifecycle policy text in one list: structural problems (named by
+ * JSON path) first, then the semantic problems of every rule that could be read (named
+ * by position in the `rules` array and priority). Empty when ECR would accept it.
+ * @internal
+ */
+export function lifecyclePolicyJsonProblems(text: string): string[] {
+  const parsed = readLifecyclePolicyJson(text);
+  return [...parsed.problems, ...semanticProblems(parsed)];
+}
+
+/**
+ * The semantic problems of the rules that could be read, with priorities assigned as
+ * `LifecyclePolicy.fromJson` assigns them; rules that could not be read take part in the
+ * duplicate priority check only.
+ */
+function semanticProblems(parsed: ParsedLifecyclePolicy): string[] {
+  if (parsed.problems.length > 0 && parsed.entries.length === 0) return [];
+  const readable = parsed.entries.filter((entry) => entry.rule !== undefined);
+  const reserved = parsed.entries.filter((entry) => entry.rule === undefined && entry.rulePriority !== undefined).map((entry) => entry.rulePriority!);
+  const assigned = assignPriorities(readable.map((entry) => entry.rule!), reserved);
+  let next = 0;
+  return validatePositionedRules(parsed.entries.map((entry, index) => (entry.rule !== undefined
+    ? { index, rule: assigned[next++] }
+    : { index, rulePriority: entry.rulePriority })));
 }
 
 function parseError(problems: string[]): Error {
-  return new Error(`Lifecycle policy JSON is malformed:\n- ${problems.join('\n- ')}`);
+  return new Error(`Lifecycle policy JSON is invalid:\n- ${problems.join('\n- ')}`);
 }
 
 function checkKeys(object: Record<string, unknown>, allowed: string[], where: string, problems: string[]): void {
@@ -133,14 +188,14 @@ function readRule(raw: Record<string, unknown>, where: string, problems: string[
     ? undefined : readStringList(selection.tagPatternList, `${sel}.tagPatternList`, problems);
   let countNumber: number | undefined;
   if (typeof selection.countNumber !== 'number') {
-    problems.push(`${sel}.countNumber must be a number, got ${selection.countNumber === undefined ? 'nothing' : describe(selection.countNumber)}`);
+    problems.push(`${sel}.countNumber must be a number, got ${describe(selection.countNumber)}`);
   } else {
     countNumber = selection.countNumber;
   }
   if (countType !== undefined) {
     if (isSinceCountType(countType)) {
       if (selection.countUnit !== 'days') {
-        problems.push(`${sel}.countUnit must be "days" for countType ${countType}, got ${selection.countUnit === undefined ? 'nothing' : describe(selection.countUnit)}`);
+        problems.push(`${sel}.countUnit must be "days" for countType ${countType}, got ${describe(selection.countUnit)}`);
       }
     } else if (selection.countUnit !== undefined && selection.countUnit !== null) {
       problems.push(`${sel}.countUnit is only allowed with the since* count types; remove it from this ${countType} rule`);
@@ -156,7 +211,7 @@ function readRule(raw: Record<string, unknown>, where: string, problems: string[
       action = readEnum(raw.action.type, LifecycleAction, `${where}.action.type`, problems);
       const target = raw.action.targetStorageClass;
       if (action === LifecycleAction.TRANSITION && target !== 'archive') {
-        problems.push(`${where}.action.targetStorageClass must be "archive" for a transition, got ${target === undefined ? 'nothing' : describe(target)}`);
+        problems.push(`${where}.action.targetStorageClass must be "archive" for a transition, got ${describe(target)}`);
       } else if (action === LifecycleAction.EXPIRE && target !== undefined && target !== null) {
         problems.push(`${where}.action.targetStorageClass is only allowed with type "transition"; remove it`);
       }

@@ -1,5 +1,5 @@
 import { capTotalRules, expireUntaggedRules } from './builders';
-import { parseLifecyclePolicyJson } from './parse';
+import { lifecyclePolicyJsonProblems, parseLifecyclePolicyJson } from './parse';
 import { previewLifecyclePolicy } from './preview';
 import { assignPriorities, copyRule } from './priorities';
 import { renderLifecyclePolicy, sortByPriority } from './render';
@@ -36,15 +36,28 @@ export class LifecyclePolicy {
   /**
    * Parse an existing ECR lifecycle policy document.
    *
-   * Throws an Error listing every problem when the text is not JSON, has unknown keys,
-   * `null` values, values of the wrong type or unknown enum values, or a `countUnit` /
-   * `targetStorageClass` that contradicts the rule. Semantic problems (duplicate
-   * priorities, quotas, ...) are reported by `validate()`.
+   * Throws an Error when the text is not JSON, has unknown keys, `null` values, values of
+   * the wrong type or unknown enum values, or a `countUnit` / `targetStorageClass` that
+   * contradicts the rule; the error lists every problem of the text, those that
+   * `validate()` would report included. Text that reads well but breaks ECR's rules
+   * (duplicate priorities, quotas, ...) parses, and `validate()` reports it.
    *
    * @param text lifecycle policy JSON, as accepted by `aws ecr put-lifecycle-policy`
    */
   public static fromJson(text: string): LifecyclePolicy {
     return new LifecyclePolicy(parseLifecyclePolicyJson(text));
+  }
+
+  /**
+   * Every problem of a lifecycle policy JSON text in one list: what keeps it from being
+   * read (not JSON, unknown keys, wrong types, named by JSON path such as
+   * `rules[2].selection.tagStatus`) and what ECR would reject (named by position in the
+   * `rules` array and priority, as `validate()` does). Empty when ECR would accept it.
+   *
+   * @param text lifecycle policy JSON, as accepted by `aws ecr put-lifecycle-policy`
+   */
+  public static validateJson(text: string): string[] {
+    return lifecyclePolicyJsonProblems(text);
   }
 
   /**
@@ -118,11 +131,14 @@ export class LifecyclePolicy {
 
   /**
    * Every problem ECR would reject (or that this library refuses), each naming the rule by
-   * priority and description and saying what to change. Empty when the policy is valid.
-   * Values that are unresolved CDK tokens are not checked.
+   * its position in the rules as given (for a policy read with `fromJson`, its index in the
+   * `rules` array), its priority and its description, and saying what to change, for
+   * example `rules[1] (rulePriority 1): rulePriority 1 is also used by rules[0]
+   * (rulePriority 1)`. Empty when the policy is valid. Values that are unresolved CDK
+   * tokens are not checked.
    */
   public validate(): string[] {
-    return validateLifecyclePolicy(this.assignedRules);
+    return validateLifecyclePolicy(assignPriorities(this.inputRules));
   }
 
   /**

@@ -286,7 +286,9 @@ export function previewLifecyclePolicy(
     const tags = tagsOf(image, i);
     const pushed = parseTimestamp(image.imagePushedAt);
     if (pushed === undefined || pushed !== pushed) {
-      throw new Error(`${describeImage(i, image)}: imagePushedAt ${JSON.stringify(image.imagePushedAt)} is not a timestamp`);
+      throw new Error(image.imagePushedAt === undefined
+        ? `${describeImage(i, image)} has no imagePushedAt; ECR gives every image one`
+        : `${describeImage(i, image)}: imagePushedAt ${JSON.stringify(image.imagePushedAt)} is not a timestamp`);
     }
     const activatedText = image.lastActivatedAt;
     const activated = activatedText === undefined ? undefined : optionalTime(activatedText, 'lastActivatedAt', i, image);

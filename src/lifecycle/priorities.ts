@@ -12,10 +12,11 @@ import { LifecycleRule } from './rule';
  *   rule to have the highest priority within its storage class), in the order given.
  *
  * Returns new rule objects in the order given.
+ * @param reserved priorities taken by something else (never assigned)
  * @internal
  */
-export function assignPriorities(rules: LifecycleRule[]): LifecycleRule[] {
-  const used = new Set<number>();
+export function assignPriorities(rules: LifecycleRule[], reserved: number[] = []): LifecycleRule[] {
+  const used = new Set<number>(reserved);
   for (const rule of rules) {
     if (typeof rule.rulePriority === 'number') {
       used.add(rule.rulePriority);

@@ -46,12 +46,32 @@ const PREFIX_CHARS = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const PATTERN_CHARS = /^[A-Za-z0-9._*-]+$/;
 const MAX_TAG_LENGTH = 128;
 
-/** How a rule is named in messages: by priority and description. */
-function ruleLabel(rule: LifecycleRule): string {
-  const priority = rule.rulePriority === undefined || isUnresolvedToken(rule.rulePriority)
-    ? '(unassigned priority)' : String(rule.rulePriority);
-  return rule.description !== undefined && !isUnresolvedToken(rule.description)
-    ? `Rule ${priority} ("${rule.description}")` : `Rule ${priority}`;
+/**
+ * A rule and its position in the rules as given (for a policy read from JSON, its index
+ * in the `rules` array). A rule that could not be read has only its priority, which
+ * still takes part in the duplicate priority check.
+ * @internal
+ */
+export interface PositionedRule {
+  readonly index: number;
+  readonly rule?: LifecycleRule;
+  readonly rulePriority?: number;
+}
+
+interface Entry { readonly index: number; readonly rule: LifecycleRule }
+
+/**
+ * How a rule is named in messages: by position, priority and description, for example
+ * `rules[1] (rulePriority 2, "Keep releases")`. The position tells two rules with the same
+ * priority apart.
+ */
+function ruleLabel(entry: { readonly index: number; readonly rule?: LifecycleRule; readonly rulePriority?: number }): string {
+  const priority = entry.rule !== undefined ? entry.rule.rulePriority : entry.rulePriority;
+  const parts = [priority === undefined ? 'no rulePriority'
+    : isUnresolvedToken(priority) ? 'rulePriority not yet known' : `rulePriority ${String(priority)}`];
+  const description = entry.rule?.description;
+  if (description !== undefined && !isUnresolvedToken(description)) parts.push(`"${description}"`);
+  return `rules[${entry.index}] (${parts.join(', ')})`;
 }
 
 function isEnumValue(value: unknown, values: Record<string, string>): boolean {
@@ -60,36 +80,51 @@ function isEnumValue(value: unknown, values: Record<string, string>): boolean {
 
 /**
  * Validate a lifecycle policy's rules (priorities already assigned). Returns every problem
- * found, each naming the rule by priority and description and saying what to change; an
- * empty array when ECR would accept the policy. Values that are unresolved CDK tokens are
- * not checked.
+ * found, each naming the rule by its position in the list given, its priority and its
+ * description, and saying what to change; an empty array when ECR would accept the
+ * policy. Values that are unresolved CDK tokens are not checked.
  */
 export function validateLifecyclePolicy(rules: LifecycleRule[]): string[] {
+  return validatePositionedRules(rules.map((rule, index) => ({ index, rule })));
+}
+
+/**
+ * validateLifecyclePolicy for rules with their positions, some of which may not have
+ * been readable (see PositionedRule).
+ * @internal
+ */
+export function validatePositionedRules(positioned: PositionedRule[]): string[] {
   const problems: string[] = [];
 
-  if (rules.length === 0) {
+  if (positioned.length === 0) {
     problems.push('Lifecycle policy has no rules; add at least one rule.');
     return problems;
   }
-  if (rules.length > MAX_LIFECYCLE_RULES) {
-    problems.push(`Lifecycle policy has ${rules.length} rules; ECR allows at most ${MAX_LIFECYCLE_RULES}. Remove or merge rules.`);
+  if (positioned.length > MAX_LIFECYCLE_RULES) {
+    problems.push(`Lifecycle policy has ${positioned.length} rules; ECR allows at most ${MAX_LIFECYCLE_RULES}. Remove or merge rules.`);
   }
 
-  const byPriority = new Map<number, LifecycleRule>();
+  const entries = positioned.filter((entry): entry is Entry => entry.rule !== undefined);
+  const byPriority = new Map<number, PositionedRule>();
   let anyToken = false;
-  for (const rule of rules) {
-    const label = ruleLabel(rule);
+  for (const entry of positioned) {
+    if (entry.rule === undefined) {
+      problems.push(...validatePriority(entry, entry.rulePriority, byPriority));
+      continue;
+    }
+    const rule = entry.rule;
+    const label = ruleLabel(entry);
     anyToken = anyToken || containsToken(rule);
-    problems.push(...validatePriority(rule, label, byPriority));
+    problems.push(...validatePriority(entry, rule.rulePriority, byPriority));
     problems.push(...validateEnums(rule, label));
     problems.push(...validateCountNumber(rule, label));
     problems.push(...validateTagSelection(rule, label));
     problems.push(...validateStorageClassTable(rule, label));
   }
-  problems.push(...validatePerStorageClass(rules));
+  problems.push(...validatePerStorageClass(entries));
 
-  if (!anyToken) {
-    problems.push(...validatePolicyText(renderLifecyclePolicy(rules)));
+  if (!anyToken && entries.length === positioned.length) {
+    problems.push(...validatePolicyText(renderLifecyclePolicy(entries.map((entry) => entry.rule))));
   }
   return problems;
 }
@@ -111,20 +146,20 @@ function containsToken(rule: LifecycleRule): boolean {
     || (rule.tagPrefixList ?? []).some(isUnresolvedToken) || (rule.tagPatternList ?? []).some(isUnresolvedToken);
 }
 
-function validatePriority(rule: LifecycleRule, label: string, byPriority: Map<number, LifecycleRule>): string[] {
-  const priority = rule.rulePriority;
+function validatePriority(entry: PositionedRule, priority: unknown, byPriority: Map<number, PositionedRule>): string[] {
   if (priority === undefined || isUnresolvedToken(priority)) {
     return [];
   }
   if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 1 || priority > MAX_INTEGER) {
-    return [`${label}: rulePriority ${String(priority)} is not a positive integer; use a whole number from 1 to ${MAX_INTEGER}.`];
+    // a rule that could not be read already has its problems reported
+    return entry.rule === undefined ? [] : [`${ruleLabel(entry)}: rulePriority ${String(priority)} is not a positive integer; use a whole number from 1 to ${MAX_INTEGER}.`];
   }
   const other = byPriority.get(priority);
   if (other !== undefined) {
-    return [`${label}: rulePriority ${priority} is also used by ${ruleLabel(other)}; give every rule a unique rulePriority `
+    return [`${ruleLabel(entry)}: rulePriority ${priority} is also used by ${ruleLabel(other)}; give every rule a unique rulePriority `
       + '(or omit it, or combine policies with LifecyclePolicy.combine(), to have one assigned).'];
   }
-  byPriority.set(priority, rule);
+  byPriority.set(priority, entry);
   return [];
 }
 
@@ -240,24 +275,24 @@ function validateStorageClassTable(rule: LifecycleRule, label: string): string[]
   return problems;
 }
 
-function validatePerStorageClass(rules: LifecycleRule[]): string[] {
+function validatePerStorageClass(entries: Entry[]): string[] {
   const problems: string[] = [];
   for (const storageClass of [StorageClass.STANDARD, StorageClass.ARCHIVE]) {
-    const inClass = rules.filter((rule) => (rule.storageClass ?? StorageClass.STANDARD) === storageClass);
+    const inClass = entries.filter((entry) => (entry.rule.storageClass ?? StorageClass.STANDARD) === storageClass);
 
-    const untagged = inClass.filter((rule) => rule.tagStatus === TagStatus.UNTAGGED);
+    const untagged = inClass.filter((entry) => entry.rule.tagStatus === TagStatus.UNTAGGED);
     for (const extra of untagged.slice(1)) {
       problems.push(`${ruleLabel(extra)}: only one rule per storage class may select untagged images, and ${ruleLabel(untagged[0])} already does `
         + `in the ${storageClass} storage class; merge the two rules.`);
     }
 
-    const numbered = inClass.filter((rule) => typeof rule.rulePriority === 'number' && !isUnresolvedToken(rule.rulePriority));
+    const numbered = inClass.filter((entry) => typeof entry.rule.rulePriority === 'number' && !isUnresolvedToken(entry.rule.rulePriority));
     if (numbered.length === 0) continue;
-    const highest = numbered.reduce((best, rule) => (rule.rulePriority! > best.rulePriority! ? rule : best));
-    for (const rule of numbered) {
-      if (rule.tagStatus === TagStatus.ANY && rule !== highest) {
-        problems.push(`${ruleLabel(rule)}: an "any" rule must have the highest rulePriority in the ${storageClass} storage class, `
-          + `but ${ruleLabel(highest)} is higher; give this rule a rulePriority above ${highest.rulePriority}, or merge the "any" rules.`);
+    const highest = numbered.reduce((best, entry) => (entry.rule.rulePriority! > best.rule.rulePriority! ? entry : best));
+    for (const entry of numbered) {
+      if (entry.rule.tagStatus === TagStatus.ANY && entry !== highest) {
+        problems.push(`${ruleLabel(entry)}: an "any" rule must have the highest rulePriority in the ${storageClass} storage class, `
+          + `but ${ruleLabel(highest)} is higher; give this rule a rulePriority above ${highest.rule.rulePriority}, or merge the "any" rules.`);
       }
     }
   }

@@ -13,6 +13,7 @@ export enum UpstreamAuthentication {
   /** An IAM role that ECR assumes (private Amazon ECR upstreams in another account). */
   IAM_ROLE = 'IAM_ROLE',
 }
+Object.freeze(UpstreamAuthentication);
 
 /** Azure Container Registry names: 5 to 50 letters and digits. */
 const AZURE_REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;

@@ -23,6 +23,7 @@ export enum RepositoryCreationTemplateAppliedFor {
   /** Repositories created by the first push to a name that does not exist yet. */
   CREATE_ON_PUSH = 'CREATE_ON_PUSH',
 }
+Object.freeze(RepositoryCreationTemplateAppliedFor);
 
 /** The prefix that applies a template to every repository no other template matches. */
 const ROOT = 'ROOT';

@@ -2,10 +2,10 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 
-/** Actions that pull images from a private repository. @internal */
-export const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+/** Actions that pull images from a private repository (frozen: no module can widen a grant). @internal */
+export const PULL_ACTIONS: readonly string[] = Object.freeze(['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']);
 /** Actions that push images to a private repository (on top of pulling). @internal */
-export const PUSH_ACTIONS = ['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'];
+export const PUSH_ACTIONS: readonly string[] = Object.freeze(['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart']);
 /** What Lambda needs to read a container image. @internal */
 const LAMBDA_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 
@@ -30,7 +30,7 @@ export class RepositoryAccess {
     return new RepositoryAccess('AccountPull', () => [new iam.PolicyStatement({
       sid: sidFor('AccountPull', accountIds),
       principals: accountIds.map((a) => new iam.AccountPrincipal(a)),
-      actions: PULL_ACTIONS,
+      actions: [...PULL_ACTIONS],
     })]);
   }
 
@@ -55,7 +55,7 @@ export class RepositoryAccess {
     return new RepositoryAccess('OrganizationPull', () => [new iam.PolicyStatement({
       sid: sidFor('OrganizationPull', [organizationId]),
       principals: [new iam.StarPrincipal()],
-      actions: PULL_ACTIONS,
+      actions: [...PULL_ACTIONS],
       conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
     })]);
   }
@@ -72,7 +72,7 @@ export class RepositoryAccess {
     return new RepositoryAccess('OrganizationalUnitPull', () => [new iam.PolicyStatement({
       sid: sidFor('OrganizationalUnitPull', [organizationId, ...organizationalUnitPaths]),
       principals: [new iam.StarPrincipal()],
-      actions: PULL_ACTIONS,
+      actions: [...PULL_ACTIONS],
       conditions: {
         'ForAnyValue:StringLike': {
           'aws:PrincipalOrgPaths': organizationalUnitPaths.map((p) => `${organizationId}/${p}/*`),

@@ -24,6 +24,7 @@ export enum ImageTagMutability {
   /** Tags can be moved to other images (except tags that match an exclusion filter). */
   MUTABLE = 'MUTABLE',
 }
+Object.freeze(ImageTagMutability);
 
 /**
  * Properties of a private repository.

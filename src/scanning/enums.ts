@@ -7,6 +7,7 @@ export enum ScanType {
   /** Amazon Inspector: operating system and language package vulnerabilities, on push and continuously. */
   ENHANCED = 'ENHANCED',
 }
+Object.freeze(ScanType);
 
 /**
  * When images of a repository are scanned.
@@ -17,6 +18,7 @@ export enum ScanFrequency {
   /** When pushed, and again whenever a new vulnerability is published (ENHANCED only). */
   CONTINUOUS_SCAN = 'CONTINUOUS_SCAN',
 }
+Object.freeze(ScanFrequency);
 
 /**
  * The severity of a vulnerability finding, lowest first.
@@ -33,3 +35,4 @@ export enum FindingSeverity {
   /** Critical. */
   CRITICAL = 'CRITICAL',
 }
+Object.freeze(FindingSeverity);

@@ -25,6 +25,7 @@ export enum InspectorRescanDuration {
   /** 180 days. */
   DAYS_180 = 'DAYS_180',
 }
+Object.freeze(InspectorRescanDuration);
 
 /**
  * How long Amazon Inspector keeps rescanning an image after it was last pulled (or used).
@@ -41,6 +42,7 @@ export enum InspectorPullDateRescanDuration {
   /** 180 days. */
   DAYS_180 = 'DAYS_180',
 }
+Object.freeze(InspectorPullDateRescanDuration);
 
 /**
  * Which date the pull-date rescan duration counts from.
@@ -51,6 +53,7 @@ export enum InspectorPullDateRescanMode {
   /** The last time the image was seen in use (by Amazon ECS or EKS). */
   LAST_IN_USE_AT = 'LAST_IN_USE_AT',
 }
+Object.freeze(InspectorPullDateRescanMode);
 
 /**
  * Properties of Amazon Inspector scanning of ECR images.
@@ -152,6 +155,7 @@ export enum BasicScanTypeVersion {
   /** The earlier Clair-based scanner. */
   CLAIR = 'CLAIR',
 }
+Object.freeze(BasicScanTypeVersion);
 
 /**
  * Which permissions a registry policy can grant.
@@ -162,6 +166,7 @@ export enum RegistryPolicyScope {
   /** Every ECR action on the registry's repositories. */
   V2 = 'V2',
 }
+Object.freeze(RegistryPolicyScope);
 
 /**
  * Whether ECR mounts layers that already exist in another repository of the

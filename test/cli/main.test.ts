@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
+import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main, packageVersion } from '../../src/cli/main';
 import { LifecyclePolicy } from '../../src/lifecycle';
 
 /** An in-memory CLI environment: files by name, stdin text, captured output. */
@@ -49,10 +49,68 @@ describe('cdk-ecr-platform lifecycle validate', () => {
     expect(main(['lifecycle', 'validate', '--policy=policy.json'], io)).toBe(EXIT_INVALID);
     expect(io.out).toBe('');
     expect(io.err).toContain('Lifecycle policy is invalid (4 problems):');
-    expect(io.err).toContain('- Rule 1 ("cap"): countNumber 0 is not an integer of at least 1');
-    expect(io.err).toContain('- Rule 1 ("cap"): an "any" rule must have the highest rulePriority');
-    expect(io.err).toContain('- Rule 2: a tagged rule needs a tagPatternList or a tagPrefixList');
-    expect(io.err).toContain('- Rule 2: sinceImagePulled rules can only transition');
+    expect(io.err).toContain('- rules[0] (rulePriority 1, "cap"): countNumber 0 is not an integer of at least 1');
+    expect(io.err).toContain('- rules[0] (rulePriority 1, "cap"): an "any" rule must have the highest rulePriority');
+    expect(io.err).toContain('- rules[1] (rulePriority 2): a tagged rule needs a tagPatternList or a tagPrefixList');
+    expect(io.err).toContain('- rules[1] (rulePriority 2): sinceImagePulled rules can only transition');
+  });
+
+  test('given structural and semantic problems, when validated once, then every problem is listed, each rule named by position and priority', () => {
+    const policy = JSON.stringify({
+      rules: [
+        { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 0 }, action: { type: 'expire' } },
+        { rulePriority: 1, selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } },
+        { rulePriority: 3, selection: { tagStatus: 'all', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' }, enabled: true },
+        { rulePriority: 3, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 9 }, action: { type: 'expire' } },
+      ],
+    });
+    const io = fakeIo({ 'policy.json': policy });
+    expect(main(['lifecycle', 'validate', '--policy', 'policy.json'], io)).toBe(EXIT_INVALID);
+    const lines = io.err.split('\n').filter((line) => line.startsWith('- '));
+    expect(lines).toEqual([
+      '- unknown key "enabled" in rules[2] (allowed: rulePriority, description, selection, action)',
+      '- rules[2].selection.tagStatus must be one of "tagged", "untagged", "any", got string "all"',
+      '- rules[0] (rulePriority 1): countNumber 0 is not an integer of at least 1; use a whole number from 1 to 2147483647.',
+      expect.stringMatching(/^- rules\[1\] \(rulePriority 1\): rulePriority 1 is also used by rules\[0\] \(rulePriority 1\); /),
+      expect.stringMatching(/^- rules\[3\] \(rulePriority 3\): rulePriority 3 is also used by rules\[2\] \(rulePriority 3\); /),
+    ]);
+    expect(io.err).toContain('Lifecycle policy is invalid (5 problems):');
+    // LifecyclePolicy.validateJson gives the same list
+    expect(LifecyclePolicy.validateJson(policy).map((problem) => `- ${problem}`)).toEqual(lines);
+  });
+
+  test.each<[string, string, string]>([
+    ['text that is not JSON', '{"rules": [', 'Lifecycle policy is not valid JSON'],
+    ['an unknown top-level key', '{"rules":[],"extra":1}', 'unknown key "extra" at the top level'],
+    ['a JSON array', '[1, 2]', 'Lifecycle policy must be a JSON object with a "rules" array, got an array'],
+    ['rules that are not a list', '{"rules":{}}', '"rules" must be an array'],
+    ['a rule of the wrong shape', '{"rules":[{"rulePriority":1,"selection":"any"}]}', 'rules[0].selection must be an object'],
+  ])('given a readable file holding %s, when validated, then the policy is invalid: the problem is listed and it exits 1', (_name, text, message) => {
+    const io = fakeIo({ 'policy.json': text });
+    expect(main(['lifecycle', 'validate', '--policy', 'policy.json'], io)).toBe(EXIT_INVALID);
+    expect(io.err).toMatch(/^Lifecycle policy is invalid \(\d+ problems?\):\n/);
+    expect(io.err).toContain(`- ${message}`);
+    expect(io.out).toBe('');
+  });
+
+  test('given a readable file that is not a policy, when previewed, then it exits 1 and lists the problems', () => {
+    const io = fakeIo({ 'policy.json': '{"rules":[{"selection":{}}]}', 'images.json': IMAGES });
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_INVALID);
+    expect(io.err).toContain('- rules[0].selection.tagStatus must be one of');
+    expect(io.err).toContain('- rules[0].action is missing');
+  });
+
+  test.each<[string, string]>([
+    ['an empty object', '{}'],
+    ['rules with an empty rule', '{"rules":[{}]}'],
+    ['a rule with an empty selection and action', '{"rules":[{"selection":{},"action":{}}]}'],
+    ['a transition without anything else', '{"rules":[{"selection":{"countType":"sinceImagePushed"},"action":{"type":"transition"}}]}'],
+    ['null', 'null'],
+    ['an empty file', ''],
+  ])('given %s, when validated, then no message says "undefined"', (_name, text) => {
+    const io = fakeIo({ 'policy.json': text });
+    expect(main(['lifecycle', 'validate', '--policy', 'policy.json'], io)).toBe(EXIT_INVALID);
+    expect(io.err).not.toMatch(/undefined/);
   });
 
   test('given - as the policy, when validated, then it reads standard input', () => {
@@ -62,8 +120,6 @@ describe('cdk-ecr-platform lifecycle validate', () => {
 
   test.each<[string, Record<string, string>, string]>([
     ['a missing file', {}, 'cannot read lifecycle policy policy.json: ENOENT'],
-    ['malformed JSON', { 'policy.json': '{"rules": [' }, 'policy.json: Lifecycle policy is not valid JSON'],
-    ['an unknown key', { 'policy.json': '{"rules":[],"extra":1}' }, 'unknown key "extra" at the top level'],
   ])('given %s, when validated, then it exits 2', (_name, files, message) => {
     const io = fakeIo(files);
     expect(main(['lifecycle', 'validate', '--policy', 'policy.json'], io)).toBe(EXIT_USAGE);
@@ -102,17 +158,41 @@ describe('cdk-ecr-platform lifecycle preview', () => {
 
   test.each<[string, Record<string, string>, string]>([
     ['images that are not JSON', { 'policy.json': VALID, 'images.json': 'not json' }, 'images.json: not valid JSON'],
+    ['images with an image of the wrong shape', { 'policy.json': VALID, 'images.json': '{"imageDetails":[{}, null, 3]}' }, 'images.json: '],
     ['images without imageDetails', { 'policy.json': VALID, 'images.json': '{"images":[]}' }, 'an object with an "imageDetails" array'],
     ['an image with a bad timestamp', { 'policy.json': VALID, 'images.json': '{"imageDetails":[{"imageDigest":"sha256:x","imagePushedAt":"soon"}]}' }, 'imagePushedAt "soon" is not a timestamp'],
     ['a missing images file', { 'policy.json': VALID }, 'cannot read images images.json'],
-  ])('given %s, when previewed, then it exits 2', (_name, files, message) => {
+    ['an image without imagePushedAt', { 'policy.json': VALID, 'images.json': '{"imageDetails":[{"imageDigest":"sha256:x"}]}' }, 'imageDetails[0] (sha256:x) has no imagePushedAt'],
+  ])('given %s, when previewed, then it exits 2 and the message never says "undefined"', (_name, files, message) => {
     const io = fakeIo(files);
     expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_USAGE);
     expect(io.err).toContain(message);
+    expect(io.err).not.toMatch(/undefined/);
   });
 });
 
 describe('usage', () => {
+  test('given --version, then it prints the version of the package and exits 0', () => {
+    const io = fakeIo();
+    expect(main(['--version'], io)).toBe(EXIT_OK);
+    expect(io.out).toBe(`${JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version}\n`);
+    expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(io.err).toBe('');
+  });
+
+  test.each<[string, string[]]>([
+    ['--policy followed by another option', ['lifecycle', 'preview', '--policy', '--images', 'i']],
+    ['--now at the end', ['lifecycle', 'preview', '--policy', 'p', '--images', 'i', '--now']],
+    ['--policy= with nothing', ['lifecycle', 'validate', '--policy=']],
+    ['--now= with nothing', ['lifecycle', 'preview', '--policy', 'p', '--images', 'i', '--now=']],
+    ['an empty command', ['', '']],
+    ['only lifecycle', ['lifecycle']],
+  ])('given %s, then the message names what is missing and never says "undefined"', (_name, argv) => {
+    const io = fakeIo();
+    expect(main(argv, io)).toBe(EXIT_USAGE);
+    expect(io.err).not.toMatch(/undefined/);
+  });
+
   test.each<[string, string[]]>([
     ['--help', ['--help']],
     ['-h after a command', ['lifecycle', 'preview', '-h']],
@@ -129,7 +209,8 @@ describe('usage', () => {
     ['an unknown lifecycle command', ['lifecycle', 'apply'], 'unknown command "lifecycle apply"'],
     ['an extra argument', ['lifecycle', 'validate', 'extra', '--policy', 'p'], 'unexpected argument "extra"'],
     ['an unknown option', ['lifecycle', 'validate', '--policy', 'p', '--verbose'], 'unknown option --verbose'],
-    ['an option without value', ['lifecycle', 'validate', '--policy'], '--policy needs a value'],
+    ['an option without value', ['lifecycle', 'validate', '--policy'], '--policy needs a value (a file, or - for standard input)'],
+    ['an option followed by an option', ['lifecycle', 'preview', '--policy', '--images', 'i'], '--policy needs a value'],
     ['an option given twice', ['lifecycle', 'validate', '--policy', 'a', '--policy', 'b'], '--policy given twice'],
     ['a missing --policy', ['lifecycle', 'validate'], '--policy FILE is required'],
     ['a missing --images', ['lifecycle', 'preview', '--policy', 'p'], '--images FILE is required'],

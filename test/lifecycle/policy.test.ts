@@ -131,6 +131,33 @@ describe('LifecyclePolicy.fromJson', () => {
     expect(() => LifecyclePolicy.fromJson(text)).toThrow(/rules\[0\]\.selection\.tagStatus[\s\S]*rules\[1\]\.selection\.countType/);
   });
 
+  test('given rules out of priority order, when validated, then each problem names the rule by its index in the rules array and its priority', () => {
+    const text = JSON.stringify({
+      rules: [
+        { rulePriority: 5, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 }, action: { type: 'expire' } },
+        { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
+        { rulePriority: 1, description: 'again', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 0 }, action: { type: 'expire' } },
+      ],
+    });
+    const problems = LifecyclePolicy.fromJson(text).validate();
+    expect(problems).toEqual([
+      expect.stringMatching(/^rules\[2\] \(rulePriority 1, "again"\): rulePriority 1 is also used by rules\[1\] \(rulePriority 1\); /),
+      expect.stringMatching(/^rules\[2\] \(rulePriority 1, "again"\): countNumber 0 is not an integer/),
+      expect.stringMatching(/^rules\[2\] \(rulePriority 1, "again"\): only one rule per storage class may select untagged images, and rules\[1\] \(rulePriority 1\) already does/),
+    ]);
+    expect(LifecyclePolicy.validateJson(text)).toEqual(problems);
+  });
+
+  test('given JSON with structural and semantic problems, when parsed, then the one error lists both', () => {
+    const text = JSON.stringify({
+      rules: [
+        { rulePriority: 1, selection: { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 0 }, action: { type: 'expire' } },
+        { rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 3 }, action: { type: 'delete' } },
+      ],
+    });
+    expect(() => LifecyclePolicy.fromJson(text)).toThrow(/rules\[1\]\.action\.type must be one of[\s\S]*rules\[0\] \(rulePriority 1\): countNumber 0[\s\S]*rules\[0\] \(rulePriority 1\): a tagged rule needs[\s\S]*rules\[1\] \(rulePriority 1\): rulePriority 1 is also used by rules\[0\]/);
+  });
+
   test('given valid JSON that breaks ECR rules, when parsed, then it parses and validate() reports the problems', () => {
     const text = '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"tagged","countType":"imageCountMoreThan","countNumber":0},"action":{"type":"expire"}}]}';
     const problems = LifecyclePolicy.fromJson(text).validate();
@@ -169,7 +196,7 @@ describe('presets', () => {
   });
 
   test.each<[string, () => unknown, string]>([
-    ['keepLastReleases with count 0', () => LifecyclePresets.keepLastReleases(0, ['v*']), 'LifecyclePresets.keepLastReleases: Rule 1'],
+    ['keepLastReleases with count 0', () => LifecyclePresets.keepLastReleases(0, ['v*']), 'LifecyclePresets.keepLastReleases: rules[0] (rulePriority 1'],
     ['keepLastReleases without patterns', () => LifecyclePresets.keepLastReleases(3, []), 'give at least one tag pattern'],
     ['protectTags without patterns', () => LifecyclePresets.protectTags([]), 'give at least one tag pattern'],
     ['protectTags with a bad pattern', () => LifecyclePresets.protectTags(['a b']), 'cannot match any image tag'],

@@ -296,7 +296,7 @@ describe('errors', () => {
   test.each<[string, unknown, string]>([
     ['not describe-images output', { images: [] }, 'an object with an "imageDetails" array'],
     ['an image without digest', { imageDetails: [{ imagePushedAt: daysAgo(1) }] }, 'imageDetails[0] has no imageDigest string'],
-    ['an image without push time', { imageDetails: [{ imageDigest: 'sha256:x' }] }, 'imageDetails[0] (sha256:x): imagePushedAt undefined is not a timestamp'],
+    ['an image without push time', { imageDetails: [{ imageDigest: 'sha256:x' }] }, 'imageDetails[0] (sha256:x) has no imagePushedAt'],
     ['an unreadable push time', { imageDetails: [{ imageDigest: 'sha256:x', imagePushedAt: 'yesterday' }] }, 'imagePushedAt "yesterday" is not a timestamp'],
     ['an unreadable restore time', { imageDetails: [{ imageDigest: 'sha256:x', imagePushedAt: daysAgo(1), lastActivatedAt: 'soon' }] }, 'lastActivatedAt "soon" is not a timestamp'],
     ['tags that are not a list', { imageDetails: [{ imageDigest: 'sha256:x', imagePushedAt: daysAgo(1), imageTags: 'v1' }] }, 'imageTags must be an array of strings'],
@@ -317,7 +317,7 @@ describe('errors', () => {
 
   test('given an invalid policy, when previewed, then it throws listing the problems', () => {
     const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.TAGGED, countType: CountType.SINCE_IMAGE_PULLED, countNumber: 0 }]);
-    expect(() => previewLifecyclePolicy(policy, [], NOW)).toThrow(/Cannot preview an invalid lifecycle policy:\n- Rule 1: countNumber 0/);
+    expect(() => previewLifecyclePolicy(policy, [], NOW)).toThrow(/Cannot preview an invalid lifecycle policy:\n- rules\[0\] \(rulePriority 1\): countNumber 0/);
   });
 
   test('given an invalid now, when previewed, then it throws', () => {

@@ -49,7 +49,7 @@ describe('validateLifecyclePolicy', () => {
     ['priority 0', [tagged({ rulePriority: 0 })], 'rulePriority 0 is not a positive integer'],
     ['negative priority', [tagged({ rulePriority: -3 })], 'rulePriority -3 is not a positive integer'],
     ['fractional priority', [tagged({ rulePriority: 1.5 })], 'rulePriority 1.5 is not a positive integer'],
-    ['duplicate priority', [tagged({ rulePriority: 2 }), untagged({ rulePriority: 2, description: 'junk' })], 'Rule 2 ("junk"): rulePriority 2 is also used by Rule 2 ("releases")'],
+    ['duplicate priority', [tagged({ rulePriority: 2 }), untagged({ rulePriority: 2, description: 'junk' })], 'rules[1] (rulePriority 2, "junk"): rulePriority 2 is also used by rules[0] (rulePriority 2, "releases")'],
     ['countNumber 0', [tagged({ countNumber: 0 })], 'countNumber 0 is not an integer of at least 1'],
     ['fractional countNumber', [tagged({ countNumber: 2.5 })], 'countNumber 2.5 is not an integer of at least 1'],
     ['countNumber above 32 bits', [tagged({ countNumber: 2 ** 31 })], 'countNumber 2147483648 is not an integer of at least 1; use a whole number from 1 to 2147483647'],
@@ -66,10 +66,10 @@ describe('validateLifecyclePolicy', () => {
     ['prefix with a wildcard', [tagged({ tagPatternList: undefined, tagPrefixList: ['v*'] })], 'tag prefix "v*" contains *, which a prefix matches literally'],
     ['prefix starting with a dot', [tagged({ tagPatternList: undefined, tagPrefixList: ['.v'] })], 'tag prefix ".v" cannot start any image tag'],
     ['empty prefix', [tagged({ tagPatternList: undefined, tagPrefixList: [''] })], 'tag prefix "" is empty or not a string'],
-    ['two untagged rules', [untagged({ description: 'a' }), untagged({ description: 'b', countNumber: 30 })], 'Rule 2 ("b"): only one rule per storage class may select untagged images, and Rule 1 ("a") already does in the standard storage class'],
+    ['two untagged rules', [untagged({ description: 'a' }), untagged({ description: 'b', countNumber: 30 })], 'rules[1] (rulePriority 2, "b"): only one rule per storage class may select untagged images, and rules[0] (rulePriority 1, "a") already does in the standard storage class'],
     ['two untagged archive rules', [archiveExpire({ tagStatus: TagStatus.UNTAGGED }), archiveExpire({ tagStatus: TagStatus.UNTAGGED, countNumber: 100 })], 'already does in the archive storage class'],
     ['any rule not last', [{ rulePriority: 1, tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 }, tagged({ rulePriority: 2 })],
-      'Rule 1: an "any" rule must have the highest rulePriority in the standard storage class, but Rule 2 ("releases") is higher'],
+      'rules[0] (rulePriority 1): an "any" rule must have the highest rulePriority in the standard storage class, but rules[1] (rulePriority 2, "releases") is higher'],
     ['sinceImagePulled expire', [tagged({ countType: CountType.SINCE_IMAGE_PULLED, countNumber: 30 })], 'sinceImagePulled rules can only transition images to archive'],
     ['sinceImageTransitioned on standard', [archiveExpire({ storageClass: undefined })], 'sinceImageTransitioned selects archived images; set storageClass to archive'],
     ['sinceImageTransitioned transition', [archiveExpire({ action: LifecycleAction.TRANSITION })], 'sinceImageTransitioned rules can only expire images'],
@@ -96,7 +96,7 @@ describe('validateLifecyclePolicy', () => {
 
   test('given a problem, then each names the rule by priority and description and says what to change', () => {
     const [message] = problemsOf([tagged({ description: 'keep releases', countNumber: 0 })]);
-    expect(message).toMatch(/^Rule 1 \("keep releases"\): .*; use a whole number/);
+    expect(message).toMatch(/^rules\[0\] \(rulePriority 1, "keep releases"\): .*; use a whole number/);
   });
 
   test('given text shorter than 100 characters, when the text is checked, then it is rejected', () => {

@@ -29,9 +29,5 @@ export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResu
 
 /** Every problem of a lifecycle policy text, parse errors included. @internal */
 export function lifecycleTextProblems(text: string): string[] {
-  try {
-    return LifecyclePolicy.fromJson(text).validate();
-  } catch (e) {
-    return [(e as Error).message];
-  }
+  return LifecyclePolicy.validateJson(text);
 }

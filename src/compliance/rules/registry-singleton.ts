@@ -3,12 +3,12 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { AppIndex } from '../app-index';
 
 /** Resource types ECR keeps once per account and region. @internal */
-export const REGISTRY_LEVEL_TYPES = [
+export const REGISTRY_LEVEL_TYPES: readonly string[] = Object.freeze([
   'AWS::ECR::RegistryPolicy',
   'AWS::ECR::ReplicationConfiguration',
   'AWS::ECR::RegistryScanningConfiguration',
   'AWS::ECR::SigningConfiguration',
-];
+]);
 
 /**
  * A registry-level resource (registry policy, replication, scanning or
