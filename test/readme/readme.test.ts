@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib';
+import { App, AppProps, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ts from 'typescript';
 import { Fixture, FIXTURE_TYPES, makeFixture } from './fixture';
 import * as lib from '../../src';
-import { describeFindings, strictApp, synthesize } from '../util/harness';
+import { describeFindings, strictApp, synthesize, VALIDATE_FLAG } from '../util/harness';
 
 /**
  * Every ```ts block of the README is type-checked against the library's
@@ -78,6 +79,17 @@ describe('README examples', () => {
     expect(BLOCKS.length).toBeGreaterThanOrEqual(8);
   });
 
+  test('a "your first app" section goes from npm install to cdk synth with the checks on, on a supported toolchain', () => {
+    const section = README.split('## Your first app')[1]?.split('\n## ')[0] ?? '';
+    expect(section).toMatch(/npm install aws-cdk-lib constructs cdk-nag cdk-ecr-platform/);
+    expect(section).toMatch(/typescript@~5\.9 ts-node@10/);
+    expect(section).toMatch(/tsx/);
+    expect(section).toMatch(/"@aws-cdk\/core:validateAgainstDefaultRules": true/);
+    expect(section).toMatch(/npx cdk synth/);
+    // The app of the section is a README example: it is type-checked and synthesized below.
+    expect(BLOCKS.some((b) => /new App\(/.test(b.body) && /EcrComplianceChecks/.test(b.body) && section.includes(b.body.trim().split('\n')[0]))).toBe(true);
+  });
+
   test('every example type-checks against the library', () => {
     const files = new Map(BLOCKS.map((b, i) => [fileOf(i), moduleOf(b)]));
     const options: ts.CompilerOptions = {
@@ -119,14 +131,25 @@ describe('README examples', () => {
     const region = /PublicRepository\(/.test(block.body) ? 'us-east-1' : 'eu-west-1';
     const stack = new Stack(app, 'Example', { env: { account: '111111111111', region } });
     const fixture = makeFixture(stack, block.fixture);
+    // An example that makes its own App (a whole program) gets one that synthesizes with the checks too.
+    const apps: App[] = [app];
+    class ExampleApp extends App {
+      constructor(props: AppProps = {}) {
+        super({ ...props, outdir: strictApp().outdir, context: { [VALIDATE_FLAG]: true, ...(props.context ?? {}) } });
+        apps.push(this);
+      }
+    }
+    const cdkForExamples = { ...cdk, App: ExampleApp };
     const exports: { example?: (this: Stack) => void } = {};
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const load = (name: string) => (name === 'cdk-ecr-platform' ? lib : require(name));
+    const load = (name: string) => (name === 'cdk-ecr-platform' ? lib : name === 'aws-cdk-lib' ? cdkForExamples : require(name));
     new Function('exports', 'require', '__fixture', code)(exports, load, () => fixture);
     exports.example!.call(stack);
-    // Examples that build no construct (lifecycle models, the pack's setup) are type-checked and run only.
-    if (!stack.node.findAll().some((c) => CfnResource.isCfnResource(c))) return;
-    const result = synthesize(app, { nag: true });
-    expect(describeFindings([...result.cfnFindings, ...result.nagFindings])).toBe('');
+    // Apps with no resource (lifecycle models, the pack's setup) are type-checked and run only.
+    const built = apps.filter((a) => a.node.findAll().some((c) => CfnResource.isCfnResource(c)));
+    for (const a of built) {
+      const result = synthesize(a, { nag: true });
+      expect(describeFindings([...result.cfnFindings, ...result.nagFindings])).toBe('');
+    }
   });
 });
