@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { PrivateRepository, ReplicationDestination, UpstreamRegistry } from '../../src';
+import { LifecyclePresets, PrivateRepository, ReplicationDestination, RepositoryAccess, UpstreamRegistry } from '../../src';
 import { strictStack, validTemplate } from '../util/harness';
 
 describe('region names are checked against the regions aws-cdk-lib knows', () => {
@@ -59,5 +59,28 @@ describe('list factories report every bad entry at once', () => {
   test('ReplicationDestination.inRegions returns one destination per region', () => {
     expect(ReplicationDestination.inRegions('222222222222', ['eu-central-1', 'us-east-1']).map(String))
       .toEqual(['222222222222/eu-central-1', '222222222222/us-east-1']);
+  });
+});
+
+describe('every list-taking factory reports every bad entry of its list', () => {
+  const messageOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  test.each([
+    ['RepositoryAccess.pullFromAccounts', () => RepositoryAccess.pullFromAccounts(['1', '222222222222', '3']), [/'1' is not an AWS account ID/, /'3' is not an AWS account ID/]],
+    ['RepositoryAccess.pushFromAccounts', () => RepositoryAccess.pushFromAccounts(['1', '3']), [/'1' is not/, /'3' is not/]],
+    ['RepositoryAccess.pullFromLambda', () => RepositoryAccess.pullFromLambda(['1', '3']), [/'1' is not/, /'3' is not/]],
+    ['RepositoryAccess.pullFromOrganizationalUnits', () => RepositoryAccess.pullFromOrganizationalUnits('o-exampleorg1', ['x', 'y']), [/path 'x'/, /path 'y'/]],
+    ['LifecyclePresets.protectTags', () => LifecyclePresets.protectTags(['a'.repeat(200), 'b c']), [/a{20}/, /b c/]],
+    ['ReplicationDestination.inRegions', () => ReplicationDestination.inRegions('222222222222', ['x', 'y']), [/'x'/, /'y'/]],
+  ])('%s', (_name, call, expected) => {
+    const message = messageOf(call);
+    for (const e of expected) expect(message).toMatch(e);
   });
 });
