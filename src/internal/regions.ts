@@ -45,7 +45,7 @@ export function checkRegion(problems: Problems, what: string, value: string, opt
     problems.add(`${what} '${value}' is not an AWS region name${suggestion(String(value)) || " (for example 'eu-west-1')"}`);
     return;
   }
-  if (options.allowUnknownRegion || knownRegions().has(value)) return;
+  if (options?.allowUnknownRegion || knownRegions().has(value)) return;
   problems.add(`${what} '${value}' is not a region aws-cdk-lib knows${suggestion(value)}. For a region newer than your aws-cdk-lib, upgrade aws-cdk-lib or pass { allowUnknownRegion: true }`);
 }
 
