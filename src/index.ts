@@ -5,3 +5,4 @@ export * from './pull-through-cache';
 export * from './compliance';
 export * from './scanning';
 export * from './signing';
+export { RegionOptions } from './internal/regions';

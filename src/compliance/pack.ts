@@ -126,7 +126,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'RepositoryScanning',
       level: NagMessageLevel.ERROR,
-      info: 'The ECR repository is not scanned: no registry scanning rule of its account and region matches its name, and scan on push is off.',
+      info: 'The ECR repository is not scanned: no registry scanning rule of its account and region matches its name, and scan on push is off. To comply: keep imageScanOnPush on (the PrivateRepository default), or add RegistryScanning.of(stack).addRule({ frequency, repositoryFilters }) with a filter matching the name.',
       explanation: 'Security Hub ECR.1 and Control Tower CT.ECR.PR.2 require image scanning. Add a registry scanning configuration rule whose filter matches the repository (or set scan on push).',
       check: repositoryScanning,
       types: ['AWS::ECR::Repository'],
@@ -134,7 +134,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'TagImmutability',
       level: NagMessageLevel.ERROR,
-      info: 'The ECR repository has mutable tags.',
+      info: 'The ECR repository has mutable tags. To comply: use imageTagMutability IMMUTABLE (the PrivateRepository default), with imageTagMutabilityExclusions for moving tags such as latest.',
       explanation: 'Security Hub ECR.2 and Control Tower CT.ECR.PR.3: a tag that can be moved can silently change what is deployed. Use IMMUTABLE, with exclusion filters for moving tags such as latest.',
       check: tagImmutability,
       types: ['AWS::ECR::Repository'],
@@ -142,7 +142,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'LifecyclePolicy',
       level: NagMessageLevel.ERROR,
-      info: 'The ECR repository has no lifecycle policy, or its lifecycle policy is one ECR would reject.',
+      info: 'The ECR repository has no lifecycle policy, or its lifecycle policy is one ECR would reject. To comply: set lifecyclePolicy (LifecyclePolicy.recommended() is the PrivateRepository default); `npx cdk-ecr-platform lifecycle validate --policy policy.json` lists every problem of a policy.',
       explanation: 'Security Hub ECR.3 and Control Tower CT.ECR.PR.1 require a lifecycle policy. Run `cdk-ecr-platform lifecycle validate` on the policy to see every problem.',
       check: lifecyclePolicy,
       types: ['AWS::ECR::Repository', 'AWS::ECR::RepositoryCreationTemplate'],
@@ -150,7 +150,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'PublicRepositoryTags',
       level: NagMessageLevel.ERROR,
-      info: 'The ECR Public repository has no tags.',
+      info: 'The ECR Public repository has no tags. To comply: Tags.of(repository).add(\'owner\', \'...\').',
       explanation: 'Security Hub ECR.4: tags say who owns a public repository and what it costs. Add tags with Tags.of(repository).add(...).',
       check: publicRepositoryTags,
       types: ['AWS::ECR::PublicRepository'],
@@ -158,7 +158,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'CustomerManagedKey',
       level: cmkLevel,
-      info: 'The ECR repository is not encrypted with a customer managed KMS key.',
+      info: 'The ECR repository is not encrypted with a customer managed KMS key. To comply: encryption RepositoryEncryption.kms(key) or .kms() (the PrivateRepository default uses the stack key), or acknowledge where AES256 is accepted.',
       explanation: 'Security Hub ECR.5: a customer managed key lets you control and audit who can decrypt images. Use KMS or KMS_DSSE encryption with your own key.',
       check: customerManagedKey,
       types: ['AWS::ECR::Repository', 'AWS::ECR::RepositoryCreationTemplate'],
@@ -166,7 +166,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'OpenAccess',
       level: NagMessageLevel.ERROR,
-      info: 'The ECR policy allows the * principal without an account or organization condition.',
+      info: 'The ECR policy allows the * principal without an account or organization condition. To comply: name the principals (RepositoryAccess.pullFromAccounts), or restrict * with aws:PrincipalOrgID or aws:PrincipalOrgPaths (RepositoryAccess.pullFromOrganization).',
       explanation: 'Anyone with an AWS account could use these repositories. Name the principals, or restrict * with aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount or aws:SourceAccount.',
       check: openAccess,
       types: ['AWS::ECR::Repository', 'AWS::ECR::PublicRepository', 'AWS::ECR::RegistryPolicy', 'AWS::ECR::RepositoryCreationTemplate'],
@@ -174,7 +174,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'PullThroughCacheCredentials',
       level: NagMessageLevel.ERROR,
-      info: 'The pull-through cache credential secret is not named ecr-pullthroughcache/... or is not encrypted with a customer managed KMS key.',
+      info: 'The pull-through cache credential secret is not named ecr-pullthroughcache/... or is not encrypted with a customer managed KMS key. To comply: PullThroughCacheCredentials.createSecret() names and encrypts it.',
       explanation: 'ECR only reads credential secrets whose name starts with ecr-pullthroughcache/, and registry tokens deserve a key you control.',
       check: pullThroughCacheCredentials,
       types: ['AWS::ECR::PullThroughCacheRule'],
@@ -182,7 +182,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'ReplicationDestinationPolicy',
       level: NagMessageLevel.ERROR,
-      info: 'A cross-account replication destination in this app does not let the source account replicate into it.',
+      info: 'A cross-account replication destination in this app does not let the source account replicate into it. To comply: Registry.of(destinationStack).allowReplicationFrom(sourceAccount) (PrivateRepository.replicateTo wires it when both stacks are in the app).',
       explanation: 'Replication fails at run time unless the destination registry policy allows ecr:CreateRepository and ecr:ReplicateImage for the source account. Call Registry.of(destinationStack).allowReplicationFrom(sourceAccount).',
       check: replicationDestinationPolicy,
       types: ['AWS::ECR::ReplicationConfiguration'],
@@ -190,7 +190,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'RegistrySingleton',
       level: NagMessageLevel.ERROR,
-      info: 'This registry-level resource is written more than once for the same account and region.',
+      info: 'This registry-level resource is written more than once for the same account and region. To comply: declare it in one stack per account and region (Registry.of(stack) and its methods).',
       explanation: 'ECR keeps one registry policy, replication, scanning and signing configuration per account and region; two declarations overwrite each other. Declare it in one stack.',
       check: registrySingleton,
       types: ['AWS::ECR::RegistryPolicy', 'AWS::ECR::ReplicationConfiguration', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::SigningConfiguration'],

@@ -71,14 +71,6 @@ export function checkAccountId(problems: Problems, what: string, value: string):
   }
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-/** @internal */
-export function checkRegion(problems: Problems, what: string, value: string): void {
-  if (isConcrete(value) && !REGION.test(value)) {
-    problems.add(`${what} '${value}' is not an AWS region name (for example 'eu-west-1')`);
-  }
-}
-
 /**
  * Removal policies that CloudFormation accepts for a resource without
  * snapshots (ECR repositories): SNAPSHOT is refused.

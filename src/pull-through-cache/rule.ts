@@ -275,6 +275,13 @@ export class PullThroughCacheRule extends Construct {
    * (for the first pull of an image) on the cached repositories, and
    * `ecr:GetAuthorizationToken`, which has no resource-level permission.
    * With resource tags, `ecr:TagResource` too.
+   *
+   * Both wildcards are inherent, and cdk-nag's AwsSolutions-IAM5 reports them
+   * on the grantee's policy: `AwsSolutions-IAM5[Resource::*]` and
+   * `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:REGION:ACCOUNT:repository/PREFIX/*]`
+   * (the cached repositories are created on first pull, so their names are
+   * not known). Acknowledge them on the grantee with
+   * `Validations.of(role).acknowledge(...)`.
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
     const actions = [...PULL_ACTIONS, ...PULL_THROUGH_ACTIONS];

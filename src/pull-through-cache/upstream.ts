@@ -1,6 +1,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { checkAccountId, checkRegion, isConcrete, Problems } from '../internal/problems';
+import { checkAccountId, isConcrete, Problems } from '../internal/problems';
+import { checkRegion, RegionOptions } from '../internal/regions';
 
 /**
  * How an upstream registry authenticates ECR.
@@ -83,12 +84,13 @@ export class UpstreamRegistry {
    * upstream registry must allow the cache's account to pull.
    *
    * @param account the upstream registry's account
-   * @param region the upstream registry's region
+   * @param region the upstream registry's region, checked against aws-cdk-lib's region list
+   * @param options `allowUnknownRegion` for a region newer than your aws-cdk-lib
    */
-  public static ecr(account: string, region: string): UpstreamRegistry {
+  public static ecr(account: string, region: string, options: RegionOptions = {}): UpstreamRegistry {
     const problems = new Problems('UpstreamRegistry.ecr');
     checkAccountId(problems, 'account', account);
-    checkRegion(problems, 'region', region);
+    checkRegion(problems, 'region', region, options);
     problems.throwIfAny();
     const suffix = isConcrete(region) ? RegionInfo.get(region).domainSuffix ?? 'amazonaws.com' : Aws.URL_SUFFIX;
     return new UpstreamRegistry('ecr', `${account}.dkr.ecr.${region}.${suffix}`, UpstreamAuthentication.IAM_ROLE, account, region);

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnResource, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -71,12 +71,47 @@ export class Registry extends Construct {
   /** Resource kinds this registry renders, for the app-wide clash check. */
   private readonly rendered = new Map<string, string>();
   private wiringAdded = false;
+  private removalPolicy?: RemovalPolicy;
   private readonly warnedDestinations = new Set<string>();
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
     this.stack = scope;
     this.node.addValidation({ validate: () => this.clashes() });
+  }
+
+  /**
+   * What deleting the stack (or removing a setting from it) does to the
+   * registry's account-wide settings: its registry policy, replication,
+   * scanning and signing configurations.
+   *
+   * By default (`RemovalPolicy.DESTROY`, CloudFormation's own default, no
+   * `DeletionPolicy` rendered) CloudFormation resets them on delete: the
+   * registry policy is deleted, replication gets no rules, scanning returns
+   * to BASIC without rules, signing stops. The account then has the settings
+   * of a new account, and a later stack can declare them again.
+   *
+   * `RemovalPolicy.RETAIN` keeps the account's settings when the stack goes:
+   * replication and scanning go on. CloudFormation then no longer manages
+   * them, and creating them again in a new stack fails (their handlers refuse
+   * to create a setting that exists) until they are imported with
+   * `cdk import` or reset in the ECR console.
+   *
+   * @param policy `RemovalPolicy.DESTROY` (the default) or `RemovalPolicy.RETAIN`
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    const problems = new Problems(`Registry '${this.node.path}'`);
+    if (policy !== RemovalPolicy.DESTROY && policy !== RemovalPolicy.RETAIN) {
+      problems.add(`removalPolicy '${policy}' is not supported for registry settings: use RemovalPolicy.DESTROY (the default: delete resets the settings) or RemovalPolicy.RETAIN (delete keeps them)`);
+    }
+    problems.throwIfAny();
+    if (this.removalPolicy === undefined) Aspects.of(this).add(new SettingsRemovalPolicy(this));
+    this.removalPolicy = policy;
+  }
+
+  /** The removal policy set with `applyRemovalPolicy`, if any. @internal */
+  public get _removalPolicy(): RemovalPolicy | undefined {
+    return this.removalPolicy;
   }
 
   /** The account of the registry (a token for an environment-agnostic stack). */
@@ -318,8 +353,12 @@ export class Registry extends Construct {
   private clashes(): string[] {
     if (this.rendered.size === 0 || !isConcrete(this.account) || !isConcrete(this.region)) return [];
     const errors: string[] = [];
-    for (const other of stacksOf(this.node.root)) {
+    const stacks = stacksOf(this.node.root);
+    const mine = stacks.indexOf(this.stack);
+    for (const other of stacks) {
       if (other === this.stack || other.account !== this.account || other.region !== this.region) continue;
+      // Each clash is a pair: the first stack of the pair reports it, so it is printed once.
+      if (stacks.indexOf(other) < mine) continue;
       const registry = other.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
       if (!registry) continue;
       for (const kind of this.rendered.keys()) {
@@ -337,6 +376,20 @@ class ReplicationWiring implements IAspect {
   constructor(private readonly registry: Registry) {}
   public visit(node: IConstruct): void {
     if (node === this.registry) this.registry._wireDestinations();
+  }
+}
+
+/** The account-wide settings that ECR keeps once per account and region. */
+const SETTINGS_TYPES = new Set([REGISTRY_POLICY, REPLICATION_CONFIGURATION, 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::SigningConfiguration']);
+
+/** Applies the registry's removal policy to every account-wide setting below it. */
+class SettingsRemovalPolicy implements IAspect {
+  constructor(private readonly registry: Registry) {}
+  public visit(node: IConstruct): void {
+    const policy = this.registry._removalPolicy;
+    if (policy !== undefined && CfnResource.isCfnResource(node) && SETTINGS_TYPES.has(node.cfnResourceType)) {
+      node.applyRemovalPolicy(policy);
+    }
   }
 }
 

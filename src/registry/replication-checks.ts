@@ -1,5 +1,6 @@
 import { ReplicationDestination } from './replication';
 import { isConcrete } from '../internal/problems';
+import { partitionOf } from '../internal/regions';
 
 /** How many replication rules one registry takes. @internal */
 export const MAX_REPLICATION_RULES = 10;
@@ -37,6 +38,11 @@ export function destinationProblems(destinations: ReplicationDestination[], sour
     seen.add(key);
     if (isConcrete(source.account) && isConcrete(source.region) && d.account === source.account && d.region === source.region) {
       problems.push(`destination ${key} is the source registry itself: ECR cannot replicate a registry into itself`);
+    }
+    const from = isConcrete(source.region) ? partitionOf(source.region) : undefined;
+    const to = partitionOf(d.region);
+    if (from !== undefined && to !== undefined && from !== to) {
+      problems.push(`destination ${key} is in partition ${to}, but the source registry (${source.region}) is in ${from}: ECR replicates only within a partition`);
     }
   }
   return problems;

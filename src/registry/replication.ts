@@ -1,4 +1,5 @@
-import { checkAccountId, checkRegion, isConcrete, Problems } from '../internal/problems';
+import { checkAccountId, isConcrete, Problems } from '../internal/problems';
+import { checkRegion, RegionOptions } from '../internal/regions';
 
 /**
  * Where a replication rule copies images to: a registry, named by its account
@@ -11,17 +12,39 @@ export class ReplicationDestination {
    * The registry of an account in a region.
    *
    * @param account the 12-digit account ID (no token: ECR needs it at synth to wire both sides)
-   * @param region the region name, for example `eu-central-1`
+   * @param region the region name, for example `eu-central-1`, checked against aws-cdk-lib's region list
+   * @param options `allowUnknownRegion` for a region newer than your aws-cdk-lib
    */
-  public static of(account: string, region: string): ReplicationDestination {
+  public static of(account: string, region: string, options: RegionOptions = {}): ReplicationDestination {
     const problems = new Problems('ReplicationDestination.of');
-    if (!isConcrete(account) || !isConcrete(region)) {
-      problems.add(`destination (${account}, ${region}) is a token: replication destinations must be literal account IDs and region names, because both sides are wired at synth and stacks in different accounts cannot share references`);
-    }
-    checkAccountId(problems, 'account', account);
-    checkRegion(problems, 'region', region);
+    checkDestination(problems, '', account, region, options);
     problems.throwIfAny();
     return new ReplicationDestination(account, region);
+  }
+
+  /**
+   * The registries of one account in several regions. Every bad or repeated
+   * region is reported in one error.
+   *
+   * @param account the 12-digit account ID
+   * @param regions region names, for example `['eu-central-1', 'us-east-1']`
+   * @param options `allowUnknownRegion` for regions newer than your aws-cdk-lib
+   */
+  public static inRegions(account: string, regions: string[], options: RegionOptions = {}): ReplicationDestination[] {
+    const problems = new Problems('ReplicationDestination.inRegions');
+    if (!Array.isArray(regions) || regions.length === 0) {
+      problems.add('regions is empty: name at least one region');
+      problems.throwIfAny();
+    }
+    checkAccountId(problems, 'account', account);
+    const seen = new Set<string>();
+    regions.forEach((region, i) => {
+      checkDestination(problems, `regions[${i}]: `, account, region, options, false);
+      if (seen.has(region)) problems.add(`regions[${i}]: region '${region}' is listed twice`);
+      seen.add(region);
+    });
+    problems.throwIfAny();
+    return regions.map((region) => new ReplicationDestination(account, region));
   }
 
   private constructor(
@@ -35,6 +58,14 @@ export class ReplicationDestination {
   public toString(): string {
     return `${this.account}/${this.region}`;
   }
+}
+
+function checkDestination(problems: Problems, label: string, account: string, region: string, options: RegionOptions, checkAccount = true): void {
+  if (!isConcrete(account) || !isConcrete(region)) {
+    problems.add(`${label}destination (${account}, ${region}) is a token: replication destinations must be literal account IDs and region names, because both sides are wired at synth and stacks in different accounts cannot share references`);
+  }
+  if (checkAccount) checkAccountId(problems, 'account', account);
+  checkRegion(problems, `${label}region`, region, options);
 }
 
 /**

@@ -269,6 +269,28 @@ export class PrivateRepository extends ecr.RepositoryBase {
   }
 
   /**
+   * Lets a principal pull images: `ecr:BatchCheckLayerAvailability`,
+   * `ecr:BatchGetImage` and `ecr:GetDownloadUrlForLayer` on this repository,
+   * and `ecr:GetAuthorizationToken` on `*`, because that action has no
+   * resource-level permission. cdk-nag's AwsSolutions-IAM5 reports the `*` on
+   * the grantee's policy as `AwsSolutions-IAM5[Resource::*]`: acknowledge it
+   * on the grantee with `Validations.of(role).acknowledge(...)`.
+   */
+  public grantPull(grantee: iam.IGrantable): iam.Grant {
+    return super.grantPull(grantee);
+  }
+
+  /**
+   * Lets a principal push images (and pull them): the push and pull actions
+   * on this repository and `ecr:GetAuthorizationToken` on `*` (no
+   * resource-level permission; reported as `AwsSolutions-IAM5[Resource::*]`
+   * on the grantee, see `grantPull`).
+   */
+  public grantPullPush(grantee: iam.IGrantable): iam.Grant {
+    return super.grantPullPush(grantee);
+  }
+
+  /**
    * Replicates this repository's images to other registries: adds its name as
    * a PREFIX_MATCH filter to the registry's replication rule for exactly these
    * destinations (one rule per set of destinations). A destination in another

@@ -171,7 +171,9 @@ export class PublicRepository extends Resource {
   /**
    * Lets a principal push images. ECR Public authenticates pushes with
    * `ecr-public:GetAuthorizationToken` and `sts:GetServiceBearerToken`,
-   * which only exist at account level.
+   * which only exist at account level: cdk-nag's AwsSolutions-IAM5 reports
+   * that `*` on the grantee's policy as `AwsSolutions-IAM5[Resource::*]`;
+   * acknowledge it on the grantee with `Validations.of(role).acknowledge(...)`.
    */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({ grantee, actions: PUBLIC_ACTIONS_PUSH, resourceArns: [this.repositoryArn] });

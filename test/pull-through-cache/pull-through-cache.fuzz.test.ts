@@ -17,13 +17,17 @@ const prefix = fc.oneof(
   fc.constant('a'.repeat(31)),
 );
 const account = fc.oneof({ arbitrary: fc.constantFrom('111111111111', '222222222222'), weight: 4 }, fc.string({ maxLength: 13 }));
-const region = fc.oneof({ arbitrary: fc.constantFrom('eu-west-1', 'us-east-1', 'cn-north-1'), weight: 4 }, fc.string({ maxLength: 12 }));
+const region = fc.oneof(
+  { arbitrary: fc.constantFrom('eu-west-1', 'us-east-1', 'cn-north-1'), weight: 4 },
+  fc.constantFrom('eu-wst-1', 'eu-future-9', 'us-isob-east-1'),
+  fc.string({ maxLength: 12 }),
+);
 
 /** Every upstream, with random arguments where it takes some. */
 const upstream = fc.oneof(
   fc.constantFrom('ecrPublic', 'kubernetes', 'quay', 'dockerHub', 'githubContainerRegistry', 'gitlabContainerRegistry', 'chainguard').map((f) => () => (UpstreamRegistry as any)[f]() as UpstreamRegistry),
   fc.oneof({ arbitrary: fc.stringMatching(/^[a-zA-Z0-9]{5,12}$/), weight: 4 }, fc.string({ maxLength: 8 })).map((n) => () => UpstreamRegistry.azureContainerRegistry(n)),
-  fc.tuple(account, region).map(([a, r]) => () => UpstreamRegistry.ecr(a, r)),
+  fc.tuple(account, region, fc.boolean()).map(([a, r, allowUnknownRegion]) => () => UpstreamRegistry.ecr(a, r, { allowUnknownRegion })),
 );
 
 describe('fuzz', () => {

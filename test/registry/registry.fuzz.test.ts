@@ -12,7 +12,12 @@ import {
 import { fuzzConstruct } from '../util/fuzz';
 
 const account = fc.oneof(fc.constantFrom('111111111111', '222222222222', '333333333333'), fc.string({ maxLength: 13 }));
-const region = fc.oneof(fc.constantFrom('eu-west-1', 'eu-central-1', 'us-east-1'), fc.string({ maxLength: 12 }));
+const region = fc.oneof(
+  fc.constantFrom('eu-west-1', 'eu-central-1', 'us-east-1'),
+  // misspelt, newer than aws-cdk-lib, other partitions, four-letter area codes
+  fc.constantFrom('eu-wst-1', 'eu-future-9', 'cn-north-1', 'us-gov-west-1', 'eusc-de-east-1'),
+  fc.string({ maxLength: 12 }),
+);
 /** Prefixes and names that are often valid, sometimes not. */
 const prefix = fc.oneof(
   fc.stringMatching(/^[a-z0-9]{1,8}([._/-][a-z0-9]{1,8}){0,3}\/?$/),
@@ -27,12 +32,14 @@ describe('fuzz', () => {
       fc.record({
         rules: fc.array(fc.record({
           destinations: fc.array(fc.tuple(account, region), { maxLength: 4 }),
+          allowUnknownRegion: fc.boolean(),
           filters: fc.option(fc.array(prefix, { maxLength: 4 }), { nil: undefined }),
         }), { maxLength: 4 }),
         repositories: fc.array(fc.record({
           name: fc.option(prefix, { nil: undefined }),
           destinations: fc.array(fc.tuple(account, region), { maxLength: 3 }),
         }), { maxLength: 3 }),
+        inRegions: fc.option(fc.tuple(account, fc.array(region, { maxLength: 4 })), { nil: undefined }),
         allowFrom: fc.option(account, { nil: undefined }),
       }),
       (stack, p) => {
@@ -40,7 +47,7 @@ describe('fuzz', () => {
         const registry = Registry.of(stack);
         for (const r of p.rules) {
           registry.addReplicationRule({
-            destinations: r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)),
+            destinations: r.destinations.map(([a, g]) => ReplicationDestination.of(a, g, { allowUnknownRegion: r.allowUnknownRegion })),
             repositoryFilters: r.filters,
           });
         }
@@ -49,6 +56,7 @@ describe('fuzz', () => {
             .replicateTo(r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
         });
         if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom);
+        if (p.inRegions !== undefined) registry.addReplicationRule({ destinations: ReplicationDestination.inRegions(...p.inRegions) });
       },
     );
   });

@@ -263,3 +263,20 @@ describe('replication', () => {
     expect(call).toThrow(message);
   });
 });
+
+describe('a clash between two stacks is reported once', () => {
+  test.each([2, 3])('given %i stacks of one account and region that all render a registry policy, then each pair is named once', (n) => {
+    const app = strictApp();
+    const env = { account: '111111111111', region: 'eu-west-1' };
+    for (let i = 0; i < n; i++) Registry.of(new Stack(app, `S${i}`, { env })).allowReplicationFrom('222222222222');
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const clashes = message.split('\n').filter((l) => /both render AWS::ECR::RegistryPolicy/.test(l));
+    expect(clashes.length).toBe((n * (n - 1)) / 2);
+    expect(new Set(clashes.map((l) => l.replace(/^.*stacks '(\w+)' and '(\w+)'.*$/, (_m, a, b) => [a, b].sort().join('+')))).size).toBe(clashes.length);
+  });
+});

@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import { App, AppProps, CfnResource, Stack } from 'aws-cdk-lib';
+import * as ts from 'typescript';
+import { Fixture, FIXTURE_TYPES, makeFixture } from './fixture';
+import * as lib from '../../src';
+import { describeFindings, strictApp, synthesize, VALIDATE_FLAG } from '../util/harness';
+
+/**
+ * Every ```ts block of the README is type-checked against the library's
+ * source (one program for all blocks), run with a stack as `this` and the
+ * fixture's names in scope, and synthesized with CloudFormation validation,
+ * the library's pack and cdk-nag's four packs: the examples are what users
+ * copy, so they pass what the README tells users to run.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+interface Block {
+  readonly line: number;
+  readonly imports: string;
+  readonly body: string;
+  /** Fixture names the block uses and does not declare itself. */
+  readonly fixture: string[];
+  /** Library exports the block uses without importing them (imported by an earlier block of the README). */
+  readonly implicit: string[];
+}
+
+const IMPORT = /^import\s[\s\S]*?from\s+'[^']+';[ \t]*$/gm;
+
+function declared(code: string, name: string): boolean {
+  return new RegExp(`(?:const|let|class|function)\\s+${name}\\b|import\\s+\\*\\s+as\\s+${name}\\b|import\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`).test(code);
+}
+
+function blocks(): Block[] {
+  const out: Block[] = [];
+  const re = /^```ts\n([\s\S]*?)^```$/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(README)) !== null) {
+    const code = m[1];
+    const imports = (code.match(IMPORT) ?? []).join('\n');
+    const body = code.replace(IMPORT, '');
+    const uses = (name: string) => new RegExp(`(?<![.\\w'])${name}\\b`).test(body);
+    out.push({
+      line: README.slice(0, m.index).split('\n').length + 1,
+      imports,
+      body,
+      fixture: Object.keys(FIXTURE_TYPES).filter((n) => uses(n) && !declared(code, n)),
+      implicit: Object.keys(lib).filter((n) => uses(n) && !declared(code, n)),
+    });
+  }
+  return out;
+}
+
+/** The module an example becomes: its imports, the implicit ones, and its body in a function whose `this` is a stack. */
+function moduleOf(block: Block): string {
+  const implicit = [...block.implicit];
+  const extra = /(?<![.\w])subscriptions\./.test(block.body) && !declared(block.imports, 'subscriptions')
+    ? "import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';\n" : '';
+  return [
+    block.imports,
+    implicit.length > 0 ? `import { ${implicit.join(', ')} } from 'cdk-ecr-platform';` : '',
+    extra,
+    `declare function __fixture(): { ${block.fixture.map((n) => `${n}: ${FIXTURE_TYPES[n as keyof Fixture]}`).join('; ')} };`,
+    "export function example(this: import('aws-cdk-lib').Stack): void {",
+    block.fixture.length > 0 ? `  const { ${block.fixture.join(', ')} } = __fixture();` : '',
+    block.body,
+    '}',
+  ].join('\n');
+}
+
+const BLOCKS = blocks();
+const fileOf = (i: number) => path.join(ROOT, 'test', 'readme', `__readme_block_${i}.ts`);
+
+describe('README examples', () => {
+  test('the README has TypeScript examples', () => {
+    expect(BLOCKS.length).toBeGreaterThanOrEqual(8);
+  });
+
+  test('a "your first app" section goes from npm install to cdk synth with the checks on, on a supported toolchain', () => {
+    const section = README.split('## Your first app')[1]?.split('\n## ')[0] ?? '';
+    expect(section).toMatch(/npm install aws-cdk-lib constructs cdk-nag cdk-ecr-platform/);
+    expect(section).toMatch(/typescript@~5\.9 ts-node@10/);
+    expect(section).toMatch(/tsx/);
+    expect(section).toMatch(/"@aws-cdk\/core:validateAgainstDefaultRules": true/);
+    expect(section).toMatch(/npx cdk synth/);
+    // The app of the section is a README example: it is type-checked and synthesized below.
+    expect(BLOCKS.some((b) => /new App\(/.test(b.body) && /EcrComplianceChecks/.test(b.body) && section.includes(b.body.trim().split('\n')[0]))).toBe(true);
+  });
+
+  test('every example type-checks against the library', () => {
+    const files = new Map(BLOCKS.map((b, i) => [fileOf(i), moduleOf(b)]));
+    const options: ts.CompilerOptions = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      esModuleInterop: true,
+      types: [],
+      lib: ['lib.es2022.d.ts'],
+      baseUrl: ROOT,
+      paths: { 'cdk-ecr-platform': ['src/index.ts'] },
+    };
+    const host = ts.createCompilerHost(options);
+    const getSourceFile = host.getSourceFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    const readFile = host.readFile.bind(host);
+    host.getSourceFile = (name, version, onError) => files.has(name)
+      ? ts.createSourceFile(name, files.get(name)!, version) : getSourceFile(name, version, onError);
+    host.fileExists = (name) => files.has(name) || fileExists(name);
+    host.readFile = (name) => files.get(name) ?? readFile(name);
+    const program = ts.createProgram([...files.keys()], options, host);
+    const problems = ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file && files.has(d.file.fileName))
+      .map((d) => {
+        const i = [...files.keys()].indexOf(d.file!.fileName);
+        return `README.md block at line ${BLOCKS[i].line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}\n${files.get(d.file!.fileName)}`;
+      });
+    expect(problems).toEqual([]);
+  });
+
+  test.each(BLOCKS.map((b) => [b.line, b] as const))('the example at line %i synthesizes with no CloudFormation or cdk-nag finding', (_line, block) => {
+    const code = ts.transpileModule(moduleOf(block), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    const app = strictApp();
+    const region = /PublicRepository\(/.test(block.body) ? 'us-east-1' : 'eu-west-1';
+    const stack = new Stack(app, 'Example', { env: { account: '111111111111', region } });
+    const fixture = makeFixture(stack, block.fixture);
+    // An example that makes its own App (a whole program) gets one that synthesizes with the checks too.
+    const apps: App[] = [app];
+    class ExampleApp extends App {
+      constructor(props: AppProps = {}) {
+        super({ ...props, outdir: strictApp().outdir, context: { [VALIDATE_FLAG]: true, ...(props.context ?? {}) } });
+        apps.push(this);
+      }
+    }
+    const cdkForExamples = { ...cdk, App: ExampleApp };
+    const exports: { example?: (this: Stack) => void } = {};
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = (name: string) => (name === 'cdk-ecr-platform' ? lib : name === 'aws-cdk-lib' ? cdkForExamples : require(name));
+    new Function('exports', 'require', '__fixture', code)(exports, load, () => fixture);
+    exports.example!.call(stack);
+    // Apps with no resource (lifecycle models, the pack's setup) are type-checked and run only.
+    const built = apps.filter((a) => a.node.findAll().some((c) => CfnResource.isCfnResource(c)));
+    for (const a of built) {
+      const result = synthesize(a, { nag: true });
+      expect(describeFindings([...result.cfnFindings, ...result.nagFindings])).toBe('');
+    }
+  });
+});
