@@ -178,6 +178,7 @@ export enum BlobMounting {
   /** Every push uploads its layers. */
   DISABLED = 'DISABLED',
 }
+Object.freeze(BlobMounting);
 
 /**
  * Properties of the ECR account settings.
