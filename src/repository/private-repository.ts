@@ -93,10 +93,11 @@ export interface PrivateRepositoryProps {
   readonly emptyOnDelete?: boolean;
 
   /**
-   * Per-repository scan on push. ECR prefers the registry's scanning
-   * configuration, which overrides this setting wherever it has a rule
-   * (see `RegistryScanning`); scan on push keeps a repository scanned
-   * (Security Hub ECR.1, Control Tower CT.ECR.PR.2) where none does.
+   * Per-repository scan on push. It applies only while the account and
+   * region have no registry scanning configuration: once one exists (see
+   * `RegistryScanning`), ECR scans a repository that matches none of its
+   * filters only when asked (BASIC) or not at all (ENHANCED), whatever this
+   * setting says. Control Tower CT.ECR.PR.2 still checks this setting.
    *
    * @default true
    */
@@ -284,19 +285,26 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * Scans this repository's images when they are pushed: adds its name as a
    * WILDCARD filter to the SCAN_ON_PUSH rule of the registry scanning
    * configuration. The repository needs a literal `repositoryName`.
+   *
+   * ECR matches a filter without `*` against every repository name that
+   * contains it and has no exact-match form, so the filter also covers, for
+   * example, `team/api-gateway` for a repository named `team/api`; a
+   * warning names the other repositories of the app it covers.
    */
   public scanOnPush(): void {
-    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.SCAN_ON_PUSH);
+    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.SCAN_ON_PUSH, this);
   }
 
   /**
    * Scans this repository's images on push and again whenever Amazon
    * Inspector learns of a new vulnerability: adds its name to the
    * CONTINUOUS_SCAN rule, which makes the registry's scan type ENHANCED.
-   * The repository needs a literal `repositoryName`.
+   * The repository needs a literal `repositoryName`. Like `scanOnPush()`,
+   * the filter covers every repository name containing this one (continuous
+   * scanning is billed per image); a warning names the others of the app.
    */
   public scanContinuously(): void {
-    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN);
+    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN, this);
   }
 }
 
