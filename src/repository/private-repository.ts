@@ -276,9 +276,15 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * it needs. Replicas take their settings from a repository creation template
    * applied for REPLICATION in the destination. The repository needs a
    * literal `repositoryName`.
+   *
+   * ECR's replication filters are prefixes with no exact-match form: the
+   * filter `app` also replicates `app-legacy` and `apply`, now and whenever
+   * such a repository is created. A warning names the other repositories of
+   * the app it covers; `Registry.replicateNamespace('team-a/', ...)`
+   * replicates a whole namespace instead.
    */
   public replicateTo(destinations: ReplicationDestination[]): void {
-    Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations);
+    Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations, this);
   }
 
   /**

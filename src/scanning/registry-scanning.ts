@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { RegistryScanningModel, repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, ScanningRuleModel } from './checks';
 import { ScanFrequency, ScanType } from './enums';
 import { isConcrete, Problems } from '../internal/problems';
-import { Registry } from '../registry/registry';
+import { Registry, registryRepositoryNames } from '../registry/registry';
 
 /** The resource type ECR keeps once per account and region. */
 const SCANNING_CONFIGURATION = 'AWS::ECR::RegistryScanningConfiguration';
@@ -197,27 +197,6 @@ export class RegistryScanning extends Construct {
         `The ${frequency} filter '${filter}' also covers ${others.map((n) => `'${n}'`).join(', ')}: ECR matches a filter without '*' against every repository name that contains it, and has no exact-match form. Rename the repositories apart, or accept that they are scanned at this frequency too.`);
     }
   }
-}
-
-/**
- * The concrete names of the private repositories of a registry in the app:
- * every stack with the same concrete account and region, or the stack alone
- * when its environment is not known.
- *
- * @internal
- */
-export function registryRepositoryNames(stack: Stack): string[] {
-  const concrete = isConcrete(stack.account) && isConcrete(stack.region);
-  const stacks = concrete
-    ? stack.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
-    : [stack];
-  const names = new Set<string>();
-  for (const s of stacks) {
-    for (const node of s.node.findAll()) {
-      if (node instanceof ecr.CfnRepository && Stack.of(node) === s && isConcrete(node.repositoryName)) names.add(node.repositoryName!);
-    }
-  }
-  return [...names].sort();
 }
 
 function rulesOf(filters: Map<ScanFrequency, Set<string>>): ScanningRuleModel[] {
