@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
+import { _atSynth, _grantSignPayload, signingProfilesCovering } from '../signing/registry-signing';
 
 /**
  * Whether image tags can be overwritten.
@@ -183,6 +184,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   // fleet never have them read, and each token costs synthesis time.
   private nameToken?: string;
   private arnToken?: string;
+  /** Principals given push permissions through grants, which ECR's managed signing needs to sign as. */
+  private readonly pushers: iam.IGrantable[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
     super(scope, id, { physicalName: props.repositoryName });
@@ -240,6 +243,51 @@ export class PrivateRepository extends ecr.RepositoryBase {
       resource: 'repository',
       resourceName: this.physicalName,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /**
+   * Lets a principal push images. Where a signing rule of the registry
+   * (`RegistrySigning`, in any stack of the same account and region) covers
+   * this repository, the principal also gets `signer:SignPayload` on the
+   * rule's signing profile: ECR signs with the identity of the pusher.
+   */
+  public grantPush(grantee: iam.IGrantable): iam.Grant {
+    const grant = super.grantPush(grantee);
+    this.addPusher(grantee);
+    return grant;
+  }
+
+  /**
+   * Lets a principal pull and push images; like `grantPush`, it adds
+   * `signer:SignPayload` where a signing rule covers this repository.
+   */
+  public grantPullPush(grantee: iam.IGrantable): iam.Grant {
+    const grant = super.grantPullPush(grantee);
+    this.addPusher(grantee);
+    return grant;
+  }
+
+  /**
+   * Lets a principal restore archived images of this repository to the
+   * standard storage class (`ecr:UpdateImageStorageClass`) and find them
+   * (`ecr:DescribeImages`, `ecr:ListImages`, which show archived images with
+   * their status). IAM has no condition on the target storage class, so the
+   * principal can also archive images by hand. Lifecycle policies archive
+   * images (`LifecyclePresets.archiveUnpulled`); restored images behave like
+   * newly pushed ones.
+   */
+  public grantRestoreArchivedImages(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'ecr:UpdateImageStorageClass', 'ecr:DescribeImages', 'ecr:ListImages');
+  }
+
+  private addPusher(grantee: iam.IGrantable): void {
+    this.pushers.push(grantee);
+    if (this.pushers.length > 1) return;
+    _atSynth(this, () => {
+      const name = isConcrete(this.physicalName) ? this.physicalName : undefined;
+      const profiles = signingProfilesCovering(Stack.of(this), name);
+      for (const pusher of this.pushers) _grantSignPayload(this, pusher, profiles, `pushes to '${name ?? this.node.path}'`);
     });
   }
 
