@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as signer from 'aws-cdk-lib/aws-signer';
-import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import { PrivateRepository, PullTimeUpdateExclusion, RegistrySigning } from '../../src';
 import { exclusionPrincipalProblems, signingProfileArnProblems } from '../../src/signing/checks';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
