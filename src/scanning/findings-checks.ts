@@ -152,7 +152,9 @@ export function suppressionProblems(props: FindingSuppressionProps): string[] {
     if (isConcrete(a) && !ACCOUNT.test(a)) problems.push(`registryIds value '${a}' is not a 12-digit account ID`);
   }
   for (const t of props.resourceTags ?? []) {
-    if (isConcrete(t.key) && (typeof t.key !== 'string' || t.key.length < 1 || t.key.length > MAX_TAG_KEY)) problems.push(`resourceTags key '${String(t.key).slice(0, 40)}' must have 1 to ${MAX_TAG_KEY} characters`);
+    if (isConcrete(t.key) && (typeof t.key !== 'string' || t.key.length < 1 || t.key.length > MAX_TAG_KEY)) {
+      problems.push(`resourceTags key '${String(t.key).slice(0, 40)}' must have 1 to ${MAX_TAG_KEY} characters`);
+    }
     if (t.value !== undefined && isConcrete(t.value) && t.value.length > MAX_TAG_VALUE) problems.push(`resourceTags value of '${t.key}' has ${t.value.length} characters: at most ${MAX_TAG_VALUE}`);
   }
   (props.vulnerablePackages ?? []).forEach((p, i) => {

@@ -3,7 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison, FindingsRouting, FindingSuppression, FindingSuppressionProps,
+  FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison,
+  FindingsRouting, FindingSuppression, FindingSuppressionProps,
 } from '../../src';
 import { strictStack, validTemplate } from '../util/harness';
 

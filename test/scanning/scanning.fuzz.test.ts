@@ -98,7 +98,8 @@ describe('fuzz', () => {
   test('FindingSuppression: random criteria either fail clearly or synthesize valid templates', () => {
     const values = (max: number) => optional(fc.array(text(max), { maxLength: 3 }));
     const stringFilter = fc.record({ comparison: fc.constantFrom(...Object.values(FindingStringComparison)), value: text(1025) });
-    const range = (lo: number, hi: number) => fc.record({ min: optional(fc.double({ min: lo, max: hi, noNaN: true })), max: optional(fc.double({ min: lo, max: hi, noNaN: true })) });
+    const bound = (lo: number, hi: number) => optional(fc.double({ min: lo, max: hi, noNaN: true }));
+    const range = (lo: number, hi: number) => fc.record({ min: bound(lo, hi), max: bound(lo, hi) });
     const date = fc.oneof(fc.constantFrom('2026-01-01', '2026-06-30T12:00:00Z', '2025-12-31T23:59:59+01:00'), text(20));
     const dateRange = fc.record({ start: optional(date), end: optional(date) });
     fuzzConstruct(
@@ -125,7 +126,8 @@ describe('fuzz', () => {
         imagePushedAt: optional(dateRange),
         lastObservedAt: optional(dateRange),
         resourceTags: optional(fc.array(fc.record({ key: text(130), value: optional(text(260)) }), { maxLength: 2 })),
-        vulnerablePackages: optional(fc.array(fc.record({ name: optional(stringFilter), version: optional(stringFilter), epoch: optional(range(-1, 3)) }), { maxLength: 2 })),
+        vulnerablePackages: optional(fc.array(
+          fc.record({ name: optional(stringFilter), version: optional(stringFilter), epoch: optional(range(-1, 3)) }), { maxLength: 2 })),
       }),
       (stack, p) => { new FindingSuppression(stack, 'Suppression', p); },
     );
