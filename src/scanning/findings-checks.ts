@@ -138,8 +138,11 @@ export function suppressionProblems(props: FindingSuppressionProps): string[] {
       }
     }
   }
-  const repositoryValues = (props.repositoryNames?.length ?? 0) + (props.repositoryNamePrefixes?.length ?? 0) + (props.repositoryNameFilters?.length ?? 0);
-  if (repositoryValues > MAX_VALUES) problems.push(`repositoryNames, repositoryNamePrefixes and repositoryNameFilters have ${repositoryValues} values together: they render one criterion of at most ${MAX_VALUES}`);
+  const repositoryValues = (props.repositoryNames?.length ?? 0) + (props.repositoryNamePrefixes?.length ?? 0)
+    + (props.repositoryNameFilters?.length ?? 0);
+  if (repositoryValues > MAX_VALUES) {
+    problems.push(`repositoryNames, repositoryNamePrefixes and repositoryNameFilters have ${repositoryValues} values together: they render one criterion of at most ${MAX_VALUES}`);
+  }
   const tagValues = (props.imageTags?.length ?? 0) + (props.imageTagFilters?.length ?? 0);
   if (tagValues > MAX_VALUES) problems.push(`imageTags and imageTagFilters have ${tagValues} values together: they render one criterion of at most ${MAX_VALUES}`);
   for (const f of props.repositoryNameFilters ?? []) stringFilterProblems('repositoryNameFilters', f, problems);
