@@ -34,6 +34,10 @@ describe('fuzz', () => {
           destinations: fc.array(fc.tuple(account, region), { maxLength: 3 }),
         }), { maxLength: 3 }),
         allowFrom: fc.option(account, { nil: undefined }),
+        namespaces: fc.array(fc.record({
+          namespace: prefix,
+          destinations: fc.array(fc.tuple(account, region), { maxLength: 3 }),
+        }), { maxLength: 2 }),
       }),
       (stack, p) => {
         new PrivateRepository(stack, 'Anchor'); // a stack with no resource is not a valid template
@@ -49,6 +53,7 @@ describe('fuzz', () => {
             .replicateTo(r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
         });
         if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom);
+        for (const n of p.namespaces) registry.replicateNamespace(n.namespace, n.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
       },
     );
   });
