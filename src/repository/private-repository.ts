@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,7 +14,7 @@ import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
-import { _atSynth, _grantSignPayload, signingProfilesCovering } from '../signing/registry-signing';
+import { _atSynth, _grantSignPayload, describeProfiles, signingProfilesCovering } from '../signing/registry-signing';
 
 /**
  * Whether image tags can be overwritten.
@@ -186,6 +186,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private arnToken?: string;
   /** Principals given push permissions through grants, which ECR's managed signing needs to sign as. */
   private readonly pushers: iam.IGrantable[] = [];
+  /** Principals allowed to push by the repository policy. */
+  private readonly policyPushers: string[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
     super(scope, id, { physicalName: props.repositoryName });
@@ -281,6 +283,21 @@ export class PrivateRepository extends ecr.RepositoryBase {
     return this.grant(grantee, 'ecr:UpdateImageStorageClass', 'ecr:DescribeImages', 'ecr:ListImages');
   }
 
+  /** Warns, at synth, when principals that push through the repository policy push to a signed repository. */
+  private addPolicyPushers(principals: string[]): void {
+    const first = this.policyPushers.length === 0;
+    this.policyPushers.push(...principals);
+    if (!first) return;
+    _atSynth(this, () => {
+      const name = isConcrete(this.physicalName) ? this.physicalName : undefined;
+      const profiles = [...new Set(signingProfilesCovering(Stack.of(this), name))];
+      if (profiles.length === 0) return;
+      Annotations.of(this).addWarningV2('cdk-ecr-platform:policyPusherMustSign',
+        `${this.policyPushers.join(', ')} may push to '${name ?? this.node.path}' through its repository policy, and ECR signs its images with the identity of the pusher: `
+        + `each pushing principal needs signer:SignPayload on ${describeProfiles(this, profiles)} in its own IAM policy (and, from another account, a cross-account permission on the signing profile), or its pushes carry no signature.`);
+    });
+  }
+
   private addPusher(grantee: iam.IGrantable): void {
     this.pushers.push(grantee);
     if (this.pushers.length > 1) return;
@@ -295,7 +312,10 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * Lets others use the repository, through its resource policy.
    */
   public allow(access: RepositoryAccess): void {
-    for (const statement of access._statements()) this.addToResourcePolicy(statement);
+    for (const statement of access._statements()) {
+      this.addToResourcePolicy(statement);
+      if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
+    }
     if (access._isOrganizationWide) {
       Validations.of(this.cfnRepository).acknowledge({
         id: 'AwsSolutions-ECR1',

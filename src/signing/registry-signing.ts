@@ -166,7 +166,17 @@ export function _grantSignPayload(scope: IConstruct, grantee: iam.IGrantable, pr
   const grant = iam.Grant.addToPrincipal({ grantee, actions: ['signer:SignPayload'], resourceArns: [...new Set(profileArns)] });
   if (grant.success) return;
   Annotations.of(scope).addWarningV2('cdk-ecr-platform:pusherCannotSign',
-    `Principal ${grantee.grantPrincipal} pushes to a repository that ECR signs, but signer:SignPayload on ${[...new Set(profileArns)].join(', ')} could not be added to its policy: ECR signs with the identity of the pusher, so ${what} would produce no signature. Grant signer:SignPayload on the signing profile to that principal where it is defined.`);
+    `Principal ${grantee.grantPrincipal} pushes to a repository that ECR signs, but signer:SignPayload on ${describeProfiles(scope, profileArns)} could not be added to its policy: ECR signs with the identity of the pusher, so ${what} would produce no signature. Grant signer:SignPayload on the signing profile to that principal where it is defined.`);
+}
+
+/**
+ * Signing profile ARNs for a message: literal ARNs as they are, tokens as
+ * the CloudFormation they resolve to (for example the profile's GetAtt).
+ *
+ * @internal
+ */
+export function describeProfiles(scope: IConstruct, profileArns: string[]): string {
+  return [...new Set(profileArns)].map((arn) => (isConcrete(arn) ? arn : JSON.stringify(Stack.of(scope).resolve(arn)))).join(', ');
 }
 
 /** Runs a grant once, when the whole app is known. */

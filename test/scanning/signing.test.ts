@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as signer from 'aws-cdk-lib/aws-signer';
-import { PrivateRepository, PullTimeUpdateExclusion, RegistrySigning } from '../../src';
+import { PrivateRepository, PullTimeUpdateExclusion, RegistrySigning, RepositoryAccess } from '../../src';
 import { exclusionPrincipalProblems, signingProfileArnProblems } from '../../src/signing/checks';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
@@ -52,6 +52,18 @@ describe('Managed signing permissions of pushers', () => {
     RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
     synthesize(stack.node.root as App);
     expect(AssertAnnotations.fromStack(stack).findWarning('/Stack/Repo', Match.stringLikeRegexp('role/ci.*signer:SignPayload'))).toHaveLength(1);
+  });
+
+  test('given pushers allowed by the repository policy of a signed repository, then a warning names them and the profile', () => {
+    const stack = strictStack();
+    const profile = new signer.SigningProfile(stack, 'Profile', { platform: signer.Platform.NOTATION_OCI_SHA384_ECDSA });
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api', access: [RepositoryAccess.pushFromAccounts(['222222222222'])] });
+    new PrivateRepository(stack, 'Unsigned', { repositoryName: 'tools/cli', access: [RepositoryAccess.pushFromAccounts(['222222222222'])] });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: profile.signingProfileArn, repositoryFilters: ['platform/*'] });
+    synthesize(stack.node.root as App);
+    const warnings = AssertAnnotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('through its repository policy'));
+    expect(warnings.map((w) => w.id)).toEqual(['/Stack/Repo']);
+    expect(String(warnings[0].entry.data)).toMatch(/AccountPrincipal\(222222222222\).*Fn::GetAtt.*Profile/);
   });
 
   test('given RegistrySigning.grantSign, then the principal may sign with every profile of the configuration', () => {
