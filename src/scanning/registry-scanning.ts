@@ -18,9 +18,11 @@ export interface ScanningRuleOptions {
   /** When matching repositories are scanned. */
   readonly frequency: ScanFrequency;
   /**
-   * WILDCARD filters naming the repositories (`*` matches any run of
-   * characters, for example `platform/*`); `['*']` covers every repository.
-   * Filters of the same frequency are merged into one rule.
+   * WILDCARD filters naming the repositories. A filter with `*` is anchored,
+   * `*` matching any run of characters (`platform/*`); a filter without `*`
+   * covers every repository name that contains it (`api` covers
+   * `team/api-gateway`); `['*']` covers every repository. Filters of the same
+   * frequency are merged into one rule.
    */
   readonly repositoryFilters: string[];
 }

@@ -140,9 +140,7 @@ export class RegistrySigning extends Construct {
  */
 export function signingProfilesCovering(stack: Stack, repositoryName: string | undefined): string[] {
   const concrete = isConcrete(stack.account) && isConcrete(stack.region);
-  const stacks = concrete
-    ? stack.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
-    : [stack];
+  const stacks = concrete ? topStacks(stack.node.root).filter((c) => c.account === stack.account && c.region === stack.region) : [stack];
   const profiles: string[] = [];
   for (const s of stacks) {
     const signing = s.node.tryFindChild('EcrRegistry')?.node.tryFindChild(SIGNING_ID);
@@ -153,6 +151,17 @@ export function signingProfilesCovering(stack: Stack, repositoryName: string | u
     }
   }
   return profiles;
+}
+
+/** The stacks of an app, without walking into them (called once per pushing repository). */
+function topStacks(root: IConstruct): Stack[] {
+  const found: Stack[] = [];
+  const walk = (c: IConstruct) => {
+    if (Stack.isStack(c)) found.push(c);
+    else c.node.children.forEach(walk);
+  };
+  walk(root);
+  return found;
 }
 
 /**
