@@ -92,6 +92,9 @@ export class LifecyclePresets {
    *   "action":{"type":"expire"}}]}
    * ```
    *
+   * Archived images cannot be pulled; `PrivateRepository.grantRestoreArchivedImages`
+   * lets a principal restore them to the standard storage class.
+   *
    * @param days days without a pull after which an image is archived (at least 1)
    * @param deleteAfterArchivedDays days in archive after which an image is deleted (at least 90)
    */

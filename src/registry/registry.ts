@@ -73,6 +73,8 @@ export class Registry extends Construct {
   private wiringAdded = false;
   private removalPolicy?: RemovalPolicy;
   private readonly warnedDestinations = new Set<string>();
+  /** Filters added for one repository by `replicateTo`, to warn about what else they cover. */
+  private readonly repositoryFilters: { filter: string; node: IConstruct }[] = [];
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -222,17 +224,46 @@ export class Registry extends Construct {
   }
 
   /**
+   * Replicates every repository of a namespace (`team-a/`) to other
+   * registries: adds the namespace, with its trailing `/`, as a PREFIX_MATCH
+   * filter to the rule for exactly these destinations. ECR's replication
+   * filters are name prefixes, so a namespace is the unit that matches
+   * exactly what it says: `team-a/` covers `team-a/api` and `team-a/web`,
+   * never `team-ab/api`. A namespace given without the trailing `/` gets one.
+   *
+   * @param namespace the namespace, for example `team-a/` or `team-a/services/`
+   * @param destinations where to copy the images
+   */
+  public replicateNamespace(namespace: string, destinations: ReplicationDestination[]): void {
+    const subject = `Registry '${this.node.path}'`;
+    if (!isConcrete(namespace)) {
+      const problems = new Problems(subject);
+      problems.add('replicateNamespace needs a literal namespace: replication filters are rendered at synth');
+      problems.throwIfAny();
+    }
+    const normalized = namespace.endsWith('/') ? namespace : `${namespace}/`;
+    if (namespace.length === 0 || normalized.startsWith('/')) {
+      const problems = new Problems(subject);
+      problems.add(`namespace '${namespace}' is not a repository namespace: name one such as 'team-a/' (to replicate every repository, use addReplicationRule without repositoryFilters)`);
+      problems.throwIfAny();
+    }
+    this.addRule(subject, destinations, [normalized]);
+  }
+
+  /**
    * Adds a repository name to the rule for exactly these destinations.
    *
    * @internal
    */
-  public _replicateRepository(subject: string, repositoryName: string | undefined, destinations: ReplicationDestination[]): void {
+  public _replicateRepository(subject: string, repositoryName: string | undefined, destinations: ReplicationDestination[], node?: IConstruct): void {
     if (!isConcrete(repositoryName)) {
       const problems = new Problems(subject);
       problems.add('replicateTo needs a concrete repositoryName: replication filters match repository names at synth, so set repositoryName (a generated or token name cannot be matched)');
       problems.throwIfAny();
     }
     this.addRule(subject, destinations, [repositoryName!]);
+    this.repositoryFilters.push({ filter: repositoryName!, node: node ?? this });
+    this.ensureWiring();
   }
 
   /**
@@ -325,6 +356,18 @@ export class Registry extends Construct {
     Aspects.of(this).add(new ReplicationWiring(this));
   }
 
+  /** Warns about repository filters that cover other repositories of the app. @internal */
+  public _warnOverMatch(): void {
+    if (this.repositoryFilters.length === 0) return;
+    const names = registryRepositoryNames(this.stack);
+    for (const { filter, node } of this.repositoryFilters) {
+      const others = names.filter((n) => n !== filter && n.startsWith(filter));
+      if (others.length === 0) continue;
+      Annotations.of(node).addWarningV2('cdk-ecr-platform:replicationFilterCoversOthers',
+        `The replication filter '${filter}' also replicates ${others.map((n) => `'${n}'`).join(', ')}: ECR replication filters are name prefixes (PREFIX_MATCH) with no exact-match form, so every repository whose name starts with '${filter}' is replicated, now or later. Rename the repositories apart, or replicate a namespace with Registry.replicateNamespace('${filter}/', ...).`);
+    }
+  }
+
   /** @internal */
   public _wireDestinations(): void {
     const destinations = new Map<string, ReplicationDestination>();
@@ -373,9 +416,14 @@ export class Registry extends Construct {
 
 /** Wires the destination side of cross-account replication once the app is complete. */
 class ReplicationWiring implements IAspect {
+  private done = false;
   constructor(private readonly registry: Registry) {}
   public visit(node: IConstruct): void {
-    if (node === this.registry) this.registry._wireDestinations();
+    if (node !== this.registry) return;
+    this.registry._wireDestinations();
+    if (this.done) return;
+    this.done = true;
+    this.registry._warnOverMatch();
   }
 }
 
@@ -391,6 +439,25 @@ class SettingsRemovalPolicy implements IAspect {
       node.applyRemovalPolicy(policy);
     }
   }
+}
+
+/**
+ * The concrete names of the private repositories of a registry in the app:
+ * every stack with the same concrete account and region, or the stack alone
+ * when its environment is not known.
+ *
+ * @internal
+ */
+export function registryRepositoryNames(stack: Stack): string[] {
+  const concrete = isConcrete(stack.account) && isConcrete(stack.region);
+  const stacks = concrete ? stacksOf(stack.node.root).filter((s) => s.account === stack.account && s.region === stack.region) : [stack];
+  const names = new Set<string>();
+  for (const s of stacks) {
+    for (const node of s.node.findAll()) {
+      if (node instanceof ecr.CfnRepository && Stack.of(node) === s && isConcrete(node.repositoryName)) names.add(node.repositoryName!);
+    }
+  }
+  return [...names].sort();
 }
 
 function stacksOf(root: IConstruct): Stack[] {

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,7 @@ import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
+import { _atSynth, _grantSignPayload, describeProfiles, signingProfilesCovering } from '../signing/registry-signing';
 
 /**
  * Whether image tags can be overwritten.
@@ -94,10 +95,11 @@ export interface PrivateRepositoryProps {
   readonly emptyOnDelete?: boolean;
 
   /**
-   * Per-repository scan on push. ECR prefers the registry's scanning
-   * configuration, which overrides this setting wherever it has a rule
-   * (see `RegistryScanning`); scan on push keeps a repository scanned
-   * (Security Hub ECR.1, Control Tower CT.ECR.PR.2) where none does.
+   * Per-repository scan on push. It applies only while the account and
+   * region have no registry scanning configuration: once one exists (see
+   * `RegistryScanning`), ECR scans a repository that matches none of its
+   * filters only when asked (BASIC) or not at all (ENHANCED), whatever this
+   * setting says. Control Tower CT.ECR.PR.2 still checks this setting.
    *
    * @default true
    */
@@ -183,6 +185,10 @@ export class PrivateRepository extends ecr.RepositoryBase {
   // fleet never have them read, and each token costs synthesis time.
   private nameToken?: string;
   private arnToken?: string;
+  /** Principals given push permissions through grants, which ECR's managed signing needs to sign as. */
+  private readonly pushers: iam.IGrantable[] = [];
+  /** Principals allowed to push by the repository policy. */
+  private readonly policyPushers: string[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
     super(scope, id, { physicalName: props.repositoryName });
@@ -244,10 +250,76 @@ export class PrivateRepository extends ecr.RepositoryBase {
   }
 
   /**
+   * Lets a principal push images. Where a signing rule of the registry
+   * (`RegistrySigning`, in any stack of the same account and region) covers
+   * this repository, the principal also gets `signer:SignPayload` on the
+   * rule's signing profile: ECR signs with the identity of the pusher.
+   */
+  public grantPush(grantee: iam.IGrantable): iam.Grant {
+    const grant = super.grantPush(grantee);
+    this.addPusher(grantee);
+    return grant;
+  }
+
+  /**
+   * Lets a principal push images (and pull them): the push and pull actions
+   * on this repository and `ecr:GetAuthorizationToken` on `*` (no
+   * resource-level permission; reported as `AwsSolutions-IAM5[Resource::*]`
+   * on the grantee, see `grantPull`). Like `grantPush`, it adds
+   * `signer:SignPayload` where a signing rule covers this repository.
+   */
+  public grantPullPush(grantee: iam.IGrantable): iam.Grant {
+    const grant = super.grantPullPush(grantee);
+    this.addPusher(grantee);
+    return grant;
+  }
+
+  /**
+   * Lets a principal restore archived images of this repository to the
+   * standard storage class (`ecr:UpdateImageStorageClass`) and find them
+   * (`ecr:DescribeImages`, `ecr:ListImages`, which show archived images with
+   * their status). IAM has no condition on the target storage class, so the
+   * principal can also archive images by hand. Lifecycle policies archive
+   * images (`LifecyclePresets.archiveUnpulled`); restored images behave like
+   * newly pushed ones.
+   */
+  public grantRestoreArchivedImages(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'ecr:UpdateImageStorageClass', 'ecr:DescribeImages', 'ecr:ListImages');
+  }
+
+  /** Warns, at synth, when principals that push through the repository policy push to a signed repository. */
+  private addPolicyPushers(principals: string[]): void {
+    const first = this.policyPushers.length === 0;
+    this.policyPushers.push(...principals);
+    if (!first) return;
+    _atSynth(this, () => {
+      const name = isConcrete(this.physicalName) ? this.physicalName : undefined;
+      const profiles = [...new Set(signingProfilesCovering(Stack.of(this), name))];
+      if (profiles.length === 0) return;
+      Annotations.of(this).addWarningV2('cdk-ecr-platform:policyPusherMustSign',
+        `${this.policyPushers.join(', ')} may push to '${name ?? this.node.path}' through its repository policy, and ECR signs its images with the identity of the pusher: `
+        + `each pushing principal needs signer:SignPayload on ${describeProfiles(this, profiles)} in its own IAM policy (and, from another account, a cross-account permission on the signing profile), or its pushes carry no signature.`);
+    });
+  }
+
+  private addPusher(grantee: iam.IGrantable): void {
+    this.pushers.push(grantee);
+    if (this.pushers.length > 1) return;
+    _atSynth(this, () => {
+      const name = isConcrete(this.physicalName) ? this.physicalName : undefined;
+      const profiles = signingProfilesCovering(Stack.of(this), name);
+      for (const pusher of this.pushers) _grantSignPayload(this, pusher, profiles, `pushes to '${name ?? this.node.path}'`);
+    });
+  }
+
+  /**
    * Lets others use the repository, through its resource policy.
    */
   public allow(access: RepositoryAccess): void {
-    for (const statement of access._statements()) this.addToResourcePolicy(statement);
+    for (const statement of access._statements()) {
+      this.addToResourcePolicy(statement);
+      if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
+    }
     if (access._isOrganizationWide) {
       Validations.of(this.cfnRepository).acknowledge({
         id: 'AwsSolutions-ECR1',
@@ -281,16 +353,6 @@ export class PrivateRepository extends ecr.RepositoryBase {
   }
 
   /**
-   * Lets a principal push images (and pull them): the push and pull actions
-   * on this repository and `ecr:GetAuthorizationToken` on `*` (no
-   * resource-level permission; reported as `AwsSolutions-IAM5[Resource::*]`
-   * on the grantee, see `grantPull`).
-   */
-  public grantPullPush(grantee: iam.IGrantable): iam.Grant {
-    return super.grantPullPush(grantee);
-  }
-
-  /**
    * Replicates this repository's images to other registries: adds its name as
    * a PREFIX_MATCH filter to the registry's replication rule for exactly these
    * destinations (one rule per set of destinations). A destination in another
@@ -298,28 +360,41 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * it needs. Replicas take their settings from a repository creation template
    * applied for REPLICATION in the destination. The repository needs a
    * literal `repositoryName`.
+   *
+   * ECR's replication filters are prefixes with no exact-match form: the
+   * filter `app` also replicates `app-legacy` and `apply`, now and whenever
+   * such a repository is created. A warning names the other repositories of
+   * the app it covers; `Registry.replicateNamespace('team-a/', ...)`
+   * replicates a whole namespace instead.
    */
   public replicateTo(destinations: ReplicationDestination[]): void {
-    Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations);
+    Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations, this);
   }
 
   /**
    * Scans this repository's images when they are pushed: adds its name as a
    * WILDCARD filter to the SCAN_ON_PUSH rule of the registry scanning
    * configuration. The repository needs a literal `repositoryName`.
+   *
+   * ECR matches a filter without `*` against every repository name that
+   * contains it and has no exact-match form, so the filter also covers, for
+   * example, `team/api-gateway` for a repository named `team/api`; a
+   * warning names the other repositories of the app it covers.
    */
   public scanOnPush(): void {
-    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.SCAN_ON_PUSH);
+    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.SCAN_ON_PUSH, this);
   }
 
   /**
    * Scans this repository's images on push and again whenever Amazon
    * Inspector learns of a new vulnerability: adds its name to the
    * CONTINUOUS_SCAN rule, which makes the registry's scan type ENHANCED.
-   * The repository needs a literal `repositoryName`.
+   * The repository needs a literal `repositoryName`. Like `scanOnPush()`,
+   * the filter covers every repository name containing this one (continuous
+   * scanning is billed per image); a warning names the others of the app.
    */
   public scanContinuously(): void {
-    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN);
+    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN, this);
   }
 }
 

@@ -36,3 +36,53 @@ export enum FindingSeverity {
   CRITICAL = 'CRITICAL',
 }
 Object.freeze(FindingSeverity);
+
+/**
+ * How a string criterion of an Amazon Inspector filter compares.
+ */
+export enum FindingStringComparison {
+  /** The value is exactly this. */
+  EQUALS = 'EQUALS',
+  /** The value starts with this. */
+  PREFIX = 'PREFIX',
+  /** The value is anything but this. */
+  NOT_EQUALS = 'NOT_EQUALS',
+}
+Object.freeze(FindingStringComparison);
+
+/**
+ * What Amazon Inspector does with the findings a filter matches.
+ */
+export enum FindingFilterAction {
+  /** Hide them: suppressed findings leave the active list and are not sent to EventBridge as active. */
+  SUPPRESS = 'SUPPRESS',
+  /** Nothing: the filter is a saved view of the findings it matches. */
+  NONE = 'NONE',
+}
+Object.freeze(FindingFilterAction);
+
+/**
+ * Whether a fix is available for a finding's vulnerable packages.
+ */
+export enum FindingFixAvailability {
+  /** A fixed version exists for every vulnerable package. */
+  YES = 'YES',
+  /** No fixed version exists. */
+  NO = 'NO',
+  /** A fixed version exists for some of the vulnerable packages. */
+  PARTIAL = 'PARTIAL',
+}
+Object.freeze(FindingFixAvailability);
+
+/**
+ * The status of a finding.
+ */
+export enum FindingStatus {
+  /** Open. */
+  ACTIVE = 'ACTIVE',
+  /** Hidden by a suppression rule. */
+  SUPPRESSED = 'SUPPRESSED',
+  /** Remediated, or the resource is gone. */
+  CLOSED = 'CLOSED',
+}
+Object.freeze(FindingStatus);

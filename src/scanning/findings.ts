@@ -6,8 +6,8 @@ import * as inspectorv2 from 'aws-cdk-lib/aws-inspectorv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { FindingSeverity } from './enums';
-import { basicScanPattern, inspectorFindingPattern, severitiesFrom, suppressionProblems } from './findings-checks';
+import { FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison } from './enums';
+import { basicScanPattern, epochSeconds, inspectorFindingPattern, severitiesFrom, suppressionProblems } from './findings-checks';
 import { Problems, subjectOf } from '../internal/problems';
 
 /**
@@ -121,68 +121,298 @@ export class FindingsRouting extends Construct {
 }
 
 /**
+ * A string criterion of an Amazon Inspector filter: a comparison and a value
+ * (1 to 1,024 characters).
+ */
+export interface FindingStringFilter {
+  /** How the finding's value is compared. */
+  readonly comparison: FindingStringComparison;
+  /** The value compared with. */
+  readonly value: string;
+}
+
+/**
+ * A number range of an Amazon Inspector filter, bounds included. At least
+ * one bound.
+ */
+export interface FindingNumberRange {
+  /**
+   * The lowest value matched.
+   *
+   * @default - no lower bound
+   */
+  readonly min?: number;
+  /**
+   * The highest value matched.
+   *
+   * @default - no upper bound
+   */
+  readonly max?: number;
+}
+
+/**
+ * A date range of an Amazon Inspector filter, bounds included. At least one
+ * bound. Dates are ISO-8601 strings, such as `2026-01-31` or
+ * `2026-01-31T12:00:00Z`; they are rendered as seconds since the epoch.
+ */
+export interface FindingDateRange {
+  /**
+   * The earliest date matched.
+   *
+   * @default - no lower bound
+   */
+  readonly start?: string;
+  /**
+   * The latest date matched.
+   *
+   * @default - no upper bound
+   */
+  readonly end?: string;
+}
+
+/**
+ * A resource tag criterion: the image's repository carries this tag.
+ */
+export interface FindingTagFilter {
+  /** The tag key, 1 to 128 characters. */
+  readonly key: string;
+  /**
+   * The tag value, up to 256 characters.
+   *
+   * @default - any value of the key
+   */
+  readonly value?: string;
+}
+
+/**
+ * A vulnerable package criterion. At least one field.
+ */
+export interface FindingPackageFilter {
+  /**
+   * The package name.
+   *
+   * @default - any name
+   */
+  readonly name?: FindingStringFilter;
+  /**
+   * The package version.
+   *
+   * @default - any version
+   */
+  readonly version?: FindingStringFilter;
+  /**
+   * The package release.
+   *
+   * @default - any release
+   */
+  readonly release?: FindingStringFilter;
+  /**
+   * The package architecture.
+   *
+   * @default - any architecture
+   */
+  readonly architecture?: FindingStringFilter;
+  /**
+   * The package's file path in the image.
+   *
+   * @default - any path
+   */
+  readonly filePath?: FindingStringFilter;
+  /**
+   * The image layer hash the package comes from.
+   *
+   * @default - any layer
+   */
+  readonly sourceLayerHash?: FindingStringFilter;
+  /**
+   * The package epoch.
+   *
+   * @default - any epoch
+   */
+  readonly epoch?: FindingNumberRange;
+}
+
+/**
  * Properties of a finding suppression rule.
+ *
+ * Criteria combine with AND; the values of one list combine with OR. Each
+ * list takes 1 to 10 values.
  */
 export interface FindingSuppressionProps {
   /**
    * Why these findings are suppressed: the filter's description, 1 to 512 characters.
    */
   readonly reason: string;
-
   /**
    * The filter's name, 1 to 128 characters, unique in the account and region.
    *
    * @default - a name derived from the construct path
    */
   readonly filterName?: string;
-
+  /**
+   * What Amazon Inspector does with matching findings.
+   *
+   * @default FindingFilterAction.SUPPRESS
+   */
+  readonly action?: FindingFilterAction;
   /**
    * Findings in these repositories (exact names).
    *
-   * @default - any repository (unless repositoryNamePrefixes is set)
+   * @default - any repository (unless another repository criterion is set)
    */
   readonly repositoryNames?: string[];
-
   /**
    * Findings in repositories whose names start with one of these prefixes.
    *
-   * @default - any repository (unless repositoryNames is set)
+   * @default - any repository (unless another repository criterion is set)
    */
   readonly repositoryNamePrefixes?: string[];
-
+  /**
+   * Findings in repositories matching these comparisons (for example
+   * NOT_EQUALS a name).
+   *
+   * @default - any repository (unless another repository criterion is set)
+   */
+  readonly repositoryNameFilters?: FindingStringFilter[];
   /**
    * Findings in images carrying one of these tags.
    *
    * @default - any tag
    */
   readonly imageTags?: string[];
-
+  /**
+   * Findings in images whose tags match these comparisons (for example a
+   * PREFIX `dev-`).
+   *
+   * @default - any tag (unless imageTags is set)
+   */
+  readonly imageTagFilters?: FindingStringFilter[];
+  /**
+   * Findings in these images, by digest (`sha256:` and 64 hexadecimal digits).
+   *
+   * @default - any image
+   */
+  readonly imageDigests?: string[];
+  /**
+   * Findings in images of these architectures, such as `amd64` or `arm64`.
+   *
+   * @default - any architecture
+   */
+  readonly imageArchitectures?: string[];
+  /**
+   * Findings in images pushed in this date range.
+   *
+   * @default - any push date
+   */
+  readonly imagePushedAt?: FindingDateRange;
+  /**
+   * Findings in images used by this many running Amazon ECS tasks or EKS pods.
+   *
+   * @default - any use count
+   */
+  readonly imageInUseCount?: FindingNumberRange;
+  /**
+   * Findings in images of these registries (12-digit account IDs).
+   *
+   * @default - any registry
+   */
+  readonly registryIds?: string[];
+  /**
+   * Findings whose repository carries these tags.
+   *
+   * @default - any tags
+   */
+  readonly resourceTags?: FindingTagFilter[];
   /**
    * Findings of these vulnerabilities, such as `CVE-2023-12345`.
    *
    * @default - any vulnerability
    */
   readonly vulnerabilityIds?: string[];
-
   /**
    * Findings of these severities.
    *
    * @default - any severity
    */
   readonly severities?: FindingSeverity[];
+  /**
+   * Findings whose vulnerable packages have a fix in this state.
+   *
+   * @default - fixed or not
+   */
+  readonly fixAvailable?: FindingFixAvailability[];
+  /**
+   * Findings of vulnerabilities with (true) or without (false) a known exploit.
+   *
+   * @default - exploitable or not
+   */
+  readonly exploitAvailable?: boolean;
+  /**
+   * Findings whose EPSS score (probability of exploitation, 0 to 1) is in this range.
+   *
+   * @default - any EPSS score
+   */
+  readonly epssScore?: FindingNumberRange;
+  /**
+   * Findings whose Amazon Inspector score (0 to 10) is in this range.
+   *
+   * @default - any Inspector score
+   */
+  readonly inspectorScore?: FindingNumberRange;
+  /**
+   * Findings of these vulnerable packages.
+   *
+   * @default - any package
+   */
+  readonly vulnerablePackages?: FindingPackageFilter[];
+  /**
+   * Findings in these states.
+   *
+   * @default - any status
+   */
+  readonly findingStatus?: FindingStatus[];
+  /**
+   * Findings whose titles match these comparisons.
+   *
+   * @default - any title
+   */
+  readonly titles?: FindingStringFilter[];
+  /**
+   * Findings first observed in this date range.
+   *
+   * @default - any date
+   */
+  readonly firstObservedAt?: FindingDateRange;
+  /**
+   * Findings last observed in this date range.
+   *
+   * @default - any date
+   */
+  readonly lastObservedAt?: FindingDateRange;
+  /**
+   * Findings last updated in this date range.
+   *
+   * @default - any date
+   */
+  readonly updatedAt?: FindingDateRange;
 }
 
 /**
  * Suppresses matching Amazon Inspector findings of ECR images
- * (`AWS::InspectorV2::Filter` with action SUPPRESS). The filter always
- * narrows to ECR container images, and must name at least one more
- * criterion: a filter that suppresses every ECR finding is refused.
+ * (`AWS::InspectorV2::Filter`, action SUPPRESS by default, or NONE for a
+ * saved view). The filter always narrows to ECR container images, and must
+ * name at least one more criterion: a filter that matches every ECR finding
+ * is refused. Every criterion of the CloudFormation resource that applies to
+ * ECR images is offered; ranges, dates, digests, account IDs and list sizes
+ * are checked at synth.
  *
  * @example
  * new FindingSuppression(this, 'AcceptedRisk', {
- *   reason: 'Not reachable: the image runs no shell (risk accepted 2026-01-10)',
+ *   reason: 'No fix and no known exploit (risk accepted 2026-01-10)',
  *   repositoryNamePrefixes: ['platform/'],
- *   vulnerabilityIds: ['CVE-2023-12345'],
+ *   fixAvailable: [FindingFixAvailability.NO],
+ *   exploitAvailable: false,
+ *   epssScore: { max: 0.01 },
  * });
  */
 export class FindingSuppression extends Construct {
@@ -196,21 +426,57 @@ export class FindingSuppression extends Construct {
     problems.throwIfAny();
 
     const equals = (values: string[] | undefined) => values?.map((value) => ({ comparison: 'EQUALS', value }));
+    const strings = (filters: FindingStringFilter[] | undefined) => filters?.map((f) => ({ comparison: f.comparison, value: f.value }));
+    const nonEmpty = <T>(list: T[]): T[] | undefined => (list.length > 0 ? list : undefined);
     const repositories = [
       ...(equals(props.repositoryNames) ?? []),
       ...(props.repositoryNamePrefixes ?? []).map((value) => ({ comparison: 'PREFIX', value })),
+      ...(strings(props.repositoryNameFilters) ?? []),
     ];
+    const tags = [...(equals(props.imageTags) ?? []), ...(strings(props.imageTagFilters) ?? [])];
     this.cfnFilter = new inspectorv2.CfnFilter(this, 'Resource', {
       name: props.filterName ?? Names.uniqueResourceName(this, { maxLength: 128 }),
       description: props.reason,
-      filterAction: 'SUPPRESS',
+      filterAction: props.action ?? FindingFilterAction.SUPPRESS,
       filterCriteria: {
         resourceType: [{ comparison: 'EQUALS', value: 'AWS_ECR_CONTAINER_IMAGE' }],
-        ecrImageRepositoryName: repositories.length > 0 ? repositories : undefined,
-        ecrImageTags: equals(props.imageTags),
+        ecrImageRepositoryName: nonEmpty(repositories),
+        ecrImageTags: nonEmpty(tags),
+        ecrImageHash: equals(props.imageDigests),
+        ecrImageArchitecture: equals(props.imageArchitectures),
+        ecrImagePushedAt: dates(props.imagePushedAt),
+        ecrImageInUseCount: numbers(props.imageInUseCount),
+        ecrImageRegistry: equals(props.registryIds),
+        resourceTags: props.resourceTags?.map((t) => ({ comparison: 'EQUALS', key: t.key, value: t.value })),
         vulnerabilityId: equals(props.vulnerabilityIds),
         severity: equals(props.severities),
+        fixAvailable: equals(props.fixAvailable),
+        exploitAvailable: props.exploitAvailable === undefined ? undefined : [{ comparison: 'EQUALS', value: props.exploitAvailable ? 'YES' : 'NO' }],
+        epssScore: numbers(props.epssScore),
+        inspectorScore: numbers(props.inspectorScore),
+        vulnerablePackages: props.vulnerablePackages?.map((p) => ({
+          name: p.name && strings([p.name])![0],
+          version: p.version && strings([p.version])![0],
+          release: p.release && strings([p.release])![0],
+          architecture: p.architecture && strings([p.architecture])![0],
+          filePath: p.filePath && strings([p.filePath])![0],
+          sourceLayerHash: p.sourceLayerHash && strings([p.sourceLayerHash])![0],
+          epoch: p.epoch && numbers(p.epoch)![0],
+        })),
+        findingStatus: equals(props.findingStatus),
+        title: strings(props.titles),
+        firstObservedAt: dates(props.firstObservedAt),
+        lastObservedAt: dates(props.lastObservedAt),
+        updatedAt: dates(props.updatedAt),
       },
     });
   }
+}
+
+function numbers(range: FindingNumberRange | undefined): inspectorv2.CfnFilter.NumberFilterProperty[] | undefined {
+  return range && [{ lowerInclusive: range.min, upperInclusive: range.max }];
+}
+
+function dates(range: FindingDateRange | undefined): inspectorv2.CfnFilter.DateFilterProperty[] | undefined {
+  return range && [{ startInclusive: epochSeconds(range.start), endInclusive: epochSeconds(range.end) }];
 }

@@ -1,10 +1,10 @@
 import { Annotations, Aspects, IAspect, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct, IConstruct } from 'constructs';
-import { scanningConfigurationProblems, ScanningRuleModel, wildcardMatcher } from './checks';
+import { RegistryScanningModel, repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, ScanningRuleModel } from './checks';
 import { ScanFrequency, ScanType } from './enums';
 import { isConcrete, Problems } from '../internal/problems';
-import { Registry } from '../registry/registry';
+import { Registry, registryRepositoryNames } from '../registry/registry';
 
 /** The resource type ECR keeps once per account and region. */
 const SCANNING_CONFIGURATION = 'AWS::ECR::RegistryScanningConfiguration';
@@ -18,9 +18,11 @@ export interface ScanningRuleOptions {
   /** When matching repositories are scanned. */
   readonly frequency: ScanFrequency;
   /**
-   * WILDCARD filters naming the repositories (`*` matches any run of
-   * characters, for example `platform/*`); `['*']` covers every repository.
-   * Filters of the same frequency are merged into one rule.
+   * WILDCARD filters naming the repositories. A filter with `*` is anchored,
+   * `*` matching any run of characters (`platform/*`); a filter without `*`
+   * covers every repository name that contains it (`api` covers
+   * `team/api-gateway`); `['*']` covers every repository. Filters of the same
+   * frequency are merged into one rule.
    */
   readonly repositoryFilters: string[];
 }
@@ -33,8 +35,19 @@ export interface ScanningRuleOptions {
  * explicit rules contribute WILDCARD filters; they are merged into at most
  * one rule per frequency and rendered once, lazily. The scan type is
  * ENHANCED as soon as anything asks for continuous scanning, BASIC
- * otherwise, unless set with `useScanType`. A private repository of the
- * stack that no filter covers gets a warning: ECR scans it only manually.
+ * otherwise, unless set with `useScanType`.
+ *
+ * Filters match the way ECR matches them: a filter without `*` covers every
+ * repository name that contains it (`api` covers `api`, `team/api-gateway`
+ * and `rapid`), a filter with `*` is anchored (`team/*`). Once a registry
+ * scanning configuration exists, a repository's own scan-on-push setting no
+ * longer applies: with BASIC, repositories that match no filter are scanned
+ * only when asked (MANUAL); with ENHANCED, they are not scanned at all. A
+ * repository of the stack in that state gets a warning.
+ *
+ * ENHANCED with no rule at all would scan nothing, so it renders one
+ * SCAN_ON_PUSH rule for `*` (every repository is scanned when an image is
+ * pushed) until a rule is added.
  *
  * @example
  * const scanning = RegistryScanning.of(this);
@@ -59,6 +72,8 @@ export class RegistryScanning extends Construct {
   private readonly registry: Registry;
   private explicitType?: ScanType;
   private readonly filters = new Map<ScanFrequency, Set<string>>();
+  /** Filters added for one repository by `scanOnPush()` / `scanContinuously()`, to warn about what else they cover. */
+  private readonly repositoryFilters: { filter: string; frequency: ScanFrequency; node: IConstruct }[] = [];
 
   private constructor(scope: Registry, id: string) {
     super(scope, id);
@@ -102,18 +117,24 @@ export class RegistryScanning extends Construct {
    *
    * @internal
    */
-  public _addRepository(subject: string, repositoryName: string | undefined, frequency: ScanFrequency): void {
+  public _addRepository(subject: string, repositoryName: string | undefined, frequency: ScanFrequency, node?: IConstruct): void {
     const problems = new Problems(subject);
     if (!isConcrete(repositoryName)) {
       problems.add('scanning needs a concrete repositoryName: scanning filters match repository names, so set repositoryName (a generated or token name cannot be matched)');
       problems.throwIfAny();
     }
     this.add(problems, frequency, [repositoryName!]);
+    this.repositoryFilters.push({ filter: repositoryName!, frequency, node: node ?? this });
   }
 
-  /** The rules as ECR will see them, one per frequency. @internal */
+  /** The rules as ECR will see them, one per frequency (with the ENHANCED default rule). @internal */
   public _rules(): ScanningRuleModel[] {
     return this.rules();
+  }
+
+  /** The configuration as ECR will see it. @internal */
+  public _model(): RegistryScanningModel {
+    return { scanType: this.scanType, rules: this.rules() };
   }
 
   private add(problems: Problems, frequency: ScanFrequency, filters: string[]): void {
@@ -128,7 +149,9 @@ export class RegistryScanning extends Construct {
   }
 
   private rules(): ScanningRuleModel[] {
-    return rulesOf(this.filters);
+    const rules = rulesOf(this.filters);
+    if (rules.length === 0 && this.scanType === ScanType.ENHANCED) return [{ frequency: ScanFrequency.SCAN_ON_PUSH, filters: ['*'] }];
+    return rules;
   }
 
   private ensureResource(): void {
@@ -148,17 +171,32 @@ export class RegistryScanning extends Construct {
     }));
   }
 
-  /** Warns about the stack's repositories that no filter covers. @internal */
+  /**
+   * Warns about the stack's repositories that ECR will not scan on its own,
+   * and about repository filters that cover other repositories of the app.
+   *
+   * @internal
+   */
   public _warnUncovered(): void {
-    const filters = this.rules().flatMap((r) => r.filters);
-    const matchers = filters.map((f) => wildcardMatcher(f));
+    const model = this._model();
     for (const node of Stack.of(this).node.findAll()) {
       if (!(node instanceof ecr.CfnRepository)) continue;
       const name = node.repositoryName;
       if (!isConcrete(name)) continue;
-      if (matchers.some((m) => m.test(name))) continue;
+      const answer = repositoryScanning(name, undefined, model);
+      if (answer.scanned !== false) continue;
+      const what = answer.mode === 'DISABLED'
+        ? 'with ENHANCED scanning, ECR does not scan its images at all'
+        : 'ECR scans its images only when asked (MANUAL), whatever the repository\'s own scan-on-push setting';
       Annotations.of(node.node.scope ?? node).addWarningV2('cdk-ecr-platform:repositoryNotScanned',
-        `Repository '${name}' matches no registry scanning filter: ECR scans its images only when asked (add it with scanOnPush() or scanContinuously(), or a filter such as '*').`);
+        `Repository '${name}' matches no registry scanning filter: ${what} (add it with scanOnPush() or scanContinuously(), or a filter such as '*').`);
+    }
+    const names = registryRepositoryNames(Stack.of(this));
+    for (const { filter, frequency, node } of this.repositoryFilters) {
+      const others = names.filter((n) => n !== filter && scanningFilterMatches(filter, n));
+      if (others.length === 0) continue;
+      Annotations.of(node).addWarningV2('cdk-ecr-platform:scanningFilterCoversOthers',
+        `The ${frequency} filter '${filter}' also covers ${others.map((n) => `'${n}'`).join(', ')}: ECR matches a filter without '*' against every repository name that contains it, and has no exact-match form. Rename the repositories apart, or accept that they are scanned at this frequency too.`);
     }
   }
 }

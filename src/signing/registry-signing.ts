@@ -1,10 +1,11 @@
-import { Lazy } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { exclusionPrincipalProblems, signingConfigurationProblems, SigningRuleModel } from './checks';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { Registry } from '../registry/registry';
+import { wildcardMatches } from '../scanning/checks';
 
 const SIGNING_CONFIGURATION = 'AWS::ECR::SigningConfiguration';
 const PULL_TIME_UPDATE_EXCLUSION = 'AWS::ECR::PullTimeUpdateExclusion';
@@ -33,7 +34,11 @@ export interface SigningRuleOptions {
 /**
  * The signing configuration (`AWS::ECR::SigningConfiguration`) of a stack's
  * registry: one per account and region. ECR asks AWS Signer to sign every
- * image pushed to a matching repository.
+ * image pushed to a matching repository, with the identity of the principal
+ * that pushes: that principal needs `signer:SignPayload` on the rule's
+ * signing profile, or the push produces no signature. `grantSign` gives it;
+ * `PrivateRepository.grantPush` and `grantPullPush` give it for the profiles
+ * whose rules cover the repository.
  *
  * @example
  * RegistrySigning.of(this).addRule({
@@ -56,6 +61,7 @@ export class RegistrySigning extends Construct {
   private readonly registry: Registry;
   /** Filters per profile ARN; undefined signs every repository. */
   private readonly rules = new Map<string, string[] | undefined>();
+  private readonly signers: iam.IGrantable[] = [];
 
   private constructor(scope: Registry, id: string) {
     super(scope, id);
@@ -98,12 +104,104 @@ export class RegistrySigning extends Construct {
     return modelOf(this.rules);
   }
 
+  /**
+   * Lets a principal that pushes images sign them: grants
+   * `signer:SignPayload` on the signing profile of every rule of this
+   * configuration (rules added later included). A principal the grant
+   * cannot be added to (an imported role or another account) gets a warning.
+   */
+  public grantSign(grantee: iam.IGrantable): void {
+    this.signers.push(grantee);
+    if (this.signers.length === 1) Aspects.of(this).add(new SignerGrants(this, () => this.grantSigners()));
+  }
+
+  private grantSigners(): void {
+    const profiles = modelOf(this.rules).map((r) => r.signingProfileArn);
+    for (const grantee of this.signers) _grantSignPayload(this, grantee, profiles, 'its pushes');
+  }
+
   private render(): ecr.CfnSigningConfiguration.RuleProperty[] {
     return modelOf(this.rules).map((r) => ({
       signingProfileArn: r.signingProfileArn,
       repositoryFilters: r.filters?.map((f) => ({ filter: f, filterType: 'WILDCARD_MATCH' })),
     }));
   }
+}
+
+/**
+ * The signing profiles whose rules cover a repository name, in every
+ * signing configuration of the registry in the app (the stacks with the
+ * same concrete account and region, or the stack alone when its environment
+ * is not known). WILDCARD_MATCH filters are anchored, `*` matching any run
+ * of characters; a rule without filters covers every repository. A name
+ * unknown at synth (undefined) is covered only by such rules and `*`.
+ *
+ * @internal
+ */
+export function signingProfilesCovering(stack: Stack, repositoryName: string | undefined): string[] {
+  const concrete = isConcrete(stack.account) && isConcrete(stack.region);
+  const stacks = concrete ? topStacks(stack.node.root).filter((c) => c.account === stack.account && c.region === stack.region) : [stack];
+  const profiles: string[] = [];
+  for (const s of stacks) {
+    const signing = s.node.tryFindChild('EcrRegistry')?.node.tryFindChild(SIGNING_ID);
+    if (!(signing instanceof RegistrySigning)) continue;
+    for (const rule of signing._rules()) {
+      const covers = rule.filters === undefined || rule.filters.some((f) => f === '*' || (repositoryName !== undefined && isConcrete(f) && wildcardMatches(f, repositoryName)));
+      if (covers) profiles.push(rule.signingProfileArn);
+    }
+  }
+  return profiles;
+}
+
+/** The stacks of an app, without walking into them (called once per pushing repository). */
+function topStacks(root: IConstruct): Stack[] {
+  const found: Stack[] = [];
+  const walk = (c: IConstruct) => {
+    if (Stack.isStack(c)) found.push(c);
+    else c.node.children.forEach(walk);
+  };
+  walk(root);
+  return found;
+}
+
+/**
+ * Grants `signer:SignPayload` on signing profiles, or warns on `scope` naming
+ * the principal when the grant cannot be added to it.
+ *
+ * @internal
+ */
+export function _grantSignPayload(scope: IConstruct, grantee: iam.IGrantable, profileArns: string[], what: string): void {
+  if (profileArns.length === 0) return;
+  const grant = iam.Grant.addToPrincipal({ grantee, actions: ['signer:SignPayload'], resourceArns: [...new Set(profileArns)] });
+  if (grant.success) return;
+  Annotations.of(scope).addWarningV2('cdk-ecr-platform:pusherCannotSign',
+    `Principal ${grantee.grantPrincipal} pushes to a repository that ECR signs, but signer:SignPayload on ${describeProfiles(scope, profileArns)} could not be added to its policy: ECR signs with the identity of the pusher, so ${what} would produce no signature. Grant signer:SignPayload on the signing profile to that principal where it is defined.`);
+}
+
+/**
+ * Signing profile ARNs for a message: literal ARNs as they are, tokens as
+ * the CloudFormation they resolve to (for example the profile's GetAtt).
+ *
+ * @internal
+ */
+export function describeProfiles(scope: IConstruct, profileArns: string[]): string {
+  return [...new Set(profileArns)].map((arn) => (isConcrete(arn) ? arn : JSON.stringify(Stack.of(scope).resolve(arn)))).join(', ');
+}
+
+/** Runs a grant once, when the whole app is known. */
+class SignerGrants implements IAspect {
+  private done = false;
+  constructor(private readonly target: IConstruct, private readonly run: () => void) {}
+  public visit(node: IConstruct): void {
+    if (node !== this.target || this.done) return;
+    this.done = true;
+    this.run();
+  }
+}
+
+/** Runs `run` once at synth, when every signing rule of the app is known. @internal */
+export function _atSynth(target: IConstruct, run: () => void): void {
+  Aspects.of(target).add(new SignerGrants(target, run));
 }
 
 function modelOf(rules: Map<string, string[] | undefined>): SigningRuleModel[] {

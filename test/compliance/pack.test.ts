@@ -74,6 +74,25 @@ describe('EcrComplianceChecks', () => {
       }).filter((f) => f.includes('RepositoryScanning'))).toEqual([]);
     });
 
+    test('once a registry scanning configuration exists, the repository\'s own scan on push no longer applies', () => {
+      expect(findingsFor((app) => {
+        const stack = new Stack(app, 'S', { env: A });
+        new ecr.CfnRepository(stack, 'Repo', { repositoryName: 'other/api', imageScanningConfiguration: { scanOnPush: true } });
+        scanAll(stack);
+      }).filter((f) => f.includes('RepositoryScanning'))).toEqual(['EcrCompliance-RepositoryScanning error at S/Repo']);
+    });
+
+    test('a filter without * covers every name that contains it, as ECR matches it', () => {
+      expect(findingsFor((app) => {
+        const stack = new Stack(app, 'S', { env: A });
+        new ecr.CfnRepository(stack, 'Repo', { repositoryName: 'team/api-gateway' });
+        new ecr.CfnRegistryScanningConfiguration(stack, 'Scanning', {
+          scanType: 'BASIC',
+          rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'api', filterType: 'WILDCARD' }] }],
+        });
+      }).filter((f) => f.includes('RepositoryScanning'))).toEqual([]);
+    });
+
     test('a generated name cannot be matched against a prefix filter: not applicable rather than guessed', () => {
       expect(findingsFor((app) => {
         const stack = new Stack(app, 'S', { env: A });

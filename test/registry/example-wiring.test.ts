@@ -45,4 +45,17 @@ describe('example platform: base images replicated across a region and an accoun
   test('no stack references another', () => {
     for (const stack of assembly.stacks) expect(JSON.stringify(stack.template)).not.toMatch(/Fn::ImportValue/);
   });
+
+  test('the CI runner\'s builder, a pusher of a signed repository, may sign with the signing profile', () => {
+    template('SharedServicesRegistry').hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ImageBuilder') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: 'signer:SignPayload',
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ImageSecuritySigningProfile'), 'Arn'] },
+        }]),
+      },
+    });
+  });
 });

@@ -41,6 +41,10 @@ describe('fuzz', () => {
         }), { maxLength: 3 }),
         inRegions: fc.option(fc.tuple(account, fc.array(region, { maxLength: 4 })), { nil: undefined }),
         allowFrom: fc.option(account, { nil: undefined }),
+        namespaces: fc.array(fc.record({
+          namespace: prefix,
+          destinations: fc.array(fc.tuple(account, region), { maxLength: 3 }),
+        }), { maxLength: 2 }),
       }),
       (stack, p) => {
         new PrivateRepository(stack, 'Anchor'); // a stack with no resource is not a valid template
@@ -57,6 +61,7 @@ describe('fuzz', () => {
         });
         if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom);
         if (p.inRegions !== undefined) registry.addReplicationRule({ destinations: ReplicationDestination.inRegions(...p.inRegions) });
+        for (const n of p.namespaces) registry.replicateNamespace(n.namespace, n.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
       },
     );
   });

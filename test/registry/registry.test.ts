@@ -212,6 +212,53 @@ describe('replication', () => {
     AssertAnnotations.fromStack(source).hasWarning('/Source/EcrRegistry', Match.stringLikeRegexp('cannot name the source account'));
   });
 
+  test('given replicateTo on a name that is a prefix of other repositories, then a warning names the ones it also replicates', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const other = new Stack(app, 'Other', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new PrivateRepository(stack, 'App', { repositoryName: 'app' }).replicateTo([CENTRAL]);
+    new PrivateRepository(stack, 'Legacy', { repositoryName: 'app-legacy' });
+    new PrivateRepository(other, 'Apply', { repositoryName: 'apply' });
+    new PrivateRepository(stack, 'Web', { repositoryName: 'web-app' });
+    synthesize(app);
+    const warnings = AssertAnnotations.fromStack(stack).findWarning('/Source/App', Match.stringLikeRegexp('also replicates'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toMatch(/'app-legacy', 'apply'/);
+    expect(String(warnings[0].entry.data)).not.toMatch(/web-app/);
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: { Rules: [{ RepositoryFilters: [{ Filter: 'app', FilterType: 'PREFIX_MATCH' }] }] },
+    });
+  });
+
+  test('given a repository whose name is a prefix of no other, then replicateTo warns nothing', () => {
+    const stack = strictStack();
+    new PrivateRepository(stack, 'A', { repositoryName: 'team-a/api' }).replicateTo([CENTRAL]);
+    new PrivateRepository(stack, 'B', { repositoryName: 'team-a/web' });
+    synthesize(stack.node.root as App);
+    expect(AssertAnnotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('also replicates'))).toHaveLength(0);
+  });
+
+  test.each([
+    ['team-a/', 'team-a/'],
+    ['team-a', 'team-a/'],
+    ['team-a/services/', 'team-a/services/'],
+  ])('given replicateNamespace(%j), then it renders the PREFIX_MATCH filter %j', (namespace, filter) => {
+    const stack = strictStack();
+    Registry.of(stack).replicateNamespace(namespace, [CENTRAL]);
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'eu-central-1', RegistryId: '111111111111' }], RepositoryFilters: [{ Filter: filter, FilterType: 'PREFIX_MATCH' }] }] },
+    });
+  });
+
+  test.each([
+    ['', /namespace '' is not a repository namespace/],
+    ['/', /namespace '\/' is not a repository namespace/],
+    ['Team-A/', /repository filter 'Team-A\/' is not a repository name prefix/],
+  ])('given replicateNamespace(%j), then it fails clearly', (namespace, message) => {
+    const stack = strictStack();
+    expect(() => Registry.of(stack).replicateNamespace(namespace, [CENTRAL])).toThrow(message);
+  });
+
   test('given a repository without a literal name, then replicateTo fails clearly', () => {
     const stack = strictStack();
     expect(() => new PrivateRepository(stack, 'Repo').replicateTo([CENTRAL]))

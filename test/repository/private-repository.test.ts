@@ -4,7 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LifecyclePolicy, PrivateRepository, RepositoryAccess, RepositoryEncryption, ImageTagMutability } from '../../src';
+import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, RepositoryEncryption, ImageTagMutability } from '../../src';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
 describe('PrivateRepository', () => {
@@ -324,5 +324,23 @@ describe('PrivateRepository', () => {
     new PrivateRepository(stack, 'Repo', { access: [RepositoryAccess.pullFromLambda(['222222222222'])] });
     const result = synthesize(app);
     expect(result.cfnFindings).toEqual([]);
+  });
+});
+
+describe('restoring archived images', () => {
+  test('given grantRestoreArchivedImages, then the principal may restore (and find) archived images of this repository only', () => {
+    const stack = strictStack();
+    const role = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'team/api', lifecyclePolicy: LifecyclePresets.archiveUnpulled(30) });
+    repo.grantRestoreArchivedImages(role);
+    validTemplate(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: ['ecr:UpdateImageStorageClass', 'ecr:DescribeImages', 'ecr:ListImages'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Repo'), 'Arn'] },
+        }],
+      },
+    });
   });
 });

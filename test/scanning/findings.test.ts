@@ -2,7 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { FindingSeverity, FindingsRouting, FindingSuppression, FindingSuppressionProps } from '../../src';
+import {
+  FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison,
+  FindingsRouting, FindingSuppression, FindingSuppressionProps,
+} from '../../src';
 import { strictStack, validTemplate } from '../util/harness';
 
 function rulePatterns(stack: Stack, opts: { nag?: boolean } = { nag: true }): Record<string, any> {
@@ -134,6 +137,63 @@ describe('FindingSuppression', () => {
     });
   });
 
+  test('given the criteria that apply to ECR images, then each renders as the CloudFormation filter criterion', () => {
+    const stack = strictStack();
+    const digest = `sha256:${'a'.repeat(64)}`;
+    new FindingSuppression(stack, 'Rich', {
+      reason: 'No fix, no exploit, low EPSS',
+      action: FindingFilterAction.NONE,
+      repositoryNameFilters: [{ comparison: FindingStringComparison.NOT_EQUALS, value: 'platform/api' }],
+      imageTagFilters: [{ comparison: FindingStringComparison.PREFIX, value: 'dev-' }],
+      imageDigests: [digest],
+      imageArchitectures: ['arm64'],
+      imagePushedAt: { start: '2026-01-01', end: '2026-01-31T12:00:00Z' },
+      imageInUseCount: { max: 0 },
+      registryIds: ['111111111111'],
+      resourceTags: [{ key: 'team', value: 'a' }, { key: 'legacy' }],
+      fixAvailable: [FindingFixAvailability.NO, FindingFixAvailability.PARTIAL],
+      exploitAvailable: false,
+      epssScore: { max: 0.01 },
+      inspectorScore: { min: 0, max: 6.9 },
+      vulnerablePackages: [{ name: { comparison: FindingStringComparison.EQUALS, value: 'openssl' }, version: { comparison: FindingStringComparison.PREFIX, value: '3.0.' } }],
+      findingStatus: [FindingStatus.ACTIVE],
+      titles: [{ comparison: FindingStringComparison.PREFIX, value: 'CVE-2024-' }],
+      firstObservedAt: { start: '2026-01-01' },
+      lastObservedAt: { end: '2026-12-31' },
+      updatedAt: { start: '2026-06-01' },
+    });
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::InspectorV2::Filter', {
+      FilterAction: 'NONE',
+      FilterCriteria: {
+        ResourceType: [{ Comparison: 'EQUALS', Value: 'AWS_ECR_CONTAINER_IMAGE' }],
+        EcrImageRepositoryName: [{ Comparison: 'NOT_EQUALS', Value: 'platform/api' }],
+        EcrImageTags: [{ Comparison: 'PREFIX', Value: 'dev-' }],
+        EcrImageHash: [{ Comparison: 'EQUALS', Value: digest }],
+        EcrImageArchitecture: [{ Comparison: 'EQUALS', Value: 'arm64' }],
+        EcrImagePushedAt: [{ StartInclusive: 1767225600, EndInclusive: 1769860800 }],
+        EcrImageInUseCount: [{ UpperInclusive: 0 }],
+        EcrImageRegistry: [{ Comparison: 'EQUALS', Value: '111111111111' }],
+        ResourceTags: [{ Comparison: 'EQUALS', Key: 'team', Value: 'a' }, { Comparison: 'EQUALS', Key: 'legacy' }],
+        FixAvailable: [{ Comparison: 'EQUALS', Value: 'NO' }, { Comparison: 'EQUALS', Value: 'PARTIAL' }],
+        ExploitAvailable: [{ Comparison: 'EQUALS', Value: 'NO' }],
+        EpssScore: [{ UpperInclusive: 0.01 }],
+        InspectorScore: [{ LowerInclusive: 0, UpperInclusive: 6.9 }],
+        VulnerablePackages: [{ Name: { Comparison: 'EQUALS', Value: 'openssl' }, Version: { Comparison: 'PREFIX', Value: '3.0.' } }],
+        FindingStatus: [{ Comparison: 'EQUALS', Value: 'ACTIVE' }],
+        Title: [{ Comparison: 'PREFIX', Value: 'CVE-2024-' }],
+        FirstObservedAt: [{ StartInclusive: 1767225600 }],
+        LastObservedAt: [{ EndInclusive: 1798675200 }],
+        UpdatedAt: [{ StartInclusive: 1780272000 }],
+      },
+    });
+  });
+
+  test('given only a fix-availability criterion, then it is enough on its own', () => {
+    const stack = strictStack();
+    new FindingSuppression(stack, 'NoFix', { reason: 'r', fixAvailable: [FindingFixAvailability.NO] });
+    validTemplate(stack).hasResourceProperties('AWS::InspectorV2::Filter', { FilterAction: 'SUPPRESS' });
+  });
+
   test('given no name, then a unique name is derived from the path', () => {
     const stack = strictStack();
     new FindingSuppression(stack, 'Cve', { reason: 'r', vulnerabilityIds: ['CVE-1'] });
@@ -141,12 +201,24 @@ describe('FindingSuppression', () => {
   });
 
   test.each<[string, Partial<FindingSuppressionProps>, RegExp]>([
-    ['no criterion', {}, /names no criterion: it would suppress every ECR finding/],
+    ['no criterion', {}, /names no criterion: it would match every ECR finding/],
     ['an empty list', { vulnerabilityIds: [] }, /vulnerabilityIds is empty/],
     ['an empty reason', { reason: '', vulnerabilityIds: ['CVE-1'] }, /reason has 0 characters/],
     ['a long reason', { reason: 'x'.repeat(513), vulnerabilityIds: ['CVE-1'] }, /reason has 513 characters: Amazon Inspector takes 1 to 512/],
     ['a long name', { filterName: 'x'.repeat(129), vulnerabilityIds: ['CVE-1'] }, /filterName has 129 characters/],
     ['a long value', { imageTags: ['x'.repeat(1025)] }, /imageTags value 'x+' has 1025 characters/],
+    ['eleven values', { vulnerabilityIds: Array.from({ length: 11 }, (_v, i) => `CVE-${i}`) }, /vulnerabilityIds has 11 values: Amazon Inspector takes at most 10/],
+    ['an EPSS score above 1', { epssScore: { min: 0.5, max: 2 } }, /epssScore.max is 2: it must be a number from 0 to 1/],
+    ['an inverted range', { inspectorScore: { min: 8, max: 3 } }, /inspectorScore.min 8 is greater than max 3/],
+    ['an empty range', { epssScore: {} }, /epssScore has neither min nor max/],
+    ['a bad date', { imagePushedAt: { start: '31/01/2026' } }, /imagePushedAt.start '31\/01\/2026' is not an ISO-8601 date/],
+    ['an inverted date range', { imagePushedAt: { start: '2026-02-01', end: '2026-01-01' } }, /imagePushedAt.start 2026-02-01 is after end 2026-01-01/],
+    ['a bad digest', { imageDigests: ['sha256:abc'] }, /imageDigests value 'sha256:abc' is not an image digest/],
+    ['a bad registry', { registryIds: ['12345'] }, /registryIds value '12345' is not a 12-digit account ID/],
+    ['a package with no field', { vulnerablePackages: [{}] }, /vulnerablePackages\[0\] names no field/],
+    ['a long tag key', { resourceTags: [{ key: 'k'.repeat(129) }] }, /resourceTags key 'k+' must have 1 to 128 characters/],
+    ['too many repository values together', { repositoryNames: Array.from({ length: 6 }, (_v, i) => `r${i}`), repositoryNamePrefixes: Array.from({ length: 5 }, (_v, i) => `p${i}/`) },
+      /have 11 values together/],
   ])('given %s, then it fails with a clear message', (_, props, message) => {
     expect(() => new FindingSuppression(strictStack(), 'S', { reason: 'accepted', ...props })).toThrow(message);
   });

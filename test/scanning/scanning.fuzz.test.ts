@@ -3,7 +3,11 @@ import {
   BasicScanTypeVersion,
   BlobMounting,
   EcrAccountSettings,
+  FindingFilterAction,
+  FindingFixAvailability,
   FindingSeverity,
+  FindingStatus,
+  FindingStringComparison,
   FindingsRouting,
   FindingSuppression,
   InspectorPullDateRescanDuration,
@@ -94,6 +98,11 @@ describe('fuzz', () => {
 
   test('FindingSuppression: random criteria either fail clearly or synthesize valid templates', () => {
     const values = (max: number) => optional(fc.array(text(max), { maxLength: 3 }));
+    const stringFilter = fc.record({ comparison: fc.constantFrom(...Object.values(FindingStringComparison)), value: text(1025) });
+    const bound = (lo: number, hi: number) => optional(fc.double({ min: lo, max: hi, noNaN: true }));
+    const range = (lo: number, hi: number) => fc.record({ min: bound(lo, hi), max: bound(lo, hi) });
+    const date = fc.oneof(fc.constantFrom('2026-01-01', '2026-06-30T12:00:00Z', '2025-12-31T23:59:59+01:00'), text(20));
+    const dateRange = fc.record({ start: optional(date), end: optional(date) });
     fuzzConstruct(
       fc.record({
         reason: text(512),
@@ -103,6 +112,23 @@ describe('fuzz', () => {
         imageTags: values(1024),
         vulnerabilityIds: values(1024),
         severities: optional(fc.array(fc.constantFrom(...Object.values(FindingSeverity)), { maxLength: 3 })),
+        action: optional(fc.constantFrom(...Object.values(FindingFilterAction))),
+        repositoryNameFilters: optional(fc.array(stringFilter, { maxLength: 3 })),
+        imageTagFilters: optional(fc.array(stringFilter, { maxLength: 3 })),
+        titles: optional(fc.array(stringFilter, { maxLength: 3 })),
+        imageDigests: optional(fc.array(fc.oneof(fc.constant(`sha256:${'0'.repeat(64)}`), text(80)), { maxLength: 2 })),
+        registryIds: optional(fc.array(fc.oneof(fc.constant('111111111111'), text(13)), { maxLength: 2 })),
+        fixAvailable: optional(fc.array(fc.constantFrom(...Object.values(FindingFixAvailability)), { maxLength: 3 })),
+        findingStatus: optional(fc.array(fc.constantFrom(...Object.values(FindingStatus)), { maxLength: 3 })),
+        exploitAvailable: optional(fc.boolean()),
+        epssScore: optional(range(-0.5, 1.5)),
+        inspectorScore: optional(range(-1, 11)),
+        imageInUseCount: optional(range(-1, 5)),
+        imagePushedAt: optional(dateRange),
+        lastObservedAt: optional(dateRange),
+        resourceTags: optional(fc.array(fc.record({ key: text(130), value: optional(text(260)) }), { maxLength: 2 })),
+        vulnerablePackages: optional(fc.array(
+          fc.record({ name: optional(stringFilter), version: optional(stringFilter), epoch: optional(range(-1, 3)) }), { maxLength: 2 })),
       }),
       (stack, p) => { new FindingSuppression(stack, 'Suppression', p); },
     );

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { PrivateRepository, RegistryScanning, ScanFrequency, ScanType } from '../../src';
-import { scanningConfigurationProblems, scanningFilterProblems, wildcardMatches } from '../../src/scanning/checks';
+import { repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, scanningFilterProblems, wildcardMatches } from '../../src/scanning/checks';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
 describe('RegistryScanning', () => {
@@ -41,12 +41,12 @@ describe('RegistryScanning', () => {
     });
   });
 
-  test('given an explicit ENHANCED scan type without rules, then the configuration renders no rule', () => {
+  test('given an explicit ENHANCED scan type set twice, then it is idempotent', () => {
     const stack = strictStack();
     RegistryScanning.of(stack).useScanType(ScanType.ENHANCED);
     RegistryScanning.of(stack).useScanType(ScanType.ENHANCED); // idempotent
     const template = validTemplate(stack, { nag: true });
-    template.hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', { ScanType: 'ENHANCED', Rules: [] });
+    template.hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', { ScanType: 'ENHANCED' });
   });
 
   test('given nothing about scanning, then no scanning configuration is rendered', () => {
@@ -141,9 +141,90 @@ describe('RegistryScanning', () => {
     ['*/api', 'team/api', true],
     ['team.a', 'teamxa', false],
     ['api', 'api', true],
-    ['api', 'api2', false],
-  ])('wildcard %j matches %j: %s', (filter, name, matches) => {
-    expect(wildcardMatches(filter, name)).toBe(matches);
+    ['api', 'api2', true],
+    ['api', 'team/rapid', true],
+    ['api', 'ap', false],
+  ])('scanning filter %j covers %j: %s', (filter, name, matches) => {
+    expect(scanningFilterMatches(filter, name)).toBe(matches);
+  });
+
+  // The table of the ECR User Guide, "Filters to choose which repositories are scanned":
+  // a filter without a wildcard matches every name that contains it, one with '*' is anchored.
+  const GUIDE_NAMES = ['prod', 'repo-prod', 'prod-repo', 'repo-prod-repo', 'prodrepo'];
+  test.each([
+    ['prod', [true, true, true, true, true]],
+    ['*prod', [true, true, false, false, false]],
+    ['prod*', [true, false, true, false, true]],
+    ['*prod*', [true, true, true, true, true]],
+    ['prod*repo', [false, false, true, false, true]],
+  ])('the ECR guide\'s filter table: %j', (filter, expected) => {
+    expect(GUIDE_NAMES.map((n) => scanningFilterMatches(filter as string, n))).toEqual(expected);
+  });
+
+  test('IAM action matching stays anchored', () => {
+    expect(wildcardMatches('ecr:get*', 'ecr:getauthorizationtoken')).toBe(true);
+    expect(wildcardMatches('ecr:putimage', 'ecr:putimagescanningconfiguration')).toBe(false);
+  });
+
+  describe('is this repository scanned, and how (ECR\'s rules)', () => {
+    const basic = (filters: string[]) => ({ scanType: ScanType.BASIC, rules: [{ frequency: ScanFrequency.SCAN_ON_PUSH, filters }] });
+    const enhanced = (onPush: string[], continuous: string[]) => ({
+      scanType: ScanType.ENHANCED,
+      rules: [
+        ...(onPush.length ? [{ frequency: ScanFrequency.SCAN_ON_PUSH, filters: onPush }] : []),
+        ...(continuous.length ? [{ frequency: ScanFrequency.CONTINUOUS_SCAN, filters: continuous }] : []),
+      ],
+    });
+    test.each([
+      ['no configuration, scan on push on', 'a', true, undefined, 'SCAN_ON_PUSH', 'repository'],
+      ['no configuration, scan on push off', 'a', false, undefined, 'MANUAL', 'repository'],
+      ['BASIC, matched', 'team/api', false, basic(['api']), 'SCAN_ON_PUSH', 'registry'],
+      ['BASIC, unmatched: manual whatever the repository says', 'web', true, basic(['api']), 'MANUAL', 'registry'],
+      ['ENHANCED, continuous wins over scan on push', 'team/api', false, enhanced(['*'], ['team/*']), 'CONTINUOUS_SCAN', 'registry'],
+      ['ENHANCED, scan on push only', 'web', false, enhanced(['*'], ['team/*']), 'SCAN_ON_PUSH', 'registry'],
+      ['ENHANCED, unmatched: disabled whatever the repository says', 'web', true, enhanced([], ['team/*']), 'DISABLED', 'registry'],
+    ])('%s', (_n, name, own, registry, mode, source) => {
+      expect(repositoryScanning(name, own, registry)).toEqual({ mode, source, scanned: mode === 'SCAN_ON_PUSH' || mode === 'CONTINUOUS_SCAN' });
+    });
+
+    test('a name unknown at synth is answered only by a * filter', () => {
+      expect(repositoryScanning(undefined, true, basic(['*'])).scanned).toBe(true);
+      expect(repositoryScanning(undefined, true, basic(['api'])).scanned).toBeUndefined();
+    });
+  });
+
+  test('given ENHANCED scanning with no rule, then it renders a SCAN_ON_PUSH rule for every repository instead of scanning nothing', () => {
+    const stack = strictStack();
+    RegistryScanning.of(stack).useScanType(ScanType.ENHANCED);
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'team/api' });
+    const template = validTemplate(stack, { nag: true });
+    template.hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
+      ScanType: 'ENHANCED',
+      Rules: [{ ScanFrequency: 'SCAN_ON_PUSH', RepositoryFilters: [{ Filter: '*', FilterType: 'WILDCARD' }] }],
+    });
+  });
+
+  test('given scanOnPush() on a name other repositories contain, then a warning names them', () => {
+    const stack = strictStack();
+    new PrivateRepository(stack, 'Api', { repositoryName: 'api' }).scanOnPush();
+    new PrivateRepository(stack, 'Gateway', { repositoryName: 'team/api-gateway' });
+    new PrivateRepository(stack, 'Web', { repositoryName: 'web' });
+    synthesize(stack.node.root as App);
+    const warnings = AssertAnnotations.fromStack(stack).findWarning('/Stack/Api', Match.stringLikeRegexp('also covers'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0].entry.data)).toMatch(/'team\/api-gateway'/);
+    expect(JSON.stringify(warnings[0].entry.data)).not.toMatch(/'web'/);
+    // the covered repository is scanned, so it is not reported as unscanned; 'web' is
+    expect(AssertAnnotations.fromStack(stack).findWarning('/Stack/Gateway', Match.stringLikeRegexp('matches no registry scanning filter'))).toHaveLength(0);
+    expect(AssertAnnotations.fromStack(stack).findWarning('/Stack/Web', Match.stringLikeRegexp('MANUAL'))).toHaveLength(1);
+  });
+
+  test('given ENHANCED scanning, then a repository no filter covers is reported as not scanned at all', () => {
+    const stack = strictStack();
+    new PrivateRepository(stack, 'Api', { repositoryName: 'platform/api' }).scanContinuously();
+    new PrivateRepository(stack, 'Web', { repositoryName: 'web', imageScanOnPush: true });
+    synthesize(stack.node.root as App);
+    expect(AssertAnnotations.fromStack(stack).findWarning('/Stack/Web', Match.stringLikeRegexp('does not scan its images at all'))).toHaveLength(1);
   });
 
   test('repositories of aws-cdk-lib are covered by the uncovered-repository check too', () => {

@@ -1,12 +1,82 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as signer from 'aws-cdk-lib/aws-signer';
-import { PullTimeUpdateExclusion, RegistrySigning } from '../../src';
+import { PrivateRepository, PullTimeUpdateExclusion, RegistrySigning, RepositoryAccess } from '../../src';
 import { exclusionPrincipalProblems, signingProfileArnProblems } from '../../src/signing/checks';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
 const PROFILE = 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/platform';
 const OTHER_PROFILE = 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/releases';
+
+const SIGN = { Effect: 'Allow', Action: 'signer:SignPayload', Resource: PROFILE };
+
+describe('Managed signing permissions of pushers', () => {
+  test.each([
+    ['grantPush', (r: PrivateRepository, g: iam.IGrantable) => r.grantPush(g)],
+    ['grantPullPush', (r: PrivateRepository, g: iam.IGrantable) => r.grantPullPush(g)],
+  ])('given %s on a repository a signing rule covers (rule added after the grant), then the pusher may sign with the profile', (_name, grant) => {
+    const stack = strictStack();
+    const role = new iam.Role(stack, 'Builder', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    grant(new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api' }), role);
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('Builder') }],
+      PolicyDocument: { Statement: Match.arrayWith([SIGN]) },
+    });
+  });
+
+  test('given a push grant on a repository no signing rule covers, then nothing about Signer is granted', () => {
+    const stack = strictStack();
+    const role = new iam.Role(stack, 'Builder', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'tools/cli' }).grantPush(role);
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
+    const template = validTemplate(stack);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/signer:SignPayload/);
+  });
+
+  test('given a signing configuration in another stack of the same account and region, then its rules count too', () => {
+    const stack = strictStack();
+    const other = new Stack(stack.node.root, 'Signing', { env: { account: stack.account, region: stack.region } });
+    RegistrySigning.of(other).addRule({ signingProfileArn: PROFILE });
+    const role = new iam.Role(stack, 'Builder', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    new PrivateRepository(stack, 'Repo').grantPush(role);
+    validTemplate(stack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([SIGN]) } });
+  });
+
+  test('given a pusher whose policy cannot be changed, then a warning names it', () => {
+    const stack = strictStack();
+    const imported = new iam.ArnPrincipal('arn:aws:iam::111111111111:role/ci');
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api' }).grantPush(imported);
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
+    synthesize(stack.node.root as App);
+    expect(AssertAnnotations.fromStack(stack).findWarning('/Stack/Repo', Match.stringLikeRegexp('role/ci.*signer:SignPayload'))).toHaveLength(1);
+  });
+
+  test('given pushers allowed by the repository policy of a signed repository, then a warning names them and the profile', () => {
+    const stack = strictStack();
+    const profile = new signer.SigningProfile(stack, 'Profile', { platform: signer.Platform.NOTATION_OCI_SHA384_ECDSA });
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api', access: [RepositoryAccess.pushFromAccounts(['222222222222'])] });
+    new PrivateRepository(stack, 'Unsigned', { repositoryName: 'tools/cli', access: [RepositoryAccess.pushFromAccounts(['222222222222'])] });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: profile.signingProfileArn, repositoryFilters: ['platform/*'] });
+    synthesize(stack.node.root as App);
+    const warnings = AssertAnnotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('through its repository policy'));
+    expect(warnings.map((w) => w.id)).toEqual(['/Stack/Repo']);
+    expect(String(warnings[0].entry.data)).toMatch(/AccountPrincipal\(222222222222\).*Fn::GetAtt.*Profile/);
+  });
+
+  test('given RegistrySigning.grantSign, then the principal may sign with every profile of the configuration', () => {
+    const stack = strictStack();
+    const role = new iam.Role(stack, 'Pipeline', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    RegistrySigning.of(stack).grantSign(role);
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: OTHER_PROFILE });
+    validTemplate(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'signer:SignPayload', Resource: [PROFILE, OTHER_PROFILE] }] },
+    });
+  });
+});
 
 describe('RegistrySigning', () => {
   test('given rules from several calls, then one signing configuration merges rules of the same profile', () => {

@@ -1,41 +1,32 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { wildcardMatcher } from '../../scanning/checks';
+import { repositoryScanning as scanningOf, ScanningRuleModel } from '../../scanning/checks';
+import { ScanFrequency, ScanType } from '../../scanning/enums';
 import { AppIndex, hasIntrinsic } from '../app-index';
 
 /**
- * Private repositories are scanned: either scan on push is on for the
- * repository, or a registry scanning configuration of the same account and
- * region (in any stack of the app) has a rule whose filter matches the
- * repository's name. Security Hub ECR.1, Control Tower CT.ECR.PR.2.
+ * Private repositories are scanned, as ECR decides it (`repositoryScanning`
+ * of the scanning model): without a registry scanning configuration in the
+ * same account and region (in any stack of the app), the repository's own
+ * scan on push; with one, a rule whose filter covers the repository's name
+ * (BASIC: otherwise MANUAL; ENHANCED: otherwise disabled). Security Hub
+ * ECR.1, Control Tower CT.ECR.PR.2.
  *
- * A repository without a concrete name is not applicable when some scanning
- * rule exists but no `*` filter would cover every name.
+ * Not applicable when the answer cannot be known at synth (a token name,
+ * or a configuration that is not literal).
  */
 export function repositoryScanning(node: CfnResource, index: AppIndex): NagRuleResult {
   if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;
   const props = index.propertiesOf(node);
-  if (props.ImageScanningConfiguration?.ScanOnPush === true) return NagRuleCompliance.COMPLIANT;
-
-  const filters: string[] = [];
-  let unreadable = false;
-  for (const { resource } of index.inRegistryOf(node.stack, 'AWS::ECR::RegistryScanningConfiguration')) {
-    const rules = index.propertiesOf(resource).Rules;
-    if (!Array.isArray(rules) || hasIntrinsic(rules)) {
-      unreadable = true;
-      continue;
-    }
-    for (const rule of rules) {
-      for (const f of rule.RepositoryFilters ?? []) {
-        if (typeof f.Filter === 'string') filters.push(f.Filter);
-      }
-    }
-  }
-  if (filters.includes('*')) return NagRuleCompliance.COMPLIANT;
-  const name = props.RepositoryName;
-  if (typeof name !== 'string') {
-    return filters.length > 0 || unreadable ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.NON_COMPLIANT;
-  }
-  if (filters.some((f) => index.memo(`wildcard:${f}`, () => wildcardMatcher(f)).test(name))) return NagRuleCompliance.COMPLIANT;
-  return unreadable ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.NON_COMPLIANT;
+  const configs = index.inRegistryOf(node.stack, 'AWS::ECR::RegistryScanningConfiguration').map((c) => index.propertiesOf(c.resource));
+  if (configs.some((c) => !Array.isArray(c.Rules) || hasIntrinsic(c.Rules) || typeof c.ScanType !== 'string')) return NagRuleCompliance.NOT_APPLICABLE;
+  const rules: ScanningRuleModel[] = configs.flatMap((c) => c.Rules.map((r: any) => ({
+    frequency: r.ScanFrequency as ScanFrequency,
+    filters: (r.RepositoryFilters ?? []).map((f: any) => f.Filter).filter((f: unknown) => typeof f === 'string'),
+  })));
+  const registry = configs.length === 0 ? undefined : { scanType: configs[0].ScanType as ScanType, rules };
+  const name = typeof props.RepositoryName === 'string' ? props.RepositoryName : undefined;
+  const answer = scanningOf(name, props.ImageScanningConfiguration?.ScanOnPush === true, registry);
+  if (answer.scanned === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  return answer.scanned ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
