@@ -257,8 +257,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
   /**
    * Adds a statement to the repository policy. A statement that allows the
-   * `*` principal without an account or organization condition, or that
-   * names resources, is refused.
+   * `*` principal without a condition that restricts it to named accounts or
+   * organizations, or that names resources, is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
