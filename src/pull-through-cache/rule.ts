@@ -13,6 +13,7 @@ import { Registry } from '../registry/registry';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
+import { checkPhysicalNames } from '../registry/physical-names';
 
 /** The CloudFormation schema's pattern for EcrRepositoryPrefix and UpstreamRepositoryPrefix. */
 const PREFIX = /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;
@@ -171,6 +172,7 @@ export class PullThroughCacheRule extends Construct {
   constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
     super(scope, id);
     const subject = subjectOf('PullThroughCacheRule', scope, id);
+    checkPhysicalNames(this);
     const problems = new Problems(subject);
     const stack = Stack.of(this);
     const registry = Registry.of(this);

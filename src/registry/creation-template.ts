@@ -11,6 +11,7 @@ import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository
 import { ImageTagMutability } from '../repository/private-repository';
 import { repositoryPolicyStatementProblems } from '../repository/statement-checks';
 import { checkedTagMutability } from '../repository/tag-mutability';
+import { checkPhysicalNames } from './physical-names';
 
 /**
  * When ECR applies a repository creation template.
@@ -137,6 +138,7 @@ export class RepositoryCreationTemplate extends Construct {
   constructor(scope: Construct, id: string, props: RepositoryCreationTemplateProps) {
     super(scope, id);
     const subject = subjectOf('RepositoryCreationTemplate', scope, id);
+    checkPhysicalNames(this);
     const problems = new Problems(subject);
 
     this.prefix = props.prefix;

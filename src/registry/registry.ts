@@ -318,8 +318,12 @@ export class Registry extends Construct {
   private clashes(): string[] {
     if (this.rendered.size === 0 || !isConcrete(this.account) || !isConcrete(this.region)) return [];
     const errors: string[] = [];
-    for (const other of stacksOf(this.node.root)) {
+    const stacks = stacksOf(this.node.root);
+    const self = stacks.indexOf(this.stack);
+    for (const other of stacks) {
       if (other === this.stack || other.account !== this.account || other.region !== this.region) continue;
+      // Each clash is reported once, by the first of the two stacks.
+      if (stacks.indexOf(other) < self) continue;
       const registry = other.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
       if (!registry) continue;
       for (const kind of this.rendered.keys()) {

@@ -14,6 +14,7 @@ import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
+import { checkPhysicalNames } from '../registry/physical-names';
 
 /**
  * Whether image tags can be overwritten.
@@ -185,6 +186,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
     super(scope, id, { physicalName: props.repositoryName });
+    checkPhysicalNames(this);
     const problems = new Problems(subjectOf('PrivateRepository', scope, id));
 
     checkRepositoryName(problems, props.repositoryName);
