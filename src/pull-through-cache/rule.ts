@@ -9,11 +9,11 @@ import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
 import { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
+import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
-import { checkPhysicalNames } from '../registry/physical-names';
 
 /** The CloudFormation schema's pattern for EcrRepositoryPrefix and UpstreamRepositoryPrefix. */
 const PREFIX = /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;

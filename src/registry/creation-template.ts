@@ -6,12 +6,12 @@ import { Construct } from 'constructs';
 import { Registry } from './registry';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
+import { checkPhysicalNames } from './physical-names';
 import { RepositoryAccess } from '../repository/access';
 import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { repositoryPolicyStatementProblems } from '../repository/statement-checks';
 import { checkedTagMutability } from '../repository/tag-mutability';
-import { checkPhysicalNames } from './physical-names';
 
 /**
  * When ECR applies a repository creation template.

@@ -10,11 +10,11 @@ import { addToRepositoryPolicy } from './statement-checks';
 import { checkedTagMutability } from './tag-mutability';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
+import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
-import { checkPhysicalNames } from '../registry/physical-names';
 
 /**
  * Whether image tags can be overwritten.
