@@ -380,7 +380,11 @@ export class PullThroughCacheRule extends Construct {
       },
     );
     return new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('pullthroughcache.ecr.amazonaws.com'),
+      // Against the confused deputy: ECR may assume it only for this account.
+      // Pull-through cache rules have no ARN, so aws:SourceArn does not apply.
+      assumedBy: new iam.ServicePrincipal('pullthroughcache.ecr.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      }),
       description: `Assumed by ECR to pull from ${this.upstream.url} for pull-through cache rule ${this.node.path}`,
       managedPolicies: [policy],
     });

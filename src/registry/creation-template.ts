@@ -251,7 +251,11 @@ export class RepositoryCreationTemplate extends Construct {
       reason: 'ECR creates repositories whose names are not known in advance: the wildcard covers only repository names under the template prefix in this registry.',
     });
     const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com'),
+      // Against the confused deputy: ECR may assume it only for this account.
+      // Repository creation templates have no ARN, so aws:SourceArn does not apply.
+      assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      }),
       description: `Assumed by ECR to create repositories from template ${this.node.path}`,
       managedPolicies: [policy],
     });

@@ -23,6 +23,8 @@ const REPLICATION_CONFIGURATION = 'AWS::ECR::ReplicationConfiguration';
 
 /** What the destination of a cross-account replication must allow the source account. */
 const REPLICATION_ACTIONS = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
+/** Prefixes listed in one source account's replication grant; beyond that, every repository. */
+const MAX_REPLICATION_PREFIXES = 20;
 
 interface Rule {
   readonly destinations: ReplicationDestination[];
@@ -65,7 +67,9 @@ export class Registry extends Construct {
 
   private readonly stack: Stack;
   private policyDocument?: iam.PolicyDocument;
-  private readonly replicationSources = new Set<string>();
+  /** Per source account: the prefixes granted, or 'all'. */
+  private readonly replicationSources = new Map<string, string[] | 'all'>();
+  private readonly replicationStatements = new Map<string, number>();
   private readonly pullThroughCacheAccounts = new Set<string>();
   private readonly rules = new Map<string, Rule>();
   /** Resource kinds this registry renders, for the app-wide clash check. */
@@ -115,31 +119,53 @@ export class Registry extends Construct {
 
   /**
    * Lets another account replicate its images into this registry: adds
-   * `ecr:CreateRepository` and `ecr:ReplicateImage` on every repository of
-   * this registry for that account to the registry policy. Use it in the
-   * destination stack when the source is not in the same app; when it is,
-   * `addReplicationRule` and `PrivateRepository.replicateTo` add it for you.
+   * `ecr:CreateRepository` and `ecr:ReplicateImage` for that account to the
+   * registry policy, on the repositories whose names start with one of the
+   * replicated prefixes (`repository/PREFIX*`), or on every repository of
+   * this registry when no prefix is given. Use it in the destination stack
+   * when the source is not in the same app; when it is,
+   * `addReplicationRule` and `PrivateRepository.replicateTo` add it for you,
+   * scoped to the source's filters.
    *
    * ECR documents no condition key for the source region, so the grant covers
    * every region of the source account.
    *
    * @param sourceAccount the account that replicates into this registry
+   * @param repositoryPrefixes the PREFIX_MATCH filters the source replicates (at most 20; more are granted as every repository). @default - every repository
    */
-  public allowReplicationFrom(sourceAccount: string): void {
+  public allowReplicationFrom(sourceAccount: string, repositoryPrefixes?: string[]): void {
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'sourceAccount', sourceAccount);
     if (isConcrete(sourceAccount) && isConcrete(this.account) && sourceAccount === this.account) {
       problems.add(`sourceAccount '${sourceAccount}' is this registry's own account: replication within an account needs no registry policy`);
     }
+    if (repositoryPrefixes !== undefined) {
+      if (repositoryPrefixes.length === 0) problems.add('repositoryPrefixes is empty: leave it out to allow every repository, or name at least one prefix');
+      problems.addAll(filterProblems(repositoryPrefixes));
+    }
     problems.throwIfAny();
-    if (this.replicationSources.has(sourceAccount)) return;
-    this.replicationSources.add(sourceAccount);
-    const sid = isConcrete(sourceAccount) ? `ReplicationFrom${sourceAccount}` : undefined;
+
+    // Unknown prefixes, or too many to list, are granted as every repository.
+    const prefixes = repositoryPrefixes === undefined || !repositoryPrefixes.every(isConcrete) || repositoryPrefixes.length > MAX_REPLICATION_PREFIXES
+      ? undefined
+      : [...new Set(repositoryPrefixes)];
+    const granted = this.replicationSources.get(sourceAccount);
+    if (granted === 'all') return;
+    let fresh: string[] | undefined;
+    if (prefixes !== undefined) {
+      fresh = prefixes.filter((p) => !(granted ?? []).some((g) => p.startsWith(g)));
+      if (fresh.length === 0) return;
+      if ((granted?.length ?? 0) + fresh.length > MAX_REPLICATION_PREFIXES) fresh = undefined;
+    }
+    this.replicationSources.set(sourceAccount, fresh === undefined ? 'all' : [...(granted ?? []), ...fresh]);
+    const count = (this.replicationStatements.get(sourceAccount) ?? 0) + 1;
+    this.replicationStatements.set(sourceAccount, count);
+    const sid = isConcrete(sourceAccount) ? `ReplicationFrom${sourceAccount}${count > 1 ? count : ''}` : undefined;
     this.addToPolicy(new iam.PolicyStatement({
       sid,
       principals: [new iam.AccountPrincipal(sourceAccount)],
       actions: REPLICATION_ACTIONS,
-      resources: [this.arnForRepositories()],
+      resources: fresh === undefined ? [this.arnForRepositories()] : fresh.map((p) => this.arnForRepositories(p)),
     }));
   }
 
@@ -305,13 +331,29 @@ export class Registry extends Construct {
       }
       const target = stacksOf(this.node.root).find((s) => s.account === d.account && s.region === d.region);
       if (target) {
-        Registry.of(target).allowReplicationFrom(this.account);
+        Registry.of(target).allowReplicationFrom(this.account, this._replicatedPrefixes(d));
       } else {
         this.warnedDestinations.add(d.toString());
         Annotations.of(this).addWarningV2('cdk-ecr-platform:replicationDestinationOutsideApp',
           `Replication to ${d}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowReplicationFrom('${this.account}') there, or ECR cannot replicate.`);
       }
     }
+  }
+
+  /**
+   * The PREFIX_MATCH filters replicated to a destination, or undefined when
+   * a rule to it replicates every repository.
+   *
+   * @internal
+   */
+  public _replicatedPrefixes(destination: ReplicationDestination): string[] | undefined {
+    const prefixes = new Set<string>();
+    for (const r of this.rules.values()) {
+      if (!r.destinations.some((d) => d.toString() === destination.toString())) continue;
+      if (r.filters === undefined) return undefined;
+      r.filters.forEach((f) => prefixes.add(f));
+    }
+    return prefixes.size > 0 ? [...prefixes] : undefined;
   }
 
   /** Registry-level resources that another stack of the same account and region renders too. */

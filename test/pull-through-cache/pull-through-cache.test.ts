@@ -188,6 +188,19 @@ describe('PullThroughCacheRule', () => {
     });
   });
 
+  test('given a cross-account ECR upstream, then the role ECR assumes trusts the pull-through cache service for this account only', () => {
+    const stack = strictStack();
+    new PullThroughCacheRule(stack, 'Upstream', { ecrRepositoryPrefix: 'workloads', upstream: UpstreamRegistry.ecr('222222222222', 'eu-west-1') });
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'pullthroughcache.ecr.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+        }],
+      },
+    });
+  });
+
   test('given createTemplate false, then no template, and a warning when template settings are given', () => {
     const stack = strictStack();
     new PullThroughCacheRule(stack, 'Cache', { ecrRepositoryPrefix: 'quay', upstream: UpstreamRegistry.quay(), createTemplate: false, encryption: RepositoryEncryption.kms() });

@@ -7,13 +7,13 @@ import { strictApp, strictStack, synthesize, validTemplate } from '../util/harne
 const CENTRAL = ReplicationDestination.of('111111111111', 'eu-central-1');
 const WORKLOAD = ReplicationDestination.of('222222222222', 'eu-west-1');
 
-function replicationStatement(source: string, region: string, account: string) {
+function replicationStatement(source: string, region: string, account: string, prefix = '') {
   return {
     Sid: `ReplicationFrom${source}`,
     Effect: 'Allow',
     Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${source}:root`]] } },
     Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'],
-    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${region}:${account}:repository/*`]] },
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${region}:${account}:repository/${prefix}*`]] },
   };
 }
 
@@ -183,13 +183,60 @@ describe('replication', () => {
     expect(result.nagFindings).toEqual([]);
     const workloadTemplate = Template.fromJSON(result.assembly.getStackByName(workload.stackName).template);
     workloadTemplate.hasResourceProperties('AWS::ECR::RegistryPolicy', {
-      PolicyText: { Statement: [replicationStatement('111111111111', 'eu-west-1', '222222222222')] },
+      PolicyText: { Statement: [replicationStatement('111111111111', 'eu-west-1', '222222222222', 'platform/base-images')] },
     });
     // Same account, other region: no registry policy is needed.
     Template.fromJSON(result.assembly.getStackByName(central.stackName).template).resourceCountIs('AWS::ECR::RegistryPolicy', 0);
     // No cross-stack references.
     expect(JSON.stringify(result.assembly.getStackByName(workload.stackName).template)).not.toMatch(/Fn::ImportValue/);
     expect(JSON.stringify(result.assembly.getStackByName(source.stackName).template)).not.toMatch(/Fn::ImportValue/);
+  });
+
+  test('given filters, then the destination registry policy grants replication on the replicated prefixes only', () => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['team-a/', 'team-b/'] });
+    new PrivateRepository(source, 'Repo', { repositoryName: 'platform/base-images' }).replicateTo([WORKLOAD, CENTRAL]);
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    const result = synthesize(app, { nag: true });
+    const resource = (prefix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:eu-west-1:222222222222:repository/${prefix}*`]] });
+    Template.fromJSON(result.assembly.getStackByName(workload.stackName).template).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: {
+        Statement: [Match.objectLike({
+          Sid: 'ReplicationFrom111111111111',
+          Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'],
+          Resource: [resource('team-a/'), resource('team-b/'), resource('platform/base-images')],
+        })],
+      },
+    });
+  });
+
+  test('given a rule without filters to the destination, then the grant covers every repository', () => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['team-a/'] });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD, CENTRAL] });
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    const result = synthesize(app, { nag: true });
+    Template.fromJSON(result.assembly.getStackByName(workload.stackName).template).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: { Statement: [replicationStatement('111111111111', 'eu-west-1', '222222222222')] },
+    });
+  });
+
+  test('given allowReplicationFrom with prefixes, called again with more, then a prefix already covered adds nothing', () => {
+    const stack = strictStack({ env: { account: '222222222222', region: 'eu-west-1' } });
+    const registry = Registry.of(stack);
+    registry.allowReplicationFrom('111111111111', ['team-a/']);
+    registry.allowReplicationFrom('111111111111', ['team-a/api', 'team-b/']);
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: {
+        Statement: [
+          replicationStatement('111111111111', 'eu-west-1', '222222222222', 'team-a/'),
+          { ...replicationStatement('111111111111', 'eu-west-1', '222222222222', 'team-b/'), Sid: 'ReplicationFrom1111111111112' },
+        ],
+      },
+    });
+    expect(() => registry.allowReplicationFrom('111111111111', ['Team A'])).toThrow(/repository filter 'Team A' is not a repository name prefix/);
   });
 
   test('given a destination outside the app, then the source warns and the destination side is one call', () => {
