@@ -194,7 +194,9 @@ describe('PullThroughCacheRule', () => {
     validTemplate(stack, { nag: true }).hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{
-          Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'pullthroughcache.ecr.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'pullthroughcache.ecr.amazonaws.com' },
           Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
         }],
       },

@@ -69,7 +69,9 @@ describe('RepositoryCreationTemplate', () => {
       // Against the confused deputy: ECR may assume the role only for this account.
       AssumeRolePolicyDocument: {
         Statement: [{
-          Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecr.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'ecr.amazonaws.com' },
           Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
         }],
       },
