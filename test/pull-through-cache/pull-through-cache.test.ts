@@ -266,6 +266,49 @@ describe('PullThroughCacheRule', () => {
       });
     });
 
+    test('allowPullThroughFromOrganization adds a * statement restricted by aws:PrincipalOrgID that the open-access check accepts', () => {
+      const stack = strictStack();
+      const rule = new PullThroughCacheRule(stack, 'Cache', {
+        ecrRepositoryPrefix: 'k8s',
+        upstream: UpstreamRegistry.kubernetes(),
+        access: [RepositoryAccess.pullFromOrganization('o-exampleorg1')],
+      });
+      rule.allowPullThroughFromOrganization('o-exampleorg1');
+      rule.allowPullThroughFromOrganization('o-exampleorg1'); // no duplicate
+      rule.allowPullThroughFromOrganization('o-exampleorg1', ['r-ab12/ou-ab12-11111111']);
+      validTemplate(stack, { nag: true }).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+        PolicyText: {
+          Statement: [
+            {
+              Sid: 'PullThroughCachek8soexampleorg1',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+              Resource: arn(':ecr:eu-west-1:111111111111:repository/k8s/*'),
+              Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } },
+            },
+            {
+              Sid: 'PullThroughCachek8soexampleorg1rab12ouab1211111111',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+              Resource: arn(':ecr:eu-west-1:111111111111:repository/k8s/*'),
+              Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-exampleorg1/r-ab12/ou-ab12-11111111/*'] } },
+            },
+          ],
+        },
+      });
+    });
+
+    test.each<[string, string, string[] | undefined, RegExp]>([
+      ['a bad organization ID', 'exampleorg', undefined, /organizationId 'exampleorg' is not an AWS Organizations ID/],
+      ['no unit', 'o-exampleorg1', [], /organizationalUnitPaths is empty/],
+      ['a unit path with the organization ID', 'o-exampleorg1', ['o-exampleorg1/r-ab12/ou-ab12-11111111'], /must run from the root to the unit/],
+    ])('allowPullThroughFromOrganization with %s fails', (_name, org, paths, message) => {
+      const rule = new PullThroughCacheRule(strictStack(), 'Cache', { ecrRepositoryPrefix: 'k8s', upstream: UpstreamRegistry.kubernetes() });
+      expect(() => rule.allowPullThroughFromOrganization(org, paths)).toThrow(message);
+    });
+
     test.each<[string, string[], RegExp]>([
       ['no account', [], /accountIds is empty/],
       ['a bad account', ['12'], /account '12' is not an AWS account ID/],

@@ -1,7 +1,7 @@
 import { App, Aws, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PrivateRepository, Registry, ReplicationDestination } from '../../src';
+import { EcrAccountSettings, PrivateRepository, Registry, RegistryPolicyScope, ReplicationDestination, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../../src';
 import { strictApp, strictStack, synthesize, validTemplate } from '../util/harness';
 
 const CENTRAL = ReplicationDestination.of('111111111111', 'eu-central-1');
@@ -308,5 +308,74 @@ describe('replication', () => {
   ])('given ReplicationDestination.of with %s, then it fails', (_name, call, message) => {
     expect(call).toThrow(/^ReplicationDestination.of: \d+ problems?:/);
     expect(call).toThrow(message);
+  });
+});
+
+describe('deploy-time failures found at synth', () => {
+  const V2_WARNING = Match.stringLikeRegexp('ECR applies only with the V2 registry policy scope');
+
+  test('given a registry policy statement with pull actions and no V2 scope set in the app, then the registry warns', () => {
+    const stack = strictStack();
+    Registry.of(stack).allowPullThroughCacheFrom('222222222222', 'team');
+    AssertAnnotations.fromStack(stack).hasWarning('/Stack/EcrRegistry', V2_WARNING);
+  });
+
+  test('given the app sets the V2 scope for that registry in another stack of the same environment, then no warning', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Upstream', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(stack).allowPullThroughCacheFrom('222222222222', 'team');
+    new EcrAccountSettings(new Stack(app, 'Settings', { env: { account: '111111111111', region: 'eu-west-1' } }), 'AccountSettings', { registryPolicyScope: RegistryPolicyScope.V2 });
+    AssertAnnotations.fromStack(stack).hasNoWarning('*', V2_WARNING);
+  });
+
+  test('given only replication and pull-through actions (V1), then no scope warning', () => {
+    const stack = strictStack();
+    Registry.of(stack).allowReplicationFrom('222222222222');
+    AssertAnnotations.fromStack(stack).hasNoWarning('*', V2_WARNING);
+  });
+
+  test('given a registry policy over ECR\'s 10,240 characters, then synth fails saying so', () => {
+    const stack = strictStack();
+    const registry = Registry.of(stack);
+    for (let i = 0; i < 60; i++) {
+      registry.addToPolicy(new iam.PolicyStatement({
+        sid: `Team${i}`,
+        principals: [new iam.AccountPrincipal('222222222222')],
+        actions: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'],
+        resources: [registry.arnForRepositories(`team-${i}/service-with-a-long-name/`)],
+      }));
+    }
+    expect(() => (stack.node.root as App).synth()).toThrow(/the registry policy of stack 'Stack' has at least \d+ characters .*ECR takes at most 10240/);
+  });
+
+  test('given replication into a destination of the app without a REPLICATION template covering the filter, then the source warns', () => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['platform/', 'team-a/'] });
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    new RepositoryCreationTemplate(workload, 'Platform', { prefix: 'platform', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION] });
+    new RepositoryCreationTemplate(workload, 'TeamA', { prefix: 'team-a', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH] });
+    const annotations = AssertAnnotations.fromStack(source);
+    annotations.hasWarning('/Source/EcrRegistry', Match.stringLikeRegexp("Replication to 222222222222/eu-west-1: no repository creation template applied for REPLICATION in that registry \\(stack 'Workload'\\) covers 'team-a/', so ECR creates those replicas with AES256 encryption, mutable tags and no lifecycle policy"));
+    annotations.hasNoWarning('/Source/EcrRegistry', Match.stringLikeRegexp("covers 'platform/'"));
+  });
+
+  test.each([
+    ['a ROOT template', 'ROOT'],
+    ['a template for the namespace', 'team-a'],
+  ])('given %s applied for REPLICATION in the destination, then no replica warning', (_n, prefix) => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['team-a/'] });
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    new RepositoryCreationTemplate(workload, 'T', { prefix, appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION] });
+    AssertAnnotations.fromStack(source).hasNoWarning('*', Match.stringLikeRegexp('no repository creation template'));
+  });
+
+  test('given a destination outside the app, then no replica template warning (nothing to compare with)', () => {
+    const app = new App();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD] });
+    AssertAnnotations.fromStack(source).hasNoWarning('*', Match.stringLikeRegexp('no repository creation template'));
   });
 });
