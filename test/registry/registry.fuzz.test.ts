@@ -34,6 +34,7 @@ describe('fuzz', () => {
           destinations: fc.array(fc.tuple(account, region), { maxLength: 3 }),
         }), { maxLength: 3 }),
         allowFrom: fc.option(account, { nil: undefined }),
+        allowFromPrefixes: fc.option(fc.array(prefix, { maxLength: 3 }), { nil: undefined }),
       }),
       (stack, p) => {
         new PrivateRepository(stack, 'Anchor'); // a stack with no resource is not a valid template
@@ -48,7 +49,7 @@ describe('fuzz', () => {
           new PrivateRepository(stack, `Repo${i}`, { repositoryName: r.name })
             .replicateTo(r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
         });
-        if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom);
+        if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom, p.allowFromPrefixes);
       },
     );
   });
