@@ -23,6 +23,8 @@ const REPLICATION_CONFIGURATION = 'AWS::ECR::ReplicationConfiguration';
 
 /** What the destination of a cross-account replication must allow the source account. */
 const REPLICATION_ACTIONS = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
+/** Claimed kinds that are physical names, checked app-wide by `checkPhysicalNames`. */
+const NAMED_KINDS = ['AWS::ECR::RepositoryCreationTemplate with prefix', 'AWS::ECR::PullThroughCacheRule prefix'];
 /** ECR's limit on registry policy text (PutRegistryPolicy policyText). */
 const MAX_REGISTRY_POLICY = 10240;
 /** The only actions ECR applies with the V1 registry policy scope (lower-cased). */
@@ -465,6 +467,9 @@ export class Registry extends Construct {
       const registry = other.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
       if (!registry) continue;
       for (const kind of this.rendered.keys()) {
+        // Template and cache prefixes are physical names: the app-level name
+        // check reports those clashes, for raw L1 resources too.
+        if (NAMED_KINDS.some((k) => kind.startsWith(k))) continue;
         if (registry.rendered.has(kind)) {
           errors.push(`stacks '${this.stack.node.path}' and '${other.node.path}' both render ${kind} for account ${this.account} in ${this.region}: ECR keeps one per account and region, so one would overwrite the other. Declare it in one stack only.`);
         }

@@ -483,7 +483,7 @@ describe('PullThroughCacheRule', () => {
       const second = new Stack(first.node.root as any, 'Second', { env: { account: '111111111111', region: 'eu-west-1' } });
       new PullThroughCacheRule(first, 'C', { ecrRepositoryPrefix: 'pub', upstream: UpstreamRegistry.ecrPublic(), createTemplate: false });
       new PullThroughCacheRule(second, 'C', { ecrRepositoryPrefix: 'pub', upstream: UpstreamRegistry.ecrPublic(), createTemplate: false });
-      expect(() => (first.node.root as any).synth()).toThrow(/stacks 'First' and 'Second' both render AWS::ECR::PullThroughCacheRule prefix 'pub'/);
+      expect(() => (first.node.root as any).synth()).toThrow(/pull-through cache prefix 'pub' is used by 'First\/C' and 'Second\/C' in account 111111111111, region eu-west-1/);
     });
   });
 });

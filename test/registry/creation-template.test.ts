@@ -164,6 +164,6 @@ describe('RepositoryCreationTemplate', () => {
     const second = new Stack(first.node.root as any, 'Second', { env: { account: '111111111111', region: 'eu-west-1' } });
     new RepositoryCreationTemplate(first, 'T', base);
     new RepositoryCreationTemplate(second, 'T', base);
-    expect(() => (first.node.root as any).synth()).toThrow(/stacks 'First' and 'Second' both render AWS::ECR::RepositoryCreationTemplate with prefix 'team'/);
+    expect(() => (first.node.root as any).synth()).toThrow(/repository creation template prefix 'team' is used by 'First\/T' and 'Second\/T' in account 111111111111, region eu-west-1/);
   });
 });

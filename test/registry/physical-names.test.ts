@@ -94,6 +94,20 @@ describe('duplicate physical names', () => {
     expect(synthErrors(app)).toEqual([expect.stringMatching(/repository creation template prefix 'team' is used by 'One\/T' and 'Two\/T'/)]);
   });
 
+  test('given the same template prefix in two stacks, then the clash is reported once in all', () => {
+    const app = strictApp();
+    const props = { appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION] };
+    new RepositoryCreationTemplate(new Stack(app, 'One', { env: ENV }), 'T', { prefix: 'team', ...props });
+    new RepositoryCreationTemplate(new Stack(app, 'Two', { env: ENV }), 'T', { prefix: 'team', ...props });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.match(/'team'/g)).toHaveLength(1);
+  });
+
   test('given pull-through cache rules with one prefix in two stacks of one environment, then synth fails for the rule and for its template', () => {
     const app = strictApp();
     new PullThroughCacheRule(new Stack(app, 'One', { env: ENV }), 'Quay', { ecrRepositoryPrefix: 'quay', upstream: UpstreamRegistry.quay() });
