@@ -104,6 +104,7 @@ const UNKNOWN = '\u0000';
 /** A resolved value as text: `Fn::Join` parts joined, other intrinsics as UNKNOWN; undefined when not text. */
 function flatten(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value); // an account ID written as a number
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const join = (value as Record<string, unknown>)['Fn::Join'];
     if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {

@@ -53,6 +53,7 @@ const RESTRICTED: Array<[string, unknown]> = [
   ['StringLike aws:SourceArn with wildcards only after the account', { StringLike: { 'aws:SourceArn': `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:*` } }],
   ['ArnEquals aws:PrincipalArn of a role', { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/puller` } }],
   ['a restricting block next to an open one (blocks are ANDed)', { StringEquals: { 'aws:PrincipalOrgID': ORG }, StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT } }],
+  ['an account ID written as a JSON number', { StringEquals: { 'aws:PrincipalAccount': 222222222222 } }],
   ['an organization ID known only at deploy', { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrgId' } } }],
   ['an organization path whose organization is known only at deploy', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': { 'Fn::Join': ['', [{ Ref: 'OrgId' }, '/r-ab12/*']] } } }],
 ];
