@@ -166,8 +166,8 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'OpenAccess',
       level: NagMessageLevel.ERROR,
-      info: 'The ECR policy allows the * principal without an account or organization condition. To comply: name the principals (RepositoryAccess.pullFromAccounts), or restrict * with aws:PrincipalOrgID or aws:PrincipalOrgPaths (RepositoryAccess.pullFromOrganization).',
-      explanation: 'Anyone with an AWS account could use these repositories. Name the principals, or restrict * with aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount or aws:SourceAccount.',
+      info: 'The ECR policy allows the * principal without a condition that restricts it to named accounts or organizations. To comply: name the principals (RepositoryAccess.pullFromAccounts), or restrict * with StringEquals on aws:PrincipalOrgID or aws:PrincipalOrgPaths (RepositoryAccess.pullFromOrganization).',
+      explanation: 'Anyone with an AWS account could use these repositories. Name the principals, or restrict * with StringEquals (or StringLike) on aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount or aws:SourceAccount with literal IDs; negated operators, ...IfExists, ForAllValues and wildcards matching any account do not restrict.',
       check: openAccess,
       types: ['AWS::ECR::Repository', 'AWS::ECR::PublicRepository', 'AWS::ECR::RegistryPolicy', 'AWS::ECR::RepositoryCreationTemplate'],
     },

@@ -9,8 +9,9 @@ import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
 import { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
+import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
-import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
+import { ORGANIZATION_ID, OU_PATH, PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 
@@ -166,11 +167,13 @@ export class PullThroughCacheRule extends Construct {
 
   private readonly tagged: boolean;
   private readonly pullThroughAccounts = new Set<string>();
+  private readonly pullThroughOrganizations = new Set<string>();
   private warnedUpstream = false;
 
   constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
     super(scope, id);
     const subject = subjectOf('PullThroughCacheRule', scope, id);
+    checkPhysicalNames(this);
     const problems = new Problems(subject);
     const stack = Stack.of(this);
     const registry = Registry.of(this);
@@ -318,6 +321,52 @@ export class PullThroughCacheRule extends Construct {
   }
 
   /**
+   * Lets principals of an AWS Organization, or of some of its organizational
+   * units, pull through this cache: adds `ecr:BatchImportUpstreamImage` and
+   * `ecr:CreateRepository` on the cached repositories to the registry policy,
+   * for the `*` principal restricted by `aws:PrincipalOrgID` (or, with
+   * units, by `ForAnyValue:StringLike` on `aws:PrincipalOrgPaths`). They also
+   * need pull access to the cached repositories: give it with
+   * `access: [RepositoryAccess.pullFromOrganization(...)]`.
+   *
+   * @param organizationId the organization's ID, for example `o-a1b2c3d4e5`
+   * @param organizationalUnitPaths paths from the root, for example `r-ab12/ou-ab12-11111111`. @default - the whole organization
+   */
+  public allowPullThroughFromOrganization(organizationId: string, organizationalUnitPaths?: string[]): void {
+    const problems = new Problems(`PullThroughCacheRule '${this.node.path}'`);
+    if (isConcrete(organizationId) && !ORGANIZATION_ID.test(organizationId)) {
+      problems.add(`organizationId '${organizationId}' is not an AWS Organizations ID: it looks like 'o-' followed by 10 to 32 lowercase letters or digits`);
+    }
+    if (organizationalUnitPaths !== undefined && organizationalUnitPaths.length === 0) {
+      problems.add('organizationalUnitPaths is empty: leave it out for the whole organization, or name at least one organizational unit');
+    }
+    for (const p of (organizationalUnitPaths ?? []).filter(isConcrete)) {
+      if (!OU_PATH.test(p)) problems.add(`organizational unit path '${p}' must run from the root to the unit, like 'r-ab12/ou-ab12-11111111' (no organization ID, no trailing '/')`);
+    }
+    problems.throwIfAny();
+    const key = `${organizationId} ${(organizationalUnitPaths ?? []).join(',')}`;
+    if (this.pullThroughOrganizations.has(key)) return;
+    this.pullThroughOrganizations.add(key);
+    const values = [organizationId, ...(organizationalUnitPaths ?? []), this.ecrRepositoryPrefix];
+    const sid = values.every(isConcrete)
+      ? `PullThroughCache${this.ecrRepositoryPrefix}${organizationId}${(organizationalUnitPaths ?? []).join('')}`.replace(/[^A-Za-z0-9]/g, '').slice(0, 100)
+      : undefined;
+    Registry.of(this).addToPolicy(new iam.PolicyStatement({
+      sid,
+      principals: [new iam.StarPrincipal()],
+      actions: PULL_THROUGH_ACTIONS,
+      resources: [this.repositoryArns],
+      conditions: organizationalUnitPaths === undefined
+        ? { StringEquals: { 'aws:PrincipalOrgID': organizationId } }
+        : { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': organizationalUnitPaths.map((p) => `${organizationId}/${p}/*`) } },
+    }));
+    Validations.of(Registry.of(this).cfnRegistryPolicy!).acknowledge({
+      id: 'AwsSolutions-ECR1',
+      reason: 'The * principals of this registry policy are restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; Registry.addToPolicy refuses every * statement without such a condition.',
+    });
+  }
+
+  /**
    * Wires the upstream registry's policy when a stack of its account and
    * region is in the app, or warns.
    *
@@ -385,7 +434,11 @@ export class PullThroughCacheRule extends Construct {
       },
     );
     return new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('pullthroughcache.ecr.amazonaws.com'),
+      // Against the confused deputy: ECR may assume it only for this account.
+      // Pull-through cache rules have no ARN, so aws:SourceArn does not apply.
+      assumedBy: new iam.ServicePrincipal('pullthroughcache.ecr.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      }),
       description: `Assumed by ECR to pull from ${this.upstream.url} for pull-through cache rule ${this.node.path}`,
       managedPolicies: [policy],
     });

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Registry } from './registry';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
+import { checkPhysicalNames } from './physical-names';
 import { RepositoryAccess } from '../repository/access';
 import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
@@ -138,6 +139,7 @@ export class RepositoryCreationTemplate extends Construct {
   constructor(scope: Construct, id: string, props: RepositoryCreationTemplateProps) {
     super(scope, id);
     const subject = subjectOf('RepositoryCreationTemplate', scope, id);
+    checkPhysicalNames(this);
     const problems = new Problems(subject);
 
     this.prefix = props.prefix;
@@ -250,7 +252,11 @@ export class RepositoryCreationTemplate extends Construct {
       reason: 'ECR creates repositories whose names are not known in advance: the wildcard covers only repository names under the template prefix in this registry.',
     });
     const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com'),
+      // Against the confused deputy: ECR may assume it only for this account.
+      // Repository creation templates have no ARN, so aws:SourceArn does not apply.
+      assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      }),
       description: `Assumed by ECR to create repositories from template ${this.node.path}`,
       managedPolicies: [policy],
     });

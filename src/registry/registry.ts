@@ -23,6 +23,14 @@ const REPLICATION_CONFIGURATION = 'AWS::ECR::ReplicationConfiguration';
 
 /** What the destination of a cross-account replication must allow the source account. */
 const REPLICATION_ACTIONS = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
+/** Claimed kinds that are physical names, checked app-wide by `checkPhysicalNames`. */
+const NAMED_KINDS = ['AWS::ECR::RepositoryCreationTemplate with prefix', 'AWS::ECR::PullThroughCacheRule prefix'];
+/** ECR's limit on registry policy text (PutRegistryPolicy policyText). */
+const MAX_REGISTRY_POLICY = 10240;
+/** The only actions ECR applies with the V1 registry policy scope (lower-cased). */
+const V1_ACTIONS = ['ecr:replicateimage', 'ecr:batchimportupstreamimage', 'ecr:createrepository'];
+/** Prefixes listed in one source account's replication grant; beyond that, every repository. */
+const MAX_REPLICATION_PREFIXES = 20;
 
 interface Rule {
   readonly destinations: ReplicationDestination[];
@@ -65,13 +73,18 @@ export class Registry extends Construct {
 
   private readonly stack: Stack;
   private policyDocument?: iam.PolicyDocument;
-  private readonly replicationSources = new Set<string>();
+  /** Per source account: the prefixes granted, or 'all'. */
+  private readonly replicationSources = new Map<string, string[] | 'all'>();
+  private readonly replicationStatements = new Map<string, number>();
   private readonly pullThroughCacheAccounts = new Set<string>();
   private readonly rules = new Map<string, Rule>();
   /** Resource kinds this registry renders, for the app-wide clash check. */
   private readonly rendered = new Map<string, string>();
   private wiringAdded = false;
   private removalPolicy?: RemovalPolicy;
+  /** ECR account settings the app sets for this registry (EcrAccountSettings). */
+  private readonly accountSettings = new Map<string, string>();
+  private warnedAtSynth = false;
   private readonly warnedDestinations = new Set<string>();
   /** Filters added for one repository by `replicateTo`, to warn about what else they cover. */
   private readonly repositoryFilters: { filter: string; node: IConstruct }[] = [];
@@ -79,7 +92,7 @@ export class Registry extends Construct {
   private constructor(scope: Stack, id: string) {
     super(scope, id);
     this.stack = scope;
-    this.node.addValidation({ validate: () => this.clashes() });
+    this.node.addValidation({ validate: () => [...this.clashes(), ...this.policyProblems(), ...this.deployTimeWarnings()] });
   }
 
   /**
@@ -152,31 +165,53 @@ export class Registry extends Construct {
 
   /**
    * Lets another account replicate its images into this registry: adds
-   * `ecr:CreateRepository` and `ecr:ReplicateImage` on every repository of
-   * this registry for that account to the registry policy. Use it in the
-   * destination stack when the source is not in the same app; when it is,
-   * `addReplicationRule` and `PrivateRepository.replicateTo` add it for you.
+   * `ecr:CreateRepository` and `ecr:ReplicateImage` for that account to the
+   * registry policy, on the repositories whose names start with one of the
+   * replicated prefixes (`repository/PREFIX*`), or on every repository of
+   * this registry when no prefix is given. Use it in the destination stack
+   * when the source is not in the same app; when it is,
+   * `addReplicationRule` and `PrivateRepository.replicateTo` add it for you,
+   * scoped to the source's filters.
    *
    * ECR documents no condition key for the source region, so the grant covers
    * every region of the source account.
    *
    * @param sourceAccount the account that replicates into this registry
+   * @param repositoryPrefixes the PREFIX_MATCH filters the source replicates (at most 20; more are granted as every repository). @default - every repository
    */
-  public allowReplicationFrom(sourceAccount: string): void {
+  public allowReplicationFrom(sourceAccount: string, repositoryPrefixes?: string[]): void {
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'sourceAccount', sourceAccount);
     if (isConcrete(sourceAccount) && isConcrete(this.account) && sourceAccount === this.account) {
       problems.add(`sourceAccount '${sourceAccount}' is this registry's own account: replication within an account needs no registry policy`);
     }
+    if (repositoryPrefixes !== undefined) {
+      if (repositoryPrefixes.length === 0) problems.add('repositoryPrefixes is empty: leave it out to allow every repository, or name at least one prefix');
+      problems.addAll(filterProblems(repositoryPrefixes));
+    }
     problems.throwIfAny();
-    if (this.replicationSources.has(sourceAccount)) return;
-    this.replicationSources.add(sourceAccount);
-    const sid = isConcrete(sourceAccount) ? `ReplicationFrom${sourceAccount}` : undefined;
+
+    // Unknown prefixes, or too many to list, are granted as every repository.
+    const prefixes = repositoryPrefixes === undefined || !repositoryPrefixes.every(isConcrete) || repositoryPrefixes.length > MAX_REPLICATION_PREFIXES
+      ? undefined
+      : [...new Set(repositoryPrefixes)];
+    const granted = this.replicationSources.get(sourceAccount);
+    if (granted === 'all') return;
+    let fresh: string[] | undefined;
+    if (prefixes !== undefined) {
+      fresh = prefixes.filter((p) => !(granted ?? []).some((g) => p.startsWith(g)));
+      if (fresh.length === 0) return;
+      if ((granted?.length ?? 0) + fresh.length > MAX_REPLICATION_PREFIXES) fresh = undefined;
+    }
+    this.replicationSources.set(sourceAccount, fresh === undefined ? 'all' : [...(granted ?? []), ...fresh]);
+    const count = (this.replicationStatements.get(sourceAccount) ?? 0) + 1;
+    this.replicationStatements.set(sourceAccount, count);
+    const sid = isConcrete(sourceAccount) ? `ReplicationFrom${sourceAccount}${count > 1 ? count : ''}` : undefined;
     this.addToPolicy(new iam.PolicyStatement({
       sid,
       principals: [new iam.AccountPrincipal(sourceAccount)],
       actions: REPLICATION_ACTIONS,
-      resources: [this.arnForRepositories()],
+      resources: fresh === undefined ? [this.arnForRepositories()] : fresh.map((p) => this.arnForRepositories(p)),
     }));
   }
 
@@ -383,12 +418,117 @@ export class Registry extends Construct {
       }
       const target = stacksOf(this.node.root).find((s) => s.account === d.account && s.region === d.region);
       if (target) {
-        Registry.of(target).allowReplicationFrom(this.account);
+        Registry.of(target).allowReplicationFrom(this.account, this._replicatedPrefixes(d));
       } else {
         this.warnedDestinations.add(d.toString());
         Annotations.of(this).addWarningV2('cdk-ecr-platform:replicationDestinationOutsideApp',
           `Replication to ${d}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowReplicationFrom('${this.account}') there, or ECR cannot replicate.`);
       }
+    }
+  }
+
+  /**
+   * The PREFIX_MATCH filters replicated to a destination, or undefined when
+   * a rule to it replicates every repository.
+   *
+   * @internal
+   */
+  public _replicatedPrefixes(destination: ReplicationDestination): string[] | undefined {
+    const prefixes = new Set<string>();
+    for (const r of this.rules.values()) {
+      if (!r.destinations.some((d) => d.toString() === destination.toString())) continue;
+      if (r.filters === undefined) return undefined;
+      r.filters.forEach((f) => prefixes.add(f));
+    }
+    return prefixes.size > 0 ? [...prefixes] : undefined;
+  }
+
+  /**
+   * Records an ECR account setting that the app sets for this registry.
+   *
+   * @internal
+   */
+  public _recordAccountSetting(name: string, value: string): void {
+    this.accountSettings.set(name, value);
+  }
+
+  /** The registry policy as it will be rendered, or undefined when there is none. */
+  private renderedPolicy(): any {
+    return this.policyDocument ? this.stack.resolve(this.policyDocument) : undefined;
+  }
+
+  /** Registry policy problems ECR would reject at deploy: its size. */
+  private policyProblems(): string[] {
+    const policy = this.renderedPolicy();
+    if (policy === undefined) return [];
+    const length = JSON.stringify(withoutIntrinsics(policy)).length;
+    if (length <= MAX_REGISTRY_POLICY) return [];
+    return [`the registry policy of stack '${this.stack.node.path}' has at least ${length} characters (not counting values known only at deploy): ECR takes at most ${MAX_REGISTRY_POLICY}. Grant shared prefixes (registry.arnForRepositories('team/')) instead of single repositories, or fewer accounts per statement.`];
+  }
+
+  /**
+   * Warnings for what would fail silently at deploy or run time. They are
+   * issued while the app is validated, once every construct (and every
+   * wiring aspect) has contributed.
+   */
+  private deployTimeWarnings(): string[] {
+    if (this.warnedAtSynth) return [];
+    this.warnedAtSynth = true;
+    this.warnPolicyScope();
+    this.warnReplicaTemplates();
+    return [];
+  }
+
+  /** Statements with actions beyond V1 need the V2 registry policy scope. */
+  private warnPolicyScope(): void {
+    const statements: any[] = this.renderedPolicy()?.Statement ?? [];
+    const v2 = new Set<string>();
+    for (const st of statements) {
+      const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+      for (const a of actions) if (typeof a === 'string' && !V1_ACTIONS.includes(a.toLowerCase())) v2.add(a);
+    }
+    if (v2.size === 0) return;
+    const scope = this.policyScope();
+    if (scope === 'V2') return;
+    Annotations.of(this).addWarningV2('cdk-ecr-platform:registryPolicyScopeV2',
+      `The registry policy allows ${[...v2].sort().join(', ')}, which ECR applies only with the V2 registry policy scope; ${scope === 'V1'
+        ? 'this app sets V1, where ECR accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository, so the policy fails or grants nothing'
+        : 'V2 is the default for new registries, but a registry still on V1 accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository'}. `
+      + 'Set it with new EcrAccountSettings(stack, \'AccountSettings\', { registryPolicyScope: RegistryPolicyScope.V2 }) in this account and region, or check it with `aws ecr get-account-setting --name REGISTRY_POLICY_SCOPE`.');
+  }
+
+  /** The registry policy scope the app sets for this account and region, if any. */
+  private policyScope(): string | undefined {
+    const own = this.accountSettings.get('REGISTRY_POLICY_SCOPE');
+    if (own !== undefined || !isConcrete(this.account) || !isConcrete(this.region)) return own;
+    for (const other of stacksOf(this.node.root)) {
+      if (other.account !== this.account || other.region !== this.region) continue;
+      const value = (other.node.tryFindChild(REGISTRY_ID) as Registry | undefined)?.accountSettings.get('REGISTRY_POLICY_SCOPE');
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+
+  /**
+   * Replicas get their settings only from a REPLICATION creation template
+   * of the destination: without one, ECR creates them with AES256, mutable
+   * tags and no lifecycle policy. Checked for destinations whose stack is
+   * in the app.
+   */
+  private warnReplicaTemplates(): void {
+    const destinations = new Map<string, ReplicationDestination>();
+    for (const r of this.rules.values()) for (const d of r.destinations) destinations.set(d.toString(), d);
+    for (const d of destinations.values()) {
+      const stacks = stacksOf(this.node.root).filter((s) => s.account === d.account && s.region === d.region);
+      if (stacks.length === 0) continue; // outside the app: nothing to compare with
+      const prefixes = stacks.flatMap((s) => replicationTemplatePrefixes(s));
+      const covered = (name: string) => prefixes.some((p) => p === 'ROOT' || name.startsWith(`${p}/`));
+      const filters = this._replicatedPrefixes(d);
+      const uncovered = filters === undefined ? (prefixes.includes('ROOT') ? [] : ['(every repository)']) : filters.filter((f) => isConcrete(f) && !covered(f));
+      if (uncovered.length === 0) continue;
+      Annotations.of(this).addWarningV2('cdk-ecr-platform:replicationWithoutTemplate',
+        `Replication to ${d}: no repository creation template applied for REPLICATION in that registry (stack${stacks.length > 1 ? 's' : ''} ${stacks.map((s) => `'${s.node.path}'`).join(', ')}) covers ${uncovered.map((f) => `'${f}'`).join(', ')}, so ECR creates those replicas with AES256 encryption, mutable tags and no lifecycle policy. `
+        + 'Add a RepositoryCreationTemplate with appliedFor REPLICATION and a prefix that covers them (a template prefix \'team\' covers repositories named \'team/...\'; \'ROOT\' covers every repository) in that stack.');
     }
   }
 
@@ -405,6 +545,9 @@ export class Registry extends Construct {
       const registry = other.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
       if (!registry) continue;
       for (const kind of this.rendered.keys()) {
+        // Template and cache prefixes are physical names: the app-level name
+        // check reports those clashes, for raw L1 resources too.
+        if (NAMED_KINDS.some((k) => kind.startsWith(k))) continue;
         if (registry.rendered.has(kind)) {
           errors.push(`stacks '${this.stack.node.path}' and '${other.node.path}' both render ${kind} for account ${this.account} in ${this.region}: ECR keeps one per account and region, so one would overwrite the other. Declare it in one stack only.`);
         }
@@ -458,6 +601,40 @@ export function registryRepositoryNames(stack: Stack): string[] {
     }
   }
   return [...names].sort();
+}
+
+/**
+ * The prefixes of the creation templates applied for REPLICATION in a stack
+ * (without a trailing '/'; 'ROOT' as is), from the L1 resources, so that
+ * templates declared with aws-cdk-lib count too.
+ */
+function replicationTemplatePrefixes(stack: Stack): string[] {
+  const prefixes: string[] = [];
+  for (const node of stack.node.findAll()) {
+    if (!(node instanceof ecr.CfnRepositoryCreationTemplate) || Stack.of(node) !== stack) continue;
+    const appliedFor = stack.resolve(node.appliedFor);
+    const prefix = stack.resolve(node.prefix);
+    if (!Array.isArray(appliedFor) || !appliedFor.includes('REPLICATION') || typeof prefix !== 'string') continue;
+    prefixes.push(prefix.replace(/\/$/, ''));
+  }
+  return prefixes;
+}
+
+/** A resolved value with every intrinsic replaced by its literal text only ('' for what is known at deploy). */
+function withoutIntrinsics(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutIntrinsics);
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
+      const [key, arg] = entries[0];
+      if (key === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) {
+        return arg[1].map((p) => withoutIntrinsics(p)).filter((p) => typeof p === 'string').join(typeof arg[0] === 'string' ? arg[0] : '');
+      }
+      return '';
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, withoutIntrinsics(v)]));
+  }
+  return value;
 }
 
 function stacksOf(root: IConstruct): Stack[] {

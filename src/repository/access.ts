@@ -9,8 +9,10 @@ export const PUSH_ACTIONS: readonly string[] = Object.freeze(['ecr:CompleteLayer
 /** What Lambda needs to read a container image. @internal */
 const LAMBDA_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-const OU_PATH = /^r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})+$/;
+/** An AWS Organizations ID. @internal */
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** A path from an organization's root to an organizational unit. @internal */
+export const OU_PATH = /^r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})+$/;
 
 /**
  * Who may use a repository, written as least-privilege resource policy

@@ -10,6 +10,7 @@ import { addToRepositoryPolicy } from './statement-checks';
 import { checkedTagMutability } from './tag-mutability';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
+import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { ScanFrequency } from '../scanning/enums';
@@ -192,6 +193,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
     super(scope, id, { physicalName: props.repositoryName });
+    checkPhysicalNames(this);
     const problems = new Problems(subjectOf('PrivateRepository', scope, id));
 
     checkRepositoryName(problems, props.repositoryName);
@@ -330,8 +332,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
   /**
    * Adds a statement to the repository policy. A statement that allows the
-   * `*` principal without an account or organization condition, or that
-   * names resources, is refused.
+   * `*` principal without a condition that restricts it to named accounts or
+   * organizations, or that names resources, is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {

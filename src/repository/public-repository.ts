@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkPhysicalNames } from '../registry/physical-names';
 
 /**
  * An architecture badge of the Amazon ECR Public Gallery.
@@ -124,6 +125,7 @@ export class PublicRepository extends Resource {
 
   constructor(scope: Construct, id: string, props: PublicRepositoryProps = {}) {
     super(scope, id, { physicalName: props.repositoryName });
+    checkPhysicalNames(this);
     const problems = new Problems(subjectOf('PublicRepository', scope, id));
     checkRepositoryName(problems, props.repositoryName, 205);
 

@@ -1,6 +1,5 @@
-import { Names } from 'aws-cdk-lib';
+import { Names, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as inspectorv2 from 'aws-cdk-lib/aws-inspectorv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -93,14 +92,12 @@ export class FindingsRouting extends Construct {
         description: `Encrypts the vulnerability findings topic ${this.node.path}`,
         enableKeyRotation: true,
       });
-      // EventBridge publishes to the encrypted topic with this key.
-      this.topicKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
       this.topic = new sns.Topic(this, 'Topic', {
         displayName: 'ECR vulnerability findings',
         masterKey: this.topicKey,
         enforceSSL: true,
       });
-      ruleTargets = [new targets.SnsTopic(this.topic)];
+      ruleTargets = [topicTarget(this.topic)];
     }
 
     if (inspector) {
@@ -117,7 +114,52 @@ export class FindingsRouting extends Construct {
         targets: ruleTargets,
       });
     }
+
+    if (this.topic && this.topicKey) this.allowEventBridge(this.topic, this.topicKey);
   }
+
+  /**
+   * Lets EventBridge publish this construct's findings to the encrypted
+   * topic, and nothing else: the topic policy and the key policy name
+   * `events.amazonaws.com` only with `aws:SourceAccount` (this account) and
+   * `aws:SourceArn` (the rules, or for the key, which the rules depend on
+   * through the topic, any rule of this account and region), against the
+   * confused deputy.
+   */
+  private allowEventBridge(topic: sns.Topic, key: kms.Key): void {
+    const stack = Stack.of(this);
+    const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
+    const rules = [this.inspectorRule, this.basicScanRule].filter((r): r is events.Rule => r !== undefined);
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'EventBridgePublishesFindings',
+      principals: [eventBridge],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnEquals: { 'aws:SourceArn': rules.map((r) => r.ruleArn) },
+      },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'EventBridgeEncryptsFindings',
+      principals: [eventBridge],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+      },
+    }));
+  }
+}
+
+/**
+ * A rule target that publishes to the topic without the unconditioned
+ * topic policy statement `targets.SnsTopic` writes: the construct writes a
+ * conditioned one.
+ */
+function topicTarget(topic: sns.ITopic): events.IRuleTarget {
+  return { bind: () => ({ arn: topic.topicArn, targetResource: topic }) };
 }
 
 /**

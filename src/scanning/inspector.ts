@@ -242,6 +242,7 @@ export class EcrAccountSettings extends Construct {
     for (const [name, value] of settings) {
       if (value === undefined) continue;
       Registry.of(this)._claim(`ECR account setting ${name}`, this.node.path, subject);
+      Registry.of(this)._recordAccountSetting(name, value);
       const resource = new CustomResource(this, name, {
         serviceToken: provider.function.functionArn,
         serviceTimeout: SERVICE_TIMEOUT,

@@ -194,6 +194,11 @@ describe('EcrComplianceChecks', () => {
       ['* with aws:PrincipalOrgID (AwsSolutions-ECR1 flags it, this rule does not)', statement({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } }), []],
       ['* with aws:PrincipalAccount', statement({ StringEquals: { 'aws:PrincipalAccount': '222222222222' } }), []],
       ['* with an unrelated condition', statement({ Bool: { 'aws:SecureTransport': 'true' } }), ['EcrCompliance-OpenAccess error at S/Repo']],
+      ['* with StringNotEquals aws:PrincipalOrgID (everyone outside the organization)', statement({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } }), ['EcrCompliance-OpenAccess error at S/Repo']],
+      ['* with StringEqualsIfExists aws:SourceAccount (absent for IAM callers)', statement({ StringEqualsIfExists: { 'aws:SourceAccount': '222222222222' } }), ['EcrCompliance-OpenAccess error at S/Repo']],
+      ['* with StringLike aws:PrincipalAccount "*"', statement({ StringLike: { 'aws:PrincipalAccount': '*' } }), ['EcrCompliance-OpenAccess error at S/Repo']],
+      ['* with ForAnyValue:StringLike aws:PrincipalOrgPaths "*"', statement({ 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*' } }), ['EcrCompliance-OpenAccess error at S/Repo']],
+      ['* with ForAnyValue:StringLike aws:PrincipalOrgPaths of one organization', statement({ 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abc123def4/*' } }), []],
     ])('repository policy: %s', (_name, policy, expected) => {
       expect(findingsFor((app) => {
         new ecr.CfnRepository(new Stack(app, 'S', { env: A }), 'Repo', { repositoryPolicyText: policy });

@@ -46,6 +46,10 @@ describe('fuzz', () => {
           mutability: fc.option(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE), { nil: undefined }),
           tags: fc.option(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9 _.:/=+@-]{0,8}$/), weight: 4 }, fc.string({ maxLength: 8 })), { maxKeys: 2 }), { nil: undefined }),
           pullAccounts: fc.option(fc.array(account, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+          pullOrganization: fc.option(fc.record({
+            id: fc.oneof({ arbitrary: fc.constant('o-exampleorg1'), weight: 4 }, fc.string({ maxLength: 12 })),
+            units: fc.option(fc.array(fc.oneof({ arbitrary: fc.constant('r-ab12/ou-ab12-11111111'), weight: 4 }, fc.string({ maxLength: 12 })), { maxLength: 2 }), { nil: undefined }),
+          }), { nil: undefined }),
         }), { minLength: 1, maxLength: 2 }),
       }),
       (stack, p) => {
@@ -67,6 +71,7 @@ describe('fuzz', () => {
             resourceTags: r.tags,
           });
           if (r.pullAccounts) rule.allowPullThroughFromAccounts(r.pullAccounts);
+          if (r.pullOrganization) rule.allowPullThroughFromOrganization(r.pullOrganization.id, r.pullOrganization.units);
         });
       },
     );

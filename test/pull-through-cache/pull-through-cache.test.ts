@@ -188,6 +188,21 @@ describe('PullThroughCacheRule', () => {
     });
   });
 
+  test('given a cross-account ECR upstream, then the role ECR assumes trusts the pull-through cache service for this account only', () => {
+    const stack = strictStack();
+    new PullThroughCacheRule(stack, 'Upstream', { ecrRepositoryPrefix: 'workloads', upstream: UpstreamRegistry.ecr('222222222222', 'eu-west-1') });
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'pullthroughcache.ecr.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+        }],
+      },
+    });
+  });
+
   test('given createTemplate false, then no template, and a warning when template settings are given', () => {
     const stack = strictStack();
     new PullThroughCacheRule(stack, 'Cache', { ecrRepositoryPrefix: 'quay', upstream: UpstreamRegistry.quay(), createTemplate: false, encryption: RepositoryEncryption.kms() });
@@ -249,6 +264,49 @@ describe('PullThroughCacheRule', () => {
           }],
         },
       });
+    });
+
+    test('allowPullThroughFromOrganization adds a * statement restricted by aws:PrincipalOrgID that the open-access check accepts', () => {
+      const stack = strictStack();
+      const rule = new PullThroughCacheRule(stack, 'Cache', {
+        ecrRepositoryPrefix: 'k8s',
+        upstream: UpstreamRegistry.kubernetes(),
+        access: [RepositoryAccess.pullFromOrganization('o-exampleorg1')],
+      });
+      rule.allowPullThroughFromOrganization('o-exampleorg1');
+      rule.allowPullThroughFromOrganization('o-exampleorg1'); // no duplicate
+      rule.allowPullThroughFromOrganization('o-exampleorg1', ['r-ab12/ou-ab12-11111111']);
+      validTemplate(stack, { nag: true }).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+        PolicyText: {
+          Statement: [
+            {
+              Sid: 'PullThroughCachek8soexampleorg1',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+              Resource: arn(':ecr:eu-west-1:111111111111:repository/k8s/*'),
+              Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } },
+            },
+            {
+              Sid: 'PullThroughCachek8soexampleorg1rab12ouab1211111111',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+              Resource: arn(':ecr:eu-west-1:111111111111:repository/k8s/*'),
+              Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-exampleorg1/r-ab12/ou-ab12-11111111/*'] } },
+            },
+          ],
+        },
+      });
+    });
+
+    test.each<[string, string, string[] | undefined, RegExp]>([
+      ['a bad organization ID', 'exampleorg', undefined, /organizationId 'exampleorg' is not an AWS Organizations ID/],
+      ['no unit', 'o-exampleorg1', [], /organizationalUnitPaths is empty/],
+      ['a unit path with the organization ID', 'o-exampleorg1', ['o-exampleorg1/r-ab12/ou-ab12-11111111'], /must run from the root to the unit/],
+    ])('allowPullThroughFromOrganization with %s fails', (_name, org, paths, message) => {
+      const rule = new PullThroughCacheRule(strictStack(), 'Cache', { ecrRepositoryPrefix: 'k8s', upstream: UpstreamRegistry.kubernetes() });
+      expect(() => rule.allowPullThroughFromOrganization(org, paths)).toThrow(message);
     });
 
     test.each<[string, string[], RegExp]>([
@@ -425,7 +483,7 @@ describe('PullThroughCacheRule', () => {
       const second = new Stack(first.node.root as any, 'Second', { env: { account: '111111111111', region: 'eu-west-1' } });
       new PullThroughCacheRule(first, 'C', { ecrRepositoryPrefix: 'pub', upstream: UpstreamRegistry.ecrPublic(), createTemplate: false });
       new PullThroughCacheRule(second, 'C', { ecrRepositoryPrefix: 'pub', upstream: UpstreamRegistry.ecrPublic(), createTemplate: false });
-      expect(() => (first.node.root as any).synth()).toThrow(/stacks 'First' and 'Second' both render AWS::ECR::PullThroughCacheRule prefix 'pub'/);
+      expect(() => (first.node.root as any).synth()).toThrow(/pull-through cache prefix 'pub' is used by 'First\/C' and 'Second\/C' in account 111111111111, region eu-west-1/);
     });
   });
 });

@@ -66,7 +66,15 @@ describe('RepositoryCreationTemplate', () => {
       CustomRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TemplateRole'), 'Arn'] },
     });
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecr.amazonaws.com' } }] },
+      // Against the confused deputy: ECR may assume the role only for this account.
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'ecr.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+        }],
+      },
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
@@ -156,6 +164,6 @@ describe('RepositoryCreationTemplate', () => {
     const second = new Stack(first.node.root as any, 'Second', { env: { account: '111111111111', region: 'eu-west-1' } });
     new RepositoryCreationTemplate(first, 'T', base);
     new RepositoryCreationTemplate(second, 'T', base);
-    expect(() => (first.node.root as any).synth()).toThrow(/stacks 'First' and 'Second' both render AWS::ECR::RepositoryCreationTemplate with prefix 'team'/);
+    expect(() => (first.node.root as any).synth()).toThrow(/repository creation template prefix 'team' is used by 'First\/T' and 'Second\/T' in account 111111111111, region eu-west-1/);
   });
 });

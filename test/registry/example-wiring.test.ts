@@ -19,13 +19,13 @@ describe('example platform: base images replicated across a region and an accoun
     });
   });
 
-  test('the workload account lets the shared-services account replicate, with literal account IDs', () => {
+  test('the workload account lets the shared-services account replicate the replicated repository only, with literal account IDs', () => {
     template('WorkloadRegistry').hasResourceProperties('AWS::ECR::RegistryPolicy', {
       PolicyText: {
         Statement: Match.arrayWith([Match.objectLike({
           Sid: 'ReplicationFrom111111111111',
           Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'],
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:222222222222:repository/*']] },
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:222222222222:repository/platform/base-images*']] },
         })]),
       },
     });

@@ -45,6 +45,7 @@ describe('fuzz', () => {
           namespace: prefix,
           destinations: fc.array(fc.tuple(account, region), { maxLength: 3 }),
         }), { maxLength: 2 }),
+        allowFromPrefixes: fc.option(fc.array(prefix, { maxLength: 3 }), { nil: undefined }),
       }),
       (stack, p) => {
         new PrivateRepository(stack, 'Anchor'); // a stack with no resource is not a valid template
@@ -59,7 +60,7 @@ describe('fuzz', () => {
           new PrivateRepository(stack, `Repo${i}`, { repositoryName: r.name })
             .replicateTo(r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
         });
-        if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom);
+        if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom, p.allowFromPrefixes);
         if (p.inRegions !== undefined) registry.addReplicationRule({ destinations: ReplicationDestination.inRegions(...p.inRegions) });
         for (const n of p.namespaces) registry.replicateNamespace(n.namespace, n.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
       },

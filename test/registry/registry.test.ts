@@ -1,19 +1,19 @@
 import { App, Aws, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PrivateRepository, Registry, ReplicationDestination } from '../../src';
+import { EcrAccountSettings, PrivateRepository, Registry, RegistryPolicyScope, ReplicationDestination, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../../src';
 import { strictApp, strictStack, synthesize, validTemplate } from '../util/harness';
 
 const CENTRAL = ReplicationDestination.of('111111111111', 'eu-central-1');
 const WORKLOAD = ReplicationDestination.of('222222222222', 'eu-west-1');
 
-function replicationStatement(source: string, region: string, account: string) {
+function replicationStatement(source: string, region: string, account: string, prefix = '') {
   return {
     Sid: `ReplicationFrom${source}`,
     Effect: 'Allow',
     Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${source}:root`]] } },
     Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'],
-    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${region}:${account}:repository/*`]] },
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${region}:${account}:repository/${prefix}*`]] },
   };
 }
 
@@ -183,13 +183,60 @@ describe('replication', () => {
     expect(result.nagFindings).toEqual([]);
     const workloadTemplate = Template.fromJSON(result.assembly.getStackByName(workload.stackName).template);
     workloadTemplate.hasResourceProperties('AWS::ECR::RegistryPolicy', {
-      PolicyText: { Statement: [replicationStatement('111111111111', 'eu-west-1', '222222222222')] },
+      PolicyText: { Statement: [replicationStatement('111111111111', 'eu-west-1', '222222222222', 'platform/base-images')] },
     });
     // Same account, other region: no registry policy is needed.
     Template.fromJSON(result.assembly.getStackByName(central.stackName).template).resourceCountIs('AWS::ECR::RegistryPolicy', 0);
     // No cross-stack references.
     expect(JSON.stringify(result.assembly.getStackByName(workload.stackName).template)).not.toMatch(/Fn::ImportValue/);
     expect(JSON.stringify(result.assembly.getStackByName(source.stackName).template)).not.toMatch(/Fn::ImportValue/);
+  });
+
+  test('given filters, then the destination registry policy grants replication on the replicated prefixes only', () => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['team-a/', 'team-b/'] });
+    new PrivateRepository(source, 'Repo', { repositoryName: 'platform/base-images' }).replicateTo([WORKLOAD, CENTRAL]);
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    const result = synthesize(app, { nag: true });
+    const resource = (prefix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:eu-west-1:222222222222:repository/${prefix}*`]] });
+    Template.fromJSON(result.assembly.getStackByName(workload.stackName).template).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: {
+        Statement: [Match.objectLike({
+          Sid: 'ReplicationFrom111111111111',
+          Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'],
+          Resource: [resource('team-a/'), resource('team-b/'), resource('platform/base-images')],
+        })],
+      },
+    });
+  });
+
+  test('given a rule without filters to the destination, then the grant covers every repository', () => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['team-a/'] });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD, CENTRAL] });
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    const result = synthesize(app, { nag: true });
+    Template.fromJSON(result.assembly.getStackByName(workload.stackName).template).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: { Statement: [replicationStatement('111111111111', 'eu-west-1', '222222222222')] },
+    });
+  });
+
+  test('given allowReplicationFrom with prefixes, called again with more, then a prefix already covered adds nothing', () => {
+    const stack = strictStack({ env: { account: '222222222222', region: 'eu-west-1' } });
+    const registry = Registry.of(stack);
+    registry.allowReplicationFrom('111111111111', ['team-a/']);
+    registry.allowReplicationFrom('111111111111', ['team-a/api', 'team-b/']);
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: {
+        Statement: [
+          replicationStatement('111111111111', 'eu-west-1', '222222222222', 'team-a/'),
+          { ...replicationStatement('111111111111', 'eu-west-1', '222222222222', 'team-b/'), Sid: 'ReplicationFrom1111111111112' },
+        ],
+      },
+    });
+    expect(() => registry.allowReplicationFrom('111111111111', ['Team A'])).toThrow(/repository filter 'Team A' is not a repository name prefix/);
   });
 
   test('given a destination outside the app, then the source warns and the destination side is one call', () => {
@@ -325,5 +372,74 @@ describe('a clash between two stacks is reported once', () => {
     const clashes = message.split('\n').filter((l) => /both render AWS::ECR::RegistryPolicy/.test(l));
     expect(clashes.length).toBe((n * (n - 1)) / 2);
     expect(new Set(clashes.map((l) => l.replace(/^.*stacks '(\w+)' and '(\w+)'.*$/, (_m, a, b) => [a, b].sort().join('+')))).size).toBe(clashes.length);
+  });
+});
+
+describe('deploy-time failures found at synth', () => {
+  const V2_WARNING = Match.stringLikeRegexp('ECR applies only with the V2 registry policy scope');
+
+  test('given a registry policy statement with pull actions and no V2 scope set in the app, then the registry warns', () => {
+    const stack = strictStack();
+    Registry.of(stack).allowPullThroughCacheFrom('222222222222', 'team');
+    AssertAnnotations.fromStack(stack).hasWarning('/Stack/EcrRegistry', V2_WARNING);
+  });
+
+  test('given the app sets the V2 scope for that registry in another stack of the same environment, then no warning', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Upstream', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(stack).allowPullThroughCacheFrom('222222222222', 'team');
+    new EcrAccountSettings(new Stack(app, 'Settings', { env: { account: '111111111111', region: 'eu-west-1' } }), 'AccountSettings', { registryPolicyScope: RegistryPolicyScope.V2 });
+    AssertAnnotations.fromStack(stack).hasNoWarning('*', V2_WARNING);
+  });
+
+  test('given only replication and pull-through actions (V1), then no scope warning', () => {
+    const stack = strictStack();
+    Registry.of(stack).allowReplicationFrom('222222222222');
+    AssertAnnotations.fromStack(stack).hasNoWarning('*', V2_WARNING);
+  });
+
+  test('given a registry policy over ECR\'s 10,240 characters, then synth fails saying so', () => {
+    const stack = strictStack();
+    const registry = Registry.of(stack);
+    for (let i = 0; i < 60; i++) {
+      registry.addToPolicy(new iam.PolicyStatement({
+        sid: `Team${i}`,
+        principals: [new iam.AccountPrincipal('222222222222')],
+        actions: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'],
+        resources: [registry.arnForRepositories(`team-${i}/service-with-a-long-name/`)],
+      }));
+    }
+    expect(() => (stack.node.root as App).synth()).toThrow(/the registry policy of stack 'Stack' has at least \d+ characters .*ECR takes at most 10240/);
+  });
+
+  test('given replication into a destination of the app without a REPLICATION template covering the filter, then the source warns', () => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['platform/', 'team-a/'] });
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    new RepositoryCreationTemplate(workload, 'Platform', { prefix: 'platform', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION] });
+    new RepositoryCreationTemplate(workload, 'TeamA', { prefix: 'team-a', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH] });
+    const annotations = AssertAnnotations.fromStack(source);
+    annotations.hasWarning('/Source/EcrRegistry', Match.stringLikeRegexp("Replication to 222222222222/eu-west-1: no repository creation template applied for REPLICATION in that registry \\(stack 'Workload'\\) covers 'team-a/', so ECR creates those replicas with AES256 encryption, mutable tags and no lifecycle policy"));
+    annotations.hasNoWarning('/Source/EcrRegistry', Match.stringLikeRegexp("covers 'platform/'"));
+  });
+
+  test.each([
+    ['a ROOT template', 'ROOT'],
+    ['a template for the namespace', 'team-a'],
+  ])('given %s applied for REPLICATION in the destination, then no replica warning', (_n, prefix) => {
+    const app = strictApp();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD], repositoryFilters: ['team-a/'] });
+    const workload = new Stack(app, 'Workload', { env: { account: '222222222222', region: 'eu-west-1' } });
+    new RepositoryCreationTemplate(workload, 'T', { prefix, appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION] });
+    AssertAnnotations.fromStack(source).hasNoWarning('*', Match.stringLikeRegexp('no repository creation template'));
+  });
+
+  test('given a destination outside the app, then no replica template warning (nothing to compare with)', () => {
+    const app = new App();
+    const source = new Stack(app, 'Source', { env: { account: '111111111111', region: 'eu-west-1' } });
+    Registry.of(source).addReplicationRule({ destinations: [WORKLOAD] });
+    AssertAnnotations.fromStack(source).hasNoWarning('*', Match.stringLikeRegexp('no repository creation template'));
   });
 });

@@ -243,7 +243,7 @@ describe('PrivateRepository', () => {
     });
 
     test.each([
-      ['an open * statement', new iam.PolicyStatement({ principals: [new iam.StarPrincipal()], actions: ['ecr:BatchGetImage'] }), /allows the '\*' principal without an account or organization condition/],
+      ['an open * statement', new iam.PolicyStatement({ principals: [new iam.StarPrincipal()], actions: ['ecr:BatchGetImage'] }), /allows the '\*' principal without a condition that restricts it/],
       ['an AnyPrincipal statement', new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['ecr:BatchGetImage'] }), /allows the '\*' principal/],
       ['a statement with resources', new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('222222222222')], actions: ['ecr:BatchGetImage'], resources: ['*'] }), /names resources/],
     ])('%s is refused', (_name, statement, message) => {

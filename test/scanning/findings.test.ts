@@ -62,6 +62,27 @@ describe('FindingsRouting', () => {
     });
   });
 
+  test('given the default topic, then every statement for events.amazonaws.com in the topic and key policies carries aws:SourceAccount and aws:SourceArn', () => {
+    const stack = strictStack();
+    new FindingsRouting(stack, 'Findings');
+    const json = validTemplate(stack, { nag: true }).toJSON();
+    const statements = Object.values<any>(json.Resources)
+      .filter((r) => r.Type === 'AWS::SNS::TopicPolicy' || r.Type === 'AWS::KMS::Key')
+      .flatMap((r) => (r.Properties.PolicyDocument ?? r.Properties.KeyPolicy).Statement)
+      .filter((st: any) => JSON.stringify(st.Principal).includes('events.amazonaws.com'));
+    expect(statements).toHaveLength(2);
+    for (const st of statements) {
+      expect(st.Condition.StringEquals).toEqual({ 'aws:SourceAccount': '111111111111' });
+    }
+    const topicStatement = statements.find((st: any) => st.Action === 'sns:Publish');
+    expect(topicStatement.Condition.ArnEquals['aws:SourceArn']).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^FindingsInspectorFindings/), 'Arn'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^FindingsBasicScanFindings/), 'Arn'] },
+    ]);
+    const keyStatement = statements.find((st: any) => st.Action !== 'sns:Publish');
+    expect(keyStatement.Condition.ArnLike['aws:SourceArn']).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111111111111:rule/*']] });
+  });
+
   test('given CRITICAL only and some repositories, then the patterns name exactly those', () => {
     const stack = strictStack();
     new FindingsRouting(stack, 'Findings', { minimumSeverity: FindingSeverity.CRITICAL, repositoryNames: ['platform/api', 'platform/web'] });

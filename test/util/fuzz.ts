@@ -11,6 +11,9 @@ export const FUZZ_TIMEOUT = Math.max(120_000, FUZZ_RUNS * 250);
 /** What a clear validation error looks like: it names the construct and lists problems. */
 export const VALIDATION_ERROR = /^(?:\S+ '[^']*'|\S+): \d+ problems?:\n {2}- /;
 
+/** What a clear app-level validation error looks like at synth. */
+export const SYNTH_VALIDATION_ERROR = /^Validation failed with the following errors:\n {2}\[[^\]]*\] \S/;
+
 /**
  * Throws random props at a construct: each input must either fail with a
  * clear validation error (matching `clearError`) or synthesize templates that
@@ -33,7 +36,16 @@ export function fuzzConstruct<T>(
         if (!clearError.test(message)) throw new Error(`unclear error for ${JSON.stringify(props)}: ${message}`);
         return;
       }
-      const result = synthesize(stack.node.root as any);
+      let result;
+      try {
+        result = synthesize(stack.node.root as any);
+      } catch (e) {
+        // App-level checks (name clashes, policy size) fail synth with CDK's
+        // validation report, one '[path] message' per problem.
+        const message = (e as Error).message ?? String(e);
+        if (!SYNTH_VALIDATION_ERROR.test(message)) throw new Error(`unclear synth error for ${JSON.stringify(props)}: ${message}`);
+        return;
+      }
       fs.rmSync(result.assembly.directory, { recursive: true, force: true });
       if (result.cfnFindings.length > 0) {
         throw new Error(`template rejected for ${JSON.stringify(props)}:\n${describeFindings(result.cfnFindings)}`);

@@ -13,9 +13,11 @@ const POLICY_PROPERTY: Record<string, string> = {
 
 /**
  * Repository, registry and creation template policies never allow the `*`
- * principal unless an account or organization condition restricts it
- * (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalAccount`,
- * `aws:SourceAccount`, ...). Unlike AwsSolutions-ECR1, conditions count.
+ * principal unless a condition really restricts it to named accounts,
+ * organizations or organization paths (`StringEquals aws:PrincipalOrgID`,
+ * `ForAnyValue:StringLike aws:PrincipalOrgPaths "o-.../*"`, ...). Conditions
+ * are judged by meaning: negated operators, `...IfExists` and wildcards that
+ * match any account do not count. Unlike AwsSolutions-ECR1, conditions count.
  */
 export function openAccess(node: CfnResource, index: AppIndex): NagRuleResult {
   const property = POLICY_PROPERTY[node.cfnResourceType];
