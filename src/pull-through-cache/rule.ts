@@ -6,12 +6,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
+import { addOrganizationProblems } from '../internal/organizations';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
 import { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
-import { ORGANIZATION_ID, OU_PATH, PULL_ACTIONS, RepositoryAccess } from '../repository/access';
+import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 
@@ -334,15 +335,10 @@ export class PullThroughCacheRule extends Construct {
    */
   public allowPullThroughFromOrganization(organizationId: string, organizationalUnitPaths?: string[]): void {
     const problems = new Problems(`PullThroughCacheRule '${this.node.path}'`);
-    if (isConcrete(organizationId) && !ORGANIZATION_ID.test(organizationId)) {
-      problems.add(`organizationId '${organizationId}' is not an AWS Organizations ID: it looks like 'o-' followed by 10 to 32 lowercase letters or digits`);
-    }
     if (organizationalUnitPaths !== undefined && organizationalUnitPaths.length === 0) {
       problems.add('organizationalUnitPaths is empty: leave it out for the whole organization, or name at least one organizational unit');
     }
-    for (const p of (organizationalUnitPaths ?? []).filter(isConcrete)) {
-      if (!OU_PATH.test(p)) problems.add(`organizational unit path '${p}' must run from the root to the unit, like 'r-ab12/ou-ab12-11111111' (no organization ID, no trailing '/')`);
-    }
+    addOrganizationProblems(problems, organizationId, organizationalUnitPaths ?? []);
     problems.throwIfAny();
     const key = `${organizationId} ${(organizationalUnitPaths ?? []).join(',')}`;
     if (this.pullThroughOrganizations.has(key)) return;

@@ -1,5 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { addOrganizationProblems } from '../internal/organizations';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 
 /** Actions that pull images from a private repository (frozen: no module can widen a grant). @internal */
@@ -8,11 +9,6 @@ export const PULL_ACTIONS: readonly string[] = Object.freeze(['ecr:BatchCheckLay
 export const PUSH_ACTIONS: readonly string[] = Object.freeze(['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart']);
 /** What Lambda needs to read a container image. @internal */
 const LAMBDA_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
-
-/** An AWS Organizations ID. @internal */
-export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-/** A path from an organization's root to an organizational unit. @internal */
-export const OU_PATH = /^r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})+$/;
 
 /**
  * Who may use a repository, written as least-privilege resource policy
@@ -164,14 +160,7 @@ function checkAccounts(what: string, accountIds: string[]): void {
 
 function checkOrganization(what: string, organizationId: string, paths: string[]): void {
   const problems = new Problems(what);
-  if (isConcrete(organizationId) && !ORGANIZATION_ID.test(organizationId)) {
-    problems.add(`organizationId '${organizationId}' is not an AWS Organizations ID: it looks like 'o-' followed by 10 to 32 lowercase letters or digits`);
-  }
   if (what.endsWith('Units') && paths.length === 0) problems.add('organizationalUnitPaths is empty: name at least one organizational unit');
-  for (const p of paths.filter(isConcrete)) {
-    if (!OU_PATH.test(p)) {
-      problems.add(`organizational unit path '${p}' must run from the root to the unit, like 'r-ab12/ou-ab12-11111111' (no organization ID, no trailing '/')`);
-    }
-  }
+  addOrganizationProblems(problems, organizationId, paths);
   problems.throwIfAny();
 }
