@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FindingSeverity } from './enums';
 import { basicScanPattern, inspectorFindingPattern, severitiesFrom, suppressionProblems } from './findings-checks';
+import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 
 /**
@@ -89,9 +90,8 @@ export class FindingsRouting extends Construct {
     const severities = severitiesFrom(props.minimumSeverity ?? FindingSeverity.HIGH);
     let ruleTargets = props.targets;
     if (!ruleTargets) {
-      this.topicKey = new kms.Key(this, 'TopicKey', {
+      this.topicKey = createLibraryKey(this, 'TopicKey', {
         description: `Encrypts the vulnerability findings topic ${this.node.path}`,
-        enableKeyRotation: true,
       });
       // EventBridge publishes to the encrypted topic with this key.
       this.topicKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');

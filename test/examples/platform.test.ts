@@ -34,7 +34,7 @@ function currentIds(dir: string): Record<string, Record<string, string>> {
 describe('example platform app', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
   const app = buildPlatformApp({ outdir });
-  const result = synthesize(app, { nag: true });
+  const result = synthesize(app, { nag: true, allControlTowerRules: true });
 
   test('every template passes CloudFormation validation with no finding', () => {
     expect(describeFindings(result.cfnFindings)).toBe('');
@@ -42,6 +42,10 @@ describe('example platform app', () => {
 
   test('no unacknowledged finding from AwsSolutions, NIST 800-53 R5, HIPAA Security and PCI DSS 3.2.1', () => {
     expect(describeFindings(result.nagFindings)).toBe('');
+  });
+
+  test('no unacknowledged finding from any AWS Control Tower proactive control (apart from the rules switched off in test/util/control-tower.ts)', () => {
+    expect(describeFindings(result.controlTowerFindings)).toBe('');
   });
 
   test('logical IDs and replacing properties of existing resources never change (set UPDATE_LOGICAL_IDS=1 to pin new resources deliberately)', () => {
