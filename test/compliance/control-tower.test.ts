@@ -64,7 +64,8 @@ function corpus(): Array<[string, Build]> {
 
   // aws-cdk-lib's Repository
   const l2Mutabilities = [
-    undefined, ecr.TagMutability.IMMUTABLE, ecr.TagMutability.MUTABLE, ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION, ecr.TagMutability.MUTABLE_WITH_EXCLUSION,
+    undefined, ecr.TagMutability.IMMUTABLE, ecr.TagMutability.MUTABLE,
+    ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION, ecr.TagMutability.MUTABLE_WITH_EXCLUSION,
   ];
   for (const mutability of l2Mutabilities) {
     for (const scanOnPush of [undefined, true, false]) {
