@@ -22,7 +22,8 @@ function main(): number {
     new HIPAASecurityChecks(app),
     new PCIDSS321Checks(app),
     // every AWS Control Tower proactive control but those switched off, with
-    // their reasons, in test/util/control-tower.ts
+    // their reasons, in test/util/control-tower.ts (rules run for the
+    // resource types present)
     controlTower,
   );
 

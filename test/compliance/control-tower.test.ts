@@ -121,7 +121,7 @@ interface Verdicts {
 
 /** Runs the pack and Control Tower's ECR rules over the app and collects verdicts per repository. */
 function verdicts(app: App): Verdicts {
-  Validations.of(app).addPlugins(new EcrComplianceChecks(app), controlTowerChecks({ services: ['ecr'] }));
+  Validations.of(app).addPlugins(new EcrComplianceChecks(app), controlTowerChecks());
   try {
     app.synth();
   } catch (e) {

@@ -34,7 +34,7 @@ function currentIds(dir: string): Record<string, Record<string, string>> {
 describe('example platform app', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-'));
   const app = buildPlatformApp({ outdir });
-  const result = synthesize(app, { nag: true, allControlTowerRules: true });
+  const result = synthesize(app, { nag: true });
 
   test('every template passes CloudFormation validation with no finding', () => {
     expect(describeFindings(result.cfnFindings)).toBe('');

@@ -5,7 +5,7 @@ import { App, AppProps, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { CONTROL_TOWER_PLUGIN, controlTowerChecks, LIBRARY_SERVICES } from './control-tower';
+import { CONTROL_TOWER_PLUGIN, controlTowerChecks } from './control-tower';
 import { EcrComplianceChecks } from '../../src';
 
 /** The context flag that runs AWS's offline CloudFormation rules (cfn-lint rule set) at synth. */
@@ -35,12 +35,10 @@ export interface SynthResult {
 }
 
 /**
- * AWS Control Tower's proactive controls for the services the library
- * creates, without the rules switched off in `control-tower.ts`: one plugin
- * instance for every synthesis of the test run.
+ * AWS Control Tower's proactive controls, without the rules switched off in
+ * `control-tower.ts`: one plugin instance for every synthesis of the test run.
  */
-const CONTROL_TOWER = controlTowerChecks({ services: LIBRARY_SERVICES });
-let controlTowerAll: ReturnType<typeof controlTowerChecks> | undefined;
+const CONTROL_TOWER = controlTowerChecks();
 
 /** An App whose synthesis runs CloudFormation validation, writing into a fresh temp folder. */
 export function strictApp(props: AppProps = {}): App {
@@ -67,12 +65,9 @@ export function addNagPacks(app: App): void {
   );
 }
 
-/**
- * Runs AWS Control Tower's proactive controls on every template of the app's
- * synthesis: those of the services the library creates, or all of them.
- */
-export function addControlTowerChecks(app: App, all = false): void {
-  Validations.of(app).addPlugins(all ? (controlTowerAll ??= controlTowerChecks()) : CONTROL_TOWER);
+/** Runs AWS Control Tower's proactive controls on every template of the app's synthesis. */
+export function addControlTowerChecks(app: App): void {
+  Validations.of(app).addPlugins(CONTROL_TOWER);
 }
 
 /**
@@ -81,9 +76,9 @@ export function addControlTowerChecks(app: App, all = false): void {
  * unacknowledged AWS Control Tower finding: the Control Tower rules run on
  * every synthesis).
  */
-export function synthesize(app: App, opts: { nag?: boolean; allControlTowerRules?: boolean } = {}): SynthResult {
+export function synthesize(app: App, opts: { nag?: boolean } = {}): SynthResult {
   if (opts.nag) addNagPacks(app);
-  addControlTowerChecks(app, opts.allControlTowerRules);
+  addControlTowerChecks(app);
   const assembly = app.synth();
   const findings = readFindings(assembly.directory);
   return {
