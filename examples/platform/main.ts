@@ -59,7 +59,7 @@ function main(): number {
     }
   }
   const switchedOff = Object.keys(DISABLED_CONTROL_TOWER_RULES).join(', ');
-  console.log(`AWS Control Tower: ${controlTower.ruleIds?.length} proactive controls (cfn-guard rules) run on every template; switched off: ${switchedOff}`);
+  console.log(`AWS Control Tower: ${controlTower.ruleIds?.length} proactive controls (cfn-guard rules), each run on every template with a resource type it checks; switched off: ${switchedOff}`);
   const plugins = ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', CONTROL_TOWER_PLUGIN];
   console.log(`Compliance findings (unacknowledged) from ${plugins.join(', ')}:`);
   if (counts.size === 0) console.log('  none');
