@@ -271,7 +271,8 @@ function samePlacement(a: SettingsProviderPlacement, b: SettingsProviderPlacemen
 /**
  * The stack's one provider of the account-settings custom resources: a
  * function, its role, a customer managed policy that grows with what the
- * stack's resources need, and a log group with a retention period.
+ * stack's resources need, and a log group with a retention period,
+ * encrypted with a key of its own.
  */
 class SettingsProvider extends Construct {
   public static of(scope: Construct, subject: string, placement: SettingsProviderPlacement): SettingsProvider {
@@ -358,7 +359,7 @@ class SettingsProvider extends Construct {
       reason: 'inspector2:Enable, BatchGetAccountStatus, UpdateConfiguration, Disable and ecr:GetAccountSetting/PutAccountSetting are account-level APIs without resource-level permissions: IAM requires Resource "*" for them. Every other statement names its resource.',
     });
     const reasons: Record<string, string> = {
-      LambdaInsideVPC: 'The function only calls the regional Amazon Inspector and ECR APIs when CloudFormation deploys; it reaches no VPC resource, and a VPC would need NAT or interface endpoints for no benefit.',
+      LambdaInsideVPC: 'The function only calls the regional Amazon Inspector and ECR APIs when CloudFormation deploys; it reaches no VPC resource, and a VPC needs NAT or interface endpoints, so it is optional (vpc on InspectorScanning or EcrAccountSettings).',
       LambdaConcurrency: 'Invoked only by CloudFormation, a few times per deployment; reserving concurrency would fail in accounts with the minimum unreserved concurrency.',
       LambdaDLQ: 'Invoked by CloudFormation, which records every failure as a failed resource operation with the error message; a dead-letter queue would hold nothing to act on.',
     };

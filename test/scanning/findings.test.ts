@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FindingSeverity, FindingsRouting, FindingSuppression, FindingSuppressionProps } from '../../src';
+import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { strictStack, validTemplate } from '../util/harness';
 
 function rulePatterns(stack: Stack, opts: { nag?: boolean } = { nag: true }): Record<string, any> {
@@ -91,6 +92,7 @@ describe('FindingsRouting', () => {
   test('given explicit targets, then no topic is created and both rules use them', () => {
     const stack = strictStack();
     const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+    acknowledgeControlTower(queue, [CT.SQS_DLQ, CT.SQS_ENCRYPTED], 'a target of the user, kept minimal');
     const route = new FindingsRouting(stack, 'Findings', { targets: [new targets.SqsQueue(queue)], inspectorFindings: false });
     expect(route.topic).toBeUndefined();
     const template = validTemplate(stack);

@@ -96,4 +96,6 @@ export const CT = {
   KMS_CREATE_GRANT: 'kms_create_grant_aws_service_check',
   KMS_ROTATION: 'kms_key_rotation_enabled_check',
   LOG_GROUP_ENCRYPTED: 'cloudwatch_log_group_encrypted_check',
+  SQS_DLQ: 'sqs_dlq_check',
+  SQS_ENCRYPTED: 'sqs_queue_encrypted_check',
 };
