@@ -55,6 +55,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation',
     'aws-sdk-client-mock',
     'esbuild',
+    // AWS Control Tower proactive controls as cfn-guard rules, with a
+    // cfn-guard binary: the test harness and the example app run them
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
   // src/**/*.lambda.ts are bundled by esbuild into assets/ (the `bundle`
   // task), with a generated *-function.ts construct for each

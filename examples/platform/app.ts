@@ -51,11 +51,22 @@ export class SharedServicesRegistryStack extends Stack {
       description: 'Encrypts the images of the shared-services registry',
       enableKeyRotation: true,
     });
+    // AWS Control Tower's CT.KMS.PR.3: only AWS services (here ECR, for the
+    // repositories and their replicas) may create grants on the key.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'GrantsOnlyForAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
 
     const baseImages = new PrivateRepository(this, 'BaseImages', {
       repositoryName: 'platform/base-images',
       encryption: RepositoryEncryption.kms(key),
-      imageTagMutabilityExclusions: ['latest'],
+      // IMMUTABLE (the default), without exclusions: AWS Control Tower's
+      // CT.ECR.PR.3 refuses IMMUTABLE_WITH_EXCLUSION
       access: [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)],
     });
     // Close to every workload: the second region of this account, and the
@@ -194,7 +205,6 @@ export class WorkloadAccountStack extends Stack {
     new PrivateRepository(this, 'Orders', {
       repositoryName: 'team-b/orders',
       encryption: RepositoryEncryption.kms(),
-      imageTagMutabilityExclusions: ['dev-*'],
     });
     new BaseImageReplicas(this, 'BaseImageReplicas');
   }
@@ -217,7 +227,6 @@ export class BaseImageReplicas extends Construct {
       lifecyclePolicy: LifecyclePolicy.recommended(),
       access: [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)],
       encryption: RepositoryEncryption.kms(),
-      imageTagMutabilityExclusions: ['latest'],
       resourceTags: { 'managed-by': 'cdk-ecr-platform', 'source-registry': ACCOUNTS.sharedServices },
     });
   }

@@ -4,6 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { EcrComplianceChecks } from '../../src';
 import { buildPlatformApp } from './app';
+import { CONTROL_TOWER_PLUGIN, controlTowerChecks, DISABLED_CONTROL_TOWER_RULES } from '../../test/util/control-tower';
 
 /**
  * The main job: synthesize the example platform into ./cdk.out with
@@ -13,12 +14,17 @@ function main(): number {
   const outdir = path.resolve(process.env.CDK_OUTDIR ?? 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = buildPlatformApp({ outdir });
+  const controlTower = controlTowerChecks();
   Validations.of(app).addPlugins(
     new EcrComplianceChecks(app),
     new AwsSolutionsChecks(app),
     new NIST80053R5Checks(app),
     new HIPAASecurityChecks(app),
     new PCIDSS321Checks(app),
+    // every AWS Control Tower proactive control but those switched off, with
+    // their reasons, in test/util/control-tower.ts (rules run for the
+    // resource types present)
+    controlTower,
   );
 
   let failed = false;
@@ -52,7 +58,9 @@ function main(): number {
       counts.set(key, (counts.get(key) ?? 0) + (v.violatingConstructs?.length ?? 1));
     }
   }
-  const plugins = ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+  const switchedOff = Object.keys(DISABLED_CONTROL_TOWER_RULES).join(', ');
+  console.log(`AWS Control Tower: ${controlTower.ruleIds?.length} proactive controls (cfn-guard rules), each run on every template with a resource type it checks; switched off: ${switchedOff}`);
+  const plugins = ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', CONTROL_TOWER_PLUGIN];
   console.log(`Compliance findings (unacknowledged) from ${plugins.join(', ')}:`);
   if (counts.size === 0) console.log('  none');
   for (const [key, n] of [...counts.entries()].sort()) console.log(`  ${key}: ${n}`);

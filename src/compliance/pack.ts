@@ -2,6 +2,7 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport } f
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppIndex } from './app-index';
+import { controlTowerImmutableTags, controlTowerScanOnPush } from './rules/control-tower';
 import { customerManagedKey } from './rules/customer-managed-key';
 import { lifecyclePolicy } from './rules/lifecycle-policy';
 import { openAccess } from './rules/open-access';
@@ -23,6 +24,19 @@ export interface EcrComplianceChecksProps extends NagPackProps {
    * @default NagMessageLevel.WARN
    */
   readonly customerManagedKeyLevel?: NagMessageLevel;
+
+  /**
+   * Whether the pack also checks ECR repositories the way AWS Control
+   * Tower's proactive controls do, where they are stricter than Security Hub:
+   * `ControlTowerScanOnPush` (CT.ECR.PR.2: the repository's own scan on
+   * push; a registry scanning rule does not count) and
+   * `ControlTowerImmutableTags` (CT.ECR.PR.3: `IMMUTABLE` exactly, no
+   * exclusions). Turn them off when your organization does not use Control
+   * Tower's ECR controls.
+   *
+   * @default true
+   */
+  readonly controlTowerRules?: boolean;
 }
 
 type Rule = (node: CfnResource, index: AppIndex) => NagRuleResult;
@@ -35,11 +49,13 @@ interface RuleDefinition {
   readonly check: Rule;
   /** The resource types the rule looks at; others are skipped without a call. */
   readonly types: string[];
+  /** Whether the rule follows a Control Tower control where Security Hub is laxer. */
+  readonly controlTower?: boolean;
 }
 
 /**
  * A cdk-nag (v3) rule pack for Amazon ECR: the controls auditors check
- * (Security Hub ECR.1 to ECR.5, Control Tower CT.ECR.PR.1 to PR.3) and the
+ * (Security Hub ECR.1 to ECR.5, Control Tower CT.ECR.PR.1 to PR.3, each rule following the control it names) and the
  * mistakes that break a registry at run time. Rules read resolved L1
  * properties, so they work on repositories built with this library,
  * aws-cdk-lib's `Repository` or `CfnRepository` alike; values that cannot be
@@ -62,7 +78,8 @@ export class EcrComplianceChecks extends NagPack {
   constructor(scope?: IConstruct, props: EcrComplianceChecksProps = {}) {
     super(scope, props);
     this.packName = 'EcrCompliance';
-    this.rules = ruleDefinitions(props.customerManagedKeyLevel ?? NagMessageLevel.WARN);
+    this.rules = ruleDefinitions(props.customerManagedKeyLevel ?? NagMessageLevel.WARN)
+      .filter((r) => props.controlTowerRules !== false || !r.controlTower);
     for (const rule of this.rules) {
       for (const type of rule.types) this.byType.set(type, [...(this.byType.get(type) ?? []), rule]);
     }
@@ -127,17 +144,35 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       id: 'RepositoryScanning',
       level: NagMessageLevel.ERROR,
       info: 'The ECR repository is not scanned: no registry scanning rule of its account and region matches its name, and scan on push is off. To comply: keep imageScanOnPush on (the PrivateRepository default), or add RegistryScanning.of(stack).addRule({ frequency, repositoryFilters }) with a filter matching the name.',
-      explanation: 'Security Hub ECR.1 and Control Tower CT.ECR.PR.2 require image scanning. Add a registry scanning configuration rule whose filter matches the repository (or set scan on push).',
+      explanation: 'Security Hub ECR.1 requires image scanning. Add a registry scanning configuration rule whose filter matches the repository (or set scan on push).',
       check: repositoryScanning,
       types: ['AWS::ECR::Repository'],
+    },
+    {
+      id: 'ControlTowerScanOnPush',
+      level: NagMessageLevel.ERROR,
+      info: 'The ECR repository does not scan on push itself (ImageScanningConfiguration.ScanOnPush is not true). To comply: keep imageScanOnPush on (the PrivateRepository default); a registry scanning rule does not count for Control Tower CT.ECR.PR.2.',
+      explanation: 'Control Tower CT.ECR.PR.2 reads the repository\'s own ScanOnPush and refuses the template otherwise, even when a registry scanning rule covers the repository. Set imageScanOnPush (the default of PrivateRepository), or turn these rules off with controlTowerRules: false.',
+      check: controlTowerScanOnPush,
+      types: ['AWS::ECR::Repository'],
+      controlTower: true,
     },
     {
       id: 'TagImmutability',
       level: NagMessageLevel.ERROR,
       info: 'The ECR repository has mutable tags. To comply: use imageTagMutability IMMUTABLE (the PrivateRepository default), with imageTagMutabilityExclusions for moving tags such as latest.',
-      explanation: 'Security Hub ECR.2 and Control Tower CT.ECR.PR.3: a tag that can be moved can silently change what is deployed. Use IMMUTABLE, with exclusion filters for moving tags such as latest.',
+      explanation: 'Security Hub ECR.2: a tag that can be moved can silently change what is deployed. Use IMMUTABLE, with exclusion filters for moving tags such as latest.',
       check: tagImmutability,
       types: ['AWS::ECR::Repository'],
+    },
+    {
+      id: 'ControlTowerImmutableTags',
+      level: NagMessageLevel.ERROR,
+      info: 'The ECR repository\'s tag mutability is not IMMUTABLE exactly. To comply: use imageTagMutability IMMUTABLE without exclusion filters (Control Tower CT.ECR.PR.3 rejects IMMUTABLE_WITH_EXCLUSION), or set controlTowerRules: false.',
+      explanation: 'Control Tower CT.ECR.PR.3 accepts ImageTagMutability IMMUTABLE only and refuses IMMUTABLE_WITH_EXCLUSION. Drop the exclusion filters, or turn these rules off with controlTowerRules: false.',
+      check: controlTowerImmutableTags,
+      types: ['AWS::ECR::Repository'],
+      controlTower: true,
     },
     {
       id: 'LifecyclePolicy',

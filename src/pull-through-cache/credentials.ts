@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { createLibraryKey } from '../internal/kms';
 import { isConcrete, Problems } from '../internal/problems';
 
 /** The name prefix ECR's pull-through cache service-linked role may read. */
@@ -114,10 +115,8 @@ export class PullThroughCacheCredentials {
   public _bind(scope: Construct, ecrRepositoryPrefix: string): BoundCredentials {
     if (this.secret) return { secret: this.secret };
     const stack = Stack.of(scope);
-    const key = this.options?.encryptionKey ?? new kms.Key(scope, 'CredentialsKey', {
+    const key = this.options?.encryptionKey ?? createLibraryKey(scope, 'CredentialsKey', {
       description: `Encrypts the upstream registry credentials of pull-through cache rule ${scope.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const statement = new iam.PolicyStatement({
       sid: 'PullThroughCacheReadsCredentials',

@@ -1,9 +1,10 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Registry } from './registry';
+import { createLibraryKey } from '../internal/kms';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
 import { checkPhysicalNames } from './physical-names';
@@ -199,10 +200,8 @@ export class RepositoryCreationTemplate extends Construct {
 
     const encryption = props.encryption ?? defaultRepositoryEncryption(this);
     if (encryption.usesKms) {
-      this.encryptionKey = encryption.key ?? new kms.Key(this, 'Key', {
+      this.encryptionKey = encryption.key ?? createLibraryKey(this, 'Key', {
         description: `Encrypts the images of the repositories ECR creates from template ${this.node.path}`,
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
       });
     }
 

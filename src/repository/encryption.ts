@@ -1,6 +1,7 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { createLibraryKey } from '../internal/kms';
 
 /**
  * How a repository encrypts its images at rest.
@@ -55,10 +56,8 @@ const STACK_KEY_ID = 'EcrRepositoryKey';
  */
 export function defaultRepositoryEncryption(scope: IConstruct): RepositoryEncryption {
   const stack = Stack.of(scope);
-  const key = (stack.node.tryFindChild(STACK_KEY_ID) as kms.IKey | undefined) ?? new kms.Key(stack, STACK_KEY_ID, {
+  const key = (stack.node.tryFindChild(STACK_KEY_ID) as kms.IKey | undefined) ?? createLibraryKey(stack, STACK_KEY_ID, {
     description: `Encrypts the images of the ECR repositories of stack ${stack.stackName} that do not choose their own key`,
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
   });
   return RepositoryEncryption.kms(key);
 }

@@ -8,6 +8,7 @@ import { defaultRepositoryEncryption, RepositoryEncryption } from './encryption'
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
 import { checkedTagMutability } from './tag-mutability';
+import { createLibraryKey } from '../internal/kms';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle';
 import { checkPhysicalNames } from '../registry/physical-names';
@@ -213,10 +214,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
     this.encryption = props.encryption ?? defaultRepositoryEncryption(this);
     if (this.encryption.usesKms) {
-      this.encryptionKey = this.encryption.key ?? new kms.Key(this, 'Key', {
+      this.encryptionKey = this.encryption.key ?? createLibraryKey(this, 'Key', {
         description: `Encrypts the images of ECR repository ${this.node.path}`,
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
       });
     }
 

@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison } from './enums';
 import { basicScanPattern, epochSeconds, inspectorFindingPattern, severitiesFrom, suppressionProblems } from './findings-checks';
+import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 
 /**
@@ -88,9 +89,8 @@ export class FindingsRouting extends Construct {
     const severities = severitiesFrom(props.minimumSeverity ?? FindingSeverity.HIGH);
     let ruleTargets = props.targets;
     if (!ruleTargets) {
-      this.topicKey = new kms.Key(this, 'TopicKey', {
+      this.topicKey = createLibraryKey(this, 'TopicKey', {
         description: `Encrypts the vulnerability findings topic ${this.node.path}`,
-        enableKeyRotation: true,
       });
       this.topic = new sns.Topic(this, 'Topic', {
         displayName: 'ECR vulnerability findings',

@@ -1,10 +1,12 @@
 import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AccountSettingsFunction } from './account-settings-function';
 import { ScanType } from './enums';
 import { RegistryScanning } from './registry-scanning';
+import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 import { Registry } from '../registry/registry';
 
@@ -56,9 +58,44 @@ export enum InspectorPullDateRescanMode {
 Object.freeze(InspectorPullDateRescanMode);
 
 /**
+ * Where the stack's settings provider function runs. One function per stack
+ * serves `InspectorScanning` and `EcrAccountSettings`: set the placement on
+ * either (or both, with the same values).
+ *
+ * In a VPC the function must reach the regional Amazon Inspector, ECR and
+ * CloudWatch Logs APIs: interface endpoints for `inspector2`, `ecr.api` and
+ * `logs` in the chosen subnets (with security groups that allow HTTPS from
+ * the function), or a route to a NAT gateway. It also calls AWS
+ * CloudFormation's response URL (an S3 presigned URL): a gateway endpoint for
+ * S3, or NAT.
+ */
+export interface SettingsProviderPlacement {
+  /**
+   * The VPC to run the settings provider function in.
+   *
+   * @default - not in a VPC (AWS Control Tower's CT.LAMBDA.PR.3 then fails for the function)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` for the function. Needs `vpc`.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups for the function. Needs `vpc`.
+   *
+   * @default - a new security group that allows all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
  * Properties of Amazon Inspector scanning of ECR images.
  */
-export interface InspectorScanningProps {
+export interface InspectorScanningProps extends SettingsProviderPlacement {
   /**
    * How long images are rescanned after their push.
    *
@@ -125,7 +162,7 @@ export class InspectorScanning extends Construct {
     Registry.of(this)._claim('Custom::EcrInspectorScanning', this.node.path, subject);
     RegistryScanning.of(this).useScanType(ScanType.ENHANCED);
 
-    const provider = SettingsProvider.of(this);
+    const provider = SettingsProvider.of(this, subject, props);
     // Create and update only: the delete-time actions are always on the provider.
     provider.allow('inspector2:Enable');
     provider.allowInspectorServiceLinkedRole();
@@ -183,7 +220,7 @@ Object.freeze(BlobMounting);
 /**
  * Properties of the ECR account settings.
  */
-export interface EcrAccountSettingsProps {
+export interface EcrAccountSettingsProps extends SettingsProviderPlacement {
   /**
    * The basic scanning version (`BASIC_SCAN_TYPE_VERSION`).
    *
@@ -238,7 +275,7 @@ export class EcrAccountSettings extends Construct {
     if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
     problems.throwIfAny();
 
-    const provider = SettingsProvider.of(this);
+    const provider = SettingsProvider.of(this, subject, props);
     for (const [name, value] of settings) {
       if (value === undefined) continue;
       Registry.of(this)._claim(`ECR account setting ${name}`, this.node.path, subject);
@@ -256,6 +293,16 @@ export class EcrAccountSettings extends Construct {
 }
 
 const PROVIDER_ID = 'EcrPlatformSettingsProvider';
+
+function samePlacement(a: SettingsProviderPlacement, b: SettingsProviderPlacement): boolean {
+  const key = (p: SettingsProviderPlacement) => JSON.stringify({
+    subnetType: p.vpcSubnets?.subnetType,
+    subnetGroupName: p.vpcSubnets?.subnetGroupName,
+    subnets: p.vpcSubnets?.subnets?.map((s) => s.node.path),
+    securityGroups: p.securityGroups?.map((g) => g.node.path),
+  });
+  return a.vpc === b.vpc && key(a) === key(b);
+}
 
 /**
  * How long CloudFormation waits for the provider's answer: less than the
@@ -281,12 +328,23 @@ const DELETE_TIME_ACTIONS = [
 /**
  * The stack's one provider of the account-settings custom resources: a
  * function, its role, a customer managed policy that grows with what the
- * stack's resources need, and a log group with a retention period.
+ * stack's resources need, and a log group with a retention period,
+ * encrypted with a key of its own.
  */
 class SettingsProvider extends Construct {
-  public static of(scope: Construct): SettingsProvider {
+  public static of(scope: Construct, subject: string, placement: SettingsProviderPlacement): SettingsProvider {
+    const problems = new Problems(subject);
+    if (!placement.vpc && (placement.vpcSubnets || placement.securityGroups)) {
+      problems.add('vpcSubnets and securityGroups need vpc: they place the settings provider function in a VPC');
+    }
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as SettingsProvider | undefined) ?? new SettingsProvider(stack, PROVIDER_ID);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as SettingsProvider | undefined;
+    if (existing && placement.vpc && !samePlacement(existing.placement, placement)) {
+      problems.add(`vpc, vpcSubnets or securityGroups differ from those of ${existing.placedBy}, which created the stack's one settings provider function: give every construct of the stack that sets them the same values`);
+    }
+    problems.throwIfAny();
+    if (existing) return existing;
+    return new SettingsProvider(stack, PROVIDER_ID, placement, subject);
   }
 
   public readonly function: AccountSettingsFunction;
@@ -295,9 +353,27 @@ class SettingsProvider extends Construct {
   private readonly statement: iam.PolicyStatement;
   private serviceLinkedRole = false;
 
-  private constructor(scope: Stack, id: string) {
+  private constructor(scope: Stack, id: string, public readonly placement: SettingsProviderPlacement, public readonly placedBy: string) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    // AWS Control Tower's CT.CLOUDWATCH.PR.3 asks for a customer managed key.
+    // The key lets the regional CloudWatch Logs service principal use it for
+    // log groups of this account and region only (the log group's name is
+    // generated by CloudFormation after the key exists, so its ARN cannot be
+    // named without a circular dependency).
+    const logsKey = createLibraryKey(this, 'LogsKey', {
+      description: `Encrypts the log group of the cdk-ecr-platform settings provider of stack ${scope.stackName}`,
+    });
+    logsKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsEncryptsProviderLogs',
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      },
+    }));
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: logsKey });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Enables Amazon Inspector for ECR and sets ECR account settings (cdk-ecr-platform)',
@@ -321,7 +397,21 @@ class SettingsProvider extends Construct {
       logGroup,
       timeout: Duration.minutes(15),
       memorySize: 256,
+      vpc: placement.vpc,
+      vpcSubnets: placement.vpcSubnets,
+      securityGroups: placement.securityGroups,
     });
+    if (placement.vpc) {
+      // Lambda creates and deletes the function's network interfaces with
+      // the function's role; these EC2 actions have no resource-level scope.
+      this.policy.addStatements(new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }));
+    }
     this.function.node.addDependency(this.policy);
 
     Validations.of(this.policy).acknowledge({
@@ -329,7 +419,7 @@ class SettingsProvider extends Construct {
       reason: 'inspector2:Enable, BatchGetAccountStatus, GetDelegatedAdminAccount, GetConfiguration, UpdateConfiguration, Disable and ecr:GetAccountSetting/PutAccountSetting are account-level APIs without resource-level permissions: IAM requires Resource "*" for them. Every other statement names its resource (cloudformation:ListStackResources only the stack itself).',
     });
     const reasons: Record<string, string> = {
-      LambdaInsideVPC: 'The function only calls the regional Amazon Inspector and ECR APIs when CloudFormation deploys; it reaches no VPC resource, and a VPC would need NAT or interface endpoints for no benefit.',
+      LambdaInsideVPC: 'The function only calls the regional Amazon Inspector and ECR APIs when CloudFormation deploys; it reaches no VPC resource, and a VPC needs NAT or interface endpoints, so it is optional (vpc on InspectorScanning or EcrAccountSettings).',
       LambdaConcurrency: 'Invoked only by CloudFormation, a few times per deployment; reserving concurrency would fail in accounts with the minimum unreserved concurrency.',
       LambdaDLQ: 'Invoked by CloudFormation, which records every failure as a failed resource operation with the error message; a dead-letter queue would hold nothing to act on.',
     };
@@ -337,10 +427,6 @@ class SettingsProvider extends Construct {
       for (const [rule, reason] of Object.entries(reasons)) {
         Validations.of(this.function).acknowledge({ id: `${pack}-${rule}`, reason });
       }
-      Validations.of(logGroup).acknowledge({
-        id: `${pack}-CloudWatchLogGroupEncrypted`,
-        reason: 'The log group holds only the settings the provider applied and AWS error messages, no customer data; CloudWatch Logs encrypts it at rest with service keys.',
-      });
     }
   }
 

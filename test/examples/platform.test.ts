@@ -44,6 +44,10 @@ describe('example platform app', () => {
     expect(describeFindings(result.nagFindings)).toBe('');
   });
 
+  test('no unacknowledged finding from any AWS Control Tower proactive control (apart from the rules switched off in test/util/control-tower.ts)', () => {
+    expect(describeFindings(result.controlTowerFindings)).toBe('');
+  });
+
   test('logical IDs and replacing properties of existing resources never change (set UPDATE_LOGICAL_IDS=1 to pin new resources deliberately)', () => {
     const now = currentIds(outdir);
     if (process.env.UPDATE_LOGICAL_IDS === '1') {

@@ -19,6 +19,7 @@ import {
   UpstreamAuthentication,
   UpstreamRegistry,
 } from '../../src';
+import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { strictApp, strictStack, validTemplate } from '../util/harness';
 
 /** A role that ECR's pull-through cache assumes (to pull from an ECR upstream). */
@@ -148,6 +149,7 @@ describe('PullThroughCacheRule', () => {
       upstream: UpstreamRegistry.githubContainerRegistry(),
       credentials: PullThroughCacheCredentials.createSecret({ secretName: 'ecr-pullthroughcache/github', encryptionKey: key }),
     });
+    acknowledgeControlTower(key, [CT.KMS_CREATE_GRANT], 'a key of the user, without the CreateGrant statement');
     const template = validTemplate(stack, { nag: true });
     template.resourceCountIs('AWS::KMS::Key', 2); // the credentials key and the stack's shared repository key
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'ecr-pullthroughcache/github', KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });

@@ -37,7 +37,7 @@ describe('example platform: base images replicated across a region and an accoun
       template(name).hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
         Prefix: 'platform',
         AppliedFor: ['REPLICATION'],
-        ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        ImageTagMutability: 'IMMUTABLE', // replicas keep the source's immutable tags
       });
     }
   });

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, RepositoryEncryption, ImageTagMutability } from '../../src';
+import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
 describe('PrivateRepository', () => {
@@ -33,7 +34,9 @@ describe('PrivateRepository', () => {
 
   test('given AES256, then no key and no EncryptionConfiguration (ECR default), and scan on push can be turned off', () => {
     const stack = strictStack();
-    new PrivateRepository(stack, 'Repo', { encryption: RepositoryEncryption.AES256, imageScanOnPush: false });
+    const repo = new PrivateRepository(stack, 'Repo', { encryption: RepositoryEncryption.AES256, imageScanOnPush: false });
+    expect(() => validTemplate(stack)).toThrow(/CT\.ECR\.PR\.2[^\n]*\n\s+Stack\/Repo\/Resource/);
+    acknowledgeControlTower(repo, [CT.ECR_SCAN_ON_PUSH], 'scan on push turned off on purpose');
     const template = validTemplate(stack);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasResourceProperties('AWS::ECR::Repository', { EncryptionConfiguration: Match.absent(), ImageScanningConfiguration: { ScanOnPush: false } });
@@ -41,7 +44,10 @@ describe('PrivateRepository', () => {
 
   test('given exclusion filters, then the mutability gets _WITH_EXCLUSION and WILDCARD filters', () => {
     const stack = strictStack();
-    new PrivateRepository(stack, 'Repo', { repositoryName: 'team/app', imageTagMutabilityExclusions: ['latest', 'dev-*'] });
+    const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'team/app', imageTagMutabilityExclusions: ['latest', 'dev-*'] });
+    // AWS Control Tower's CT.ECR.PR.3 accepts IMMUTABLE only
+    expect(() => validTemplate(stack)).toThrow(/CT\.ECR\.PR\.3[^\n]*\n\s+Stack\/Repo\/Resource/);
+    acknowledgeControlTower(repo, [CT.ECR_TAG_IMMUTABILITY], 'exclusions chosen on purpose');
     validTemplate(stack).hasResourceProperties('AWS::ECR::Repository', {
       RepositoryName: 'team/app',
       ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
@@ -54,7 +60,8 @@ describe('PrivateRepository', () => {
 
   test('given MUTABLE with exclusions, then MUTABLE_WITH_EXCLUSION', () => {
     const stack = strictStack();
-    new PrivateRepository(stack, 'Repo', { imageTagMutability: ImageTagMutability.MUTABLE, imageTagMutabilityExclusions: ['v*'] });
+    const repo = new PrivateRepository(stack, 'Repo', { imageTagMutability: ImageTagMutability.MUTABLE, imageTagMutabilityExclusions: ['v*'] });
+    acknowledgeControlTower(repo, [CT.ECR_TAG_IMMUTABILITY], 'mutable tags chosen on purpose');
     validTemplate(stack).hasResourceProperties('AWS::ECR::Repository', { ImageTagMutability: 'MUTABLE_WITH_EXCLUSION' });
   });
 
@@ -76,6 +83,8 @@ describe('PrivateRepository', () => {
     const stack = strictStack();
     const key = new kms.Key(stack, 'Shared', { enableKeyRotation: true });
     new PrivateRepository(stack, 'Repo', { encryption: RepositoryEncryption.kms(key) });
+    // the user's key is the user's: the library adds no statement to it
+    acknowledgeControlTower(key, [CT.KMS_CREATE_GRANT], 'a key of the user, without the CreateGrant statement');
     const template = validTemplate(stack);
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.hasResourceProperties('AWS::ECR::Repository', {

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { ImageTagMutability, PrivateRepository, PublicArchitecture, PublicOperatingSystem, PublicRepository, RepositoryAccess, RepositoryEncryption } from '../../src';
+import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { FUZZ_TIMEOUT, fuzzConstruct } from '../util/fuzz';
 import { strictStack } from '../util/harness';
 
@@ -33,7 +34,7 @@ describe('fuzz', () => {
         const access = [];
         if (p.pullAccounts) access.push(RepositoryAccess.pullFromAccounts(p.pullAccounts));
         if (p.organization) access.push(RepositoryAccess.pullFromOrganization(p.organization));
-        new PrivateRepository(stack, 'Repo', {
+        const repo = new PrivateRepository(stack, 'Repo', {
           repositoryName: p.repositoryName,
           imageTagMutability: p.imageTagMutability,
           imageTagMutabilityExclusions: p.imageTagMutabilityExclusions,
@@ -43,6 +44,11 @@ describe('fuzz', () => {
           imageScanOnPush: p.imageScanOnPush,
           access,
         });
+        // what AWS Control Tower rejects by design, and only that
+        if (p.imageTagMutability === ImageTagMutability.MUTABLE || p.imageTagMutabilityExclusions?.length) {
+          acknowledgeControlTower(repo, [CT.ECR_TAG_IMMUTABILITY], 'the input asks for mutable tags or exclusions');
+        }
+        if (p.imageScanOnPush === false) acknowledgeControlTower(repo, [CT.ECR_SCAN_ON_PUSH], 'the input turns scan on push off');
       },
     );
   }, FUZZ_TIMEOUT);

@@ -6,6 +6,7 @@ import {
   FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison,
   FindingsRouting, FindingSuppression, FindingSuppressionProps,
 } from '../../src';
+import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { strictStack, validTemplate } from '../util/harness';
 
 function rulePatterns(stack: Stack, opts: { nag?: boolean } = { nag: true }): Record<string, any> {
@@ -115,6 +116,7 @@ describe('FindingsRouting', () => {
   test('given explicit targets, then no topic is created and both rules use them', () => {
     const stack = strictStack();
     const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+    acknowledgeControlTower(queue, [CT.SQS_DLQ, CT.SQS_ENCRYPTED], 'a target of the user, kept minimal');
     const route = new FindingsRouting(stack, 'Findings', { targets: [new targets.SqsQueue(queue)], inspectorFindings: false });
     expect(route.topic).toBeUndefined();
     const template = validTemplate(stack);

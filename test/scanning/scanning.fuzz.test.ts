@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import {
   BasicScanTypeVersion,
@@ -145,10 +146,27 @@ describe('fuzz', () => {
         registryPolicyScope: optional(fc.constantFrom(...Object.values(RegistryPolicyScope))),
         blobMounting: optional(fc.constantFrom(...Object.values(BlobMounting))),
         restoreOnDelete: optional(fc.boolean()),
+        // where the provider function runs, and what the second construct says about it
+        inVpc: fc.boolean(),
+        subnets: optional(fc.constantFrom(ec2.SubnetType.PRIVATE_WITH_EGRESS, ec2.SubnetType.PRIVATE_ISOLATED)),
+        securityGroup: fc.boolean(),
+        settingsPlacement: fc.constantFrom('same', 'none', 'other'),
       }),
       (stack, p) => {
-        new InspectorScanning(stack, 'Inspector', p);
-        new EcrAccountSettings(stack, 'Settings', p);
+        const vpc = p.inVpc ? ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+          vpcId: 'vpc-12345678',
+          availabilityZones: ['eu-west-1a'],
+          privateSubnetIds: ['subnet-11111111'],
+          isolatedSubnetIds: ['subnet-22222222'],
+        }) : undefined;
+        const placement = {
+          vpc,
+          vpcSubnets: p.subnets ? { subnetType: p.subnets } : undefined,
+          securityGroups: p.securityGroup ? [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678')] : undefined,
+        };
+        new InspectorScanning(stack, 'Inspector', { ...p, ...placement });
+        const other = { vpc: ec2.Vpc.fromVpcAttributes(stack, 'Other', { vpcId: 'vpc-87654321', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-33333333'] }) };
+        new EcrAccountSettings(stack, 'Settings', { ...p, ...(p.settingsPlacement === 'same' ? placement : p.settingsPlacement === 'other' ? other : {}) });
       },
     );
   }, FUZZ_TIMEOUT);

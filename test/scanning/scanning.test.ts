@@ -3,6 +3,7 @@ import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions'
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { PrivateRepository, RegistryScanning, ScanFrequency, ScanType } from '../../src';
 import { repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, scanningFilterProblems, wildcardMatches } from '../../src/scanning/checks';
+import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
 describe('RegistryScanning', () => {
@@ -229,7 +230,8 @@ describe('RegistryScanning', () => {
 
   test('repositories of aws-cdk-lib are covered by the uncovered-repository check too', () => {
     const stack = strictStack();
-    new ecr.Repository(stack, 'L2', { repositoryName: 'l2/repo', imageTagMutability: ecr.TagMutability.IMMUTABLE });
+    const l2 = new ecr.Repository(stack, 'L2', { repositoryName: 'l2/repo', imageTagMutability: ecr.TagMutability.IMMUTABLE });
+    acknowledgeControlTower(l2, [CT.ECR_LIFECYCLE, CT.ECR_SCAN_ON_PUSH], 'aws-cdk-lib defaults: no lifecycle policy, no scan on push');
     RegistryScanning.of(stack).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['platform/*'] });
     synthesize(stack.node.root as App);
     expect(AssertAnnotations.fromStack(stack).findWarning('/Stack/L2', Match.stringLikeRegexp('l2/repo'))).toHaveLength(1);

@@ -50,6 +50,9 @@ export function fuzzConstruct<T>(
       if (result.cfnFindings.length > 0) {
         throw new Error(`template rejected for ${JSON.stringify(props)}:\n${describeFindings(result.cfnFindings)}`);
       }
+      if (result.controlTowerFindings.length > 0) {
+        throw new Error(`AWS Control Tower findings for ${JSON.stringify(props)}:\n${describeFindings(result.controlTowerFindings)}`);
+      }
     }),
     { numRuns: FUZZ_RUNS },
   );

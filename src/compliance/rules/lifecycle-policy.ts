@@ -9,14 +9,15 @@ import { AppIndex, hasIntrinsic } from '../app-index';
  * encoded in). Repository creation templates with a lifecycle policy are
  * checked for validity too. Security Hub ECR.3, Control Tower CT.ECR.PR.1.
  *
- * Findings: `Missing` when a repository has none, `Invalid` when ECR would
- * reject the policy text.
+ * Findings: `Missing` when a repository has none or its text is blank (as
+ * CT.ECR.PR.1 reads it), `Invalid` when ECR would reject the policy text.
  */
 export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResult {
   let text: unknown;
   if (node.cfnResourceType === 'AWS::ECR::Repository') {
     text = index.propertiesOf(node).LifecyclePolicy?.LifecyclePolicyText;
-    if (text === undefined) return ['Missing'];
+    // as Control Tower's CT.ECR.PR.1 reads it: absent, or blank text
+    if (text === undefined || (typeof text === 'string' && /^\s*$/.test(text))) return ['Missing'];
   } else if (node.cfnResourceType === 'AWS::ECR::RepositoryCreationTemplate') {
     text = index.propertiesOf(node).LifecyclePolicy;
     if (text === undefined) return NagRuleCompliance.NOT_APPLICABLE;

@@ -6,7 +6,8 @@ const IMMUTABLE = ['IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION'];
 
 /**
  * Private repositories keep their tags immutable (exclusion filters allowed).
- * Security Hub ECR.2, Control Tower CT.ECR.PR.3.
+ * Security Hub ECR.2. Control Tower's CT.ECR.PR.3 is stricter (no
+ * exclusions): see `controlTowerImmutableTags`.
  */
 export function tagImmutability(node: CfnResource, index: AppIndex): NagRuleResult {
   if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;

@@ -1,0 +1,29 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { AppIndex, hasIntrinsic } from '../app-index';
+
+/**
+ * The repository itself scans on push (`ImageScanningConfiguration.ScanOnPush`
+ * is `true`), as AWS Control Tower's CT.ECR.PR.2
+ * (`ecr_private_image_scanning_enabled_check`) reads it: a registry scanning
+ * rule does not count, unlike Security Hub ECR.1 (see `RepositoryScanning`).
+ */
+export function controlTowerScanOnPush(node: CfnResource, index: AppIndex): NagRuleResult {
+  if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;
+  const scanning = index.propertiesOf(node).ImageScanningConfiguration;
+  if (hasIntrinsic(scanning)) return NagRuleCompliance.NOT_APPLICABLE;
+  return scanning?.ScanOnPush === true ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+}
+
+/**
+ * The repository's tag mutability is exactly `IMMUTABLE`, as AWS Control
+ * Tower's CT.ECR.PR.3 (`ecr_private_tag_immutability_enabled_check`) reads
+ * it: `IMMUTABLE_WITH_EXCLUSION` fails, unlike Security Hub ECR.2 (see
+ * `TagImmutability`).
+ */
+export function controlTowerImmutableTags(node: CfnResource, index: AppIndex): NagRuleResult {
+  if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;
+  const mutability = index.propertiesOf(node).ImageTagMutability;
+  if (hasIntrinsic(mutability)) return NagRuleCompliance.NOT_APPLICABLE;
+  return mutability === 'IMMUTABLE' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+}
