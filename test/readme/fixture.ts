@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { LifecyclePolicy, PrivateRepository } from '../../src';
+import { limitGrantsToAwsServices } from '../../src/internal/kms';
 
 /**
  * What the README's examples take as given, like jsii-rosetta fixtures: the
@@ -48,7 +49,12 @@ export function makeFixture(stack: Stack, names: string[]): Partial<Fixture> {
     return r;
   };
   const make: { [K in keyof Fixture]: () => Fixture[K] } = {
-    key: () => new kms.Key(stack, 'FixtureKey', { enableKeyRotation: true }),
+    key: () => {
+      // a user's key under Control Tower carries the CT.KMS.PR.3 statement, like the library's keys
+      const k = new kms.Key(stack, 'FixtureKey', { enableKeyRotation: true });
+      limitGrantsToAwsServices(k);
+      return k;
+    },
     taskRole: () => role('FixtureTaskRole', 'ecs-tasks.amazonaws.com'),
     releaseRole: () => role('FixtureReleaseRole', 'codebuild.amazonaws.com'),
     scannerRole: () => role('FixtureScannerRole', 'codebuild.amazonaws.com'),
