@@ -12,7 +12,12 @@ export class Problems {
   /**
    * @param subject what is being checked, for example `PrivateRepository 'Stack/Repo'`
    */
-  constructor(private readonly subject: string) {}
+  constructor(public readonly subject: string) {}
+
+  /** An empty collector for the same subject. */
+  public fresh(): Problems {
+    return new Problems(this.subject);
+  }
 
   /** Records a problem. */
   public add(message: string): void {

@@ -4,7 +4,8 @@ import { previewLifecyclePolicy } from './preview';
 import { assignPriorities, copyRule } from './priorities';
 import { renderLifecyclePolicy, sortByPriority } from './render';
 import { LifecycleRule } from './rule';
-import { validateLifecyclePolicy } from './validate';
+import { lazyPolicyText } from './token';
+import { containsToken, validateLifecyclePolicy } from './validate';
 
 /**
  * An Amazon ECR lifecycle policy: an immutable list of rules with priorities.
@@ -111,8 +112,14 @@ export class LifecyclePolicy {
   /**
    * The policy as ECR lifecycle policy JSON: compact, keys in a fixed order, optional keys
    * omitted (never `null`), rules sorted by priority. Equal policies give equal bytes.
+   *
+   * When a rule holds CDK tokens, the text is a token that is rendered at synth from the
+   * resolved values, so that a `Lazy` description or tag list is written as proper JSON.
    */
   public toJson(): string {
+    if (this.assignedRules.some(containsToken)) {
+      return lazyPolicyText(this.assignedRules, renderLifecyclePolicy);
+    }
     return renderLifecyclePolicy(this.assignedRules);
   }
 

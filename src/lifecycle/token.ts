@@ -9,6 +9,7 @@
  */
 
 type TokenApi = { isUnresolved(obj: unknown): boolean; asString(value: unknown): string };
+type LazyApi = { uncachedString(producer: { produce(context: { scope: unknown }): string }): string };
 
 let tokenApi: TokenApi | null | undefined;
 
@@ -61,4 +62,19 @@ export function tokenAsString(value: unknown): string {
     throw new Error('aws-cdk-lib is needed to render a lifecycle policy that contains CDK tokens');
   }
   return api.asString(value);
+}
+
+/**
+ * Lifecycle policy text rendered at synth from the rules with every token known at synth
+ * resolved (`Lazy` values), so that text values are escaped as JSON. Tokens known only at
+ * deploy are left in place.
+ * @internal
+ */
+export function lazyPolicyText<T>(rules: T[], render: (resolved: T[]) => string): string {
+  // Only reached when the rules hold tokens, so aws-cdk-lib is present.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lazy = (require('aws-cdk-lib') as { Lazy: LazyApi }).Lazy;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveKnown } = require('../internal/resolve') as typeof import('../internal/resolve');
+  return lazy.uncachedString({ produce: (context) => render(resolveKnown(context.scope as any, rules)) });
 }

@@ -63,8 +63,12 @@ function isEnumValue(value: unknown, values: Record<string, string>): boolean {
  * found, each naming the rule by priority and description and saying what to change; an
  * empty array when ECR would accept the policy. Values that are unresolved CDK tokens are
  * not checked.
+ *
+ * @param atSynth the rules hold the values known at synth (tokens that remain are known only
+ * at deploy): a tag list that is still a CDK list token cannot be written into the policy
+ * text, so it is refused.
  */
-export function validateLifecyclePolicy(rules: LifecycleRule[]): string[] {
+export function validateLifecyclePolicy(rules: LifecycleRule[], atSynth = false): string[] {
   const problems: string[] = [];
 
   if (rules.length === 0) {
@@ -83,7 +87,7 @@ export function validateLifecyclePolicy(rules: LifecycleRule[]): string[] {
     problems.push(...validatePriority(rule, label, byPriority));
     problems.push(...validateEnums(rule, label));
     problems.push(...validateCountNumber(rule, label));
-    problems.push(...validateTagSelection(rule, label));
+    problems.push(...validateTagSelection(rule, label, atSynth));
     problems.push(...validateStorageClassTable(rule, label));
   }
   problems.push(...validatePerStorageClass(rules));
@@ -105,7 +109,8 @@ export function validatePolicyText(text: string): string[] {
   return [];
 }
 
-function containsToken(rule: LifecycleRule): boolean {
+/** True when a rule holds an unresolved CDK token. @internal */
+export function containsToken(rule: LifecycleRule): boolean {
   return isUnresolvedToken(rule.rulePriority) || isUnresolvedToken(rule.countNumber) || isUnresolvedToken(rule.description)
     || isUnresolvedToken(rule.tagPrefixList) || isUnresolvedToken(rule.tagPatternList)
     || (rule.tagPrefixList ?? []).some(isUnresolvedToken) || (rule.tagPatternList ?? []).some(isUnresolvedToken);
@@ -156,7 +161,7 @@ function validateCountNumber(rule: LifecycleRule, label: string): string[] {
   return [];
 }
 
-function validateTagSelection(rule: LifecycleRule, label: string): string[] {
+function validateTagSelection(rule: LifecycleRule, label: string, atSynth: boolean): string[] {
   const problems: string[] = [];
   const prefixes = rule.tagPrefixList;
   const patterns = rule.tagPatternList;
@@ -171,7 +176,14 @@ function validateTagSelection(rule: LifecycleRule, label: string): string[] {
   }
 
   for (const [name, list, isPattern] of [['tagPrefixList', prefixes, false], ['tagPatternList', patterns, true]] as const) {
-    if (list === undefined || isUnresolvedToken(list)) continue;
+    if (list === undefined) continue;
+    if (isUnresolvedToken(list)) {
+      if (atSynth) {
+        problems.push(`${label}: ${name} is a CDK list token known only at deploy time (such as Fn.split of an import or parameter); `
+          + 'a lifecycle policy is JSON text, so the list cannot be written into it. List the entries in code, or give a Lazy.list that synth can resolve.');
+      }
+      continue;
+    }
     if (!Array.isArray(list)) {
       problems.push(`${label}: ${name} must be a list of strings.`);
       continue;

@@ -6,9 +6,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
-import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
+import { BOOLEAN, guard, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
+import { checkAccountId, checkRegion, isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
-import { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
+import { nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { Registry } from '../registry/registry';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
@@ -35,6 +37,21 @@ const CACHE_WRITE_ACTIONS = [
   'ecr:PutImage',
   'ecr:UploadLayerPart',
 ];
+
+/** What untyped callers must pass (built on use: classes of other modules may still be loading). */
+const propsSpec = () => ({
+  ecrRepositoryPrefix: STRING,
+  upstream: instanceOf(UpstreamRegistry),
+  credentials: optional(instanceOf(PullThroughCacheCredentials)),
+  upstreamRepositoryPrefix: optional(STRING),
+  customRole: optional(OBJECT),
+  createTemplate: optional(BOOLEAN),
+  lifecyclePolicy: optional(instanceOf(LifecyclePolicy)),
+  encryption: optional(instanceOf(RepositoryEncryption)),
+  imageTagMutability: optional(oneOf(ImageTagMutability)),
+  access: optional(listOf(instanceOf(RepositoryAccess))),
+  resourceTags: optional(mapOf(STRING)),
+});
 
 /** Rules per registry, for the quota check (keyed by the tree's Registry, never process-global). */
 const rulesPerRegistry = new WeakMap<Registry, number>();
@@ -169,6 +186,7 @@ export class PullThroughCacheRule extends Construct {
   private warnedUpstream = false;
 
   constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
+    guard(subjectOf('PullThroughCacheRule', scope, id), { props: [props, propsSpec()] });
     super(scope, id);
     const subject = subjectOf('PullThroughCacheRule', scope, id);
     const problems = new Problems(subject);
@@ -176,14 +194,16 @@ export class PullThroughCacheRule extends Construct {
     const registry = Registry.of(this);
     const upstream = props.upstream;
 
-    checkPrefix(problems, 'ecrRepositoryPrefix', props.ecrRepositoryPrefix);
-    if (props.upstreamRepositoryPrefix !== undefined) {
-      if (!upstream.isEcr) {
-        problems.add(`upstreamRepositoryPrefix is set, but the upstream is ${upstream}: only a private Amazon ECR upstream takes one`);
-      } else {
-        checkPrefix(problems, 'upstreamRepositoryPrefix', props.upstreamRepositoryPrefix);
-      }
+    if (props.upstreamRepositoryPrefix !== undefined && !upstream.isEcr) {
+      problems.add(`upstreamRepositoryPrefix is set, but the upstream is ${upstream}: only a private Amazon ECR upstream takes one`);
     }
+    const values = { prefix: props.ecrRepositoryPrefix, upstreamPrefix: upstream.isEcr ? props.upstreamRepositoryPrefix : undefined, account: upstream.account, region: upstream.region };
+    checkNowAndAtSynth(this, problems, values, (p, v) => {
+      checkPrefix(p, 'ecrRepositoryPrefix', v.prefix);
+      if (v.upstreamPrefix !== undefined) checkPrefix(p, 'upstreamRepositoryPrefix', v.upstreamPrefix);
+      if (v.account !== undefined) checkAccountId(p, 'upstream account', v.account);
+      if (v.region !== undefined) checkRegion(p, 'upstream region', v.region);
+    });
 
     switch (upstream.authentication) {
       case UpstreamAuthentication.SECRET:
@@ -277,6 +297,7 @@ export class PullThroughCacheRule extends Construct {
    * With resource tags, `ecr:TagResource` too.
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
+    guard(`PullThroughCacheRule '${this.node.path}'.grantPull`, { grantee: [grantee, OBJECT] });
     const actions = [...PULL_ACTIONS, ...PULL_THROUGH_ACTIONS];
     if (this.tagged) actions.push('ecr:TagResource');
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.repositoryArns] });
@@ -295,6 +316,7 @@ export class PullThroughCacheRule extends Construct {
    */
   public allowPullThroughFromAccounts(accountIds: string[]): void {
     const problems = new Problems(`PullThroughCacheRule '${this.node.path}'`);
+    guard(`${problems.subject}.allowPullThroughFromAccounts`, { accountIds: [accountIds, listOf(STRING)] });
     if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
     accountIds.forEach((a) => checkAccountId(problems, 'account', a));
     problems.throwIfAny();
@@ -359,17 +381,16 @@ export class PullThroughCacheRule extends Construct {
         new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
       ],
     });
-    // How cdk-nag names a resource in a finding: pseudo parameters as <AWS::...>.
-    const nagValue = (value: string | undefined, pseudo: string) => (isConcrete(value) ? value : `<${pseudo}>`);
-    const arnFinding = (account: string | undefined, region: string | undefined, prefix: string | undefined) =>
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:${nagValue(region, 'AWS::Region')}:${nagValue(account, 'AWS::AccountId')}:repository/${prefix ?? ''}*]`;
+    // How cdk-nag names a resource in a finding, built from resolved values: a finding ID
+    // must be a plain string, even when a prefix is a token.
+    const arnFinding = (arn: string) => `AwsSolutions-IAM5[Resource::${nagResourceString(stack, arn)}]`;
     Validations.of(policy).acknowledge(
       {
-        id: arnFinding(this.upstream.account, this.upstream.region, upstreamPrefix),
+        id: arnFinding(upstreamArn),
         reason: 'ECR pulls whichever upstream image a user asks for: the wildcard covers only repositories under the upstream repository prefix of the one upstream registry.',
       },
       {
-        id: arnFinding(stack.account, stack.region, cachePrefix(this.ecrRepositoryPrefix)),
+        id: arnFinding(this.repositoryArns),
         reason: 'ECR writes cached images into repositories it creates on first pull: the wildcard covers only repository names under the cache prefix in this registry.',
       },
       {
