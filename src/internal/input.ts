@@ -1,4 +1,3 @@
-import { formatProblems } from './problems';
 
 /*
  * Guards for what untyped callers pass (JavaScript, and Python, Java or .NET through
@@ -8,6 +7,12 @@ import { formatProblems } from './problems';
  * library's usual error (construct, value, rule) instead of a TypeError further down.
  * Values of the right type are left to the construct's own checks.
  */
+
+/** One error listing every problem of a subject. @internal */
+export function formatProblems(subject: string, messages: string[]): string {
+  const n = messages.length;
+  return `${subject}: ${n} problem${n === 1 ? '' : 's'}:\n${messages.map((m) => `  - ${m}`).join('\n')}`;
+}
 
 /** Says what was expected when a value does not fit, or undefined when it does. @internal */
 export type Expect = (value: unknown) => string | undefined;
@@ -48,6 +53,13 @@ export function mapOf(item: Expect): Expect {
   return map;
 }
 
+/** A props struct whose fields have these shapes. @internal */
+export function struct(spec: Spec): Expect {
+  const shape: Expect = (v) => OBJECT(v);
+  (shape as any).fields = spec;
+  return shape;
+}
+
 /** Marks a value as optional: `undefined` (left out) fits, `null` does not. @internal */
 export function optional(expect: Expect): Expect {
   const wrapped: Expect = (v) => (v === undefined ? undefined : expect(v));
@@ -77,6 +89,10 @@ export function inputProblems(what: string, value: unknown, expect: Expect): str
   if (value === undefined && inner !== expect) return [];
   const wrong = expect(value);
   if (wrong !== undefined) return [`${what} is ${describeValue(value)}: expected ${wrong}`];
+  const fields = (inner as any).fields as Spec | undefined;
+  if (fields !== undefined) {
+    return Object.entries(fields).flatMap(([field, e]) => inputProblems(`${what}.${field}`, (value as Record<string, unknown>)[field], e));
+  }
   const item = (inner as any).item as Expect | undefined;
   if (item === undefined) return [];
   const out: string[] = [];
@@ -114,4 +130,15 @@ export function guard(subject: string, args: Record<string, [unknown, Expect | S
     }
   }
   if (problems.length > 0) throw new Error(formatProblems(subject, problems));
+}
+
+/**
+ * `guard` for a construct's constructor: the scope, the id and the props struct.
+ *
+ * @internal
+ */
+export function guardConstruct(kind: string, scope: unknown, id: unknown, props: unknown, spec: Spec): void {
+  const parent = (scope as { node?: { path?: unknown } } | undefined)?.node?.path;
+  const path = typeof parent === 'string' && parent ? `${parent}/${String(id)}` : String(id);
+  guard(`${kind} '${path}'`, { scope: [scope, OBJECT], id: [id, STRING], props: [props, spec] });
 }

@@ -6,6 +6,7 @@ import { renderLifecyclePolicy, sortByPriority } from './render';
 import { LifecycleRule } from './rule';
 import { lazyPolicyText } from './token';
 import { containsToken, validateLifecyclePolicy } from './validate';
+import { guard, instanceOf, listOf, OBJECT, optional, STRING } from '../internal/input';
 
 /**
  * An Amazon ECR lifecycle policy: an immutable list of rules with priorities.
@@ -31,6 +32,7 @@ export class LifecyclePolicy {
    * @param rules the rules, in the order their automatic priorities should follow
    */
   public static fromRules(rules: LifecycleRule[]): LifecyclePolicy {
+    guard('LifecyclePolicy.fromRules', { rules: [rules, listOf(OBJECT)] });
     return new LifecyclePolicy(rules);
   }
 
@@ -45,6 +47,7 @@ export class LifecyclePolicy {
    * @param text lifecycle policy JSON, as accepted by `aws ecr put-lifecycle-policy`
    */
   public static fromJson(text: string): LifecyclePolicy {
+    guard('LifecyclePolicy.fromJson', { text: [text, STRING] });
     return new LifecyclePolicy(parseLifecyclePolicyJson(text));
   }
 
@@ -82,6 +85,7 @@ export class LifecyclePolicy {
    * @param policies the policies to combine
    */
   public static combine(...policies: LifecyclePolicy[]): LifecyclePolicy {
+    guard('LifecyclePolicy.combine', { policies: [policies, listOf(instanceOf(LifecyclePolicy))] });
     const rules: LifecycleRule[] = [];
     for (const policy of policies) {
       rules.push(...policy.inputRules);
@@ -143,6 +147,7 @@ export class LifecyclePolicy {
    * @returns JSON shaped like the output of `aws ecr get-lifecycle-policy-preview`
    */
   public preview(describeImagesJson: string, now?: string): string {
+    guard('LifecyclePolicy.preview', { describeImagesJson: [describeImagesJson, STRING], now: [now, optional(STRING)] });
     let images: unknown;
     try {
       images = JSON.parse(describeImagesJson);

@@ -135,6 +135,13 @@ function validatePriority(rule: LifecycleRule, label: string, byPriority: Map<nu
 
 function validateEnums(rule: LifecycleRule, label: string): string[] {
   const problems: string[] = [];
+  // Untyped callers (JavaScript, jsii languages) can pass null, which ECR rejects in the JSON.
+  for (const key of ['rulePriority', 'description', 'tagPrefixList', 'tagPatternList', 'storageClass', 'action'] as const) {
+    if ((rule[key] as unknown) === null) problems.push(`${label}: ${key} is null; leave it out instead.`);
+  }
+  if (rule.description !== undefined && rule.description !== null && typeof rule.description !== 'string') {
+    problems.push(`${label}: description ${JSON.stringify(rule.description)} is not a string.`);
+  }
   if (!isEnumValue(rule.tagStatus, TagStatus)) {
     problems.push(`${label}: tagStatus ${JSON.stringify(rule.tagStatus)} is not one of tagged, untagged, any.`);
   }

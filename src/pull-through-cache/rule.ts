@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
-import { BOOLEAN, guard, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
+import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { checkAccountId, checkRegion, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
@@ -186,7 +186,7 @@ export class PullThroughCacheRule extends Construct {
   private warnedUpstream = false;
 
   constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
-    guard(subjectOf('PullThroughCacheRule', scope, id), { props: [props, propsSpec()] });
+    guardConstruct('PullThroughCacheRule', scope, id, props, propsSpec());
     super(scope, id);
     const subject = subjectOf('PullThroughCacheRule', scope, id);
     const problems = new Problems(subject);
@@ -197,7 +197,12 @@ export class PullThroughCacheRule extends Construct {
     if (props.upstreamRepositoryPrefix !== undefined && !upstream.isEcr) {
       problems.add(`upstreamRepositoryPrefix is set, but the upstream is ${upstream}: only a private Amazon ECR upstream takes one`);
     }
-    const values = { prefix: props.ecrRepositoryPrefix, upstreamPrefix: upstream.isEcr ? props.upstreamRepositoryPrefix : undefined, account: upstream.account, region: upstream.region };
+    const values = {
+      prefix: props.ecrRepositoryPrefix,
+      upstreamPrefix: upstream.isEcr ? props.upstreamRepositoryPrefix : undefined,
+      account: upstream.account,
+      region: upstream.region,
+    };
     checkNowAndAtSynth(this, problems, values, (p, v) => {
       checkPrefix(p, 'ecrRepositoryPrefix', v.prefix);
       if (v.upstreamPrefix !== undefined) checkPrefix(p, 'upstreamRepositoryPrefix', v.upstreamPrefix);

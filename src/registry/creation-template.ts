@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Registry } from './registry';
-import { guard, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
+import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
@@ -151,7 +151,7 @@ export class RepositoryCreationTemplate extends Construct {
   public readonly cfnTemplate: ecr.CfnRepositoryCreationTemplate;
 
   constructor(scope: Construct, id: string, props: RepositoryCreationTemplateProps) {
-    guard(subjectOf('RepositoryCreationTemplate', scope, id), { props: [props, propsSpec()] });
+    guardConstruct('RepositoryCreationTemplate', scope, id, props, propsSpec());
     super(scope, id);
     const subject = subjectOf('RepositoryCreationTemplate', scope, id);
     const problems = new Problems(subject);
@@ -164,7 +164,8 @@ export class RepositoryCreationTemplate extends Construct {
 
     const tagMutability = props.imageTagMutability ?? ImageTagMutability.IMMUTABLE;
     const tags = Object.entries(props.resourceTags ?? {});
-    checkNowAndAtSynth(this, problems, { prefix: props.prefix, exclusions: props.imageTagMutabilityExclusions, description: props.description, tags }, (p, v, atSynth) => {
+    const values = { prefix: props.prefix, exclusions: props.imageTagMutabilityExclusions, description: props.description, tags };
+    checkNowAndAtSynth(this, problems, values, (p, v, atSynth) => {
       if (isConcrete(v.prefix) && v.prefix !== ROOT) {
         if (v.prefix.length < 1 || v.prefix.length > MAX_PREFIX) {
           p.add(`prefix '${v.prefix}' has ${v.prefix.length} characters: it must have 1 to ${MAX_PREFIX}`);

@@ -11,8 +11,10 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
+import { guard, instanceOf, listOf, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
+import { checkNowAndAtSynth } from '../internal/resolve';
 
 /** The construct ID of a stack's registry. */
 const REGISTRY_ID = 'EcrRegistry';
@@ -96,6 +98,7 @@ export class Registry extends Construct {
    * @param prefix the repository name prefix. @default - every repository
    */
   public arnForRepositories(prefix?: string): string {
+    guard(`Registry '${this.node.path}'.arnForRepositories`, { prefix: [prefix, optional(STRING)] });
     return this.stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix ?? ''}*` });
   }
 
@@ -107,6 +110,7 @@ export class Registry extends Construct {
    * principal needs an account or organization condition.
    */
   public addToPolicy(statement: iam.PolicyStatement): void {
+    guard(`Registry '${this.node.path}'.addToPolicy`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     problems.addAll(registryStatementProblems(this.stack, statement));
     problems.throwIfAny();
@@ -126,6 +130,7 @@ export class Registry extends Construct {
    * @param sourceAccount the account that replicates into this registry
    */
   public allowReplicationFrom(sourceAccount: string): void {
+    guard(`Registry '${this.node.path}'.allowReplicationFrom`, { sourceAccount: [sourceAccount, STRING] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'sourceAccount', sourceAccount);
     if (isConcrete(sourceAccount) && isConcrete(this.account) && sourceAccount === this.account) {
@@ -156,6 +161,7 @@ export class Registry extends Construct {
    * @param repositoryPrefix the upstream repository prefix the cache reads. @default - every repository
    */
   public allowPullThroughCacheFrom(cacheAccount: string, repositoryPrefix?: string): void {
+    guard(`Registry '${this.node.path}'.allowPullThroughCacheFrom`, { cacheAccount: [cacheAccount, STRING], repositoryPrefix: [repositoryPrefix, optional(STRING)] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'cacheAccount', cacheAccount);
     if (isConcrete(cacheAccount) && isConcrete(this.account) && cacheAccount === this.account) {
@@ -183,6 +189,9 @@ export class Registry extends Construct {
    * region is in the same app.
    */
   public addReplicationRule(options: ReplicationRuleOptions): void {
+    guard(`Registry '${this.node.path}'.addReplicationRule`, {
+      options: [options, struct({ destinations: listOf(instanceOf(ReplicationDestination)), repositoryFilters: optional(listOf(STRING)) })],
+    });
     this.addRule(`Registry '${this.node.path}'`, options.destinations, options.repositoryFilters);
   }
 
@@ -235,7 +244,7 @@ export class Registry extends Construct {
     problems.addAll(destinationProblems(destinations, { account: this.account, region: this.region }));
     if (filters !== undefined) {
       if (filters.length === 0) problems.add('repositoryFilters is empty: leave it out to replicate every repository, or name at least one prefix');
-      problems.addAll(filterProblems(filters));
+      checkNowAndAtSynth(this, problems, filters, (p, f) => p.addAll(filterProblems(f)));
     }
     const key = destinationKey(destinations);
     const existing = this.rules.get(key);

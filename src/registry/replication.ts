@@ -1,3 +1,4 @@
+import { guard, STRING } from '../internal/input';
 import { checkAccountId, checkRegion, isConcrete, Problems } from '../internal/problems';
 
 /**
@@ -15,6 +16,7 @@ export class ReplicationDestination {
    */
   public static of(account: string, region: string): ReplicationDestination {
     const problems = new Problems('ReplicationDestination.of');
+    guard(problems.subject, { account: [account, STRING], region: [region, STRING] });
     if (!isConcrete(account) || !isConcrete(region)) {
       problems.add(`destination (${account}, ${region}) is a token: replication destinations must be literal account IDs and region names, because both sides are wired at synth and stacks in different accounts cannot share references`);
     }

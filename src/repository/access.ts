@@ -1,5 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { guard, instanceOf, listOf, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 
 /** Actions that pull images from a private repository. @internal */
@@ -116,6 +117,7 @@ export class RepositoryAccess {
    * account or organization condition.
    */
   public static fromStatement(statement: iam.PolicyStatement): RepositoryAccess {
+    guard('RepositoryAccess.fromStatement', { statement: [statement, instanceOf(iam.PolicyStatement)] });
     return new RepositoryAccess('Custom', () => [statement]);
   }
 
@@ -149,6 +151,7 @@ function sidFor(kind: string, values: string[]): string {
 }
 
 function checkAccounts(what: string, accountIds: string[]): void {
+  guard(what, { accountIds: [accountIds, listOf(STRING)] });
   const problems = new Problems(what);
   if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
   accountIds.forEach((a) => checkAccountId(problems, 'account', a));
@@ -161,6 +164,7 @@ function checkAccounts(what: string, accountIds: string[]): void {
 }
 
 function checkOrganization(what: string, organizationId: string, paths: string[]): void {
+  guard(what, { organizationId: [organizationId, STRING], organizationalUnitPaths: [paths, listOf(STRING)] });
   const problems = new Problems(what);
   if (isConcrete(organizationId) && !ORGANIZATION_ID.test(organizationId)) {
     problems.add(`organizationId '${organizationId}' is not an AWS Organizations ID: it looks like 'o-' followed by 10 to 32 lowercase letters or digits`);

@@ -8,7 +8,7 @@ import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryptio
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
-import { BOOLEAN, guard, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
+import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
@@ -202,7 +202,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private arnToken?: string;
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
-    guard(subjectOf('PrivateRepository', scope, id), { props: [props, propsSpec()] });
+    guardConstruct('PrivateRepository', scope, id, props, propsSpec());
     super(scope, id, { physicalName: props.repositoryName });
     const problems = new Problems(subjectOf('PrivateRepository', scope, id));
     const tagMutability = props.imageTagMutability ?? ImageTagMutability.IMMUTABLE;

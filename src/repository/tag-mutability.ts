@@ -53,7 +53,9 @@ export function renderTagMutability(scope: IConstruct, mutability: string, exclu
     const known = () => resolveKnown(scope, exclusions);
     return {
       imageTagMutability: Lazy.string({ produce: () => renderTagMutability(scope, mutability, known()).imageTagMutability }),
-      imageTagMutabilityExclusionFilters: Lazy.any({ produce: () => renderTagMutability(scope, mutability, known()).imageTagMutabilityExclusionFilters }) as any,
+      imageTagMutabilityExclusionFilters: Lazy.any({
+        produce: () => renderTagMutability(scope, mutability, known()).imageTagMutabilityExclusionFilters,
+      }) as any,
     };
   }
   const withExclusions = exclusions !== undefined && exclusions.length > 0;
