@@ -11,7 +11,7 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
-import { guard, instanceOf, listOf, optional, STRING, struct } from '../internal/input';
+import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
@@ -54,6 +54,7 @@ export class Registry extends Construct {
    * The registry of the scope's stack, created on first use.
    */
   public static of(scope: IConstruct): Registry {
+    guard('Registry.of', { scope: [scope, OBJECT] });
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(REGISTRY_ID);
     if (existing) return existing as Registry;

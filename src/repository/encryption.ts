@@ -1,6 +1,7 @@
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { guard, OBJECT, optional } from '../internal/input';
 import { Problems } from '../internal/problems';
 
 /**
@@ -16,6 +17,7 @@ export class RepositoryEncryption {
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
    */
   public static kms(key?: kms.IKey): RepositoryEncryption {
+    guard('RepositoryEncryption.kms', { key: [key, optional(OBJECT)] });
     return new RepositoryEncryption('KMS', key);
   }
 
@@ -28,6 +30,7 @@ export class RepositoryEncryption {
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
    */
   public static kmsDsse(key?: kms.IKey): RepositoryEncryption {
+    guard('RepositoryEncryption.kmsDsse', { key: [key, optional(OBJECT)] });
     return new RepositoryEncryption('KMS_DSSE', key);
   }
 
