@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { formatProblems, Problems } from './problems';
 
@@ -13,7 +13,7 @@ import { formatProblems, Problems } from './problems';
 
 /** True when the value holds an unresolved token anywhere in plain data (lists, plain objects). @internal */
 export function holdsToken(value: unknown): boolean {
-  if (Token.isUnresolved(value)) return true;
+  if (isToken(value)) return true;
   if (Array.isArray(value)) return value.some(holdsToken);
   if (isPlainObject(value)) return Object.values(value).some(holdsToken);
   return false;
@@ -27,7 +27,7 @@ export function holdsToken(value: unknown): boolean {
  * @internal
  */
 export function resolveKnown<T>(scope: IConstruct, value: T): T {
-  if (Token.isUnresolved(value)) {
+  if (isToken(value)) {
     const resolved = Stack.of(scope).resolve(value);
     if (typeof value === 'string' && typeof resolved === 'string') return resolved as T;
     if (typeof value === 'number' && typeof resolved === 'number') return resolved as T;
@@ -74,6 +74,12 @@ export function checkAtSynth<T>(scope: IConstruct, problems: Problems, inputs: T
       return atSynth.empty ? [] : [formatProblems(atSynth.subject, atSynth.list)];
     },
   });
+}
+
+/** A string, number or list token (a list token is a one-item list, not a token to `Token.isUnresolved`). */
+function isToken(value: unknown): boolean {
+  if (Array.isArray(value)) return Tokenization.reverseList(value) !== undefined;
+  return Token.isUnresolved(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -73,8 +73,18 @@ export function tokenAsString(value: unknown): string {
 export function lazyPolicyText<T>(rules: T[], render: (resolved: T[]) => string): string {
   // Only reached when the rules hold tokens, so aws-cdk-lib is present.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lazy = (require('aws-cdk-lib') as { Lazy: LazyApi }).Lazy;
+  const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const lazy: LazyApi = cdk.Lazy;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveKnown } = require('../internal/resolve') as typeof import('../internal/resolve');
-  return lazy.uncachedString({ produce: (context) => render(resolveKnown(context.scope as any, rules)) });
+  // A tag list known only at deploy (Fn.split of an import) is refused by validation at synth;
+  // until then it is written as one joined string, so that resolving the text does not fail.
+  const joinLists = (rule: any) => {
+    const out = { ...rule };
+    for (const key of ['tagPrefixList', 'tagPatternList']) {
+      if (out[key] !== undefined && cdk.Tokenization.reverseList(out[key]) !== undefined) out[key] = [cdk.Fn.join('","', out[key])];
+    }
+    return out;
+  };
+  return lazy.uncachedString({ produce: (context) => render(resolveKnown(context.scope as any, rules).map(joinLists)) });
 }

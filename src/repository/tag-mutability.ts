@@ -50,7 +50,12 @@ export function checkTagMutabilityExclusions(problems: Problems, exclusions: str
  */
 export function renderTagMutability(scope: IConstruct, mutability: string, exclusions: string[] | undefined): RenderedTagMutability {
   if (exclusions !== undefined && Token.isUnresolved(exclusions)) {
-    const known = () => resolveKnown(scope, exclusions);
+    // A list known only at deploy stays a token: it is refused by checkTagMutabilityExclusions
+    // at synth, and rendered here without filters so that resolution does not fail first.
+    const known = () => {
+      const resolved = resolveKnown(scope, exclusions);
+      return Token.isUnresolved(resolved) ? undefined : resolved;
+    };
     return {
       imageTagMutability: Lazy.string({ produce: () => renderTagMutability(scope, mutability, known()).imageTagMutability }),
       imageTagMutabilityExclusionFilters: Lazy.any({
