@@ -59,10 +59,10 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
     ['replication filter', (s) => Registry.of(s).addReplicationRule({ destinations: [ReplicationDestination.of('111111111111', 'eu-central-1')], repositoryFilters: [lazy('UPPER')] }),
       /repository filter 'UPPER' is not a repository name prefix/],
     ['scanning filter', (s) => RegistryScanning.of(s).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: [lazy('UPPER')] }),
-      /UPPER/],
+      /RegistryScanning 'Stack\/EcrRegistry\/Scanning': 1 problem:\n {2}- repository filter 'UPPER' is not a scanning filter/],
     ['signing filter', (s) => RegistrySigning.of(s).addRule({
       signingProfileArn: 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/platform', repositoryFilters: [lazy('UPPER')],
-    }), /UPPER/],
+    }), /RegistrySigning 'Stack\/EcrRegistry\/Signing': 1 problem:\n {2}- repository filter 'UPPER' is not a signing filter/],
     ['finding suppression reason', (s) => new FindingSuppression(s, 'Suppress', { reason: lazy('r'.repeat(600)), vulnerabilityIds: ['CVE-2023-12345'] }),
       /FindingSuppression 'Stack\/Suppress'/],
     ['pull-time update exclusion', (s) => new PullTimeUpdateExclusion(s, 'Exclusion', { principalArn: lazy('not-an-arn') }),
