@@ -302,7 +302,7 @@ export class PullThroughCacheRule extends Construct {
    * With resource tags, `ecr:TagResource` too.
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
-    guard(`PullThroughCacheRule '${this.node.path}'.grantPull`, { grantee: [grantee, OBJECT] });
+    guard(`PullThroughCacheRule.grantPull '${this.node.path}'`, { grantee: [grantee, OBJECT] });
     const actions = [...PULL_ACTIONS, ...PULL_THROUGH_ACTIONS];
     if (this.tagged) actions.push('ecr:TagResource');
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.repositoryArns] });
@@ -321,7 +321,7 @@ export class PullThroughCacheRule extends Construct {
    */
   public allowPullThroughFromAccounts(accountIds: string[]): void {
     const problems = new Problems(`PullThroughCacheRule '${this.node.path}'`);
-    guard(`${problems.subject}.allowPullThroughFromAccounts`, { accountIds: [accountIds, listOf(STRING)] });
+    guard(`PullThroughCacheRule.allowPullThroughFromAccounts '${this.node.path}'`, { accountIds: [accountIds, listOf(STRING)] });
     if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
     accountIds.forEach((a) => checkAccountId(problems, 'account', a));
     problems.throwIfAny();

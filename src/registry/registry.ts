@@ -99,7 +99,7 @@ export class Registry extends Construct {
    * @param prefix the repository name prefix. @default - every repository
    */
   public arnForRepositories(prefix?: string): string {
-    guard(`Registry '${this.node.path}'.arnForRepositories`, { prefix: [prefix, optional(STRING)] });
+    guard(`Registry.arnForRepositories '${this.node.path}'`, { prefix: [prefix, optional(STRING)] });
     return this.stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix ?? ''}*` });
   }
 
@@ -111,7 +111,7 @@ export class Registry extends Construct {
    * principal needs an account or organization condition.
    */
   public addToPolicy(statement: iam.PolicyStatement): void {
-    guard(`Registry '${this.node.path}'.addToPolicy`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
+    guard(`Registry.addToPolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     problems.addAll(registryStatementProblems(this.stack, statement));
     problems.throwIfAny();
@@ -131,7 +131,7 @@ export class Registry extends Construct {
    * @param sourceAccount the account that replicates into this registry
    */
   public allowReplicationFrom(sourceAccount: string): void {
-    guard(`Registry '${this.node.path}'.allowReplicationFrom`, { sourceAccount: [sourceAccount, STRING] });
+    guard(`Registry.allowReplicationFrom '${this.node.path}'`, { sourceAccount: [sourceAccount, STRING] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'sourceAccount', sourceAccount);
     if (isConcrete(sourceAccount) && isConcrete(this.account) && sourceAccount === this.account) {
@@ -162,7 +162,7 @@ export class Registry extends Construct {
    * @param repositoryPrefix the upstream repository prefix the cache reads. @default - every repository
    */
   public allowPullThroughCacheFrom(cacheAccount: string, repositoryPrefix?: string): void {
-    guard(`Registry '${this.node.path}'.allowPullThroughCacheFrom`, { cacheAccount: [cacheAccount, STRING], repositoryPrefix: [repositoryPrefix, optional(STRING)] });
+    guard(`Registry.allowPullThroughCacheFrom '${this.node.path}'`, { cacheAccount: [cacheAccount, STRING], repositoryPrefix: [repositoryPrefix, optional(STRING)] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'cacheAccount', cacheAccount);
     if (isConcrete(cacheAccount) && isConcrete(this.account) && cacheAccount === this.account) {
@@ -190,7 +190,7 @@ export class Registry extends Construct {
    * region is in the same app.
    */
   public addReplicationRule(options: ReplicationRuleOptions): void {
-    guard(`Registry '${this.node.path}'.addReplicationRule`, {
+    guard(`Registry.addReplicationRule '${this.node.path}'`, {
       options: [options, struct({ destinations: listOf(instanceOf(ReplicationDestination)), repositoryFilters: optional(listOf(STRING)) })],
     });
     this.addRule(`Registry '${this.node.path}'`, options.destinations, options.repositoryFilters);

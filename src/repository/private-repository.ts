@@ -272,7 +272,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * Lets others use the repository, through its resource policy.
    */
   public allow(access: RepositoryAccess): void {
-    guard(`PrivateRepository '${this.node.path}'.allow`, { access: [access, instanceOf(RepositoryAccess)] });
+    guard(`PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
     for (const statement of access._statements()) this.addToResourcePolicy(statement);
     if (access._isOrganizationWide) {
       Validations.of(this.cfnRepository).acknowledge({
@@ -288,7 +288,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * names resources, is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    guard(`PrivateRepository '${this.node.path}'.addToResourcePolicy`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
+    guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.cfnRepository.repositoryPolicyText = document;
     }, statement);
@@ -305,7 +305,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * literal `repositoryName`.
    */
   public replicateTo(destinations: ReplicationDestination[]): void {
-    guard(`PrivateRepository '${this.node.path}'.replicateTo`, { destinations: [destinations, listOf(instanceOf(ReplicationDestination))] });
+    guard(`PrivateRepository.replicateTo '${this.node.path}'`, { destinations: [destinations, listOf(instanceOf(ReplicationDestination))] });
     Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations);
   }
 

@@ -197,7 +197,7 @@ export class PublicRepository extends Resource {
    * which only exist at account level.
    */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
-    guard(`PublicRepository '${this.node.path}'.grantPush`, { grantee: [grantee, OBJECT] });
+    guard(`PublicRepository.grantPush '${this.node.path}'`, { grantee: [grantee, OBJECT] });
     const grant = iam.Grant.addToPrincipal({ grantee, actions: PUBLIC_ACTIONS_PUSH, resourceArns: [this.repositoryArn] });
     iam.Grant.addToPrincipal({
       grantee,
@@ -213,7 +213,7 @@ export class PublicRepository extends Resource {
    * principal and no account or organization condition is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    guard(`PublicRepository '${this.node.path}'.addToResourcePolicy`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
+    guard(`PublicRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PublicRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.cfnRepository.repositoryPolicyText = document;
     }, statement);

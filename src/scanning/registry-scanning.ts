@@ -81,7 +81,7 @@ export class RegistryScanning extends Construct {
    */
   public useScanType(scanType: ScanType): void {
     const problems = new Problems(`RegistryScanning '${this.node.path}'`);
-    guard(`${problems.subject}.useScanType`, { scanType: [scanType, oneOf(ScanType)] });
+    guard(`RegistryScanning.useScanType '${this.node.path}'`, { scanType: [scanType, oneOf(ScanType)] });
     if (this.explicitType !== undefined && this.explicitType !== scanType) {
       problems.add(`the scan type is already ${this.explicitType}: ECR keeps one scanning configuration per registry, so set it once`);
     }
@@ -96,7 +96,7 @@ export class RegistryScanning extends Construct {
    */
   public addRule(options: ScanningRuleOptions): void {
     const problems = new Problems(`RegistryScanning '${this.node.path}'`);
-    guard(`${problems.subject}.addRule`, { options: [options, struct({ frequency: oneOf(ScanFrequency), repositoryFilters: listOf(STRING) })] });
+    guard(`RegistryScanning.addRule '${this.node.path}'`, { options: [options, struct({ frequency: oneOf(ScanFrequency), repositoryFilters: listOf(STRING) })] });
     checkAtSynth(this, problems, options.repositoryFilters, (p, filters) => filters.forEach((f) => p.addAll(scanningFilterProblems(f))));
     if (options.repositoryFilters.length === 0) problems.add('repositoryFilters is empty: name at least one filter, such as \'*\' for every repository');
     this.add(problems, options.frequency, options.repositoryFilters);

@@ -70,7 +70,7 @@ export class RegistrySigning extends Construct {
    */
   public addRule(options: SigningRuleOptions): void {
     const problems = new Problems(`RegistrySigning '${this.node.path}'`);
-    guard(`${problems.subject}.addRule`, { options: [options, struct({ signingProfileArn: STRING, repositoryFilters: optional(listOf(STRING)) })] });
+    guard(`RegistrySigning.addRule '${this.node.path}'`, { options: [options, struct({ signingProfileArn: STRING, repositoryFilters: optional(listOf(STRING)) })] });
     checkAtSynth(this, problems, { arn: options.signingProfileArn, filters: options.repositoryFilters ?? [] }, (p, v) => {
       p.addAll(signingProfileArnProblems(v.arn));
       v.filters.forEach((f) => p.addAll(signingFilterProblems(f)));

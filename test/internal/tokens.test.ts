@@ -77,7 +77,9 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
     const stack = strictStack();
     const description = 'say "hi" \\ \u0000 done';
     new PrivateRepository(stack, 'Repo', {
-      lifecyclePolicy: LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: lazyNumber(30), description: lazy(description) }]),
+      lifecyclePolicy: LifecyclePolicy.fromRules([
+        { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: lazyNumber(30), description: lazy(description) },
+      ]),
     });
     const policy = lifecycleOf(validTemplate(stack, { nag: true }));
     expect(policy.rules[0].description).toBe(description);
