@@ -78,7 +78,7 @@ export function checkAtSynth<T>(scope: IConstruct, problems: Problems, inputs: T
 
 /** A string, number or list token (a list token is a one-item list, not a token to `Token.isUnresolved`). */
 function isToken(value: unknown): boolean {
-  if (Array.isArray(value)) return Tokenization.reverseList(value) !== undefined;
+  if (Array.isArray(value)) return value.length === 1 && typeof value[0] === 'string' && Tokenization.reverseList(value) !== undefined;
   return Token.isUnresolved(value);
 }
 
