@@ -113,7 +113,7 @@ export function validatePolicyText(text: string): string[] {
 export function containsToken(rule: LifecycleRule): boolean {
   return isUnresolvedToken(rule.rulePriority) || isUnresolvedToken(rule.countNumber) || isUnresolvedToken(rule.description)
     || isUnresolvedToken(rule.tagPrefixList) || isUnresolvedToken(rule.tagPatternList)
-    || (rule.tagPrefixList ?? []).some(isUnresolvedToken) || (rule.tagPatternList ?? []).some(isUnresolvedToken);
+    || [rule.tagPrefixList, rule.tagPatternList].some((list) => Array.isArray(list) && list.some(isUnresolvedToken));
 }
 
 function validatePriority(rule: LifecycleRule, label: string, byPriority: Map<number, LifecycleRule>): string[] {
