@@ -307,9 +307,11 @@ describe('lifecycle policy properties', () => {
     fc.assert(fc.property(validRulesArb, fc.nat(), fc.constantFrom('rule', 'field', 'entry', 'list'), fc.constantFrom(...keys), wrong, (rules, at, where, key, value) => {
       const i = at % rules.length;
       const broken: any[] = rules.map((rule) => ({ ...rule }));
-      if (where === 'rule') broken[i] = value;
-      else if (where === 'field') broken[i][key] = value;
-      else if (where === 'entry') {
+      if (where === 'rule') {
+        broken[i] = value;
+      } else if (where === 'field') {
+        broken[i][key] = value;
+      } else if (where === 'entry') {
         const list = key === 'tagPatternList' ? 'tagPatternList' : 'tagPrefixList';
         broken[i][list] = [...(broken[i][list] ?? ['v']), value];
       }

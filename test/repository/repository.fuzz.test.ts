@@ -77,7 +77,9 @@ describe('fuzz', () => {
         repositoryName: fc.option(name, { nil: undefined }),
         description: fc.option(untyped(lazy(fc.oneof(fc.string({ maxLength: 50 }), fc.constant('d'.repeat(1025))))), { nil: undefined }),
         aboutText: fc.option(untyped(lazy(fc.string({ maxLength: 50 }))), { nil: undefined }),
-        architectures: fc.option(fc.array(untyped(lazy(fc.oneof(fc.constantFrom('ARM', 'ARM 64', 'x86', 'x86-64'), fc.string({ maxLength: 60 })))), { maxLength: 4 }), { nil: undefined }),
+        architectures: fc.option(fc.array(untyped(lazy(fc.oneof(fc.constantFrom('ARM', 'ARM 64', 'x86', 'x86-64'), fc.string({ maxLength: 60 })))), { maxLength: 4 }), {
+          nil: undefined,
+        }),
         operatingSystems: fc.option(fc.array(fc.constantFrom('Linux', 'Windows'), { maxLength: 2 }), { nil: undefined }),
         removalPolicy: fc.option(untyped(removalPolicies), { nil: undefined }),
       }),
