@@ -61,7 +61,9 @@ describe('fuzz', () => {
           imageTagMutabilityExclusions: p.imageTagMutabilityExclusions,
           encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse()
             : p.encryption === 'AES256' ? RepositoryEncryption.AES256 : p.encryption as any,
-          lifecyclePolicy: p.lifecycle && LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, ...p.lifecycle }]),
+          lifecyclePolicy: p.lifecycle && LifecyclePolicy.fromRules([
+            { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, ...p.lifecycle },
+          ]),
           removalPolicy: p.removalPolicy,
           emptyOnDelete: p.emptyOnDelete,
           imageScanOnPush: p.imageScanOnPush,
