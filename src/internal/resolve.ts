@@ -28,7 +28,12 @@ export function holdsToken(value: unknown): boolean {
  */
 export function resolveKnown<T>(scope: IConstruct, value: T): T {
   if (isToken(value)) {
-    const resolved = Stack.of(scope).resolve(value);
+    let resolved: unknown;
+    try {
+      resolved = Stack.of(scope).resolve(value);
+    } catch {
+      return value; // not resolvable here (such as PhysicalName.GENERATE_IF_NEEDED): unknown, so unchecked
+    }
     if (typeof value === 'string' && typeof resolved === 'string') return resolved as T;
     if (typeof value === 'number' && typeof resolved === 'number') return resolved as T;
     if (Array.isArray(value) && Array.isArray(resolved) && resolved.every((x) => typeof x === 'string')) return resolved as T;
