@@ -2,6 +2,7 @@ import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
 import { renderLifecyclePolicy } from './render';
 import { LifecycleRule } from './rule';
 import { isUnresolvedToken } from './token';
+import { guard, listOf, OBJECT } from '../internal/input';
 
 /*
  * The one validation function for lifecycle policies, used by LifecyclePolicy.validate(),
@@ -69,6 +70,7 @@ function isEnumValue(value: unknown, values: Record<string, string>): boolean {
  * text, so it is refused.
  */
 export function validateLifecyclePolicy(rules: LifecycleRule[], atSynth = false): string[] {
+  guard('validateLifecyclePolicy', { rules: [rules, listOf(OBJECT)] });
   const problems: string[] = [];
 
   if (rules.length === 0) {
