@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,7 +10,7 @@ import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneO
 import { checkAccountId, checkRegion, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
-import { nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
+import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { Registry } from '../registry/registry';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
@@ -389,7 +389,7 @@ export class PullThroughCacheRule extends Construct {
     // How cdk-nag names a resource in a finding, built from resolved values: a finding ID
     // must be a plain string, even when a prefix is a token.
     const arnFinding = (arn: string) => `AwsSolutions-IAM5[Resource::${nagResourceString(stack, arn)}]`;
-    Validations.of(policy).acknowledge(
+    acknowledgeFindings(policy,
       {
         id: arnFinding(upstreamArn),
         reason: 'ECR pulls whichever upstream image a user asks for: the wildcard covers only repositories under the upstream repository prefix of the one upstream registry.',
