@@ -8,7 +8,7 @@ import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { checkAccountId, checkRegion, isConcrete, Problems, subjectOf } from '../internal/problems';
-import { checkNowAndAtSynth } from '../internal/resolve';
+import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
 import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { Registry } from '../registry/registry';
@@ -240,6 +240,15 @@ export class PullThroughCacheRule extends Construct {
         problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }
     }
+    // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    checkAtSynth(this, problems, props.ecrRepositoryPrefix, (p, prefix) => {
+      if (!isConcrete(prefix)) return;
+      try {
+        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${prefix.replace(/\/$/, '')}'`, this.node.path, subject);
+      } catch (e) {
+        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
+      }
+    });
     const count = (rulesPerRegistry.get(registry) ?? 0) + 1;
     if (count > MAX_RULES_PER_REGISTRY) {
       problems.add(`the registry would have ${count} pull-through cache rules: ECR takes at most ${MAX_RULES_PER_REGISTRY} per registry`);

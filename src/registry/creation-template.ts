@@ -213,6 +213,15 @@ export class RepositoryCreationTemplate extends Construct {
         problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }
     }
+    // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    checkAtSynth(this, problems, props.prefix, (p, prefix) => {
+      if (!isConcrete(prefix)) return;
+      try {
+        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${prefix.replace(/\/$/, '')}'`, this.node.path, subject);
+      } catch (e) {
+        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
+      }
+    });
     problems.throwIfAny();
 
     const encryption = props.encryption ?? defaultRepositoryEncryption(this);

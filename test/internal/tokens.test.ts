@@ -73,6 +73,19 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
     expect(() => validTemplate(stack)).toThrow(message);
   });
 
+  test('given a Lazy prefix with a bracket, then synth refuses the prefix instead of failing on a cdk-nag acknowledgement', () => {
+    const stack = strictStack();
+    new RepositoryCreationTemplate(stack, 'Template', { prefix: lazy('team('), appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION] });
+    expect(() => validTemplate(stack)).toThrow(/RepositoryCreationTemplate 'Stack\/Template'.*\n {2}- prefix 'team\(' is neither 'ROOT' nor a repository namespace/);
+  });
+
+  test('given a Lazy prefix equal to another rule\'s prefix, then synth names the clash', () => {
+    const stack = strictStack();
+    new PullThroughCacheRule(stack, 'First', { ecrRepositoryPrefix: 'quay', upstream: UpstreamRegistry.quay() });
+    new PullThroughCacheRule(stack, 'Second', { ecrRepositoryPrefix: lazy('quay'), upstream: UpstreamRegistry.quay() });
+    expect(() => validTemplate(stack)).toThrow(/PullThroughCacheRule 'Stack\/Second'.*\n {2}- AWS::ECR::PullThroughCacheRule prefix 'quay' is already declared by 'Stack\/First'/);
+  });
+
   test('given a Lazy description with a quote, a backslash and a NUL, then the lifecycle policy text is JSON holding exactly that description', () => {
     const stack = strictStack();
     const description = 'say "hi" \\ \u0000 done';
