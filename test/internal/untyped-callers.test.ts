@@ -136,3 +136,16 @@ describe('untyped callers', () => {
     expect((error as Error).message).toMatch(message);
   });
 });
+
+describe('untyped callers inside lifecycle rules', () => {
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['a tag list that is not a list', { tagStatus: 'tagged', tagPrefixList: true }, /tagPrefixList must be a list of strings/],
+    ['a null tag list', { tagStatus: 'tagged', tagPatternList: null }, /tagPatternList is null; leave it out instead/],
+    ['a null description', { tagStatus: 'any', description: null }, /description is null; leave it out instead/],
+    ['a description that is not a string', { tagStatus: 'any', description: 7 }, /description 7 is not a string/],
+    ['a countNumber given as text', { tagStatus: 'any', countNumber: '5' }, /countNumber 5 is not an integer of at least 1/],
+  ])('%s is reported by validate(), never a TypeError', (_name, fields, message) => {
+    const policy = LifecyclePolicy.fromRules([{ countType: 'imageCountMoreThan', countNumber: 5, ...fields } as any]);
+    expect(policy.validate().join('\n')).toMatch(message);
+  });
+});
