@@ -78,7 +78,8 @@ export class SharedServicesRegistryStack extends Stack {
 
     const ciRunner = new PrivateRepository(this, 'CiRunner', {
       repositoryName: 'platform/ci-runner',
-      encryption: RepositoryEncryption.kmsDsse(key),
+      // KMS, not kmsDsse: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions.
+      encryption: RepositoryEncryption.kms(key),
       access: [RepositoryAccess.pullFromOrganizationalUnits(ORGANIZATION_ID, [WORKLOADS_OU])],
     });
 

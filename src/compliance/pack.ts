@@ -3,6 +3,7 @@ import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppIndex } from './app-index';
 import { controlTowerImmutableTags, controlTowerScanOnPush } from './rules/control-tower';
+import { guard, OBJECT, oneOf, optional } from '../internal/input';
 import { customerManagedKey } from './rules/customer-managed-key';
 import { lifecyclePolicy } from './rules/lifecycle-policy';
 import { openAccess } from './rules/open-access';
@@ -77,6 +78,7 @@ export class EcrComplianceChecks extends NagPack {
 
   constructor(scope?: IConstruct, props: EcrComplianceChecksProps = {}) {
     super(scope, props);
+    guard('EcrComplianceChecks', { scope: [scope, optional(OBJECT)], props: [props, { customerManagedKeyLevel: optional(oneOf(NagMessageLevel)) }] });
     this.packName = 'EcrCompliance';
     this.rules = ruleDefinitions(props.customerManagedKeyLevel ?? NagMessageLevel.WARN)
       .filter((r) => props.controlTowerRules !== false || !r.controlTower);

@@ -1,5 +1,8 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { formatProblems } from './input';
+
+export { formatProblems };
 
 /**
  * Collects every problem found in one call so that users see them all at once.
@@ -12,7 +15,12 @@ export class Problems {
   /**
    * @param subject what is being checked, for example `PrivateRepository 'Stack/Repo'`
    */
-  constructor(private readonly subject: string) {}
+  constructor(public readonly subject: string) {}
+
+  /** An empty collector for the same subject. */
+  public fresh(): Problems {
+    return new Problems(this.subject);
+  }
 
   /** Records a problem. */
   public add(message: string): void {
@@ -39,12 +47,6 @@ export class Problems {
     if (this.messages.length === 0) return;
     throw new Error(formatProblems(this.subject, this.messages));
   }
-}
-
-/** @internal */
-export function formatProblems(subject: string, messages: string[]): string {
-  const n = messages.length;
-  return `${subject}: ${n} problem${n === 1 ? '' : 's'}:\n${messages.map((m) => `  - ${m}`).join('\n')}`;
 }
 
 /** The subject line for a construct: its type and path. @internal */

@@ -4,7 +4,9 @@ import { previewLifecyclePolicy } from './preview';
 import { assignPriorities, copyRule } from './priorities';
 import { renderLifecyclePolicy, sortByPriority } from './render';
 import { LifecycleRule } from './rule';
-import { validateLifecyclePolicy } from './validate';
+import { lazyPolicyText } from './token';
+import { containsToken, validateLifecyclePolicy } from './validate';
+import { guard, instanceOf, listOf, OBJECT, optional, STRING } from '../internal/input';
 
 /**
  * An Amazon ECR lifecycle policy: an immutable list of rules with priorities.
@@ -30,6 +32,7 @@ export class LifecyclePolicy {
    * @param rules the rules, in the order their automatic priorities should follow
    */
   public static fromRules(rules: LifecycleRule[]): LifecyclePolicy {
+    guard('LifecyclePolicy.fromRules', { rules: [rules, listOf(OBJECT)] });
     return new LifecyclePolicy(rules);
   }
 
@@ -45,6 +48,7 @@ export class LifecyclePolicy {
    * @param text lifecycle policy JSON, as accepted by `aws ecr put-lifecycle-policy`
    */
   public static fromJson(text: string): LifecyclePolicy {
+    guard('LifecyclePolicy.fromJson', { text: [text, STRING] });
     return new LifecyclePolicy(parseLifecyclePolicyJson(text));
   }
 
@@ -94,6 +98,7 @@ export class LifecyclePolicy {
    * @param policies the policies to combine
    */
   public static combine(...policies: LifecyclePolicy[]): LifecyclePolicy {
+    guard('LifecyclePolicy.combine', { policies: [policies, listOf(instanceOf(LifecyclePolicy))] });
     const rules: LifecycleRule[] = [];
     for (const policy of policies) {
       rules.push(...policy.inputRules);
@@ -124,8 +129,14 @@ export class LifecyclePolicy {
   /**
    * The policy as ECR lifecycle policy JSON: compact, keys in a fixed order, optional keys
    * omitted (never `null`), rules sorted by priority. Equal policies give equal bytes.
+   *
+   * When a rule holds CDK tokens, the text is a token that is rendered at synth from the
+   * resolved values, so that a `Lazy` description or tag list is written as proper JSON.
    */
   public toJson(): string {
+    if (this.assignedRules.some(containsToken)) {
+      return lazyPolicyText(this.assignedRules, renderLifecyclePolicy);
+    }
     return renderLifecyclePolicy(this.assignedRules);
   }
 
@@ -152,6 +163,7 @@ export class LifecyclePolicy {
    * @returns JSON shaped like the output of `aws ecr get-lifecycle-policy-preview`
    */
   public preview(describeImagesJson: string, now?: string): string {
+    guard('LifecyclePolicy.preview', { describeImagesJson: [describeImagesJson, STRING], now: [now, optional(STRING)] });
     let images: unknown;
     try {
       images = JSON.parse(describeImagesJson);

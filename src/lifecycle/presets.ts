@@ -2,6 +2,7 @@ import { archiveUnpulledRules, capTotalRules, expireUntaggedRules, keepLastRelea
 import { LifecyclePolicy } from './policy';
 import { LifecycleRule } from './rule';
 import { MIN_ARCHIVE_DAYS } from './validate';
+import { guard, listOf, NUMBER, optional, STRING } from '../internal/input';
 
 /**
  * Ready-made lifecycle policies. Each returns a `LifecyclePolicy` whose rules have no
@@ -35,6 +36,7 @@ export class LifecyclePresets {
    * @param patterns release tag patterns such as `v*.*.*` or `release-*`
    */
   public static keepLastReleases(count: number, patterns: string[]): LifecyclePolicy {
+    guard('LifecyclePresets.keepLastReleases', { count: [count, NUMBER], patterns: [patterns, listOf(STRING)] });
     return checked('keepLastReleases', keepLastReleasesRules(count, patterns), patterns.length === 0 ? 'give at least one tag pattern' : undefined);
   }
 
@@ -51,6 +53,7 @@ export class LifecyclePresets {
    * @param days age in days after which untagged images expire (at least 1)
    */
   public static expireUntagged(days: number): LifecyclePolicy {
+    guard('LifecyclePresets.expireUntagged', { days: [days, NUMBER] });
     return checked('expireUntagged', expireUntaggedRules(days));
   }
 
@@ -71,6 +74,7 @@ export class LifecyclePresets {
    * @param patterns tag patterns to protect, such as `prod`, `latest` or `stable-*`
    */
   public static protectTags(patterns: string[]): LifecyclePolicy {
+    guard('LifecyclePresets.protectTags', { patterns: [patterns, listOf(STRING)] });
     return checked('protectTags', protectTagsRules(patterns), patterns.length === 0 ? 'give at least one tag pattern' : undefined);
   }
 
@@ -99,6 +103,7 @@ export class LifecyclePresets {
    * @param deleteAfterArchivedDays days in archive after which an image is deleted (at least 90)
    */
   public static archiveUnpulled(days: number, deleteAfterArchivedDays: number = MIN_ARCHIVE_DAYS): LifecyclePolicy {
+    guard('LifecyclePresets.archiveUnpulled', { days: [days, NUMBER], deleteAfterArchivedDays: [deleteAfterArchivedDays, optional(NUMBER)] });
     return checked('archiveUnpulled', archiveUnpulledRules(days, deleteAfterArchivedDays));
   }
 
@@ -116,6 +121,7 @@ export class LifecyclePresets {
    * @param count how many images to keep (at least 1)
    */
   public static capTotal(count: number): LifecyclePolicy {
+    guard('LifecyclePresets.capTotal', { count: [count, NUMBER] });
     return checked('capTotal', capTotalRules(count));
   }
 

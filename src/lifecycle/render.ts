@@ -54,11 +54,13 @@ export function renderLifecyclePolicy(rules: LifecycleRule[]): string {
   const document = {
     rules: sortByPriority(rules).map((rule) => {
       const selection: Record<string, unknown> = { tagStatus: rule.tagStatus };
+      // Lists are copied; a value of another type (from an untyped caller) is written as given
+      // and reported by validation.
       if (rule.tagPrefixList !== undefined) {
-        selection.tagPrefixList = [...rule.tagPrefixList];
+        selection.tagPrefixList = Array.isArray(rule.tagPrefixList) ? [...rule.tagPrefixList] : rule.tagPrefixList;
       }
       if (rule.tagPatternList !== undefined) {
-        selection.tagPatternList = [...rule.tagPatternList];
+        selection.tagPatternList = Array.isArray(rule.tagPatternList) ? [...rule.tagPatternList] : rule.tagPatternList;
       }
       if (rule.storageClass !== undefined) {
         selection.storageClass = rule.storageClass;

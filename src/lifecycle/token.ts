@@ -9,6 +9,7 @@
  */
 
 type TokenApi = { isUnresolved(obj: unknown): boolean; asString(value: unknown): string };
+type LazyApi = { uncachedString(producer: { produce(context: { scope: unknown }): string }): string };
 
 let tokenApi: TokenApi | null | undefined;
 
@@ -61,4 +62,29 @@ export function tokenAsString(value: unknown): string {
     throw new Error('aws-cdk-lib is needed to render a lifecycle policy that contains CDK tokens');
   }
   return api.asString(value);
+}
+
+/**
+ * Lifecycle policy text rendered at synth from the rules with every token known at synth
+ * resolved (`Lazy` values), so that text values are escaped as JSON. Tokens known only at
+ * deploy are left in place.
+ * @internal
+ */
+export function lazyPolicyText<T>(rules: T[], render: (resolved: T[]) => string): string {
+  // Only reached when the rules hold tokens, so aws-cdk-lib is present.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const lazy: LazyApi = cdk.Lazy;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveKnown } = require('../internal/resolve') as typeof import('../internal/resolve');
+  // A tag list known only at deploy (Fn.split of an import) is refused by validation at synth;
+  // until then it is written as one joined string, so that resolving the text does not fail.
+  const joinLists = (rule: any) => {
+    const out = { ...rule };
+    for (const key of ['tagPrefixList', 'tagPatternList']) {
+      if (out[key] !== undefined && cdk.Tokenization.reverseList(out[key]) !== undefined) out[key] = [cdk.Fn.join('","', out[key])];
+    }
+    return out;
+  };
+  return lazy.uncachedString({ produce: (context) => render(resolveKnown(context.scope as any, rules).map(joinLists)) });
 }

@@ -2,6 +2,7 @@ import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
 import { renderLifecyclePolicy } from './render';
 import { LifecycleRule } from './rule';
 import { isUnresolvedToken } from './token';
+import { guard, listOf, OBJECT } from '../internal/input';
 
 /*
  * The one validation function for lifecycle policies, used by LifecyclePolicy.validate(),
@@ -83,9 +84,14 @@ function isEnumValue(value: unknown, values: Record<string, string>): boolean {
  * found, each naming the rule by its position in the list given, its priority and its
  * description, and saying what to change; an empty array when ECR would accept the
  * policy. Values that are unresolved CDK tokens are not checked.
+ *
+ * @param atSynth the rules hold the values known at synth (tokens that remain are known only
+ * at deploy): a tag list that is still a CDK list token cannot be written into the policy
+ * text, so it is refused.
  */
-export function validateLifecyclePolicy(rules: LifecycleRule[]): string[] {
-  return validatePositionedRules(rules.map((rule, index) => ({ index, rule })));
+export function validateLifecyclePolicy(rules: LifecycleRule[], atSynth = false): string[] {
+  guard('validateLifecyclePolicy', { rules: [rules, listOf(OBJECT)] });
+  return validatePositionedRules(rules.map((rule, index) => ({ index, rule })), atSynth);
 }
 
 /**
@@ -93,7 +99,7 @@ export function validateLifecyclePolicy(rules: LifecycleRule[]): string[] {
  * been readable (see PositionedRule).
  * @internal
  */
-export function validatePositionedRules(positioned: PositionedRule[]): string[] {
+export function validatePositionedRules(positioned: PositionedRule[], atSynth = false): string[] {
   const problems: string[] = [];
 
   if (positioned.length === 0) {
@@ -118,7 +124,7 @@ export function validatePositionedRules(positioned: PositionedRule[]): string[] 
     problems.push(...validatePriority(entry, rule.rulePriority, byPriority));
     problems.push(...validateEnums(rule, label));
     problems.push(...validateCountNumber(rule, label));
-    problems.push(...validateTagSelection(rule, label));
+    problems.push(...validateTagSelection(rule, label, atSynth));
     problems.push(...validateStorageClassTable(rule, label));
   }
   problems.push(...validatePerStorageClass(entries));
@@ -140,10 +146,11 @@ export function validatePolicyText(text: string): string[] {
   return [];
 }
 
-function containsToken(rule: LifecycleRule): boolean {
+/** True when a rule holds an unresolved CDK token. @internal */
+export function containsToken(rule: LifecycleRule): boolean {
   return isUnresolvedToken(rule.rulePriority) || isUnresolvedToken(rule.countNumber) || isUnresolvedToken(rule.description)
     || isUnresolvedToken(rule.tagPrefixList) || isUnresolvedToken(rule.tagPatternList)
-    || (rule.tagPrefixList ?? []).some(isUnresolvedToken) || (rule.tagPatternList ?? []).some(isUnresolvedToken);
+    || [rule.tagPrefixList, rule.tagPatternList].some((list) => Array.isArray(list) && list.some(isUnresolvedToken));
 }
 
 function validatePriority(entry: PositionedRule, priority: unknown, byPriority: Map<number, PositionedRule>): string[] {
@@ -165,6 +172,13 @@ function validatePriority(entry: PositionedRule, priority: unknown, byPriority: 
 
 function validateEnums(rule: LifecycleRule, label: string): string[] {
   const problems: string[] = [];
+  // Untyped callers (JavaScript, jsii languages) can pass null, which ECR rejects in the JSON.
+  for (const key of ['rulePriority', 'description', 'tagPrefixList', 'tagPatternList', 'storageClass', 'action'] as const) {
+    if ((rule[key] as unknown) === null) problems.push(`${label}: ${key} is null; leave it out instead.`);
+  }
+  if (rule.description !== undefined && rule.description !== null && typeof rule.description !== 'string') {
+    problems.push(`${label}: description ${JSON.stringify(rule.description)} is not a string.`);
+  }
   if (!isEnumValue(rule.tagStatus, TagStatus)) {
     problems.push(`${label}: tagStatus ${JSON.stringify(rule.tagStatus)} is not one of tagged, untagged, any.`);
   }
@@ -191,7 +205,7 @@ function validateCountNumber(rule: LifecycleRule, label: string): string[] {
   return [];
 }
 
-function validateTagSelection(rule: LifecycleRule, label: string): string[] {
+function validateTagSelection(rule: LifecycleRule, label: string, atSynth: boolean): string[] {
   const problems: string[] = [];
   const prefixes = rule.tagPrefixList;
   const patterns = rule.tagPatternList;
@@ -206,7 +220,14 @@ function validateTagSelection(rule: LifecycleRule, label: string): string[] {
   }
 
   for (const [name, list, isPattern] of [['tagPrefixList', prefixes, false], ['tagPatternList', patterns, true]] as const) {
-    if (list === undefined || isUnresolvedToken(list)) continue;
+    if (list === undefined) continue;
+    if (isUnresolvedToken(list)) {
+      if (atSynth) {
+        problems.push(`${label}: ${name} is a CDK list token known only at deploy time (such as Fn.split of an import or parameter); `
+          + 'a lifecycle policy is JSON text, so the list cannot be written into it. List the entries in code, or give a Lazy.list that synth can resolve.');
+      }
+      continue;
+    }
     if (!Array.isArray(list)) {
       problems.push(`${label}: ${name} must be a list of strings.`);
       continue;

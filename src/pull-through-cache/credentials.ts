@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { guard, OBJECT, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { isConcrete, Problems } from '../internal/problems';
 
@@ -53,6 +54,7 @@ export class PullThroughCacheCredentials {
    * `Secret.fromSecretCompleteArn` so that ECR gets the full ARN.
    */
   public static fromSecret(secret: secretsmanager.ISecret): PullThroughCacheCredentials {
+    guard('PullThroughCacheCredentials.fromSecret', { secret: [secret, OBJECT] });
     return new PullThroughCacheCredentials(secret, undefined);
   }
 
@@ -63,6 +65,7 @@ export class PullThroughCacheCredentials {
    * `aws secretsmanager put-secret-value --secret-id ecr-pullthroughcache/PREFIX --secret-string '{"username":"...","accessToken":"..."}'`
    */
   public static createSecret(options: PullThroughCacheSecretOptions = {}): PullThroughCacheCredentials {
+    guard('PullThroughCacheCredentials.createSecret', { options: [options, { secretName: optional(STRING), encryptionKey: optional(OBJECT) }] });
     return new PullThroughCacheCredentials(undefined, options);
   }
 

@@ -6,10 +6,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
+import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkRegion } from '../internal/regions';
+import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
-import { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
+import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
@@ -37,6 +40,21 @@ const CACHE_WRITE_ACTIONS = [
   'ecr:PutImage',
   'ecr:UploadLayerPart',
 ];
+
+/** What untyped callers must pass (built on use: classes of other modules may still be loading). */
+const propsSpec = () => ({
+  ecrRepositoryPrefix: STRING,
+  upstream: instanceOf(UpstreamRegistry),
+  credentials: optional(instanceOf(PullThroughCacheCredentials)),
+  upstreamRepositoryPrefix: optional(STRING),
+  customRole: optional(OBJECT),
+  createTemplate: optional(BOOLEAN),
+  lifecyclePolicy: optional(instanceOf(LifecyclePolicy)),
+  encryption: optional(instanceOf(RepositoryEncryption)),
+  imageTagMutability: optional(oneOf(ImageTagMutability)),
+  access: optional(listOf(instanceOf(RepositoryAccess))),
+  resourceTags: optional(mapOf(STRING)),
+});
 
 /** Rules per registry, for the quota check (keyed by the tree's Registry, never process-global). */
 const rulesPerRegistry = new WeakMap<Registry, number>();
@@ -172,6 +190,7 @@ export class PullThroughCacheRule extends Construct {
   private warnedUpstream = false;
 
   constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
+    guardConstruct('PullThroughCacheRule', scope, id, props, propsSpec());
     super(scope, id);
     const subject = subjectOf('PullThroughCacheRule', scope, id);
     checkPhysicalNames(this);
@@ -180,14 +199,23 @@ export class PullThroughCacheRule extends Construct {
     const registry = Registry.of(this);
     const upstream = props.upstream;
 
-    checkPrefix(problems, 'ecrRepositoryPrefix', props.ecrRepositoryPrefix);
-    if (props.upstreamRepositoryPrefix !== undefined) {
-      if (!upstream.isEcr) {
-        problems.add(`upstreamRepositoryPrefix is set, but the upstream is ${upstream}: only a private Amazon ECR upstream takes one`);
-      } else {
-        checkPrefix(problems, 'upstreamRepositoryPrefix', props.upstreamRepositoryPrefix);
-      }
+    if (props.upstreamRepositoryPrefix !== undefined && !upstream.isEcr) {
+      problems.add(`upstreamRepositoryPrefix is set, but the upstream is ${upstream}: only a private Amazon ECR upstream takes one`);
     }
+    const values = {
+      prefix: props.ecrRepositoryPrefix,
+      upstreamPrefix: upstream.isEcr ? props.upstreamRepositoryPrefix : undefined,
+      account: upstream.account,
+      region: upstream.region,
+    };
+    checkNowAndAtSynth(this, problems, values, (p, v) => {
+      checkPrefix(p, 'ecrRepositoryPrefix', v.prefix);
+      if (v.upstreamPrefix !== undefined) checkPrefix(p, 'upstreamRepositoryPrefix', v.upstreamPrefix);
+      if (v.account !== undefined) checkAccountId(p, 'upstream account', v.account);
+      // UpstreamRegistry.ecr checked a literal region against the known ones (or was told to allow
+      // an unknown one); here the shape of the region is checked, also once a Lazy value resolves
+      if (v.region !== undefined) checkRegion(p, 'upstream region', v.region, { allowUnknownRegion: true });
+    });
 
     switch (upstream.authentication) {
       case UpstreamAuthentication.SECRET:
@@ -219,6 +247,15 @@ export class PullThroughCacheRule extends Construct {
         problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }
     }
+    // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    checkAtSynth(this, problems, props.ecrRepositoryPrefix, (p, prefix) => {
+      if (!isConcrete(prefix)) return;
+      try {
+        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${prefix.replace(/\/$/, '')}'`, this.node.path, subject);
+      } catch (e) {
+        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
+      }
+    });
     const count = (rulesPerRegistry.get(registry) ?? 0) + 1;
     if (count > MAX_RULES_PER_REGISTRY) {
       problems.add(`the registry would have ${count} pull-through cache rules: ECR takes at most ${MAX_RULES_PER_REGISTRY} per registry`);
@@ -288,6 +325,7 @@ export class PullThroughCacheRule extends Construct {
    * `Validations.of(role).acknowledge(...)`.
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
+    guard(`PullThroughCacheRule.grantPull '${this.node.path}'`, { grantee: [grantee, OBJECT] });
     const actions = [...PULL_ACTIONS, ...PULL_THROUGH_ACTIONS];
     if (this.tagged) actions.push('ecr:TagResource');
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.repositoryArns] });
@@ -306,6 +344,7 @@ export class PullThroughCacheRule extends Construct {
    */
   public allowPullThroughFromAccounts(accountIds: string[]): void {
     const problems = new Problems(`PullThroughCacheRule '${this.node.path}'`);
+    guard(`PullThroughCacheRule.allowPullThroughFromAccounts '${this.node.path}'`, { accountIds: [accountIds, listOf(STRING)] });
     if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
     accountIds.forEach((a) => checkAccountId(problems, 'account', a));
     problems.throwIfAny();
@@ -411,17 +450,16 @@ export class PullThroughCacheRule extends Construct {
         new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
       ],
     });
-    // How cdk-nag names a resource in a finding: pseudo parameters as <AWS::...>.
-    const nagValue = (value: string | undefined, pseudo: string) => (isConcrete(value) ? value : `<${pseudo}>`);
-    const arnFinding = (account: string | undefined, region: string | undefined, prefix: string | undefined) =>
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:${nagValue(region, 'AWS::Region')}:${nagValue(account, 'AWS::AccountId')}:repository/${prefix ?? ''}*]`;
-    Validations.of(policy).acknowledge(
+    // How cdk-nag names a resource in a finding, built from resolved values: a finding ID
+    // must be a plain string, even when a prefix is a token.
+    const arnFinding = (arn: string) => `AwsSolutions-IAM5[Resource::${nagResourceString(stack, arn)}]`;
+    acknowledgeFindings(policy,
       {
-        id: arnFinding(this.upstream.account, this.upstream.region, upstreamPrefix),
+        id: arnFinding(upstreamArn),
         reason: 'ECR pulls whichever upstream image a user asks for: the wildcard covers only repositories under the upstream repository prefix of the one upstream registry.',
       },
       {
-        id: arnFinding(stack.account, stack.region, cachePrefix(this.ecrRepositoryPrefix)),
+        id: arnFinding(this.repositoryArns),
         reason: 'ECR writes cached images into repositories it creates on first pull: the wildcard covers only repository names under the cache prefix in this registry.',
       },
       {

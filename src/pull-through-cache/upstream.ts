@@ -1,5 +1,6 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { guard, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 import { checkRegion, RegionOptions } from '../internal/regions';
 
@@ -64,6 +65,7 @@ export class UpstreamRegistry {
    */
   public static azureContainerRegistry(registryName: string): UpstreamRegistry {
     const problems = new Problems('UpstreamRegistry.azureContainerRegistry');
+    guard(problems.subject, { registryName: [registryName, STRING] });
     if (isConcrete(registryName) && !AZURE_REGISTRY_NAME.test(registryName)) {
       problems.add(`registryName '${registryName}' is not an Azure Container Registry name: it must be 5 to 50 letters and digits (the NAME of NAME.azurecr.io)`);
     }
@@ -89,6 +91,7 @@ export class UpstreamRegistry {
    */
   public static ecr(account: string, region: string, options: RegionOptions = {}): UpstreamRegistry {
     const problems = new Problems('UpstreamRegistry.ecr');
+    guard(problems.subject, { account: [account, STRING], region: [region, STRING] });
     checkAccountId(problems, 'account', account);
     checkRegion(problems, 'region', region, options);
     problems.throwIfAny();

@@ -11,8 +11,10 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
+import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
+import { checkNowAndAtSynth } from '../internal/resolve';
 
 /** The construct ID of a stack's registry. */
 const REGISTRY_ID = 'EcrRegistry';
@@ -60,6 +62,7 @@ export class Registry extends Construct {
    * The registry of the scope's stack, created on first use.
    */
   public static of(scope: IConstruct): Registry {
+    guard('Registry.of', { scope: [scope, OBJECT] });
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(REGISTRY_ID);
     if (existing) return existing as Registry;
@@ -146,6 +149,7 @@ export class Registry extends Construct {
    * @param prefix the repository name prefix. @default - every repository
    */
   public arnForRepositories(prefix?: string): string {
+    guard(`Registry.arnForRepositories '${this.node.path}'`, { prefix: [prefix, optional(STRING)] });
     return this.stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix ?? ''}*` });
   }
 
@@ -157,6 +161,7 @@ export class Registry extends Construct {
    * principal needs an account or organization condition.
    */
   public addToPolicy(statement: iam.PolicyStatement): void {
+    guard(`Registry.addToPolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     problems.addAll(registryStatementProblems(this.stack, statement));
     problems.throwIfAny();
@@ -180,6 +185,7 @@ export class Registry extends Construct {
    * @param repositoryPrefixes the PREFIX_MATCH filters the source replicates (at most 20; more are granted as every repository). @default - every repository
    */
   public allowReplicationFrom(sourceAccount: string, repositoryPrefixes?: string[]): void {
+    guard(`Registry.allowReplicationFrom '${this.node.path}'`, { sourceAccount: [sourceAccount, STRING], repositoryPrefixes: [repositoryPrefixes, optional(listOf(STRING))] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'sourceAccount', sourceAccount);
     if (isConcrete(sourceAccount) && isConcrete(this.account) && sourceAccount === this.account) {
@@ -228,6 +234,7 @@ export class Registry extends Construct {
    * @param repositoryPrefix the upstream repository prefix the cache reads. @default - every repository
    */
   public allowPullThroughCacheFrom(cacheAccount: string, repositoryPrefix?: string): void {
+    guard(`Registry.allowPullThroughCacheFrom '${this.node.path}'`, { cacheAccount: [cacheAccount, STRING], repositoryPrefix: [repositoryPrefix, optional(STRING)] });
     const problems = new Problems(`Registry '${this.node.path}'`);
     checkAccountId(problems, 'cacheAccount', cacheAccount);
     if (isConcrete(cacheAccount) && isConcrete(this.account) && cacheAccount === this.account) {
@@ -255,6 +262,9 @@ export class Registry extends Construct {
    * region is in the same app.
    */
   public addReplicationRule(options: ReplicationRuleOptions): void {
+    guard(`Registry.addReplicationRule '${this.node.path}'`, {
+      options: [options, struct({ destinations: listOf(instanceOf(ReplicationDestination)), repositoryFilters: optional(listOf(STRING)) })],
+    });
     this.addRule(`Registry '${this.node.path}'`, options.destinations, options.repositoryFilters);
   }
 
@@ -336,7 +346,7 @@ export class Registry extends Construct {
     problems.addAll(destinationProblems(destinations, { account: this.account, region: this.region }));
     if (filters !== undefined) {
       if (filters.length === 0) problems.add('repositoryFilters is empty: leave it out to replicate every repository, or name at least one prefix');
-      problems.addAll(filterProblems(filters));
+      checkNowAndAtSynth(this, problems, filters, (p, f) => p.addAll(filterProblems(f)));
     }
     const key = destinationKey(destinations);
     const existing = this.rules.get(key);

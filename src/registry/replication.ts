@@ -1,3 +1,4 @@
+import { guard, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 import { checkRegion, RegionOptions } from '../internal/regions';
 
@@ -17,6 +18,7 @@ export class ReplicationDestination {
    */
   public static of(account: string, region: string, options: RegionOptions = {}): ReplicationDestination {
     const problems = new Problems('ReplicationDestination.of');
+    guard(problems.subject, { account: [account, STRING], region: [region, STRING] });
     checkDestination(problems, '', account, region, options);
     problems.throwIfAny();
     return new ReplicationDestination(account, region);

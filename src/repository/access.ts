@@ -1,5 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { guard, instanceOf, listOf, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 
@@ -114,6 +115,7 @@ export class RepositoryAccess {
    * account or organization condition.
    */
   public static fromStatement(statement: iam.PolicyStatement): RepositoryAccess {
+    guard('RepositoryAccess.fromStatement', { statement: [statement, instanceOf(iam.PolicyStatement)] });
     return new RepositoryAccess('Custom', () => [statement]);
   }
 
@@ -147,6 +149,7 @@ function sidFor(kind: string, values: string[]): string {
 }
 
 function checkAccounts(what: string, accountIds: string[]): void {
+  guard(what, { accountIds: [accountIds, listOf(STRING)] });
   const problems = new Problems(what);
   if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
   accountIds.forEach((a) => checkAccountId(problems, 'account', a));
@@ -159,6 +162,7 @@ function checkAccounts(what: string, accountIds: string[]): void {
 }
 
 function checkOrganization(what: string, organizationId: string, paths: string[]): void {
+  guard(what, { organizationId: [organizationId, STRING], organizationalUnitPaths: [paths, listOf(STRING)] });
   const problems = new Problems(what);
   if (what.endsWith('Units') && paths.length === 0) problems.add('organizationalUnitPaths is empty: name at least one organizational unit');
   addOrganizationProblems(problems, organizationId, paths);

@@ -1,7 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { guard, OBJECT, optional } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
+import { Problems } from '../internal/problems';
 
 /**
  * How a repository encrypts its images at rest.
@@ -16,16 +18,20 @@ export class RepositoryEncryption {
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
    */
   public static kms(key?: kms.IKey): RepositoryEncryption {
+    guard('RepositoryEncryption.kms', { key: [key, optional(OBJECT)] });
     return new RepositoryEncryption('KMS', key);
   }
 
   /**
    * Dual-layer server-side encryption with AWS KMS (KMS_DSSE) and a customer
-   * managed key.
+   * managed key. Amazon ECR offers it only in the AWS GovCloud (US) Regions
+   * (us-gov-west-1, us-gov-east-1): a repository or creation template in any
+   * other region is refused, and an environment-agnostic stack gets a warning.
    *
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
    */
   public static kmsDsse(key?: kms.IKey): RepositoryEncryption {
+    guard('RepositoryEncryption.kmsDsse', { key: [key, optional(OBJECT)] });
     return new RepositoryEncryption('KMS_DSSE', key);
   }
 
@@ -39,6 +45,26 @@ export class RepositoryEncryption {
   /** Whether this encryption uses AWS KMS. */
   public get usesKms(): boolean {
     return this.encryptionType !== 'AES256';
+  }
+}
+
+/** The only regions where ECR offers KMS_DSSE (ECR User Guide, "Encryption at rest"). */
+const DSSE_REGIONS = ['us-gov-west-1', 'us-gov-east-1'];
+
+/**
+ * Refuses KMS_DSSE in a concrete region outside the AWS GovCloud (US) Regions and
+ * warns when the stack's region is unknown.
+ *
+ * @internal
+ */
+export function checkEncryptionRegion(problems: Problems, scope: IConstruct, encryption: RepositoryEncryption | undefined): void {
+  if (encryption?.encryptionType !== 'KMS_DSSE') return;
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region)) {
+    Annotations.of(scope).addWarningV2('cdk-ecr-platform:kmsDsseRegionUnknown',
+      `RepositoryEncryption.kmsDsse() is available only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), and this stack's region is not known: deploying it anywhere else fails. Give the stack an env, or use RepositoryEncryption.kms().`);
+  } else if (!DSSE_REGIONS.includes(region)) {
+    problems.add(`encryption is RepositoryEncryption.kmsDsse(), but ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), not in '${region}': use RepositoryEncryption.kms()`);
   }
 }
 

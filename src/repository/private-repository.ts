@@ -4,13 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RepositoryAccess } from './access';
-import { defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
+import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
-import { checkedTagMutability } from './tag-mutability';
+import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
+import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
-import { LifecyclePolicy } from '../lifecycle';
+import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
+import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
@@ -118,6 +120,19 @@ export interface PrivateRepositoryAttributes {
   readonly repositoryArn: string;
 }
 
+/** What untyped callers must pass (built on use: classes of other modules may still be loading). */
+const propsSpec = () => ({
+  repositoryName: optional(STRING),
+  imageTagMutability: optional(oneOf(ImageTagMutability)),
+  imageTagMutabilityExclusions: optional(listOf(STRING)),
+  encryption: optional(instanceOf(RepositoryEncryption)),
+  lifecyclePolicy: optional(instanceOf(LifecyclePolicy)),
+  access: optional(listOf(instanceOf(RepositoryAccess))),
+  removalPolicy: optional(oneOf(RemovalPolicy)),
+  emptyOnDelete: optional(BOOLEAN),
+  imageScanOnPush: optional(BOOLEAN),
+});
+
 /**
  * A private Amazon ECR repository with secure defaults: immutable tags,
  * a lifecycle policy, retained when it leaves the stack, and a resource
@@ -132,6 +147,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): ecr.IRepository {
     const problems = new Problems(subjectOf('PrivateRepository.fromRepositoryName', scope, id));
+    guard(problems.subject, { repositoryName: [repositoryName, STRING] });
     checkRepositoryName(problems, repositoryName);
     problems.throwIfAny();
     return ecr.Repository.fromRepositoryName(scope, id, repositoryName);
@@ -143,6 +159,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public static fromRepositoryArn(scope: Construct, id: string, repositoryArn: string): ecr.IRepository {
     const problems = new Problems(subjectOf('PrivateRepository.fromRepositoryArn', scope, id));
+    guard(problems.subject, { repositoryArn: [repositoryArn, STRING] });
     if (Token.isUnresolved(repositoryArn)) {
       problems.add('repositoryArn is a token, so the repository name cannot be read from it: use PrivateRepository.fromRepositoryAttributes with the name and the ARN');
       problems.throwIfAny();
@@ -165,6 +182,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public static fromRepositoryAttributes(scope: Construct, id: string, attrs: PrivateRepositoryAttributes): ecr.IRepository {
     const problems = new Problems(subjectOf('PrivateRepository.fromRepositoryAttributes', scope, id));
+    guard(problems.subject, { attrs: [attrs, { repositoryName: STRING, repositoryArn: STRING }] });
     checkRepositoryName(problems, attrs.repositoryName);
     if (isConcrete(attrs.repositoryArn) && isConcrete(attrs.repositoryName)
       && !attrs.repositoryArn.endsWith(`:repository/${attrs.repositoryName}`)) {
@@ -193,13 +211,18 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private readonly policyPushers: string[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
+    guardConstruct('PrivateRepository', scope, id, props, propsSpec());
     super(scope, id, { physicalName: props.repositoryName });
     checkPhysicalNames(this);
     const problems = new Problems(subjectOf('PrivateRepository', scope, id));
+    const tagMutability = props.imageTagMutability ?? ImageTagMutability.IMMUTABLE;
 
-    checkRepositoryName(problems, props.repositoryName);
-
-    const mutability = checkedTagMutability(problems, props.imageTagMutability ?? ImageTagMutability.IMMUTABLE, props.imageTagMutabilityExclusions);
+    checkNowAndAtSynth(this, problems, { name: props.repositoryName, exclusions: props.imageTagMutabilityExclusions }, (p, v, atSynth) => {
+      checkRepositoryName(p, v.name);
+      checkTagMutabilityExclusions(p, v.exclusions, atSynth);
+    });
+    const mutability = renderTagMutability(this, tagMutability, props.imageTagMutabilityExclusions);
+    checkEncryptionRegion(problems, this, props.encryption);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     checkRemovalPolicy(problems, removalPolicy);
@@ -210,6 +233,9 @@ export class PrivateRepository extends ecr.RepositoryBase {
     this.lifecyclePolicy = props.lifecyclePolicy ?? defaultLifecyclePolicy();
     const lifecycle = checkedLifecyclePolicy(this.lifecyclePolicy);
     problems.addAll(lifecycle.problems, 'lifecyclePolicy: ');
+    if (lifecycle.tokens) {
+      checkAtSynth(this, problems, this.lifecyclePolicy.rules, (p, rules) => p.addAll(validateLifecyclePolicy(rules, true), 'lifecyclePolicy: '));
+    }
     problems.throwIfAny();
 
     this.encryption = props.encryption ?? defaultRepositoryEncryption(this);
@@ -317,6 +343,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * Lets others use the repository, through its resource policy.
    */
   public allow(access: RepositoryAccess): void {
+    guard(`PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
     for (const statement of access._statements()) {
       this.addToResourcePolicy(statement);
       if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
@@ -335,6 +362,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * organizations, or that names resources, is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.cfnRepository.repositoryPolicyText = document;
     }, statement);
@@ -369,6 +397,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * replicates a whole namespace instead.
    */
   public replicateTo(destinations: ReplicationDestination[]): void {
+    guard(`PrivateRepository.replicateTo '${this.node.path}'`, { destinations: [destinations, listOf(instanceOf(ReplicationDestination))] });
     Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations, this);
   }
 
@@ -408,11 +437,12 @@ function defaultLifecyclePolicy(): LifecyclePolicy {
  * Policies are immutable, so one shared by many repositories (the default,
  * a platform-wide preset) is rendered and validated once.
  */
-const checkedPolicies = new WeakMap<LifecyclePolicy, { text: string; problems: string[] }>();
-function checkedLifecyclePolicy(policy: LifecyclePolicy): { text: string; problems: string[] } {
+const checkedPolicies = new WeakMap<LifecyclePolicy, { text: string; problems: string[]; tokens: boolean }>();
+function checkedLifecyclePolicy(policy: LifecyclePolicy): { text: string; problems: string[]; tokens: boolean } {
   let checked = checkedPolicies.get(policy);
   if (!checked) {
-    checked = { text: policy.toJson(), problems: policy.validate() };
+    const text = policy.toJson();
+    checked = { text, problems: policy.validate(), tokens: Token.isUnresolved(text) };
     checkedPolicies.set(policy, checked);
   }
   return checked;

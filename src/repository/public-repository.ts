@@ -4,7 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
+import { guard, guardConstruct, instanceOf, listOf, OBJECT, oneOf, optional, STRING, struct } from '../internal/input';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkNowAndAtSynth } from '../internal/resolve';
 import { checkPhysicalNames } from '../registry/physical-names';
 
 /**
@@ -21,6 +23,7 @@ export class PublicArchitecture {
   public static readonly X86_64 = new PublicArchitecture('x86-64');
   /** Another architecture label (shown, but not a gallery search filter). */
   public static of(label: string): PublicArchitecture {
+    guard('PublicArchitecture.of', { label: [label, STRING] });
     return new PublicArchitecture(label);
   }
   private constructor(/** The label ECR Public receives. */ public readonly label: string) {}
@@ -36,6 +39,7 @@ export class PublicOperatingSystem {
   public static readonly WINDOWS = new PublicOperatingSystem('Windows');
   /** Another operating system label (shown, but not a gallery search filter). */
   public static of(label: string): PublicOperatingSystem {
+    guard('PublicOperatingSystem.of', { label: [label, STRING] });
     return new PublicOperatingSystem(label);
   }
   private constructor(/** The label ECR Public receives. */ public readonly label: string) {}
@@ -124,10 +128,20 @@ export class PublicRepository extends Resource {
   private policy?: iam.PolicyDocument;
 
   constructor(scope: Construct, id: string, props: PublicRepositoryProps = {}) {
+    guardConstruct('PublicRepository', scope, id, props, {
+      repositoryName: optional(STRING),
+      catalogData: optional(struct({
+        description: optional(STRING),
+        aboutText: optional(STRING),
+        usageText: optional(STRING),
+        architectures: optional(listOf(instanceOf(PublicArchitecture))),
+        operatingSystems: optional(listOf(instanceOf(PublicOperatingSystem))),
+      })),
+      removalPolicy: optional(oneOf(RemovalPolicy)),
+    });
     super(scope, id, { physicalName: props.repositoryName });
     checkPhysicalNames(this);
     const problems = new Problems(subjectOf('PublicRepository', scope, id));
-    checkRepositoryName(problems, props.repositoryName, 205);
 
     const region = Stack.of(this).region;
     if (Token.isUnresolved(region)) {
@@ -139,13 +153,22 @@ export class PublicRepository extends Resource {
 
     checkRemovalPolicy(problems, props.removalPolicy);
     const catalog = props.catalogData;
-    if (catalog) {
-      checkLength(problems, 'catalogData.description', catalog.description, 1024);
-      checkLength(problems, 'catalogData.aboutText', catalog.aboutText, 10240);
-      checkLength(problems, 'catalogData.usageText', catalog.usageText, 10240);
-      checkLabels(problems, 'catalogData.architectures', catalog.architectures?.map((a) => a.label));
-      checkLabels(problems, 'catalogData.operatingSystems', catalog.operatingSystems?.map((o) => o.label));
-    }
+    const values = {
+      name: props.repositoryName,
+      description: catalog?.description,
+      aboutText: catalog?.aboutText,
+      usageText: catalog?.usageText,
+      architectures: catalog?.architectures?.map((a) => a.label),
+      operatingSystems: catalog?.operatingSystems?.map((o) => o.label),
+    };
+    checkNowAndAtSynth(this, problems, values, (p, v) => {
+      checkRepositoryName(p, v.name, 205);
+      checkLength(p, 'catalogData.description', v.description, 1024);
+      checkLength(p, 'catalogData.aboutText', v.aboutText, 10240);
+      checkLength(p, 'catalogData.usageText', v.usageText, 10240);
+      checkLabels(p, 'catalogData.architectures', v.architectures);
+      checkLabels(p, 'catalogData.operatingSystems', v.operatingSystems);
+    });
     problems.throwIfAny();
 
     this.cfnRepository = new ecr.CfnPublicRepository(this, 'Resource', {
@@ -178,6 +201,7 @@ export class PublicRepository extends Resource {
    * acknowledge it on the grantee with `Validations.of(role).acknowledge(...)`.
    */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
+    guard(`PublicRepository.grantPush '${this.node.path}'`, { grantee: [grantee, OBJECT] });
     const grant = iam.Grant.addToPrincipal({ grantee, actions: PUBLIC_ACTIONS_PUSH, resourceArns: [this.repositoryArn] });
     iam.Grant.addToPrincipal({
       grantee,
@@ -193,6 +217,7 @@ export class PublicRepository extends Resource {
    * principal and no account or organization condition is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    guard(`PublicRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PublicRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.cfnRepository.repositoryPolicyText = document;
     }, statement);

@@ -7,8 +7,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison } from './enums';
 import { basicScanPattern, epochSeconds, inspectorFindingPattern, severitiesFrom, suppressionProblems } from './findings-checks';
+import { BOOLEAN, guardConstruct, listOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
+import { checkNowAndAtSynth } from '../internal/resolve';
 
 /**
  * Properties of a findings route.
@@ -73,6 +75,13 @@ export class FindingsRouting extends Construct {
   public readonly basicScanRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: FindingsRoutingProps = {}) {
+    guardConstruct('FindingsRouting', scope, id, props, {
+      minimumSeverity: optional(oneOf(FindingSeverity)),
+      repositoryNames: optional(listOf(STRING)),
+      inspectorFindings: optional(BOOLEAN),
+      basicScanFindings: optional(BOOLEAN),
+      targets: optional(listOf(OBJECT)),
+    });
     super(scope, id);
     const problems = new Problems(subjectOf('FindingsRouting', scope, id));
     const inspector = props.inspectorFindings ?? true;
@@ -462,9 +471,18 @@ export class FindingSuppression extends Construct {
   public readonly cfnFilter: inspectorv2.CfnFilter;
 
   constructor(scope: Construct, id: string, props: FindingSuppressionProps) {
+    guardConstruct('FindingSuppression', scope, id, props, {
+      reason: STRING,
+      filterName: optional(STRING),
+      repositoryNames: optional(listOf(STRING)),
+      repositoryNamePrefixes: optional(listOf(STRING)),
+      imageTags: optional(listOf(STRING)),
+      vulnerabilityIds: optional(listOf(STRING)),
+      severities: optional(listOf(oneOf(FindingSeverity))),
+    });
     super(scope, id);
     const problems = new Problems(subjectOf('FindingSuppression', scope, id));
-    problems.addAll(suppressionProblems(props));
+    checkNowAndAtSynth(this, problems, { ...props }, (p, v) => p.addAll(suppressionProblems(v)));
     problems.throwIfAny();
 
     const equals = (values: string[] | undefined) => values?.map((value) => ({ comparison: 'EQUALS', value }));

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AccountSettingsFunction } from './account-settings-function';
 import { ScanType } from './enums';
 import { RegistryScanning } from './registry-scanning';
+import { BOOLEAN, guardConstruct, oneOf, optional } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 import { Registry } from '../registry/registry';
@@ -152,6 +153,12 @@ export class InspectorScanning extends Construct {
   public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: InspectorScanningProps = {}) {
+    guardConstruct('InspectorScanning', scope, id, props, {
+      rescanDuration: optional(oneOf(InspectorRescanDuration)),
+      pullDateRescanDuration: optional(oneOf(InspectorPullDateRescanDuration)),
+      pullDateRescanMode: optional(oneOf(InspectorPullDateRescanMode)),
+      disableOnDelete: optional(BOOLEAN),
+    });
     super(scope, id);
     const subject = subjectOf('InspectorScanning', scope, id);
     const problems = new Problems(subject);
@@ -264,6 +271,11 @@ export class EcrAccountSettings extends Construct {
   public readonly resources: CustomResource[] = [];
 
   constructor(scope: Construct, id: string, props: EcrAccountSettingsProps) {
+    guardConstruct('EcrAccountSettings', scope, id, props, {
+      basicScanTypeVersion: optional(oneOf(BasicScanTypeVersion)),
+      registryPolicyScope: optional(oneOf(RegistryPolicyScope)),
+      restoreOnDelete: optional(BOOLEAN),
+    });
     super(scope, id);
     const subject = subjectOf('EcrAccountSettings', scope, id);
     const problems = new Problems(subject);

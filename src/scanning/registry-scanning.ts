@@ -1,9 +1,11 @@
 import { Annotations, Aspects, IAspect, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct, IConstruct } from 'constructs';
-import { RegistryScanningModel, repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, ScanningRuleModel } from './checks';
+import { RegistryScanningModel, repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, scanningFilterProblems, ScanningRuleModel } from './checks';
 import { ScanFrequency, ScanType } from './enums';
+import { guard, listOf, oneOf, STRING, struct } from '../internal/input';
 import { isConcrete, Problems } from '../internal/problems';
+import { checkAtSynth } from '../internal/resolve';
 import { Registry, registryRepositoryNames } from '../registry/registry';
 
 /** The resource type ECR keeps once per account and region. */
@@ -94,6 +96,7 @@ export class RegistryScanning extends Construct {
    */
   public useScanType(scanType: ScanType): void {
     const problems = new Problems(`RegistryScanning '${this.node.path}'`);
+    guard(`RegistryScanning.useScanType '${this.node.path}'`, { scanType: [scanType, oneOf(ScanType)] });
     if (this.explicitType !== undefined && this.explicitType !== scanType) {
       problems.add(`the scan type is already ${this.explicitType}: ECR keeps one scanning configuration per registry, so set it once`);
     }
@@ -108,6 +111,8 @@ export class RegistryScanning extends Construct {
    */
   public addRule(options: ScanningRuleOptions): void {
     const problems = new Problems(`RegistryScanning '${this.node.path}'`);
+    guard(`RegistryScanning.addRule '${this.node.path}'`, { options: [options, struct({ frequency: oneOf(ScanFrequency), repositoryFilters: listOf(STRING) })] });
+    checkAtSynth(this, problems, options.repositoryFilters, (p, filters) => filters.forEach((f) => p.addAll(scanningFilterProblems(f))));
     if (options.repositoryFilters.length === 0) problems.add('repositoryFilters is empty: name at least one filter, such as \'*\' for every repository');
     this.add(problems, options.frequency, options.repositoryFilters);
   }

@@ -2,8 +2,10 @@ import { Annotations, Aspects, IAspect, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { exclusionPrincipalProblems, signingConfigurationProblems, SigningRuleModel } from './checks';
+import { exclusionPrincipalProblems, signingConfigurationProblems, signingFilterProblems, signingProfileArnProblems, SigningRuleModel } from './checks';
+import { guard, guardConstruct, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { Registry } from '../registry/registry';
 import { wildcardMatches } from '../scanning/checks';
 
@@ -74,6 +76,11 @@ export class RegistrySigning extends Construct {
    */
   public addRule(options: SigningRuleOptions): void {
     const problems = new Problems(`RegistrySigning '${this.node.path}'`);
+    guard(`RegistrySigning.addRule '${this.node.path}'`, { options: [options, struct({ signingProfileArn: STRING, repositoryFilters: optional(listOf(STRING)) })] });
+    checkAtSynth(this, problems, { arn: options.signingProfileArn, filters: options.repositoryFilters ?? [] }, (p, v) => {
+      p.addAll(signingProfileArnProblems(v.arn));
+      v.filters.forEach((f) => p.addAll(signingFilterProblems(f)));
+    });
     const key = options.signingProfileArn;
     const existing = this.rules.has(key);
     const before = this.rules.get(key);
@@ -234,6 +241,7 @@ export interface PullTimeUpdateExclusionProps {
 export class PullTimeUpdateExclusion extends Construct {
   /** Excludes an IAM role's pulls from updating "last pulled" times. */
   public static forRole(scope: Construct, id: string, role: iam.IRole): PullTimeUpdateExclusion {
+    guard('PullTimeUpdateExclusion.forRole', { role: [role, OBJECT] });
     return new PullTimeUpdateExclusion(scope, id, { principalArn: role.roleArn });
   }
 
@@ -241,10 +249,11 @@ export class PullTimeUpdateExclusion extends Construct {
   public readonly cfnPullTimeUpdateExclusion: ecr.CfnPullTimeUpdateExclusion;
 
   constructor(scope: Construct, id: string, props: PullTimeUpdateExclusionProps) {
+    guardConstruct('PullTimeUpdateExclusion', scope, id, props, { principalArn: STRING });
     super(scope, id);
     const subject = subjectOf('PullTimeUpdateExclusion', scope, id);
     const problems = new Problems(subject);
-    problems.addAll(exclusionPrincipalProblems(props.principalArn));
+    checkNowAndAtSynth(this, problems, props.principalArn, (p, arn) => p.addAll(exclusionPrincipalProblems(arn)));
     problems.throwIfAny();
     if (isConcrete(props.principalArn)) {
       Registry.of(this)._claim(`${PULL_TIME_UPDATE_EXCLUSION} ${props.principalArn}`, this.node.path, subject);

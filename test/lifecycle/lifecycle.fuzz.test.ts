@@ -1,8 +1,12 @@
 /* eslint-disable no-bitwise -- bit masks, radix digits and digit range checks in hot loops; see the comments at each use */
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { CountType, LifecycleAction, LifecyclePolicy, LifecycleRule, StorageClass, TagStatus } from '../../src/lifecycle';
+import { PrivateRepository } from '../../src';
+import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecycleRule, StorageClass, TagStatus } from '../../src/lifecycle';
 import { DescribedImage, previewLifecyclePolicy } from '../../src/lifecycle/preview';
 import { parseTimestamp } from '../../src/lifecycle/timestamp';
+import { SYNTH_VALIDATION_ERROR, UNTYPED_VALUES, VALIDATION_ERROR } from '../util/fuzz';
+import { strictStack, synthesize } from '../util/harness';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const DAY = 86_400_000;
@@ -248,6 +252,100 @@ describe('lifecycle policy properties', () => {
       fc.pre(index >= 0);
       const problems = LifecyclePolicy.fromRules(mutation.apply(rules, index)).validate();
       expect(problems.join('\n')).toContain(mutation.message);
+    }), { numRuns: RUNS * 3 });
+  }, TIMEOUT);
+
+  /**
+   * The same rules with some values known only at synth: each bit of `mask` makes one kind of
+   * value Lazy (descriptions, counts, whole tag lists, tag list entries).
+   */
+  const lazify = (rules: LifecycleRule[], mask: number): LifecycleRule[] => rules.map((rule, i) => {
+    const on = (bit: number) => ((mask >>> ((i * 4 + bit) % 31)) & 1) === 1;
+    const out: Record<string, unknown> = { ...rule };
+    if (on(0) && rule.description !== undefined) out.description = Lazy.string({ produce: () => rule.description });
+    if (on(1)) out.countNumber = Lazy.number({ produce: () => rule.countNumber });
+    for (const key of ['tagPrefixList', 'tagPatternList'] as const) {
+      const list = rule[key];
+      if (list === undefined) continue;
+      if (on(2)) out[key] = Lazy.list({ produce: () => list });
+      else if (on(3)) out[key] = list.map((entry) => Lazy.string({ produce: () => entry }));
+    }
+    return out as unknown as LifecycleRule;
+  });
+
+  test('Lazy values render, at synth, exactly the text of the same policy with literal values', () => {
+    fc.assert(fc.property(validRulesArb, fc.integer(), fc.string({ maxLength: 12 }), (rules, mask, text) => {
+      // Descriptions with quotes, backslashes and control characters must stay JSON.
+      const withText = rules.map((rule, i) => (i === 0 ? { ...rule, description: `${text}"\\\u0000` } : rule));
+      const literal = LifecyclePolicy.fromRules(withText).toJson();
+      const lazy = LifecyclePolicy.fromRules(lazify(withText, mask)).toJson();
+      expect(new Stack().resolve(lazy)).toBe(literal);
+    }), { numRuns: RUNS });
+  }, TIMEOUT);
+
+  test('single-constraint violations hidden in Lazy values are refused at synth with the matching message', () => {
+    fc.assert(fc.property(validRulesArb, fc.constantFrom(...mutations), fc.integer(), (rules, mutation, mask) => {
+      const index = mutation.applies(rules);
+      fc.pre(index >= 0);
+      const stack = strictStack();
+      let message = '';
+      try {
+        new PrivateRepository(stack, 'Repo', { lifecyclePolicy: LifecyclePolicy.fromRules(lazify(mutation.apply(rules, index), mask)) });
+        synthesize(stack.node.root as any);
+      } catch (e) {
+        message = (e as Error).message;
+        expect(e).not.toBeInstanceOf(TypeError);
+        expect(VALIDATION_ERROR.test(message) || SYNTH_VALIDATION_ERROR.test(message)).toBe(true);
+      }
+      expect(message).toContain(mutation.message);
+    }), { numRuns: RUNS });
+  }, TIMEOUT);
+
+  test('untyped callers: a rule, a field or a list entry of the wrong type is a clear error or a reported problem, never a TypeError or JSON null', () => {
+    const keys = ['rulePriority', 'description', 'tagStatus', 'tagPrefixList', 'tagPatternList', 'storageClass', 'countType', 'countNumber', 'action'];
+    const wrong = fc.constantFrom(...UNTYPED_VALUES, 'TAGGED', 'Expire', '5', [null]);
+    fc.assert(fc.property(validRulesArb, fc.nat(), fc.constantFrom('rule', 'field', 'entry', 'list'), fc.constantFrom(...keys), wrong, (rules, at, where, key, value) => {
+      const i = at % rules.length;
+      const broken: any[] = rules.map((rule) => ({ ...rule }));
+      if (where === 'rule') {
+        broken[i] = value;
+      } else if (where === 'field') {
+        broken[i][key] = value;
+      } else if (where === 'entry') {
+        const list = key === 'tagPatternList' ? 'tagPatternList' : 'tagPrefixList';
+        broken[i][list] = [...(broken[i][list] ?? ['v']), value];
+      }
+      let policy: LifecyclePolicy;
+      try {
+        policy = LifecyclePolicy.fromRules(where === 'list' ? value as any : broken);
+      } catch (e) {
+        expect(e).not.toBeInstanceOf(TypeError);
+        expect((e as Error).message).toMatch(VALIDATION_ERROR);
+        return;
+      }
+      const problems = policy.validate();
+      problems.forEach((p) => expect(typeof p).toBe('string'));
+      if (problems.length === 0) {
+        const text = policy.toJson();
+        expect(text).not.toContain('null');
+        expect(LifecyclePolicy.fromJson(text).toJson()).toBe(text);
+      }
+    }), { numRuns: RUNS * 3 });
+  }, TIMEOUT);
+
+  test('untyped callers: preset arguments of the wrong type are a clear error', () => {
+    const arg = fc.oneof(fc.integer({ min: -2, max: 400 }), fc.constantFrom(...UNTYPED_VALUES, '7', ['v*'], ['v*', null], [3]));
+    const presets = ['keepLastReleases', 'expireUntagged', 'protectTags', 'archiveUnpulled', 'capTotal'] as const;
+    fc.assert(fc.property(fc.constantFrom(...presets), arg, arg, (preset, a, b) => {
+      let policy: LifecyclePolicy;
+      try {
+        policy = (LifecyclePresets as any)[preset](a, b);
+      } catch (e) {
+        expect(e).not.toBeInstanceOf(TypeError);
+        expect((e as Error).message).toMatch(new RegExp(`^LifecyclePresets\\.${preset}: `));
+        return;
+      }
+      expect(policy.validate()).toEqual([]);
     }), { numRuns: RUNS * 3 });
   }, TIMEOUT);
 

@@ -9,22 +9,22 @@ import {
   RepositoryEncryption,
   ReplicationDestination,
 } from '../../src';
-import { fuzzConstruct } from '../util/fuzz';
+import { fuzzConstruct, lazy, lazyList, untyped } from '../util/fuzz';
 
-const account = fc.oneof(fc.constantFrom('111111111111', '222222222222', '333333333333'), fc.string({ maxLength: 13 }));
-const region = fc.oneof(
-  fc.constantFrom('eu-west-1', 'eu-central-1', 'us-east-1'),
+const account = untyped(fc.oneof({ arbitrary: fc.constantFrom('111111111111', '222222222222', '333333333333'), weight: 8 }, fc.string({ maxLength: 13 })));
+const region = untyped(fc.oneof(
+  { arbitrary: fc.constantFrom('eu-west-1', 'eu-central-1', 'us-east-1'), weight: 8 },
   // misspelt, newer than aws-cdk-lib, other partitions, four-letter area codes
   fc.constantFrom('eu-wst-1', 'eu-future-9', 'cn-north-1', 'us-gov-west-1', 'eusc-de-east-1'),
   fc.string({ maxLength: 12 }),
-);
+));
 /** Prefixes and names that are often valid, sometimes not. */
-const prefix = fc.oneof(
+const prefix = lazy(fc.oneof(
   fc.stringMatching(/^[a-z0-9]{1,8}([._/-][a-z0-9]{1,8}){0,3}\/?$/),
   fc.string({ maxLength: 12 }),
   fc.constant('ROOT'),
   fc.constant('a'.repeat(257)),
-);
+));
 
 describe('fuzz', () => {
   test('Registry replication: random rules and repositories either fail clearly or synthesize valid templates', () => {
@@ -33,7 +33,7 @@ describe('fuzz', () => {
         rules: fc.array(fc.record({
           destinations: fc.array(fc.tuple(account, region), { maxLength: 4 }),
           allowUnknownRegion: fc.boolean(),
-          filters: fc.option(fc.array(prefix, { maxLength: 4 }), { nil: undefined }),
+          filters: fc.option(untyped(fc.array(untyped(prefix), { maxLength: 4 })), { nil: undefined }),
         }), { maxLength: 4 }),
         repositories: fc.array(fc.record({
           name: fc.option(prefix, { nil: undefined }),
@@ -70,20 +70,24 @@ describe('fuzz', () => {
   test('RepositoryCreationTemplate: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
-        prefix,
-        appliedFor: fc.array(fc.constantFrom(...Object.values(RepositoryCreationTemplateAppliedFor)), { maxLength: 4 }),
-        encryption: fc.option(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE'), { nil: undefined }),
-        mutability: fc.option(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE), { nil: undefined }),
-        exclusions: fc.option(fc.array(fc.oneof(fc.stringMatching(/^[0-9a-zA-Z._*-]{1,20}$/), fc.string({ maxLength: 5 })), { maxLength: 7 }), { nil: undefined }),
-        tags: fc.option(fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.string({ maxLength: 6 })), fc.string({ maxLength: 10 }), { maxKeys: 4 }), { nil: undefined }),
-        description: fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.constant('d'.repeat(257))), { nil: undefined }),
-        pullAccounts: fc.option(fc.array(account, { maxLength: 2 }), { nil: undefined }),
+        prefix: untyped(prefix),
+        appliedFor: untyped(fc.uniqueArray(untyped(fc.oneof(
+          { arbitrary: fc.constantFrom(...Object.values(RepositoryCreationTemplateAppliedFor)), weight: 12 },
+          fc.constantFrom('replication', 'PULL-THROUGH-CACHE') as fc.Arbitrary<any>,
+        )), { minLength: 1, maxLength: 4 })),
+        encryption: fc.option(untyped(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE')), { nil: undefined }),
+        mutability: fc.option(untyped(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE)), { nil: undefined }),
+        exclusions: fc.option(untyped(lazyList(fc.array(untyped(lazy(fc.oneof(fc.stringMatching(/^[0-9a-zA-Z._*-]{1,20}$/), fc.string({ maxLength: 5 })))), { maxLength: 7 }))), { nil: undefined }),
+        tags: fc.option(untyped(fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.string({ maxLength: 6 })), untyped(lazy(fc.string({ maxLength: 10 }))), { maxKeys: 4 })), { nil: undefined }),
+        description: fc.option(untyped(lazy(fc.oneof(fc.string({ maxLength: 40 }), fc.constant('d'.repeat(257))))), { nil: undefined }),
+        pullAccounts: fc.option(fc.uniqueArray(account, { minLength: 1, maxLength: 2 }), { nil: undefined }),
       }),
       (stack, p) => {
         new RepositoryCreationTemplate(stack, 'Template', {
           prefix: p.prefix,
           appliedFor: p.appliedFor,
-          encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse() : p.encryption ? RepositoryEncryption.AES256 : undefined,
+          encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse()
+            : p.encryption === 'AES256' ? RepositoryEncryption.AES256 : p.encryption as any,
           imageTagMutability: p.mutability,
           imageTagMutabilityExclusions: p.exclusions,
           resourceTags: p.tags,

@@ -69,7 +69,8 @@ describe('PrivateRepository', () => {
     ['KMS', RepositoryEncryption.kms()],
     ['KMS_DSSE', RepositoryEncryption.kmsDsse()],
   ])('given %s encryption without a key, then a rotating retained customer managed key is created', (type, encryption) => {
-    const stack = strictStack();
+    // KMS_DSSE exists only in the AWS GovCloud (US) Regions.
+    const stack = strictStack(type === 'KMS_DSSE' ? { env: { account: '111111111111', region: 'us-gov-west-1' } } : {});
     const repo = new PrivateRepository(stack, 'Repo', { encryption });
     const template = validTemplate(stack, { nag: true });
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });

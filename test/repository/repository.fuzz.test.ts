@@ -1,44 +1,70 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { ImageTagMutability, PrivateRepository, PublicArchitecture, PublicOperatingSystem, PublicRepository, RepositoryAccess, RepositoryEncryption } from '../../src';
+import {
+  CountType,
+  ImageTagMutability,
+  LifecyclePolicy,
+  PrivateRepository,
+  PublicArchitecture,
+  PublicOperatingSystem,
+  PublicRepository,
+  RepositoryAccess,
+  RepositoryEncryption,
+  TagStatus,
+} from '../../src';
 import { acknowledgeControlTower, CT } from '../util/control-tower';
-import { FUZZ_TIMEOUT, fuzzConstruct } from '../util/fuzz';
+import { FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, lazyNumber, untyped } from '../util/fuzz';
 import { strictStack } from '../util/harness';
 
-/** Names that are often valid, sometimes not. */
-const name = fc.oneof(
+/** Names that are often valid, sometimes not; sometimes known only at synth (Lazy). */
+const name = lazy(fc.oneof(
   fc.stringMatching(/^[a-z0-9]{1,8}([._/-][a-z0-9]{1,8}){0,3}$/),
   fc.string({ maxLength: 20 }),
   fc.constant('a'.repeat(257)),
-);
+));
 const removalPolicies = fc.constantFrom(
   RemovalPolicy.RETAIN, RemovalPolicy.DESTROY, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
 );
-const account = fc.oneof(fc.stringMatching(/^\d{12}$/), fc.string({ maxLength: 13 }));
+const account = untyped(fc.oneof({ arbitrary: fc.stringMatching(/^\d{12}$/), weight: 8 }, fc.string({ maxLength: 13 })));
+/** Exclusion filters: lists of often valid filters, items and lists sometimes untyped or Lazy. */
+const exclusions = untyped(lazyList(fc.uniqueArray(untyped(lazy(fc.oneof({ arbitrary: fc.stringMatching(/^[0-9a-zA-Z._*-]{1,20}$/), weight: 6 }, fc.string({ maxLength: 5 })))), { maxLength: 7 })));
+/** A lifecycle rule whose description and count may be Lazy (text with quotes, NULs, any length). */
+const lifecycle = fc.record({
+  description: lazy(fc.oneof(fc.string({ maxLength: 40 }), fc.constant('say "hi" \\ \u0000'), fc.constant('d'.repeat(31000)))),
+  countNumber: lazyNumber(fc.integer({ min: -1, max: 2000 })),
+});
 
 describe('fuzz', () => {
   test('PrivateRepository: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
-        repositoryName: fc.option(name, { nil: undefined }),
-        imageTagMutability: fc.option(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE), { nil: undefined }),
-        imageTagMutabilityExclusions: fc.option(fc.array(fc.oneof(fc.stringMatching(/^[0-9a-zA-Z._*-]{1,20}$/), fc.string({ maxLength: 5 })), { maxLength: 7 }), { nil: undefined }),
-        encryption: fc.option(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE'), { nil: undefined }),
-        removalPolicy: fc.option(removalPolicies, { nil: undefined }),
-        emptyOnDelete: fc.option(fc.boolean(), { nil: undefined }),
-        imageScanOnPush: fc.option(fc.boolean(), { nil: undefined }),
-        pullAccounts: fc.option(fc.array(account, { maxLength: 3 }), { nil: undefined }),
-        organization: fc.option(fc.oneof(fc.stringMatching(/^o-[a-z0-9]{10}$/), fc.string({ maxLength: 8 })), { nil: undefined }),
+        repositoryName: fc.option(untyped(name), { nil: undefined }),
+        imageTagMutability: fc.option(untyped(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE)), { nil: undefined }),
+        imageTagMutabilityExclusions: fc.option(exclusions, { nil: undefined }),
+        encryption: fc.option(untyped(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE')), { nil: undefined }),
+        removalPolicy: fc.option(untyped(removalPolicies), { nil: undefined }),
+        emptyOnDelete: fc.option(untyped(fc.boolean()), { nil: undefined }),
+        imageScanOnPush: fc.option(untyped(fc.boolean()), { nil: undefined }),
+        pullAccounts: fc.option(untyped(fc.uniqueArray(account, { maxLength: 3 })), { nil: undefined, freq: 2 }),
+        organization: fc.option(untyped(fc.oneof({ arbitrary: fc.stringMatching(/^o-[a-z0-9]{10}$/), weight: 6 }, fc.string({ maxLength: 8 }))), { nil: undefined, freq: 2 }),
+        lifecycle: fc.option(lifecycle, { nil: undefined }),
+        access: fc.option(untyped(fc.constant('valid')), { nil: undefined }),
       }),
       (stack, p) => {
-        const access = [];
-        if (p.pullAccounts) access.push(RepositoryAccess.pullFromAccounts(p.pullAccounts));
-        if (p.organization) access.push(RepositoryAccess.pullFromOrganization(p.organization));
+        const access: RepositoryAccess[] = [];
+        if (p.pullAccounts !== undefined) access.push(RepositoryAccess.pullFromAccounts(p.pullAccounts));
+        if (p.organization !== undefined) access.push(RepositoryAccess.pullFromOrganization(p.organization));
+        // An untyped caller's list item in place of a RepositoryAccess.
+        if (p.access !== undefined && p.access !== 'valid') access.push(p.access as any);
         const repo = new PrivateRepository(stack, 'Repo', {
           repositoryName: p.repositoryName,
           imageTagMutability: p.imageTagMutability,
           imageTagMutabilityExclusions: p.imageTagMutabilityExclusions,
-          encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse() : p.encryption ? RepositoryEncryption.AES256 : undefined,
+          encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse()
+            : p.encryption === 'AES256' ? RepositoryEncryption.AES256 : p.encryption as any,
+          lifecyclePolicy: p.lifecycle && LifecyclePolicy.fromRules([
+            { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, ...p.lifecycle },
+          ]),
           removalPolicy: p.removalPolicy,
           emptyOnDelete: p.emptyOnDelete,
           imageScanOnPush: p.imageScanOnPush,
@@ -57,11 +83,13 @@ describe('fuzz', () => {
     fuzzConstruct(
       fc.record({
         repositoryName: fc.option(name, { nil: undefined }),
-        description: fc.option(fc.oneof(fc.string({ maxLength: 50 }), fc.constant('d'.repeat(1025))), { nil: undefined }),
-        aboutText: fc.option(fc.string({ maxLength: 50 }), { nil: undefined }),
-        architectures: fc.option(fc.array(fc.oneof(fc.constantFrom('ARM', 'ARM 64', 'x86', 'x86-64'), fc.string({ maxLength: 60 })), { maxLength: 4 }), { nil: undefined }),
+        description: fc.option(untyped(lazy(fc.oneof(fc.string({ maxLength: 50 }), fc.constant('d'.repeat(1025))))), { nil: undefined }),
+        aboutText: fc.option(untyped(lazy(fc.string({ maxLength: 50 }))), { nil: undefined }),
+        architectures: fc.option(fc.array(untyped(lazy(fc.oneof(fc.constantFrom('ARM', 'ARM 64', 'x86', 'x86-64'), fc.string({ maxLength: 60 })))), { maxLength: 4 }), {
+          nil: undefined,
+        }),
         operatingSystems: fc.option(fc.array(fc.constantFrom('Linux', 'Windows'), { maxLength: 2 }), { nil: undefined }),
-        removalPolicy: fc.option(removalPolicies, { nil: undefined }),
+        removalPolicy: fc.option(untyped(removalPolicies), { nil: undefined }),
       }),
       (stack, p) => {
         new PublicRepository(stack, 'Public', {

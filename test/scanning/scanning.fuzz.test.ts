@@ -23,37 +23,42 @@ import {
   ScanFrequency,
   ScanType,
 } from '../../src';
-import { FUZZ_TIMEOUT, fuzzConstruct } from '../util/fuzz';
+import { FUZZ_TIMEOUT, fuzzConstruct, lazy, untyped } from '../util/fuzz';
 
-/** Repository names and filters that are often valid, sometimes not. */
-const filter = fc.oneof(
+/** Repository names and filters that are often valid, sometimes not; sometimes Lazy or untyped. */
+const filter = untyped(lazy(fc.oneof(
   fc.stringMatching(/^[a-z0-9*]{1,6}([._/-][a-z0-9*]{1,6}){0,3}$/),
   fc.constantFrom('*', 'platform/*', '*/api', 'a//b', 'A', '', 'a'.repeat(256), 'x-'),
   fc.string({ maxLength: 10 }),
-);
+)));
 const name = fc.oneof(fc.stringMatching(/^[a-z0-9]{2,8}(\/[a-z0-9]{1,8}){0,2}$/), fc.string({ maxLength: 10 }));
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
-const profileArn = fc.oneof(
+const profileArn = untyped(lazy(fc.oneof(
   fc.stringMatching(/^[a-zA-Z0-9_]{1,6}$/).map((n) => `arn:aws:signer:eu-west-1:111111111111:/signing-profiles/${n}`),
   fc.string({ maxLength: 20 }),
-);
-const principalArn = fc.oneof(
+)));
+const principalArn = untyped(lazy(fc.oneof(
   fc.stringMatching(/^[\w+=,.@-]{1,10}(\/[\w+=,.@-]{1,10})?$/).map((n) => `arn:aws:iam::111111111111:role/${n}`),
   fc.stringMatching(/^[\w+=,.@-]{1,10}$/).map((n) => `arn:aws:iam::111111111111:user/${n}`),
   fc.string({ maxLength: 20 }),
-);
-const text = (max: number) => fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: max + 2 }));
+)));
+const text = (max: number) => untyped(lazy(fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: max + 2 }))));
+/** An enum value, sometimes what an untyped caller passes instead (lowercase, other strings, null). */
+const enumOf = <T extends string>(values: Record<string, T>) => untyped(fc.oneof(
+  { arbitrary: fc.constantFrom(...Object.values(values)), weight: 12 },
+  fc.constantFrom(...Object.values(values)).map((v) => v.toLowerCase() as T),
+));
 
 describe('fuzz', () => {
   test('RegistryScanning: random scan types, rules and repositories either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
-        scanType: optional(fc.constantFrom(...Object.values(ScanType))),
+        scanType: optional(enumOf(ScanType)),
         rules: fc.array(fc.record({
-          frequency: fc.constantFrom(...Object.values(ScanFrequency)),
-          filters: fc.array(filter, { maxLength: 4 }),
+          frequency: enumOf(ScanFrequency),
+          filters: untyped(fc.array(filter, { maxLength: 4 })),
         }), { maxLength: 3 }),
-        repositories: fc.array(fc.record({ name: optional(name), continuous: fc.boolean() }), { maxLength: 3 }),
+        repositories: fc.array(fc.record({ name: optional(lazy(name)), continuous: fc.boolean() }), { maxLength: 3 }),
       }),
       (stack, p) => {
         if (p.scanType) RegistryScanning.of(stack).useScanType(p.scanType);
@@ -88,17 +93,17 @@ describe('fuzz', () => {
   test('FindingsRouting: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
-        minimumSeverity: optional(fc.constantFrom(...Object.values(FindingSeverity))),
-        repositoryNames: optional(fc.array(name, { maxLength: 3 })),
-        inspectorFindings: optional(fc.boolean()),
-        basicScanFindings: optional(fc.boolean()),
+        minimumSeverity: optional(enumOf(FindingSeverity)),
+        repositoryNames: optional(untyped(fc.array(untyped(name), { maxLength: 3 }))),
+        inspectorFindings: optional(untyped(fc.boolean())),
+        basicScanFindings: optional(untyped(fc.boolean())),
       }),
       (stack, p) => { new FindingsRouting(stack, 'Findings', p); },
     );
   }, FUZZ_TIMEOUT);
 
   test('FindingSuppression: random criteria either fail clearly or synthesize valid templates', () => {
-    const values = (max: number) => optional(fc.array(text(max), { maxLength: 3 }));
+    const values = (max: number) => optional(untyped(fc.array(text(max), { maxLength: 3 })));
     const stringFilter = fc.record({ comparison: fc.constantFrom(...Object.values(FindingStringComparison)), value: text(1025) });
     const bound = (lo: number, hi: number) => optional(fc.double({ min: lo, max: hi, noNaN: true }));
     const range = (lo: number, hi: number) => fc.record({ min: bound(lo, hi), max: bound(lo, hi) });
@@ -112,7 +117,7 @@ describe('fuzz', () => {
         repositoryNamePrefixes: values(1024),
         imageTags: values(1024),
         vulnerabilityIds: values(1024),
-        severities: optional(fc.array(fc.constantFrom(...Object.values(FindingSeverity)), { maxLength: 3 })),
+        severities: optional(untyped(fc.array(enumOf(FindingSeverity), { maxLength: 3 }))),
         action: optional(fc.constantFrom(...Object.values(FindingFilterAction))),
         repositoryNameFilters: optional(fc.array(stringFilter, { maxLength: 3 })),
         imageTagFilters: optional(fc.array(stringFilter, { maxLength: 3 })),
@@ -138,14 +143,14 @@ describe('fuzz', () => {
   test('InspectorScanning and EcrAccountSettings: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
-        rescanDuration: optional(fc.constantFrom(...Object.values(InspectorRescanDuration))),
-        pullDateRescanDuration: optional(fc.constantFrom(...Object.values(InspectorPullDateRescanDuration))),
-        pullDateRescanMode: optional(fc.constantFrom(...Object.values(InspectorPullDateRescanMode))),
-        disableOnDelete: optional(fc.boolean()),
-        basicScanTypeVersion: optional(fc.constantFrom(...Object.values(BasicScanTypeVersion))),
-        registryPolicyScope: optional(fc.constantFrom(...Object.values(RegistryPolicyScope))),
-        blobMounting: optional(fc.constantFrom(...Object.values(BlobMounting))),
-        restoreOnDelete: optional(fc.boolean()),
+        rescanDuration: optional(enumOf(InspectorRescanDuration)),
+        pullDateRescanDuration: optional(enumOf(InspectorPullDateRescanDuration)),
+        pullDateRescanMode: optional(enumOf(InspectorPullDateRescanMode)),
+        disableOnDelete: optional(untyped(fc.boolean())),
+        basicScanTypeVersion: optional(enumOf(BasicScanTypeVersion)),
+        registryPolicyScope: optional(enumOf(RegistryPolicyScope)),
+        blobMounting: optional(enumOf(BlobMounting)),
+        restoreOnDelete: optional(untyped(fc.boolean())),
         // where the provider function runs, and what the second construct says about it
         inVpc: fc.boolean(),
         subnets: optional(fc.constantFrom(ec2.SubnetType.PRIVATE_WITH_EGRESS, ec2.SubnetType.PRIVATE_ISOLATED)),
