@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +7,7 @@ import {
   ReplicationDestination, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor, ScanFrequency, UpstreamRegistry,
 } from '../../src';
 import { describeFindings, strictApp, synthesize } from '../util/harness';
+import { currentPins, expectPinned } from '../util/pins';
 
 /**
  * Properties whose change makes CloudFormation replace the resource (the
@@ -64,24 +64,6 @@ export function buildDefaultsApp(app: App): void {
   PullTimeUpdateExclusion.forRole(scanning, 'Exclusion', scanner);
 }
 
-/** `Type Property=value ... DeletionPolicy=... UpdateReplacePolicy=...` for every resource of every stack. */
-function currentPins(dir: string): Record<string, Record<string, string>> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-  const out: Record<string, Record<string, string>> = {};
-  for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
-    if (artifact.type !== 'aws:cloudformation:stack') continue;
-    const template = JSON.parse(fs.readFileSync(path.join(dir, artifact.properties.templateFile), 'utf8'));
-    out[name] = {};
-    for (const [id, r] of Object.entries<any>(template.Resources ?? {})) {
-      if (r.Type === 'AWS::CDK::Metadata') continue;
-      const props = (REPLACING_PROPERTIES[r.Type] ?? []).map((p) => `${p}=${JSON.stringify(r.Properties?.[p] ?? null)}`);
-      const policies = ['DeletionPolicy', 'UpdateReplacePolicy'].map((p) => `${p}=${r[p] ?? 'Delete'}`);
-      out[name][id] = [r.Type, ...props, ...policies].join(' ');
-    }
-  }
-  return out;
-}
-
 describe('defaults of every construct are pinned', () => {
   const app = strictApp();
   buildDefaultsApp(app);
@@ -92,30 +74,7 @@ describe('defaults of every construct are pinned', () => {
   });
 
   test('logical IDs, types, replacing properties and deletion policies of the defaults never change (set UPDATE_LOGICAL_IDS=1 to pin new resources deliberately)', () => {
-    const now = currentPins(result.assembly.directory);
-    if (process.env.UPDATE_LOGICAL_IDS === '1') {
-      const before = fs.existsSync(PINNED) ? JSON.parse(fs.readFileSync(PINNED, 'utf8')) : {};
-      // Only additions are written: a changed or removed pin still fails below.
-      const merged: Record<string, Record<string, string>> = JSON.parse(JSON.stringify(now));
-      for (const [stackName, ids] of Object.entries<Record<string, string>>(before)) merged[stackName] = { ...(merged[stackName] ?? {}), ...ids };
-      fs.writeFileSync(PINNED, JSON.stringify(merged, undefined, 2) + '\n');
-    }
-    // A missing pin file is a failure, never a fresh start.
-    expect(fs.existsSync(PINNED)).toBe(true);
-    const pinned: Record<string, Record<string, string>> = JSON.parse(fs.readFileSync(PINNED, 'utf8'));
-    const changed: string[] = [];
-    for (const [stackName, ids] of Object.entries(pinned)) {
-      for (const [id, pin] of Object.entries(ids)) {
-        const current = now[stackName]?.[id];
-        if (current === undefined) changed.push(`${stackName}/${id} (${pin}) is gone: it would be deleted or replaced`);
-        else if (current !== pin) changed.push(`${stackName}/${id} changed from "${pin}" to "${current}"`);
-      }
-    }
-    const unpinned: string[] = [];
-    for (const [stackName, ids] of Object.entries(now)) {
-      for (const id of Object.keys(ids)) if (pinned[stackName]?.[id] === undefined) unpinned.push(`${stackName}/${id}`);
-    }
-    expect(changed).toEqual([]);
-    expect(unpinned).toEqual([]);
+    const now = currentPins(result.assembly.directory, { replacingProperties: REPLACING_PROPERTIES, deletionPolicies: true, skipMetadata: true });
+    expectPinned(PINNED, now);
   });
 });
