@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FindingFilterAction, FindingFixAvailability, FindingSeverity, FindingStatus, FindingStringComparison } from './enums';
 import { basicScanPattern, epochSeconds, inspectorFindingPattern, severitiesFrom, suppressionProblems } from './findings-checks';
-import { BOOLEAN, guardConstruct, listOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
+import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING, struct } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
@@ -448,6 +448,11 @@ export interface FindingSuppressionProps {
   readonly updatedAt?: FindingDateRange;
 }
 
+/** What untyped callers must pass for the criteria structs. */
+const STRING_FILTER = struct({ comparison: oneOf(FindingStringComparison), value: STRING });
+const NUMBER_RANGE = struct({ min: optional(NUMBER), max: optional(NUMBER) });
+const DATE_RANGE = struct({ start: optional(STRING), end: optional(STRING) });
+
 /**
  * Suppresses matching Amazon Inspector findings of ECR images
  * (`AWS::InspectorV2::Filter`, action SUPPRESS by default, or NONE for a
@@ -479,6 +484,33 @@ export class FindingSuppression extends Construct {
       imageTags: optional(listOf(STRING)),
       vulnerabilityIds: optional(listOf(STRING)),
       severities: optional(listOf(oneOf(FindingSeverity))),
+      action: optional(oneOf(FindingFilterAction)),
+      repositoryNameFilters: optional(listOf(STRING_FILTER)),
+      imageTagFilters: optional(listOf(STRING_FILTER)),
+      imageDigests: optional(listOf(STRING)),
+      imageArchitectures: optional(listOf(STRING)),
+      imagePushedAt: optional(DATE_RANGE),
+      imageInUseCount: optional(NUMBER_RANGE),
+      registryIds: optional(listOf(STRING)),
+      resourceTags: optional(listOf(struct({ key: STRING, value: optional(STRING) }))),
+      fixAvailable: optional(listOf(oneOf(FindingFixAvailability))),
+      exploitAvailable: optional(BOOLEAN),
+      epssScore: optional(NUMBER_RANGE),
+      inspectorScore: optional(NUMBER_RANGE),
+      vulnerablePackages: optional(listOf(struct({
+        name: optional(STRING_FILTER),
+        version: optional(STRING_FILTER),
+        release: optional(STRING_FILTER),
+        architecture: optional(STRING_FILTER),
+        filePath: optional(STRING_FILTER),
+        sourceLayerHash: optional(STRING_FILTER),
+        epoch: optional(NUMBER_RANGE),
+      }))),
+      findingStatus: optional(listOf(oneOf(FindingStatus))),
+      titles: optional(listOf(STRING_FILTER)),
+      firstObservedAt: optional(DATE_RANGE),
+      lastObservedAt: optional(DATE_RANGE),
+      updatedAt: optional(DATE_RANGE),
     });
     super(scope, id);
     const problems = new Problems(subjectOf('FindingSuppression', scope, id));
