@@ -9,7 +9,12 @@ import { RegistryScanning } from './registry-scanning';
 import { BOOLEAN, guardConstruct, oneOf, optional } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
+import { isRolledOut } from '../internal/rollout';
 import { Registry } from '../registry/registry';
+
+
+/** Why a registry baseline (a template rolled out by a StackSet) cannot hold a Lambda-backed setting. */
+const ROLLED_OUT_PROBLEM = 'the scope is a registry baseline, whose template is rolled out without assets or Lambda functions, but this setting needs a Lambda-backed custom resource (CloudFormation has no resource for it): declare it in a stack of each account, or enable Amazon Inspector for the organization from its delegated administrator';
 
 /**
  * How long Amazon Inspector keeps rescanning an image after it was pushed.
@@ -165,6 +170,7 @@ export class InspectorScanning extends Construct {
     if (!props.rescanDuration && (props.pullDateRescanDuration || props.pullDateRescanMode)) {
       problems.add('pullDateRescanDuration and pullDateRescanMode need rescanDuration: Amazon Inspector takes the three together');
     }
+    if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
     Registry.of(this)._claim('Custom::EcrInspectorScanning', this.node.path, subject);
     RegistryScanning.of(this).useScanType(ScanType.ENHANCED);
@@ -285,6 +291,7 @@ export class EcrAccountSettings extends Construct {
       ['BLOB_MOUNTING', props.blobMounting],
     ];
     if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
+    if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
 
     const provider = SettingsProvider.of(this, subject, props);
