@@ -146,6 +146,9 @@ export class RegistryBaseline extends Stack {
       messages.push(`an asset (${a}) was added: a baseline is rolled out to accounts that have no bootstrap bucket or repository, so it holds no asset (Lambda code, files, images)`);
     }
     const template = this._template();
+    if (Object.keys(template.Resources ?? {}).length === 0) {
+      messages.push('the baseline declares no registry setting, and CloudFormation refuses a template without resources: add RegistryScanning.of(baseline), a RepositoryCreationTemplate or a PullThroughCacheRule');
+    }
     for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
       if (containsKey(resource, 'Fn::ImportValue')) {
         messages.push(`'${owners.get(logicalId) ?? logicalId}' references a value of another stack (Fn::ImportValue): a baseline is self-contained, so pass a literal`);

@@ -5,6 +5,7 @@ import { RegistryBaseline } from './baseline';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, oneOf, optional, STRING, struct } from '../internal/input';
 import { checkAccountId, isConcrete, isConcreteNumber, Problems, subjectOf } from '../internal/problems';
 import { checkRegion, RegionOptions } from '../internal/regions';
+import { checkNowAndAtSynth } from '../internal/resolve';
 import { Registry } from '../registry/registry';
 
 /** CloudFormation's limit on an inline StackSet template (`TemplateBody`), in bytes. */
@@ -71,26 +72,26 @@ export class StackSetTarget {
     return this.accountFilterType === 'INTERSECTION' ? this.accounts : undefined;
   }
 
-  /** Every problem of the target. @internal */
-  public _problems(): string[] {
+  /** Every problem of the target, with its lists as given or as resolved at synth. @internal */
+  public _problems(organizationalUnitIds = this.organizationalUnitIds, accounts = this.accounts): string[] {
     const problems = new Problems('');
-    if (this.organizationalUnitIds.length === 0) {
+    if (organizationalUnitIds.length === 0) {
       problems.add('the target names no organizational unit: a service-managed StackSet deploys to organizational units (or the root, r-xxxx)');
     }
-    for (const id of this.organizationalUnitIds) {
+    for (const id of organizationalUnitIds) {
       if (isConcrete(id) && !OU_ID.test(id) && !ROOT_ID.test(id)) {
         problems.add(`organizational unit '${id}' is neither an organizational unit ID ('ou-' then 4 to 32 lowercase letters or digits, '-', 8 to 32 more, for example 'ou-ab12-cd34ef56') nor a root ID ('r-' then 4 to 32, for example 'r-ab12')`);
       }
     }
-    duplicates(problems, 'organizational unit', this.organizationalUnitIds);
-    if (this.accountFilterType === 'INTERSECTION' && this.accounts.length === 0) {
+    duplicates(problems, 'organizational unit', organizationalUnitIds);
+    if (this.accountFilterType === 'INTERSECTION' && accounts.length === 0) {
       problems.add('fromAccounts names no account: name at least one, or use fromOrganizationalUnits');
     }
-    if (this.accountFilterType === 'DIFFERENCE' && this.accounts.length === 0) {
+    if (this.accountFilterType === 'DIFFERENCE' && accounts.length === 0) {
       problems.add('excludeAccounts is empty: leave it out to deploy to every account of the organizational units');
     }
-    for (const a of this.accounts) checkAccountId(problems, 'account', a);
-    duplicates(problems, 'account', this.accounts);
+    for (const a of accounts) checkAccountId(problems, 'account', a);
+    duplicates(problems, 'account', accounts);
     return problems.list;
   }
 
@@ -270,10 +271,13 @@ export class RegistryBaselineStackSet extends Construct {
     if (RegistryBaseline.isRegistryBaseline(Stack.of(this))) {
       problems.add('the StackSet is inside a registry baseline: declare it in a stack of the management account or of a delegated administrator');
     }
-    problems.addAll(props.target._problems());
-    if (props.regions.length === 0) problems.add('regions is empty: name at least one region');
-    for (const r of props.regions) checkRegion(problems, 'region', r, props.regionOptions);
-    duplicates(problems, 'region', props.regions);
+    const lists = { ous: props.target.organizationalUnitIds, accounts: props.target.accounts, regions: props.regions };
+    checkNowAndAtSynth(this, problems, lists, (p, v) => {
+      p.addAll(props.target._problems(v.ous, v.accounts));
+      if (v.regions.length === 0) p.add('regions is empty: name at least one region');
+      for (const r of v.regions) checkRegion(p, 'region', r, props.regionOptions);
+      duplicates(p, 'region', v.regions);
+    });
     if (props.stackSetName !== undefined && isConcrete(props.stackSetName) && !STACK_SET_NAME.test(props.stackSetName)) {
       problems.add(`stackSetName '${props.stackSetName}' must start with a letter and have only letters, digits and hyphens, at most 128 characters`);
     }
