@@ -2,7 +2,7 @@ import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AccountSettingsFunction } from './account-settings-function';
 import { ScanType } from './enums';
 import { RegistryScanning } from './registry-scanning';
@@ -328,6 +328,22 @@ function samePlacement(a: SettingsProviderPlacement, b: SettingsProviderPlacemen
  * function's 15-minute timeout, and the handler answers within it.
  */
 const SERVICE_TIMEOUT = Duration.minutes(10);
+
+/**
+ * The stack's settings provider: its function's ARN, after granting it
+ * account-level actions (and Inspector's service-linked role when asked).
+ *
+ * @internal
+ */
+export function _settingsProvider(scope: Construct, subject: string, placement: SettingsProviderPlacement, actions: string[], serviceLinkedRole = false): { serviceToken: string; policy: IConstruct } {
+  const provider = SettingsProvider.of(scope, subject, placement);
+  provider.allow(...actions);
+  if (serviceLinkedRole) provider.allowInspectorServiceLinkedRole();
+  return { serviceToken: provider.function.functionArn, policy: provider.policy };
+}
+
+/** How long CloudFormation waits for the settings provider. @internal */
+export const _SETTINGS_SERVICE_TIMEOUT = Duration.minutes(10);
 
 /**
  * What a delete may need, held by the provider whatever constructs the
