@@ -335,7 +335,9 @@ const SERVICE_TIMEOUT = Duration.minutes(10);
  *
  * @internal
  */
-export function _settingsProvider(scope: Construct, subject: string, placement: SettingsProviderPlacement, actions: string[], serviceLinkedRole = false): { serviceToken: string; policy: IConstruct } {
+export function _settingsProvider(
+  scope: Construct, subject: string, placement: SettingsProviderPlacement, actions: string[], serviceLinkedRole = false,
+): { serviceToken: string; policy: IConstruct } {
   const provider = SettingsProvider.of(scope, subject, placement);
   provider.allow(...actions);
   if (serviceLinkedRole) provider.allowInspectorServiceLinkedRole();

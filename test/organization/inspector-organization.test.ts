@@ -152,7 +152,8 @@ describe('Inspector organization configuration handler (delegated administrator)
     const out = await handle(orgEvent('Create'), deps());
     expect(out.PhysicalResourceId).toBe('inspector-organization-ecr:owns=1');
     expect(out.Data).toMatchObject({ Role: 'DELEGATED_ADMINISTRATOR', AutoEnable: 'TURNED_ON', MembersEnabled: '150', MembersFailed: '' });
-    expect(inspector.commandCalls(UpdateOrganizationConfigurationCommand)[0].args[0].input).toEqual({ autoEnable: { ec2: true, ecr: true, lambda: true } });
+    const update = inspector.commandCalls(UpdateOrganizationConfigurationCommand)[0].args[0].input;
+    expect(update).toEqual({ autoEnable: { ec2: true, ecr: true, lambda: true } });
     const batches = inspector.commandCalls(EnableCommand).map((c) => c.args[0].input);
     expect(batches.map((b) => b.accountIds?.length)).toEqual([100, 50]);
     expect(batches.every((b) => JSON.stringify(b.resourceTypes) === '["ECR"]')).toBe(true);
@@ -161,7 +162,8 @@ describe('Inspector organization configuration handler (delegated administrator)
   test('create when auto-enable is already on: not owned; failed members are reported, not fatal', async () => {
     inspector.on(DescribeOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: false, ecr: true } });
     inspector.on(ListMembersCommand).resolves({ members: [{ accountId: '300000000001' }, { accountId: '300000000002' }] });
-    inspector.on(EnableCommand).resolves({ failedAccounts: [{ accountId: '300000000002', errorCode: 'SUSPENDED', errorMessage: 'suspended', status: 'DISABLED' }] as any });
+    const failedAccounts = [{ accountId: '300000000002', errorCode: 'SUSPENDED', errorMessage: 'suspended', status: 'DISABLED' }];
+    inspector.on(EnableCommand).resolves({ failedAccounts } as any);
     const out = await handle(orgEvent('Create'), deps());
     expect(out.PhysicalResourceId).toBe('inspector-organization-ecr:owns=0');
     expect(out.Data).toMatchObject({ AutoEnable: 'ALREADY_ON', MembersEnabled: '1', MembersFailed: '300000000002 SUSPENDED' });
