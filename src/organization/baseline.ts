@@ -1,4 +1,5 @@
 import {
+  Aws,
   CfnElement,
   CfnOutput,
   CfnParameter,
@@ -96,6 +97,9 @@ export class RegistryBaseline extends Stack {
     super(scope, id, {
       description: props.description ?? 'Amazon ECR registry baseline',
       stackName: props.stackName,
+      // The same template in every account and region, also inside a Stage
+      // that has an environment.
+      env: { account: Aws.ACCOUNT_ID, region: Aws.REGION },
       synthesizer,
       analyticsReporting: false,
     });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Fn, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -288,5 +288,16 @@ describe('clashes between the baseline and the stacks of the app', () => {
     RegistryScanning.of(workload).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['app/*'] });
     synthesize(app);
     Annotations.fromStack(workload).hasNoWarning('*', Match.stringLikeRegexp('baseline'));
+  });
+});
+
+describe('RegistryBaseline in a Stage with an environment', () => {
+  test('given a Stage with an account, then the baseline stays environment-agnostic, so the body names no account', () => {
+    const app = strictApp();
+    const stage = new Stage(app, 'Templates', { env: { account: '999999999999', region: 'us-east-1' } });
+    const baseline = new RegistryBaseline(stage, 'Baseline');
+    new RepositoryCreationTemplate(baseline, 'Kms', { prefix: 'secure', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: RepositoryEncryption.KMS });
+    expect(baseline.account).toBe(Aws.ACCOUNT_ID);
+    expect(JSON.stringify(baseline._template())).not.toContain('999999999999');
   });
 });
