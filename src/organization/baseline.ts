@@ -81,7 +81,7 @@ const NESTED_TYPES = /^AWS::CloudFormation::(Stack|StackSet)$/;
  */
 export class RegistryBaseline extends Stack {
   /** Whether a construct is a registry baseline. */
-  public static isRegistryBaseline(x: unknown): x is RegistryBaseline {
+  public static isRegistryBaseline(x: any): x is RegistryBaseline {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BASELINE] === true;
   }
 

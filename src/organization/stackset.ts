@@ -9,7 +9,7 @@ import { checkNowAndAtSynth } from '../internal/resolve';
 import { Registry } from '../registry/registry';
 
 /** CloudFormation's limit on an inline StackSet template (`TemplateBody`), in bytes. */
-export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+const MAX_TEMPLATE_BODY_BYTES = 51_200;
 
 const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
