@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
 import {
+  InspectorDelegatedAdministrator,
+  InspectorOrganizationScanning,
   PullThroughCacheRule,
   RegistryBaseline,
   RegistryBaselineStackSet,
@@ -86,6 +88,22 @@ describe('fuzz', () => {
           maxConcurrentPercentage: p.maxConcurrentPercentage,
           stackSetName: p.stackSetName,
         });
+      },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('InspectorDelegatedAdministrator and InspectorOrganizationScanning: random props either fail clearly or synthesize valid templates', () => {
+    fuzzConstruct(
+      fc.record({
+        administratorAccount: account,
+        adminDisableOnDelete: fc.option(untyped(fc.boolean()), { nil: undefined }),
+        organization: fc.boolean(),
+        enableExistingMembers: fc.option(untyped(fc.boolean()), { nil: undefined }),
+        disableOnDelete: fc.option(untyped(fc.boolean()), { nil: undefined }),
+      }),
+      (stack, p) => {
+        new InspectorDelegatedAdministrator(stack, 'Administrator', { administratorAccount: p.administratorAccount, disableOnDelete: p.adminDisableOnDelete });
+        if (p.organization) new InspectorOrganizationScanning(stack, 'Organization', { enableExistingMembers: p.enableExistingMembers, disableOnDelete: p.disableOnDelete });
       },
     );
   }, FUZZ_TIMEOUT);
