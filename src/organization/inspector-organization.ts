@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { BOOLEAN, guardConstruct, optional, STRING } from '../internal/input';
 import { checkAccountId, Problems, subjectOf } from '../internal/problems';
 import { isRolledOut } from '../internal/rollout';
-import { _SETTINGS_SERVICE_TIMEOUT, _settingsProvider, SettingsProviderPlacement } from '../scanning/inspector';
+import { _settingsProvider, SettingsProviderPlacement } from '../scanning/inspector';
 
 /**
  * Properties of Amazon Inspector's delegated administrator designation.
@@ -64,7 +64,7 @@ export class InspectorDelegatedAdministrator extends Construct {
     ], true);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      serviceTimeout: _SETTINGS_SERVICE_TIMEOUT,
+      serviceTimeout: provider.serviceTimeout,
       resourceType: 'Custom::EcrInspectorDelegatedAdmin',
       properties: {
         Kind: 'InspectorDelegatedAdmin',
@@ -133,7 +133,7 @@ export class InspectorOrganizationScanning extends Construct {
     ], true);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
-      serviceTimeout: _SETTINGS_SERVICE_TIMEOUT,
+      serviceTimeout: provider.serviceTimeout,
       resourceType: 'Custom::EcrInspectorOrganization',
       properties: {
         Kind: 'InspectorOrganization',

@@ -114,6 +114,7 @@ export enum StackSetCallAs {
   /** A delegated administrator for CloudFormation StackSets (the stack is deployed there). */
   DELEGATED_ADMIN = 'DELEGATED_ADMIN',
 }
+Object.freeze(StackSetCallAs);
 
 /**
  * How the StackSet proceeds through regions.
@@ -124,6 +125,7 @@ export enum StackSetRegionConcurrency {
   /** Every region at the same time. */
   PARALLEL = 'PARALLEL',
 }
+Object.freeze(StackSetRegionConcurrency);
 
 /**
  * Properties of a registry baseline StackSet.

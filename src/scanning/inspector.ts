@@ -337,15 +337,12 @@ const SERVICE_TIMEOUT = Duration.minutes(10);
  */
 export function _settingsProvider(
   scope: Construct, subject: string, placement: SettingsProviderPlacement, actions: string[], serviceLinkedRole = false,
-): { serviceToken: string; policy: IConstruct } {
+): { serviceToken: string; policy: IConstruct; serviceTimeout: Duration } {
   const provider = SettingsProvider.of(scope, subject, placement);
   provider.allow(...actions);
   if (serviceLinkedRole) provider.allowInspectorServiceLinkedRole();
-  return { serviceToken: provider.function.functionArn, policy: provider.policy };
+  return { serviceToken: provider.function.functionArn, policy: provider.policy, serviceTimeout: SERVICE_TIMEOUT };
 }
-
-/** How long CloudFormation waits for the settings provider. @internal */
-export const _SETTINGS_SERVICE_TIMEOUT = Duration.minutes(10);
 
 /**
  * What a delete may need, held by the provider whatever constructs the
