@@ -19,6 +19,8 @@ import {
   PullThroughCacheCredentials,
   PullThroughCacheRule,
   PullTimeUpdateExclusion,
+  RegistryBaseline,
+  RegistryBaselineStackSet,
   RegistryScanning,
   RegistrySigning,
   ReplicationDestination,
@@ -27,6 +29,7 @@ import {
   RepositoryCreationTemplateAppliedFor,
   RepositoryEncryption,
   ScanFrequency,
+  StackSetTarget,
   UpstreamRegistry,
 } from '../../src';
 
@@ -35,6 +38,12 @@ export const ACCOUNTS = {
   sharedServices: '111111111111',
   workloads: '222222222222',
 };
+/** The organization's management account, which rolls the registry baseline out. */
+export const MANAGEMENT_ACCOUNT = '999999999999';
+/** The workloads organizational unit's ID, the target of the registry baseline. */
+export const WORKLOADS_OU_ID = 'ou-ex12-workload';
+/** The regions every workload account gets the registry baseline in. */
+export const BASELINE_REGIONS = ['eu-west-1', 'eu-central-1'];
 /** The example organization and its workloads organizational unit. */
 export const ORGANIZATION_ID = 'o-exampleorg1';
 export const WORKLOADS_OU = 'r-ex12/ou-ex12-workload';
@@ -259,6 +268,37 @@ export class PublicImagesStack extends Stack {
 }
 
 /**
+ * The registry settings every account of the workloads OU gets, in every
+ * baseline region: scan on push, a default creation template for
+ * repositories created on push, and a pull-through cache of ECR Public.
+ */
+export function buildRegistryBaseline(app: App): RegistryBaseline {
+  const baseline = new RegistryBaseline(app, 'RegistryBaseline', { description: 'Amazon ECR registry baseline of the workloads OU' });
+  RegistryScanning.of(baseline).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
+  new RepositoryCreationTemplate(baseline, 'OnPush', {
+    prefix: 'ROOT',
+    appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH],
+    description: 'Repositories created on first push',
+  });
+  new PullThroughCacheRule(baseline, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
+  return baseline;
+}
+
+/** The management account: rolls the baseline out to the workloads OU with a service-managed StackSet. */
+export class OrganizationStack extends Stack {
+  constructor(scope: Construct, id: string, baseline: RegistryBaseline, props: StackProps) {
+    super(scope, id, props);
+    new RegistryBaselineStackSet(this, 'RegistryBaseline', {
+      baseline,
+      target: StackSetTarget.fromOrganizationalUnits([WORKLOADS_OU_ID]),
+      regions: BASELINE_REGIONS,
+      maxConcurrentPercentage: 25,
+      failureTolerancePercentage: 10,
+    });
+  }
+}
+
+/**
  * The example platform: a shared-services registry, the same account in a
  * second region, a workload account, and public images.
  */
@@ -271,5 +311,6 @@ export function buildPlatformApp(props: AppProps = {}): App {
   new SecondRegionRegistryStack(app, 'SharedServicesRegistryEuCentral1', { env: { account: ACCOUNTS.sharedServices, region: 'eu-central-1' } });
   new WorkloadAccountStack(app, 'WorkloadRegistry', { env: { account: ACCOUNTS.workloads, region: 'eu-west-1' } });
   new PublicImagesStack(app, 'PublicImages', { env: { account: ACCOUNTS.sharedServices, region: 'us-east-1' } });
+  new OrganizationStack(app, 'Organization', buildRegistryBaseline(app), { env: { account: MANAGEMENT_ACCOUNT, region: 'us-east-1' } });
   return app;
 }

@@ -15,6 +15,7 @@ import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../
 import { openAccessProblems } from '../internal/policy';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
+import { isRolledOut } from '../internal/rollout';
 
 /** The construct ID of a stack's registry. */
 const REGISTRY_ID = 'EcrRegistry';
@@ -67,6 +68,15 @@ export class Registry extends Construct {
     const existing = stack.node.tryFindChild(REGISTRY_ID);
     if (existing) return existing as Registry;
     return new Registry(stack, REGISTRY_ID);
+  }
+
+  /**
+   * The registry of a stack, if something created it.
+   *
+   * @internal
+   */
+  public static _tryOf(stack: Stack): Registry | undefined {
+    return stack.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
   }
 
   /** The registry policy resource, once a statement was added. */
@@ -130,6 +140,17 @@ export class Registry extends Construct {
   /** The removal policy set with `applyRemovalPolicy`, if any. @internal */
   public get _removalPolicy(): RemovalPolicy | undefined {
     return this.removalPolicy;
+  }
+
+  /**
+   * The registry-level resources this registry renders (resource types, or
+   * a type and key such as a template prefix), with the construct that
+   * declared each.
+   *
+   * @internal
+   */
+  public get _rendered(): ReadonlyMap<string, string> {
+    return this.rendered;
   }
 
   /** The account of the registry (a token for an environment-agnostic stack). */
@@ -326,7 +347,7 @@ export class Registry extends Construct {
       problems.throwIfAny();
     }
     this.rendered.set(kind, owner);
-    if (!isConcrete(this.account) || !isConcrete(this.region)) {
+    if ((!isConcrete(this.account) || !isConcrete(this.region)) && !isRolledOut(this.stack)) {
       Annotations.of(this).addWarningV2('cdk-ecr-platform:registryEnvironmentAgnostic',
         `Stack '${this.stack.node.path}' renders ${kind} without a concrete account and region: ECR keeps one per account and region, so another stack deployed to the same environment would silently overwrite it, and synth cannot check that. Give the stack an env.`);
     }

@@ -29,12 +29,18 @@ import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client
 import { ECRClient, GetAccountSettingCommand, PutAccountSettingCommand } from '@aws-sdk/client-ecr';
 import {
   BatchGetAccountStatusCommand,
+  DescribeOrganizationConfigurationCommand,
   DisableCommand,
+  DisableDelegatedAdminAccountCommand,
   EnableCommand,
+  EnableDelegatedAdminAccountCommand,
   GetConfigurationCommand,
   GetDelegatedAdminAccountCommand,
   Inspector2Client,
+  ListDelegatedAdminAccountsCommand,
+  ListMembersCommand,
   UpdateConfigurationCommand,
+  UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-inspector2';
 /* eslint-enable import/no-extraneous-dependencies */
 
@@ -99,8 +105,12 @@ export async function handle(event: CustomResourceEvent, deps: Dependencies): Pr
       return inspector(event, deps);
     case 'AccountSetting':
       return accountSetting(event, deps);
+    case 'InspectorDelegatedAdmin':
+      return delegatedAdmin(event, deps);
+    case 'InspectorOrganization':
+      return organization(event, deps);
     default:
-      throw new Error(`unknown Kind '${props.Kind}': expected Inspector or AccountSetting`);
+      throw new Error(`unknown Kind '${props.Kind}': expected Inspector, AccountSetting, InspectorDelegatedAdmin or InspectorOrganization`);
   }
 }
 
@@ -371,6 +381,156 @@ async function inspectorDelete(event: CustomResourceEvent, deps: Dependencies): 
   return { PhysicalResourceId: physicalId, Data: { ...report.data, Action: 'KEPT', Skipped: report.skipped.join(',') } };
 }
 
+// ---------------------------------------------------------------------------
+// Amazon Inspector across an organization
+
+const ADMIN_ID = 'inspector-delegated-admin';
+const ADMIN_TYPE = 'Custom::EcrInspectorDelegatedAdmin';
+const ORGANIZATION_ID = 'inspector-organization-ecr';
+const ORGANIZATION_TYPE = 'Custom::EcrInspectorOrganization';
+/** Accounts per inspector2:Enable request. */
+const ENABLE_BATCH = 100;
+
+/** The delegated administrator designation: `inspector-delegated-admin:ACCOUNT:owns=0|1`. */
+export function parseAdminId(physicalId: string | undefined): { account: string; owns: boolean } | undefined {
+  const m = physicalId?.match(/^inspector-delegated-admin:(\d{12}):owns=([01])$/);
+  return m ? { account: m[1], owns: m[2] === '1' } : undefined;
+}
+
+/** The organization's ECR auto-enable: `inspector-organization-ecr:owns=0|1`. */
+export function parseOrganizationId(physicalId: string | undefined): { owns: boolean } | undefined {
+  const m = physicalId?.match(/^inspector-organization-ecr:owns=([01])$/);
+  return m ? { owns: m[1] === '1' } : undefined;
+}
+
+/** The enabled delegated administrator of Inspector, from the management account. */
+async function currentAdmin(deps: Dependencies): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await call(deps, 'inspector2:ListDelegatedAdminAccounts', () => deps.inspector.send(new ListDelegatedAdminAccountsCommand({ nextToken })));
+    const enabled = (page.delegatedAdminAccounts ?? []).find((a) => a.status === 'ENABLED' || a.status === 'DISABLE_IN_PROGRESS');
+    if (enabled?.accountId) return enabled.accountId;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+/**
+ * The management account designates Inspector's delegated administrator (in
+ * this region). An account already designated is left as it is and not
+ * owned; another account designated fails the request (one administrator per
+ * organization). A delete removes the designation only when this resource
+ * made it, the user opted in, and it is still that account.
+ */
+async function delegatedAdmin(event: CustomResourceEvent, deps: Dependencies): Promise<Outcome> {
+  const props = event.ResourceProperties;
+  const wanted = props.AdministratorAccount ?? '';
+  const physicalId = event.PhysicalResourceId;
+  if (event.RequestType === 'Delete') {
+    const record = parseAdminId(physicalId);
+    const kept = (reason: string): Outcome => ({ PhysicalResourceId: physicalId ?? `${ADMIN_ID}:none`, Data: { Action: 'KEPT', Reason: reason } });
+    if (props.DisableOnDelete !== 'true') return kept('disableOnDelete is not set');
+    if (!record?.owns) return kept('this resource did not designate the administrator');
+    const stack = await stackView(event, deps, ADMIN_TYPE);
+    if (stack === undefined) return kept('the stack\'s resources could not be read, so another owner cannot be ruled out');
+    if (stack.replaced) return kept('replaced by a newer record of the same resource');
+    if (stack.others.some((o) => parseAdminId(o.physicalId)?.account === record.account)) return kept('another resource of the stack designates the same account');
+    if (await currentAdmin(deps) !== record.account) return kept(`${record.account} is no longer the delegated administrator`);
+    try {
+      await call(deps, 'inspector2:DisableDelegatedAdminAccount', () => deps.inspector.send(new DisableDelegatedAdminAccountCommand({ delegatedAdminAccountId: record.account })));
+    } catch (e: any) {
+      if (isRefusal(e?.cause ?? e)) return kept(`not permitted: ${e?.message ?? e}`);
+      throw e;
+    }
+    return { PhysicalResourceId: physicalId!, Data: { Action: 'DISABLED' } };
+  }
+  if (!/^\d{12}$/.test(wanted)) throw new Error(`AdministratorAccount '${wanted}' is not an AWS account ID`);
+  const previous = event.RequestType === 'Update' ? parseAdminId(physicalId) : undefined;
+  const current = await currentAdmin(deps);
+  if (current === wanted) {
+    const owns = previous?.account === wanted && previous.owns;
+    return { PhysicalResourceId: `${ADMIN_ID}:${wanted}:owns=${owns ? 1 : 0}`, Data: { Action: 'ALREADY_DESIGNATED', AdministratorAccount: wanted } };
+  }
+  if (current !== undefined) {
+    throw new Error(`Amazon Inspector's delegated administrator in this region is ${current}, not ${wanted}: an organization has one, so remove ${current} first (aws inspector2 disable-delegated-admin-account)`);
+  }
+  const result = await call(deps, 'inspector2:EnableDelegatedAdminAccount', () => deps.inspector.send(new EnableDelegatedAdminAccountCommand({ delegatedAdminAccountId: wanted })));
+  return { PhysicalResourceId: `${ADMIN_ID}:${wanted}:owns=1`, Data: { Action: 'DESIGNATED', AdministratorAccount: result.delegatedAdminAccountId ?? wanted } };
+}
+
+/**
+ * The delegated administrator turns on ECR scanning for the organization:
+ * auto-enable for accounts that join (keeping the other resource types'
+ * auto-enable as they are) and, when asked, Enable for every associated
+ * member now. A delete turns auto-enable for ECR off again only when this
+ * resource turned it on, the user opted in, and no other resource of the
+ * stack relies on it; members' scanning is never turned off.
+ */
+async function organization(event: CustomResourceEvent, deps: Dependencies): Promise<Outcome> {
+  const props = event.ResourceProperties;
+  const physicalId = event.PhysicalResourceId;
+  if (event.RequestType === 'Delete') {
+    const record = parseOrganizationId(physicalId);
+    const kept = (reason: string): Outcome => ({ PhysicalResourceId: physicalId ?? `${ORGANIZATION_ID}:none`, Data: { Action: 'KEPT', Reason: reason } });
+    if (props.DisableOnDelete !== 'true') return kept('disableOnDelete is not set');
+    if (!record?.owns) return kept('this resource did not turn auto-enable on');
+    const stack = await stackView(event, deps, ORGANIZATION_TYPE);
+    if (stack === undefined) return kept('the stack\'s resources could not be read, so another owner cannot be ruled out');
+    if (stack.replaced) return kept('replaced by a newer record of the same resource');
+    if (stack.others.length > 0) return kept(`${stack.others[0].logicalId} of the same stack still uses it`);
+    try {
+      const config = await call(deps, 'inspector2:DescribeOrganizationConfiguration', () => deps.inspector.send(new DescribeOrganizationConfigurationCommand({})));
+      if (!config.autoEnable?.ecr) return kept('auto-enable for ECR is already off');
+      await call(deps, 'inspector2:UpdateOrganizationConfiguration', () => deps.inspector.send(new UpdateOrganizationConfigurationCommand({ autoEnable: { ec2: false, ...config.autoEnable, ecr: false } })));
+    } catch (e: any) {
+      if (isRefusal(e?.cause ?? e)) return kept(`not permitted: ${e?.message ?? e}`);
+      throw e;
+    }
+    return { PhysicalResourceId: physicalId!, Data: { Action: 'AUTO_ENABLE_OFF' } };
+  }
+
+  const placement = await placementOf(deps, accountOf(event));
+  if (placement.role !== 'DELEGATED_ADMINISTRATOR' && placement.role !== 'UNKNOWN') {
+    throw new Error(placement.role === 'MEMBER'
+      ? `this account is a member of Amazon Inspector's organization, whose delegated administrator is ${placement.administrator}: deploy the organization configuration there`
+      : 'Amazon Inspector has no delegated administrator in this region: designate one from the management account (InspectorDelegatedAdministrator) and deploy the organization configuration in it');
+  }
+  const previous = event.RequestType === 'Update' ? parseOrganizationId(physicalId) : undefined;
+  const config = await call(deps, 'inspector2:DescribeOrganizationConfiguration', () => deps.inspector.send(new DescribeOrganizationConfigurationCommand({})));
+  let owns = previous?.owns ?? false;
+  const data: Record<string, string> = { Role: placement.role };
+  if (config.autoEnable?.ecr) {
+    data.AutoEnable = 'ALREADY_ON';
+  } else {
+    await call(deps, 'inspector2:UpdateOrganizationConfiguration', () => deps.inspector.send(new UpdateOrganizationConfigurationCommand({
+      autoEnable: { ec2: false, ...config.autoEnable, ecr: true },
+    })));
+    owns = true;
+    data.AutoEnable = 'TURNED_ON';
+  }
+  const id = `${ORGANIZATION_ID}:owns=${owns ? 1 : 0}`;
+  progress.set(event, id);
+  if (props.EnableExistingMembers === 'true') {
+    const members: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await call(deps, 'inspector2:ListMembers', () => deps.inspector.send(new ListMembersCommand({ onlyAssociated: true, nextToken })));
+      for (const m of page.members ?? []) if (m.accountId) members.push(m.accountId);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const failed: string[] = [];
+    for (let i = 0; i < members.length; i += ENABLE_BATCH) {
+      const batch = members.slice(i, i + ENABLE_BATCH);
+      const result = await call(deps, 'inspector2:Enable', () => deps.inspector.send(new EnableCommand({ accountIds: batch, resourceTypes: ['ECR'] })));
+      for (const f of result.failedAccounts ?? []) failed.push(`${f.accountId} ${f.errorCode}`);
+    }
+    data.MembersEnabled = String(members.length - failed.length);
+    // Suspended or leaving accounts cannot be enabled: reported, not fatal.
+    data.MembersFailed = failed.join(',').slice(0, 1000);
+  }
+  return { PhysicalResourceId: id, Data: data };
+}
+
 /** The ECR scanning status of this account in Amazon Inspector. */
 async function ecrStatus(deps: Dependencies): Promise<string> {
   const result = await call(deps, 'inspector2:BatchGetAccountStatus', () => deps.inspector.send(new BatchGetAccountStatusCommand({})));
@@ -533,7 +693,8 @@ async function stackView(
   }
   if (all === undefined) return { replaced: false, others: [] };
   const self = all.find((r) => r.logicalId === event.LogicalResourceId);
-  const prefix = type === INSPECTOR_TYPE ? `${INSPECTOR_ID}:` : `${SETTING_ID}:`;
+  const prefixes: Record<string, string> = { [INSPECTOR_TYPE]: INSPECTOR_ID, [ADMIN_TYPE]: ADMIN_ID, [ORGANIZATION_TYPE]: ORGANIZATION_ID };
+  const prefix = `${prefixes[type] ?? SETTING_ID}:`;
   const replaced = self !== undefined && self.physicalId !== '' && self.physicalId !== event.PhysicalResourceId && self.physicalId.startsWith(prefix) && live(self.status);
   const others = all.filter((r) => r.type === type && r.logicalId !== event.LogicalResourceId && live(r.status) && same(r.physicalId));
   return { replaced, others };
@@ -652,7 +813,8 @@ export async function run(event: CustomResourceEvent, deps: Dependencies, option
     response = { Status: 'SUCCESS', ...outcome };
   } catch (e: any) {
     console.error(e);
-    const kind = event.ResourceProperties?.Kind === 'Inspector' ? INSPECTOR_ID : SETTING_ID;
+    const kinds: Record<string, string> = { Inspector: INSPECTOR_ID, InspectorDelegatedAdmin: ADMIN_ID, InspectorOrganization: ORGANIZATION_ID };
+    const kind = kinds[event.ResourceProperties?.Kind ?? ''] ?? SETTING_ID;
     response = {
       Status: 'FAILED',
       Reason: String(e?.message ?? e),

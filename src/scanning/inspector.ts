@@ -2,14 +2,19 @@ import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AccountSettingsFunction } from './account-settings-function';
 import { ScanType } from './enums';
 import { RegistryScanning } from './registry-scanning';
 import { BOOLEAN, guardConstruct, oneOf, optional } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
+import { isRolledOut } from '../internal/rollout';
 import { Registry } from '../registry/registry';
+
+
+/** Why a registry baseline (a template rolled out by a StackSet) cannot hold a Lambda-backed setting. */
+const ROLLED_OUT_PROBLEM = 'the scope is a registry baseline, whose template is rolled out without assets or Lambda functions, but this setting needs a Lambda-backed custom resource (CloudFormation has no resource for it): declare it in a stack of each account, or enable Amazon Inspector for the organization from its delegated administrator';
 
 /**
  * How long Amazon Inspector keeps rescanning an image after it was pushed.
@@ -165,6 +170,7 @@ export class InspectorScanning extends Construct {
     if (!props.rescanDuration && (props.pullDateRescanDuration || props.pullDateRescanMode)) {
       problems.add('pullDateRescanDuration and pullDateRescanMode need rescanDuration: Amazon Inspector takes the three together');
     }
+    if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
     Registry.of(this)._claim('Custom::EcrInspectorScanning', this.node.path, subject);
     RegistryScanning.of(this).useScanType(ScanType.ENHANCED);
@@ -285,6 +291,7 @@ export class EcrAccountSettings extends Construct {
       ['BLOB_MOUNTING', props.blobMounting],
     ];
     if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
+    if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
 
     const provider = SettingsProvider.of(this, subject, props);
@@ -321,6 +328,21 @@ function samePlacement(a: SettingsProviderPlacement, b: SettingsProviderPlacemen
  * function's 15-minute timeout, and the handler answers within it.
  */
 const SERVICE_TIMEOUT = Duration.minutes(10);
+
+/**
+ * The stack's settings provider: its function's ARN, after granting it
+ * account-level actions (and Inspector's service-linked role when asked).
+ *
+ * @internal
+ */
+export function _settingsProvider(
+  scope: Construct, subject: string, placement: SettingsProviderPlacement, actions: string[], serviceLinkedRole = false,
+): { serviceToken: string; policy: IConstruct; serviceTimeout: Duration } {
+  const provider = SettingsProvider.of(scope, subject, placement);
+  provider.allow(...actions);
+  if (serviceLinkedRole) provider.allowInspectorServiceLinkedRole();
+  return { serviceToken: provider.function.functionArn, policy: provider.policy, serviceTimeout: SERVICE_TIMEOUT };
+}
 
 /**
  * What a delete may need, held by the provider whatever constructs the

@@ -1,0 +1,4 @@
+// Entry point for `cdk synth` in this folder (see cdk.json).
+import { buildPipelineApp } from './app';
+
+buildPipelineApp();

@@ -1,0 +1,230 @@
+import {
+  Aws,
+  CfnElement,
+  CfnOutput,
+  CfnParameter,
+  CfnResource,
+  DefaultStackSynthesizer,
+  DockerImageAssetLocation,
+  DockerImageAssetSource,
+  FileAssetLocation,
+  FileAssetSource,
+  Stack,
+  Tags,
+} from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Construct, IConstruct } from 'constructs';
+import { guardConstruct, mapOf, optional, STRING } from '../internal/input';
+import { formatProblems } from '../internal/problems';
+import { markRolledOut } from '../internal/rollout';
+import { EcrAccountSettings, InspectorScanning } from '../scanning/inspector';
+
+/**
+ * Properties of a registry baseline.
+ */
+export interface RegistryBaselineProps {
+  /**
+   * A description of the baseline template (shown on every stack instance).
+   *
+   * @default 'Amazon ECR registry baseline'
+   */
+  readonly description?: string;
+
+  /**
+   * The name of the stack when the baseline is deployed as a stack of its
+   * own (for example in the management account, where service-managed
+   * StackSets never deploy).
+   *
+   * @default - the construct path
+   */
+  readonly stackName?: string;
+
+  /**
+   * Tags applied to every taggable resource of the baseline.
+   *
+   * @default - no tags
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/** Resource types that are Lambda functions or stand for one. */
+const LAMBDA_TYPES = /^(AWS::Lambda::|AWS::Serverless::)/;
+/** Resource types answered by a custom resource provider. */
+const CUSTOM_TYPES = /^(Custom::|AWS::CloudFormation::CustomResource$)/;
+/** Nested stacks and StackSets live in S3 or another stack: a baseline renders neither. */
+const NESTED_TYPES = /^AWS::CloudFormation::(Stack|StackSet)$/;
+
+/**
+ * The registry-level settings of one account and region, as a stack whose
+ * template is self-contained: no assets, no Lambda function or other custom
+ * resource, no cross-stack reference (`Fn::ImportValue`, exports), no
+ * parameter. Such a template can be rolled out to every account of an
+ * organization by a service-managed StackSet
+ * (`RegistryBaselineStackSet`), and deployed as a stack of its own too.
+ *
+ * Declare the settings with the library's constructs, scoped to the
+ * baseline: `RegistryScanning.of(baseline)`, `RepositoryCreationTemplate`
+ * (CREATE_ON_PUSH, REPLICATION, PULL_THROUGH_CACHE), `PullThroughCacheRule`
+ * for upstreams without credentials, `Registry.of(baseline)` statements.
+ * Synthesis fails, naming the construct, when something in the baseline
+ * would need an asset, a Lambda function, a parameter or another stack:
+ * `EcrAccountSettings` and `InspectorScanning` (Lambda-backed custom
+ * resources), pull-through cache credentials (a secret of one account).
+ *
+ * The baseline is environment-agnostic: it is the same template in every
+ * account and region it is rolled out to.
+ *
+ * @example
+ * const baseline = new RegistryBaseline(app, 'RegistryBaseline');
+ * RegistryScanning.of(baseline).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
+ * new RepositoryCreationTemplate(baseline, 'Default', { prefix: 'ROOT', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH] });
+ */
+export class RegistryBaseline extends Stack {
+  /** Whether a construct is a registry baseline. */
+  public static isRegistryBaseline(x: any): x is RegistryBaseline {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[BASELINE] === true;
+  }
+
+  private readonly baselineSynthesizer: BaselineSynthesizer;
+
+  constructor(scope: Construct, id: string, props: RegistryBaselineProps = {}) {
+    guardConstruct('RegistryBaseline', scope, id, props, {
+      description: optional(STRING),
+      stackName: optional(STRING),
+      tags: optional(mapOf(STRING)),
+    });
+    const synthesizer = new BaselineSynthesizer();
+    super(scope, id, {
+      description: props.description ?? 'Amazon ECR registry baseline',
+      stackName: props.stackName,
+      // The same template in every account and region, also inside a Stage
+      // that has an environment.
+      env: { account: Aws.ACCOUNT_ID, region: Aws.REGION },
+      synthesizer,
+      analyticsReporting: false,
+    });
+    Object.defineProperty(this, BASELINE, { value: true });
+    markRolledOut(this);
+    this.baselineSynthesizer = synthesizer;
+    for (const [k, v] of Object.entries(props.tags ?? {})) Tags.of(this).add(k, v);
+    this.node.addValidation({ validate: () => this.selfContainedProblems() });
+  }
+
+  /**
+   * What makes the baseline's template depend on something outside it, one
+   * message per construct. Empty when the template is self-contained.
+   *
+   * @internal
+   */
+  public _dependencies(): string[] {
+    const messages: string[] = [];
+    const reported = new Set<IConstruct>();
+    const owners = new Map<string, string>();
+    for (const c of this.node.findAll()) {
+      if (c !== this && Stack.isStack(c)) continue;
+      if (c instanceof EcrAccountSettings || c instanceof InspectorScanning) {
+        const kind = c instanceof EcrAccountSettings ? 'EcrAccountSettings' : 'InspectorScanning';
+        messages.push(`${kind} '${c.node.path}' needs a Lambda-backed custom resource (CloudFormation has no resource for it), which a baseline cannot hold: declare it in a stack of each account, or use the organization-wide Inspector configuration`);
+        reported.add(c);
+        continue;
+      }
+      if (!CfnElement.isCfnElement(c)) continue;
+      if (c.stack !== this) continue;
+      owners.set(this.resolve(c.logicalId), c.node.path);
+      if (CfnResource.isCfnResource(c)) {
+        const type = c.cfnResourceType;
+        if (LAMBDA_TYPES.test(type) || CUSTOM_TYPES.test(type) || NESTED_TYPES.test(type)) {
+          const why = LAMBDA_TYPES.test(type) ? 'a Lambda function' : CUSTOM_TYPES.test(type) ? 'a custom resource, answered by a Lambda function or topic of one account' : 'a template stored outside the baseline';
+          messages.push(`'${c.node.path}' renders ${type}, ${why}: a baseline holds native registry resources only${ownerOf(c, reported)}`);
+        }
+        if (c instanceof ecr.CfnPullThroughCacheRule && c.credentialArn !== undefined) {
+          messages.push(`'${c.node.path}' has upstream credentials: a secret lives in one account, so a baseline caches only upstreams without credentials (Amazon ECR Public, Quay, Kubernetes, ECR)`);
+        }
+      } else if (c instanceof CfnParameter) {
+        messages.push(`'${c.node.path}' is a parameter: a baseline is rolled out without parameter values, so use a literal`);
+      } else if (c instanceof CfnOutput && c.exportName !== undefined) {
+        messages.push(`'${c.node.path}' exports a value: stacks of other accounts cannot import it, and an export blocks every update of the baseline`);
+      }
+    }
+    for (const a of this.baselineSynthesizer.assets) {
+      messages.push(`an asset (${a}) was added: a baseline is rolled out to accounts that have no bootstrap bucket or repository, so it holds no asset (Lambda code, files, images)`);
+    }
+    const template = this._template();
+    if (Object.keys(template.Resources ?? {}).length === 0) {
+      messages.push('the baseline declares no registry setting, and CloudFormation refuses a template without resources: add RegistryScanning.of(baseline), a RepositoryCreationTemplate or a PullThroughCacheRule');
+    }
+    for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+      if (containsKey(resource, 'Fn::ImportValue')) {
+        messages.push(`'${owners.get(logicalId) ?? logicalId}' references a value of another stack (Fn::ImportValue): a baseline is self-contained, so pass a literal`);
+      }
+    }
+    return messages;
+  }
+
+  /**
+   * The baseline's template as CloudFormation reads it, without CDK's path
+   * metadata. Complete once the app is prepared (in validations and at
+   * synthesis).
+   *
+   * @internal
+   */
+  public _template(): any {
+    // Stack has no public way to resolve its template in memory; this is
+    // the method its own synthesis calls.
+    const template = (this as any)._toCloudFormation();
+    for (const resource of Object.values<any>(template.Resources ?? {})) {
+      if (resource.Metadata) {
+        delete resource.Metadata['aws:cdk:path'];
+        if (Object.keys(resource.Metadata).length === 0) delete resource.Metadata;
+      }
+    }
+    return template;
+  }
+
+  private selfContainedProblems(): string[] {
+    const messages = this._dependencies();
+    return messages.length === 0 ? [] : [formatProblems(`RegistryBaseline '${this.node.path}'`, messages)];
+  }
+}
+
+/** Marks registry baselines (across copies of the library). */
+const BASELINE = Symbol.for('cdk-ecr-platform.RegistryBaseline');
+
+function ownerOf(c: IConstruct, reported: Set<IConstruct>): string {
+  for (let p = c.node.scope; p; p = p.node.scope) {
+    if (reported.has(p)) return ` (part of '${p.node.path}')`;
+  }
+  return '';
+}
+
+function containsKey(value: unknown, key: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => containsKey(v, key));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([k, v]) => k === key || containsKey(v, key));
+  }
+  return false;
+}
+
+/**
+ * The default synthesizer without the bootstrap version check (target
+ * accounts of a StackSet are not bootstrapped), recording every asset so
+ * that the baseline can refuse it.
+ */
+class BaselineSynthesizer extends DefaultStackSynthesizer {
+  public readonly assets: string[] = [];
+
+  constructor() {
+    super({ generateBootstrapVersionRule: false });
+  }
+
+  public addFileAsset(asset: FileAssetSource): FileAssetLocation {
+    // The synthesizer registers the stack's own template as a file asset.
+    if (asset.fileName !== this.boundStack.templateFile) this.assets.push(`file ${asset.fileName ?? asset.executable?.join(' ') ?? asset.sourceHash}`);
+    return super.addFileAsset(asset);
+  }
+
+  public addDockerImageAsset(asset: DockerImageAssetSource): DockerImageAssetLocation {
+    this.assets.push(`image ${asset.directoryName ?? asset.executable?.join(' ') ?? asset.sourceHash}`);
+    return super.addDockerImageAsset(asset);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './baseline';
+export * from './stackset';
+export * from './inspector-organization';
