@@ -116,6 +116,9 @@ const bundle = project.tasks.tryFind('bundle')!;
 // Tests synthesize stacks that reference the bundled handler: bundle first,
 // so that `npm test` works on a fresh clone.
 project.testTask.prependSpawn(bundle);
+// ts-jest transpiles each file on its own, so type errors in tests and examples
+// would go unseen: `npm test` type-checks them too.
+project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
 // The package ships the bundled handler (assets/): `compile` bundles first, so
 // `npx projen compile` then `npm pack`, `npx projen build` and
 // `npx projen package:js` all include it, and `npm pack` bundles again before

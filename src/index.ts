@@ -6,4 +6,4 @@ export * from './compliance';
 export * from './scanning';
 export * from './signing';
 export * from './organization';
-export { RegionOptions } from './internal/regions';
+export * from './region-options';

@@ -1,20 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { isConcrete, Problems } from './problems';
-
-/**
- * How a region name given to the library is checked.
- */
-export interface RegionOptions {
-  /**
-   * Accept a well-formed region name that the installed aws-cdk-lib does not
-   * know yet (a region newer than your aws-cdk-lib). Region names are checked
-   * against aws-cdk-lib's region list (`RegionInfo.regions`), so upgrading
-   * aws-cdk-lib is the other way to use a new region.
-   *
-   * @default false
-   */
-  readonly allowUnknownRegion?: boolean;
-}
+import { RegionOptions } from '../region-options';
 
 /** The shape of every AWS region name, including `eusc-de-east-1` and `us-isob-east-1`. */
 const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;

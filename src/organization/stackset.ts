@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { RegistryBaseline } from './baseline';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, oneOf, optional, STRING, struct } from '../internal/input';
 import { checkAccountId, isConcrete, isConcreteNumber, Problems, subjectOf } from '../internal/problems';
-import { checkRegion, RegionOptions } from '../internal/regions';
+import { checkRegion } from '../internal/regions';
 import { checkNowAndAtSynth } from '../internal/resolve';
+import { RegionOptions } from '../region-options';
 import { Registry } from '../registry/registry';
 
 /** CloudFormation's limit on an inline StackSet template (`TemplateBody`), in bytes. */

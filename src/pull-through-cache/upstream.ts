@@ -2,7 +2,8 @@ import { Aws, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { guard, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
-import { checkRegion, RegionOptions } from '../internal/regions';
+import { checkRegion } from '../internal/regions';
+import { RegionOptions } from '../region-options';
 
 /**
  * How an upstream registry authenticates ECR.

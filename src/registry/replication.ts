@@ -1,6 +1,7 @@
 import { guard, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
-import { checkRegion, RegionOptions } from '../internal/regions';
+import { checkRegion } from '../internal/regions';
+import { RegionOptions } from '../region-options';
 
 /**
  * Where a replication rule copies images to: a registry, named by its account
