@@ -101,7 +101,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools'], commandOptions: { fix: false } },
   tsconfigDev: {
     compilerOptions: {},
-    include: ['examples/**/*.ts', 'bench/**/*.ts'],
+    include: ['examples/**/*.ts', 'bench/**/*.ts', 'build-tools/**/*.ts'],
   },
   gitignore: ['cdk.out', '.bench', '*.tgz'],
   // The package holds what users need and nothing else: everything at the top

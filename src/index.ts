@@ -5,4 +5,5 @@ export * from './pull-through-cache';
 export * from './compliance';
 export * from './scanning';
 export * from './signing';
+export * from './fleet';
 export { RegionOptions } from './internal/regions';

@@ -115,6 +115,7 @@ export enum CatalogFormat {
   /** YAML (block mappings and sequences, scalars, flow sequences of scalars). */
   YAML = 'YAML',
 }
+Object.freeze(CatalogFormat);
 
 /**
  * A catalog of repositories as data, read from JSON or YAML: a `defaults`

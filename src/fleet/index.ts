@@ -1,0 +1,2 @@
+export { CatalogFormat, FleetRepositoryProps, RepositoryCatalog } from './catalog';
+export { RepositoryFleet, RepositoryFleetProps } from './fleet';
