@@ -45,12 +45,13 @@ describe('stable placement', () => {
   });
 
   test('given random additions and removals of a fleet with a placement file, when synthesized each time, then no repository changes stack or logical ID and no stack holds more resources than the budget', () => {
-    fc.assert(fc.property(fc.array(fc.record({ add: fc.integer({ min: 0, max: 15 }), remove: fc.array(fc.nat(), { maxLength: 6 }) }), { minLength: 1, maxLength: 5 }), (steps) => {
+    const steps = fc.array(fc.record({ add: fc.integer({ min: 0, max: 15 }), remove: fc.array(fc.nat(), { maxLength: 6 }) }), { minLength: 1, maxLength: 5 });
+    fc.assert(fc.property(steps, (sequence) => {
       const placementFile = path.join(mkdtempSync(path.join(tmpdir(), 'fleet-fuzz-')), 'placement.json');
       let names: string[] = [];
       let counter = 0;
       const seen = new Map<string, string>();
-      for (const s of steps) {
+      for (const s of sequence) {
         names = [...names, ...Array.from({ length: s.add }, () => `team-${counter % 3}/svc-${counter++}`)];
         const removed = new Set(s.remove.filter(() => names.length > 0).map((i) => names[i % names.length]));
         names = names.filter((n) => !removed.has(n));
