@@ -45,7 +45,10 @@ describe('stable placement', () => {
   });
 
   test('given random additions and removals of a fleet with a placement file, when synthesized each time, then no repository changes stack or logical ID and no stack holds more resources than the budget', () => {
-    const steps = fc.array(fc.record({ add: fc.integer({ min: 0, max: 15 }), remove: fc.array(fc.nat(), { maxLength: 6 }) }), { minLength: 1, maxLength: 5 });
+    const steps = fc.array(
+      fc.record({ add: fc.integer({ min: 0, max: 15 }), remove: fc.array(fc.nat(), { maxLength: 6 }) }),
+      { minLength: 1, maxLength: 5 },
+    );
     fc.assert(fc.property(steps, (sequence) => {
       const placementFile = path.join(mkdtempSync(path.join(tmpdir(), 'fleet-fuzz-')), 'placement.json');
       let names: string[] = [];
