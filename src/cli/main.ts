@@ -249,7 +249,7 @@ function reportCatalogProblems(io: CliIo, file: string, problems: string[]): num
   return EXIT_INVALID;
 }
 
-function catalogFile(options: Options, extra: string[]): string {
+function catalogFile(extra: string[]): string {
   const [file, ...more] = extra;
   if (file === undefined) throw new UsageError('catalog FILE is required');
   if (more.length > 0) throw new UsageError(`unexpected argument "${more[0]}"`);
@@ -259,7 +259,7 @@ function catalogFile(options: Options, extra: string[]): string {
 function catalogValidateCommand(io: CliIo, options: Options, extra: string[]): number {
   allowOnly(options, []);
   if (options.write) throw new UsageError('--write is an option of catalog plan');
-  const file = catalogFile(options, extra);
+  const file = catalogFile(extra);
   const { problems, repositories } = loadCatalog(io, file);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems);
   io.stdout(`valid (${repositories.length} repositories)\n`);
@@ -286,7 +286,7 @@ function readPlacement(io: CliIo, m: ReturnType<typeof catalogModules>, file: st
 
 function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): number {
   allowOnly(options, ['--placement', '--previous', '--max-resources', '--max-bytes']);
-  const file = catalogFile(options, extra);
+  const file = catalogFile(extra);
   const placementFile = required(options, '--placement');
   if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
   const budget = { resources: positiveInteger(options, '--max-resources', 400), bytes: positiveInteger(options, '--max-bytes', 800_000) };
