@@ -69,9 +69,13 @@ export interface FleetRepositoryProps {
    */
   readonly replicationDestinations?: ReplicationDestination[];
   /**
-   * A registry scanning rule for the repository.
+   * How the registry scans the repository. In a `RepositoryFleet`, any entry
+   * with a frequency gives the fleet's registry a `*` SCAN_ON_PUSH rule (so
+   * every repository stays scanned once a registry scanning configuration
+   * exists); CONTINUOUS_SCAN adds the repository's name to the
+   * CONTINUOUS_SCAN rule.
    *
-   * @default - no registry scanning filter (the repository's own scan on push applies)
+   * @default - no registry scanning rule for this repository (its own scan on push applies while the registry has no scanning configuration)
    */
   readonly scanFrequency?: ScanFrequency;
   /**
