@@ -218,8 +218,16 @@ type Obj = Extract<CatalogNode, { kind: 'object' }>;
 
 /** Reads and checks a catalog, collecting every problem. @internal */
 export function readCatalog(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
-  const problems: string[] = [];
   lifecycleCache = new Map();
+  try {
+    return readCatalogText(text, format, file);
+  } finally {
+    lifecycleCache = new Map();
+  }
+}
+
+function readCatalogText(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
+  const problems: string[] = [];
   let root: CatalogNode;
   try {
     root = format === CatalogFormat.YAML ? parseYamlWithPositions(text) : parseJsonWithPositions(text);
