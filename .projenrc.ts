@@ -168,5 +168,14 @@ project.addTask('bench:lifecycle', {
   exec: 'ts-node --project test/tsconfig.json --transpile-only bench/lifecycle.ts',
   receiveArgs: true,
 });
+project.addTask('bench:fleet', {
+  description: 'Benchmark a sharded repository fleet against raw CfnRepository across the same stacks',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only bench/fleet.ts',
+  receiveArgs: true,
+});
+project.addTask('catalog:schema', {
+  description: 'Regenerate catalog.schema.json from the catalog reader',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only test/fleet/write-catalog-schema.ts',
+});
 
 project.synth();

@@ -6,4 +6,5 @@ export * from './compliance';
 export * from './scanning';
 export * from './signing';
 export * from './organization';
+export * from './fleet';
 export * from './region-options';

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { App, AppProps, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -25,9 +26,11 @@ import {
   RegistrySigning,
   ReplicationDestination,
   RepositoryAccess,
+  RepositoryCatalog,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
   RepositoryEncryption,
+  RepositoryFleet,
   ScanFrequency,
   StackSetTarget,
   UpstreamRegistry,
@@ -312,5 +315,14 @@ export function buildPlatformApp(props: AppProps = {}): App {
   new WorkloadAccountStack(app, 'WorkloadRegistry', { env: { account: ACCOUNTS.workloads, region: 'eu-west-1' } });
   new PublicImagesStack(app, 'PublicImages', { env: { account: ACCOUNTS.sharedServices, region: 'us-east-1' } });
   new OrganizationStack(app, 'Organization', buildRegistryBaseline(app), { env: { account: MANAGEMENT_ACCOUNT, region: 'us-east-1' } });
+  // The services' repositories, from the catalog, in shard stacks of the shared-services
+  // account. The placement file is committed and kept current by
+  // `cdk-ecr-platform catalog plan ... --write`; synth never rewrites it here.
+  new RepositoryFleet(app, 'ServiceRepositories', {
+    repositories: RepositoryCatalog.fromFile(path.join(__dirname, 'repositories.yaml')).repositories,
+    env: { account: ACCOUNTS.sharedServices, region: 'eu-west-1' },
+    placementFile: path.join(__dirname, 'fleet-placement.json'),
+    updatePlacementFile: false,
+  });
   return app;
 }

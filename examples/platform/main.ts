@@ -43,7 +43,8 @@ function main(): number {
     const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
     const resources = Object.values<any>(template.Resources ?? {});
     const env = artifact.environment.replace('aws://', '');
-    console.log(`  ${name.padEnd(36)} ${env.padEnd(28)} ${String(resources.length).padStart(4)} resources`);
+    const bytes = fs.statSync(path.join(outdir, artifact.properties.templateFile)).size;
+    console.log(`  ${name.padEnd(36)} ${env.padEnd(28)} ${String(resources.length).padStart(4)}/500 resources ${String(bytes).padStart(8)}/1000000 template bytes`);
     for (const r of resources) byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
   }
   console.log('Resources by type:');

@@ -4,15 +4,19 @@
  *
  *   cdk-ecr-platform lifecycle validate --policy FILE
  *   cdk-ecr-platform lifecycle preview  --policy FILE --images FILE [--now ISO-8601]
+ *   cdk-ecr-platform catalog validate FILE
+ *   cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
  *
  * Runs with plain node from the compiled library; it needs nothing but node built-ins and
  * the library's own lifecycle model (aws-cdk-lib is only loaded if a value looks like a
- * CDK token, which JSON read from a file never is).
+ * CDK token, which JSON read from a file never is). The catalog commands load the
+ * catalog model, which maps entries onto the construct library's classes and so needs
+ * aws-cdk-lib (a peer dependency, installed wherever the library is).
  *
  * Exit codes: 0 success, 1 invalid lifecycle policy (any readable policy file that ECR would
  * not accept: not JSON, wrong shape or broken rules), 2 usage error or unreadable input.
  */
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { previewLifecyclePolicy } from '../lifecycle/preview';
@@ -28,6 +32,10 @@ export interface CliIo {
   readFile(path: string): string;
   /** Read all of standard input. */
   readStdin(): string;
+  /** Write a whole file (the placement file of `catalog plan --write`). */
+  writeFile?(path: string, text: string): void;
+  /** Whether a file exists. */
+  exists?(path: string): boolean;
 }
 
 /** Exit codes of the CLI. */
@@ -38,23 +46,39 @@ export const EXIT_USAGE = 2;
 export const USAGE = `Usage:
   cdk-ecr-platform lifecycle validate --policy FILE
   cdk-ecr-platform lifecycle preview --policy FILE --images FILE [--now ISO-8601]
+  cdk-ecr-platform catalog validate FILE
+  cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
+      [--max-resources N] [--max-bytes N]
 
 Commands:
   lifecycle validate   Check an ECR lifecycle policy; prints "valid" or every problem.
   lifecycle preview    Apply a lifecycle policy offline to the output of
                        \`aws ecr describe-images\` and print what ECR would do, shaped
                        like \`aws ecr get-lifecycle-policy-preview\`.
+  catalog validate     Check a repository catalog (YAML for .yaml/.yml, JSON
+                       otherwise); prints "valid" or every problem with
+                       file:line:column.
+  catalog plan         Place the catalog's repositories in shard stacks from the
+                       placement file (missing: empty) and print what is created,
+                       removed and moved, and each shard's headroom. --write
+                       updates the placement file; --previous compares with an
+                       older placement file to show moves.
 
 Options:
   --policy FILE   lifecycle policy JSON (as for \`aws ecr put-lifecycle-policy\`)
   --images FILE   output of \`aws ecr describe-images\` (JSON)
   --now TIME      evaluation time, ISO-8601 (default: the current time)
+  --placement FILE  the fleet's placement file (JSON)
+  --previous FILE   an earlier placement file, to list moves
+  --write           write the new placement to --placement
+  --max-resources N resources per shard stack (default 400, as RepositoryFleet)
+  --max-bytes N     estimated template bytes per shard stack (default 800000)
   -h, --help      show this help
   --version       print the version of cdk-ecr-platform
 FILE may be - to read standard input.
 
-Exit codes: 0 success, 1 invalid lifecycle policy (every problem listed),
-2 usage error or unreadable input.
+Exit codes: 0 success, 1 invalid lifecycle policy or catalog (every problem
+listed), 2 usage error or unreadable input.
 `;
 
 class UsageError extends Error {}
@@ -65,6 +89,8 @@ function nodeIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     readFile: (file) => readFileSync(file, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
+    writeFile: (file, text) => writeFileSync(file, text),
+    exists: (file) => existsSync(file),
   };
 }
 
@@ -73,6 +99,7 @@ interface Options {
   readonly values: Map<string, string>;
   readonly help: boolean;
   readonly version: boolean;
+  readonly write: boolean;
 }
 
 /** The package's version, from its package.json (two folders up from src/cli and lib/cli). */
@@ -86,19 +113,22 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const VALUE_OPTIONS = ['--policy', '--images', '--now'];
+const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes'];
 
 function parseArgs(argv: string[]): Options {
   const positionals: string[] = [];
   const values = new Map<string, string>();
   let help = false;
   let version = false;
+  let write = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') {
       help = true;
     } else if (arg === '--version') {
       version = true;
+    } else if (arg === '--write') {
+      write = true;
     } else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(0, eq) : arg;
@@ -121,7 +151,7 @@ function parseArgs(argv: string[]): Options {
       positionals.push(arg);
     }
   }
-  return { positionals, values, help, version };
+  return { positionals, values, help, version, write };
 }
 
 function allowOnly(options: Options, allowed: string[]): void {
@@ -196,6 +226,94 @@ function previewCommand(io: CliIo, options: Options): number {
   return EXIT_OK;
 }
 
+/** The catalog modules, loaded only by the catalog commands (they need aws-cdk-lib). */
+function catalogModules() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const catalog = require('../fleet/catalog') as typeof import('../fleet/catalog');
+  const placement = require('../fleet/placement') as typeof import('../fleet/placement');
+  const fleet = require('../fleet/fleet') as typeof import('../fleet/fleet');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { ...catalog, ...placement, fleetItem: fleet.fleetItem };
+}
+
+function loadCatalog(io: CliIo, file: string) {
+  const m = catalogModules();
+  const text = read(io, file, 'catalog');
+  const format = m.catalogFormatOf(file);
+  return { m, ...m.readCatalog(text, format, file === '-' ? 'stdin' : file) };
+}
+
+function reportCatalogProblems(io: CliIo, file: string, problems: string[]): number {
+  io.stderr(`Catalog ${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n`);
+  for (const problem of problems) io.stderr(`- ${problem}\n`);
+  return EXIT_INVALID;
+}
+
+function catalogFile(extra: string[]): string {
+  const [file, ...more] = extra;
+  if (file === undefined) throw new UsageError('catalog FILE is required');
+  if (more.length > 0) throw new UsageError(`unexpected argument "${more[0]}"`);
+  return file;
+}
+
+function catalogValidateCommand(io: CliIo, options: Options, extra: string[]): number {
+  allowOnly(options, []);
+  if (options.write) throw new UsageError('--write is an option of catalog plan');
+  const file = catalogFile(extra);
+  const { problems, repositories } = loadCatalog(io, file);
+  if (problems.length > 0) return reportCatalogProblems(io, file, problems);
+  io.stdout(`valid (${repositories.length} repositories)\n`);
+  return EXIT_OK;
+}
+
+function positiveInteger(options: Options, name: string, fallback: number): number {
+  const text = options.values.get(name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) throw new UsageError(`${name} ${JSON.stringify(text)} is not a positive whole number`);
+  return n;
+}
+
+function readPlacement(io: CliIo, m: ReturnType<typeof catalogModules>, file: string, missingIsEmpty: boolean): Map<string, number> {
+  if (missingIsEmpty && io.exists && !io.exists(file)) return new Map();
+  const text = read(io, file, 'placement file');
+  try {
+    return m.parsePlacement(text, file);
+  } catch (error) {
+    throw new InputError(messageOf(error));
+  }
+}
+
+function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): number {
+  allowOnly(options, ['--placement', '--previous', '--max-resources', '--max-bytes']);
+  const file = catalogFile(extra);
+  const placementFile = required(options, '--placement');
+  if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
+  const budget = { resources: positiveInteger(options, '--max-resources', 400), bytes: positiveInteger(options, '--max-bytes', 800_000) };
+  const { m, problems, repositories } = loadCatalog(io, file);
+  if (problems.length > 0) return reportCatalogProblems(io, file, problems);
+  const previous = readPlacement(io, m, placementFile, true);
+  const result = m.placeRepositories(previous, repositories.map(m.fleetItem), budget);
+  const before = options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous;
+  const moved = [...result.placement].filter(([name, shard]) => before.has(name) && before.get(name) !== shard);
+  const out: string[] = [];
+  out.push(`Plan for ${file} with ${placementFile} (per shard: ${budget.resources} resources, ~${budget.bytes} template bytes):`);
+  out.push(`  create ${result.created.length}${result.created.map((n) => `\n    + ${n} -> Shard${result.placement.get(n)}`).join('')}`);
+  out.push(`  remove ${result.removed.length}${result.removed.map((n) => `\n    - ${n} (Shard${previous.get(n)}; retained unless its removalPolicy says otherwise)`).join('')}`);
+  out.push(`  move ${moved.length}${moved.map(([n, s]) => `\n    ~ ${n} Shard${before.get(n)} -> Shard${s} (retain in the old stack, then cdk import into the new one)`).join('')}`);
+  out.push('Shards:');
+  for (const s of result.shards) {
+    out.push(`  Shard${s.shard}: ${s.repositories} repositories, ${s.resources}/${budget.resources} resources (headroom ${budget.resources - s.resources}), ~${s.bytes}/${budget.bytes} bytes (headroom ~${budget.bytes - s.bytes})`);
+  }
+  io.stdout(`${out.join('\n')}\n`);
+  if (options.write) {
+    if (!io.writeFile) throw new InputError('cannot write files here');
+    io.writeFile(placementFile, m.renderPlacement(result.placement));
+    io.stdout(`wrote ${placementFile}\n`);
+  }
+  return EXIT_OK;
+}
+
 /**
  * Run the CLI with the arguments after the program name. Returns the exit code.
  */
@@ -212,6 +330,12 @@ export function main(argv: string[], io: CliIo = nodeIo()): number {
     }
     const [group, command, ...extra] = options.positionals;
     if (group === undefined) throw new UsageError('no command given');
+    if (group === 'catalog') {
+      if (command === 'validate') return catalogValidateCommand(io, options, extra);
+      if (command === 'plan') return catalogPlanCommand(io, options, extra);
+      throw new UsageError(command === undefined ? 'catalog needs a command: validate or plan' : `unknown command "catalog ${command}"`);
+    }
+    if (options.write) throw new UsageError('--write is an option of catalog plan');
     if (group !== 'lifecycle') throw new UsageError(`unknown command "${group}"`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (command === 'validate') return validateCommand(io, options);

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -23,6 +26,10 @@ export interface Fixture {
   readonly upstreamStack: Stack;
   /** Lifecycle policy text read from ECR. */
   readonly existingPolicyText: string;
+  /** The text of the README's repository catalog (its ```yaml block with `repositories:`). */
+  readonly catalogYaml: string;
+  /** A placement file path, in a fresh temporary folder. */
+  readonly placementFile: string;
 }
 
 /** The names of the fixture, with their TypeScript types, for the type check. */
@@ -34,6 +41,8 @@ export const FIXTURE_TYPES: Record<keyof Fixture, string> = {
   baseImages: "import('cdk-ecr-platform').PrivateRepository",
   upstreamStack: "import('aws-cdk-lib').Stack",
   existingPolicyText: 'string',
+  catalogYaml: 'string',
+  placementFile: 'string',
 };
 
 /** Builds the fixture values that an example uses, in its stack (and a second stack for the upstream account). */
@@ -61,6 +70,13 @@ export function makeFixture(stack: Stack, names: string[]): Partial<Fixture> {
     baseImages: () => new PrivateRepository(stack, 'FixtureBaseImages', { repositoryName: 'platform/base-images' }),
     upstreamStack: () => new Stack(stack.node.root, 'Upstream', { env: { account: '222222222222', region: stack.region } }),
     existingPolicyText: () => LifecyclePolicy.recommended().toJson(),
+    catalogYaml: () => {
+      const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+      const block = [...readme.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]).find((b) => /^repositories:/m.test(b));
+      if (!block) throw new Error('the README has no ```yaml block with a repository catalog');
+      return block;
+    },
+    placementFile: () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'readme-placement-')), 'fleet-placement.json'),
   };
   const out: Record<string, unknown> = {};
   for (const name of names) out[name] = make[name as keyof Fixture]();

@@ -1,0 +1,570 @@
+import { readFileSync } from 'fs';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
+import { guard, optional, STRING } from '../internal/input';
+import { Problems } from '../internal/problems';
+import { LifecyclePolicy } from '../lifecycle/policy';
+import { LifecyclePresets } from '../lifecycle/presets';
+import { ReplicationDestination } from '../registry/replication';
+import { RepositoryAccess } from '../repository/access';
+import { RepositoryEncryption } from '../repository/encryption';
+import { checkRepositoryName } from '../repository/names';
+import { ImageTagMutability } from '../repository/private-repository';
+import { checkTagMutabilityExclusions } from '../repository/tag-mutability';
+import { ScanFrequency } from '../scanning/enums';
+
+/**
+ * One repository of a fleet: the settings of a `PrivateRepository` plus its
+ * owner and cost tags, its replication and its scanning, as data.
+ */
+export interface FleetRepositoryProps {
+  /** The repository's name (ECR's naming rule). */
+  readonly repositoryName: string;
+  /**
+   * Value of the `owner` tag.
+   *
+   * @default - no owner tag
+   */
+  readonly owner?: string;
+  /**
+   * Value of the `cost-center` tag.
+   *
+   * @default - no cost-center tag
+   */
+  readonly costCenter?: string;
+  /**
+   * The lifecycle policy.
+   *
+   * @default LifecyclePolicy.recommended()
+   */
+  readonly lifecyclePolicy?: LifecyclePolicy;
+  /**
+   * Whether tags can be overwritten.
+   *
+   * @default ImageTagMutability.IMMUTABLE
+   */
+  readonly imageTagMutability?: ImageTagMutability;
+  /**
+   * Tags that do not follow `imageTagMutability`.
+   *
+   * @default - no exclusions
+   */
+  readonly imageTagMutabilityExclusions?: string[];
+  /**
+   * How images are encrypted at rest.
+   *
+   * @default - KMS with the shard stack's shared key
+   */
+  readonly encryption?: RepositoryEncryption;
+  /**
+   * Who else may use the repository.
+   *
+   * @default - no resource policy
+   */
+  readonly access?: RepositoryAccess[];
+  /**
+   * Registries the repository's images are replicated to.
+   *
+   * @default - no replication
+   */
+  readonly replicationDestinations?: ReplicationDestination[];
+  /**
+   * How the registry scans the repository. In a `RepositoryFleet`, any entry
+   * with a frequency gives the fleet's registry a `*` SCAN_ON_PUSH rule (so
+   * every repository stays scanned once a registry scanning configuration
+   * exists); CONTINUOUS_SCAN adds the repository's name to the
+   * CONTINUOUS_SCAN rule.
+   *
+   * @default - no registry scanning rule for this repository (its own scan on push applies while the registry has no scanning configuration)
+   */
+  readonly scanFrequency?: ScanFrequency;
+  /**
+   * What happens to the repository when it leaves the fleet.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
+export const CATALOG_KEYS = {
+  top: ['$schema', 'defaults', 'repositories'],
+  entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy'],
+  access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts'],
+  destination: ['account', 'region'],
+  presets: {
+    recommended: [] as string[],
+    keepLastReleases: ['count', 'patterns'],
+    expireUntagged: ['days'],
+    protectTags: ['patterns'],
+    archiveUnpulled: ['days', 'deleteAfterArchivedDays'],
+    capTotal: ['count'],
+  } as Record<string, string[]>,
+  encryption: ['KMS', 'AES256'],
+  tagMutability: ['IMMUTABLE', 'MUTABLE'],
+  scanning: ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'],
+  removalPolicy: ['retain', 'retain-on-update-or-delete', 'destroy'],
+};
+
+const REMOVAL: Record<string, RemovalPolicy> = {
+  'retain': RemovalPolicy.RETAIN,
+  'retain-on-update-or-delete': RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  'destroy': RemovalPolicy.DESTROY,
+};
+
+/** The format of a catalog's text. */
+export enum CatalogFormat {
+  /** JSON. */
+  JSON = 'JSON',
+  /** YAML (block mappings and sequences, scalars, flow sequences of scalars). */
+  YAML = 'YAML',
+}
+Object.freeze(CatalogFormat);
+
+/**
+ * A catalog of repositories as data, read from JSON or YAML: a `defaults`
+ * block and one entry per repository. Every setting becomes the library's
+ * own model object (`LifecyclePolicy`, `RepositoryAccess`,
+ * `RepositoryEncryption`, `ReplicationDestination`), checked by that model;
+ * the catalog adds the file, line and column of each problem.
+ *
+ * ```yaml
+ * defaults:
+ *   owner: platform
+ *   lifecycle: { preset: recommended }   # or a list of presets, or { policy: {...} }
+ *   access:
+ *     organization: o-a1b2c3d4e5
+ * repositories:
+ *   - name: team-a/api
+ *     costCenter: cc-1234
+ *     replication:
+ *       - { account: '222222222222', region: eu-central-1 }
+ * ```
+ */
+export class RepositoryCatalog {
+  /**
+   * Reads a catalog from text. Throws one error listing every problem of the text.
+   *
+   * @param text the catalog
+   * @param format JSON or YAML
+   * @param fileName the name used in messages. @default 'catalog'
+   */
+  public static fromText(text: string, format: CatalogFormat, fileName?: string): RepositoryCatalog {
+    guard('RepositoryCatalog.fromText', { text: [text, STRING], fileName: [fileName, optional(STRING)] });
+    const { repositories, problems } = readCatalog(text, format, fileName ?? 'catalog');
+    if (problems.length > 0) {
+      const p = new Problems(`RepositoryCatalog '${fileName ?? 'catalog'}'`);
+      p.addAll(problems);
+      p.throwIfAny();
+    }
+    return new RepositoryCatalog(repositories);
+  }
+
+  /**
+   * Reads a catalog file: YAML for `.yaml` and `.yml`, JSON otherwise.
+   *
+   * @param fileName the path of the file
+   */
+  public static fromFile(fileName: string): RepositoryCatalog {
+    guard('RepositoryCatalog.fromFile', { fileName: [fileName, STRING] });
+    return RepositoryCatalog.fromText(readFileSync(fileName, 'utf8'), catalogFormatOf(fileName), fileName);
+  }
+
+  /**
+   * Every problem of a catalog text, each naming file, line, column and
+   * entry. Empty when the catalog is valid.
+   */
+  public static validate(text: string, format: CatalogFormat, fileName?: string): string[] {
+    return readCatalog(text, format, fileName ?? 'catalog').problems;
+  }
+
+  private constructor(
+    /** The repositories, in catalog order, with defaults applied. */
+    public readonly repositories: FleetRepositoryProps[],
+  ) {}
+}
+
+/** YAML for `.yaml` and `.yml`, JSON otherwise. @internal */
+export function catalogFormatOf(fileName: string): CatalogFormat {
+  return /\.ya?ml$/i.test(fileName) ? CatalogFormat.YAML : CatalogFormat.JSON;
+}
+
+/** The closest of the candidates within a small edit distance. @internal */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const w = word.toLowerCase();
+    const l = c.toLowerCase();
+    const d = w.length >= 3 && (l.startsWith(w) || w.startsWith(l)) ? 1 : editDistance(w, l);
+    if (d < bestDistance) { best = c; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+type Obj = Extract<CatalogNode, { kind: 'object' }>;
+
+/** Reads and checks a catalog, collecting every problem. @internal */
+export function readCatalog(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
+  lifecycleCache = new Map();
+  try {
+    return readCatalogText(text, format, file);
+  } finally {
+    lifecycleCache = new Map();
+  }
+}
+
+function readCatalogText(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
+  const problems: string[] = [];
+  let root: CatalogNode;
+  try {
+    root = format === CatalogFormat.YAML ? parseYamlWithPositions(text) : parseJsonWithPositions(text);
+  } catch (error) {
+    if (error instanceof CatalogSyntaxError) {
+      return { repositories: [], problems: [`${file}:${error.pos.line}:${error.pos.column}: not valid ${format}: ${error.message}`] };
+    }
+    throw error;
+  }
+  const at = (pos: Position, where: string, message: string) => problems.push(`${file}:${pos.line}:${pos.column}: ${where}${where ? ': ' : ''}${message}`);
+
+  if (root.kind !== 'object') {
+    at(root.pos, '', 'a catalog is a mapping with the keys defaults and repositories');
+    return { repositories: [], problems };
+  }
+  checkKeys(root, CATALOG_KEYS.top, '', at);
+  const defaultsNode = field(root, 'defaults');
+  const defaults = new Map<string, CatalogNode>();
+  if (defaultsNode) {
+    if (defaultsNode.kind !== 'object') {
+      at(defaultsNode.pos, 'defaults', 'expected a mapping');
+    } else {
+      checkKeys(defaultsNode, CATALOG_KEYS.entry.filter((k) => k !== 'name'), 'defaults', at);
+      for (const e of defaultsNode.entries) defaults.set(e.key, e.value);
+      if (defaultsNode.entries.some((e) => e.key === 'name')) {
+        at(defaultsNode.entries.find((e) => e.key === 'name')!.keyPos, 'defaults', 'name cannot have a default: every repository names itself');
+      }
+    }
+  }
+  const reposNode = field(root, 'repositories');
+  if (!reposNode) {
+    at(root.pos, '', 'the catalog has no repositories key');
+    return { repositories: [], problems };
+  }
+  if (reposNode.kind !== 'array') {
+    at(reposNode.pos, 'repositories', 'expected a list of repository entries');
+    return { repositories: [], problems };
+  }
+  // Defaults are read and checked once, even when no entry uses them, and shared:
+  // a policy object used by every entry is validated once.
+  const shared = new Map<string, unknown>();
+  for (const [key, node] of defaults) {
+    const r = READERS[key];
+    if (r) shared.set(key, r[1](node, (pos, message) => at(pos, `defaults.${key}`, message)));
+  }
+  const sharedDefault = (key: string) => shared.get(key);
+  const repositories: FleetRepositoryProps[] = [];
+  const seen = new Map<string, number>();
+  reposNode.items.forEach((item, index) => {
+    let where = `repositories[${index}]`;
+    if (item.kind !== 'object') {
+      at(item.pos, where, 'expected a mapping with at least a name');
+      return;
+    }
+    const nameNode = field(item, 'name');
+    const name = nameNode?.kind === 'scalar' && typeof nameNode.value === 'string' ? nameNode.value : undefined;
+    if (name !== undefined) where += ` '${name}'`;
+    const report = (pos: Position, message: string) => at(pos, where, message);
+    checkKeys(item, CATALOG_KEYS.entry, where, at);
+    if (!nameNode) {
+      report(item.pos, 'name is missing');
+      return;
+    }
+    if (name === undefined) {
+      report(nameNode.pos, 'name must be a string');
+      return;
+    }
+    const nameProblems = new Problems('');
+    checkRepositoryName(nameProblems, name);
+    for (const m of nameProblems.list) report(nameNode.pos, m);
+    if (seen.has(name)) report(nameNode.pos, `repository '${name}' is already listed at line ${seen.get(name)}`);
+    else seen.set(name, nameNode.pos.line);
+
+    const entry: Record<string, unknown> = { repositoryName: name };
+    for (const [key, [prop, reader]] of Object.entries(READERS)) {
+      const own = field(item, key);
+      if (own) entry[prop] = reader(own, report);
+      else if (defaults.has(key)) entry[prop] = sharedDefault(key);
+    }
+    for (const key of Object.keys(entry)) {
+      if (entry[key] === undefined) delete entry[key];
+    }
+    repositories.push(entry as unknown as FleetRepositoryProps);
+  });
+  return { repositories, problems };
+}
+
+type Report = (pos: Position, message: string) => void;
+
+/** Valid lifecycle policies of the catalog being read, by their catalog text. */
+let lifecycleCache = new Map<string, LifecyclePolicy>();
+
+/** Catalog key to the FleetRepositoryProps field it sets and its reader. */
+const READERS: Record<string, [string, (node: CatalogNode, report: Report) => unknown]> = {
+  owner: ['owner', (n, r) => readString(n, r, 'owner')],
+  costCenter: ['costCenter', (n, r) => readString(n, r, 'costCenter')],
+  lifecycle: ['lifecyclePolicy', (n, r) => {
+    // Equal policies are read once and shared: LifecyclePolicy is immutable, and a
+    // repository renders and validates a shared policy object once.
+    const key = JSON.stringify(toPlain(n));
+    const known = lifecycleCache.get(key);
+    if (known) return known;
+    let failed = false;
+    const policy = readLifecycle(n, (pos, m) => { failed = true; r(pos, m); });
+    if (policy && !failed) lifecycleCache.set(key, policy);
+    return policy;
+  }],
+  tagMutability: ['imageTagMutability', (n, r) => readEnum(n, r, 'tagMutability', CATALOG_KEYS.tagMutability)],
+  tagMutabilityExclusions: ['imageTagMutabilityExclusions', (n, r) => {
+    const list = readStrings(n, r, 'tagMutabilityExclusions');
+    if (list) {
+      const p = new Problems('');
+      checkTagMutabilityExclusions(p, list);
+      for (const m of p.list) r(n.pos, m);
+    }
+    return list;
+  }],
+  encryption: ['encryption', (n, r) => {
+    // KMS means the shard stack's shared key, which is what a repository without encryption gets.
+    const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
+    return e === 'AES256' ? RepositoryEncryption.AES256 : undefined;
+  }],
+  access: ['access', (n, r) => readAccess(n, r)],
+  replication: ['replicationDestinations', (n, r) => readReplication(n, r)],
+  scanning: ['scanFrequency', (n, r) => readEnum(n, r, 'scanning', CATALOG_KEYS.scanning)],
+  removalPolicy: ['removalPolicy', (n, r) => {
+    const v = readEnum(n, r, 'removalPolicy', CATALOG_KEYS.removalPolicy);
+    return v === undefined ? undefined : REMOVAL[v];
+  }],
+};
+type At = (pos: Position, where: string, message: string) => void;
+
+function field(node: Obj, key: string): CatalogNode | undefined {
+  for (const e of node.entries) if (e.key === key) return e.value;
+  return undefined;
+}
+
+function checkKeys(node: Obj, allowed: string[], where: string, at: At): void {
+  const seen = new Set<string>();
+  for (const e of node.entries) {
+    if (seen.has(e.key)) at(e.keyPos, where, `key '${e.key}' appears twice`);
+    seen.add(e.key);
+    if (!allowed.includes(e.key)) {
+      const hint = closest(e.key, allowed);
+      at(e.keyPos, where, `unknown key '${e.key}'${hint ? `: did you mean '${hint}'?` : `: expected one of ${allowed.join(', ')}`}`);
+    }
+  }
+}
+
+/** Runs a model factory; its error (the model's own rule) is reported at the node. */
+function model<T>(node: CatalogNode, report: Report, what: string, make: () => T): T | undefined {
+  try {
+    return make();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const lines = message.split('\n');
+    const bullets = lines.filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+    for (const m of bullets.length > 0 ? bullets : [message]) report(node.pos, `${what}: ${m}`);
+    return undefined;
+  }
+}
+
+function readString(node: CatalogNode, report: Report, what: string): string | undefined {
+  if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
+  report(node.pos, `${what} must be a string`);
+  return undefined;
+}
+
+/** An account ID: a string, or (YAML without quotes) a 12-digit number. */
+function readAccount(node: CatalogNode, report: Report, what: string): string | undefined {
+  if (node.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value)) return String(node.value);
+  return readString(node, report, what);
+}
+
+function readNumber(node: CatalogNode, report: Report, what: string): number | undefined {
+  if (node.kind === 'scalar' && typeof node.value === 'number') return node.value;
+  report(node.pos, `${what} must be a number`);
+  return undefined;
+}
+
+function readList<T>(node: CatalogNode, report: Report, what: string, item: (n: CatalogNode, what: string) => T | undefined): T[] | undefined {
+  if (node.kind !== 'array') {
+    report(node.pos, `${what} must be a list`);
+    return undefined;
+  }
+  const out: T[] = [];
+  let ok = true;
+  node.items.forEach((n, i) => {
+    const v = item(n, `${what}[${i}]`);
+    if (v === undefined) ok = false; else out.push(v);
+  });
+  return ok ? out : undefined;
+}
+
+function readStrings(node: CatalogNode, report: Report, what: string): string[] | undefined {
+  return readList(node, report, what, (n, w) => readString(n, report, w));
+}
+
+function readEnum(node: CatalogNode, report: Report, what: string, values: string[]): string | undefined {
+  const v = readString(node, report, what);
+  if (v === undefined) return undefined;
+  if (values.includes(v)) return v;
+  const hint = closest(v, values);
+  report(node.pos, `${what} '${v}' is not one of ${values.join(', ')}${hint ? `: did you mean '${hint}'?` : ''}`);
+  return undefined;
+}
+
+function readLifecycle(node: CatalogNode, report: Report): LifecyclePolicy | undefined {
+  let policy: LifecyclePolicy | undefined;
+  if (node.kind === 'array') {
+    const parts = readList(node, report, 'lifecycle', (n, w) => readLifecyclePart(n, report, w));
+    if (parts === undefined) return undefined;
+    if (parts.length === 0) {
+      report(node.pos, 'lifecycle is an empty list: name at least one preset, or leave lifecycle out for the recommended policy');
+      return undefined;
+    }
+    policy = LifecyclePolicy.combine(...parts);
+  } else {
+    policy = readLifecyclePart(node, report, 'lifecycle');
+  }
+  if (policy === undefined) return undefined;
+  const problems = policy.validate();
+  for (const m of problems) report(node.pos, `lifecycle: ${m}`);
+  return problems.length > 0 ? undefined : policy;
+}
+
+function readLifecyclePart(node: CatalogNode, report: Report, what: string): LifecyclePolicy | undefined {
+  if (node.kind !== 'object') {
+    report(node.pos, `${what} must be a mapping: { preset: NAME, ... } or { policy: {...} }`);
+    return undefined;
+  }
+  const policyNode = field(node, 'policy');
+  if (policyNode) {
+    if (node.entries.length > 1) report(node.pos, `${what}: policy stands alone: give either policy or preset`);
+    return model(policyNode, report, `${what}.policy`, () => LifecyclePolicy.fromJson(JSON.stringify(toPlain(policyNode))));
+  }
+  const presetNode = field(node, 'preset');
+  if (!presetNode) {
+    const keys = node.entries.map((e) => e.key);
+    const hint = keys.map((k) => closest(k, ['preset', 'policy'])).find((k) => k !== undefined);
+    report(node.pos, `${what} needs preset (${Object.keys(CATALOG_KEYS.presets).join(', ')}) or policy${hint ? `: did you mean '${hint}'?` : ''}`);
+    return undefined;
+  }
+  const preset = readEnum(presetNode, report, `${what}.preset`, Object.keys(CATALOG_KEYS.presets));
+  if (preset === undefined) return undefined;
+  const params = CATALOG_KEYS.presets[preset];
+  checkKeys(node, ['preset', ...params], '', (pos, _w, m) => report(pos, `${what} (${preset}): ${m}`));
+  const num = (k: string) => { const n = field(node, k); return n ? readNumber(n, report, `${what}.${k}`) : undefined; };
+  const strs = (k: string) => { const n = field(node, k); return n ? readStrings(n, report, `${what}.${k}`) : undefined; };
+  const need = (k: string) => {
+    if (!field(node, k)) { report(node.pos, `${what} (${preset}) needs ${k}`); return false; }
+    return true;
+  };
+  const make = (f: () => LifecyclePolicy) => model(presetNode, report, `${what} (${preset})`, f);
+  switch (preset) {
+    case 'recommended': return LifecyclePolicy.recommended();
+    case 'keepLastReleases': {
+      if (!need('count') || !need('patterns')) return undefined;
+      const count = num('count'); const patterns = strs('patterns');
+      return count === undefined || patterns === undefined ? undefined : make(() => LifecyclePresets.keepLastReleases(count, patterns));
+    }
+    case 'expireUntagged': {
+      if (!need('days')) return undefined;
+      const days = num('days');
+      return days === undefined ? undefined : make(() => LifecyclePresets.expireUntagged(days));
+    }
+    case 'protectTags': {
+      if (!need('patterns')) return undefined;
+      const patterns = strs('patterns');
+      return patterns === undefined ? undefined : make(() => LifecyclePresets.protectTags(patterns));
+    }
+    case 'archiveUnpulled': {
+      if (!need('days')) return undefined;
+      const days = num('days'); const after = num('deleteAfterArchivedDays');
+      return days === undefined ? undefined : make(() => LifecyclePresets.archiveUnpulled(days, after));
+    }
+    default: {
+      if (!need('count')) return undefined;
+      const count = num('count');
+      return count === undefined ? undefined : make(() => LifecyclePresets.capTotal(count));
+    }
+  }
+}
+
+function readAccess(node: CatalogNode, report: Report): RepositoryAccess[] | undefined {
+  if (node.kind !== 'object') {
+    report(node.pos, 'access must be a mapping with pullAccounts, pushAccounts, organization, organizationalUnits or lambdaAccounts');
+    return undefined;
+  }
+  checkKeys(node, CATALOG_KEYS.access, '', (pos, _w, m) => report(pos, `access: ${m}`));
+  const out: RepositoryAccess[] = [];
+  const accounts = (k: string) => {
+    const n = field(node, k);
+    return n ? { n, list: readList(n, report, `access.${k}`, (i, w) => readAccount(i, report, w)) } : undefined;
+  };
+  const pull = accounts('pullAccounts');
+  if (pull?.list) { const v = model(pull.n, report, 'access.pullAccounts', () => RepositoryAccess.pullFromAccounts(pull.list!)); if (v) out.push(v); }
+  const push = accounts('pushAccounts');
+  if (push?.list) { const v = model(push.n, report, 'access.pushAccounts', () => RepositoryAccess.pushFromAccounts(push.list!)); if (v) out.push(v); }
+  const lambda = accounts('lambdaAccounts');
+  if (lambda?.list) { const v = model(lambda.n, report, 'access.lambdaAccounts', () => RepositoryAccess.pullFromLambda(lambda.list!)); if (v) out.push(v); }
+  const orgNode = field(node, 'organization');
+  const org = orgNode ? readString(orgNode, report, 'access.organization') : undefined;
+  const ousNode = field(node, 'organizationalUnits');
+  if (ousNode) {
+    const ous = readStrings(ousNode, report, 'access.organizationalUnits');
+    if (!orgNode) {report(ousNode.pos, 'access.organizationalUnits needs access.organization (the organization ID the paths belong to)');} else if (ous && org) { const v = model(ousNode, report, 'access.organizationalUnits', () => RepositoryAccess.pullFromOrganizationalUnits(org, ous)); if (v) out.push(v); }
+  } else if (orgNode && org !== undefined) {
+    const v = model(orgNode, report, 'access.organization', () => RepositoryAccess.pullFromOrganization(org));
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+function readReplication(node: CatalogNode, report: Report): ReplicationDestination[] | undefined {
+  const list = readList(node, report, 'replication', (n, w) => {
+    if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with account and region`); return undefined; }
+    checkKeys(n, CATALOG_KEYS.destination, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
+    const a = field(n, 'account'); const r = field(n, 'region');
+    if (!a || !r) { report(n.pos, `${w} needs account and region`); return undefined; }
+    const account = readAccount(a, report, `${w}.account`); const region = readString(r, report, `${w}.region`);
+    if (account === undefined || region === undefined) return undefined;
+    return model(n, report, w, () => ReplicationDestination.of(account, region));
+  });
+  if (!list) return undefined;
+  const seen = new Set<string>();
+  for (const d of list) {
+    if (seen.has(`${d}`)) report(node.pos, `replication lists ${d} twice`);
+    seen.add(`${d}`);
+  }
+  return list;
+}
+
+function toPlain(node: CatalogNode): unknown {
+  if (node.kind === 'scalar') return node.value;
+  if (node.kind === 'array') return node.items.map(toPlain);
+  const out: Record<string, unknown> = {};
+  for (const e of node.entries) out[e.key] = toPlain(e.value);
+  return out;
+}

@@ -1,0 +1,234 @@
+import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { Annotations, CfnResource, Environment, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Construct } from 'constructs';
+import { closest, FleetRepositoryProps } from './catalog';
+import { parsePlacement, placeRepositories, PlacementItem, renderPlacement, repositoryConstructId, ShardUsage } from './placement';
+import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
+import { Problems, subjectOf } from '../internal/problems';
+import { LifecyclePolicy } from '../lifecycle/policy';
+import { Registry } from '../registry/registry';
+import { PrivateRepository } from '../repository/private-repository';
+import { ScanFrequency } from '../scanning/enums';
+import { RegistryScanning } from '../scanning/registry-scanning';
+
+/** CloudFormation's hard limits for one stack. */
+const STACK_RESOURCE_LIMIT = 500;
+const TEMPLATE_BYTE_LIMIT = 1_000_000;
+
+
+/**
+ * Properties of a repository fleet.
+ */
+export interface RepositoryFleetProps {
+  /** The repositories, from `RepositoryCatalog.repositories` or declared in code. */
+  readonly repositories: FleetRepositoryProps[];
+  /**
+   * The account and region of every shard stack.
+   *
+   * @default - environment-agnostic stacks
+   */
+  readonly env?: Environment;
+  /**
+   * The most resources a shard stack takes (CloudFormation allows 500).
+   *
+   * @default 400
+   */
+  readonly maxResourcesPerStack?: number;
+  /**
+   * The most template bytes a shard stack takes, by the fleet's estimate
+   * (CloudFormation allows 1,000,000; every shard is also checked after
+   * synthesis).
+   *
+   * @default 800000
+   */
+  readonly maxTemplateBytesPerStack?: number;
+  /**
+   * The placement file (JSON, like a lock file: commit it): which shard
+   * holds each repository. Read at synth; repositories it does not list are
+   * placed in shards with room and written back, unless
+   * `updatePlacementFile` is false.
+   *
+   * @default - no file: placement starts empty on every synth, so adding a
+   * repository can move others. Use a file for anything deployed.
+   */
+  readonly placementFile?: string;
+  /**
+   * Whether synth writes new placements to `placementFile`. Set it to false
+   * in CI: a catalog change without its placement then fails the synth.
+   *
+   * @default true
+   */
+  readonly updatePlacementFile?: boolean;
+}
+
+/**
+ * Repositories spread across as many shard stacks as needed (children of
+ * this construct, named `Shard1`, `Shard2`, ...), each under a resource and
+ * template-size budget, with stable placement: adding or removing a
+ * repository never moves another, and a repository's logical ID depends on
+ * its name only. Replication and registry scanning of the fleet go to one
+ * `Registry` stack of the fleet, so that the account and region get them
+ * once.
+ */
+export class RepositoryFleet extends Construct {
+  /** The shard stacks, in shard order. */
+  public readonly stacks: Stack[] = [];
+  /** The placement file's text after this synth (also written to `placementFile` when updated). */
+  public readonly placementText: string;
+  private readonly repositories = new Map<string, PrivateRepository>();
+  private readonly usage: ShardUsage[];
+  private registryStack?: Stack;
+
+  constructor(scope: Construct, id: string, props: RepositoryFleetProps) {
+    guardConstruct('RepositoryFleet', scope, id, props, {
+      repositories: listOf(OBJECT),
+      env: optional(OBJECT),
+      maxResourcesPerStack: optional(NUMBER),
+      maxTemplateBytesPerStack: optional(NUMBER),
+      placementFile: optional(STRING),
+      updatePlacementFile: optional(BOOLEAN),
+    });
+    super(scope, id);
+    const problems = new Problems(subjectOf('RepositoryFleet', scope, id));
+    const maxResources = props.maxResourcesPerStack ?? 400;
+    const maxBytes = props.maxTemplateBytesPerStack ?? 800_000;
+    if (!Number.isInteger(maxResources) || maxResources < 10 || maxResources > STACK_RESOURCE_LIMIT) {
+      problems.add(`maxResourcesPerStack ${maxResources} must be a whole number from 10 to ${STACK_RESOURCE_LIMIT} (CloudFormation's limit per stack)`);
+    }
+    if (!Number.isInteger(maxBytes) || maxBytes < 50_000 || maxBytes > TEMPLATE_BYTE_LIMIT) {
+      problems.add(`maxTemplateBytesPerStack ${maxBytes} must be a whole number from 50000 to ${TEMPLATE_BYTE_LIMIT} (CloudFormation's limit per template)`);
+    }
+    const seen = new Set<string>();
+    props.repositories.forEach((r, i) => {
+      if (typeof r.repositoryName !== 'string') problems.add(`repositories[${i}].repositoryName must be a string`);
+      else if (seen.has(r.repositoryName)) problems.add(`repositories[${i}]: repository '${r.repositoryName}' is listed twice`);
+      seen.add(r.repositoryName);
+    });
+    problems.throwIfAny();
+
+    let previous = new Map<string, number>();
+    if (props.placementFile && existsSync(props.placementFile)) {
+      previous = parsePlacement(readFileSync(props.placementFile, 'utf8'), props.placementFile);
+    }
+    const result = placeRepositories(previous, props.repositories.map(fleetItem), { resources: maxResources, bytes: maxBytes });
+    this.usage = result.shards;
+    this.placementText = renderPlacement(result.placement);
+    if (props.placementFile && (result.created.length > 0 || result.removed.length > 0 || !existsSync(props.placementFile))) {
+      if (props.updatePlacementFile === false) {
+        problems.add(`placement file ${props.placementFile} is out of date (${result.created.length} repositories to place, ${result.removed.length} to remove): run the synth with updatePlacementFile true, or \`cdk-ecr-platform catalog plan\`, and commit the file`);
+        problems.throwIfAny();
+      }
+      writeFileSync(props.placementFile, this.placementText);
+    }
+
+    const shardStacks = new Map<number, Stack>();
+    for (const usage of result.shards) {
+      const stack = new Stack(this, `Shard${usage.shard}`, { env: props.env, description: `ECR repositories of fleet ${this.node.path}, shard ${usage.shard}` });
+      shardStacks.set(usage.shard, stack);
+      this.stacks.push(stack);
+    }
+    for (const r of props.repositories) {
+      const stack = shardStacks.get(result.placement.get(r.repositoryName)!)!;
+      const repo = new PrivateRepository(stack, repositoryConstructId(r.repositoryName), {
+        repositoryName: r.repositoryName,
+        lifecyclePolicy: r.lifecyclePolicy,
+        imageTagMutability: r.imageTagMutability,
+        imageTagMutabilityExclusions: r.imageTagMutabilityExclusions,
+        encryption: r.encryption,
+        access: r.access,
+        removalPolicy: r.removalPolicy,
+      });
+      if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
+      if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
+      if (r.replicationDestinations && r.replicationDestinations.length > 0) {
+        Registry.of(this.registry(props.env))._replicateRepository(`RepositoryFleet '${this.node.path}' repository '${r.repositoryName}'`, r.repositoryName, r.replicationDestinations, repo);
+      }
+      if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) {
+        RegistryScanning.of(this.registry(props.env))._addRepository(`RepositoryFleet '${this.node.path}' repository '${r.repositoryName}'`, r.repositoryName, ScanFrequency.CONTINUOUS_SCAN, repo);
+      }
+      this.repositories.set(r.repositoryName, repo);
+    }
+    if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
+      // A registry scanning configuration overrides every repository's own scan on
+      // push: one '*' SCAN_ON_PUSH filter keeps every repository of the account
+      // scanned, and takes no filter per repository.
+      RegistryScanning.of(this.registry(props.env)).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
+    }
+    for (const stack of this.stacks) {
+      const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+      if (count > maxResources) {
+        problems.add(`stack ${stack.node.path} has ${count} resources, more than maxResourcesPerStack ${maxResources}: its repositories need more resources than the fleet estimates (for example a key of their own each); lower maxResourcesPerStack for new shards`);
+      }
+    }
+    problems.throwIfAny();
+    if (result.created.length > 0 && previous.size > 0) {
+      Annotations.of(this).addInfo(`${result.created.length} new repositories placed: ${result.created.slice(0, 10).join(', ')}${result.created.length > 10 ? ', ...' : ''}`);
+    }
+  }
+
+  /**
+   * The fleet's repository of that name, for grants and references.
+   */
+  public repository(repositoryName: string): ecr.IRepository {
+    const repo = this.repositories.get(repositoryName);
+    if (!repo) {
+      const hint = closest(repositoryName, [...this.repositories.keys()]);
+      throw new Error(`RepositoryFleet '${this.node.path}': no repository '${repositoryName}' in the fleet${hint ? `: did you mean '${hint}'?` : ''}`);
+    }
+    return repo;
+  }
+
+  /** The shard stack that holds the repository. */
+  public stackOf(repositoryName: string): Stack {
+    return Stack.of(this.repository(repositoryName));
+  }
+
+  /**
+   * The resource mapping `cdk import --resource-mapping FILE` needs to adopt
+   * retained repositories into the shard that now holds them (see the move
+   * procedure in the README): logical ID to `{ RepositoryName }`.
+   */
+  public importResourceMapping(repositoryNames: string[]): string {
+    const mapping: Record<string, { RepositoryName: string }> = {};
+    for (const name of repositoryNames) {
+      const repo = this.repository(name) as PrivateRepository;
+      mapping[Stack.of(repo).getLogicalId(repo.cfnRepository)] = { RepositoryName: name };
+    }
+    return `${JSON.stringify(mapping, null, 2)}\n`;
+  }
+
+  /** Resources and estimated template bytes of each shard, as placed. */
+  public get shardUsage(): string[] {
+    return this.usage.map((u) => `Shard${u.shard}: ${u.repositories} repositories, ${u.resources} resources (estimated), ~${u.bytes} bytes (estimated)`);
+  }
+
+  private registry(env: Environment | undefined): Stack {
+    return this.registryStack ??= new Stack(this, 'Registry', { env, description: `ECR registry settings of fleet ${this.node.path}` });
+  }
+}
+
+const policyText = new WeakMap<LifecyclePolicy, number>();
+/** Template bytes of a lifecycle policy: its text, escaped inside the template. */
+function policyBytes(policy: LifecyclePolicy): number {
+  let bytes = policyText.get(policy);
+  if (bytes === undefined) {
+    const text = policy.toJson();
+    bytes = text.length + (text.match(/"/g)?.length ?? 0) + 40;
+    policyText.set(policy, bytes);
+  }
+  return bytes;
+}
+
+/** A repository's cost in its shard, by the fleet's estimate. @internal */
+export function fleetItem(r: FleetRepositoryProps): PlacementItem {
+  let bytes = 700 + r.repositoryName.length * 4;
+  if (r.lifecyclePolicy) bytes += policyBytes(r.lifecyclePolicy);
+  else bytes += 700;
+  bytes += (r.access?.length ?? 0) * 900;
+  bytes += (r.imageTagMutabilityExclusions?.length ?? 0) * 90;
+  if (r.owner !== undefined) bytes += 60 + r.owner.length;
+  if (r.costCenter !== undefined) bytes += 60 + r.costCenter.length;
+  const ownKey = r.encryption !== undefined && r.encryption.usesKms && r.encryption.key === undefined;
+  return { name: r.repositoryName, resources: ownKey ? 2 : 1, bytes: ownKey ? bytes + 2500 : bytes };
+}

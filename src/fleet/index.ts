@@ -1,0 +1,4 @@
+export { CatalogFormat, RepositoryCatalog } from './catalog';
+export type { FleetRepositoryProps } from './catalog';
+export { RepositoryFleet } from './fleet';
+export type { RepositoryFleetProps } from './fleet';

@@ -1,0 +1,134 @@
+/**
+ * Stable placement of a fleet's repositories in shard stacks: pure functions,
+ * shared by the fleet construct and the command line.
+ *
+ * A repository that has a shard keeps it; a removed repository frees its
+ * room; a new repository goes to the lowest-numbered shard with room for it,
+ * or to a new shard. Nothing ever moves another repository.
+ */
+
+/** One repository's cost in its shard. @internal */
+export interface PlacementItem {
+  readonly name: string;
+  /** CloudFormation resources it adds. */
+  readonly resources: number;
+  /** Estimated template bytes it adds. */
+  readonly bytes: number;
+}
+
+/** A shard's limits. @internal */
+export interface PlacementBudget {
+  readonly resources: number;
+  readonly bytes: number;
+}
+
+/** Use of one shard. @internal */
+export interface ShardUsage {
+  readonly shard: number;
+  readonly repositories: number;
+  readonly resources: number;
+  readonly bytes: number;
+}
+
+/** The result of placing a catalog. @internal */
+export interface PlacementResult {
+  /** Repository name to shard number (1-based). */
+  readonly placement: Map<string, number>;
+  readonly created: string[];
+  readonly removed: string[];
+  readonly shards: ShardUsage[];
+}
+
+/** Resources every shard stack may need besides its repositories (the shared key). @internal */
+export const SHARD_OVERHEAD_RESOURCES = 2;
+/** Template bytes of a shard stack besides its repositories (key, parameters, rules). @internal */
+export const SHARD_OVERHEAD_BYTES = 4_000;
+
+/** Places repositories, keeping every previous placement. @internal */
+export function placeRepositories(previous: ReadonlyMap<string, number>, items: PlacementItem[], budget: PlacementBudget): PlacementResult {
+  const placement = new Map<string, number>();
+  const usage = new Map<number, { repositories: number; resources: number; bytes: number }>();
+  const use = (shard: number, item: PlacementItem) => {
+    const u = usage.get(shard) ?? { repositories: 0, resources: SHARD_OVERHEAD_RESOURCES, bytes: SHARD_OVERHEAD_BYTES };
+    u.repositories++;
+    u.resources += item.resources;
+    u.bytes += item.bytes;
+    usage.set(shard, u);
+  };
+  const created: string[] = [];
+  const fresh: PlacementItem[] = [];
+  for (const item of items) {
+    const shard = previous.get(item.name);
+    if (shard === undefined) {
+      fresh.push(item);
+    } else {
+      placement.set(item.name, shard);
+      use(shard, item);
+    }
+  }
+  const removed = [...previous.keys()].filter((name) => !placement.has(name)).sort();
+  let highest = Math.max(0, ...previous.values());
+  for (const item of fresh) {
+    let shard: number | undefined;
+    for (let s = 1; s <= highest; s++) {
+      const u = usage.get(s) ?? { resources: SHARD_OVERHEAD_RESOURCES, bytes: SHARD_OVERHEAD_BYTES };
+      if (u.resources + item.resources <= budget.resources && u.bytes + item.bytes <= budget.bytes) {
+        shard = s;
+        break;
+      }
+    }
+    if (shard === undefined) shard = ++highest;
+    placement.set(item.name, shard);
+    use(shard, item);
+    created.push(item.name);
+  }
+  const shards = [...usage.entries()].sort((a, b) => a[0] - b[0]).map(([shard, u]) => ({ shard, ...u }));
+  return { placement, created, removed, shards };
+}
+
+/** The placement file's text: shards in order, names sorted, one per line (small diffs). @internal */
+export function renderPlacement(placement: ReadonlyMap<string, number>): string {
+  const shards = new Map<number, string[]>();
+  for (const [name, shard] of placement) {
+    const list = shards.get(shard) ?? [];
+    list.push(name);
+    shards.set(shard, list);
+  }
+  const out: Record<string, string[]> = {};
+  for (const shard of [...shards.keys()].sort((a, b) => a - b)) out[`Shard${shard}`] = shards.get(shard)!.sort();
+  return `${JSON.stringify({ version: 1, shards: out }, null, 2)}\n`;
+}
+
+/** Reads a placement file's text; throws an error naming the file and the problem. @internal */
+export function parsePlacement(text: string, file: string): Map<string, number> {
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`placement file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const problems: string[] = [];
+  const placement = new Map<string, number>();
+  if (typeof data !== 'object' || data === null || data.version !== 1 || typeof data.shards !== 'object' || data.shards === null) {
+    throw new Error(`placement file ${file} must be {"version": 1, "shards": {"Shard1": [names...], ...}}`);
+  }
+  for (const [key, names] of Object.entries(data.shards)) {
+    const m = /^Shard([1-9]\d*)$/.exec(key);
+    if (!m) problems.push(`shard '${key}' is not named Shard1, Shard2, ...`);
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+      problems.push(`shard '${key}' must list repository names`);
+      continue;
+    }
+    for (const name of names as string[]) {
+      if (placement.has(name)) problems.push(`repository '${name}' is placed in Shard${placement.get(name)} and ${key}: a repository lives in one shard`);
+      else if (m) placement.set(name, Number(m[1]));
+    }
+  }
+  if (problems.length > 0) throw new Error(`placement file ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return placement;
+}
+
+/** The construct ID of a repository in its shard: its name with `/` as `--` (which no valid name contains). @internal */
+export function repositoryConstructId(name: string): string {
+  return name.replace(/\//g, '--');
+}

@@ -1,0 +1,110 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
+
+function fakeIo(files: Record<string, string> = {}): CliIo & { out: string; err: string; files: Record<string, string> } {
+  const io = {
+    out: '',
+    err: '',
+    files,
+    stdout(text: string) { io.out += text; },
+    stderr(text: string) { io.err += text; },
+    readFile(file: string) {
+      if (!(file in files)) throw new Error(`ENOENT: no such file or directory, open '${file}'`);
+      return files[file];
+    },
+    readStdin: () => '',
+    writeFile(file: string, text: string) { files[file] = text; },
+    exists: (file: string) => file in files,
+  };
+  return io;
+}
+
+const VALID = `defaults:
+  lifecycle: { preset: expireUntagged, days: 7 }
+repositories:
+${Array.from({ length: 25 }, (_, i) => `  - name: svc-${i}`).join('\n')}
+`;
+const INVALID = `repositories:
+  - name: Bad
+  - name: ok
+    ownr: x
+  - name: ok
+`;
+
+describe('cdk-ecr-platform catalog validate', () => {
+  test('given a valid catalog, then it prints valid and exits 0', () => {
+    const io = fakeIo({ 'c.yaml': VALID });
+    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_OK);
+    expect(io.out).toBe('valid (25 repositories)\n');
+  });
+
+  test('given an invalid catalog, then every problem is listed with file:line:column and it exits 1', () => {
+    const io = fakeIo({ 'c.yaml': INVALID });
+    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_INVALID);
+    expect(io.err).toMatch(/^Catalog c\.yaml is invalid \(3 problems\):\n/);
+    expect(io.err).toContain("- c.yaml:2:11: repositories[0] 'Bad': repositoryName 'Bad' breaks ECR's naming rule");
+    expect(io.err).toContain("- c.yaml:4:5: repositories[1] 'ok': unknown key 'ownr': did you mean 'owner'?");
+    expect(io.err).toContain("- c.yaml:5:11: repositories[2] 'ok': repository 'ok' is already listed at line 3");
+  });
+
+  test.each([
+    [['catalog', 'validate'], /catalog FILE is required/],
+    [['catalog', 'validate', 'missing.yaml'], /cannot read catalog missing\.yaml/],
+    [['catalog', 'validate', 'c.yaml', 'more'], /unexpected argument "more"/],
+    [['catalog', 'check', 'c.yaml'], /unknown command "catalog check"/],
+    [['catalog', 'validate', 'c.yaml', '--policy', 'x'], /--policy is not an option of this command/],
+    [['catalog', 'plan', 'c.yaml'], /--placement FILE is required/],
+    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', 'many'], /--max-resources "many" is not a positive whole number/],
+    [['lifecycle', 'validate', '--policy', 'p.json', '--write'], /--write is an option of catalog plan/],
+  ])('given %j, then it exits 2 with a usage message', (argv, expected) => {
+    const io = fakeIo({ 'c.yaml': VALID, 'p.json': '{}' });
+    expect(main(argv, io)).toBe(EXIT_USAGE);
+    expect(io.err).toMatch(expected);
+  });
+});
+
+describe('cdk-ecr-platform catalog plan', () => {
+  test('given no placement file, when planned with --write, then everything is created, shards are filled to the budget and the file is written', () => {
+    const io = fakeIo({ 'c.yaml': VALID });
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--write'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain('create 25');
+    expect(io.out).toContain('+ svc-0 -> Shard1');
+    expect(io.out).toContain('Shard1: 10 repositories, 12/12 resources (headroom 0)');
+    expect(io.out).toContain('Shard3: 5 repositories, 7/12 resources (headroom 5)');
+    expect(JSON.parse(io.files['p.json']).shards.Shard3).toHaveLength(5);
+
+    // the catalog loses svc-3 and gains svc-new: only those change
+    io.files['c.yaml'] = VALID.replace('  - name: svc-3\n', '') + '  - name: svc-new\n';
+    io.out = '';
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '12'], io)).toBe(EXIT_OK);
+    expect(io.out).toMatch(/create 1\n {4}\+ svc-new -> Shard1\n {2}remove 1\n {4}- svc-3 \(Shard1; retained unless its removalPolicy says otherwise\)\n {2}move 0\n/);
+  });
+
+  test('given an earlier placement file, when planned, then moves made by editing the placement are listed', () => {
+    const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n', 'old.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa', 'bb'] } }), 'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] } }) });
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain('move 1\n    ~ bb Shard1 -> Shard2 (retain in the old stack, then cdk import into the new one)');
+  });
+
+  test('given an invalid catalog or placement file, then it exits 1 or 2', () => {
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json'], fakeIo({ 'c.yaml': INVALID }))).toBe(EXIT_INVALID);
+    const io = fakeIo({ 'c.yaml': VALID, 'p.json': '{"version": 1, "shards": {"Shard1": ["svc-1"], "Shard2": ["svc-1"]}}' });
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json'], io)).toBe(EXIT_USAGE);
+    expect(io.err).toMatch(/repository 'svc-1' is placed in Shard1 and Shard2/);
+  });
+
+  test('given the compiled command run by node, then validate exits 0 and 1 as documented', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'catalog-cli-'));
+    writeFileSync(path.join(dir, 'good.json'), JSON.stringify({ repositories: [{ name: 'team/api' }] }));
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ repositories: [{ name: 'team/api', scaning: 'SCAN_ON_PUSH' }] }, null, 2));
+    const run = (file: string) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'catalog', 'validate', file], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') } });
+    expect(run(path.join(dir, 'good.json')).status).toBe(0);
+    const bad = run(path.join(dir, 'bad.json'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`${path.join(dir, 'bad.json')}:5:7: repositories[0] 'team/api': unknown key 'scaning': did you mean 'scanning'?`);
+    expect(readFileSync(path.join(dir, 'good.json'), 'utf8')).toContain('team/api');
+  });
+});

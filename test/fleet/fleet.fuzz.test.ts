@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as fc from 'fast-check';
+import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
+import { RepositoryFleet } from '../../src/fleet/fleet';
+import { parsePlacement, placeRepositories, PlacementItem, renderPlacement } from '../../src/fleet/placement';
+import { FUZZ_RUNS, FUZZ_TIMEOUT, VALIDATION_ERROR } from '../util/fuzz';
+import { ENV, strictApp } from '../util/harness';
+
+/** A step: add these new repositories (name suffix, resources, bytes), then remove these (by index into the current list). */
+const step = fc.record({
+  add: fc.array(fc.record({ resources: fc.integer({ min: 1, max: 3 }), bytes: fc.integer({ min: 500, max: 20_000 }) }), { maxLength: 40 }),
+  remove: fc.array(fc.nat(), { maxLength: 15 }),
+});
+
+describe('stable placement', () => {
+  test('given random additions and removals, when placed each time from the committed file, then no repository ever changes shard and every shard stays within budget', () => {
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), fc.integer({ min: 10, max: 60 }), (steps, budgetResources) => {
+      const budget = { resources: budgetResources, bytes: 200_000 };
+      let current: PlacementItem[] = [];
+      let file = renderPlacement(new Map());
+      let counter = 0;
+      const everPlaced = new Map<string, number>();
+      for (const s of steps) {
+        current = [...current, ...s.add.map((a) => ({ name: `repo-${counter++}`, ...a }))];
+        const removed = new Set(s.remove.filter(() => current.length > 0).map((i) => current[i % current.length].name));
+        current = current.filter((c) => !removed.has(c.name));
+        const previous = parsePlacement(file, 'placement.json');
+        const result = placeRepositories(previous, current, budget);
+        for (const item of current) {
+          const shard = result.placement.get(item.name)!;
+          if (everPlaced.has(item.name)) expect(shard).toBe(everPlaced.get(item.name));
+          everPlaced.set(item.name, shard);
+        }
+        expect([...result.placement.keys()].sort()).toEqual(current.map((c) => c.name).sort());
+        for (const shard of result.shards) {
+          expect(shard.resources).toBeLessThanOrEqual(budget.resources);
+          expect(shard.bytes).toBeLessThanOrEqual(budget.bytes);
+        }
+        file = renderPlacement(result.placement);
+      }
+    }), { numRuns: Math.max(FUZZ_RUNS, 100) });
+  });
+
+  test('given random additions and removals of a fleet with a placement file, when synthesized each time, then no repository changes stack or logical ID and no stack holds more resources than the budget', () => {
+    const steps = fc.array(
+      fc.record({ add: fc.integer({ min: 0, max: 15 }), remove: fc.array(fc.nat(), { maxLength: 6 }) }),
+      { minLength: 1, maxLength: 5 },
+    );
+    fc.assert(fc.property(steps, (sequence) => {
+      const placementFile = path.join(mkdtempSync(path.join(tmpdir(), 'fleet-fuzz-')), 'placement.json');
+      let names: string[] = [];
+      let counter = 0;
+      const seen = new Map<string, string>();
+      for (const s of sequence) {
+        names = [...names, ...Array.from({ length: s.add }, () => `team-${counter % 3}/svc-${counter++}`)];
+        const removed = new Set(s.remove.filter(() => names.length > 0).map((i) => names[i % names.length]));
+        names = names.filter((n) => !removed.has(n));
+        const fleet = new RepositoryFleet(strictApp(), 'Fleet', { repositories: names.map((repositoryName) => ({ repositoryName })), env: ENV, maxResourcesPerStack: 12, placementFile });
+        for (const n of names) {
+          const repo = fleet.repository(n) as any;
+          const where = `${fleet.stackOf(n).node.path} ${Stack.of(repo).getLogicalId(repo.cfnRepository)}`;
+          if (seen.has(n)) expect(where).toBe(seen.get(n));
+          seen.set(n, where);
+        }
+        for (const stack of fleet.stacks) {
+          expect(stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length).toBeLessThanOrEqual(12);
+        }
+      }
+    }), { numRuns: Math.min(FUZZ_RUNS, 25) });
+  }, FUZZ_TIMEOUT);
+});
+
+describe('catalog reading', () => {
+  const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('KMS', 'AES256', 'retain', 'destroy', 'SCAN_ON_PUSH', 'o-a1b2c3d4e5', '111111111111'));
+  const setting = fc.dictionary(
+    fc.constantFrom('owner', 'costCenter', 'tagMutability', 'encryption', 'scanning', 'removalPolicy', 'lifecycle', 'access', 'replication', 'ownr', 'tagMutabilityExclusions'),
+    fc.oneof(value, fc.array(value, { maxLength: 3 }),
+      fc.record({ preset: fc.constantFrom('recommended', 'capTotal', 'expireUntagged', 'keepLast'), count: fc.integer({ min: -1, max: 3 }), days: fc.integer({ min: -1, max: 3 }) }, { requiredKeys: ['preset'] }),
+      fc.record({ pullAccounts: fc.array(value, { maxLength: 2 }), organization: value }, { requiredKeys: [] }),
+      fc.array(fc.record({ account: value, region: fc.constantFrom('eu-west-1', 'moon-1') }), { maxLength: 2 })),
+    { maxKeys: 4 },
+  );
+  const catalog = fc.record({
+    defaults: setting,
+    repositories: fc.array(fc.tuple(fc.constantFrom('svc', 'team/api', 'Bad', 'a', 'svc'), setting).map(([name, s]) => ({ name, ...s })), { maxLength: 5 }),
+  }, { requiredKeys: [] });
+
+  test('given random catalogs, when read, then each either yields repositories or fails listing every problem with file:line:column', () => {
+    fc.assert(fc.property(catalog, fc.boolean(), (data, pretty) => {
+      const text = JSON.stringify(data, null, pretty ? 2 : undefined);
+      const problems = RepositoryCatalog.validate(text, CatalogFormat.JSON, 'c.json');
+      for (const p of problems) expect(p).toMatch(/^c\.json:\d+:\d+: /);
+      if (problems.length === 0) {
+        expect(RepositoryCatalog.fromText(text, CatalogFormat.JSON, 'c.json').repositories).toHaveLength((data.repositories ?? []).length);
+      } else {
+        expect(() => RepositoryCatalog.fromText(text, CatalogFormat.JSON, 'c.json')).toThrow(VALIDATION_ERROR);
+      }
+    }), { numRuns: Math.max(FUZZ_RUNS, 200) });
+  });
+});
