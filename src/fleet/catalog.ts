@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
+import { editDistance } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
 import { Problems } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
@@ -202,17 +203,6 @@ export function closest(word: string, candidates: string[]): string | undefined 
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 type Obj = Extract<CatalogNode, { kind: 'object' }>;
 

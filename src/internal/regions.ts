@@ -1,6 +1,7 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { isConcrete, Problems } from './problems';
 import { RegionOptions } from '../region-options';
+import { editDistance } from './edit-distance';
 
 /** The shape of every AWS region name, including `eusc-de-east-1` and `us-isob-east-1`. */
 const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
@@ -43,7 +44,7 @@ function suggestion(value: string): string {
 /** Known regions within edit distance 3, closest first (at most 3). */
 function closest(value: string): string[] {
   const scored = [...knownRegions()]
-    .map((r) => ({ r, d: distance(value, r) }))
+    .map((r) => ({ r, d: editDistance(value, r) }))
     .filter((x) => x.d <= 3)
     .sort((a, b) => a.d - b.d || a.r.localeCompare(b.r));
   if (scored.length === 0) return [];
@@ -51,15 +52,3 @@ function closest(value: string): string[] {
   return scored.filter((x) => x.d === best).slice(0, 3).map((x) => x.r);
 }
 
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
