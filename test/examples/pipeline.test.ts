@@ -47,7 +47,9 @@ describe('example pipeline app', () => {
     const template = JSON.parse(fs.readFileSync(path.join(org, file), 'utf8'));
     const stackSet = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CloudFormation::StackSet');
     expect(stackSet.Properties.StackInstancesGroup[0].DeploymentTargets.OrganizationalUnitIds).toEqual(['ou-ab12-cd34ef56']);
-    expect(JSON.parse(stackSet.Properties.TemplateBody).Resources).toBeDefined();
+    const bodyTypes = Object.values<any>(JSON.parse(stackSet.Properties.TemplateBody).Resources).map((r) => r.Type);
+    expect(bodyTypes).toContain('AWS::ECR::RegistryScanningConfiguration');
+    expect(bodyTypes).toContain('AWS::ECR::RepositoryCreationTemplate');
     const pipeline = fs.readFileSync(path.join(outdir, 'PlatformPipeline.template.json'), 'utf8');
     expect(pipeline).not.toMatch(/RegistryBaseline/);
   });
