@@ -258,6 +258,15 @@ export class PullTimeUpdateExclusion extends Construct {
     if (isConcrete(props.principalArn)) {
       Registry.of(this)._claim(`${PULL_TIME_UPDATE_EXCLUSION} ${props.principalArn}`, this.node.path, subject);
     }
+    // A principal known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    checkAtSynth(this, problems, props.principalArn, (p, arn) => {
+      if (!isConcrete(arn)) return;
+      try {
+        Registry.of(this)._claim(`${PULL_TIME_UPDATE_EXCLUSION} ${arn}`, this.node.path, subject);
+      } catch (e) {
+        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
+      }
+    });
     this.cfnPullTimeUpdateExclusion = new ecr.CfnPullTimeUpdateExclusion(this, 'Resource', { principalArn: props.principalArn });
   }
 }

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as signer from 'aws-cdk-lib/aws-signer';
@@ -150,6 +150,18 @@ describe('RegistrySigning', () => {
 });
 
 describe('PullTimeUpdateExclusion', () => {
+  test.each([
+    ['a Lazy ARN and the same literal ARN', true],
+    ['two Lazy ARNs that resolve to the same principal', false],
+  ])('given %s, then synth fails naming the clash instead of rendering a template CloudFormation rejects', (_name, oneLiteral) => {
+    const stack = strictStack();
+    const arn = 'arn:aws:iam::111111111111:user/auditor';
+    new PullTimeUpdateExclusion(stack, 'First', { principalArn: oneLiteral ? arn : Lazy.string({ produce: () => arn }) });
+    new PullTimeUpdateExclusion(stack, 'Second', { principalArn: Lazy.string({ produce: () => arn }) });
+    expect(() => validTemplate(stack)).toThrow(/Validation failed with the following errors:\n {2}\[Stack\/(First|Second)\] PullTimeUpdateExclusion/);
+  });
+
+
   test('given a scanner role, then pulls by it do not update last-pulled times', () => {
     const stack = strictStack();
     const role = iam.Role.fromRoleArn(stack, 'Scanner', 'arn:aws:iam::111111111111:role/security/scanner');
