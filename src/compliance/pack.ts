@@ -3,6 +3,7 @@ import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppIndex } from './app-index';
 import { controlTowerImmutableTags, controlTowerScanOnPush } from './rules/control-tower';
+import { EcrType, POLICY_PROPERTY, REGISTRY_SINGLETON_TYPES } from '../internal/ecr-facts';
 import { guard, OBJECT, oneOf, optional } from '../internal/input';
 import { customerManagedKey } from './rules/customer-managed-key';
 import { lifecyclePolicy } from './rules/lifecycle-policy';
@@ -148,7 +149,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR repository is not scanned: no registry scanning rule of its account and region matches its name, and scan on push is off. To comply: keep imageScanOnPush on (the PrivateRepository default), or add RegistryScanning.of(stack).addRule({ frequency, repositoryFilters }) with a filter matching the name.',
       explanation: 'Security Hub ECR.1 requires image scanning. Add a registry scanning configuration rule whose filter matches the repository (or set scan on push).',
       check: repositoryScanning,
-      types: ['AWS::ECR::Repository'],
+      types: [EcrType.REPOSITORY],
     },
     {
       id: 'ControlTowerScanOnPush',
@@ -156,7 +157,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR repository does not scan on push itself (ImageScanningConfiguration.ScanOnPush is not true). To comply: keep imageScanOnPush on (the PrivateRepository default); a registry scanning rule does not count for Control Tower CT.ECR.PR.2.',
       explanation: 'Control Tower CT.ECR.PR.2 reads the repository\'s own ScanOnPush and refuses the template otherwise, even when a registry scanning rule covers the repository. Set imageScanOnPush (the default of PrivateRepository), or turn these rules off with controlTowerRules: false.',
       check: controlTowerScanOnPush,
-      types: ['AWS::ECR::Repository'],
+      types: [EcrType.REPOSITORY],
       controlTower: true,
     },
     {
@@ -165,7 +166,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR repository has mutable tags. To comply: use imageTagMutability IMMUTABLE (the PrivateRepository default), with imageTagMutabilityExclusions for moving tags such as latest.',
       explanation: 'Security Hub ECR.2: a tag that can be moved can silently change what is deployed. Use IMMUTABLE, with exclusion filters for moving tags such as latest.',
       check: tagImmutability,
-      types: ['AWS::ECR::Repository'],
+      types: [EcrType.REPOSITORY],
     },
     {
       id: 'ControlTowerImmutableTags',
@@ -173,7 +174,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR repository\'s tag mutability is not IMMUTABLE exactly. To comply: use imageTagMutability IMMUTABLE without exclusion filters (Control Tower CT.ECR.PR.3 rejects IMMUTABLE_WITH_EXCLUSION), or set controlTowerRules: false.',
       explanation: 'Control Tower CT.ECR.PR.3 accepts ImageTagMutability IMMUTABLE only and refuses IMMUTABLE_WITH_EXCLUSION. Drop the exclusion filters, or turn these rules off with controlTowerRules: false.',
       check: controlTowerImmutableTags,
-      types: ['AWS::ECR::Repository'],
+      types: [EcrType.REPOSITORY],
       controlTower: true,
     },
     {
@@ -182,7 +183,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR repository has no lifecycle policy, or its lifecycle policy is one ECR would reject. To comply: set lifecyclePolicy (LifecyclePolicy.recommended() is the PrivateRepository default); `npx cdk-ecr-platform lifecycle validate --policy policy.json` lists every problem of a policy.',
       explanation: 'Security Hub ECR.3 and Control Tower CT.ECR.PR.1 require a lifecycle policy. Run `cdk-ecr-platform lifecycle validate` on the policy to see every problem.',
       check: lifecyclePolicy,
-      types: ['AWS::ECR::Repository', 'AWS::ECR::RepositoryCreationTemplate'],
+      types: [EcrType.REPOSITORY, EcrType.REPOSITORY_CREATION_TEMPLATE],
     },
     {
       id: 'PublicRepositoryTags',
@@ -190,7 +191,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR Public repository has no tags. To comply: Tags.of(repository).add(\'owner\', \'...\').',
       explanation: 'Security Hub ECR.4: tags say who owns a public repository and what it costs. Add tags with Tags.of(repository).add(...).',
       check: publicRepositoryTags,
-      types: ['AWS::ECR::PublicRepository'],
+      types: [EcrType.PUBLIC_REPOSITORY],
     },
     {
       id: 'CustomerManagedKey',
@@ -198,7 +199,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR repository is not encrypted with a customer managed KMS key. To comply: encryption RepositoryEncryption.kms(key) or .kms() (the PrivateRepository default uses the stack key), or acknowledge where AES256 is accepted.',
       explanation: 'Security Hub ECR.5: a customer managed key lets you control and audit who can decrypt images. Use KMS or KMS_DSSE encryption with your own key.',
       check: customerManagedKey,
-      types: ['AWS::ECR::Repository', 'AWS::ECR::RepositoryCreationTemplate'],
+      types: [EcrType.REPOSITORY, EcrType.REPOSITORY_CREATION_TEMPLATE],
     },
     {
       id: 'OpenAccess',
@@ -206,7 +207,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The ECR policy allows the * principal without a condition that restricts it to named accounts or organizations. To comply: name the principals (RepositoryAccess.pullFromAccounts), or restrict * with StringEquals on aws:PrincipalOrgID or aws:PrincipalOrgPaths (RepositoryAccess.pullFromOrganization).',
       explanation: 'Anyone with an AWS account could use these repositories. Name the principals, or restrict * with StringEquals (or StringLike) on aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount or aws:SourceAccount with literal IDs; negated operators, ...IfExists, ForAllValues and wildcards matching any account do not restrict.',
       check: openAccess,
-      types: ['AWS::ECR::Repository', 'AWS::ECR::PublicRepository', 'AWS::ECR::RegistryPolicy', 'AWS::ECR::RepositoryCreationTemplate'],
+      types: Object.keys(POLICY_PROPERTY),
     },
     {
       id: 'PullThroughCacheCredentials',
@@ -214,7 +215,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'The pull-through cache credential secret is not named ecr-pullthroughcache/... or is not encrypted with a customer managed KMS key. To comply: PullThroughCacheCredentials.createSecret() names and encrypts it.',
       explanation: 'ECR only reads credential secrets whose name starts with ecr-pullthroughcache/, and registry tokens deserve a key you control.',
       check: pullThroughCacheCredentials,
-      types: ['AWS::ECR::PullThroughCacheRule'],
+      types: [EcrType.PULL_THROUGH_CACHE_RULE],
     },
     {
       id: 'ReplicationDestinationPolicy',
@@ -222,7 +223,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'A cross-account replication destination in this app does not let the source account replicate into it. To comply: Registry.of(destinationStack).allowReplicationFrom(sourceAccount) (PrivateRepository.replicateTo wires it when both stacks are in the app).',
       explanation: 'Replication fails at run time unless the destination registry policy allows ecr:CreateRepository and ecr:ReplicateImage for the source account. Call Registry.of(destinationStack).allowReplicationFrom(sourceAccount).',
       check: replicationDestinationPolicy,
-      types: ['AWS::ECR::ReplicationConfiguration'],
+      types: [EcrType.REPLICATION_CONFIGURATION],
     },
     {
       id: 'RegistrySingleton',
@@ -230,7 +231,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
       info: 'This registry-level resource is written more than once for the same account and region. To comply: declare it in one stack per account and region (Registry.of(stack) and its methods).',
       explanation: 'ECR keeps one registry policy, replication, scanning and signing configuration per account and region; two declarations overwrite each other. Declare it in one stack.',
       check: registrySingleton,
-      types: ['AWS::ECR::RegistryPolicy', 'AWS::ECR::ReplicationConfiguration', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::SigningConfiguration'],
+      types: [...REGISTRY_SINGLETON_TYPES],
     },
   ];
 }

@@ -7,9 +7,17 @@ import { Construct } from 'constructs';
 export interface LibraryKeyProps {
   /** The key's description. */
   readonly description: string;
-  /** @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
+
+/**
+ * What deleting a library key does: nothing. Every default key of the
+ * library (the stack's repository key, a repository's or template's own key,
+ * the credentials key of a pull-through cache, the findings topic key, the
+ * settings provider's log key) is retained, because data encrypted with it
+ * (images, replicas, secrets, logs) may outlive the stack, and a deleted key
+ * makes that data unreadable.
+ */
+const LIBRARY_KEY_REMOVAL_POLICY = RemovalPolicy.RETAIN;
 
 /** The `Sid` of the statement that limits grants to AWS services. */
 export const CREATE_GRANT_SID = 'GrantsOnlyForAwsServices';
@@ -25,7 +33,7 @@ export function createLibraryKey(scope: Construct, id: string, props: LibraryKey
   const key = new kms.Key(scope, id, {
     description: props.description,
     enableKeyRotation: true,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    removalPolicy: LIBRARY_KEY_REMOVAL_POLICY,
   });
   limitGrantsToAwsServices(key);
   return key;

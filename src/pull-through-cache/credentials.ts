@@ -3,12 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CREDENTIAL_SECRET_PREFIX as SECRET_PREFIX, normalizePrefix } from '../internal/ecr-facts';
 import { guard, OBJECT, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { isConcrete, Problems } from '../internal/problems';
 
-/** The name prefix ECR's pull-through cache service-linked role may read. */
-const SECRET_PREFIX = 'ecr-pullthroughcache/';
 /** The service-linked role ECR uses to read credential secrets. */
 const SERVICE_LINKED_ROLE = 'aws-service-role/pullthroughcache.ecr.amazonaws.com/AWSServiceRoleForECRPullThroughCache';
 /** The characters CloudFormation accepts after the prefix in a CredentialArn. */
@@ -172,5 +171,5 @@ export class PullThroughCacheCredentials {
 /** `ecr-pullthroughcache/` and the repository prefix without a trailing '/'. */
 function defaultSecretName(ecrRepositoryPrefix: string): string {
   if (Token.isUnresolved(ecrRepositoryPrefix)) return `${SECRET_PREFIX}${ecrRepositoryPrefix}`;
-  return `${SECRET_PREFIX}${ecrRepositoryPrefix.replace(/\/$/, '')}`;
+  return `${SECRET_PREFIX}${normalizePrefix(ecrRepositoryPrefix)}`;
 }

@@ -6,8 +6,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
+import { normalizePrefix, PULL_THROUGH_ACTIONS, repositoryNamePrefix, UPSTREAM_PULL_ACTIONS } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
+import { statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkRegion } from '../internal/regions';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
@@ -25,11 +27,6 @@ const MIN_PREFIX = 2;
 const MAX_PREFIX = 30;
 /** ECR's quota of pull-through cache rules per registry. */
 const MAX_RULES_PER_REGISTRY = 50;
-const ROOT = 'ROOT';
-/** What a principal needs to pull through the cache, creating the cached repository on first pull. */
-const PULL_THROUGH_ACTIONS = ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'];
-/** What ECR's role needs in the upstream registry. */
-const UPSTREAM_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 /** What ECR's role needs to write the images it imports into the cache's repositories. */
 const CACHE_WRITE_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',
@@ -242,7 +239,7 @@ export class PullThroughCacheRule extends Construct {
 
     if (isConcrete(props.ecrRepositoryPrefix)) {
       try {
-        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${props.ecrRepositoryPrefix.replace(/\/$/, '')}'`, this.node.path, subject);
+        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${normalizePrefix(props.ecrRepositoryPrefix)}'`, this.node.path, subject);
       } catch (e) {
         problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }
@@ -251,7 +248,7 @@ export class PullThroughCacheRule extends Construct {
     checkAtSynth(this, problems, props.ecrRepositoryPrefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
       try {
-        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${prefix.replace(/\/$/, '')}'`, this.node.path, subject);
+        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${normalizePrefix(prefix)}'`, this.node.path, subject);
       } catch (e) {
         p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }
@@ -307,7 +304,7 @@ export class PullThroughCacheRule extends Construct {
    * The ARN pattern of the cached repositories in this registry.
    */
   public get repositoryArns(): string {
-    return Registry.of(this).arnForRepositories(cachePrefix(this.ecrRepositoryPrefix));
+    return Registry.of(this).arnForRepositories(repositoryNamePrefix(this.ecrRepositoryPrefix));
   }
 
   /**
@@ -351,11 +348,10 @@ export class PullThroughCacheRule extends Construct {
     const fresh = accountIds.filter((a) => !this.pullThroughAccounts.has(a));
     if (fresh.length === 0) return;
     fresh.forEach((a) => this.pullThroughAccounts.add(a));
-    const concrete = fresh.every(isConcrete) && isConcrete(this.ecrRepositoryPrefix);
     Registry.of(this).addToPolicy(new iam.PolicyStatement({
-      sid: concrete ? `PullThroughCache${this.ecrRepositoryPrefix.replace(/[^A-Za-z0-9]/g, '')}${fresh.join('')}`.slice(0, 100) : undefined,
+      sid: statementSid('PullThroughCache', [this.ecrRepositoryPrefix, ...fresh]),
       principals: fresh.map((a) => new iam.AccountPrincipal(a)),
-      actions: PULL_THROUGH_ACTIONS,
+      actions: [...PULL_THROUGH_ACTIONS],
       resources: [this.repositoryArns],
     }));
   }
@@ -382,14 +378,10 @@ export class PullThroughCacheRule extends Construct {
     const key = `${organizationId} ${(organizationalUnitPaths ?? []).join(',')}`;
     if (this.pullThroughOrganizations.has(key)) return;
     this.pullThroughOrganizations.add(key);
-    const values = [organizationId, ...(organizationalUnitPaths ?? []), this.ecrRepositoryPrefix];
-    const sid = values.every(isConcrete)
-      ? `PullThroughCache${this.ecrRepositoryPrefix}${organizationId}${(organizationalUnitPaths ?? []).join('')}`.replace(/[^A-Za-z0-9]/g, '').slice(0, 100)
-      : undefined;
     Registry.of(this).addToPolicy(new iam.PolicyStatement({
-      sid,
+      sid: statementSid('PullThroughCache', [this.ecrRepositoryPrefix, organizationId, ...(organizationalUnitPaths ?? [])]),
       principals: [new iam.StarPrincipal()],
-      actions: PULL_THROUGH_ACTIONS,
+      actions: [...PULL_THROUGH_ACTIONS],
       resources: [this.repositoryArns],
       conditions: organizationalUnitPaths === undefined
         ? { StringEquals: { 'aws:PrincipalOrgID': organizationId } }
@@ -434,7 +426,7 @@ export class PullThroughCacheRule extends Construct {
    */
   private createRole(upstreamRepositoryPrefix: string | undefined): iam.IRole {
     const stack = Stack.of(this);
-    const upstreamPrefix = cachePrefix(upstreamRepositoryPrefix ?? ROOT);
+    const upstreamPrefix = repositoryNamePrefix(upstreamRepositoryPrefix);
     const upstreamArn = stack.formatArn({
       service: 'ecr',
       account: this.upstream.account,
@@ -445,7 +437,7 @@ export class PullThroughCacheRule extends Construct {
     const policy = new iam.ManagedPolicy(this, 'RolePolicy', {
       description: `What ECR needs to pull from ${this.upstream.url} for pull-through cache rule ${this.node.path}`,
       statements: [
-        new iam.PolicyStatement({ actions: UPSTREAM_PULL_ACTIONS, resources: [upstreamArn] }),
+        new iam.PolicyStatement({ actions: [...UPSTREAM_PULL_ACTIONS], resources: [upstreamArn] }),
         new iam.PolicyStatement({ actions: CACHE_WRITE_ACTIONS, resources: [this.repositoryArns] }),
         new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
       ],
@@ -496,10 +488,4 @@ function checkPrefix(problems: Problems, what: string, prefix: string): void {
   if (!PREFIX.test(prefix)) {
     problems.add(`${what} '${prefix}' is neither 'ROOT' nor a repository namespace: lowercase letters and digits in groups separated by '.', '_', '__' or dashes, with '/' between namespaces`);
   }
-}
-
-/** The repository name prefix `PREFIX/` of a cache prefix, undefined for ROOT (every repository). */
-function cachePrefix(prefix: string): string | undefined {
-  if (prefix === ROOT) return undefined;
-  return `${prefix.replace(/\/$/, '')}/`;
 }

@@ -4,14 +4,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { Registry } from './registry';
+import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
 import { createLibraryKey } from '../internal/kms';
+import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
-import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
+import { LifecyclePolicy } from '../lifecycle';
+import { attachLifecyclePolicy } from '../lifecycle/attach';
 import { checkPhysicalNames } from './physical-names';
 import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { RepositoryAccess } from '../repository/access';
-import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
+import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { repositoryPolicyStatementProblems } from '../repository/statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from '../repository/tag-mutability';
@@ -43,13 +46,8 @@ export enum RepositoryCreationTemplateAppliedFor {
 }
 Object.freeze(RepositoryCreationTemplateAppliedFor);
 
-/** The prefix that applies a template to every repository no other template matches. */
-const ROOT = 'ROOT';
-/** The CloudFormation schema's prefix pattern: a repository namespace, optionally ending with '/'. */
-const PREFIX = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*\/?$/;
 const MAX_PREFIX = 256;
 const MAX_DESCRIPTION = 256;
-const MAX_REPOSITORY_POLICY = 10240;
 const MAX_TAGS = 50;
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
@@ -170,11 +168,11 @@ export class RepositoryCreationTemplate extends Construct {
     const tags = Object.entries(props.resourceTags ?? {});
     const values = { prefix: props.prefix, exclusions: props.imageTagMutabilityExclusions, description: props.description, tags };
     checkNowAndAtSynth(this, problems, values, (p, v, atSynth) => {
-      if (isConcrete(v.prefix) && v.prefix !== ROOT) {
+      if (isConcrete(v.prefix) && v.prefix !== ROOT_PREFIX) {
         if (v.prefix.length < 1 || v.prefix.length > MAX_PREFIX) {
           p.add(`prefix '${v.prefix}' has ${v.prefix.length} characters: it must have 1 to ${MAX_PREFIX}`);
         }
-        if (!PREFIX.test(v.prefix)) {
+        if (!TEMPLATE_PREFIX_PATTERN.test(v.prefix)) {
           p.add(`prefix '${v.prefix}' is neither 'ROOT' nor a repository namespace: lowercase letters and digits in groups separated by one '.', '_' or '-', with '/' between namespaces`);
         }
       }
@@ -192,9 +190,8 @@ export class RepositoryCreationTemplate extends Construct {
     });
     const mutability = renderTagMutability(this, tagMutability, props.imageTagMutabilityExclusions);
 
-    this.lifecyclePolicy = props.lifecyclePolicy ?? LifecyclePolicy.recommended();
-    problems.addAll(this.lifecyclePolicy.validate(), 'lifecyclePolicy: ');
-    checkAtSynth(this, problems, this.lifecyclePolicy.rules, (p, rules) => p.addAll(validateLifecyclePolicy(rules, true), 'lifecyclePolicy: '));
+    const lifecycle = attachLifecyclePolicy(this, problems, props.lifecyclePolicy);
+    this.lifecyclePolicy = lifecycle.policy;
 
     const statements = (props.access ?? []).flatMap((a) => a._statements());
     for (const s of statements) problems.addAll(repositoryPolicyStatementProblems(this, s));
@@ -202,17 +199,16 @@ export class RepositoryCreationTemplate extends Construct {
     if (statements.length > 0) {
       const document = new iam.PolicyDocument({ statements });
       repositoryPolicy = Stack.of(this).toJsonString(document);
-      const concrete = JSON.stringify(Stack.of(this).resolve(document));
-      if (concrete.length > MAX_REPOSITORY_POLICY) {
-        problems.add(`the repository policy has about ${concrete.length} characters: ECR takes at most ${MAX_REPOSITORY_POLICY}`);
-      }
+      const tooLong = policySizeProblem('the repository policy', concretePolicyLength(this, document),
+        `Give access to fewer, wider principals (an organization or organizational unit rather than many accounts): every repository ECR creates from this template gets this policy, and ECR refuses policies over ${MAX_POLICY_TEXT} characters.`);
+      if (tooLong) problems.add(tooLong);
     }
 
     if (isConcrete(props.prefix)) {
       // Throws when another template of this registry has the prefix.
       try {
         // ECR reads 'team' and 'team/' as the same prefix.
-        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${props.prefix.replace(/\/$/, '')}'`, this.node.path, subject);
+        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${normalizePrefix(props.prefix)}'`, this.node.path, subject);
       } catch (e) {
         problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }
@@ -221,7 +217,7 @@ export class RepositoryCreationTemplate extends Construct {
     checkAtSynth(this, problems, props.prefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
       try {
-        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${prefix.replace(/\/$/, '')}'`, this.node.path, subject);
+        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${normalizePrefix(prefix)}'`, this.node.path, subject);
       } catch (e) {
         p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
       }
@@ -244,11 +240,9 @@ export class RepositoryCreationTemplate extends Construct {
       description: props.description,
       imageTagMutability: mutability.imageTagMutability,
       imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
-      lifecyclePolicy: this.lifecyclePolicy.toJson(),
+      lifecyclePolicy: lifecycle.text,
       repositoryPolicy,
-      encryptionConfiguration: encryption.usesKms
-        ? { encryptionType: encryption.encryptionType, kmsKey: this.encryptionKey!.keyArn }
-        : { encryptionType: 'AES256' },
+      encryptionConfiguration: renderEncryption(encryption, this.encryptionKey),
       resourceTags: tags.length > 0 ? tags.map(([key, value]) => ({ key, value })) : undefined,
       customRoleArn: this.customRole?.roleArn,
     });
@@ -261,9 +255,9 @@ export class RepositoryCreationTemplate extends Construct {
    */
   private createRole(appliedFor: RepositoryCreationTemplateAppliedFor[], tagged: boolean): iam.IRole {
     const registry = Registry.of(this);
-    const repositories = registry.arnForRepositories(this.prefix === ROOT ? undefined : `${this.prefix.replace(/\/$/, '')}/`);
-    const ecrActions = ['ecr:CreateRepository'];
-    if (appliedFor.includes(RepositoryCreationTemplateAppliedFor.REPLICATION)) ecrActions.push('ecr:ReplicateImage');
+    const repositories = registry.arnForRepositories(repositoryNamePrefix(this.prefix));
+    const ecrActions = [CREATE_REPOSITORY_ACTION];
+    if (appliedFor.includes(RepositoryCreationTemplateAppliedFor.REPLICATION)) ecrActions.push(REPLICATE_IMAGE_ACTION);
     if (tagged) ecrActions.push('ecr:TagResource');
     const statements = [new iam.PolicyStatement({ actions: ecrActions, resources: [repositories] })];
     if (this.encryptionKey) {

@@ -1,8 +1,6 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-
-/** The name prefix of pull-through cache credential secrets. */
-const SECRET_PREFIX = 'ecr-pullthroughcache/';
+import { CREDENTIAL_SECRET_PREFIX, EcrType, normalizePrefix } from '../internal/ecr-facts';
 
 /** A kind of physical name that must be unique per account and region. */
 interface NameKind {
@@ -17,42 +15,40 @@ interface NameKind {
   readonly advice: string;
 }
 
-const withoutSlash = (name: string) => name.replace(/\/$/, '');
-
 const KINDS: NameKind[] = [
   {
-    type: 'AWS::ECR::Repository',
+    type: EcrType.REPOSITORY,
     property: 'repositoryName',
     what: 'repository name',
     key: (n) => n,
     advice: 'a registry holds one repository per name, so CloudFormation would fail to create the second. Rename one, or declare the repository once',
   },
   {
-    type: 'AWS::ECR::PublicRepository',
+    type: EcrType.PUBLIC_REPOSITORY,
     property: 'repositoryName',
     what: 'public repository name',
     key: (n) => n,
     advice: 'a public registry holds one repository per name, so CloudFormation would fail to create the second. Rename one, or declare the repository once',
   },
   {
-    type: 'AWS::ECR::RepositoryCreationTemplate',
+    type: EcrType.REPOSITORY_CREATION_TEMPLATE,
     property: 'prefix',
     what: 'repository creation template prefix',
-    key: withoutSlash, // ECR reads 'team' and 'team/' as one prefix
+    key: normalizePrefix, // ECR reads 'team' and 'team/' as one prefix
     advice: 'ECR keeps one template per prefix and registry, so CloudFormation would fail to create the second. Declare the template once (a pull-through cache rule creates one for its prefix unless createTemplate is false)',
   },
   {
-    type: 'AWS::ECR::PullThroughCacheRule',
+    type: EcrType.PULL_THROUGH_CACHE_RULE,
     property: 'ecrRepositoryPrefix',
     what: 'pull-through cache prefix',
-    key: withoutSlash,
+    key: normalizePrefix,
     advice: 'ECR keeps one pull-through cache rule per prefix and registry, so CloudFormation would fail to create the second. Give one another ecrRepositoryPrefix',
   },
   {
     type: 'AWS::SecretsManager::Secret',
     property: 'name',
     what: 'pull-through cache credential secret name',
-    key: (n) => (n.startsWith(SECRET_PREFIX) ? n : undefined),
+    key: (n) => (n.startsWith(CREDENTIAL_SECRET_PREFIX) ? n : undefined),
     advice: 'Secrets Manager keeps one secret per name, so CloudFormation would fail to create the second. Give one another secretName, or let the second rule read the first rule\'s secret with PullThroughCacheCredentials.fromSecret(rule.credentialsSecret)',
   },
 ];

@@ -11,8 +11,22 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
+import {
+  EcrType,
+  normalizePrefix,
+  prefixCovers,
+  REGISTRY_SINGLETON_TYPES,
+  REPLICATION_ACTIONS,
+  REPOSITORY_ARN_PATTERN,
+  repositoryNamePrefix,
+  ROOT_PREFIX,
+  UPSTREAM_PULL_ACTIONS,
+  V1_REGISTRY_POLICY_ACTIONS,
+} from '../internal/ecr-facts';
+import { mergeFilters } from '../internal/filters';
 import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
+import { concretePolicyLength, policySizeProblem, statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
 import { isRolledOut } from '../internal/rollout';
@@ -21,17 +35,11 @@ import { isRolledOut } from '../internal/rollout';
 const REGISTRY_ID = 'EcrRegistry';
 
 /** Resource types ECR keeps once per account and region. */
-const REGISTRY_POLICY = 'AWS::ECR::RegistryPolicy';
-const REPLICATION_CONFIGURATION = 'AWS::ECR::ReplicationConfiguration';
+const REGISTRY_POLICY = EcrType.REGISTRY_POLICY;
+const REPLICATION_CONFIGURATION = EcrType.REPLICATION_CONFIGURATION;
 
-/** What the destination of a cross-account replication must allow the source account. */
-const REPLICATION_ACTIONS = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
 /** Claimed kinds that are physical names, checked app-wide by `checkPhysicalNames`. */
-const NAMED_KINDS = ['AWS::ECR::RepositoryCreationTemplate with prefix', 'AWS::ECR::PullThroughCacheRule prefix'];
-/** ECR's limit on registry policy text (PutRegistryPolicy policyText). */
-const MAX_REGISTRY_POLICY = 10240;
-/** The only actions ECR applies with the V1 registry policy scope (lower-cased). */
-const V1_ACTIONS = ['ecr:replicateimage', 'ecr:batchimportupstreamimage', 'ecr:createrepository'];
+const NAMED_KINDS = [`${EcrType.REPOSITORY_CREATION_TEMPLATE} with prefix`, `${EcrType.PULL_THROUGH_CACHE_RULE} prefix`];
 /** Prefixes listed in one source account's replication grant; beyond that, every repository. */
 const MAX_REPLICATION_PREFIXES = 20;
 
@@ -233,11 +241,11 @@ export class Registry extends Construct {
     this.replicationSources.set(sourceAccount, fresh === undefined ? 'all' : [...(granted ?? []), ...fresh]);
     const count = (this.replicationStatements.get(sourceAccount) ?? 0) + 1;
     this.replicationStatements.set(sourceAccount, count);
-    const sid = isConcrete(sourceAccount) ? `ReplicationFrom${sourceAccount}${count > 1 ? count : ''}` : undefined;
+    const sid = statementSid('ReplicationFrom', [sourceAccount, count > 1 ? `${count}` : '']);
     this.addToPolicy(new iam.PolicyStatement({
       sid,
       principals: [new iam.AccountPrincipal(sourceAccount)],
-      actions: REPLICATION_ACTIONS,
+      actions: [...REPLICATION_ACTIONS],
       resources: fresh === undefined ? [this.arnForRepositories()] : fresh.map((p) => this.arnForRepositories(p)),
     }));
   }
@@ -262,15 +270,15 @@ export class Registry extends Construct {
       problems.add(`cacheAccount '${cacheAccount}' is this registry's own account: a cache within an account needs no registry policy`);
     }
     problems.throwIfAny();
-    const prefix = repositoryPrefix === undefined || repositoryPrefix === 'ROOT' ? undefined : `${repositoryPrefix.replace(/\/$/, '')}/`;
+    const prefix = repositoryNamePrefix(repositoryPrefix);
     const key = `${cacheAccount} ${prefix ?? ''}`;
     if (this.pullThroughCacheAccounts.has(key)) return;
     this.pullThroughCacheAccounts.add(key);
-    const sid = isConcrete(cacheAccount) && isConcrete(prefix ?? '') ? `PullThroughCacheFrom${cacheAccount}${(prefix ?? '').replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 100) : undefined;
+    const sid = statementSid('PullThroughCacheFrom', [cacheAccount, prefix ?? '']);
     this.addToPolicy(new iam.PolicyStatement({
       sid,
       principals: [new iam.AccountPrincipal(cacheAccount)],
-      actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      actions: [...UPSTREAM_PULL_ACTIONS],
       resources: [this.arnForRepositories(prefix)],
     }));
   }
@@ -492,9 +500,9 @@ export class Registry extends Construct {
   private policyProblems(): string[] {
     const policy = this.renderedPolicy();
     if (policy === undefined) return [];
-    const length = JSON.stringify(withoutIntrinsics(policy)).length;
-    if (length <= MAX_REGISTRY_POLICY) return [];
-    return [`the registry policy of stack '${this.stack.node.path}' has at least ${length} characters (not counting values known only at deploy): ECR takes at most ${MAX_REGISTRY_POLICY}. Grant shared prefixes (registry.arnForRepositories('team/')) instead of single repositories, or fewer accounts per statement.`];
+    const problem = policySizeProblem(`the registry policy of stack '${this.stack.node.path}'`, concretePolicyLength(this, policy),
+      'Grant shared prefixes (registry.arnForRepositories(\'team/\')) instead of single repositories, or fewer accounts per statement.');
+    return problem === undefined ? [] : [problem];
   }
 
   /**
@@ -516,7 +524,7 @@ export class Registry extends Construct {
     const v2 = new Set<string>();
     for (const st of statements) {
       const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
-      for (const a of actions) if (typeof a === 'string' && !V1_ACTIONS.includes(a.toLowerCase())) v2.add(a);
+      for (const a of actions) if (typeof a === 'string' && !V1_REGISTRY_POLICY_ACTIONS.includes(a.toLowerCase())) v2.add(a);
     }
     if (v2.size === 0) return;
     const scope = this.policyScope();
@@ -553,9 +561,9 @@ export class Registry extends Construct {
       const stacks = stacksOf(this.node.root).filter((s) => s.account === d.account && s.region === d.region);
       if (stacks.length === 0) continue; // outside the app: nothing to compare with
       const prefixes = stacks.flatMap((s) => replicationTemplatePrefixes(s));
-      const covered = (name: string) => prefixes.some((p) => p === 'ROOT' || name.startsWith(`${p}/`));
+      const covered = (name: string) => prefixes.some((p) => prefixCovers(p, name));
       const filters = this._replicatedPrefixes(d);
-      const uncovered = filters === undefined ? (prefixes.includes('ROOT') ? [] : ['(every repository)']) : filters.filter((f) => isConcrete(f) && !covered(f));
+      const uncovered = filters === undefined ? (prefixes.includes(ROOT_PREFIX) ? [] : ['(every repository)']) : filters.filter((f) => isConcrete(f) && !covered(f));
       if (uncovered.length === 0) continue;
       Annotations.of(this).addWarningV2('cdk-ecr-platform:replicationWithoutTemplate',
         `Replication to ${d}: no repository creation template applied for REPLICATION in that registry (stack${stacks.length > 1 ? 's' : ''} ${stacks.map((s) => `'${s.node.path}'`).join(', ')}) covers ${uncovered.map((f) => `'${f}'`).join(', ')}, so ECR creates those replicas with AES256 encryption, mutable tags and no lifecycle policy. `
@@ -602,7 +610,7 @@ class ReplicationWiring implements IAspect {
 }
 
 /** The account-wide settings that ECR keeps once per account and region. */
-const SETTINGS_TYPES = new Set([REGISTRY_POLICY, REPLICATION_CONFIGURATION, 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::SigningConfiguration']);
+const SETTINGS_TYPES = new Set(REGISTRY_SINGLETON_TYPES);
 
 /** Applies the registry's removal policy to every account-wide setting below it. */
 class SettingsRemovalPolicy implements IAspect {
@@ -646,26 +654,9 @@ function replicationTemplatePrefixes(stack: Stack): string[] {
     const appliedFor = stack.resolve(node.appliedFor);
     const prefix = stack.resolve(node.prefix);
     if (!Array.isArray(appliedFor) || !appliedFor.includes('REPLICATION') || typeof prefix !== 'string') continue;
-    prefixes.push(prefix.replace(/\/$/, ''));
+    prefixes.push(normalizePrefix(prefix));
   }
   return prefixes;
-}
-
-/** A resolved value with every intrinsic replaced by its literal text only ('' for what is known at deploy). */
-function withoutIntrinsics(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutIntrinsics);
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
-      const [key, arg] = entries[0];
-      if (key === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) {
-        return arg[1].map((p) => withoutIntrinsics(p)).filter((p) => typeof p === 'string').join(typeof arg[0] === 'string' ? arg[0] : '');
-      }
-      return '';
-    }
-    return Object.fromEntries(entries.map(([k, v]) => [k, withoutIntrinsics(v)]));
-  }
-  return value;
 }
 
 function stacksOf(root: IConstruct): Stack[] {
@@ -676,13 +667,6 @@ function uniqueDestinations(destinations: ReplicationDestination[]): Replication
   const seen = new Map<string, ReplicationDestination>();
   for (const d of destinations) if (!seen.has(d.toString())) seen.set(d.toString(), d);
   return [...seen.values()];
-}
-
-/** A rule without filters replicates everything: merging with it stays "everything". */
-function mergeFilters(existing: Rule | undefined, filters: string[] | undefined): string[] | undefined {
-  if (!existing) return filters ? [...new Set(filters)] : undefined;
-  if (existing.filters === undefined || filters === undefined) return undefined;
-  return [...new Set([...existing.filters, ...filters])];
 }
 
 /** Problems with a registry policy statement. */
@@ -696,7 +680,7 @@ function registryStatementProblems(stack: Stack, statement: iam.PolicyStatement)
     problems.push(`policy statement ${name} names no Resource: a registry policy statement must name the repositories it covers, such as registry.arnForRepositories()`.replace('  ', ' '));
   }
   for (const r of statement.resources.filter((x) => !Token.isUnresolved(x))) {
-    if (!/^arn:[^:]+:ecr:[^:]*:[^:]*:repository\/.+$/.test(r)) {
+    if (!REPOSITORY_ARN_PATTERN.test(r)) {
       problems.push(`policy statement ${name} resource '${r}' is not an ECR repository ARN pattern (arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME)`.replace('  ', ' '));
     }
   }

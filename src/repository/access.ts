@@ -2,6 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { guard, instanceOf, listOf, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
+import { statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 
 /** Actions that pull images from a private repository (frozen: no module can widen a grant). @internal */
@@ -140,12 +141,9 @@ export class RepositoryAccess {
   }
 }
 
+/** The statement's Sid: the kind and its values, or the kind alone when a value is a token. */
 function sidFor(kind: string, values: string[]): string {
-  // Sids must be alphanumeric; keep them readable and stable.
-  const concrete = values.filter(isConcrete);
-  if (concrete.length !== values.length || concrete.length === 0) return kind;
-  const suffix = concrete.map((v) => v.replace(/[^A-Za-z0-9]/g, '')).join('');
-  return `${kind}${suffix}`.slice(0, 100);
+  return statementSid(kind, values) ?? kind;
 }
 
 function checkAccounts(what: string, accountIds: string[]): void {

@@ -48,6 +48,28 @@ export class RepositoryEncryption {
   }
 }
 
+/** What CloudFormation receives as `EncryptionConfiguration` of a repository or a creation template. @internal */
+export interface RenderedEncryption {
+  readonly encryptionType: string;
+  readonly kmsKey?: string;
+}
+
+/**
+ * The `EncryptionConfiguration` of a repository or a repository creation
+ * template, rendered the same way for both: nothing for AES256 (ECR's
+ * default, so a repository keeps the template it was created with, and
+ * CloudFormation sees no change that would replace it), the type and the
+ * key's ARN for KMS and KMS_DSSE.
+ *
+ * @param encryption how images are encrypted
+ * @param key the key used for KMS (the given key, or the one created for it)
+ * @internal
+ */
+export function renderEncryption(encryption: RepositoryEncryption, key: kms.IKey | undefined): RenderedEncryption | undefined {
+  if (!encryption.usesKms) return undefined;
+  return { encryptionType: encryption.encryptionType, kmsKey: key?.keyArn };
+}
+
 /** The only regions where ECR offers KMS_DSSE (ECR User Guide, "Encryption at rest"). */
 const DSSE_REGIONS = ['us-gov-west-1', 'us-gov-east-1'];
 

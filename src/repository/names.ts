@@ -1,10 +1,5 @@
+import { REPOSITORY_NAME_PATTERN as REPOSITORY_NAME } from '../internal/ecr-facts';
 import { isConcrete, Problems } from '../internal/problems';
-
-/**
- * ECR's repository name pattern (CreateRepository API). The CloudFormation
- * schema accepts a slightly wider set (`__`, `--`); we accept what both take.
- */
-const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 /**
  * Checks a repository name against ECR's pattern and the given length limits.

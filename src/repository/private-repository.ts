@@ -4,15 +4,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { RepositoryAccess } from './access';
-import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
+import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
-import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
-import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
+import { checkNowAndAtSynth } from '../internal/resolve';
+import { LifecyclePolicy } from '../lifecycle';
+import { attachLifecyclePolicy } from '../lifecycle/attach';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
@@ -230,12 +231,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
       problems.add(`emptyOnDelete is true but removalPolicy is ${removalPolicy}: images can only be deleted with the repository, so set removalPolicy to RemovalPolicy.DESTROY or drop emptyOnDelete`);
     }
 
-    this.lifecyclePolicy = props.lifecyclePolicy ?? defaultLifecyclePolicy();
-    const lifecycle = checkedLifecyclePolicy(this.lifecyclePolicy);
-    problems.addAll(lifecycle.problems, 'lifecyclePolicy: ');
-    if (lifecycle.tokens) {
-      checkAtSynth(this, problems, this.lifecyclePolicy.rules, (p, rules) => p.addAll(validateLifecyclePolicy(rules, true), 'lifecyclePolicy: '));
-    }
+    const lifecycle = attachLifecyclePolicy(this, problems, props.lifecyclePolicy);
+    this.lifecyclePolicy = lifecycle.policy;
     problems.throwIfAny();
 
     this.encryption = props.encryption ?? defaultRepositoryEncryption(this);
@@ -249,9 +246,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
       repositoryName: this.physicalName,
       imageTagMutability: mutability.imageTagMutability,
       imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
-      encryptionConfiguration: this.encryption.usesKms
-        ? { encryptionType: this.encryption.encryptionType, kmsKey: this.encryptionKey!.keyArn }
-        : undefined,
+      encryptionConfiguration: renderEncryption(this.encryption, this.encryptionKey),
       lifecyclePolicy: { lifecyclePolicyText: lifecycle.text },
       imageScanningConfiguration: { scanOnPush: props.imageScanOnPush ?? true },
       emptyOnDelete: props.emptyOnDelete ? true : undefined,
@@ -426,24 +421,4 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public scanContinuously(): void {
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN, this);
   }
-}
-
-let defaultPolicy: LifecyclePolicy | undefined;
-function defaultLifecyclePolicy(): LifecyclePolicy {
-  return defaultPolicy ??= LifecyclePolicy.recommended();
-}
-
-/**
- * Policies are immutable, so one shared by many repositories (the default,
- * a platform-wide preset) is rendered and validated once.
- */
-const checkedPolicies = new WeakMap<LifecyclePolicy, { text: string; problems: string[]; tokens: boolean }>();
-function checkedLifecyclePolicy(policy: LifecyclePolicy): { text: string; problems: string[]; tokens: boolean } {
-  let checked = checkedPolicies.get(policy);
-  if (!checked) {
-    const text = policy.toJson();
-    checked = { text, problems: policy.validate(), tokens: Token.isUnresolved(text) };
-    checkedPolicies.set(policy, checked);
-  }
-  return checked;
 }

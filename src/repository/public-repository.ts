@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
+import { MAX_PUBLIC_CATALOG_TEXT } from '../internal/ecr-facts';
 import { guard, guardConstruct, instanceOf, listOf, OBJECT, oneOf, optional, STRING, struct } from '../internal/input';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
@@ -164,8 +165,8 @@ export class PublicRepository extends Resource {
     checkNowAndAtSynth(this, problems, values, (p, v) => {
       checkRepositoryName(p, v.name, 205);
       checkLength(p, 'catalogData.description', v.description, 1024);
-      checkLength(p, 'catalogData.aboutText', v.aboutText, 10240);
-      checkLength(p, 'catalogData.usageText', v.usageText, 10240);
+      checkLength(p, 'catalogData.aboutText', v.aboutText, MAX_PUBLIC_CATALOG_TEXT);
+      checkLength(p, 'catalogData.usageText', v.usageText, MAX_PUBLIC_CATALOG_TEXT);
       checkLabels(p, 'catalogData.architectures', v.architectures);
       checkLabels(p, 'catalogData.operatingSystems', v.operatingSystems);
     });

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { openAccessProblems } from '../internal/policy';
+import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { Problems } from '../internal/problems';
 
 /**
@@ -27,7 +28,8 @@ export function repositoryPolicyStatementProblems(scope: IConstruct, statement: 
 /**
  * Checks a statement for a repository policy (private or public), then adds
  * it to the policy document, creating and attaching the document on first use.
- * Throws one error listing every problem, naming `subject`.
+ * Throws one error listing every problem, naming `subject`. Once the app is
+ * complete, synthesis fails when the policy is longer than ECR takes.
  *
  * @internal
  */
@@ -42,7 +44,20 @@ export function addToRepositoryPolicy(
   problems.addAll(repositoryPolicyStatementProblems(scope, statement));
   problems.throwIfAny();
   const document = policy ?? new iam.PolicyDocument();
-  if (!policy) attach(document);
+  if (!policy) {
+    attach(document);
+    scope.node.addValidation({ validate: () => repositoryPolicySizeProblems(subject, scope, document) });
+  }
   document.addStatements(statement);
   return document;
+}
+
+/**
+ * The repository policy's size against ECR's quota (SetRepositoryPolicy,
+ * private and public), checked once every statement is in.
+ */
+function repositoryPolicySizeProblems(subject: string, scope: IConstruct, document: iam.PolicyDocument): string[] {
+  const problem = policySizeProblem(`${subject}: the repository policy`, concretePolicyLength(scope, document),
+    'Give access to fewer, wider principals: an organization or organizational unit (RepositoryAccess.pullFromOrganization) rather than many accounts, one statement for several accounts rather than one each.');
+  return problem === undefined ? [] : [problem];
 }

@@ -1,5 +1,6 @@
 import { Lazy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { tagMutabilityValue } from '../internal/ecr-facts';
 import { isConcrete, Problems } from '../internal/problems';
 import { resolveKnown } from '../internal/resolve';
 
@@ -65,7 +66,7 @@ export function renderTagMutability(scope: IConstruct, mutability: string, exclu
   }
   const withExclusions = exclusions !== undefined && exclusions.length > 0;
   return {
-    imageTagMutability: withExclusions ? `${mutability}_WITH_EXCLUSION` : mutability,
+    imageTagMutability: tagMutabilityValue(mutability, withExclusions),
     imageTagMutabilityExclusionFilters: withExclusions
       ? exclusions.map((f) => ({ imageTagMutabilityExclusionFilterType: 'WILDCARD', imageTagMutabilityExclusionFilterValue: f }))
       : undefined,

@@ -3,13 +3,15 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct, IConstruct } from 'constructs';
 import { RegistryScanningModel, repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, scanningFilterProblems, ScanningRuleModel } from './checks';
 import { ScanFrequency, ScanType } from './enums';
+import { EcrType } from '../internal/ecr-facts';
+import { mergeFilters } from '../internal/filters';
 import { guard, listOf, oneOf, STRING, struct } from '../internal/input';
 import { isConcrete, Problems } from '../internal/problems';
 import { checkAtSynth } from '../internal/resolve';
 import { Registry, registryRepositoryNames } from '../registry/registry';
 
 /** The resource type ECR keeps once per account and region. */
-const SCANNING_CONFIGURATION = 'AWS::ECR::RegistryScanningConfiguration';
+const SCANNING_CONFIGURATION = EcrType.REGISTRY_SCANNING_CONFIGURATION;
 /** The construct ID of the scanning configuration, under the stack's Registry. */
 const SCANNING_ID = 'Scanning';
 
@@ -144,7 +146,8 @@ export class RegistryScanning extends Construct {
 
   private add(problems: Problems, frequency: ScanFrequency, filters: string[]): void {
     const merged = new Map<ScanFrequency, Set<string>>(this.filters);
-    merged.set(frequency, new Set([...(this.filters.get(frequency) ?? []), ...filters]));
+    const before = this.filters.get(frequency);
+    merged.set(frequency, new Set(mergeFilters(before && { filters: [...before] }, filters)));
     const rules = rulesOf(merged);
     const scanType = this.explicitType ?? (merged.has(ScanFrequency.CONTINUOUS_SCAN) ? ScanType.ENHANCED : ScanType.BASIC);
     problems.addAll(scanningConfigurationProblems(scanType, rules));

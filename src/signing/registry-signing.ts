@@ -3,13 +3,15 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { exclusionPrincipalProblems, signingConfigurationProblems, signingFilterProblems, signingProfileArnProblems, SigningRuleModel } from './checks';
+import { EcrType } from '../internal/ecr-facts';
+import { mergeFilters } from '../internal/filters';
 import { guard, guardConstruct, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { Registry } from '../registry/registry';
 import { wildcardMatches } from '../scanning/checks';
 
-const SIGNING_CONFIGURATION = 'AWS::ECR::SigningConfiguration';
+const SIGNING_CONFIGURATION = EcrType.SIGNING_CONFIGURATION;
 const PULL_TIME_UPDATE_EXCLUSION = 'AWS::ECR::PullTimeUpdateExclusion';
 const SIGNING_ID = 'Signing';
 
@@ -82,17 +84,11 @@ export class RegistrySigning extends Construct {
       v.filters.forEach((f) => p.addAll(signingFilterProblems(f)));
     });
     const key = options.signingProfileArn;
-    const existing = this.rules.has(key);
-    const before = this.rules.get(key);
     const filters = options.repositoryFilters;
-    let merged: string[] | undefined;
-    if (filters !== undefined && filters.length === 0) {
-      merged = [];
-    } else if (!existing) {
-      merged = filters ? [...new Set(filters)] : undefined;
-    } else {
-      merged = before === undefined || filters === undefined ? undefined : [...new Set([...before, ...filters])];
-    }
+    // An empty list stays empty, so that the configuration check refuses it.
+    const merged = filters !== undefined && filters.length === 0
+      ? []
+      : mergeFilters(this.rules.has(key) ? { filters: this.rules.get(key) } : undefined, filters);
     const next = new Map(this.rules);
     next.set(key, merged);
     problems.addAll(signingConfigurationProblems(modelOf(next)));

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { CONTROL_TOWER_TAG_MUTABILITY, EcrType } from '../../internal/ecr-facts';
 import { AppIndex, hasIntrinsic } from '../app-index';
 
 /**
@@ -9,7 +10,7 @@ import { AppIndex, hasIntrinsic } from '../app-index';
  * rule does not count, unlike Security Hub ECR.1 (see `RepositoryScanning`).
  */
 export function controlTowerScanOnPush(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;
+  if (node.cfnResourceType !== EcrType.REPOSITORY) return NagRuleCompliance.NOT_APPLICABLE;
   const scanning = index.propertiesOf(node).ImageScanningConfiguration;
   if (hasIntrinsic(scanning)) return NagRuleCompliance.NOT_APPLICABLE;
   return scanning?.ScanOnPush === true ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
@@ -22,8 +23,8 @@ export function controlTowerScanOnPush(node: CfnResource, index: AppIndex): NagR
  * `TagImmutability`).
  */
 export function controlTowerImmutableTags(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;
+  if (node.cfnResourceType !== EcrType.REPOSITORY) return NagRuleCompliance.NOT_APPLICABLE;
   const mutability = index.propertiesOf(node).ImageTagMutability;
   if (hasIntrinsic(mutability)) return NagRuleCompliance.NOT_APPLICABLE;
-  return mutability === 'IMMUTABLE' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  return mutability === CONTROL_TOWER_TAG_MUTABILITY ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { EcrType } from '../../internal/ecr-facts';
 import { AppIndex } from '../app-index';
 
 /**
@@ -8,7 +9,7 @@ import { AppIndex } from '../app-index';
  * Security Hub ECR.5.
  */
 export function customerManagedKey(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::ECR::Repository' && node.cfnResourceType !== 'AWS::ECR::RepositoryCreationTemplate') {
+  if (node.cfnResourceType !== EcrType.REPOSITORY && node.cfnResourceType !== EcrType.REPOSITORY_CREATION_TEMPLATE) {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
   const encryption = index.propertiesOf(node).EncryptionConfiguration;

@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { LifecyclePolicy } from '../../lifecycle';
+import { EcrType } from '../../internal/ecr-facts';
 import { AppIndex, hasIntrinsic } from '../app-index';
 
 /**
@@ -14,11 +15,11 @@ import { AppIndex, hasIntrinsic } from '../app-index';
  */
 export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResult {
   let text: unknown;
-  if (node.cfnResourceType === 'AWS::ECR::Repository') {
+  if (node.cfnResourceType === EcrType.REPOSITORY) {
     text = index.propertiesOf(node).LifecyclePolicy?.LifecyclePolicyText;
     // as Control Tower's CT.ECR.PR.1 reads it: absent, or blank text
     if (text === undefined || (typeof text === 'string' && /^\s*$/.test(text))) return ['Missing'];
-  } else if (node.cfnResourceType === 'AWS::ECR::RepositoryCreationTemplate') {
+  } else if (node.cfnResourceType === EcrType.REPOSITORY_CREATION_TEMPLATE) {
     text = index.propertiesOf(node).LifecyclePolicy;
     if (text === undefined) return NagRuleCompliance.NOT_APPLICABLE;
   } else {

@@ -1,15 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { POLICY_PROPERTY } from '../../internal/ecr-facts';
 import { openAccessProblems } from '../../internal/policy';
 import { AppIndex, policyStatements } from '../app-index';
-
-/** Where each resource type keeps its policy document. */
-const POLICY_PROPERTY: Record<string, string> = {
-  'AWS::ECR::Repository': 'RepositoryPolicyText',
-  'AWS::ECR::PublicRepository': 'RepositoryPolicyText',
-  'AWS::ECR::RegistryPolicy': 'PolicyText',
-  'AWS::ECR::RepositoryCreationTemplate': 'RepositoryPolicy',
-};
 
 /**
  * Repository, registry and creation template policies never allow the `*`

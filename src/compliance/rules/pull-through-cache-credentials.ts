@@ -1,9 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { CREDENTIAL_SECRET_PREFIX, EcrType } from '../../internal/ecr-facts';
 import { AppIndex } from '../app-index';
-
-/** The name prefix ECR requires for pull-through cache credential secrets. @internal */
-export const CREDENTIAL_SECRET_PREFIX = 'ecr-pullthroughcache/';
 
 /**
  * Pull-through cache credentials live in a Secrets Manager secret whose name
@@ -15,7 +13,7 @@ export const CREDENTIAL_SECRET_PREFIX = 'ecr-pullthroughcache/';
  * is checked by the name in its ARN only.
  */
 export function pullThroughCacheCredentials(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::ECR::PullThroughCacheRule') return NagRuleCompliance.NOT_APPLICABLE;
+  if (node.cfnResourceType !== EcrType.PULL_THROUGH_CACHE_RULE) return NagRuleCompliance.NOT_APPLICABLE;
   const credential = index.propertiesOf(node).CredentialArn;
   if (credential === undefined) return NagRuleCompliance.NOT_APPLICABLE;
 

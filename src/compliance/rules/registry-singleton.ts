@@ -1,14 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { REGISTRY_SINGLETON_TYPES } from '../../internal/ecr-facts';
 import { AppIndex } from '../app-index';
-
-/** Resource types ECR keeps once per account and region. @internal */
-export const REGISTRY_LEVEL_TYPES: readonly string[] = Object.freeze([
-  'AWS::ECR::RegistryPolicy',
-  'AWS::ECR::ReplicationConfiguration',
-  'AWS::ECR::RegistryScanningConfiguration',
-  'AWS::ECR::SigningConfiguration',
-]);
 
 /**
  * A registry-level resource (registry policy, replication, scanning or
@@ -17,7 +10,7 @@ export const REGISTRY_LEVEL_TYPES: readonly string[] = Object.freeze([
  * without a concrete environment are compared only with themselves.
  */
 export function registrySingleton(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (!REGISTRY_LEVEL_TYPES.includes(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
+  if (!REGISTRY_SINGLETON_TYPES.includes(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
   const same = index.inRegistryOf(node.stack, node.cfnResourceType);
   return same.length > 1 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
 }

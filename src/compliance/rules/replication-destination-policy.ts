@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { EcrType, REPLICATION_ACTIONS } from '../../internal/ecr-facts';
 import { allowsAction, AppIndex, envOf, policyStatements } from '../app-index';
-
-const NEEDED = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
 
 /**
  * Cross-account replication works only when the destination registry's
@@ -14,7 +13,7 @@ const NEEDED = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
  * Findings name the destination: `ACCOUNT-REGION`.
  */
 export function replicationDestinationPolicy(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::ECR::ReplicationConfiguration') return NagRuleCompliance.NOT_APPLICABLE;
+  if (node.cfnResourceType !== EcrType.REPLICATION_CONFIGURATION) return NagRuleCompliance.NOT_APPLICABLE;
   const env = envOf(node.stack);
   if (!env) return NagRuleCompliance.NOT_APPLICABLE;
   const sourceAccount = env.split('/')[0];
@@ -29,10 +28,10 @@ export function replicationDestinationPolicy(node: CfnResource, index: AppIndex)
       const stacks = index.stacksIn(d.RegistryId, d.Region);
       if (stacks.length === 0) continue;
       checked = true;
-      const policies = stacks.flatMap((s) => index.inRegistryOf(s, 'AWS::ECR::RegistryPolicy'));
+      const policies = stacks.flatMap((s) => index.inRegistryOf(s, EcrType.REGISTRY_POLICY));
       const allowed = policies.some(({ resource }) =>
         (policyStatements(index.propertiesOf(resource).PolicyText) ?? [])
-          .some((s) => s.Effect === 'Allow' && namesAccount(s.Principal, sourceAccount) && NEEDED.every((a) => allowsAction(s.Action, a))));
+          .some((s) => s.Effect === 'Allow' && namesAccount(s.Principal, sourceAccount) && REPLICATION_ACTIONS.every((a) => allowsAction(s.Action, a))));
       if (!allowed) findings.add(`${d.RegistryId}-${d.Region}`);
     }
   }

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { EcrType } from '../../internal/ecr-facts';
 import { repositoryScanning as scanningOf, ScanningRuleModel } from '../../scanning/checks';
 import { ScanFrequency, ScanType } from '../../scanning/enums';
 import { AppIndex, hasIntrinsic } from '../app-index';
@@ -16,9 +17,9 @@ import { AppIndex, hasIntrinsic } from '../app-index';
  * or a configuration that is not literal).
  */
 export function repositoryScanning(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;
+  if (node.cfnResourceType !== EcrType.REPOSITORY) return NagRuleCompliance.NOT_APPLICABLE;
   const props = index.propertiesOf(node);
-  const configs = index.inRegistryOf(node.stack, 'AWS::ECR::RegistryScanningConfiguration').map((c) => index.propertiesOf(c.resource));
+  const configs = index.inRegistryOf(node.stack, EcrType.REGISTRY_SCANNING_CONFIGURATION).map((c) => index.propertiesOf(c.resource));
   if (configs.some((c) => !Array.isArray(c.Rules) || hasIntrinsic(c.Rules) || typeof c.ScanType !== 'string')) return NagRuleCompliance.NOT_APPLICABLE;
   const rules: ScanningRuleModel[] = configs.flatMap((c) => c.Rules.map((r: any) => ({
     frequency: r.ScanFrequency as ScanFrequency,

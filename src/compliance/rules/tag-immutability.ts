@@ -1,8 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { EcrType, IMMUTABLE_TAG_MUTABILITIES } from '../../internal/ecr-facts';
 import { AppIndex, hasIntrinsic } from '../app-index';
-
-const IMMUTABLE = ['IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION'];
 
 /**
  * Private repositories keep their tags immutable (exclusion filters allowed).
@@ -10,8 +9,8 @@ const IMMUTABLE = ['IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION'];
  * exclusions): see `controlTowerImmutableTags`.
  */
 export function tagImmutability(node: CfnResource, index: AppIndex): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::ECR::Repository') return NagRuleCompliance.NOT_APPLICABLE;
+  if (node.cfnResourceType !== EcrType.REPOSITORY) return NagRuleCompliance.NOT_APPLICABLE;
   const mutability = index.propertiesOf(node).ImageTagMutability;
   if (hasIntrinsic(mutability)) return NagRuleCompliance.NOT_APPLICABLE;
-  return IMMUTABLE.includes(mutability) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  return IMMUTABLE_TAG_MUTABILITIES.includes(mutability) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }

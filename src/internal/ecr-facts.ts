@@ -1,0 +1,228 @@
+/*
+ * Amazon ECR's own rules, written once. Constructs and the compliance pack
+ * import them from here, so that a fact AWS changes is changed in one place.
+ * Each fact names the page it comes from. Nothing here depends on another
+ * module of the library.
+ */
+
+// ---------------------------------------------------------------------------
+// Resource types
+// ---------------------------------------------------------------------------
+
+/** CloudFormation resource types of ECR the library renders or checks. @internal */
+export const EcrType = Object.freeze({
+  REPOSITORY: 'AWS::ECR::Repository',
+  PUBLIC_REPOSITORY: 'AWS::ECR::PublicRepository',
+  REGISTRY_POLICY: 'AWS::ECR::RegistryPolicy',
+  REPLICATION_CONFIGURATION: 'AWS::ECR::ReplicationConfiguration',
+  REGISTRY_SCANNING_CONFIGURATION: 'AWS::ECR::RegistryScanningConfiguration',
+  SIGNING_CONFIGURATION: 'AWS::ECR::SigningConfiguration',
+  REPOSITORY_CREATION_TEMPLATE: 'AWS::ECR::RepositoryCreationTemplate',
+  PULL_THROUGH_CACHE_RULE: 'AWS::ECR::PullThroughCacheRule',
+});
+
+/**
+ * Resource types ECR keeps once per account and region: a second one
+ * overwrites the first (CloudFormation resource reference, AWS::ECR::*;
+ * ECR API PutRegistryPolicy, PutReplicationConfiguration,
+ * PutRegistryScanningConfiguration, PutSigningConfiguration).
+ *
+ * @internal
+ */
+export const REGISTRY_SINGLETON_TYPES: readonly string[] = Object.freeze([
+  EcrType.REGISTRY_POLICY,
+  EcrType.REPLICATION_CONFIGURATION,
+  EcrType.REGISTRY_SCANNING_CONFIGURATION,
+  EcrType.SIGNING_CONFIGURATION,
+]);
+
+/** Where each resource type keeps its IAM policy document (a repository, registry or template policy). @internal */
+export const POLICY_PROPERTY: Readonly<Record<string, string>> = Object.freeze({
+  [EcrType.REPOSITORY]: 'RepositoryPolicyText',
+  [EcrType.PUBLIC_REPOSITORY]: 'RepositoryPolicyText',
+  [EcrType.REGISTRY_POLICY]: 'PolicyText',
+  [EcrType.REPOSITORY_CREATION_TEMPLATE]: 'RepositoryPolicy',
+});
+
+// ---------------------------------------------------------------------------
+// Actions
+// ---------------------------------------------------------------------------
+
+/** The action that creates a repository: ECR calls it for replication, pull-through caches and creation on push. @internal */
+export const CREATE_REPOSITORY_ACTION = 'ecr:CreateRepository';
+
+/** The action a replication source calls in the destination registry. @internal */
+export const REPLICATE_IMAGE_ACTION = 'ecr:ReplicateImage';
+
+/**
+ * What the destination registry's policy must allow the source account for
+ * cross-account replication (ECR User Guide, "Private registry permissions",
+ * cross-account replication example).
+ *
+ * @internal
+ */
+export const REPLICATION_ACTIONS: readonly string[] = Object.freeze([CREATE_REPOSITORY_ACTION, REPLICATE_IMAGE_ACTION]);
+
+/**
+ * What a principal needs to pull through a pull-through cache for the first
+ * time, when ECR creates the cached repository (ECR User Guide, "IAM
+ * permissions required to sync an upstream registry with an Amazon ECR
+ * private registry").
+ *
+ * @internal
+ */
+export const PULL_THROUGH_ACTIONS: readonly string[] = Object.freeze(['ecr:BatchImportUpstreamImage', CREATE_REPOSITORY_ACTION]);
+
+/**
+ * What ECR reads in a private ECR upstream registry for an ECR-to-ECR
+ * pull-through cache (ECR User Guide, "Creating a pull through cache rule
+ * for an Amazon ECR upstream", registry policy of the upstream).
+ *
+ * @internal
+ */
+export const UPSTREAM_PULL_ACTIONS: readonly string[] = Object.freeze(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']);
+
+/**
+ * The only actions a registry policy may name with the V1 registry policy
+ * scope, lower-cased (ECR User Guide, "Registry permissions", registry
+ * policy scope).
+ *
+ * @internal
+ */
+export const V1_REGISTRY_POLICY_ACTIONS: readonly string[] = Object.freeze(
+  [...new Set([...REPLICATION_ACTIONS, ...PULL_THROUGH_ACTIONS])].map((a) => a.toLowerCase()),
+);
+
+// ---------------------------------------------------------------------------
+// Pull-through cache
+// ---------------------------------------------------------------------------
+
+/**
+ * The name prefix ECR requires for pull-through cache credential secrets
+ * (ECR User Guide, "Storing your upstream repository credentials in an
+ * AWS Secrets Manager secret").
+ *
+ * @internal
+ */
+export const CREDENTIAL_SECRET_PREFIX = 'ecr-pullthroughcache/';
+
+// ---------------------------------------------------------------------------
+// Tag mutability
+// ---------------------------------------------------------------------------
+
+/** The suffix of a tag mutability with exclusion filters (`IMMUTABLE_WITH_EXCLUSION`, `MUTABLE_WITH_EXCLUSION`). @internal */
+const WITH_EXCLUSION = '_WITH_EXCLUSION';
+
+/** The `ImageTagMutability` ECR receives for a setting and whether it has exclusion filters (CloudFormation AWS::ECR::Repository). @internal */
+export function tagMutabilityValue(mutability: string, withExclusions: boolean): string {
+  return withExclusions ? `${mutability}${WITH_EXCLUSION}` : mutability;
+}
+
+/**
+ * The `ImageTagMutability` values that keep tags immutable, as Security Hub
+ * ECR.2 reads them (exclusions allowed).
+ *
+ * @internal
+ */
+export const IMMUTABLE_TAG_MUTABILITIES: readonly string[] = Object.freeze(['IMMUTABLE', tagMutabilityValue('IMMUTABLE', true)]);
+
+/**
+ * The only `ImageTagMutability` AWS Control Tower's CT.ECR.PR.3 accepts
+ * (`ecr_private_tag_immutability_enabled_check`: `IMMUTABLE_WITH_EXCLUSION` fails).
+ *
+ * @internal
+ */
+export const CONTROL_TOWER_TAG_MUTABILITY = IMMUTABLE_TAG_MUTABILITIES[0];
+
+// ---------------------------------------------------------------------------
+// Repository names, prefixes and ARNs
+// ---------------------------------------------------------------------------
+
+/** One repository namespace or name part (ECR API CreateRepository, repositoryName pattern). */
+const NAME_PART = '[a-z0-9]+(?:[._-][a-z0-9]+)*';
+
+/**
+ * ECR's repository name pattern (CreateRepository API). The CloudFormation
+ * schema accepts a slightly wider set (`__`, `--`); the library accepts what
+ * both take.
+ *
+ * @internal
+ */
+export const REPOSITORY_NAME_PATTERN = new RegExp(`^(?:${NAME_PART}/)*${NAME_PART}$`);
+
+/**
+ * A repository creation template prefix other than `ROOT`: a repository
+ * namespace, optionally ending with '/' (CloudFormation
+ * AWS::ECR::RepositoryCreationTemplate, Prefix).
+ *
+ * @internal
+ */
+export const TEMPLATE_PREFIX_PATTERN = new RegExp(`^(?:${NAME_PART}/)*${NAME_PART}/?$`);
+
+/**
+ * The prefix that stands for every repository: a creation template or a
+ * pull-through cache rule with it applies to every repository no other
+ * prefix matches (ECR User Guide, "Repository creation templates";
+ * CloudFormation AWS::ECR::PullThroughCacheRule, EcrRepositoryPrefix).
+ *
+ * @internal
+ */
+export const ROOT_PREFIX = 'ROOT';
+
+/**
+ * A prefix as ECR compares it: `team` and `team/` are the same prefix, so
+ * the trailing '/' is dropped; `ROOT` stays as is.
+ *
+ * @internal
+ */
+export function normalizePrefix(prefix: string): string {
+  return prefix.replace(/\/$/, '');
+}
+
+/**
+ * The repository name prefix a template or cache prefix covers, with its
+ * trailing '/' (`team` and `team/` both cover `team/...`), or undefined for
+ * `ROOT` (every repository).
+ *
+ * @internal
+ */
+export function repositoryNamePrefix(prefix: string | undefined): string | undefined {
+  if (prefix === undefined || prefix === ROOT_PREFIX) return undefined;
+  return `${normalizePrefix(prefix)}/`;
+}
+
+/** Whether a template or cache prefix covers a repository name (`ROOT` covers every name). @internal */
+export function prefixCovers(prefix: string, repositoryName: string): boolean {
+  const namePrefix = repositoryNamePrefix(prefix);
+  return namePrefix === undefined || repositoryName.startsWith(namePrefix);
+}
+
+/**
+ * An ECR repository ARN or ARN pattern, `arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME`
+ * (Service Authorization Reference, Amazon ECR resource types).
+ *
+ * @internal
+ */
+export const REPOSITORY_ARN_PATTERN = /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\/.+$/;
+
+// ---------------------------------------------------------------------------
+// Quotas
+// ---------------------------------------------------------------------------
+
+/**
+ * The longest policy text ECR takes for a repository policy (SetRepositoryPolicy,
+ * private and public), a registry policy (PutRegistryPolicy) and a creation
+ * template's repository policy (CreateRepositoryCreationTemplate): 10,240
+ * characters.
+ *
+ * @internal
+ */
+export const MAX_POLICY_TEXT = 10240;
+
+/**
+ * The longest about text and usage text of an ECR Public repository's
+ * catalog data (ECR Public API, RepositoryCatalogDataInput).
+ *
+ * @internal
+ */
+export const MAX_PUBLIC_CATALOG_TEXT = 10240;

@@ -1,0 +1,46 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { LifecyclePolicy } from './policy';
+import { validateLifecyclePolicy } from './validate';
+import { Problems } from '../internal/problems';
+import { checkAtSynth } from '../internal/resolve';
+
+/** A lifecycle policy as a resource receives it. @internal */
+export interface AttachedLifecyclePolicy {
+  /** The policy in force: the one given, or the default. */
+  readonly policy: LifecyclePolicy;
+  /** Its text, for `LifecyclePolicyText` or a creation template's `LifecyclePolicy`. */
+  readonly text: string;
+}
+
+let recommended: LifecyclePolicy | undefined;
+
+/**
+ * Policies are immutable, so one shared by many repositories (the default,
+ * a platform-wide preset) is rendered and validated once.
+ */
+const checked = new WeakMap<LifecyclePolicy, { text: string; problems: string[]; tokens: boolean }>();
+
+/**
+ * The lifecycle policy of a repository, or of the repositories ECR creates
+ * from a repository creation template, in one place: the default when none
+ * is given (`LifecyclePolicy.recommended()`), its problems added to
+ * `problems` as `lifecyclePolicy: ...`, checked again at synth when it holds
+ * values known only then (`Lazy`), and its text.
+ *
+ * @internal
+ */
+export function attachLifecyclePolicy(scope: IConstruct, problems: Problems, given: LifecyclePolicy | undefined): AttachedLifecyclePolicy {
+  const policy = given ?? (recommended ??= LifecyclePolicy.recommended());
+  let known = checked.get(policy);
+  if (!known) {
+    const text = policy.toJson();
+    known = { text, problems: policy.validate(), tokens: Token.isUnresolved(text) };
+    checked.set(policy, known);
+  }
+  problems.addAll(known.problems, 'lifecyclePolicy: ');
+  if (known.tokens) {
+    checkAtSynth(scope, problems, policy.rules, (p, rules) => p.addAll(validateLifecyclePolicy(rules, true), 'lifecyclePolicy: '));
+  }
+  return { policy, text: known.text };
+}
