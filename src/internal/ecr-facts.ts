@@ -51,6 +51,9 @@ export const POLICY_PROPERTY: Readonly<Record<string, string>> = Object.freeze({
 /** The action that creates a repository: ECR calls it for replication, pull-through caches and creation on push. @internal */
 export const CREATE_REPOSITORY_ACTION = 'ecr:CreateRepository';
 
+/** The action that imports an upstream image into a pull-through cache repository. @internal */
+export const BATCH_IMPORT_UPSTREAM_IMAGE_ACTION = 'ecr:BatchImportUpstreamImage';
+
 /** The action a replication source calls in the destination registry. @internal */
 export const REPLICATE_IMAGE_ACTION = 'ecr:ReplicateImage';
 
@@ -71,7 +74,7 @@ export const REPLICATION_ACTIONS: readonly string[] = Object.freeze([CREATE_REPO
  *
  * @internal
  */
-export const PULL_THROUGH_ACTIONS: readonly string[] = Object.freeze(['ecr:BatchImportUpstreamImage', CREATE_REPOSITORY_ACTION]);
+export const PULL_THROUGH_ACTIONS: readonly string[] = Object.freeze([BATCH_IMPORT_UPSTREAM_IMAGE_ACTION, CREATE_REPOSITORY_ACTION]);
 
 /**
  * What ECR reads in a private ECR upstream registry for an ECR-to-ECR

@@ -9,7 +9,10 @@
  * @param added the filters to add, or undefined for every repository
  * @internal
  */
-export function mergeFilters(existing: { readonly filters: readonly string[] | undefined } | undefined, added: readonly string[] | undefined): string[] | undefined {
+export function mergeFilters(
+  existing: { readonly filters: readonly string[] | undefined } | undefined,
+  added: readonly string[] | undefined,
+): string[] | undefined {
   if (existing === undefined) return added === undefined ? undefined : [...new Set(added)];
   if (existing.filters === undefined || added === undefined) return undefined;
   return [...new Set([...existing.filters, ...added])];

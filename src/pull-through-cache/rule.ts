@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
-import { normalizePrefix, PULL_THROUGH_ACTIONS, repositoryNamePrefix, UPSTREAM_PULL_ACTIONS } from '../internal/ecr-facts';
+import { BATCH_IMPORT_UPSTREAM_IMAGE_ACTION, normalizePrefix, PULL_THROUGH_ACTIONS, repositoryNamePrefix, UPSTREAM_PULL_ACTIONS } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
 import { statementSid } from '../internal/policy-text';
@@ -30,7 +30,7 @@ const MAX_RULES_PER_REGISTRY = 50;
 /** What ECR's role needs to write the images it imports into the cache's repositories. */
 const CACHE_WRITE_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',
-  'ecr:BatchImportUpstreamImage',
+  BATCH_IMPORT_UPSTREAM_IMAGE_ACTION,
   'ecr:CompleteLayerUpload',
   'ecr:GetImageCopyStatus',
   'ecr:InitiateLayerUpload',

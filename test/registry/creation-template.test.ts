@@ -5,6 +5,7 @@ import {
   ImageTagMutability,
   LifecyclePolicy,
   LifecyclePresets,
+  PrivateRepository,
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor as AppliedFor,
@@ -32,11 +33,13 @@ describe('RepositoryCreationTemplate', () => {
     template.resourceCountIs('AWS::IAM::Role', 1);
   });
 
-  test('given AES256, then no key and no role', () => {
+  test('given AES256, then no key, no role, and no EncryptionConfiguration (ECR\'s default), as a repository renders it', () => {
     const stack = strictStack();
     new RepositoryCreationTemplate(stack, 'Template', { prefix: 'platform', appliedFor: [AppliedFor.REPLICATION], encryption: RepositoryEncryption.AES256 });
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api', encryption: RepositoryEncryption.AES256 });
     const template = validTemplate(stack);
-    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { EncryptionConfiguration: { EncryptionType: 'AES256' }, CustomRoleArn: Match.absent() });
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { EncryptionConfiguration: Match.absent(), CustomRoleArn: Match.absent() });
+    template.hasResourceProperties('AWS::ECR::Repository', { EncryptionConfiguration: Match.absent() });
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.resourceCountIs('AWS::IAM::Role', 0);
   });

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { LifecyclePolicy } from '../../lifecycle';
 import { EcrType } from '../../internal/ecr-facts';
+import { LifecyclePolicy } from '../../lifecycle';
 import { AppIndex, hasIntrinsic } from '../app-index';
 
 /**
