@@ -110,6 +110,23 @@ export const V1_REGISTRY_POLICY_ACTIONS: readonly string[] = Object.freeze(
 export const CREDENTIAL_SECRET_PREFIX = 'ecr-pullthroughcache/';
 
 // ---------------------------------------------------------------------------
+// Encryption
+// ---------------------------------------------------------------------------
+
+/** The `EncryptionType` values of a repository or creation template (CloudFormation AWS::ECR::Repository EncryptionConfiguration). @internal */
+export const EncryptionType = Object.freeze({
+  AES256: 'AES256',
+  KMS: 'KMS',
+  KMS_DSSE: 'KMS_DSSE',
+});
+
+/** The encryption types that use an AWS KMS key: with a key named, a customer managed one (Security Hub ECR.5). @internal */
+export const KMS_ENCRYPTION_TYPES: readonly string[] = Object.freeze([EncryptionType.KMS, EncryptionType.KMS_DSSE]);
+
+/** The only regions where ECR offers KMS_DSSE (ECR User Guide, "Encryption at rest"). @internal */
+export const KMS_DSSE_REGIONS: readonly string[] = Object.freeze(['us-gov-west-1', 'us-gov-east-1']);
+
+// ---------------------------------------------------------------------------
 // Tag mutability
 // ---------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { EncryptionType, KMS_DSSE_REGIONS as DSSE_REGIONS, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { guard, OBJECT, optional } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { Problems } from '../internal/problems';
@@ -10,7 +11,7 @@ import { Problems } from '../internal/problems';
  */
 export class RepositoryEncryption {
   /** AES-256 with keys that Amazon ECR manages (ECR's default). */
-  public static readonly AES256 = new RepositoryEncryption('AES256');
+  public static readonly AES256 = new RepositoryEncryption(EncryptionType.AES256);
 
   /**
    * AWS KMS with a customer managed key.
@@ -19,7 +20,7 @@ export class RepositoryEncryption {
    */
   public static kms(key?: kms.IKey): RepositoryEncryption {
     guard('RepositoryEncryption.kms', { key: [key, optional(OBJECT)] });
-    return new RepositoryEncryption('KMS', key);
+    return new RepositoryEncryption(EncryptionType.KMS, key);
   }
 
   /**
@@ -32,7 +33,7 @@ export class RepositoryEncryption {
    */
   public static kmsDsse(key?: kms.IKey): RepositoryEncryption {
     guard('RepositoryEncryption.kmsDsse', { key: [key, optional(OBJECT)] });
-    return new RepositoryEncryption('KMS_DSSE', key);
+    return new RepositoryEncryption(EncryptionType.KMS_DSSE, key);
   }
 
   private constructor(
@@ -44,7 +45,7 @@ export class RepositoryEncryption {
 
   /** Whether this encryption uses AWS KMS. */
   public get usesKms(): boolean {
-    return this.encryptionType !== 'AES256';
+    return KMS_ENCRYPTION_TYPES.includes(this.encryptionType);
   }
 }
 
@@ -70,8 +71,6 @@ export function renderEncryption(encryption: RepositoryEncryption, key: kms.IKey
   return { encryptionType: encryption.encryptionType, kmsKey: key?.keyArn };
 }
 
-/** The only regions where ECR offers KMS_DSSE (ECR User Guide, "Encryption at rest"). */
-const DSSE_REGIONS = ['us-gov-west-1', 'us-gov-east-1'];
 
 /**
  * Refuses KMS_DSSE in a concrete region outside the AWS GovCloud (US) Regions and
@@ -80,7 +79,7 @@ const DSSE_REGIONS = ['us-gov-west-1', 'us-gov-east-1'];
  * @internal
  */
 export function checkEncryptionRegion(problems: Problems, scope: IConstruct, encryption: RepositoryEncryption | undefined): void {
-  if (encryption?.encryptionType !== 'KMS_DSSE') return;
+  if (encryption?.encryptionType !== EncryptionType.KMS_DSSE) return;
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) {
     Annotations.of(scope).addWarningV2('cdk-ecr-platform:kmsDsseRegionUnknown',

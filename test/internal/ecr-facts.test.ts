@@ -44,6 +44,8 @@ const SINGLE_HOME: string[] = [...new Set([
   ...facts.PULL_THROUGH_ACTIONS,
   ...facts.REGISTRY_SINGLETON_TYPES,
   ...facts.IMMUTABLE_TAG_MUTABILITIES.filter((v) => v !== facts.CONTROL_TOWER_TAG_MUTABILITY),
+  facts.EncryptionType.KMS_DSSE,
+  ...facts.KMS_DSSE_REGIONS,
   '_WITH_EXCLUSION',
   String(facts.MAX_POLICY_TEXT),
 ])];
@@ -54,6 +56,7 @@ const RULE_FACTS: string[] = [
   ...Object.values(facts.EcrType),
   ...facts.IMMUTABLE_TAG_MUTABILITIES,
   ...Object.values(facts.POLICY_PROPERTY),
+  ...Object.values(facts.EncryptionType),
 ];
 
 describe('one home for ECR\'s facts', () => {

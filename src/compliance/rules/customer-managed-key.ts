@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { EcrType } from '../../internal/ecr-facts';
+import { EcrType, KMS_ENCRYPTION_TYPES } from '../../internal/ecr-facts';
 import { AppIndex } from '../app-index';
 
 /**
@@ -14,6 +14,6 @@ export function customerManagedKey(node: CfnResource, index: AppIndex): NagRuleR
   }
   const encryption = index.propertiesOf(node).EncryptionConfiguration;
   const type = encryption?.EncryptionType;
-  if (type !== 'KMS' && type !== 'KMS_DSSE') return NagRuleCompliance.NON_COMPLIANT;
+  if (!KMS_ENCRYPTION_TYPES.includes(type)) return NagRuleCompliance.NON_COMPLIANT;
   return encryption.KmsKey !== undefined ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
