@@ -217,6 +217,9 @@ export function prefixCovers(prefix: string, repositoryName: string): boolean {
   return namePrefix === undefined || repositoryName.startsWith(namePrefix);
 }
 
+/** A registry ID, which is the registry's AWS account ID: 12 digits (ECR API, registryId pattern). @internal */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
 /**
  * An ECR repository ARN or ARN pattern, `arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME`
  * (Service Authorization Reference, Amazon ECR resource types).

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ACCOUNT_ID_PATTERN as ACCOUNT_ID } from './ecr-facts';
 import { formatProblems } from './input';
 
 export { formatProblems };
@@ -65,7 +66,6 @@ export function isConcreteNumber(value: number | undefined): value is number {
   return value !== undefined && !Token.isUnresolved(value);
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
 /** @internal */
 export function checkAccountId(problems: Problems, what: string, value: string): void {
   if (isConcrete(value) && !ACCOUNT_ID.test(value)) {

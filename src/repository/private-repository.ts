@@ -8,6 +8,7 @@ import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, R
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
+import { ACCOUNT_ID_PATTERN } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
@@ -172,7 +173,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
       problems.throwIfAny();
     }
     checkRepositoryName(problems, resource.slice('repository/'.length));
-    if (!/^\d{12}$/.test(parts[4])) problems.add(`repositoryArn '${repositoryArn}' has account '${parts[4]}': expected 12 digits`);
+    if (!ACCOUNT_ID_PATTERN.test(parts[4])) problems.add(`repositoryArn '${repositoryArn}' has account '${parts[4]}': expected 12 digits`);
     if (!parts[3]) problems.add(`repositoryArn '${repositoryArn}' has no region`);
     problems.throwIfAny();
     return ecr.Repository.fromRepositoryArn(scope, id, repositoryArn);

@@ -1,5 +1,6 @@
 import { FindingSeverity, FindingStringComparison } from './enums';
 import type { FindingDateRange, FindingNumberRange, FindingStringFilter, FindingSuppressionProps } from './findings';
+import { ACCOUNT_ID_PATTERN as ACCOUNT } from '../internal/ecr-facts';
 import { isConcrete, isConcreteNumber } from '../internal/problems';
 
 /** Severities from lowest to highest. */
@@ -49,7 +50,6 @@ const MAX_VALUES = 10;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const ACCOUNT = /^\d{12}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 const COMPARISONS = Object.values(FindingStringComparison) as string[];
 
