@@ -49,11 +49,14 @@ describe('fuzz', () => {
         organization: fc.option(untyped(fc.oneof({ arbitrary: fc.stringMatching(/^o-[a-z0-9]{10}$/), weight: 6 }, fc.string({ maxLength: 8 }))), { nil: undefined, freq: 2 }),
         lifecycle: fc.option(lifecycle, { nil: undefined }),
         access: fc.option(untyped(fc.constant('valid')), { nil: undefined }),
+        // sometimes enough accounts to pass ECR's 10,240-character policy quota
+        manyAccounts: fc.option(fc.integer({ min: 100, max: 450 }), { nil: undefined, freq: 5 }),
       }),
       (stack, p) => {
         const access: RepositoryAccess[] = [];
         if (p.pullAccounts !== undefined) access.push(RepositoryAccess.pullFromAccounts(p.pullAccounts));
         if (p.organization !== undefined) access.push(RepositoryAccess.pullFromOrganization(p.organization));
+        if (p.manyAccounts !== undefined) access.push(RepositoryAccess.pullFromAccounts(Array.from({ length: p.manyAccounts }, (_, i) => `${300000000000 + i}`)));
         // An untyped caller's list item in place of a RepositoryAccess.
         if (p.access !== undefined && p.access !== 'valid') access.push(p.access as any);
         const repo = new PrivateRepository(stack, 'Repo', {
