@@ -78,8 +78,8 @@ export const PULL_THROUGH_ACTIONS: readonly string[] = Object.freeze([BATCH_IMPO
 
 /**
  * What ECR reads in a private ECR upstream registry for an ECR-to-ECR
- * pull-through cache (ECR User Guide, "Creating a pull through cache rule
- * for an Amazon ECR upstream", registry policy of the upstream).
+ * pull-through cache (ECR User Guide, "Setting up permissions for
+ * cross-account ECR to ECR PTC": the upstream's registry policy).
  *
  * @internal
  */
