@@ -49,12 +49,6 @@ export class RepositoryEncryption {
   }
 }
 
-/** What CloudFormation receives as `EncryptionConfiguration` of a repository or a creation template. @internal */
-export interface RenderedEncryption {
-  readonly encryptionType: string;
-  readonly kmsKey?: string;
-}
-
 /**
  * The `EncryptionConfiguration` of a repository or a repository creation
  * template, rendered the same way for both: nothing for AES256 (ECR's
@@ -66,7 +60,7 @@ export interface RenderedEncryption {
  * @param key the key used for KMS (the given key, or the one created for it)
  * @internal
  */
-export function renderEncryption(encryption: RepositoryEncryption, key: kms.IKey | undefined): RenderedEncryption | undefined {
+export function renderEncryption(encryption: RepositoryEncryption, key: kms.IKey | undefined): { encryptionType: string; kmsKey?: string } | undefined {
   if (!encryption.usesKms) return undefined;
   return { encryptionType: encryption.encryptionType, kmsKey: key?.keyArn };
 }
