@@ -15,6 +15,7 @@ import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
 import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
@@ -23,8 +24,6 @@ import { ImageTagMutability } from '../repository/private-repository';
 const PREFIX = /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;
 const MIN_PREFIX = 2;
 const MAX_PREFIX = 30;
-/** ECR's quota of pull-through cache rules per registry. */
-const MAX_RULES_PER_REGISTRY = 50;
 const ROOT = 'ROOT';
 /** What a principal needs to pull through the cache, creating the cached repository on first pull. */
 const PULL_THROUGH_ACTIONS = ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'];
@@ -56,8 +55,6 @@ const propsSpec = () => ({
   resourceTags: optional(mapOf(STRING)),
 });
 
-/** Rules per registry, for the quota check (keyed by the tree's Registry, never process-global). */
-const rulesPerRegistry = new WeakMap<Registry, number>();
 
 /**
  * Properties of a pull-through cache rule.
@@ -240,28 +237,23 @@ export class PullThroughCacheRule extends Construct {
       problems.add(`the upstream ${upstream} is this registry itself: a pull-through cache needs another account or region`);
     }
 
-    if (isConcrete(props.ecrRepositoryPrefix)) {
-      try {
-        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${props.ecrRepositoryPrefix.replace(/\/$/, '')}'`, this.node.path, subject);
-      } catch (e) {
-        problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
-    }
-    // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    // The registry keeps the prefixes (one rule per prefix) and ECR's quota of rules per registry.
+    // A prefix known only at synth (Lazy) counts now and is claimed once resolved, so that duplicates are found.
+    const claim = (prefix: string | undefined) => registry._claim({
+      kind: RegistrySettingKind.PULL_THROUGH_CACHE_RULE,
+      // ECR reads 'team' and 'team/' as the same prefix.
+      key: isConcrete(prefix) ? prefix.replace(/\/$/, '') : undefined,
+      owner: this,
+      subject,
+    });
+    const claimed = claim(props.ecrRepositoryPrefix);
+    if (claimed !== undefined) problems.add(claimed);
     checkAtSynth(this, problems, props.ecrRepositoryPrefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
-      try {
-        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${prefix.replace(/\/$/, '')}'`, this.node.path, subject);
-      } catch (e) {
-        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
+      const atSynth = claim(prefix);
+      if (atSynth !== undefined) p.add(atSynth);
     });
-    const count = (rulesPerRegistry.get(registry) ?? 0) + 1;
-    if (count > MAX_RULES_PER_REGISTRY) {
-      problems.add(`the registry would have ${count} pull-through cache rules: ECR takes at most ${MAX_RULES_PER_REGISTRY} per registry`);
-    }
     problems.throwIfAny();
-    rulesPerRegistry.set(registry, count);
 
     this.ecrRepositoryPrefix = props.ecrRepositoryPrefix;
     this.upstream = upstream;

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { Registry } from './registry';
+import { RegistrySettingKind } from './settings';
 import { createLibraryKey } from '../internal/kms';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
@@ -208,23 +209,22 @@ export class RepositoryCreationTemplate extends Construct {
       }
     }
 
-    if (isConcrete(props.prefix)) {
-      // Throws when another template of this registry has the prefix.
-      try {
-        // ECR reads 'team' and 'team/' as the same prefix.
-        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${props.prefix.replace(/\/$/, '')}'`, this.node.path, subject);
-      } catch (e) {
-        problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
-    }
+    // One template per prefix and registry; ECR reads 'team' and 'team/' as the same prefix.
     // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    const claim = (prefix: string) => Registry.of(this)._claim({
+      kind: RegistrySettingKind.CREATION_TEMPLATE,
+      key: prefix.replace(/\/$/, ''),
+      owner: this,
+      subject,
+    });
+    if (isConcrete(props.prefix)) {
+      const claimed = claim(props.prefix);
+      if (claimed !== undefined) problems.add(claimed);
+    }
     checkAtSynth(this, problems, props.prefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
-      try {
-        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${prefix.replace(/\/$/, '')}'`, this.node.path, subject);
-      } catch (e) {
-        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
+      const atSynth = claim(prefix);
+      if (atSynth !== undefined) p.add(atSynth);
     });
     problems.throwIfAny();
 

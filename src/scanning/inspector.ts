@@ -11,6 +11,7 @@ import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 import { isRolledOut } from '../internal/rollout';
 import { Registry } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 
 
 /** Why a registry baseline (a template rolled out by a StackSet) cannot hold a Lambda-backed setting. */
@@ -172,7 +173,9 @@ export class InspectorScanning extends Construct {
     }
     if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
-    Registry.of(this)._claim('Custom::EcrInspectorScanning', this.node.path, subject);
+    const claimed = Registry.of(this)._claim({ kind: RegistrySettingKind.INSPECTOR_SCANNING, owner: this, subject });
+    if (claimed !== undefined) problems.add(claimed);
+    problems.throwIfAny();
     RegistryScanning.of(this).useScanType(ScanType.ENHANCED);
 
     const provider = SettingsProvider.of(this, subject, props);
@@ -293,11 +296,16 @@ export class EcrAccountSettings extends Construct {
     if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
     if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
+    for (const [name, value] of settings) {
+      if (value === undefined) continue;
+      const claimed = Registry.of(this)._claim({ kind: RegistrySettingKind.ACCOUNT_SETTING, key: name, owner: this, subject });
+      if (claimed !== undefined) problems.add(claimed);
+    }
+    problems.throwIfAny();
 
     const provider = SettingsProvider.of(this, subject, props);
     for (const [name, value] of settings) {
       if (value === undefined) continue;
-      Registry.of(this)._claim(`ECR account setting ${name}`, this.node.path, subject);
       Registry.of(this)._recordAccountSetting(name, value);
       const resource = new CustomResource(this, name, {
         serviceToken: provider.function.functionArn,

@@ -7,9 +7,8 @@ import { guard, listOf, oneOf, STRING, struct } from '../internal/input';
 import { isConcrete, Problems } from '../internal/problems';
 import { checkAtSynth } from '../internal/resolve';
 import { Registry, registryRepositoryNames } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 
-/** The resource type ECR keeps once per account and region. */
-const SCANNING_CONFIGURATION = 'AWS::ECR::RegistryScanningConfiguration';
 /** The construct ID of the scanning configuration, under the stack's Registry. */
 const SCANNING_ID = 'Scanning';
 
@@ -68,10 +67,8 @@ export class RegistryScanning extends Construct {
     return new RegistryScanning(registry, SCANNING_ID);
   }
 
-  /** The scanning configuration resource, once something was configured. */
-  public cfnScanningConfiguration?: ecr.CfnRegistryScanningConfiguration;
-
   private readonly registry: Registry;
+  private resource?: ecr.CfnRegistryScanningConfiguration;
   private explicitType?: ScanType;
   private readonly filters = new Map<ScanFrequency, Set<string>>();
   /** Filters added for one repository by `scanOnPush()` / `scanContinuously()`, to warn about what else they cover. */
@@ -80,6 +77,11 @@ export class RegistryScanning extends Construct {
   private constructor(scope: Registry, id: string) {
     super(scope, id);
     this.registry = scope;
+  }
+
+  /** The scanning configuration resource, once something was configured. */
+  public get cfnScanningConfiguration(): ecr.CfnRegistryScanningConfiguration | undefined {
+    return this.resource;
   }
 
   /** The scan type the configuration renders. */
@@ -160,9 +162,12 @@ export class RegistryScanning extends Construct {
   }
 
   private ensureResource(): void {
-    if (this.cfnScanningConfiguration) return;
-    this.registry._claim(SCANNING_CONFIGURATION, this.node.path, `RegistryScanning '${this.node.path}'`);
-    this.cfnScanningConfiguration = new ecr.CfnRegistryScanningConfiguration(this, 'Resource', {
+    if (this.resource) return;
+    const problems = new Problems(`RegistryScanning '${this.node.path}'`);
+    const claimed = this.registry._claim({ kind: RegistrySettingKind.SCANNING, owner: this, subject: problems.subject });
+    if (claimed !== undefined) problems.add(claimed);
+    problems.throwIfAny();
+    this.resource = new ecr.CfnRegistryScanningConfiguration(this, 'Resource', {
       scanType: Lazy.string({ produce: () => this.scanType }),
       rules: Lazy.any({ produce: () => this.renderRules() }, { omitEmptyArray: false }),
     });

@@ -7,10 +7,9 @@ import { guard, guardConstruct, listOf, OBJECT, optional, STRING, struct } from 
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { Registry } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 import { wildcardMatches } from '../scanning/checks';
 
-const SIGNING_CONFIGURATION = 'AWS::ECR::SigningConfiguration';
-const PULL_TIME_UPDATE_EXCLUSION = 'AWS::ECR::PullTimeUpdateExclusion';
 const SIGNING_ID = 'Signing';
 
 /**
@@ -57,10 +56,8 @@ export class RegistrySigning extends Construct {
     return new RegistrySigning(registry, SIGNING_ID);
   }
 
-  /** The signing configuration resource, once a rule was added. */
-  public cfnSigningConfiguration?: ecr.CfnSigningConfiguration;
-
   private readonly registry: Registry;
+  private resource?: ecr.CfnSigningConfiguration;
   /** Filters per profile ARN; undefined signs every repository. */
   private readonly rules = new Map<string, string[] | undefined>();
   private readonly signers: iam.IGrantable[] = [];
@@ -68,6 +65,11 @@ export class RegistrySigning extends Construct {
   private constructor(scope: Registry, id: string) {
     super(scope, id);
     this.registry = scope;
+  }
+
+  /** The signing configuration resource, once a rule was added. */
+  public get cfnSigningConfiguration(): ecr.CfnSigningConfiguration | undefined {
+    return this.resource;
   }
 
   /**
@@ -96,11 +98,14 @@ export class RegistrySigning extends Construct {
     const next = new Map(this.rules);
     next.set(key, merged);
     problems.addAll(signingConfigurationProblems(modelOf(next)));
+    if (!this.resource) {
+      const claimed = this.registry._claim({ kind: RegistrySettingKind.SIGNING, owner: this, subject: problems.subject });
+      if (claimed !== undefined) problems.add(claimed);
+    }
     problems.throwIfAny();
     this.rules.set(key, merged);
-    if (!this.cfnSigningConfiguration) {
-      this.registry._claim(SIGNING_CONFIGURATION, this.node.path, `RegistrySigning '${this.node.path}'`);
-      this.cfnSigningConfiguration = new ecr.CfnSigningConfiguration(this, 'Resource', {
+    if (!this.resource) {
+      this.resource = new ecr.CfnSigningConfiguration(this, 'Resource', {
         rules: Lazy.any({ produce: () => this.render() }),
       });
     }
@@ -255,17 +260,18 @@ export class PullTimeUpdateExclusion extends Construct {
     const problems = new Problems(subject);
     checkNowAndAtSynth(this, problems, props.principalArn, (p, arn) => p.addAll(exclusionPrincipalProblems(arn)));
     problems.throwIfAny();
+    // One exclusion per principal and registry. A principal known only at
+    // synth (Lazy) is claimed once resolved, so that duplicates are found.
+    const claim = (arn: string) => Registry.of(this)._claim({ kind: RegistrySettingKind.PULL_TIME_UPDATE_EXCLUSION, key: arn, owner: this, subject });
     if (isConcrete(props.principalArn)) {
-      Registry.of(this)._claim(`${PULL_TIME_UPDATE_EXCLUSION} ${props.principalArn}`, this.node.path, subject);
+      const claimed = claim(props.principalArn);
+      if (claimed !== undefined) problems.add(claimed);
+      problems.throwIfAny();
     }
-    // A principal known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
     checkAtSynth(this, problems, props.principalArn, (p, arn) => {
       if (!isConcrete(arn)) return;
-      try {
-        Registry.of(this)._claim(`${PULL_TIME_UPDATE_EXCLUSION} ${arn}`, this.node.path, subject);
-      } catch (e) {
-        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
+      const atSynth = claim(arn);
+      if (atSynth !== undefined) p.add(atSynth);
     });
     this.cfnPullTimeUpdateExclusion = new ecr.CfnPullTimeUpdateExclusion(this, 'Resource', { principalArn: props.principalArn });
   }
