@@ -290,6 +290,16 @@ export class PullThroughCacheRule extends Construct {
       customRoleArn: this.customRole?.roleArn,
       upstreamRepositoryPrefix: props.upstreamRepositoryPrefix,
     });
+    const credentialArn = this.credentialsSecret?.secretArn;
+    const customRoleArn = this.customRole?.roleArn;
+    registry._renderAs(this.cfnRule, () => ({
+      CredentialArn: credentialArn,
+      CustomRoleArn: customRoleArn,
+      EcrRepositoryPrefix: props.ecrRepositoryPrefix,
+      UpstreamRegistry: upstream.registryType,
+      UpstreamRegistryUrl: upstream.url,
+      UpstreamRepositoryPrefix: props.upstreamRepositoryPrefix,
+    }));
     if (this.creationTemplate) this.cfnRule.node.addDependency(this.creationTemplate);
 
     if (crossAccount) Aspects.of(this).add(new UpstreamWiring(this, props.upstreamRepositoryPrefix));

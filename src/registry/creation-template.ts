@@ -238,19 +238,40 @@ export class RepositoryCreationTemplate extends Construct {
     const needsRole = tags.length > 0 || encryption.usesKms;
     this.customRole = props.customRole ?? (needsRole ? this.createRole(appliedFor, tags.length > 0) : undefined);
 
+    const lifecyclePolicy = this.lifecyclePolicy.toJson();
+    const kmsKey = encryption.usesKms ? this.encryptionKey!.keyArn : undefined;
+    const customRoleArn = this.customRole?.roleArn;
     this.cfnTemplate = new ecr.CfnRepositoryCreationTemplate(this, 'Resource', {
       prefix: props.prefix,
       appliedFor,
       description: props.description,
       imageTagMutability: mutability.imageTagMutability,
       imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
-      lifecyclePolicy: this.lifecyclePolicy.toJson(),
+      lifecyclePolicy,
       repositoryPolicy,
       encryptionConfiguration: encryption.usesKms
-        ? { encryptionType: encryption.encryptionType, kmsKey: this.encryptionKey!.keyArn }
+        ? { encryptionType: encryption.encryptionType, kmsKey }
         : { encryptionType: 'AES256' },
       resourceTags: tags.length > 0 ? tags.map(([key, value]) => ({ key, value })) : undefined,
-      customRoleArn: this.customRole?.roleArn,
+      customRoleArn,
+    });
+    Registry.of(this)._renderAs(this.cfnTemplate, (resolve) => {
+      const exclusions: any[] | undefined = resolve(mutability.imageTagMutabilityExclusionFilters);
+      return {
+        AppliedFor: appliedFor,
+        CustomRoleArn: customRoleArn,
+        Description: props.description,
+        EncryptionConfiguration: encryption.usesKms ? { EncryptionType: encryption.encryptionType, KmsKey: kmsKey } : { EncryptionType: 'AES256' },
+        ImageTagMutability: mutability.imageTagMutability,
+        ImageTagMutabilityExclusionFilters: exclusions?.map((f) => ({
+          ImageTagMutabilityExclusionFilterType: f.imageTagMutabilityExclusionFilterType,
+          ImageTagMutabilityExclusionFilterValue: f.imageTagMutabilityExclusionFilterValue,
+        })),
+        LifecyclePolicy: lifecyclePolicy,
+        Prefix: props.prefix,
+        RepositoryPolicy: repositoryPolicy,
+        ResourceTags: tags.length > 0 ? tags.map(([Key, Value]) => ({ Key, Value })) : undefined,
+      };
     });
   }
 

@@ -11,7 +11,7 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
-import { describeSetting, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
+import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
 import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
@@ -89,6 +89,8 @@ export class Registry extends Construct {
   private readonly rules = new Map<string, Rule>();
   /** The settings this registry renders, for the app-wide clash check and the quotas. */
   private readonly claims = new RegistrySettings();
+  /** How each setting's resources render their properties from the setting's model. */
+  private readonly renderers = new Map<CfnResource, PropertiesRenderer>();
   private wiringAdded = false;
   private removalPolicy?: RemovalPolicy;
   /** ECR account settings the app sets for this registry (EcrAccountSettings). */
@@ -367,6 +369,28 @@ export class Registry extends Construct {
     return undefined;
   }
 
+  /**
+   * Records how a setting's resource renders its CloudFormation properties
+   * from the setting's model (a registry baseline assembles its StackSet
+   * body from them).
+   *
+   * @internal
+   */
+  public _renderAs(resource: CfnResource, properties: PropertiesRenderer): void {
+    this.renderers.set(resource, properties);
+  }
+
+  /**
+   * A setting resource's CloudFormation properties rendered from its model,
+   * or undefined for a resource that no setting of this registry renders.
+   *
+   * @internal
+   */
+  public _renderProperties(resource: CfnResource): Record<string, unknown> | undefined {
+    const render = this.renderers.get(resource);
+    return render ? render((v) => this.stack.resolve(v)) : undefined;
+  }
+
   private warnEnvironmentAgnostic(claim: SettingClaim): void {
     if ((!isConcrete(this.account) || !isConcrete(this.region)) && !isRolledOut(this.stack)) {
       Annotations.of(this).addWarningV2('cdk-ecr-platform:registryEnvironmentAgnostic',
@@ -387,6 +411,8 @@ export class Registry extends Construct {
       this.claimOwn(RegistrySettingKind.REGISTRY_POLICY);
       this.policyDocument = new iam.PolicyDocument();
       this.policyResource = new ecr.CfnRegistryPolicy(this, 'Policy', { policyText: this.policyDocument });
+      const document = this.policyDocument;
+      this._renderAs(this.policyResource, (resolve) => ({ PolicyText: resolve(document) }));
     }
     return this.policyDocument;
   }
@@ -432,6 +458,14 @@ export class Registry extends Construct {
         rules: Lazy.any({ produce: () => this.renderRules() }),
       },
     });
+    this._renderAs(this.replicationResource, () => ({
+      ReplicationConfiguration: {
+        Rules: [...this.rules.values()].map((r) => ({
+          Destinations: r.destinations.map((d) => ({ Region: d.region, RegistryId: d.account })),
+          RepositoryFilters: r.filters?.map((f) => ({ Filter: f, FilterType: 'PREFIX_MATCH' })),
+        })),
+      },
+    }));
   }
 
   private renderRules(): ecr.CfnReplicationConfiguration.ReplicationRuleProperty[] {

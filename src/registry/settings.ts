@@ -65,6 +65,15 @@ export interface SettingClaim {
   readonly subject: string;
 }
 
+/**
+ * Renders a resource's CloudFormation properties (CloudFormation casing)
+ * from the model of the setting that declared it, resolving its values in
+ * the resource's stack.
+ *
+ * @internal
+ */
+export type PropertiesRenderer = (resolve: (value: unknown) => any) => Record<string, unknown>;
+
 /** What each kind is in CloudFormation and in ECR's quotas. */
 interface KindFacts {
   /** The resource type that renders it. */

@@ -171,6 +171,13 @@ export class RegistryScanning extends Construct {
       scanType: Lazy.string({ produce: () => this.scanType }),
       rules: Lazy.any({ produce: () => this.renderRules() }, { omitEmptyArray: false }),
     });
+    this.registry._renderAs(this.resource, () => ({
+      Rules: this.rules().map((r) => ({
+        RepositoryFilters: r.filters.map((f) => ({ Filter: f, FilterType: 'WILDCARD' })),
+        ScanFrequency: r.frequency,
+      })),
+      ScanType: this.scanType,
+    }));
     Aspects.of(Stack.of(this)).add(new UncoveredRepositories(this));
   }
 

@@ -108,6 +108,12 @@ export class RegistrySigning extends Construct {
       this.resource = new ecr.CfnSigningConfiguration(this, 'Resource', {
         rules: Lazy.any({ produce: () => this.render() }),
       });
+      this.registry._renderAs(this.resource, (resolve) => ({
+        Rules: modelOf(this.rules).map((r) => ({
+          RepositoryFilters: r.filters?.map((f) => ({ Filter: f, FilterType: 'WILDCARD_MATCH' })),
+          SigningProfileArn: resolve(r.signingProfileArn),
+        })),
+      }));
     }
   }
 
@@ -274,5 +280,6 @@ export class PullTimeUpdateExclusion extends Construct {
       if (atSynth !== undefined) p.add(atSynth);
     });
     this.cfnPullTimeUpdateExclusion = new ecr.CfnPullTimeUpdateExclusion(this, 'Resource', { principalArn: props.principalArn });
+    Registry.of(this)._renderAs(this.cfnPullTimeUpdateExclusion, () => ({ PrincipalArn: props.principalArn }));
   }
 }
