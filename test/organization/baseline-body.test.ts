@@ -39,7 +39,7 @@ function synthesizedTemplate(app: App, baseline: RegistryBaseline): any {
 
 /** A baseline with every registry setting a baseline can hold, and the keys and roles they create. */
 function everySetting(app: App): RegistryBaseline {
-  const baseline = new RegistryBaseline(app, 'Baseline', { description: 'every setting', tags: { owner: 'platform', 'cost-center': '42' } });
+  const baseline = new RegistryBaseline(app, 'Baseline', { description: 'every setting', tags: { 'owner': 'platform', 'cost-center': '42' } });
   const scanning = RegistryScanning.of(baseline);
   scanning.useScanType(ScanType.ENHANCED);
   scanning.addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
