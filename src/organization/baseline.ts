@@ -272,6 +272,10 @@ function cfnElementsOf(stack: Stack): CfnElement[] {
  */
 function publicProperties(resource: CfnResource, problems: string[]): Record<string, unknown> {
   const inspect = (resource as unknown as { inspect?: (i: TreeInspector) => void }).inspect;
+  if (typeof (resource as Partial<CfnResource>).cfnPropertyName !== 'function') {
+    problems.push(`'${resource.node.path}' renders ${resource.cfnResourceType}, whose CloudFormation property names this version of aws-cdk-lib does not report (CfnResource.cfnPropertyName): upgrade aws-cdk-lib to render it into a baseline's StackSet body`);
+    return {};
+  }
   if (typeof inspect !== 'function') {
     problems.push(`'${resource.node.path}' renders ${resource.cfnResourceType} through a construct that does not report its properties: a baseline's StackSet body holds the library's registry settings and typed aws-cdk-lib resources only`);
     return {};
@@ -279,7 +283,7 @@ function publicProperties(resource: CfnResource, problems: string[]): Record<str
   const inspector = new TreeInspector();
   inspect.call(resource, inspector);
   const props: Record<string, unknown> = inspector.attributes['aws:cdk:cloudformation:props'] ?? {};
-  const tagProperty = TagManager.isTaggable(resource) ? TagManager.of(resource)?.tagPropertyName : undefined;
+  const tagProperty = TagManager.of(resource)?.tagPropertyName;
   const rendered: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined) continue;
