@@ -239,21 +239,22 @@ export class PullThroughCacheRule extends Construct {
 
     // The registry keeps the prefixes (one rule per prefix) and ECR's quota of rules per registry.
     // A prefix known only at synth (Lazy) counts now and is claimed once resolved, so that duplicates are found.
-    const claim = (prefix: string | undefined) => registry._claim({
+    const claim = (prefix: string | undefined) => ({
       kind: RegistrySettingKind.PULL_THROUGH_CACHE_RULE,
       // ECR reads 'team' and 'team/' as the same prefix.
       key: isConcrete(prefix) ? prefix.replace(/\/$/, '') : undefined,
       owner: this,
       subject,
     });
-    const claimed = claim(props.ecrRepositoryPrefix);
-    if (claimed !== undefined) problems.add(claimed);
+    const clash = registry._checkClaim(claim(props.ecrRepositoryPrefix));
+    if (clash !== undefined) problems.add(clash);
     checkAtSynth(this, problems, props.ecrRepositoryPrefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
-      const atSynth = claim(prefix);
+      const atSynth = registry._claim(claim(prefix));
       if (atSynth !== undefined) p.add(atSynth);
     });
     problems.throwIfAny();
+    registry._claim(claim(props.ecrRepositoryPrefix));
 
     this.ecrRepositoryPrefix = props.ecrRepositoryPrefix;
     this.upstream = upstream;

@@ -211,22 +211,17 @@ export class RepositoryCreationTemplate extends Construct {
 
     // One template per prefix and registry; ECR reads 'team' and 'team/' as the same prefix.
     // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
-    const claim = (prefix: string) => Registry.of(this)._claim({
-      kind: RegistrySettingKind.CREATION_TEMPLATE,
-      key: prefix.replace(/\/$/, ''),
-      owner: this,
-      subject,
-    });
-    if (isConcrete(props.prefix)) {
-      const claimed = claim(props.prefix);
-      if (claimed !== undefined) problems.add(claimed);
-    }
+    const claim = (prefix: string) => ({ kind: RegistrySettingKind.CREATION_TEMPLATE, key: prefix.replace(/\/$/, ''), owner: this, subject });
+    const registry = Registry.of(this);
+    const clash = isConcrete(props.prefix) ? registry._checkClaim(claim(props.prefix)) : undefined;
+    if (clash !== undefined) problems.add(clash);
     checkAtSynth(this, problems, props.prefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
-      const atSynth = claim(prefix);
+      const atSynth = registry._claim(claim(prefix));
       if (atSynth !== undefined) p.add(atSynth);
     });
     problems.throwIfAny();
+    if (isConcrete(props.prefix)) registry._claim(claim(props.prefix));
 
     const encryption = props.encryption ?? defaultRepositoryEncryption(this);
     if (encryption.usesKms) {

@@ -11,7 +11,7 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
-import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
+import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingFacts, settingKeyed } from './settings';
 import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
@@ -21,9 +21,6 @@ import { isRolledOut } from '../internal/rollout';
 /** The construct ID of a stack's registry. */
 const REGISTRY_ID = 'EcrRegistry';
 
-/** Resource types ECR keeps once per account and region. */
-const REGISTRY_POLICY = 'AWS::ECR::RegistryPolicy';
-const REPLICATION_CONFIGURATION = 'AWS::ECR::ReplicationConfiguration';
 
 /** What the destination of a cross-account replication must allow the source account. */
 const REPLICATION_ACTIONS = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
@@ -370,6 +367,17 @@ export class Registry extends Construct {
   }
 
   /**
+   * Checks a claim as `_claim` does, without recording it: a construct
+   * checks its claim with its other problems, and claims once it holds.
+   *
+   * @returns the problem, for the claimer's own collector, or undefined when the claim would hold
+   * @internal
+   */
+  public _checkClaim(claim: SettingClaim): string | undefined {
+    return this.claims.check(claim);
+  }
+
+  /**
    * Records how a setting's resource renders its CloudFormation properties
    * from the setting's model (a registry baseline assembles its StackSet
    * body from them).
@@ -664,7 +672,10 @@ class ReplicationWiring implements IAspect {
 }
 
 /** The account-wide settings that ECR keeps once per account and region. */
-const SETTINGS_TYPES = new Set([REGISTRY_POLICY, REPLICATION_CONFIGURATION, 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::SigningConfiguration']);
+const SETTINGS_TYPES = new Set(
+  [RegistrySettingKind.REGISTRY_POLICY, RegistrySettingKind.REPLICATION, RegistrySettingKind.SCANNING, RegistrySettingKind.SIGNING]
+    .map((kind) => settingFacts(kind).resourceType),
+);
 
 /** Applies the registry's removal policy to every account-wide setting below it. */
 class SettingsRemovalPolicy implements IAspect {

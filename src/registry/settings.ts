@@ -142,24 +142,35 @@ export class RegistrySettings {
    * @returns the problem, for the claimer's collector, or undefined
    */
   public claim(claim: SettingClaim): string | undefined {
+    const problem = this.check(claim);
+    if (problem !== undefined) return problem;
+    const counted = this.owners.get(claim.kind) ?? new Set<IConstruct>();
+    counted.add(claim.owner);
+    this.owners.set(claim.kind, counted);
+    if (!FACTS[claim.kind].keyed || claim.key !== undefined) {
+      const description = FACTS[claim.kind].describe(claim.key);
+      if (!this.byDescription.has(description)) this.byDescription.set(description, { kind: claim.kind, key: claim.key, owner: claim.owner });
+    }
+    return undefined;
+  }
+
+  /**
+   * Checks a claim without recording it.
+   *
+   * @returns the problem, for the claimer's collector, or undefined
+   */
+  public check(claim: SettingClaim): string | undefined {
     const facts = FACTS[claim.kind];
     const counted = this.owners.get(claim.kind) ?? new Set<IConstruct>();
     if (facts.quota && !counted.has(claim.owner) && counted.size + 1 > facts.quota.max) {
       return `the registry would have ${counted.size + 1} ${facts.quota.what}: ECR takes at most ${facts.quota.max} per registry`;
     }
-    if (facts.keyed && claim.key === undefined) {
-      counted.add(claim.owner);
-      this.owners.set(claim.kind, counted);
-      return undefined;
-    }
+    if (facts.keyed && claim.key === undefined) return undefined;
     const description = facts.describe(claim.key);
     const existing = this.byDescription.get(description);
     if (existing !== undefined && existing.owner !== claim.owner) {
       return `${description} is already declared by '${existing.owner.node.path}' in this registry: ECR keeps one per registry`;
     }
-    counted.add(claim.owner);
-    this.owners.set(claim.kind, counted);
-    this.byDescription.set(description, { kind: claim.kind, key: claim.key, owner: claim.owner });
     return undefined;
   }
 

@@ -173,8 +173,9 @@ export class InspectorScanning extends Construct {
     }
     if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
-    const claimed = Registry.of(this)._claim({ kind: RegistrySettingKind.INSPECTOR_SCANNING, owner: this, subject });
-    if (claimed !== undefined) problems.add(claimed);
+    const claim = { kind: RegistrySettingKind.INSPECTOR_SCANNING, owner: this, subject };
+    const clash = Registry.of(this)._claim(claim);
+    if (clash !== undefined) problems.add(clash);
     problems.throwIfAny();
     RegistryScanning.of(this).useScanType(ScanType.ENHANCED);
 
@@ -296,12 +297,15 @@ export class EcrAccountSettings extends Construct {
     if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
     if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
-    for (const [name, value] of settings) {
-      if (value === undefined) continue;
-      const claimed = Registry.of(this)._claim({ kind: RegistrySettingKind.ACCOUNT_SETTING, key: name, owner: this, subject });
-      if (claimed !== undefined) problems.add(claimed);
+    const claims = settings
+      .filter(([, v]) => v !== undefined)
+      .map(([name]) => ({ kind: RegistrySettingKind.ACCOUNT_SETTING, key: name, owner: this, subject }));
+    for (const claim of claims) {
+      const clash = Registry.of(this)._checkClaim(claim);
+      if (clash !== undefined) problems.add(clash);
     }
     problems.throwIfAny();
+    claims.forEach((claim) => Registry.of(this)._claim(claim));
 
     const provider = SettingsProvider.of(this, subject, props);
     for (const [name, value] of settings) {

@@ -98,13 +98,13 @@ export class RegistrySigning extends Construct {
     const next = new Map(this.rules);
     next.set(key, merged);
     problems.addAll(signingConfigurationProblems(modelOf(next)));
-    if (!this.resource) {
-      const claimed = this.registry._claim({ kind: RegistrySettingKind.SIGNING, owner: this, subject: problems.subject });
-      if (claimed !== undefined) problems.add(claimed);
-    }
+    const claim = { kind: RegistrySettingKind.SIGNING, owner: this, subject: problems.subject };
+    const clash = this.resource ? undefined : this.registry._checkClaim(claim);
+    if (clash !== undefined) problems.add(clash);
     problems.throwIfAny();
     this.rules.set(key, merged);
     if (!this.resource) {
+      this.registry._claim(claim);
       this.resource = new ecr.CfnSigningConfiguration(this, 'Resource', {
         rules: Lazy.any({ produce: () => this.render() }),
       });
@@ -268,15 +268,16 @@ export class PullTimeUpdateExclusion extends Construct {
     problems.throwIfAny();
     // One exclusion per principal and registry. A principal known only at
     // synth (Lazy) is claimed once resolved, so that duplicates are found.
-    const claim = (arn: string) => Registry.of(this)._claim({ kind: RegistrySettingKind.PULL_TIME_UPDATE_EXCLUSION, key: arn, owner: this, subject });
+    const registry = Registry.of(this);
+    const claim = (arn: string) => ({ kind: RegistrySettingKind.PULL_TIME_UPDATE_EXCLUSION, key: arn, owner: this, subject });
     if (isConcrete(props.principalArn)) {
-      const claimed = claim(props.principalArn);
-      if (claimed !== undefined) problems.add(claimed);
+      const clash = registry._claim(claim(props.principalArn));
+      if (clash !== undefined) problems.add(clash);
       problems.throwIfAny();
     }
     checkAtSynth(this, problems, props.principalArn, (p, arn) => {
       if (!isConcrete(arn)) return;
-      const atSynth = claim(arn);
+      const atSynth = registry._claim(claim(arn));
       if (atSynth !== undefined) p.add(atSynth);
     });
     this.cfnPullTimeUpdateExclusion = new ecr.CfnPullTimeUpdateExclusion(this, 'Resource', { principalArn: props.principalArn });

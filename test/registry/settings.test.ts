@@ -12,6 +12,8 @@ import {
   RegistrySettingKind,
   RegistrySigning,
   ReplicationDestination,
+  RepositoryCreationTemplate,
+  RepositoryCreationTemplateAppliedFor,
   ScanFrequency,
   UpstreamRegistry,
 } from '../../src';
@@ -52,6 +54,15 @@ describe('registry settings are typed claims', () => {
     expect(registry._claim({ kind: RegistrySettingKind.CREATION_TEMPLATE, key: 'team', owner: second, subject: 'second' }))
       .toBe("AWS::ECR::RepositoryCreationTemplate with prefix 'team' is already declared by 'Stack/Owner' in this registry: ECR keeps one per registry");
     expect(registry.settings.map((s) => s.owner)).toEqual(['Stack/Owner']);
+  });
+
+  test('given a construct that fails for another problem, then it claims nothing, so a later construct can declare the setting', () => {
+    const stack = strictStack();
+    expect(() => new RepositoryCreationTemplate(stack, 'Bad', { prefix: 'team', appliedFor: [] })).toThrow(/appliedFor is empty/);
+    expect(() => new PullThroughCacheRule(stack, 'BadCache', { ecrRepositoryPrefix: 'cache', upstream: UpstreamRegistry.ecrPublic(), upstreamRepositoryPrefix: 'x1' })).toThrow(/upstreamRepositoryPrefix is set/);
+    new RepositoryCreationTemplate(stack, 'Good', { prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH] });
+    new PullThroughCacheRule(stack, 'GoodCache', { ecrRepositoryPrefix: 'cache', upstream: UpstreamRegistry.ecrPublic() });
+    expect(Registry.of(stack).settings.map((s) => s.owner)).toEqual(['Stack/Good', 'Stack/GoodCache', 'Stack/GoodCache/Template']);
   });
 
   test('given a stack with each kind of setting, then the registry lists each with its owner and the resources that render it', () => {
