@@ -17,6 +17,7 @@ import {
   TreeInspector,
 } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { guardConstruct, mapOf, optional, STRING } from '../internal/input';
 import { formatProblems } from '../internal/problems';
@@ -203,6 +204,11 @@ export class RegistryBaseline extends Stack {
     for (const c of cfnElementsOf(this)) {
       const logicalId = this.resolve(c.logicalId);
       if (CfnResource.isCfnResource(c)) {
+        if (c instanceof iam.CfnPolicy && c.node.scope instanceof iam.Policy && (c.node.scope.document.isEmpty || !attached(c))) {
+          // aws-cdk-lib renders such a policy or leaves it out by state it does not expose.
+          problems.push(`'${c.node.scope.node.path}' is a policy with no statement or attached to no role, user or group, which aws-cdk-lib may leave out of the template: add statements and attach it, or remove it from the baseline`);
+          continue;
+        }
         const properties = registry?._renderProperties(c) ?? publicProperties(c, problems);
         const metadata = { ...(c.cfnOptions.metadata ?? {}) };
         delete metadata['aws:cdk:path'];
@@ -309,6 +315,13 @@ function flat(value: unknown): boolean {
   if (Tokenization.isResolvable(value)) return true;
   if (Array.isArray(value)) return value.every((v) => v === null || typeof v !== 'object' || Tokenization.isResolvable(v));
   return false;
+}
+
+function attached(policy: iam.CfnPolicy): boolean {
+  return [policy.roles, policy.users, policy.groups].some((list) => {
+    const resolved = policy.stack.resolve(list);
+    return Array.isArray(resolved) ? resolved.length > 0 : resolved !== undefined;
+  });
 }
 
 function nonEmpty<T>(value: T): T | undefined {

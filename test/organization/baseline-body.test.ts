@@ -105,9 +105,19 @@ describe('the StackSet body of a registry baseline', () => {
     const app = strictApp();
     const baseline = new RegistryBaseline(app, 'Baseline', { tags: { owner: 'platform' } });
     new sns.Topic(baseline, 'Topic', { displayName: 'registry events', enforceSSL: true });
-    new iam.Role(baseline, 'Role', { assumedBy: new iam.AccountRootPrincipal(), description: 'reads the registry' }).addToPolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeRegistry'], resources: ['*'] }));
+    const role = new iam.Role(baseline, 'Role', { assumedBy: new iam.AccountRootPrincipal(), description: 'reads the registry' });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeRegistry'], resources: ['*'] }));
+    new iam.Policy(baseline, 'Attached', { roles: [role], statements: [new iam.PolicyStatement({ actions: ['ecr:DescribeRepositories'], resources: ['*'] })] });
     const expected = synthesizedTemplate(app, baseline);
     expect(JSON.stringify(baseline._template())).toEqual(JSON.stringify(expected));
+  });
+
+  test('given an iam.Policy attached to nothing, then synth fails naming it, as aws-cdk-lib may leave it out of the template', () => {
+    const app = strictApp();
+    const baseline = new RegistryBaseline(app, 'Baseline');
+    RegistryScanning.of(baseline).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
+    new iam.Policy(baseline, 'Loose', { statements: [new iam.PolicyStatement({ actions: ['ecr:DescribeRegistry'], resources: ['*'] })] });
+    expect(() => app.synth()).toThrow(/'Baseline\/Loose' is a policy with no statement or attached to no role, user or group/);
   });
 
   test('the baseline renders its body without the private _toCloudFormation of aws-cdk-lib', () => {
