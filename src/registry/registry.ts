@@ -21,7 +21,6 @@ import { isRolledOut } from '../internal/rollout';
 /** The construct ID of a stack's registry. */
 const REGISTRY_ID = 'EcrRegistry';
 
-
 /** What the destination of a cross-account replication must allow the source account. */
 const REPLICATION_ACTIONS = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
 /** ECR's limit on registry policy text (PutRegistryPolicy policyText). */
@@ -153,7 +152,8 @@ export class Registry extends Construct {
    * signing configurations, creation template and pull-through cache
    * prefixes, pull-time-update exclusions, account settings, Inspector
    * scanning. Each names the construct that declared it and the
-   * CloudFormation resources that render it.
+   * CloudFormation resources that render it. A setting whose key is known
+   * only at synth (a `Lazy` prefix) is listed once the app is validated.
    */
   public get settings(): RegistrySetting[] {
     return this.claims.list();
