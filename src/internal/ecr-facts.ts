@@ -19,6 +19,7 @@ export const EcrType = Object.freeze({
   SIGNING_CONFIGURATION: 'AWS::ECR::SigningConfiguration',
   REPOSITORY_CREATION_TEMPLATE: 'AWS::ECR::RepositoryCreationTemplate',
   PULL_THROUGH_CACHE_RULE: 'AWS::ECR::PullThroughCacheRule',
+  PULL_TIME_UPDATE_EXCLUSION: 'AWS::ECR::PullTimeUpdateExclusion',
 });
 
 /**

@@ -1,5 +1,6 @@
 import {
   Aws,
+  CfnCondition,
   CfnElement,
   CfnOutput,
   CfnParameter,
@@ -10,13 +11,18 @@ import {
   FileAssetLocation,
   FileAssetSource,
   Stack,
+  TagManager,
   Tags,
+  Tokenization,
+  TreeInspector,
 } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { guardConstruct, mapOf, optional, STRING } from '../internal/input';
 import { formatProblems } from '../internal/problems';
 import { markRolledOut } from '../internal/rollout';
+import { Registry } from '../registry/registry';
 import { EcrAccountSettings, InspectorScanning } from '../scanning/inspector';
 
 /**
@@ -149,7 +155,8 @@ export class RegistryBaseline extends Stack {
     for (const a of this.baselineSynthesizer.assets) {
       messages.push(`an asset (${a}) was added: a baseline is rolled out to accounts that have no bootstrap bucket or repository, so it holds no asset (Lambda code, files, images)`);
     }
-    const template = this._template();
+    const { template, problems } = this.render();
+    messages.push(...problems);
     if (Object.keys(template.Resources ?? {}).length === 0) {
       messages.push('the baseline declares no registry setting, and CloudFormation refuses a template without resources: add RegistryScanning.of(baseline), a RepositoryCreationTemplate or a PullThroughCacheRule');
     }
@@ -163,22 +170,81 @@ export class RegistryBaseline extends Stack {
 
   /**
    * The baseline's template as CloudFormation reads it, without CDK's path
-   * metadata. Complete once the app is prepared (in validations and at
-   * synthesis).
+   * metadata: the StackSet's body. Complete once the app is prepared (in
+   * validations and at synthesis).
    *
    * @internal
    */
   public _template(): any {
-    // Stack has no public way to resolve its template in memory; this is
-    // the method its own synthesis calls.
-    const template = (this as any)._toCloudFormation();
-    for (const resource of Object.values<any>(template.Resources ?? {})) {
-      if (resource.Metadata) {
-        delete resource.Metadata['aws:cdk:path'];
-        if (Object.keys(resource.Metadata).length === 0) delete resource.Metadata;
+    return this.render().template;
+  }
+
+  /**
+   * Renders the template from what the tree declares, through public APIs
+   * only: each registry setting renders its resource from its own model
+   * (`Registry.settings`), and the resources the settings create (keys,
+   * roles, policies) render from their public properties, which for those
+   * are values, lists, tags and policy documents. A resource with a nested
+   * property structure that no setting renders cannot be rendered that way,
+   * and is reported.
+   */
+  private render(): { template: any; problems: string[] } {
+    const problems: string[] = [];
+    const registry = Registry._tryOf(this);
+    const options = this.templateOptions;
+    const template: any = {
+      Description: options.description,
+      Transform: options.transforms && options.transforms.length > 0
+        ? (options.transforms.length === 1 ? options.transforms[0] : [...new Set(options.transforms)])
+        : undefined,
+      AWSTemplateFormatVersion: options.templateFormatVersion,
+      Metadata: options.metadata,
+    };
+    const section = (name: string): Record<string, unknown> => (template[name] ??= {});
+    for (const c of cfnElementsOf(this)) {
+      const logicalId = this.resolve(c.logicalId);
+      if (CfnResource.isCfnResource(c)) {
+        if (c instanceof iam.CfnPolicy && c.node.scope instanceof iam.Policy && (c.node.scope.document.isEmpty || !attached(c))) {
+          // aws-cdk-lib renders such a policy or leaves it out by state it does not expose.
+          problems.push(`'${c.node.scope.node.path}' is a policy with no statement or attached to no role, user or group, which aws-cdk-lib may leave out of the template: add statements and attach it, or remove it from the baseline`);
+          continue;
+        }
+        const properties = registry?._renderProperties(c) ?? publicProperties(c, problems);
+        const metadata = { ...(c.cfnOptions.metadata ?? {}) };
+        delete metadata['aws:cdk:path'];
+        const dependsOn = c.obtainDependencies()
+          .filter((d): d is CfnResource => CfnResource.isCfnResource(d) && d.stack === this)
+          .sort((x, y) => x.node.path.localeCompare(y.node.path))
+          .map((d) => d.logicalId);
+        section('Resources')[logicalId] = {
+          Type: c.cfnResourceType,
+          Properties: nonEmpty(this.resolve(properties)),
+          DependsOn: nonEmpty(dependsOn),
+          CreationPolicy: capitalized(c.cfnOptions.creationPolicy),
+          UpdatePolicy: capitalized(c.cfnOptions.updatePolicy),
+          UpdateReplacePolicy: c.cfnOptions.updateReplacePolicy,
+          DeletionPolicy: c.cfnOptions.deletionPolicy,
+          Version: c.cfnOptions.version,
+          Description: c.cfnOptions.description,
+          Metadata: nonEmpty(metadata),
+          Condition: c.cfnOptions.condition?.logicalId,
+        };
+      } else if (c instanceof CfnOutput) {
+        section('Outputs')[logicalId] = {
+          Description: c.description,
+          Value: c.value,
+          Export: c.exportName !== undefined ? { Name: c.exportName } : undefined,
+          Condition: c.condition?.logicalId,
+        };
+      } else if (c instanceof CfnCondition) {
+        if (c.expression !== undefined) section('Conditions')[logicalId] = c.expression;
+      } else if (!(c instanceof CfnParameter)) {
+        // Parameters are refused on their own; mappings, rules, hooks and
+        // includes render nothing a registry baseline needs.
+        problems.push(`'${c.node.path}' is a ${c.constructor.name}, which a baseline's StackSet body does not carry: a baseline holds resources (and their conditions and outputs) only`);
       }
     }
-    return template;
+    return { template: this.resolve(template) ?? {}, problems };
   }
 
   private selfContainedProblems(): string[] {
@@ -189,6 +255,88 @@ export class RegistryBaseline extends Stack {
 
 /** Marks registry baselines (across copies of the library). */
 const BASELINE = Symbol.for('cdk-ecr-platform.RegistryBaseline');
+
+/** The CloudFormation elements of a stack, in the order the stack renders them, without nested stacks. */
+function cfnElementsOf(stack: Stack): CfnElement[] {
+  const found: CfnElement[] = [];
+  const walk = (c: IConstruct) => {
+    if (c !== stack && Stack.isStack(c)) return;
+    if (CfnElement.isCfnElement(c)) found.push(c);
+    c.node.children.forEach(walk);
+  };
+  walk(stack);
+  return found;
+}
+
+/**
+ * A resource's CloudFormation properties from its public API: the
+ * properties it reports to tree inspection, named as CloudFormation names
+ * them (`cfnPropertyName`), and its tags. That is exact for values, lists of
+ * values, tags and documents that render themselves (policy documents); a
+ * nested property structure is in the construct library's casing, which
+ * only the resource itself can map, so it is reported instead of guessed.
+ */
+function publicProperties(resource: CfnResource, problems: string[]): Record<string, unknown> {
+  const inspect = (resource as unknown as { inspect?: (i: TreeInspector) => void }).inspect;
+  if (typeof (resource as Partial<CfnResource>).cfnPropertyName !== 'function') {
+    problems.push(`'${resource.node.path}' renders ${resource.cfnResourceType}, whose CloudFormation property names this version of aws-cdk-lib does not report (CfnResource.cfnPropertyName): upgrade aws-cdk-lib to render it into a baseline's StackSet body`);
+    return {};
+  }
+  if (typeof inspect !== 'function') {
+    problems.push(`'${resource.node.path}' renders ${resource.cfnResourceType} through a construct that does not report its properties: a baseline's StackSet body holds the library's registry settings and typed aws-cdk-lib resources only`);
+    return {};
+  }
+  const inspector = new TreeInspector();
+  inspect.call(resource, inspector);
+  const props: Record<string, unknown> = inspector.attributes['aws:cdk:cloudformation:props'] ?? {};
+  const tagProperty = TagManager.of(resource)?.tagPropertyName;
+  const rendered: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined) continue;
+    const cfnName = resource.cfnPropertyName(name);
+    if (cfnName === undefined) {
+      problems.push(`'${resource.node.path}' sets property '${name}' of ${resource.cfnResourceType}, which has no CloudFormation name: a baseline's StackSet body cannot carry it`);
+      continue;
+    }
+    if (name === tagProperty) {
+      rendered[cfnName] = Array.isArray(value) ? value.map((t: any) => (t && typeof t === 'object' && 'key' in t ? { Key: t.key, Value: t.value } : t)) : value;
+    } else if (!flat(value)) {
+      problems.push(`'${resource.node.path}' sets ${cfnName} of ${resource.cfnResourceType} to a nested structure, which a baseline renders only for its registry settings: declare it with the library's constructs, or set it in a stack of each account`);
+    } else {
+      rendered[cfnName] = value;
+    }
+  }
+  return rendered;
+}
+
+/** A value whose CloudFormation form is itself once resolved: a primitive, a token, a document that renders itself, or a list of those. */
+function flat(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Tokenization.isResolvable(value)) return true;
+  if (Array.isArray(value)) return value.every((v) => v === null || typeof v !== 'object' || Tokenization.isResolvable(v));
+  return false;
+}
+
+function attached(policy: iam.CfnPolicy): boolean {
+  return [policy.roles, policy.users, policy.groups].some((list) => {
+    const resolved = policy.stack.resolve(list);
+    return Array.isArray(resolved) ? resolved.length > 0 : resolved !== undefined;
+  });
+}
+
+function nonEmpty<T>(value: T): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value;
+  if (typeof value === 'object' && Object.values(value as object).every((v) => v === undefined)) return undefined;
+  return value;
+}
+
+/** Resource options (creation and update policies) in CloudFormation casing. */
+function capitalized(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(capitalized);
+  return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), capitalized(v)]));
+}
 
 function ownerOf(c: IConstruct, reported: Set<IConstruct>): string {
   for (let p = c.node.scope; p; p = p.node.scope) {

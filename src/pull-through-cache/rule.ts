@@ -17,6 +17,7 @@ import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
 import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
@@ -25,8 +26,6 @@ import { ImageTagMutability } from '../repository/private-repository';
 const PREFIX = /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;
 const MIN_PREFIX = 2;
 const MAX_PREFIX = 30;
-/** ECR's quota of pull-through cache rules per registry. */
-const MAX_RULES_PER_REGISTRY = 50;
 /** What ECR's role needs to write the images it imports into the cache's repositories. */
 const CACHE_WRITE_ACTIONS = [
   'ecr:BatchCheckLayerAvailability',
@@ -53,8 +52,6 @@ const propsSpec = () => ({
   resourceTags: optional(mapOf(STRING)),
 });
 
-/** Rules per registry, for the quota check (keyed by the tree's Registry, never process-global). */
-const rulesPerRegistry = new WeakMap<Registry, number>();
 
 /**
  * Properties of a pull-through cache rule.
@@ -237,28 +234,24 @@ export class PullThroughCacheRule extends Construct {
       problems.add(`the upstream ${upstream} is this registry itself: a pull-through cache needs another account or region`);
     }
 
-    if (isConcrete(props.ecrRepositoryPrefix)) {
-      try {
-        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${normalizePrefix(props.ecrRepositoryPrefix)}'`, this.node.path, subject);
-      } catch (e) {
-        problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
-    }
-    // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    // The registry keeps the prefixes (one rule per prefix) and ECR's quota of rules per registry.
+    // A prefix known only at synth (Lazy) counts now and is claimed once resolved, so that duplicates are found.
+    const claim = (prefix: string | undefined) => ({
+      kind: RegistrySettingKind.PULL_THROUGH_CACHE_RULE,
+      // ECR reads 'team' and 'team/' as the same prefix.
+      key: isConcrete(prefix) ? normalizePrefix(prefix) : undefined,
+      owner: this,
+      subject,
+    });
+    const clash = registry._checkClaim(claim(props.ecrRepositoryPrefix));
+    if (clash !== undefined) problems.add(clash);
     checkAtSynth(this, problems, props.ecrRepositoryPrefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
-      try {
-        registry._claim(`AWS::ECR::PullThroughCacheRule prefix '${normalizePrefix(prefix)}'`, this.node.path, subject);
-      } catch (e) {
-        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
+      const atSynth = registry._claim(claim(prefix));
+      if (atSynth !== undefined) p.add(atSynth);
     });
-    const count = (rulesPerRegistry.get(registry) ?? 0) + 1;
-    if (count > MAX_RULES_PER_REGISTRY) {
-      problems.add(`the registry would have ${count} pull-through cache rules: ECR takes at most ${MAX_RULES_PER_REGISTRY} per registry`);
-    }
     problems.throwIfAny();
-    rulesPerRegistry.set(registry, count);
+    registry._claim(claim(props.ecrRepositoryPrefix));
 
     this.ecrRepositoryPrefix = props.ecrRepositoryPrefix;
     this.upstream = upstream;
@@ -295,6 +288,16 @@ export class PullThroughCacheRule extends Construct {
       customRoleArn: this.customRole?.roleArn,
       upstreamRepositoryPrefix: props.upstreamRepositoryPrefix,
     });
+    const credentialArn = this.credentialsSecret?.secretArn;
+    const customRoleArn = this.customRole?.roleArn;
+    registry._renderAs(this.cfnRule, () => ({
+      CredentialArn: credentialArn,
+      CustomRoleArn: customRoleArn,
+      EcrRepositoryPrefix: props.ecrRepositoryPrefix,
+      UpstreamRegistry: upstream.registryType,
+      UpstreamRegistryUrl: upstream.url,
+      UpstreamRepositoryPrefix: props.upstreamRepositoryPrefix,
+    }));
     if (this.creationTemplate) this.cfnRule.node.addDependency(this.creationTemplate);
 
     if (crossAccount) Aspects.of(this).add(new UpstreamWiring(this, props.upstreamRepositoryPrefix));

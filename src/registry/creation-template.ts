@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { Registry } from './registry';
 import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
+import { RegistrySettingKind } from './settings';
 import { createLibraryKey } from '../internal/kms';
 import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
@@ -204,25 +205,19 @@ export class RepositoryCreationTemplate extends Construct {
       if (tooLong) problems.add(tooLong);
     }
 
-    if (isConcrete(props.prefix)) {
-      // Throws when another template of this registry has the prefix.
-      try {
-        // ECR reads 'team' and 'team/' as the same prefix.
-        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${normalizePrefix(props.prefix)}'`, this.node.path, subject);
-      } catch (e) {
-        problems.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
-    }
+    // One template per prefix and registry; ECR reads 'team' and 'team/' as the same prefix.
     // A prefix known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
+    const claim = (prefix: string) => ({ kind: RegistrySettingKind.CREATION_TEMPLATE, key: normalizePrefix(prefix), owner: this, subject });
+    const registry = Registry.of(this);
+    const clash = isConcrete(props.prefix) ? registry._checkClaim(claim(props.prefix)) : undefined;
+    if (clash !== undefined) problems.add(clash);
     checkAtSynth(this, problems, props.prefix, (p, prefix) => {
       if (!isConcrete(prefix)) return;
-      try {
-        Registry.of(this)._claim(`AWS::ECR::RepositoryCreationTemplate with prefix '${normalizePrefix(prefix)}'`, this.node.path, subject);
-      } catch (e) {
-        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
+      const atSynth = registry._claim(claim(prefix));
+      if (atSynth !== undefined) p.add(atSynth);
     });
     problems.throwIfAny();
+    if (isConcrete(props.prefix)) registry._claim(claim(props.prefix));
 
     const encryption = props.encryption ?? defaultRepositoryEncryption(this);
     if (encryption.usesKms) {
@@ -234,6 +229,8 @@ export class RepositoryCreationTemplate extends Construct {
     const needsRole = tags.length > 0 || encryption.usesKms;
     this.customRole = props.customRole ?? (needsRole ? this.createRole(appliedFor, tags.length > 0) : undefined);
 
+    const encryptionConfiguration = renderEncryption(encryption, this.encryptionKey);
+    const customRoleArn = this.customRole?.roleArn;
     this.cfnTemplate = new ecr.CfnRepositoryCreationTemplate(this, 'Resource', {
       prefix: props.prefix,
       appliedFor,
@@ -242,9 +239,27 @@ export class RepositoryCreationTemplate extends Construct {
       imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
       lifecyclePolicy: lifecycle.text,
       repositoryPolicy,
-      encryptionConfiguration: renderEncryption(encryption, this.encryptionKey),
+      encryptionConfiguration,
       resourceTags: tags.length > 0 ? tags.map(([key, value]) => ({ key, value })) : undefined,
-      customRoleArn: this.customRole?.roleArn,
+      customRoleArn,
+    });
+    Registry.of(this)._renderAs(this.cfnTemplate, (resolve) => {
+      const exclusions: any[] | undefined = resolve(mutability.imageTagMutabilityExclusionFilters);
+      return {
+        AppliedFor: appliedFor,
+        CustomRoleArn: customRoleArn,
+        Description: props.description,
+        EncryptionConfiguration: encryptionConfiguration && { EncryptionType: encryptionConfiguration.encryptionType, KmsKey: encryptionConfiguration.kmsKey },
+        ImageTagMutability: mutability.imageTagMutability,
+        ImageTagMutabilityExclusionFilters: exclusions?.map((f) => ({
+          ImageTagMutabilityExclusionFilterType: f.imageTagMutabilityExclusionFilterType,
+          ImageTagMutabilityExclusionFilterValue: f.imageTagMutabilityExclusionFilterValue,
+        })),
+        LifecyclePolicy: lifecycle.text,
+        Prefix: props.prefix,
+        RepositoryPolicy: repositoryPolicy,
+        ResourceTags: tags.length > 0 ? tags.map(([Key, Value]) => ({ Key, Value })) : undefined,
+      };
     });
   }
 

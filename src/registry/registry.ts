@@ -12,7 +12,6 @@ import {
   MAX_REPLICATION_RULES,
 } from './replication-checks';
 import {
-  EcrType,
   normalizePrefix,
   prefixCovers,
   REGISTRY_SINGLETON_TYPES,
@@ -24,6 +23,7 @@ import {
   V1_REGISTRY_POLICY_ACTIONS,
 } from '../internal/ecr-facts';
 import { mergeFilters } from '../internal/filters';
+import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
 import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { concretePolicyLength, policySizeProblem, statementSid } from '../internal/policy-text';
@@ -34,12 +34,6 @@ import { isRolledOut } from '../internal/rollout';
 /** The construct ID of a stack's registry. */
 const REGISTRY_ID = 'EcrRegistry';
 
-/** Resource types ECR keeps once per account and region. */
-const REGISTRY_POLICY = EcrType.REGISTRY_POLICY;
-const REPLICATION_CONFIGURATION = EcrType.REPLICATION_CONFIGURATION;
-
-/** Claimed kinds that are physical names, checked app-wide by `checkPhysicalNames`. */
-const NAMED_KINDS = [`${EcrType.REPOSITORY_CREATION_TEMPLATE} with prefix`, `${EcrType.PULL_THROUGH_CACHE_RULE} prefix`];
 /** Prefixes listed in one source account's replication grant; beyond that, every repository. */
 const MAX_REPLICATION_PREFIXES = 20;
 
@@ -87,20 +81,19 @@ export class Registry extends Construct {
     return stack.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
   }
 
-  /** The registry policy resource, once a statement was added. */
-  public cfnRegistryPolicy?: ecr.CfnRegistryPolicy;
-  /** The replication configuration resource, once a rule was added. */
-  public cfnReplicationConfiguration?: ecr.CfnReplicationConfiguration;
-
   private readonly stack: Stack;
+  private policyResource?: ecr.CfnRegistryPolicy;
+  private replicationResource?: ecr.CfnReplicationConfiguration;
   private policyDocument?: iam.PolicyDocument;
   /** Per source account: the prefixes granted, or 'all'. */
   private readonly replicationSources = new Map<string, string[] | 'all'>();
   private readonly replicationStatements = new Map<string, number>();
   private readonly pullThroughCacheAccounts = new Set<string>();
   private readonly rules = new Map<string, Rule>();
-  /** Resource kinds this registry renders, for the app-wide clash check. */
-  private readonly rendered = new Map<string, string>();
+  /** The settings this registry renders, for the app-wide clash check and the quotas. */
+  private readonly claims = new RegistrySettings();
+  /** How each setting's resources render their properties from the setting's model. */
+  private readonly renderers = new Map<CfnResource, PropertiesRenderer>();
   private wiringAdded = false;
   private removalPolicy?: RemovalPolicy;
   /** ECR account settings the app sets for this registry (EcrAccountSettings). */
@@ -150,15 +143,38 @@ export class Registry extends Construct {
     return this.removalPolicy;
   }
 
+  /** The registry policy resource, once a statement was added. */
+  public get cfnRegistryPolicy(): ecr.CfnRegistryPolicy | undefined {
+    return this.policyResource;
+  }
+
+  /** The replication configuration resource, once a rule was added. */
+  public get cfnReplicationConfiguration(): ecr.CfnReplicationConfiguration | undefined {
+    return this.replicationResource;
+  }
+
+  /**
+   * The once-per-registry settings declared in this registry's stack, in the
+   * order they were declared: registry policy, replication, scanning and
+   * signing configurations, creation template and pull-through cache
+   * prefixes, pull-time-update exclusions, account settings, Inspector
+   * scanning. Each names the construct that declared it and the
+   * CloudFormation resources that render it. A setting whose key is known
+   * only at synth (a `Lazy` prefix) is listed once the app is validated.
+   */
+  public get settings(): RegistrySetting[] {
+    return this.claims.list();
+  }
+
   /**
    * The registry-level resources this registry renders (resource types, or
-   * a type and key such as a template prefix), with the construct that
-   * declared each.
+   * a type and key such as a template prefix), with the path of the
+   * construct that declared each.
    *
    * @internal
    */
   public get _rendered(): ReadonlyMap<string, string> {
-    return this.rendered;
+    return this.claims.described();
   }
 
   /** The account of the registry (a token for an environment-agnostic stack). */
@@ -341,31 +357,77 @@ export class Registry extends Construct {
   }
 
   /**
-   * Records a registry-level resource that must be unique per account and
-   * region (a resource type, or a type and key such as a template prefix),
-   * failing when this registry already renders it.
+   * Claims a once-per-registry setting (a kind, and a key such as a
+   * template prefix, for kinds that are once per key), checking that no
+   * other construct of this registry declared it and that ECR's quota of
+   * its kind holds. A claim without its key (a value known only at synth)
+   * counts for the quota; claim it again with the key once resolved.
+   *
+   * @returns the problem, for the claimer's own collector, or undefined when the claim holds
+   * @internal
+   */
+  public _claim(claim: SettingClaim): string | undefined {
+    const problem = this.claims.claim(claim);
+    if (problem !== undefined) return problem;
+    if (claim.key !== undefined || !settingKeyed(claim.kind)) this.warnEnvironmentAgnostic(claim);
+    return undefined;
+  }
+
+  /**
+   * Checks a claim as `_claim` does, without recording it: a construct
+   * checks its claim with its other problems, and claims once it holds.
+   *
+   * @returns the problem, for the claimer's own collector, or undefined when the claim would hold
+   * @internal
+   */
+  public _checkClaim(claim: SettingClaim): string | undefined {
+    return this.claims.check(claim);
+  }
+
+  /**
+   * Records how a setting's resource renders its CloudFormation properties
+   * from the setting's model (a registry baseline assembles its StackSet
+   * body from them).
    *
    * @internal
    */
-  public _claim(kind: string, owner: string, subject: string): void {
-    const existing = this.rendered.get(kind);
-    if (existing !== undefined && existing !== owner) {
-      const problems = new Problems(subject);
-      problems.add(`${kind} is already declared by '${existing}' in this registry: ECR keeps one per registry`);
-      problems.throwIfAny();
-    }
-    this.rendered.set(kind, owner);
+  public _renderAs(resource: CfnResource, properties: PropertiesRenderer): void {
+    this.renderers.set(resource, properties);
+  }
+
+  /**
+   * A setting resource's CloudFormation properties rendered from its model,
+   * or undefined for a resource that no setting of this registry renders.
+   *
+   * @internal
+   */
+  public _renderProperties(resource: CfnResource): Record<string, unknown> | undefined {
+    const render = this.renderers.get(resource);
+    return render ? render((v) => this.stack.resolve(v)) : undefined;
+  }
+
+  private warnEnvironmentAgnostic(claim: SettingClaim): void {
     if ((!isConcrete(this.account) || !isConcrete(this.region)) && !isRolledOut(this.stack)) {
       Annotations.of(this).addWarningV2('cdk-ecr-platform:registryEnvironmentAgnostic',
-        `Stack '${this.stack.node.path}' renders ${kind} without a concrete account and region: ECR keeps one per account and region, so another stack deployed to the same environment would silently overwrite it, and synth cannot check that. Give the stack an env.`);
+        `Stack '${this.stack.node.path}' renders ${describeSetting(claim.kind, claim.key)} without a concrete account and region: ECR keeps one per account and region, so another stack deployed to the same environment would silently overwrite it, and synth cannot check that. Give the stack an env.`);
     }
+  }
+
+  /** Claims a setting of this registry itself, which no other construct can hold first. */
+  private claimOwn(kind: RegistrySettingKind): void {
+    const problems = new Problems(`Registry '${this.node.path}'`);
+    const problem = this._claim({ kind, owner: this, subject: problems.subject });
+    if (problem !== undefined) problems.add(problem);
+    problems.throwIfAny();
   }
 
   private ensurePolicy(): iam.PolicyDocument {
     if (!this.policyDocument) {
-      this._claim(REGISTRY_POLICY, this.node.path, `Registry '${this.node.path}'`);
+      this.claimOwn(RegistrySettingKind.REGISTRY_POLICY);
       this.policyDocument = new iam.PolicyDocument();
-      this.cfnRegistryPolicy = new ecr.CfnRegistryPolicy(this, 'Policy', { policyText: this.policyDocument });
+      this.policyResource = new ecr.CfnRegistryPolicy(this, 'Policy', { policyText: this.policyDocument });
+      const document = this.policyDocument;
+      this._renderAs(this.policyResource, (resolve) => ({ PolicyText: resolve(document) }));
     }
     return this.policyDocument;
   }
@@ -404,13 +466,21 @@ export class Registry extends Construct {
   }
 
   private ensureReplication(): void {
-    if (this.cfnReplicationConfiguration) return;
-    this._claim(REPLICATION_CONFIGURATION, this.node.path, `Registry '${this.node.path}'`);
-    this.cfnReplicationConfiguration = new ecr.CfnReplicationConfiguration(this, 'Replication', {
+    if (this.replicationResource) return;
+    this.claimOwn(RegistrySettingKind.REPLICATION);
+    this.replicationResource = new ecr.CfnReplicationConfiguration(this, 'Replication', {
       replicationConfiguration: {
         rules: Lazy.any({ produce: () => this.renderRules() }),
       },
     });
+    this._renderAs(this.replicationResource, () => ({
+      ReplicationConfiguration: {
+        Rules: [...this.rules.values()].map((r) => ({
+          Destinations: r.destinations.map((d) => ({ Region: d.region, RegistryId: d.account })),
+          RepositoryFilters: r.filters?.map((f) => ({ Filter: f, FilterType: 'PREFIX_MATCH' })),
+        })),
+      },
+    }));
   }
 
   private renderRules(): ecr.CfnReplicationConfiguration.ReplicationRuleProperty[] {
@@ -573,7 +643,7 @@ export class Registry extends Construct {
 
   /** Registry-level resources that another stack of the same account and region renders too. */
   private clashes(): string[] {
-    if (this.rendered.size === 0 || !isConcrete(this.account) || !isConcrete(this.region)) return [];
+    if (this.claims.empty || !isConcrete(this.account) || !isConcrete(this.region)) return [];
     const errors: string[] = [];
     const stacks = stacksOf(this.node.root);
     const mine = stacks.indexOf(this.stack);
@@ -583,11 +653,10 @@ export class Registry extends Construct {
       if (stacks.indexOf(other) < mine) continue;
       const registry = other.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
       if (!registry) continue;
-      for (const kind of this.rendered.keys()) {
-        // Template and cache prefixes are physical names: the app-level name
-        // check reports those clashes, for raw L1 resources too.
-        if (NAMED_KINDS.some((k) => kind.startsWith(k))) continue;
-        if (registry.rendered.has(kind)) {
+      // Template and cache prefixes are physical names: the app-level name
+      // check reports those clashes, for raw L1 resources too.
+      for (const kind of this.claims.singletonDescriptions()) {
+        if (registry.claims.has(kind)) {
           errors.push(`stacks '${this.stack.node.path}' and '${other.node.path}' both render ${kind} for account ${this.account} in ${this.region}: ECR keeps one per account and region, so one would overwrite the other. Declare it in one stack only.`);
         }
       }

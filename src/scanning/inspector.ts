@@ -11,6 +11,7 @@ import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 import { isRolledOut } from '../internal/rollout';
 import { Registry } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 
 
 /** Why a registry baseline (a template rolled out by a StackSet) cannot hold a Lambda-backed setting. */
@@ -172,7 +173,10 @@ export class InspectorScanning extends Construct {
     }
     if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
-    Registry.of(this)._claim('Custom::EcrInspectorScanning', this.node.path, subject);
+    const claim = { kind: RegistrySettingKind.INSPECTOR_SCANNING, owner: this, subject };
+    const clash = Registry.of(this)._claim(claim);
+    if (clash !== undefined) problems.add(clash);
+    problems.throwIfAny();
     RegistryScanning.of(this).useScanType(ScanType.ENHANCED);
 
     const provider = SettingsProvider.of(this, subject, props);
@@ -293,11 +297,19 @@ export class EcrAccountSettings extends Construct {
     if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
     if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
+    const claims = settings
+      .filter(([, v]) => v !== undefined)
+      .map(([name]) => ({ kind: RegistrySettingKind.ACCOUNT_SETTING, key: name, owner: this, subject }));
+    for (const claim of claims) {
+      const clash = Registry.of(this)._checkClaim(claim);
+      if (clash !== undefined) problems.add(clash);
+    }
+    problems.throwIfAny();
+    claims.forEach((claim) => Registry.of(this)._claim(claim));
 
     const provider = SettingsProvider.of(this, subject, props);
     for (const [name, value] of settings) {
       if (value === undefined) continue;
-      Registry.of(this)._claim(`ECR account setting ${name}`, this.node.path, subject);
       Registry.of(this)._recordAccountSetting(name, value);
       const resource = new CustomResource(this, name, {
         serviceToken: provider.function.functionArn,

@@ -3,15 +3,13 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct, IConstruct } from 'constructs';
 import { RegistryScanningModel, repositoryScanning, scanningConfigurationProblems, scanningFilterMatches, scanningFilterProblems, ScanningRuleModel } from './checks';
 import { ScanFrequency, ScanType } from './enums';
-import { EcrType } from '../internal/ecr-facts';
 import { mergeFilters } from '../internal/filters';
 import { guard, listOf, oneOf, STRING, struct } from '../internal/input';
 import { isConcrete, Problems } from '../internal/problems';
 import { checkAtSynth } from '../internal/resolve';
 import { Registry, registryRepositoryNames } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 
-/** The resource type ECR keeps once per account and region. */
-const SCANNING_CONFIGURATION = EcrType.REGISTRY_SCANNING_CONFIGURATION;
 /** The construct ID of the scanning configuration, under the stack's Registry. */
 const SCANNING_ID = 'Scanning';
 
@@ -70,10 +68,8 @@ export class RegistryScanning extends Construct {
     return new RegistryScanning(registry, SCANNING_ID);
   }
 
-  /** The scanning configuration resource, once something was configured. */
-  public cfnScanningConfiguration?: ecr.CfnRegistryScanningConfiguration;
-
   private readonly registry: Registry;
+  private resource?: ecr.CfnRegistryScanningConfiguration;
   private explicitType?: ScanType;
   private readonly filters = new Map<ScanFrequency, Set<string>>();
   /** Filters added for one repository by `scanOnPush()` / `scanContinuously()`, to warn about what else they cover. */
@@ -82,6 +78,11 @@ export class RegistryScanning extends Construct {
   private constructor(scope: Registry, id: string) {
     super(scope, id);
     this.registry = scope;
+  }
+
+  /** The scanning configuration resource, once something was configured. */
+  public get cfnScanningConfiguration(): ecr.CfnRegistryScanningConfiguration | undefined {
+    return this.resource;
   }
 
   /** The scan type the configuration renders. */
@@ -163,12 +164,22 @@ export class RegistryScanning extends Construct {
   }
 
   private ensureResource(): void {
-    if (this.cfnScanningConfiguration) return;
-    this.registry._claim(SCANNING_CONFIGURATION, this.node.path, `RegistryScanning '${this.node.path}'`);
-    this.cfnScanningConfiguration = new ecr.CfnRegistryScanningConfiguration(this, 'Resource', {
+    if (this.resource) return;
+    const problems = new Problems(`RegistryScanning '${this.node.path}'`);
+    const claimed = this.registry._claim({ kind: RegistrySettingKind.SCANNING, owner: this, subject: problems.subject });
+    if (claimed !== undefined) problems.add(claimed);
+    problems.throwIfAny();
+    this.resource = new ecr.CfnRegistryScanningConfiguration(this, 'Resource', {
       scanType: Lazy.string({ produce: () => this.scanType }),
       rules: Lazy.any({ produce: () => this.renderRules() }, { omitEmptyArray: false }),
     });
+    this.registry._renderAs(this.resource, () => ({
+      Rules: this.rules().map((r) => ({
+        RepositoryFilters: r.filters.map((f) => ({ Filter: f, FilterType: 'WILDCARD' })),
+        ScanFrequency: r.frequency,
+      })),
+      ScanType: this.scanType,
+    }));
     Aspects.of(Stack.of(this)).add(new UncoveredRepositories(this));
   }
 

@@ -3,16 +3,14 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { exclusionPrincipalProblems, signingConfigurationProblems, signingFilterProblems, signingProfileArnProblems, SigningRuleModel } from './checks';
-import { EcrType } from '../internal/ecr-facts';
 import { mergeFilters } from '../internal/filters';
 import { guard, guardConstruct, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { Registry } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 import { wildcardMatches } from '../scanning/checks';
 
-const SIGNING_CONFIGURATION = EcrType.SIGNING_CONFIGURATION;
-const PULL_TIME_UPDATE_EXCLUSION = 'AWS::ECR::PullTimeUpdateExclusion';
 const SIGNING_ID = 'Signing';
 
 /**
@@ -59,10 +57,8 @@ export class RegistrySigning extends Construct {
     return new RegistrySigning(registry, SIGNING_ID);
   }
 
-  /** The signing configuration resource, once a rule was added. */
-  public cfnSigningConfiguration?: ecr.CfnSigningConfiguration;
-
   private readonly registry: Registry;
+  private resource?: ecr.CfnSigningConfiguration;
   /** Filters per profile ARN; undefined signs every repository. */
   private readonly rules = new Map<string, string[] | undefined>();
   private readonly signers: iam.IGrantable[] = [];
@@ -70,6 +66,11 @@ export class RegistrySigning extends Construct {
   private constructor(scope: Registry, id: string) {
     super(scope, id);
     this.registry = scope;
+  }
+
+  /** The signing configuration resource, once a rule was added. */
+  public get cfnSigningConfiguration(): ecr.CfnSigningConfiguration | undefined {
+    return this.resource;
   }
 
   /**
@@ -92,13 +93,22 @@ export class RegistrySigning extends Construct {
     const next = new Map(this.rules);
     next.set(key, merged);
     problems.addAll(signingConfigurationProblems(modelOf(next)));
+    const claim = { kind: RegistrySettingKind.SIGNING, owner: this, subject: problems.subject };
+    const clash = this.resource ? undefined : this.registry._checkClaim(claim);
+    if (clash !== undefined) problems.add(clash);
     problems.throwIfAny();
     this.rules.set(key, merged);
-    if (!this.cfnSigningConfiguration) {
-      this.registry._claim(SIGNING_CONFIGURATION, this.node.path, `RegistrySigning '${this.node.path}'`);
-      this.cfnSigningConfiguration = new ecr.CfnSigningConfiguration(this, 'Resource', {
+    if (!this.resource) {
+      this.registry._claim(claim);
+      this.resource = new ecr.CfnSigningConfiguration(this, 'Resource', {
         rules: Lazy.any({ produce: () => this.render() }),
       });
+      this.registry._renderAs(this.resource, (resolve) => ({
+        Rules: modelOf(this.rules).map((r) => ({
+          RepositoryFilters: r.filters?.map((f) => ({ Filter: f, FilterType: 'WILDCARD_MATCH' })),
+          SigningProfileArn: resolve(r.signingProfileArn),
+        })),
+      }));
     }
   }
 
@@ -251,18 +261,21 @@ export class PullTimeUpdateExclusion extends Construct {
     const problems = new Problems(subject);
     checkNowAndAtSynth(this, problems, props.principalArn, (p, arn) => p.addAll(exclusionPrincipalProblems(arn)));
     problems.throwIfAny();
+    // One exclusion per principal and registry. A principal known only at
+    // synth (Lazy) is claimed once resolved, so that duplicates are found.
+    const registry = Registry.of(this);
+    const claim = (arn: string) => ({ kind: RegistrySettingKind.PULL_TIME_UPDATE_EXCLUSION, key: arn, owner: this, subject });
     if (isConcrete(props.principalArn)) {
-      Registry.of(this)._claim(`${PULL_TIME_UPDATE_EXCLUSION} ${props.principalArn}`, this.node.path, subject);
+      const clash = registry._claim(claim(props.principalArn));
+      if (clash !== undefined) problems.add(clash);
+      problems.throwIfAny();
     }
-    // A principal known only at synth (Lazy) is claimed once resolved, so that duplicates are found.
     checkAtSynth(this, problems, props.principalArn, (p, arn) => {
       if (!isConcrete(arn)) return;
-      try {
-        Registry.of(this)._claim(`${PULL_TIME_UPDATE_EXCLUSION} ${arn}`, this.node.path, subject);
-      } catch (e) {
-        p.add((e as Error).message.replace(/^[^\n]*\n {2}- /, ''));
-      }
+      const atSynth = registry._claim(claim(arn));
+      if (atSynth !== undefined) p.add(atSynth);
     });
     this.cfnPullTimeUpdateExclusion = new ecr.CfnPullTimeUpdateExclusion(this, 'Resource', { principalArn: props.principalArn });
+    Registry.of(this)._renderAs(this.cfnPullTimeUpdateExclusion, () => ({ PrincipalArn: props.principalArn }));
   }
 }
