@@ -433,7 +433,7 @@ export class Registry extends Construct {
    * @internal
    */
   public _wire(registries: AppRegistries): void {
-    this._wireDestinations(registries);
+    this.wireDestinations(registries);
     if (this.overMatchWarned) return;
     this.overMatchWarned = true;
     this.warnOverMatch(registries);
@@ -454,10 +454,8 @@ export class Registry extends Construct {
   /**
    * Adds the registry policy statement each cross-account destination needs
    * to the destination's stack when it is in the app, or warns.
-   *
-   * @internal
    */
-  public _wireDestinations(registries: AppRegistries): void {
+  private wireDestinations(registries: AppRegistries): void {
     for (const d of this.destinations()) {
       wireCrossAccount(registries, {
         scope: this,

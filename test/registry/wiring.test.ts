@@ -66,6 +66,14 @@ describe('cross-account wiring', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('given aspect stabilization, then both paths are wired the same way', () => {
+    const app = strictApp({ context: { '@aws-cdk/core:aspectStabilization': true } });
+    const { other } = bothPaths(app, false);
+    const result = synthesize(app);
+    const policy = Object.values(Template.fromJSON(result.assembly.getStackByName(other.stackName).template).findResources('AWS::ECR::RegistryPolicy'))[0] as any;
+    expect(policy.Properties.PolicyText.Statement.map((s: any) => s.Sid)).toEqual(['ReplicationFrom111111111111', 'PullThroughCacheFrom111111111111shared']);
+  });
+
   test('given both paths, then one aspect of the app wires them, and neither the registry nor the rule carries its own', () => {
     const app = strictApp();
     const { source } = bothPaths(app, false);
