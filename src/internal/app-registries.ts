@@ -95,6 +95,7 @@ export class AppRegistries {
   public readonly stacks: Stack[] = [];
   private readonly byRegistry = new Map<string, Stack[]>();
   private readonly names = new Map<string, string[]>();
+  private readonly memos = new WeakMap<object, Map<string, unknown>>();
 
   /**
    * @param root the app (or any root) to index
@@ -135,6 +136,18 @@ export class AppRegistries {
   public registryStacks(stack: Stack): Stack[] {
     const key = registryKeyOf(stack);
     return key === undefined ? [stack] : this.byRegistry.get(key) ?? [stack];
+  }
+
+  /**
+   * A value about a construct (a stack's templates, say) computed once per
+   * index, that is once per synthesis phase: many registries of a fleet ask
+   * the same question about one destination stack.
+   */
+  public memo<T>(owner: object, key: string, compute: () => T): T {
+    let values = this.memos.get(owner);
+    if (!values) this.memos.set(owner, values = new Map());
+    if (!values.has(key)) values.set(key, compute());
+    return values.get(key) as T;
   }
 
   /**

@@ -572,7 +572,7 @@ export class Registry extends Construct {
     for (const d of this.destinations()) {
       const stacks = registries.stacksOf(d._ref);
       if (stacks.length === 0) continue; // outside the app: nothing to compare with
-      const prefixes = stacks.flatMap((s) => replicationTemplatePrefixes(s));
+      const prefixes = stacks.flatMap((s) => registries.memo(s, 'replicationTemplatePrefixes', () => replicationTemplatePrefixes(s)));
       const covered = (name: string) => prefixes.some((p) => p === 'ROOT' || name.startsWith(`${p}/`));
       const filters = this._replicatedPrefixes(d);
       const uncovered = filters === undefined ? (prefixes.includes('ROOT') ? [] : ['(every repository)']) : filters.filter((f) => isConcrete(f) && !covered(f));

@@ -193,6 +193,31 @@ describe('one lookup of the stacks of a registry', () => {
     expect(large).toBeLessThan(small * 1.5);
   });
 
+  test('given many sources replicating into one destination stack, then its templates are read once per synthesis phase, whatever the number of sources', () => {
+    const walksOfDestination = (sources: number) => {
+      const app = new App();
+      const central = new Stack(app, 'Central', { env: OTHER });
+      for (let r = 0; r < 20; r++) new PrivateRepository(central, `Repo${r}`, { repositoryName: `central/app${r}` });
+      for (let i = 0; i < sources; i++) {
+        const stack = new Stack(app, `Account${i}`, { env: { account: String(100000000000 + i), region: 'eu-west-1' } });
+        new PrivateRepository(stack, 'Repo', { repositoryName: `team/app${i}` }).replicateTo([ReplicationDestination.of(OTHER.account, OTHER.region)]);
+      }
+      const original = Node.prototype.findAll;
+      let walks = 0;
+      Node.prototype.findAll = function (this: Node, ...args: any[]) {
+        if (this.host === central) walks++;
+        return original.apply(this, args as any);
+      };
+      try {
+        app.synth();
+      } finally {
+        Node.prototype.findAll = original;
+      }
+      return walks;
+    };
+    expect(walksOfDestination(25)).toBe(walksOfDestination(2));
+  });
+
   test('AppRegistries groups stacks by literal account and region, in tree order, and keeps an environment-agnostic stack alone', () => {
     const app = new App();
     const a = new Stack(app, 'A', { env: SOURCE });
