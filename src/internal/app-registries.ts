@@ -178,6 +178,7 @@ function startPhase(root: IConstruct): void {
   sessions.set(root, {});
 }
 
+
 /**
  * A path from the registry of a construct's stack to another registry that
  * must grant it something in its registry policy (cross-account replication,
@@ -239,8 +240,7 @@ export interface IWired {
 }
 
 interface Pass {
-  readonly members: IWired[];
-  readonly stage: Stage | undefined;
+  readonly members: (IWired & IConstruct)[];
 }
 
 const passes = new WeakMap<IConstruct, Pass>();
@@ -273,7 +273,7 @@ export function trackSynthesis(scope: IConstruct): void {
  * Adds a construct to the one wiring pass of its stage: an aspect of the
  * stage that, when the app is complete (before any stack is visited, so that
  * the order in which stacks are declared does not matter), starts a fresh
- * index and wires every member in the order they registered.
+ * index and wires every member in tree order.
  *
  * @internal
  */
@@ -286,7 +286,7 @@ export function addToWiringPass(member: IWired & IConstruct): void {
 function pass(anchor: IConstruct): Pass {
   let p = passes.get(anchor);
   if (p === undefined) {
-    p = { members: [], stage: Stage.isStage(anchor) ? anchor : undefined };
+    p = { members: [] };
     passes.set(anchor, p);
     // MUTATING: the pass adds registry policy statements, which read-only aspects should see.
     Aspects.of(anchor).add(new WiringPass(anchor, p), { priority: AspectPriority.MUTATING });
@@ -300,11 +300,16 @@ class WiringPass implements IAspect {
   public visit(node: IConstruct): void {
     if (node !== this.anchor) return;
     const root = node.node.root;
-    startPhase(root);
+    // Members are wired in tree order, the order in which aspects visit them.
+    const members = new Set<IConstruct>(this.members.members);
+    const ordered: IWired[] = [];
+    const registries = new AppRegistries(root, (c) => {
+      if (members.has(c)) ordered.push(c as unknown as IWired);
+    });
+    sessions.set(root, { index: registries });
     running.add(root);
     try {
-      const registries = AppRegistries.of(node);
-      for (const member of [...this.members.members]) member._wire(registries);
+      for (const member of ordered) member._wire(registries);
     } finally {
       running.delete(root);
     }

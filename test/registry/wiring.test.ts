@@ -66,6 +66,21 @@ describe('cross-account wiring', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('given several sources, then the destination policy lists them in tree order, whatever the order of the calls', () => {
+    const app = strictApp();
+    const first = new Stack(app, 'First', { env: { account: '333333333333', region: 'eu-west-1' } });
+    const second = new Stack(app, 'Second', { env: { account: '444444444444', region: 'eu-west-1' } });
+    const other = new Stack(app, 'Other', { env: OTHER });
+    new PullThroughCacheRule(second, 'Cache', { ecrRepositoryPrefix: 'other-cache', upstream: UpstreamRegistry.ecr(OTHER.account, OTHER.region) });
+    new PrivateRepository(second, 'Repo', { repositoryName: 'second/api' }).replicateTo([ReplicationDestination.of(OTHER.account, OTHER.region)]);
+    new PrivateRepository(first, 'Repo', { repositoryName: 'first/api' }).replicateTo([ReplicationDestination.of(OTHER.account, OTHER.region)]);
+    const result = synthesize(app);
+    const policy = Object.values(Template.fromJSON(result.assembly.getStackByName(other.stackName).template).findResources('AWS::ECR::RegistryPolicy'))[0] as any;
+    // Second's cache rule was declared before its registry, so it comes first within Second.
+    expect(policy.Properties.PolicyText.Statement.map((st: any) => st.Sid))
+      .toEqual(['ReplicationFrom333333333333', 'PullThroughCacheFrom444444444444', 'ReplicationFrom444444444444']);
+  });
+
   test('given aspect stabilization, then both paths are wired the same way', () => {
     const app = strictApp({ context: { '@aws-cdk/core:aspectStabilization': true } });
     const { other } = bothPaths(app, false);
