@@ -178,7 +178,6 @@ function startPhase(root: IConstruct): void {
   sessions.set(root, {});
 }
 
-
 /**
  * A path from the registry of a construct's stack to another registry that
  * must grant it something in its registry policy (cross-account replication,
@@ -214,8 +213,8 @@ export function wireCrossAccount(registries: AppRegistries, path: CrossAccountPa
     return;
   }
   const target = path.target.resolve(path.scope);
-  const stacks = target ? registries.stacksOf(target) : [];
   if (target && target.account === source.account) return; // same account: no registry policy needed
+  const stacks = target ? registries.stacksOf(target) : [];
   if (stacks.length > 0) {
     path.grant(stacks[0], source.account);
   } else {
