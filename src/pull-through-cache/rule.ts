@@ -1,17 +1,17 @@
-import { Annotations, Aspects, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
+import { addToWiringPass, AppRegistries, RegistryRef, wireCrossAccount } from '../internal/app-registries';
 import { BATCH_IMPORT_UPSTREAM_IMAGE_ACTION, normalizePrefix, PULL_THROUGH_ACTIONS, repositoryNamePrefix, UPSTREAM_PULL_ACTIONS } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
 import { statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
-import { checkRegion } from '../internal/regions';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
 import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
@@ -181,7 +181,7 @@ export class PullThroughCacheRule extends Construct {
   private readonly tagged: boolean;
   private readonly pullThroughAccounts = new Set<string>();
   private readonly pullThroughOrganizations = new Set<string>();
-  private warnedUpstream = false;
+  private readonly upstreamRepositoryPrefix?: string;
 
   constructor(scope: Construct, id: string, props: PullThroughCacheRuleProps) {
     guardConstruct('PullThroughCacheRule', scope, id, props, propsSpec());
@@ -205,10 +205,11 @@ export class PullThroughCacheRule extends Construct {
     checkNowAndAtSynth(this, problems, values, (p, v) => {
       checkPrefix(p, 'ecrRepositoryPrefix', v.prefix);
       if (v.upstreamPrefix !== undefined) checkPrefix(p, 'upstreamRepositoryPrefix', v.upstreamPrefix);
-      if (v.account !== undefined) checkAccountId(p, 'upstream account', v.account);
       // UpstreamRegistry.ecr checked a literal region against the known ones (or was told to allow
       // an unknown one); here the shape of the region is checked, also once a Lazy value resolves
-      if (v.region !== undefined) checkRegion(p, 'upstream region', v.region, { allowUnknownRegion: true });
+      if (v.account !== undefined && v.region !== undefined) {
+        RegistryRef.check(p, { account: 'upstream account', region: 'upstream region' }, v.account, v.region, { allowUnknownRegion: true });
+      }
     });
 
     switch (upstream.authentication) {
@@ -300,7 +301,9 @@ export class PullThroughCacheRule extends Construct {
     }));
     if (this.creationTemplate) this.cfnRule.node.addDependency(this.creationTemplate);
 
-    if (crossAccount) Aspects.of(this).add(new UpstreamWiring(this, props.upstreamRepositoryPrefix));
+    this.upstreamRepositoryPrefix = props.upstreamRepositoryPrefix;
+    // The upstream side is wired when the whole app is known (its stack may be declared later).
+    if (crossAccount) addToWiringPass(this);
   }
 
   /**
@@ -398,28 +401,25 @@ export class PullThroughCacheRule extends Construct {
 
   /**
    * Wires the upstream registry's policy when a stack of its account and
-   * region is in the app, or warns.
+   * region is in the app, or warns. Called by the app's wiring pass.
    *
    * @internal
    */
-  public _wireUpstream(upstreamRepositoryPrefix: string | undefined): void {
-    if (this.warnedUpstream) return;
-    this.warnedUpstream = true;
-    const stack = Stack.of(this);
-    if (!isConcrete(stack.account)) {
-      Annotations.of(this).addWarningV2('cdk-ecr-platform:pullThroughCacheAccountUnknown',
-        `Pull-through cache from ${this.upstream} in an environment-agnostic stack: the upstream registry policy cannot name this account, so it is not wired. Give the stack an env, or deploy Registry.of(upstreamStack).allowPullThroughCacheFrom(account) in the upstream account.`);
-      return;
-    }
-    const target = stack.node.root.node.findAll()
-      .filter((c): c is Stack => Stack.isStack(c))
-      .find((s) => s.account === this.upstream.account && s.region === this.upstream.region);
-    if (target) {
-      Registry.of(target).allowPullThroughCacheFrom(stack.account, upstreamRepositoryPrefix);
-    } else {
-      Annotations.of(this).addWarningV2('cdk-ecr-platform:pullThroughCacheUpstreamOutsideApp',
-        `Pull-through cache from ${this.upstream}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowPullThroughCacheFrom('${stack.account}'${upstreamRepositoryPrefix ? `, '${upstreamRepositoryPrefix}'` : ''}) there, or ECR cannot pull.`);
-    }
+  public _wire(registries: AppRegistries): void {
+    const upstreamPrefix = this.upstreamRepositoryPrefix;
+    wireCrossAccount(registries, {
+      scope: this,
+      target: this.upstream._ref!,
+      grant: (target, account) => Registry.of(target).allowPullThroughCacheFrom(account, upstreamPrefix),
+      sourceUnknown: {
+        id: 'cdk-ecr-platform:pullThroughCacheAccountUnknown',
+        message: `Pull-through cache from ${this.upstream} in an environment-agnostic stack: the upstream registry policy cannot name this account, so it is not wired. Give the stack an env, or deploy Registry.of(upstreamStack).allowPullThroughCacheFrom(account) in the upstream account.`,
+      },
+      targetOutsideApp: (account) => ({
+        id: 'cdk-ecr-platform:pullThroughCacheUpstreamOutsideApp',
+        message: `Pull-through cache from ${this.upstream}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowPullThroughCacheFrom('${account}'${upstreamPrefix ? `, '${upstreamPrefix}'` : ''}) there, or ECR cannot pull.`,
+      }),
+    });
   }
 
   /**
@@ -471,14 +471,6 @@ export class PullThroughCacheRule extends Construct {
       description: `Assumed by ECR to pull from ${this.upstream.url} for pull-through cache rule ${this.node.path}`,
       managedPolicies: [policy],
     });
-  }
-}
-
-/** Wires the upstream side of an ECR-to-ECR cache once the app is complete. */
-class UpstreamWiring implements IAspect {
-  constructor(private readonly rule: PullThroughCacheRule, private readonly upstreamRepositoryPrefix: string | undefined) {}
-  public visit(node: IConstruct): void {
-    if (node === this.rule) this.rule._wireUpstream(this.upstreamRepositoryPrefix);
   }
 }
 

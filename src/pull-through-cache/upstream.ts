@@ -1,8 +1,8 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { RegistryRef } from '../internal/app-registries';
 import { guard, STRING } from '../internal/input';
-import { checkAccountId, isConcrete, Problems } from '../internal/problems';
-import { checkRegion } from '../internal/regions';
+import { isConcrete, Problems } from '../internal/problems';
 import { RegionOptions } from '../region-options';
 
 /**
@@ -93,12 +93,18 @@ export class UpstreamRegistry {
   public static ecr(account: string, region: string, options: RegionOptions = {}): UpstreamRegistry {
     const problems = new Problems('UpstreamRegistry.ecr');
     guard(problems.subject, { account: [account, STRING], region: [region, STRING] });
-    checkAccountId(problems, 'account', account);
-    checkRegion(problems, 'region', region, options);
+    RegistryRef.check(problems, { account: 'account', region: 'region' }, account, region, options);
     problems.throwIfAny();
     const suffix = isConcrete(region) ? RegionInfo.get(region).domainSuffix ?? 'amazonaws.com' : Aws.URL_SUFFIX;
-    return new UpstreamRegistry('ecr', `${account}.dkr.ecr.${region}.${suffix}`, UpstreamAuthentication.IAM_ROLE, account, region);
+    return new UpstreamRegistry('ecr', `${account}.dkr.ecr.${region}.${suffix}`, UpstreamAuthentication.IAM_ROLE, new RegistryRef(account, region));
   }
+
+  /** The account of a private Amazon ECR upstream. */
+  public readonly account?: string;
+  /** The region of a private Amazon ECR upstream. */
+  public readonly region?: string;
+  /** The registry of a private Amazon ECR upstream. @internal */
+  public readonly _ref?: RegistryRef;
 
   private constructor(
     /** The `UpstreamRegistry` value CloudFormation receives, such as `docker-hub`. */
@@ -107,11 +113,12 @@ export class UpstreamRegistry {
     public readonly url: string,
     /** How ECR authenticates to the upstream registry. */
     public readonly authentication: UpstreamAuthentication,
-    /** The account of a private Amazon ECR upstream. */
-    public readonly account?: string,
-    /** The region of a private Amazon ECR upstream. */
-    public readonly region?: string,
-  ) {}
+    ref?: RegistryRef,
+  ) {
+    this._ref = ref;
+    this.account = ref?.account;
+    this.region = ref?.region;
+  }
 
   /** Whether the upstream is a private Amazon ECR registry. */
   public get isEcr(): boolean {

@@ -11,6 +11,7 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
+import { addToWiringPass, AppRegistries, trackSynthesis, wireCrossAccount } from '../internal/app-registries';
 import {
   normalizePrefix,
   prefixCovers,
@@ -95,11 +96,11 @@ export class Registry extends Construct {
   /** How each setting's resources render their properties from the setting's model. */
   private readonly renderers = new Map<CfnResource, PropertiesRenderer>();
   private wiringAdded = false;
+  private overMatchWarned = false;
   private removalPolicy?: RemovalPolicy;
   /** ECR account settings the app sets for this registry (EcrAccountSettings). */
   private readonly accountSettings = new Map<string, string>();
   private warnedAtSynth = false;
-  private readonly warnedDestinations = new Set<string>();
   /** Filters added for one repository by `replicateTo`, to warn about what else they cover. */
   private readonly repositoryFilters: { filter: string; node: IConstruct }[] = [];
 
@@ -107,6 +108,7 @@ export class Registry extends Construct {
     super(scope, id);
     this.stack = scope;
     this.node.addValidation({ validate: () => [...this.clashes(), ...this.policyProblems(), ...this.deployTimeWarnings()] });
+    trackSynthesis(this);
   }
 
   /**
@@ -462,7 +464,7 @@ export class Registry extends Construct {
       this.rules.set(key, { destinations: uniqueDestinations(destinations), filters: merged });
     }
     this.ensureReplication();
-    if (destinations.some((d) => d.account !== this.account)) this.ensureWiring();
+    if (destinations.some((d) => d._ref.account !== this.account)) this.ensureWiring();
   }
 
   private ensureReplication(): void {
@@ -492,18 +494,33 @@ export class Registry extends Construct {
 
   /**
    * Cross-account destinations are wired when the whole app is known (the
-   * destination stack may be declared after the source), by an aspect.
+   * destination stack may be declared after the source), by the app's
+   * wiring pass.
    */
   private ensureWiring(): void {
     if (this.wiringAdded) return;
     this.wiringAdded = true;
-    Aspects.of(this).add(new ReplicationWiring(this));
+    addToWiringPass(this);
   }
 
-  /** Warns about repository filters that cover other repositories of the app. @internal */
-  public _warnOverMatch(): void {
+  /**
+   * Wires the destination side of cross-account replication and warns
+   * about filters that cover other repositories. Called by the app's
+   * wiring pass.
+   *
+   * @internal
+   */
+  public _wire(registries: AppRegistries): void {
+    this.wireDestinations(registries);
+    if (this.overMatchWarned) return;
+    this.overMatchWarned = true;
+    this.warnOverMatch(registries);
+  }
+
+  /** Warns about repository filters that cover other repositories of the app. */
+  private warnOverMatch(registries: AppRegistries): void {
     if (this.repositoryFilters.length === 0) return;
-    const names = registryRepositoryNames(this.stack);
+    const names = registries.repositoryNames(this.stack);
     for (const { filter, node } of this.repositoryFilters) {
       const others = names.filter((n) => n !== filter && n.startsWith(filter));
       if (others.length === 0) continue;
@@ -512,28 +529,33 @@ export class Registry extends Construct {
     }
   }
 
-  /** @internal */
-  public _wireDestinations(): void {
-    const destinations = new Map<string, ReplicationDestination>();
-    for (const r of this.rules.values()) for (const d of r.destinations) destinations.set(d.toString(), d);
-    for (const d of destinations.values()) {
-      if (isConcrete(this.account) && d.account === this.account) continue;
-      if (this.warnedDestinations.has(d.toString())) continue;
-      if (!isConcrete(this.account)) {
-        this.warnedDestinations.add(d.toString());
-        Annotations.of(this).addWarningV2('cdk-ecr-platform:replicationSourceAccountUnknown',
-          `Replication to ${d} from an environment-agnostic stack: the destination's registry policy cannot name the source account, so it is not wired. Give the stack an env, or call Registry.of(destinationStack).allowReplicationFrom(sourceAccount).`);
-        continue;
-      }
-      const target = stacksOf(this.node.root).find((s) => s.account === d.account && s.region === d.region);
-      if (target) {
-        Registry.of(target).allowReplicationFrom(this.account, this._replicatedPrefixes(d));
-      } else {
-        this.warnedDestinations.add(d.toString());
-        Annotations.of(this).addWarningV2('cdk-ecr-platform:replicationDestinationOutsideApp',
-          `Replication to ${d}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowReplicationFrom('${this.account}') there, or ECR cannot replicate.`);
-      }
+  /**
+   * Adds the registry policy statement each cross-account destination needs
+   * to the destination's stack when it is in the app, or warns.
+   */
+  private wireDestinations(registries: AppRegistries): void {
+    for (const d of this.destinations()) {
+      wireCrossAccount(registries, {
+        scope: this,
+        target: d._ref,
+        grant: (target, account) => Registry.of(target).allowReplicationFrom(account, this._replicatedPrefixes(d)),
+        sourceUnknown: {
+          id: 'cdk-ecr-platform:replicationSourceAccountUnknown',
+          message: `Replication to ${d} from an environment-agnostic stack: the destination's registry policy cannot name the source account, so it is not wired. Give the stack an env, or call Registry.of(destinationStack).allowReplicationFrom(sourceAccount).`,
+        },
+        targetOutsideApp: (account) => ({
+          id: 'cdk-ecr-platform:replicationDestinationOutsideApp',
+          message: `Replication to ${d}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowReplicationFrom('${account}') there, or ECR cannot replicate.`,
+        }),
+      });
     }
+  }
+
+  /** The distinct destinations of every rule. */
+  private destinations(): ReplicationDestination[] {
+    const destinations = new Map<string, ReplicationDestination>();
+    for (const r of this.rules.values()) for (const d of r.destinations) destinations.set(d._ref.key, d);
+    return [...destinations.values()];
   }
 
   /**
@@ -545,7 +567,7 @@ export class Registry extends Construct {
   public _replicatedPrefixes(destination: ReplicationDestination): string[] | undefined {
     const prefixes = new Set<string>();
     for (const r of this.rules.values()) {
-      if (!r.destinations.some((d) => d.toString() === destination.toString())) continue;
+      if (!r.destinations.some((d) => d._ref.equals(destination._ref))) continue;
       if (r.filters === undefined) return undefined;
       r.filters.forEach((f) => prefixes.add(f));
     }
@@ -609,10 +631,9 @@ export class Registry extends Construct {
   /** The registry policy scope the app sets for this account and region, if any. */
   private policyScope(): string | undefined {
     const own = this.accountSettings.get('REGISTRY_POLICY_SCOPE');
-    if (own !== undefined || !isConcrete(this.account) || !isConcrete(this.region)) return own;
-    for (const other of stacksOf(this.node.root)) {
-      if (other.account !== this.account || other.region !== this.region) continue;
-      const value = (other.node.tryFindChild(REGISTRY_ID) as Registry | undefined)?.accountSettings.get('REGISTRY_POLICY_SCOPE');
+    if (own !== undefined) return own;
+    for (const other of AppRegistries.of(this).registryStacks(this.stack)) {
+      const value = Registry._tryOf(other)?.accountSettings.get('REGISTRY_POLICY_SCOPE');
       if (value !== undefined) return value;
     }
     return undefined;
@@ -625,12 +646,11 @@ export class Registry extends Construct {
    * in the app.
    */
   private warnReplicaTemplates(): void {
-    const destinations = new Map<string, ReplicationDestination>();
-    for (const r of this.rules.values()) for (const d of r.destinations) destinations.set(d.toString(), d);
-    for (const d of destinations.values()) {
-      const stacks = stacksOf(this.node.root).filter((s) => s.account === d.account && s.region === d.region);
+    const registries = AppRegistries.of(this);
+    for (const d of this.destinations()) {
+      const stacks = registries.stacksOf(d._ref);
       if (stacks.length === 0) continue; // outside the app: nothing to compare with
-      const prefixes = stacks.flatMap((s) => replicationTemplatePrefixes(s));
+      const prefixes = stacks.flatMap((s) => registries.memo(s, 'replicationTemplatePrefixes', () => replicationTemplatePrefixes(s)));
       const covered = (name: string) => prefixes.some((p) => prefixCovers(p, name));
       const filters = this._replicatedPrefixes(d);
       const uncovered = filters === undefined ? (prefixes.includes(ROOT_PREFIX) ? [] : ['(every repository)']) : filters.filter((f) => isConcrete(f) && !covered(f));
@@ -645,13 +665,14 @@ export class Registry extends Construct {
   private clashes(): string[] {
     if (this.claims.empty || !isConcrete(this.account) || !isConcrete(this.region)) return [];
     const errors: string[] = [];
-    const stacks = stacksOf(this.node.root);
+    // The stacks of this account and region, in tree order.
+    const stacks = AppRegistries.of(this).registryStacks(this.stack);
     const mine = stacks.indexOf(this.stack);
     for (const other of stacks) {
-      if (other === this.stack || other.account !== this.account || other.region !== this.region) continue;
+      if (other === this.stack) continue;
       // Each clash is a pair: the first stack of the pair reports it, so it is printed once.
       if (stacks.indexOf(other) < mine) continue;
-      const registry = other.node.tryFindChild(REGISTRY_ID) as Registry | undefined;
+      const registry = Registry._tryOf(other);
       if (!registry) continue;
       // Template and cache prefixes are physical names: the app-level name
       // check reports those clashes, for raw L1 resources too.
@@ -662,19 +683,6 @@ export class Registry extends Construct {
       }
     }
     return errors;
-  }
-}
-
-/** Wires the destination side of cross-account replication once the app is complete. */
-class ReplicationWiring implements IAspect {
-  private done = false;
-  constructor(private readonly registry: Registry) {}
-  public visit(node: IConstruct): void {
-    if (node !== this.registry) return;
-    this.registry._wireDestinations();
-    if (this.done) return;
-    this.done = true;
-    this.registry._warnOverMatch();
   }
 }
 
@@ -700,15 +708,7 @@ class SettingsRemovalPolicy implements IAspect {
  * @internal
  */
 export function registryRepositoryNames(stack: Stack): string[] {
-  const concrete = isConcrete(stack.account) && isConcrete(stack.region);
-  const stacks = concrete ? stacksOf(stack.node.root).filter((s) => s.account === stack.account && s.region === stack.region) : [stack];
-  const names = new Set<string>();
-  for (const s of stacks) {
-    for (const node of s.node.findAll()) {
-      if (node instanceof ecr.CfnRepository && Stack.of(node) === s && isConcrete(node.repositoryName)) names.add(node.repositoryName!);
-    }
-  }
-  return [...names].sort();
+  return AppRegistries.of(stack).repositoryNames(stack);
 }
 
 /**
@@ -728,13 +728,9 @@ function replicationTemplatePrefixes(stack: Stack): string[] {
   return prefixes;
 }
 
-function stacksOf(root: IConstruct): Stack[] {
-  return root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
-}
-
 function uniqueDestinations(destinations: ReplicationDestination[]): ReplicationDestination[] {
   const seen = new Map<string, ReplicationDestination>();
-  for (const d of destinations) if (!seen.has(d.toString())) seen.set(d.toString(), d);
+  for (const d of destinations) if (!seen.has(d._ref.key)) seen.set(d._ref.key, d);
   return [...seen.values()];
 }
 

@@ -1,6 +1,6 @@
 import { ReplicationDestination } from './replication';
+import { RegistryRef } from '../internal/app-registries';
 import { isConcrete } from '../internal/problems';
-import { partitionOf } from '../internal/regions';
 
 /** How many replication rules one registry takes. @internal */
 export const MAX_REPLICATION_RULES = 10;
@@ -19,7 +19,7 @@ const FILTER = /^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*\/)*[a-z0-9]*(?:[._-][a-z0-9]*)*
 
 /** The key of a set of destinations: order and duplicates do not matter. @internal */
 export function destinationKey(destinations: ReplicationDestination[]): string {
-  return [...new Set(destinations.map((d) => d.toString()))].sort().join(',');
+  return [...new Set(destinations.map((d) => d._ref.key))].sort().join(',');
 }
 
 /**
@@ -33,16 +33,16 @@ export function destinationProblems(destinations: ReplicationDestination[], sour
   if (destinations.length === 0) problems.push('destinations is empty: name at least one ReplicationDestination');
   const seen = new Set<string>();
   for (const d of destinations) {
-    const key = d.toString();
+    const key = d._ref.key;
     if (seen.has(key)) problems.push(`destination ${key} is listed twice in one rule`);
     seen.add(key);
-    if (isConcrete(source.account) && isConcrete(source.region) && d.account === source.account && d.region === source.region) {
+    const from = new RegistryRef(source.account, source.region);
+    if (from.isConcrete && d._ref.equals(from)) {
       problems.push(`destination ${key} is the source registry itself: ECR cannot replicate a registry into itself`);
     }
-    const from = isConcrete(source.region) ? partitionOf(source.region) : undefined;
-    const to = partitionOf(d.region);
-    if (from !== undefined && to !== undefined && from !== to) {
-      problems.push(`destination ${key} is in partition ${to}, but the source registry (${source.region}) is in ${from}: ECR replicates only within a partition`);
+    const to = d._ref.partition;
+    if (from.partition !== undefined && to !== undefined && from.partition !== to) {
+      problems.push(`destination ${key} is in partition ${to}, but the source registry (${source.region}) is in ${from.partition}: ECR replicates only within a partition`);
     }
   }
   return problems;

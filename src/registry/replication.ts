@@ -1,6 +1,6 @@
+import { RegistryRef } from '../internal/app-registries';
 import { guard, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
-import { checkRegion } from '../internal/regions';
 import { RegionOptions } from '../region-options';
 
 /**
@@ -50,16 +50,22 @@ export class ReplicationDestination {
     return regions.map((region) => new ReplicationDestination(account, region));
   }
 
-  private constructor(
-    /** The destination account ID. */
-    public readonly account: string,
-    /** The destination region. */
-    public readonly region: string,
-  ) {}
+  /** The destination account ID. */
+  public readonly account: string;
+  /** The destination region. */
+  public readonly region: string;
+  /** The destination registry. @internal */
+  public readonly _ref: RegistryRef;
+
+  private constructor(account: string, region: string) {
+    this._ref = new RegistryRef(account, region);
+    this.account = account;
+    this.region = region;
+  }
 
   /** `ACCOUNT/REGION`, for messages and keys. */
   public toString(): string {
-    return `${this.account}/${this.region}`;
+    return this._ref.key;
   }
 }
 
@@ -67,8 +73,7 @@ function checkDestination(problems: Problems, label: string, account: string, re
   if (!isConcrete(account) || !isConcrete(region)) {
     problems.add(`${label}destination (${account}, ${region}) is a token: replication destinations must be literal account IDs and region names, because both sides are wired at synth and stacks in different accounts cannot share references`);
   }
-  if (checkAccount) checkAccountId(problems, 'account', account);
-  checkRegion(problems, `${label}region`, region, options);
+  RegistryRef.check(problems, { account: checkAccount ? 'account' : undefined, region: `${label}region` }, account, region, options);
 }
 
 /**
