@@ -136,15 +136,15 @@ describe('example pipeline app', () => {
   });
 
   /** Adds, to each stack, a bucket without access logs and a bucket named against S3's rules, and checks each plugin reports them. */
-  function expectEveryPluginReports(stacks: Stack[], synth: () => void, dir: string): void {
-    for (const stack of stacks) {
+  function expectEveryPluginReports(probed: Stack[], synth: () => void, dir: string): void {
+    for (const stack of probed) {
       new s3.Bucket(stack, 'Unlogged');
       // uppercase and underscores: CloudFormation refuses the name
       new CfnResource(stack, 'Misnamed', { type: 'AWS::S3::Bucket', properties: { BucketName: 'Not_A_Bucket_Name' } });
     }
     expect(synth).toThrow(/Unlogged/);
     const found = readFindings(dir);
-    for (const stack of stacks) {
+    for (const stack of probed) {
       const at = (plugin: string, id: string) => found.filter((f) => f.plugin === plugin && f.path.startsWith(`${stack.node.path}/${id}`)).map((f) => f.rule);
       expect(at('AwsSolutions', 'Unlogged')).toContain('AwsSolutions-S1');
       expect(at('NIST.800.53.R5', 'Unlogged')).toContain('NIST.800.53.R5-S3BucketLoggingEnabled');
@@ -157,20 +157,20 @@ describe('example pipeline app', () => {
 
   test('a finding in the pipeline stack or a support stack stops synthesis: every plugin checks CDK Pipelines\' own stacks', () => {
     const probe = pipelineApp('pipeline-probe-');
-    const stacks = probe.app.node.findAll().filter((c): c is Stack => Stack.isStack(c) && PIPELINE_INFRASTRUCTURE.test(c.node.path));
-    expect(stacks.map((s) => s.node.path).sort()).toEqual(['PlatformPipeline', 'cross-region-stack-888888888888:eu-west-1']);
-    expectEveryPluginReports(stacks, () => probe.app.synth(), probe.outdir);
+    const own = probe.app.node.findAll().filter((c): c is Stack => Stack.isStack(c) && PIPELINE_INFRASTRUCTURE.test(c.node.path));
+    expect(own.map((s) => s.node.path).sort()).toEqual(['PlatformPipeline', 'cross-region-stack-888888888888:eu-west-1']);
+    expectEveryPluginReports(own, () => probe.app.synth(), probe.outdir);
   });
 
   test('a finding in a stage stops synthesis: the app registers the packs and the Control Tower controls so that they check every stage', () => {
     // CDK Pipelines synthesizes each stage when it is added, so a probe cannot
     // change the stages of the example app: this app is registered the same way.
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-stage-probe-'));
-    const probe = new App({ outdir, context: { [VALIDATE_FLAG]: true } });
+    const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-stage-probe-'));
+    const probe = new App({ outdir: probeDir, context: { [VALIDATE_FLAG]: true } });
     addCompliancePacks(probe);
     const stage = new Stage(probe, 'Registry-eu-west-1', { env: { account: '333333333333', region: 'eu-west-1' } });
     const stack = new Stack(stage, 'Registry');
     addControlTowerChecks(probe);
-    expectEveryPluginReports([stack], () => probe.synth(), outdir);
+    expectEveryPluginReports([stack], () => probe.synth(), probeDir);
   });
 });
