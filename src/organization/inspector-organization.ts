@@ -81,10 +81,13 @@ export class InspectorDelegatedAdministrator extends Construct {
  */
 export interface InspectorOrganizationScanningProps extends SettingsProviderPlacement {
   /**
-   * Whether to enable ECR scanning now for every member already associated
-   * with the administrator (accounts that join later are auto-enabled).
-   * Accounts that cannot be enabled (suspended, leaving) are reported in the
-   * resource's `MembersFailed` attribute, without failing the deployment.
+   * Whether to enable ECR scanning now for the accounts already in the
+   * organization (accounts that join later are auto-enabled): accounts not
+   * yet associated with the administrator are associated first. Accounts that
+   * cannot be associated or enabled (suspended, leaving) are reported in the
+   * resource's `MembersFailed` attribute, and accounts whose association has
+   * not completed in time are counted in `MembersPending`, without failing
+   * the deployment.
    *
    * @default true
    */
@@ -104,7 +107,8 @@ export interface InspectorOrganizationScanningProps extends SettingsProviderPlac
  * its delegated administrator, in the stack's region: auto-enable for ECR
  * for accounts that join (`inspector2:UpdateOrganizationConfiguration`,
  * keeping the other resource types' auto-enable as they are) and, by
- * default, Enable for every associated member now. The rescan durations of
+ * default, associates the organization's accounts that are not members yet
+ * and enables ECR scanning for every member now. The rescan durations of
  * the administrator (`InspectorScanning` in the same stack) apply to every
  * member.
  *
@@ -129,6 +133,8 @@ export class InspectorOrganizationScanning extends Construct {
       'inspector2:DescribeOrganizationConfiguration',
       'inspector2:UpdateOrganizationConfiguration',
       'inspector2:ListMembers',
+      // accounts of the organization that are not members yet
+      'inspector2:AssociateMember',
       'inspector2:Enable',
     ], true);
     this.resource = new CustomResource(this, 'Resource', {
