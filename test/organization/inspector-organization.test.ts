@@ -313,6 +313,23 @@ describe('organization-wide Inspector constructs', () => {
     }
   });
 
+  test('given two regions that designate different accounts, then synth fails: an organization has one administrator, the same everywhere', () => {
+    const app = strictApp();
+    const eu = new Stack(app, 'OrganizationEu', { env: { account: MANAGEMENT, region: 'eu-west-1' } });
+    const us = new Stack(app, 'OrganizationUs', { env: { account: MANAGEMENT, region: 'us-east-1' } });
+    new InspectorDelegatedAdministrator(eu, 'InspectorAdmin', { administratorAccount: ADMIN });
+    new InspectorDelegatedAdministrator(us, 'InspectorAdmin', { administratorAccount: '777777777777' });
+    expect(() => app.synth()).toThrow(new RegExp(`\\[OrganizationUs/InspectorAdmin\\] InspectorDelegatedAdministrator 'OrganizationUs/InspectorAdmin' designates 777777777777 in us-east-1, but 'OrganizationEu/InspectorAdmin' designates ${ADMIN} in eu-west-1: an organization has one delegated administrator`));
+  });
+
+  test('given every region designating the same account, then synth succeeds', () => {
+    const app = strictApp();
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      new InspectorDelegatedAdministrator(new Stack(app, `Organization-${region}`, { env: { account: MANAGEMENT, region } }), 'InspectorAdmin', { administratorAccount: ADMIN });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('bad input and a baseline scope fail clearly', () => {
     const stack = strictStack();
     expect(() => new InspectorDelegatedAdministrator(stack, 'A', { administratorAccount: '12' })).toThrow(/^InspectorDelegatedAdministrator 'Stack\/A': 1 problem:\n {2}- administratorAccount '12' is not an AWS account ID/);
