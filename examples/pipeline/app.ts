@@ -165,8 +165,6 @@ function accessLogsBucket(stack: Stack): s3.Bucket {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     versioned: true,
-    // Object Lock without a default retention: log delivery refuses a destination with one.
-    objectLockEnabled: true,
     lifecycleRules: [{ id: 'ExpireOldLogs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
     removalPolicy: RemovalPolicy.RETAIN,
   });
@@ -188,6 +186,8 @@ function accessLogsBucket(stack: Stack): s3.Bucket {
   }
   acknowledgeControlTower(logs, ['s3_bucket_logging_enabled_check'], logsOfLogs);
   acknowledgeControlTower(logs, ['s3_bucket_default_encryption_kms_check'], 'Amazon S3 delivers server access logs only to a destination bucket encrypted with SSE-S3 (AES256), not SSE-KMS.');
+  acknowledgeControlTower(logs, ['s3_bucket_object_lock_enabled_check'],
+    'Amazon S3 does not deliver server access logs to a bucket with S3 Object Lock (Amazon S3 User Guide, Object Lock considerations); the logs bucket is versioned and SSL-only instead.');
   return logs;
 }
 

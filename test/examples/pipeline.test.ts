@@ -93,6 +93,8 @@ describe('example pipeline app', () => {
     const template = templateOf(id);
     const logs = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } } }));
     expect(logs).toHaveLength(1);
+    // S3 does not deliver access logs to a bucket with Object Lock
+    expect(template.toJSON().Resources[logs[0]].Properties.ObjectLockEnabled).toBeUndefined();
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
       VersioningConfiguration: { Status: 'Enabled' },
