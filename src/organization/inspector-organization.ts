@@ -128,7 +128,7 @@ export interface InspectorOrganizationScanningProps extends SettingsProviderPlac
  * default, associates the organization's accounts that are not members yet
  * and enables ECR scanning for every member now. The rescan durations of
  * the administrator (`InspectorScanning` in the same stack) apply to every
- * member.
+ * member it has not configured individually.
  *
  * The deployment fails, with the administrator's account in the message,
  * when the stack's account is not Inspector's delegated administrator.
