@@ -146,6 +146,11 @@ const platform = project.addTask('platform', {
 // the example app deploys the bundled Inspector/account-settings handler
 platform.spawn(project.tasks.tryFind('bundle')!);
 platform.exec('ts-node --project test/tsconfig.json --transpile-only examples/platform/main.ts');
+const pipelineApp = project.addTask('pipeline', {
+  description: 'Synthesize the example pipeline app into examples/pipeline/cdk.out with the compliance packs and Control Tower controls',
+});
+pipelineApp.spawn(project.tasks.tryFind('bundle')!);
+pipelineApp.exec('ts-node --project test/tsconfig.json --transpile-only examples/pipeline/main.ts');
 const fuzz = project.addTask('fuzz', {
   description: 'Property-based tests with 10,000 inputs per construct',
   env: { FUZZ_RUNS: '10000' },

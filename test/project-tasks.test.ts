@@ -45,4 +45,16 @@ describe('project tasks', () => {
   test('given npm pack, then its prepack script bundles the handler', () => {
     expect(manifest.scripts.prepack).toBe('projen bundle');
   });
+
+  test.each([
+    ['platform', 'examples/platform/main.ts'],
+    ['pipeline', 'examples/pipeline/main.ts'],
+  ])('given npm run %s, then the handler is bundled before the example app is synthesized', (name, main) => {
+    expect(manifest.scripts[name]).toBe(`projen ${name}`);
+    const run = commands(name);
+    const bundled = run.findIndex((command) => command.includes('esbuild') && command.includes('account-settings.lambda'));
+    const synthesized = run.findIndex((command) => command.includes(main));
+    expect(bundled).toBeGreaterThanOrEqual(0);
+    expect(synthesized).toBeGreaterThan(bundled);
+  });
 });

@@ -1,7 +1,7 @@
 import { CustomResource, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BOOLEAN, guardConstruct, optional, STRING } from '../internal/input';
-import { checkAccountId, Problems, subjectOf } from '../internal/problems';
+import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { isRolledOut } from '../internal/rollout';
 import { _settingsProvider, SettingsProviderPlacement } from '../scanning/inspector';
 
@@ -36,6 +36,8 @@ export interface InspectorDelegatedAdministratorProps extends SettingsProviderPl
 export class InspectorDelegatedAdministrator extends Construct {
   /** The custom resource. */
   public readonly resource: CustomResource;
+  /** The account designated. */
+  public readonly administratorAccount: string;
 
   constructor(scope: Construct, id: string, props: InspectorDelegatedAdministratorProps) {
     guardConstruct('InspectorDelegatedAdministrator', scope, id, props, {
@@ -48,6 +50,11 @@ export class InspectorDelegatedAdministrator extends Construct {
     checkAccountId(problems, 'administratorAccount', props.administratorAccount);
     if (isRolledOut(Stack.of(this))) problems.add('the scope is a registry baseline, rolled out to member accounts: the designation is made once, from the management account');
     problems.throwIfAny();
+    this.administratorAccount = props.administratorAccount;
+    // An organization has one administrator, the same in every region. Each
+    // designation compares itself with those declared before it, so the one
+    // synthesized last sees the others (CDK Pipelines synthesizes stages one by one).
+    this.node.addValidation({ validate: () => this.otherAdministrators() });
     const provider = _settingsProvider(this, subject, props, [
       'inspector2:ListDelegatedAdminAccounts',
       'inspector2:EnableDelegatedAdminAccount',
@@ -74,6 +81,17 @@ export class InspectorDelegatedAdministrator extends Construct {
     });
     this.resource.node.addDependency(provider.policy);
   }
+
+  /** A designation declared earlier in the app that names another account. */
+  private otherAdministrators(): string[] {
+    const all = this.node.root.node.findAll().filter((c): c is InspectorDelegatedAdministrator => c instanceof InspectorDelegatedAdministrator);
+    if (!isConcrete(this.administratorAccount)) return [];
+    const other = all.slice(0, all.indexOf(this))
+      .find((d) => isConcrete(d.administratorAccount) && d.administratorAccount !== this.administratorAccount);
+    if (!other) return [];
+    const where = (d: Construct) => (isConcrete(Stack.of(d).region) ? Stack.of(d).region : 'an unknown region');
+    return [`InspectorDelegatedAdministrator '${this.node.path}' designates ${this.administratorAccount} in ${where(this)}, but '${other.node.path}' designates ${other.administratorAccount} in ${where(other)}: an organization has one delegated administrator for Amazon Inspector, the same account in every region. Designate one account everywhere.`];
+  }
 }
 
 /**
@@ -81,10 +99,13 @@ export class InspectorDelegatedAdministrator extends Construct {
  */
 export interface InspectorOrganizationScanningProps extends SettingsProviderPlacement {
   /**
-   * Whether to enable ECR scanning now for every member already associated
-   * with the administrator (accounts that join later are auto-enabled).
-   * Accounts that cannot be enabled (suspended, leaving) are reported in the
-   * resource's `MembersFailed` attribute, without failing the deployment.
+   * Whether to enable ECR scanning now for the accounts already in the
+   * organization (accounts that join later are auto-enabled): accounts not
+   * yet associated with the administrator are associated first. Accounts that
+   * cannot be associated or enabled (suspended, leaving) are reported in the
+   * resource's `MembersFailed` attribute, and accounts whose association has
+   * not completed in time are counted in `MembersPending`, without failing
+   * the deployment.
    *
    * @default true
    */
@@ -104,9 +125,10 @@ export interface InspectorOrganizationScanningProps extends SettingsProviderPlac
  * its delegated administrator, in the stack's region: auto-enable for ECR
  * for accounts that join (`inspector2:UpdateOrganizationConfiguration`,
  * keeping the other resource types' auto-enable as they are) and, by
- * default, Enable for every associated member now. The rescan durations of
+ * default, associates the organization's accounts that are not members yet
+ * and enables ECR scanning for every member now. The rescan durations of
  * the administrator (`InspectorScanning` in the same stack) apply to every
- * member.
+ * member it has not configured individually.
  *
  * The deployment fails, with the administrator's account in the message,
  * when the stack's account is not Inspector's delegated administrator.
@@ -129,6 +151,8 @@ export class InspectorOrganizationScanning extends Construct {
       'inspector2:DescribeOrganizationConfiguration',
       'inspector2:UpdateOrganizationConfiguration',
       'inspector2:ListMembers',
+      // accounts of the organization that are not members yet
+      'inspector2:AssociateMember',
       'inspector2:Enable',
     ], true);
     this.resource = new CustomResource(this, 'Resource', {

@@ -250,6 +250,8 @@ export class RegistryBaselineStackSet extends Construct {
   public readonly regions: string[];
 
   private readonly callAs: StackSetCallAs;
+  /** The stacks the clash check has seen. */
+  private readonly checkedStacks = new Set<Stack>();
 
   constructor(scope: Construct, id: string, props: RegistryBaselineStackSetProps) {
     guardConstruct('RegistryBaselineStackSet', scope, id, props, {
@@ -320,6 +322,10 @@ export class RegistryBaselineStackSet extends Construct {
     });
 
     this.node.addValidation({ validate: () => [...this.sizeProblems(), ...this.clashes()] });
+    // CDK Pipelines synthesizes (and so validates) each stage when it is
+    // added to the pipeline: stacks of stages added after this StackSet's
+    // stage are checked when the app synthesizes.
+    this.node.root.node.addValidation({ validate: () => this.clashes() });
   }
 
   /** The baseline template, as the StackSet carries it. */
@@ -346,6 +352,9 @@ export class RegistryBaselineStackSet extends Construct {
     const excluded = accounts === undefined ? new Set(this.target.accounts) : new Set<string>();
     const deployer = Stack.of(this);
     for (const stack of this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
+      // Each stack is checked once, by whichever validation sees it first.
+      if (this.checkedStacks.has(stack)) continue;
+      this.checkedStacks.add(stack);
       if (RegistryBaseline.isRegistryBaseline(stack)) continue;
       const registry = Registry._tryOf(stack);
       if (!registry) continue;

@@ -28,6 +28,7 @@ import * as https from 'https';
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ECRClient, GetAccountSettingCommand, PutAccountSettingCommand } from '@aws-sdk/client-ecr';
 import {
+  AssociateMemberCommand,
   BatchGetAccountStatusCommand,
   DescribeOrganizationConfigurationCommand,
   DisableCommand,
@@ -510,25 +511,91 @@ async function organization(event: CustomResourceEvent, deps: Dependencies): Pro
   }
   const id = `${ORGANIZATION_ID}:owns=${owns ? 1 : 0}`;
   progress.set(event, id);
-  if (props.EnableExistingMembers === 'true') {
-    const members: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await call(deps, 'inspector2:ListMembers', () => deps.inspector.send(new ListMembersCommand({ onlyAssociated: true, nextToken })));
-      for (const m of page.members ?? []) if (m.accountId) members.push(m.accountId);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    const failed: string[] = [];
-    for (let i = 0; i < members.length; i += ENABLE_BATCH) {
-      const batch = members.slice(i, i + ENABLE_BATCH);
-      const result = await call(deps, 'inspector2:Enable', () => deps.inspector.send(new EnableCommand({ accountIds: batch, resourceTypes: ['ECR'] })));
-      for (const f of result.failedAccounts ?? []) failed.push(`${f.accountId} ${f.errorCode}`);
-    }
-    data.MembersEnabled = String(members.length - failed.length);
-    // Suspended or leaving accounts cannot be enabled: reported, not fatal.
-    data.MembersFailed = failed.join(',').slice(0, 1000);
-  }
+  if (props.EnableExistingMembers === 'true') Object.assign(data, await enableExistingMembers(deps, accountOf(event)));
   return { PhysicalResourceId: id, Data: data };
+}
+
+/** Member statuses that an association cannot change (the account is gone, suspended or out of the region). */
+const NOT_ASSOCIABLE = new Set(['ACCOUNT_SUSPENDED', 'REGION_DISABLED', 'DELETED']);
+/** Enable answers for accounts whose ECR scanning is on, or turning on. */
+const ENABLED_ALREADY = new Set(['ALREADY_ENABLED', 'ENABLE_IN_PROGRESS']);
+/** Time kept from the budget when associating and enabling members, so the response is still sent in time. */
+const MEMBERS_RESERVE_MS = 60_000;
+
+/** Every member of Inspector's organization, associated or not, with its relationship status. */
+async function listMembers(deps: Dependencies, onlyAssociated: boolean): Promise<Array<{ accountId: string; status: string }>> {
+  const out: Array<{ accountId: string; status: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call(deps, 'inspector2:ListMembers', () => deps.inspector.send(new ListMembersCommand({ onlyAssociated, nextToken })));
+    for (const m of page.members ?? []) if (m.accountId) out.push({ accountId: m.accountId, status: m.relationshipStatus ?? '' });
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out;
+}
+
+/**
+ * Turns ECR scanning on for the accounts of the organization now. After its
+ * designation, the delegated administrator associates the organization's
+ * accounts itself (Inspector's documentation), so every account that is not
+ * associated is associated first (`inspector2:AssociateMember`, which only
+ * starts the association), then ECR scanning is enabled for every associated
+ * account, 100 per call (`inspector2:Enable` with `accountIds`); an account
+ * whose ECR scanning is already on or turning on counts as enabled. Accounts
+ * that cannot be associated or enabled (suspended, leaving) are reported in
+ * `MembersFailed`, not fatal; accounts whose association has not completed,
+ * or that the time budget did not reach, are counted in `MembersPending`.
+ */
+async function enableExistingMembers(deps: Dependencies, self: string | undefined): Promise<Record<string, string>> {
+  const failed: string[] = [];
+  const inTime = () => deps.now() + MEMBERS_RESERVE_MS < deps.deadline;
+  const all = (await listMembers(deps, false)).filter((m) => m.accountId !== self);
+  const toAssociate = all.filter((m) => m.status !== 'ENABLED' && !NOT_ASSOCIABLE.has(m.status));
+  for (const m of all) if (NOT_ASSOCIABLE.has(m.status)) failed.push(`${m.accountId} ${m.status}`);
+  const started: string[] = [];
+  let notStarted = 0;
+  for (const m of toAssociate) {
+    if (!inTime()) {
+      notStarted++;
+      continue;
+    }
+    try {
+      await call(deps, 'inspector2:AssociateMember', () => deps.inspector.send(new AssociateMemberCommand({ accountId: m.accountId })));
+      started.push(m.accountId);
+    } catch (e: any) {
+      const cause = e?.cause ?? e;
+      failed.push(`${m.accountId} ${cause?.name ?? 'Error'}`);
+    }
+  }
+  // Association completes asynchronously: wait, within the budget, for the accounts it started.
+  let associated = new Set((await listMembers(deps, true)).map((m) => m.accountId));
+  const waiting = () => started.some((a) => !associated.has(a));
+  for (let delay = 2_000; waiting() && delay <= 32_000 && deps.now() + delay + MEMBERS_RESERVE_MS < deps.deadline; delay *= 2) {
+    await deps.sleep(delay);
+    associated = new Set((await listMembers(deps, true)).map((m) => m.accountId));
+  }
+  associated.delete(self ?? '');
+  const members = [...associated];
+  let enabled = 0;
+  let pending = notStarted + started.filter((a) => !associated.has(a)).length;
+  for (let i = 0; i < members.length; i += ENABLE_BATCH) {
+    const batch = members.slice(i, i + ENABLE_BATCH);
+    if (!inTime()) {
+      pending += members.length - i;
+      break;
+    }
+    const result = await call(deps, 'inspector2:Enable', () => deps.inspector.send(new EnableCommand({ accountIds: batch, resourceTypes: ['ECR'] })));
+    const refused = (result.failedAccounts ?? []).filter((f) => !ENABLED_ALREADY.has(f.errorCode ?? ''));
+    for (const f of refused) failed.push(`${f.accountId} ${f.errorCode}`);
+    enabled += batch.length - refused.length;
+  }
+  return {
+    MembersAssociated: String(started.length),
+    MembersEnabled: String(enabled),
+    MembersPending: String(Math.max(0, pending)),
+    // Suspended or leaving accounts cannot be enabled: reported, not fatal.
+    MembersFailed: failed.join(',').slice(0, 1000),
+  };
 }
 
 /** The ECR scanning status of this account in Amazon Inspector. */

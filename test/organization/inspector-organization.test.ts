@@ -1,6 +1,7 @@
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import {
+  AssociateMemberCommand,
   DescribeOrganizationConfigurationCommand,
   DisableDelegatedAdminAccountCommand,
   EnableCommand,
@@ -145,13 +146,16 @@ describe('Inspector organization configuration handler (delegated administrator)
   test('create: turns ECR auto-enable on keeping the other types, and enables every associated member in batches of 100', async () => {
     inspector.on(DescribeOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: true, ecr: false, lambda: true } });
     inspector.on(UpdateOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: true, ecr: true, lambda: true } });
-    const members = Array.from({ length: 150 }, (_, i) => ({ accountId: String(300000000000 + i) }));
-    inspector.on(ListMembersCommand, { onlyAssociated: true, nextToken: undefined }).resolves({ members: members.slice(0, 120), nextToken: 'p2' });
-    inspector.on(ListMembersCommand, { onlyAssociated: true, nextToken: 'p2' }).resolves({ members: members.slice(120) });
+    const members = Array.from({ length: 150 }, (_, i) => ({ accountId: String(300000000000 + i), relationshipStatus: 'ENABLED' as const }));
+    for (const onlyAssociated of [true, false]) {
+      inspector.on(ListMembersCommand, { onlyAssociated, nextToken: undefined }).resolves({ members: members.slice(0, 120), nextToken: 'p2' });
+      inspector.on(ListMembersCommand, { onlyAssociated, nextToken: 'p2' }).resolves({ members: members.slice(120) });
+    }
     inspector.on(EnableCommand).resolves({ accounts: [], failedAccounts: [] });
     const out = await handle(orgEvent('Create'), deps());
     expect(out.PhysicalResourceId).toBe('inspector-organization-ecr:owns=1');
-    expect(out.Data).toMatchObject({ Role: 'DELEGATED_ADMINISTRATOR', AutoEnable: 'TURNED_ON', MembersEnabled: '150', MembersFailed: '' });
+    expect(out.Data).toMatchObject({ Role: 'DELEGATED_ADMINISTRATOR', AutoEnable: 'TURNED_ON', MembersAssociated: '0', MembersEnabled: '150', MembersPending: '0', MembersFailed: '' });
+    expect(inspector.commandCalls(AssociateMemberCommand)).toHaveLength(0);
     const update = inspector.commandCalls(UpdateOrganizationConfigurationCommand)[0].args[0].input;
     expect(update).toEqual({ autoEnable: { ec2: true, ecr: true, lambda: true } });
     const batches = inspector.commandCalls(EnableCommand).map((c) => c.args[0].input);
@@ -161,13 +165,82 @@ describe('Inspector organization configuration handler (delegated administrator)
 
   test('create when auto-enable is already on: not owned; failed members are reported, not fatal', async () => {
     inspector.on(DescribeOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: false, ecr: true } });
-    inspector.on(ListMembersCommand).resolves({ members: [{ accountId: '300000000001' }, { accountId: '300000000002' }] });
+    inspector.on(ListMembersCommand).resolves({ members: [{ accountId: '300000000001', relationshipStatus: 'ENABLED' }, { accountId: '300000000002', relationshipStatus: 'ENABLED' }] });
     const failedAccounts = [{ accountId: '300000000002', errorCode: 'SUSPENDED', errorMessage: 'suspended', status: 'DISABLED' }];
     inspector.on(EnableCommand).resolves({ failedAccounts } as any);
     const out = await handle(orgEvent('Create'), deps());
     expect(out.PhysicalResourceId).toBe('inspector-organization-ecr:owns=0');
     expect(out.Data).toMatchObject({ AutoEnable: 'ALREADY_ON', MembersEnabled: '1', MembersFailed: '300000000002 SUSPENDED' });
     expect(inspector.commandCalls(UpdateOrganizationConfigurationCommand)).toHaveLength(0);
+  });
+
+  test('create: accounts of the organization not yet associated are associated first, then enabled with the members', async () => {
+    inspector.on(DescribeOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: false, ecr: true } });
+    inspector.on(ListMembersCommand, { onlyAssociated: false }).resolves({
+      members: [
+        { accountId: '300000000001', relationshipStatus: 'ENABLED' },
+        { accountId: '300000000002', relationshipStatus: 'CREATED' },
+        { accountId: '300000000003', relationshipStatus: 'REMOVED' },
+        { accountId: '300000000004', relationshipStatus: 'ACCOUNT_SUSPENDED' },
+      ],
+    });
+    // Association completes asynchronously: the first listing of associated members does not show them yet.
+    inspector.on(ListMembersCommand, { onlyAssociated: true })
+      .resolvesOnce({ members: [{ accountId: '300000000001', relationshipStatus: 'ENABLED' }] })
+      .resolves({ members: ['300000000001', '300000000002', '300000000003'].map((accountId) => ({ accountId, relationshipStatus: 'ENABLED' as const })) });
+    inspector.on(AssociateMemberCommand).resolves({ accountId: 'x' });
+    inspector.on(EnableCommand).resolves({ accounts: [], failedAccounts: [] });
+    const out = await handle(orgEvent('Create'), deps());
+    expect(inspector.commandCalls(AssociateMemberCommand).map((c) => c.args[0].input.accountId)).toEqual(['300000000002', '300000000003']);
+    expect(inspector.commandCalls(EnableCommand).map((c) => c.args[0].input)).toEqual([{ accountIds: ['300000000001', '300000000002', '300000000003'], resourceTypes: ['ECR'] }]);
+    expect(out.Data).toMatchObject({ MembersAssociated: '2', MembersEnabled: '3', MembersPending: '0', MembersFailed: '300000000004 ACCOUNT_SUSPENDED' });
+  });
+
+  test('create: members whose ECR scanning is already on, or turning on, count as enabled, not failed', async () => {
+    inspector.on(DescribeOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: false, ecr: true } });
+    inspector.on(ListMembersCommand).resolves({ members: ['300000000001', '300000000002', '300000000003'].map((accountId) => ({ accountId, relationshipStatus: 'ENABLED' as const })) });
+    inspector.on(EnableCommand).resolves({
+      accounts: [],
+      failedAccounts: [
+        { accountId: '300000000001', errorCode: 'ALREADY_ENABLED', errorMessage: 'already enabled' },
+        { accountId: '300000000002', errorCode: 'ENABLE_IN_PROGRESS', errorMessage: 'in progress' },
+        { accountId: '300000000003', errorCode: 'ACCESS_DENIED', errorMessage: 'denied' },
+      ],
+    });
+    const out = await handle(orgEvent('Create'), deps());
+    expect(out.Data).toMatchObject({ MembersEnabled: '2', MembersFailed: '300000000003 ACCESS_DENIED' });
+  });
+
+  test('create: an association refused for one account, or still running when the wait ends, is reported, not fatal', async () => {
+    inspector.on(DescribeOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: false, ecr: true } });
+    inspector.on(ListMembersCommand, { onlyAssociated: false }).resolves({
+      members: [{ accountId: '300000000002', relationshipStatus: 'CREATED' }, { accountId: '300000000003', relationshipStatus: 'CREATED' }],
+    });
+    inspector.on(ListMembersCommand, { onlyAssociated: true }).resolves({ members: [] });
+    inspector.on(AssociateMemberCommand, { accountId: '300000000002' }).resolves({ accountId: '300000000002' });
+    inspector.on(AssociateMemberCommand, { accountId: '300000000003' }).rejects(Object.assign(new Error('no'), { name: 'ValidationException' }));
+    const d = deps();
+    const out = await handle(orgEvent('Create'), d);
+    expect(out.Data).toMatchObject({ MembersAssociated: '1', MembersEnabled: '0', MembersPending: '1', MembersFailed: '300000000003 ValidationException' });
+    expect(inspector.commandCalls(EnableCommand)).toHaveLength(0);
+    // it waited for the association, within its budget
+    expect(inspector.commandCalls(ListMembersCommand, { onlyAssociated: true }).length).toBeGreaterThan(1);
+    expect(d.now()).toBeLessThan(d.deadline);
+  });
+
+  test('create: the time budget ends the associations, and what is left is counted as pending', async () => {
+    inspector.on(DescribeOrganizationConfigurationCommand).resolves({ autoEnable: { ec2: false, ecr: true } });
+    inspector.on(ListMembersCommand, { onlyAssociated: false }).resolves({
+      members: Array.from({ length: 5 }, (_, i) => ({ accountId: String(300000000010 + i), relationshipStatus: 'CREATED' as const })),
+    });
+    inspector.on(ListMembersCommand, { onlyAssociated: true }).resolves({ members: [] });
+    let clock = 0;
+    const d = { ...deps(), now: () => clock, deadline: 100_000, sleep: async (ms: number) => { clock += ms; } };
+    // each association takes 15 s: the 60 s kept for the response leaves room for two
+    inspector.on(AssociateMemberCommand).callsFake(async () => { clock += 15_000; return {}; });
+    const out = await handle(orgEvent('Create'), d);
+    expect(inspector.commandCalls(AssociateMemberCommand)).toHaveLength(3);
+    expect(out.Data).toMatchObject({ MembersAssociated: '3', MembersPending: '5', MembersEnabled: '0' });
   });
 
   test('without enableExistingMembers: members are not listed', async () => {
@@ -233,9 +306,28 @@ describe('organization-wide Inspector constructs', () => {
     const template = validTemplate(stack, { nag: true });
     template.hasResourceProperties('Custom::EcrInspectorOrganization', { Kind: 'InspectorOrganization', EnableExistingMembers: 'true', DisableOnDelete: 'false' });
     template.resourceCountIs('AWS::Lambda::Function', 1);
-    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['inspector2:UpdateOrganizationConfiguration', 'inspector2:ListMembers']) })]) },
-    });
+    for (const action of ['inspector2:UpdateOrganizationConfiguration', 'inspector2:ListMembers', 'inspector2:AssociateMember', 'inspector2:Enable']) {
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith([action]) })]) },
+      });
+    }
+  });
+
+  test('given two regions that designate different accounts, then synth fails: an organization has one administrator, the same everywhere', () => {
+    const app = strictApp();
+    const eu = new Stack(app, 'OrganizationEu', { env: { account: MANAGEMENT, region: 'eu-west-1' } });
+    const us = new Stack(app, 'OrganizationUs', { env: { account: MANAGEMENT, region: 'us-east-1' } });
+    new InspectorDelegatedAdministrator(eu, 'InspectorAdmin', { administratorAccount: ADMIN });
+    new InspectorDelegatedAdministrator(us, 'InspectorAdmin', { administratorAccount: '777777777777' });
+    expect(() => app.synth()).toThrow(new RegExp(`\\[OrganizationUs/InspectorAdmin\\] InspectorDelegatedAdministrator 'OrganizationUs/InspectorAdmin' designates 777777777777 in us-east-1, but 'OrganizationEu/InspectorAdmin' designates ${ADMIN} in eu-west-1: an organization has one delegated administrator`));
+  });
+
+  test('given every region designating the same account, then synth succeeds', () => {
+    const app = strictApp();
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      new InspectorDelegatedAdministrator(new Stack(app, `Organization-${region}`, { env: { account: MANAGEMENT, region } }), 'InspectorAdmin', { administratorAccount: ADMIN });
+    }
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('bad input and a baseline scope fail clearly', () => {

@@ -1,0 +1,51 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { buildPipelineApp } from './app';
+
+/**
+ * `npm run pipeline` (the pipeline's Synth step runs it too): synthesizes the
+ * example pipeline app into examples/pipeline/cdk.out with CloudFormation
+ * validation, the compliance packs and AWS Control Tower's controls, prints
+ * every stack (nested stage assemblies included), and exits non-zero on any
+ * unacknowledged finding.
+ */
+function main(): number {
+  const outdir = path.resolve(process.env.CDK_OUTDIR ?? path.join(__dirname, 'cdk.out'));
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const app = buildPipelineApp({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+
+  let failed = false;
+  try {
+    app.synth();
+  } catch (e) {
+    failed = true;
+    console.error((e as Error).message);
+  }
+
+  const assembly = new CloudAssembly(outdir);
+  const stacks = assembly.stacksRecursively;
+  console.log(`Synthesized ${stacks.length} stacks into ${path.relative(process.cwd(), outdir) || '.'}`);
+  for (const stack of stacks) {
+    const resources = Object.keys(stack.template.Resources ?? {}).length;
+    const bytes = fs.statSync(stack.templateFullPath).size;
+    const env = `${stack.environment.account}/${stack.environment.region}`;
+    console.log(`  ${stack.hierarchicalId.padEnd(56)} ${env.padEnd(26)} ${String(resources).padStart(4)}/500 resources ${String(bytes).padStart(8)}/1000000 template bytes`);
+  }
+
+  const reportFile = path.join(outdir, 'validation-report.json');
+  const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+  const counts = new Map<string, number>();
+  for (const pr of report.pluginReports ?? []) {
+    for (const v of pr.violations ?? []) {
+      const key = `${pr.pluginName} ${v.severity} ${v.ruleName}`;
+      counts.set(key, (counts.get(key) ?? 0) + (v.violatingConstructs?.length ?? 1));
+    }
+  }
+  console.log('Compliance findings (unacknowledged) from CloudFormation Validate, EcrCompliance, AwsSolutions, NIST.800.53.R5, HIPAA.Security, PCI.DSS.321 and AWS Control Tower:');
+  if (counts.size === 0) console.log('  none');
+  for (const [key, n] of [...counts.entries()].sort()) console.log(`  ${key}: ${n}`);
+  return failed || counts.size > 0 ? 1 : 0;
+}
+
+process.exitCode = main();
