@@ -670,15 +670,18 @@ export class Registry extends Construct {
     const mine = stacks.indexOf(this.stack);
     for (const other of stacks) {
       if (other === this.stack) continue;
-      // Each clash is a pair: the first stack of the pair reports it, so it is printed once.
-      if (stacks.indexOf(other) < mine) continue;
+      // Each clash is a pair: the later stack of the pair reports it, so it is
+      // printed once, and also when the stages of an app are synthesized one
+      // by one as they are added (CDK Pipelines): the earlier stage is written
+      // before the later one exists.
+      if (stacks.indexOf(other) > mine) continue;
       const registry = Registry._tryOf(other);
       if (!registry) continue;
       // Template and cache prefixes are physical names: the app-level name
       // check reports those clashes, for raw L1 resources too.
       for (const kind of this.claims.singletonDescriptions()) {
         if (registry.claims.has(kind)) {
-          errors.push(`stacks '${this.stack.node.path}' and '${other.node.path}' both render ${kind} for account ${this.account} in ${this.region}: ECR keeps one per account and region, so one would overwrite the other. Declare it in one stack only.`);
+          errors.push(`stacks '${other.node.path}' and '${this.stack.node.path}' both render ${kind} for account ${this.account} in ${this.region}: ECR keeps one per account and region, so one would overwrite the other. Declare it in one stack only.`);
         }
       }
     }

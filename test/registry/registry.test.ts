@@ -1,4 +1,4 @@
-import { App, Aws, Stack } from 'aws-cdk-lib';
+import { App, Aws, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EcrAccountSettings, PrivateRepository, Registry, RegistryPolicyScope, ReplicationDestination, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../../src';
@@ -96,6 +96,17 @@ describe('Registry', () => {
       Registry.of(new Stack(app, 'First', { env })).allowReplicationFrom('222222222222');
       Registry.of(new Stack(app, 'Second', { env })).allowReplicationFrom('333333333333');
       expect(() => app.synth()).toThrow(/stacks 'First' and 'Second' both render AWS::ECR::RegistryPolicy for account 111111111111 in eu-west-1/);
+    });
+
+    test('given two stages synthesized one by one as they are added (as CDK Pipelines does), then the later stage fails naming both stacks', () => {
+      const app = strictApp();
+      const env = { account: '111111111111', region: 'eu-west-1' };
+      const first = new Stage(app, 'Wave1');
+      Registry.of(new Stack(first, 'Registry', { env })).allowReplicationFrom('222222222222');
+      expect(() => first.synth({ validateOnSynthesis: true })).not.toThrow();
+      const second = new Stage(app, 'Wave2');
+      Registry.of(new Stack(second, 'Registry', { env })).allowReplicationFrom('333333333333');
+      expect(() => second.synth({ validateOnSynthesis: true })).toThrow(/stacks 'Wave1\/Registry' and 'Wave2\/Registry' both render AWS::ECR::RegistryPolicy for account 111111111111 in eu-west-1/);
     });
 
     test('given two stacks of the same environment that render different registry resources, then synth passes', () => {
