@@ -45,7 +45,7 @@ export interface RegistrySetting {
   readonly key?: string;
   /** The path of the construct that declared the setting. */
   readonly owner: string;
-  /** How ECR and CloudFormation name the setting in messages, such as `${EcrType.REPOSITORY_CREATION_TEMPLATE} with prefix 'team'`. */
+  /** How ECR and CloudFormation name the setting in messages, such as `AWS::ECR::RepositoryCreationTemplate with prefix 'team'`. */
   readonly description: string;
   /** The CloudFormation resources that render the setting. */
   readonly resources: CfnResource[];
@@ -228,7 +228,7 @@ function resourcesOf(kind: RegistrySettingKind, key: string | undefined, owner: 
 }
 
 
-/** How messages name a setting, such as `${EcrType.REPOSITORY_CREATION_TEMPLATE} with prefix 'team'`. @internal */
+/** How messages name a setting, such as `AWS::ECR::RepositoryCreationTemplate with prefix 'team'`. @internal */
 export function describeSetting(kind: RegistrySettingKind, key?: string): string {
   return FACTS[kind].describe(key);
 }
