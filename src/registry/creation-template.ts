@@ -3,17 +3,17 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
+import { checkPhysicalNames } from './physical-names';
 import { Registry } from './registry';
-import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
 import { RegistrySettingKind } from './settings';
+import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
+import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy } from '../lifecycle';
 import { attachLifecyclePolicy } from '../lifecycle/attach';
-import { checkPhysicalNames } from './physical-names';
-import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
-import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { RepositoryAccess } from '../repository/access';
 import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
@@ -249,7 +249,10 @@ export class RepositoryCreationTemplate extends Construct {
         AppliedFor: appliedFor,
         CustomRoleArn: customRoleArn,
         Description: props.description,
-        EncryptionConfiguration: encryptionConfiguration && { EncryptionType: encryptionConfiguration.encryptionType, KmsKey: encryptionConfiguration.kmsKey },
+        EncryptionConfiguration: encryptionConfiguration && {
+          EncryptionType: encryptionConfiguration.encryptionType,
+          KmsKey: encryptionConfiguration.kmsKey,
+        },
         ImageTagMutability: mutability.imageTagMutability,
         ImageTagMutabilityExclusionFilters: exclusions?.map((f) => ({
           ImageTagMutabilityExclusionFilterType: f.imageTagMutabilityExclusionFilterType,

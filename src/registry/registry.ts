@@ -11,6 +11,7 @@ import {
   MAX_FILTERS_PER_RULE,
   MAX_REPLICATION_RULES,
 } from './replication-checks';
+import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
 import { addToWiringPass, AppRegistries, trackSynthesis, wireCrossAccount } from '../internal/app-registries';
 import {
   normalizePrefix,
@@ -24,7 +25,6 @@ import {
   V1_REGISTRY_POLICY_ACTIONS,
 } from '../internal/ecr-facts';
 import { mergeFilters } from '../internal/filters';
-import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
 import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { concretePolicyLength, policySizeProblem, statementSid } from '../internal/policy-text';

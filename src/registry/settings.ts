@@ -94,8 +94,16 @@ export const MAX_PULL_THROUGH_CACHE_RULES = 50;
 
 const FACTS: Record<RegistrySettingKind, KindFacts> = {
   [RegistrySettingKind.REGISTRY_POLICY]: { resourceType: EcrType.REGISTRY_POLICY, keyed: false, describe: () => EcrType.REGISTRY_POLICY },
-  [RegistrySettingKind.REPLICATION]: { resourceType: EcrType.REPLICATION_CONFIGURATION, keyed: false, describe: () => EcrType.REPLICATION_CONFIGURATION },
-  [RegistrySettingKind.SCANNING]: { resourceType: EcrType.REGISTRY_SCANNING_CONFIGURATION, keyed: false, describe: () => EcrType.REGISTRY_SCANNING_CONFIGURATION },
+  [RegistrySettingKind.REPLICATION]: {
+    resourceType: EcrType.REPLICATION_CONFIGURATION,
+    keyed: false,
+    describe: () => EcrType.REPLICATION_CONFIGURATION,
+  },
+  [RegistrySettingKind.SCANNING]: {
+    resourceType: EcrType.REGISTRY_SCANNING_CONFIGURATION,
+    keyed: false,
+    describe: () => EcrType.REGISTRY_SCANNING_CONFIGURATION,
+  },
   [RegistrySettingKind.SIGNING]: { resourceType: EcrType.SIGNING_CONFIGURATION, keyed: false, describe: () => EcrType.SIGNING_CONFIGURATION },
   [RegistrySettingKind.CREATION_TEMPLATE]: {
     resourceType: EcrType.REPOSITORY_CREATION_TEMPLATE,

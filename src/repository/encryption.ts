@@ -60,7 +60,10 @@ export class RepositoryEncryption {
  * @param key the key used for KMS (the given key, or the one created for it)
  * @internal
  */
-export function renderEncryption(encryption: RepositoryEncryption, key: kms.IKey | undefined): { encryptionType: string; kmsKey?: string } | undefined {
+export function renderEncryption(
+  encryption: RepositoryEncryption,
+  key: kms.IKey | undefined,
+): { encryptionType: string; kmsKey?: string } | undefined {
   if (!encryption.usesKms) return undefined;
   return { encryptionType: encryption.encryptionType, kmsKey: key?.keyArn };
 }

@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { exclusionPrincipalProblems, signingConfigurationProblems, signingFilterProblems, signingProfileArnProblems, SigningRuleModel } from './checks';
+import { AppRegistries } from '../internal/app-registries';
 import { mergeFilters } from '../internal/filters';
 import { guard, guardConstruct, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
@@ -152,8 +153,7 @@ export class RegistrySigning extends Construct {
  * @internal
  */
 export function signingProfilesCovering(stack: Stack, repositoryName: string | undefined): string[] {
-  const concrete = isConcrete(stack.account) && isConcrete(stack.region);
-  const stacks = concrete ? topStacks(stack.node.root).filter((c) => c.account === stack.account && c.region === stack.region) : [stack];
+  const stacks = AppRegistries.of(stack).registryStacks(stack);
   const profiles: string[] = [];
   for (const s of stacks) {
     const signing = s.node.tryFindChild('EcrRegistry')?.node.tryFindChild(SIGNING_ID);
@@ -164,17 +164,6 @@ export function signingProfilesCovering(stack: Stack, repositoryName: string | u
     }
   }
   return profiles;
-}
-
-/** The stacks of an app, without walking into them (called once per pushing repository). */
-function topStacks(root: IConstruct): Stack[] {
-  const found: Stack[] = [];
-  const walk = (c: IConstruct) => {
-    if (Stack.isStack(c)) found.push(c);
-    else c.node.children.forEach(walk);
-  };
-  walk(root);
-  return found;
 }
 
 /**
