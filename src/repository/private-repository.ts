@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryptio
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
+import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
@@ -349,10 +350,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
       if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
     }
     if (access._isOrganizationWide) {
-      Validations.of(this.cfnRepository).acknowledge({
-        id: 'AwsSolutions-ECR1',
-        reason: 'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.',
-      });
+      acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
+        'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.');
     }
   }
 
