@@ -433,16 +433,11 @@ function defaultLifecyclePolicy(): LifecyclePolicy {
 }
 
 /**
- * Policies are immutable, so one shared by many repositories (the default,
- * a platform-wide preset) is rendered and validated once.
+ * A policy's text, problems and whether it holds tokens. The policy renders
+ * and validates itself once (it is immutable), so a policy shared by many
+ * repositories (the default, a platform-wide preset) costs one rendering.
  */
-const checkedPolicies = new WeakMap<LifecyclePolicy, { text: string; problems: string[]; tokens: boolean }>();
 function checkedLifecyclePolicy(policy: LifecyclePolicy): { text: string; problems: string[]; tokens: boolean } {
-  let checked = checkedPolicies.get(policy);
-  if (!checked) {
-    const text = policy.toJson();
-    checked = { text, problems: policy.validate(), tokens: Token.isUnresolved(text) };
-    checkedPolicies.set(policy, checked);
-  }
-  return checked;
+  const text = policy.toJson();
+  return { text, problems: policy.validate(), tokens: Token.isUnresolved(text) };
 }
