@@ -13,7 +13,8 @@
  *   pre-rendered (policy document, lifecycle text, exclusion filters).
  *
  * The templates of all variants are checked for equivalence first. Reports
- * median wall time of synthesis (construction + app.synth), peak RSS,
+ * median wall and CPU time of synthesis (construction + app.synth; CPU time
+ * is steadier on a shared machine), peak RSS,
  * template bytes and resources per repository, and ratios. aws-cdk-lib's
  * built-in CloudFormation validation is turned off in the workers
  * (CDK_VALIDATION=false): it costs the same in every variant and would hide
@@ -50,6 +51,7 @@ for (const scenario of scenarios) {
     for (const v of variants) {
       summary[v] = {
         medianMs: median(runs[v].map((r) => r.ms)),
+        medianCpuMs: median(runs[v].map((r) => r.cpuMs)),
         medianMaxRssMb: median(runs[v].map((r) => r.maxRssMb)),
         templateBytesPerRepository: runs[v][0].bytes / count,
         resourcesPerRepository: runs[v][0].resources / count,
@@ -57,6 +59,7 @@ for (const scenario of scenarios) {
     }
     const ratios: Record<string, number> = {
       timeVsL1: summary.library.medianMs / summary.l1.medianMs,
+      cpuTimeVsL1: summary.library.medianCpuMs / summary.l1.medianCpuMs,
       memoryVsL1: summary.library.medianMaxRssMb / summary.l1.medianMaxRssMb,
       bytesVsL1: summary.library.templateBytesPerRepository / summary.l1.templateBytesPerRepository,
     };
@@ -69,12 +72,12 @@ for (const scenario of scenarios) {
     bySize[count] = summary;
     if (!json) {
       console.log(`\n${scenario.name}, ${count} repositories (median of ${rounds} runs each, variants alternating):`);
-      console.log('  variant   synth ms   peak RSS MB   bytes/repo   resources/repo');
+      console.log('  variant   synth ms     CPU ms   peak RSS MB   bytes/repo   resources/repo');
       for (const v of variants) {
         const s = summary[v];
-        console.log(`  ${v.padEnd(8)} ${s.medianMs.toFixed(0).padStart(9)} ${s.medianMaxRssMb.toFixed(0).padStart(13)} ${s.templateBytesPerRepository.toFixed(1).padStart(12)} ${s.resourcesPerRepository.toFixed(2).padStart(16)}`);
+        console.log(`  ${v.padEnd(8)} ${s.medianMs.toFixed(0).padStart(9)} ${s.medianCpuMs.toFixed(0).padStart(10)} ${s.medianMaxRssMb.toFixed(0).padStart(13)} ${s.templateBytesPerRepository.toFixed(1).padStart(12)} ${s.resourcesPerRepository.toFixed(2).padStart(16)}`);
       }
-      console.log(`  library/L1 time ${ratios.timeVsL1.toFixed(3)}x${ratios.timeVsL2 !== undefined ? `, library/L2 time ${ratios.timeVsL2.toFixed(3)}x` : ''}, library/L1 bytes ${ratios.bytesVsL1.toFixed(3)}x, library/L1 memory ${ratios.memoryVsL1.toFixed(3)}x`);
+      console.log(`  library/L1 time ${ratios.timeVsL1.toFixed(3)}x (CPU ${ratios.cpuTimeVsL1.toFixed(3)}x)${ratios.timeVsL2 !== undefined ? `, library/L2 time ${ratios.timeVsL2.toFixed(3)}x` : ''}, library/L1 bytes ${ratios.bytesVsL1.toFixed(3)}x, library/L1 memory ${ratios.memoryVsL1.toFixed(3)}x`);
     }
   }
 }

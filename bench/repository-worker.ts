@@ -140,6 +140,7 @@ const stack = new Stack(app, 'Bench', { env: { account: '111111111111', region: 
 const withPack = process.env.BENCH_PACK === '1';
 if (withPack) Validations.of(app).addPlugins(new EcrComplianceChecks(app));
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 build(stack);
 let assembly;
 try {
@@ -150,10 +151,12 @@ try {
   assembly = new (require('aws-cdk-lib/cx-api').CloudAssembly)(outdir);
 }
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const templateFile = path.join(assembly.directory, stack.templateFile);
 const bytes = fs.statSync(templateFile).size;
 const template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
 const resources = Object.keys(template.Resources).length;
 process.stdout.write(JSON.stringify({
-  variant, scenario, count, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, digest: equivalenceDigest(template),
+  variant, scenario, count, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, digest: equivalenceDigest(template),
 }) + '\n');

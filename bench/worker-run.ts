@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** What one run of bench/repository-worker.ts prints. */
-export interface WorkerRun { variant: string; scenario: string; count: number; ms: number; maxRssMb: number; bytes: number; resources: number; digest: string }
+export interface WorkerRun { variant: string; scenario: string; count: number; ms: number; cpuMs: number; maxRssMb: number; bytes: number; resources: number; digest: string }
 
 /**
  * Runs bench/repository-worker.ts in its own process (aws-cdk-lib's built-in
