@@ -345,10 +345,17 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public allow(access: RepositoryAccess): void {
     guard(`PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
-    for (const statement of access._statements()) {
-      this.addToResourcePolicy(statement);
+    // A subclass that overrides addToResourcePolicy sees every statement.
+    const shared = this.addToResourcePolicy === PrivateRepository.prototype.addToResourcePolicy ? sharedStatements(access) : undefined;
+    for (const statement of shared?.statements ?? access._statements()) {
+      if (shared?.checked) {
+        this.attachPolicy().addStatements(statement);
+      } else {
+        this.addToResourcePolicy(statement);
+      }
       if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
     }
+    if (shared) shared.checked = true;
     if (access._isOrganizationWide) {
       acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
         'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.');
@@ -366,6 +373,15 @@ export class PrivateRepository extends ecr.RepositoryBase {
       this.cfnRepository.repositoryPolicyText = document;
     }, statement);
     return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  /** The repository policy, created and attached on first use. */
+  private attachPolicy(): iam.PolicyDocument {
+    if (!this.policy) {
+      this.policy = new iam.PolicyDocument();
+      this.cfnRepository.repositoryPolicyText = this.policy;
+    }
+    return this.policy;
   }
 
   /**
@@ -430,6 +446,36 @@ export class PrivateRepository extends ecr.RepositoryBase {
 let defaultPolicy: LifecyclePolicy | undefined;
 function defaultLifecyclePolicy(): LifecyclePolicy {
   return defaultPolicy ??= LifecyclePolicy.recommended();
+}
+
+/** The statements of an access, built once and frozen, and whether they passed the repository policy checks. */
+interface SharedStatements {
+  readonly statements: iam.PolicyStatement[];
+  checked: boolean;
+}
+/** Per access: its shared statements, or null for statements of the user's own (`RepositoryAccess.fromStatement`). */
+const sharedAccessStatements = new WeakMap<RepositoryAccess, SharedStatements | null>();
+
+/**
+ * The statements of an access that the library's factories build, built and
+ * frozen once and checked once (by the first repository that uses them): an
+ * access shared by thousands of repositories (an organization's pull access
+ * in a catalog's defaults) then costs one set of statements and one check.
+ * Frozen statements cannot change, so the check holds for every repository.
+ * A statement of the user's own (`RepositoryAccess.fromStatement`, which
+ * hands out the same object on every call) stays theirs: not frozen, and
+ * checked on every use, as it may change between uses.
+ */
+function sharedStatements(access: RepositoryAccess): SharedStatements | undefined {
+  let shared = sharedAccessStatements.get(access);
+  if (shared === undefined) {
+    const statements = access._statements();
+    const again = access._statements();
+    const ownedByUser = statements.some((statement, i) => statement === again[i]);
+    shared = ownedByUser ? null : { statements: statements.map((statement) => statement.freeze()), checked: false };
+    sharedAccessStatements.set(access, shared);
+  }
+  return shared ?? undefined;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess } from '../../src';
+import * as statementChecks from '../../src/repository/statement-checks';
 import { ENV } from '../util/harness';
 
 /** Calls to Error.captureStackTrace while `build` runs. */
@@ -32,5 +35,52 @@ describe('PrivateRepository at scale', () => {
     expect(captures).toBe(0);
     const acknowledged = repo.cfnRepository.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => m.data);
     expect(acknowledged).toEqual([{ 'Annotation::AwsSolutions-ECR1': expect.stringContaining('restricted to an AWS Organization') }]);
+  });
+
+  describe('an access shared by many repositories', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    test('given one organization access for 50 repositories in two stacks, when created, then its statement is checked once and every repository renders it', () => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stacks = [new Stack(app, 'A', { env: ENV }), new Stack(app, 'B', { env: ENV })];
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      const checks = jest.spyOn(statementChecks, 'addToRepositoryPolicy');
+      for (let i = 0; i < 50; i++) new PrivateRepository(stacks[i % 2], `Repo${i}`, { repositoryName: `svc-${i}`, access });
+      expect(checks).toHaveBeenCalledTimes(1);
+      for (const stack of stacks) {
+        const repositories = Template.fromStack(stack).findResources('AWS::ECR::Repository');
+        expect(Object.keys(repositories)).toHaveLength(25);
+        for (const repo of Object.values<any>(repositories)) {
+          expect(repo.Properties.RepositoryPolicyText.Statement).toEqual([expect.objectContaining({
+            Principal: '*',
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+          })]);
+        }
+      }
+    });
+
+    test('given a statement of the user\'s own, changed to name resources after its first use, when used again, then the second repository refuses it', () => {
+      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const statement = new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('222222222222')], actions: ['ecr:BatchGetImage'] });
+      const access = RepositoryAccess.fromStatement(statement);
+      new PrivateRepository(stack, 'First', { repositoryName: 'first', access: [access] });
+      statement.addResources('*');
+      expect(() => new PrivateRepository(stack, 'Second', { repositoryName: 'second', access: [access] })).toThrow(/names resources/);
+    });
+
+    test('given a subclass that overrides addToResourcePolicy, when an access is shared, then it sees every statement of every repository', () => {
+      const seen: string[] = [];
+      class Audited extends PrivateRepository {
+        public addToResourcePolicy(statement: iam.PolicyStatement) {
+          seen.push(`${this.node.id}:${statement.sid}`);
+          return super.addToResourcePolicy(statement);
+        }
+      }
+      const stack = new Stack(new App(), 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      new Audited(stack, 'One', { repositoryName: 'one', access });
+      new Audited(stack, 'Two', { repositoryName: 'two', access });
+      expect(seen).toEqual(['One:OrganizationPulloa1b2c3d4e5', 'Two:OrganizationPulloa1b2c3d4e5']);
+    });
   });
 });
