@@ -88,6 +88,8 @@ if (variant === 'fleet') {
 } else {
   throw new Error(`unknown variant ${variant}`);
 }
+const constructCpu = process.cpuUsage(cpuStart);
+const constructCpuMs = (constructCpu.user + constructCpu.system) / 1000;
 const assembly = app.synth();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
 const cpu = process.cpuUsage(cpuStart);
@@ -121,5 +123,5 @@ function canonical(v: any): string {
 }
 const digest = crypto.createHash('sha256').update(bodies.sort().join('\n')).digest('hex');
 process.stdout.write(JSON.stringify({
-  variant, scenario, count, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, stacks: stacks.length, maxStackResources, maxStackBytes, digest,
+  variant, scenario, count, ms, cpuMs, constructCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, stacks: stacks.length, maxStackResources, maxStackBytes, digest,
 }) + '\n');

@@ -142,6 +142,8 @@ if (withPack) Validations.of(app).addPlugins(new EcrComplianceChecks(app));
 const start = process.hrtime.bigint();
 const cpuStart = process.cpuUsage();
 build(stack);
+const constructCpu = process.cpuUsage(cpuStart);
+const constructCpuMs = (constructCpu.user + constructCpu.system) / 1000;
 let assembly;
 try {
   assembly = app.synth();
@@ -158,5 +160,5 @@ const bytes = fs.statSync(templateFile).size;
 const template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
 const resources = Object.keys(template.Resources).length;
 process.stdout.write(JSON.stringify({
-  variant, scenario, count, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, digest: equivalenceDigest(template),
+  variant, scenario, count, ms, cpuMs, constructCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, digest: equivalenceDigest(template),
 }) + '\n');

@@ -121,8 +121,10 @@ export interface PrivateRepositoryAttributes {
   readonly repositoryArn: string;
 }
 
-/** What untyped callers must pass (built on use: classes of other modules may still be loading). */
-const propsSpec = () => ({
+/** What untyped callers must pass (built on first use: classes of other modules may still be loading). */
+let spec: ReturnType<typeof buildPropsSpec> | undefined;
+const propsSpec = () => spec ??= buildPropsSpec();
+const buildPropsSpec = () => ({
   repositoryName: optional(STRING),
   imageTagMutability: optional(oneOf(ImageTagMutability)),
   imageTagMutabilityExclusions: optional(listOf(STRING)),
@@ -239,7 +241,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
     }
     problems.throwIfAny();
 
-    this.encryption = props.encryption ?? defaultRepositoryEncryption(this);
+    this.encryption = props.encryption ?? stackEncryption(this);
     if (this.encryption.usesKms) {
       this.encryptionKey = this.encryption.key ?? createLibraryKey(this, 'Key', {
         description: `Encrypts the images of ECR repository ${this.node.path}`,
@@ -446,6 +448,18 @@ export class PrivateRepository extends ecr.RepositoryBase {
 let defaultPolicy: LifecyclePolicy | undefined;
 function defaultLifecyclePolicy(): LifecyclePolicy {
   return defaultPolicy ??= LifecyclePolicy.recommended();
+}
+
+/** Per stack, the default encryption with the stack's shared key (one object for all its repositories). */
+const stackEncryptions = new WeakMap<Stack, RepositoryEncryption>();
+function stackEncryption(scope: Construct): RepositoryEncryption {
+  const stack = Stack.of(scope);
+  let encryption = stackEncryptions.get(stack);
+  if (!encryption) {
+    encryption = defaultRepositoryEncryption(stack);
+    stackEncryptions.set(stack, encryption);
+  }
+  return encryption;
 }
 
 /** The statements of an access, built once and frozen, and whether they passed the repository policy checks. */

@@ -83,4 +83,12 @@ describe('PrivateRepository at scale', () => {
       expect(seen).toEqual(['One:OrganizationPulloa1b2c3d4e5', 'Two:OrganizationPulloa1b2c3d4e5']);
     });
   });
+
+  test('given 20 repositories with the default encryption in one stack, when created, then they share one encryption object and one key', () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
+    const repos = Array.from({ length: 20 }, (_, i) => new PrivateRepository(stack, `Repo${i}`, { repositoryName: `svc-${i}` }));
+    expect(new Set(repos.map((r) => r.encryption)).size).toBe(1);
+    expect(new Set(repos.map((r) => r.encryptionKey)).size).toBe(1);
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 1);
+  });
 });
