@@ -3,12 +3,16 @@ import { Annotations, CfnResource, Environment, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { closest, FleetRepositoryProps } from './catalog';
+import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { parsePlacement, placeRepositories, PlacementItem, renderPlacement, repositoryConstructId, ShardUsage } from './placement';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
-import { Registry } from '../registry/registry';
+import { Registry, registryRepositoryNames } from '../registry/registry';
+import { ReplicationDestination } from '../registry/replication';
+import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
 import { PrivateRepository } from '../repository/private-repository';
+import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
 
@@ -141,14 +145,9 @@ export class RepositoryFleet extends Construct {
       });
       if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
-      if (r.replicationDestinations && r.replicationDestinations.length > 0) {
-        Registry.of(this.registry(props.env))._replicateRepository(`RepositoryFleet '${this.node.path}' repository '${r.repositoryName}'`, r.repositoryName, r.replicationDestinations, repo);
-      }
-      if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) {
-        RegistryScanning.of(this.registry(props.env))._addRepository(`RepositoryFleet '${this.node.path}' repository '${r.repositoryName}'`, r.repositoryName, ScanFrequency.CONTINUOUS_SCAN, repo);
-      }
       this.repositories.set(r.repositoryName, repo);
     }
+    this.addRegistrySettings(props);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
       // push: one '*' SCAN_ON_PUSH filter keeps every repository of the account
@@ -201,6 +200,78 @@ export class RepositoryFleet extends Construct {
   /** Resources and estimated template bytes of each shard, as placed. */
   public get shardUsage(): string[] {
     return this.usage.map((u) => `Shard${u.shard}: ${u.repositories} repositories, ${u.resources} resources (estimated), ~${u.bytes} bytes (estimated)`);
+  }
+
+  /**
+   * Replication and continuous scanning of the fleet's repositories, in the
+   * fleet's registry stack: one filter per repository while a rule's
+   * filters fit ECR's quota, otherwise prefixes that cover no other known
+   * repository of the registry (see `compressFilters`), or an error naming
+   * the quota and the excess.
+   */
+  private addRegistrySettings(props: RepositoryFleetProps): void {
+    const problems = new Problems(`RepositoryFleet '${this.node.path}'`);
+    const byDestinations = new Map<string, { destinations: ReplicationDestination[]; names: string[] }>();
+    const continuous: string[] = [];
+    for (const r of props.repositories) {
+      if (r.replicationDestinations && r.replicationDestinations.length > 0) {
+        const key = destinationKey(r.replicationDestinations);
+        const group = byDestinations.get(key) ?? { destinations: r.replicationDestinations, names: [] };
+        group.names.push(r.repositoryName);
+        byDestinations.set(key, group);
+      }
+      if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) continuous.push(r.repositoryName);
+    }
+    if (byDestinations.size === 0 && continuous.length === 0) return;
+    const registryStack = this.registry(props.env);
+    const known = () => [...new Set([...this.repositories.keys(), ...registryRepositoryNames(registryStack)])];
+    let knownNames: string[] | undefined;
+    const checks: { members: string[]; prefixes: string[]; semantics: FilterSemantics; rule: string }[] = [];
+
+    for (const [key, group] of byDestinations) {
+      const subject = (name: string) => `RepositoryFleet '${this.node.path}' repository '${name}'`;
+      if (group.names.length <= MAX_FILTERS_PER_RULE) {
+        for (const name of group.names) Registry.of(registryStack)._replicateRepository(subject(name), name, group.destinations, this.repositories.get(name));
+        continue;
+      }
+      const compressed = compressFilters(group.names, knownNames ??= known(), MAX_FILTERS_PER_RULE, REPLICATION_FILTERS);
+      if (!compressed.fits) {
+        problems.add(`the replication rule to ${key} needs at least ${compressed.count} PREFIX_MATCH filters for its ${group.names.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_FILTERS_PER_RULE} too many. Give the replicated repositories a namespace of their own (for example 'replicated/'), or split them across sets of destinations`);
+        continue;
+      }
+      for (const name of compressed.names) Registry.of(registryStack)._replicateRepository(subject(name), name, group.destinations, this.repositories.get(name));
+      if (compressed.prefixes.length > 0) {
+        Registry.of(registryStack).addReplicationRule({ destinations: group.destinations, repositoryFilters: compressed.prefixes.map((p) => p.filter) });
+        checks.push({ members: group.names, prefixes: compressed.prefixes.map((p) => p.prefix), semantics: REPLICATION_FILTERS, rule: `the replication rule to ${key}` });
+      }
+    }
+
+    if (continuous.length > 0) {
+      const compressed = compressFilters(continuous, continuous.length > MAX_SCANNING_FILTERS_PER_RULE ? knownNames ??= known() : [], MAX_SCANNING_FILTERS_PER_RULE, SCANNING_FILTERS);
+      if (!compressed.fits) {
+        problems.add(`the CONTINUOUS_SCAN scanning rule needs at least ${compressed.count} WILDCARD filters for its ${continuous.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_SCANNING_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_SCANNING_FILTERS_PER_RULE} too many. Give the continuously scanned repositories a namespace of their own (for example 'scanned/')`);
+      } else {
+        for (const name of compressed.names) {
+          RegistryScanning.of(registryStack)._addRepository(`RepositoryFleet '${this.node.path}' repository '${name}'`, name, ScanFrequency.CONTINUOUS_SCAN, this.repositories.get(name));
+        }
+        if (compressed.prefixes.length > 0) {
+          RegistryScanning.of(registryStack).addRule({ frequency: ScanFrequency.CONTINUOUS_SCAN, repositoryFilters: compressed.prefixes.map((p) => p.filter) });
+          checks.push({ members: continuous, prefixes: compressed.prefixes.map((p) => p.prefix), semantics: SCANNING_FILTERS, rule: 'the CONTINUOUS_SCAN scanning rule' });
+        }
+      }
+    }
+    problems.throwIfAny();
+
+    if (checks.length > 0) {
+      // Repositories the app declares after the fleet are known only at synth: check the prefixes again then.
+      this.node.addValidation({
+        validate: () => {
+          const names = known();
+          return checks.flatMap((c) => prefixOvercoverage(c.members, c.prefixes, names, c.semantics).map((o) =>
+            `the prefix '${o.prefix}' that ${c.rule} uses for the fleet's repositories also covers ${o.names.map((n) => `'${n}'`).join(', ')} of the same registry: rename ${o.names.length === 1 ? 'it' : 'them'} apart from the fleet's repositories`));
+        },
+      });
+    }
   }
 
   private registry(env: Environment | undefined): Stack {
