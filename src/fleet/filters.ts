@@ -124,7 +124,9 @@ export function compressFilters(members: string[], known: string[], quota: numbe
  *
  * @internal
  */
-export function prefixOvercoverage(members: string[], prefixes: string[], known: string[], semantics: FilterSemantics): { prefix: string; names: string[] }[] {
+export function prefixOvercoverage(
+  members: string[], prefixes: string[], known: string[], semantics: FilterSemantics,
+): { prefix: string; names: string[] }[] {
   const memberSet = new Set(members);
   const out: { prefix: string; names: string[] }[] = [];
   for (const prefix of prefixes) {
@@ -153,7 +155,7 @@ function lowerBound(sorted: string[], value: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
-    const mid = (lo + hi) >> 1;
+    const mid = Math.floor((lo + hi) / 2);
     if (sorted[mid] < value) lo = mid + 1;
     else hi = mid;
   }

@@ -229,9 +229,10 @@ export class RepositoryFleet extends Construct {
     const checks: { members: string[]; prefixes: string[]; semantics: FilterSemantics; rule: string }[] = [];
 
     for (const [key, group] of byDestinations) {
-      const subject = (name: string) => `RepositoryFleet '${this.node.path}' repository '${name}'`;
+      const replicate = (name: string) => Registry.of(registryStack)._replicateRepository(
+        `RepositoryFleet '${this.node.path}' repository '${name}'`, name, group.destinations, this.repositories.get(name));
       if (group.names.length <= MAX_FILTERS_PER_RULE) {
-        for (const name of group.names) Registry.of(registryStack)._replicateRepository(subject(name), name, group.destinations, this.repositories.get(name));
+        group.names.forEach(replicate);
         continue;
       }
       const compressed = compressFilters(group.names, knownNames ??= known(), MAX_FILTERS_PER_RULE, REPLICATION_FILTERS);
@@ -239,15 +240,17 @@ export class RepositoryFleet extends Construct {
         problems.add(`the replication rule to ${key} needs at least ${compressed.count} PREFIX_MATCH filters for its ${group.names.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_FILTERS_PER_RULE} too many. Give the replicated repositories a namespace of their own (for example 'replicated/'), or split them across sets of destinations`);
         continue;
       }
-      for (const name of compressed.names) Registry.of(registryStack)._replicateRepository(subject(name), name, group.destinations, this.repositories.get(name));
+      compressed.names.forEach(replicate);
       if (compressed.prefixes.length > 0) {
-        Registry.of(registryStack).addReplicationRule({ destinations: group.destinations, repositoryFilters: compressed.prefixes.map((p) => p.filter) });
+        const repositoryFilters = compressed.prefixes.map((p) => p.filter);
+        Registry.of(registryStack).addReplicationRule({ destinations: group.destinations, repositoryFilters });
         checks.push({ members: group.names, prefixes: compressed.prefixes.map((p) => p.prefix), semantics: REPLICATION_FILTERS, rule: `the replication rule to ${key}` });
       }
     }
 
     if (continuous.length > 0) {
-      const compressed = compressFilters(continuous, continuous.length > MAX_SCANNING_FILTERS_PER_RULE ? knownNames ??= known() : [], MAX_SCANNING_FILTERS_PER_RULE, SCANNING_FILTERS);
+      const registryNames = continuous.length > MAX_SCANNING_FILTERS_PER_RULE ? knownNames ??= known() : [];
+      const compressed = compressFilters(continuous, registryNames, MAX_SCANNING_FILTERS_PER_RULE, SCANNING_FILTERS);
       if (!compressed.fits) {
         problems.add(`the CONTINUOUS_SCAN scanning rule needs at least ${compressed.count} WILDCARD filters for its ${continuous.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_SCANNING_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_SCANNING_FILTERS_PER_RULE} too many. Give the continuously scanned repositories a namespace of their own (for example 'scanned/')`);
       } else {
@@ -255,7 +258,8 @@ export class RepositoryFleet extends Construct {
           RegistryScanning.of(registryStack)._addRepository(`RepositoryFleet '${this.node.path}' repository '${name}'`, name, ScanFrequency.CONTINUOUS_SCAN, this.repositories.get(name));
         }
         if (compressed.prefixes.length > 0) {
-          RegistryScanning.of(registryStack).addRule({ frequency: ScanFrequency.CONTINUOUS_SCAN, repositoryFilters: compressed.prefixes.map((p) => p.filter) });
+          const repositoryFilters = compressed.prefixes.map((p) => p.filter);
+          RegistryScanning.of(registryStack).addRule({ frequency: ScanFrequency.CONTINUOUS_SCAN, repositoryFilters });
           checks.push({ members: continuous, prefixes: compressed.prefixes.map((p) => p.prefix), semantics: SCANNING_FILTERS, rule: 'the CONTINUOUS_SCAN scanning rule' });
         }
       }

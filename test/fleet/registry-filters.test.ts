@@ -38,7 +38,8 @@ describe('RepositoryFleet registry filters', () => {
     expect(filters.length).toBeLessThanOrEqual(100);
     expect(filters.length).toBeLessThan(240);
     for (const r of repositories) {
-      expect([r.repositoryName, filters.some((f) => r.repositoryName.startsWith(f))]).toEqual([r.repositoryName, r.replicationDestinations !== undefined]);
+      const covered = filters.some((f) => r.repositoryName.startsWith(f));
+      expect([r.repositoryName, covered]).toEqual([r.repositoryName, r.replicationDestinations !== undefined]);
     }
   });
 
