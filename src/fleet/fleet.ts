@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { closest, FleetRepositoryProps } from './catalog';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { parsePlacement, placeRepositories, PlacementItem, renderPlacement, repositoryConstructId, ShardUsage } from './placement';
+import { measureTemplateAtSynth, TEMPLATE_BYTE_LIMIT } from './template-size';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
@@ -16,9 +17,8 @@ import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
 
-/** CloudFormation's hard limits for one stack. */
+/** CloudFormation's hard limit on resources per stack. */
 const STACK_RESOURCE_LIMIT = 500;
-const TEMPLATE_BYTE_LIMIT = 1_000_000;
 
 
 /**
@@ -40,9 +40,10 @@ export interface RepositoryFleetProps {
    */
   readonly maxResourcesPerStack?: number;
   /**
-   * The most template bytes a shard stack takes, by the fleet's estimate
-   * (CloudFormation allows 1,000,000; every shard is also checked after
-   * synthesis).
+   * The most template bytes a shard stack takes (CloudFormation allows
+   * 1,000,000). Placement uses an estimate that is never below the real
+   * template for the library's settings; every shard's template is also
+   * measured when it is written, and a larger one fails the synthesis.
    *
    * @default 800000
    */
@@ -81,6 +82,8 @@ export class RepositoryFleet extends Construct {
   /** The placement file's text after this synth (also written to `placementFile` when updated). */
   public readonly placementText: string;
   private readonly repositories = new Map<string, PrivateRepository>();
+  /** Template bytes of each shard stack, measured when written. */
+  private readonly measuredBytes = new Map<string, number>();
   private readonly usage: ShardUsage[];
   private registryStack?: Stack;
 
@@ -129,6 +132,7 @@ export class RepositoryFleet extends Construct {
     const shardStacks = new Map<number, Stack>();
     for (const usage of result.shards) {
       const stack = new Stack(this, `Shard${usage.shard}`, { env: props.env, description: `ECR repositories of fleet ${this.node.path}, shard ${usage.shard}` });
+      measureTemplateAtSynth(stack, maxBytes, `RepositoryFleet '${this.node.path}'`, this.measuredBytes);
       shardStacks.set(usage.shard, stack);
       this.stacks.push(stack);
     }
@@ -197,9 +201,15 @@ export class RepositoryFleet extends Construct {
     return `${JSON.stringify(mapping, null, 2)}\n`;
   }
 
-  /** Resources and estimated template bytes of each shard, as placed. */
+  /**
+   * Resources and template bytes of each shard: estimated as placed, and,
+   * after the app is synthesized, the measured size of each template.
+   */
   public get shardUsage(): string[] {
-    return this.usage.map((u) => `Shard${u.shard}: ${u.repositories} repositories, ${u.resources} resources (estimated), ~${u.bytes} bytes (estimated)`);
+    return this.usage.map((u) => {
+      const measured = this.measuredBytes.get(`${this.node.path}/Shard${u.shard}`);
+      return `Shard${u.shard}: ${u.repositories} repositories, ${u.resources} resources (estimated), ~${u.bytes} bytes (estimated)${measured !== undefined ? `, ${measured} bytes (measured)` : ''}`;
+    });
   }
 
   /**
