@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResolvable, IResolveContext, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -210,6 +210,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private arnToken?: string;
   /** Principals given push permissions through grants, which ECR's managed signing needs to sign as. */
   private readonly pushers: iam.IGrantable[] = [];
+  /** The statements added to the repository policy, in order. */
+  private readonly policyStatements: iam.PolicyStatement[] = [];
   /** Principals allowed to push by the repository policy. */
   private readonly policyPushers: string[] = [];
 
@@ -352,6 +354,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
     for (const statement of shared?.statements ?? access._statements()) {
       if (shared?.checked) {
         this.attachPolicy().addStatements(statement);
+        this.policyStatements.push(statement);
       } else {
         this.addToResourcePolicy(statement);
       }
@@ -372,8 +375,9 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
-      this.cfnRepository.repositoryPolicyText = document;
+      this.cfnRepository.repositoryPolicyText = new RepositoryPolicyText(document, this.policyStatements);
     }, statement);
+    this.policyStatements.push(statement);
     return { statementAdded: true, policyDependable: this.policy };
   }
 
@@ -381,7 +385,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private attachPolicy(): iam.PolicyDocument {
     if (!this.policy) {
       this.policy = new iam.PolicyDocument();
-      this.cfnRepository.repositoryPolicyText = this.policy;
+      this.cfnRepository.repositoryPolicyText = new RepositoryPolicyText(this.policy, this.policyStatements);
     }
     return this.policy;
   }
@@ -462,6 +466,47 @@ function stackEncryption(scope: Construct): RepositoryEncryption {
   return encryption;
 }
 
+/**
+ * A repository policy document, resolved once per stack for every document
+ * made of the same shared statements (frozen, from the library's access
+ * factories, without tokens): thousands of repositories with one
+ * organization's pull access render one policy. A document with any other
+ * statement (a grant, a statement of the user's own) resolves as usual.
+ */
+class RepositoryPolicyText implements IResolvable {
+  public readonly creationStack: string[] = [];
+  constructor(private readonly document: iam.PolicyDocument, private readonly statements: iam.PolicyStatement[]) {}
+
+  public resolve(context: IResolveContext): any {
+    const statements = this.statements;
+    // Statements added to the document some other way make it a document of its own.
+    if (statements.length !== this.document.statementCount || !statements.every((st) => sharedStatementSet.has(st))) return this.document;
+    const stack = Stack.of(context.scope);
+    let byStatements = resolvedPolicies.get(stack);
+    if (!byStatements) {
+      byStatements = new Map();
+      resolvedPolicies.set(stack, byStatements);
+    }
+    const key = statements.map((st) => statementIds.get(st)).join(',');
+    let resolved = byStatements.get(key);
+    if (resolved === undefined) {
+      resolved = stack.resolve(this.document);
+      byStatements.set(key, resolved);
+    }
+    return resolved;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+/** Shared statements without tokens, each with a number for cache keys. */
+const sharedStatementSet = new WeakSet<iam.PolicyStatement>();
+const statementIds = new WeakMap<iam.PolicyStatement, number>();
+let nextStatementId = 0;
+/** Per stack: resolved repository policies by their shared statements. */
+const resolvedPolicies = new WeakMap<Stack, Map<string, unknown>>();
+
 /** The statements of an access, built once and frozen, and whether they passed the repository policy checks. */
 interface SharedStatements {
   readonly statements: iam.PolicyStatement[];
@@ -487,6 +532,11 @@ function sharedStatements(access: RepositoryAccess): SharedStatements | undefine
     const again = access._statements();
     const ownedByUser = statements.some((statement, i) => statement === again[i]);
     shared = ownedByUser ? null : { statements: statements.map((statement) => statement.freeze()), checked: false };
+    for (const statement of shared?.statements ?? []) {
+      if (Token.isUnresolved(JSON.stringify(statement.toStatementJson()))) continue;
+      sharedStatementSet.add(statement);
+      statementIds.set(statement, nextStatementId++);
+    }
     sharedAccessStatements.set(access, shared);
   }
   return shared ?? undefined;

@@ -91,4 +91,34 @@ describe('PrivateRepository at scale', () => {
     expect(new Set(repos.map((r) => r.encryptionKey)).size).toBe(1);
     Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 1);
   });
+
+  test('given 40 repositories in two stacks sharing organization and organizational unit access, one of them also granting pull to a role, when synthesized, then the shared policy is resolved once per stack and every repository renders the policy it would alone', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    const stacks = [new Stack(app, 'A', { env: ENV }), new Stack(app, 'B', { env: ENV })];
+    const access = [
+      RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5'),
+      RepositoryAccess.pullFromOrganizationalUnits('o-a1b2c3d4e5', ['r-ab12/ou-ab12-11111111']),
+    ];
+    const repos = Array.from({ length: 40 }, (_, i) => new PrivateRepository(stacks[i % 2], `Repo${i}`, { repositoryName: `svc-${i}`, access }));
+    repos[3].grantPull(new iam.AccountPrincipal('333333333333'));
+    const resolveSpy = jest.spyOn(iam.PolicyDocument.prototype, 'resolve');
+    const assembly = app.synth();
+    // a few times per stack (the shared policy, the repository with a grant of its own), not once or more per repository
+    expect(resolveSpy.mock.calls.length).toBeLessThan(12);
+    const templates = stacks.map((stack) => assembly.getStackByName(stack.stackName).template);
+
+    // what a repository renders alone, in a fresh app
+    const aloneApp = new App({ builtinCloudFormationValidation: false });
+    const alone = new Stack(aloneApp, 'Alone', { env: ENV });
+    const single = new PrivateRepository(alone, 'Repo', { repositoryName: 'svc', access });
+    const granted = new PrivateRepository(alone, 'Granted', { repositoryName: 'granted', access });
+    granted.grantPull(new iam.AccountPrincipal('333333333333'));
+    const aloneTemplate = Template.fromStack(alone).toJSON();
+    const policyOf = (template: any, name: string) =>
+      Object.values<any>(template.Resources).find((r) => r.Properties?.RepositoryName === name).Properties.RepositoryPolicyText;
+    for (let i = 0; i < 40; i++) {
+      expect(policyOf(templates[i % 2], `svc-${i}`)).toEqual(policyOf(aloneTemplate, i === 3 ? 'granted' : 'svc'));
+    }
+    expect(single.cfnRepository.repositoryPolicyText).toBeDefined();
+  });
 });
