@@ -1,8 +1,9 @@
-import { Annotations, ArnFormat, IResolvable, IResolveContext, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, FeatureFlags, IResolvable, IResolveContext, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
 import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
@@ -482,6 +483,9 @@ class RepositoryPolicyText implements IResolvable {
     // Statements added to the document some other way make it a document of its own.
     if (statements.length !== this.document.statementCount || !statements.every((st) => sharedStatementSet.has(st))) return this.document;
     const stack = Stack.of(context.scope);
+    // The document is resolved in the stack's scope: only where the resource sees the same policy minimization.
+    const minimize = (scope: IConstruct) => FeatureFlags.of(scope).isEnabled(IAM_MINIMIZE_POLICIES);
+    if (minimize(context.scope) !== minimize(stack)) return this.document;
     let byStatements = resolvedPolicies.get(stack);
     if (!byStatements) {
       byStatements = new Map();

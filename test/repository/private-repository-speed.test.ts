@@ -1,5 +1,6 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess } from '../../src';
 import * as statementChecks from '../../src/repository/statement-checks';
@@ -120,5 +121,28 @@ describe('PrivateRepository at scale', () => {
       expect(policyOf(templates[i % 2], `svc-${i}`)).toEqual(policyOf(aloneTemplate, i === 3 ? 'granted' : 'svc'));
     }
     expect(single.cfnRepository.repositoryPolicyText).toBeDefined();
+  });
+
+  test('given policy minimization turned on for part of a stack only, when synthesized, then each repository renders what a policy document renders under its own setting', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const minimized = new Construct(stack, 'Minimized');
+    minimized.node.setContext('@aws-cdk/aws-iam:minimizePolicies', true);
+    const access = [
+      RepositoryAccess.pullFromOrganizationalUnits('o-a1b2c3d4e5', ['r-ab12/ou-ab12-11111111']),
+      RepositoryAccess.pullFromOrganizationalUnits('o-a1b2c3d4e5', ['r-ab12/ou-ab12-22222222']),
+    ];
+    new PrivateRepository(stack, 'Plain', { repositoryName: 'plain', access });
+    new PrivateRepository(minimized, 'Repo', { repositoryName: 'minimized', access });
+    const template = app.synth().getStackByName(stack.stackName).template;
+    const policyOf = (name: string) =>
+      Object.values<any>(template.Resources).find((r) => r.Properties?.RepositoryName === name).Properties.RepositoryPolicyText;
+    const expected = (minimize: boolean) => {
+      const scope = new Stack(new App({ context: { '@aws-cdk/aws-iam:minimizePolicies': minimize } }), 'Expected', { env: ENV });
+      const document = new iam.PolicyDocument({ statements: access.flatMap((a) => (a as any)._statements()) });
+      return scope.resolve(document);
+    };
+    expect(policyOf('plain')).toEqual(expected(false));
+    expect(policyOf('minimized')).toEqual(expected(true));
   });
 });
