@@ -1,8 +1,8 @@
 import { Annotations, ArnFormat, FeatureFlags, IResolvable, IResolveContext, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
 import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
