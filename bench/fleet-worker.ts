@@ -58,6 +58,7 @@ const app = new App({ outdir });
 const props = repositories();
 const l1 = variant === 'l1' ? prerendered() : undefined;
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 let stacks: Stack[];
 if (variant === 'fleet') {
   stacks = new RepositoryFleet(app, 'Fleet', { repositories: props, env: ENV }).stacks;
@@ -87,8 +88,12 @@ if (variant === 'fleet') {
 } else {
   throw new Error(`unknown variant ${variant}`);
 }
+const constructCpu = process.cpuUsage(cpuStart);
+const constructCpuMs = (constructCpu.user + constructCpu.system) / 1000;
 const assembly = app.synth();
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 
 let bytes = 0;
 let resources = 0;
@@ -118,5 +123,5 @@ function canonical(v: any): string {
 }
 const digest = crypto.createHash('sha256').update(bodies.sort().join('\n')).digest('hex');
 process.stdout.write(JSON.stringify({
-  variant, scenario, count, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, stacks: stacks.length, maxStackResources, maxStackBytes, digest,
+  variant, scenario, count, ms, cpuMs, constructCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, stacks: stacks.length, maxStackResources, maxStackBytes, digest,
 }) + '\n');

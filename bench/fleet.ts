@@ -6,7 +6,8 @@
  * policy, 3-rule lifecycle policy, one tag exclusion filter per repository).
  * Each run is its own process; variants alternate within a round. The
  * templates of both variants are checked for equivalence first. Reports the
- * median synthesis time (construction + app.synth), peak RSS, shard stacks,
+ * median synthesis time (construction + app.synth; wall and CPU time, the
+ * latter steadier on a shared machine), peak RSS, shard stacks,
  * the largest stack's resources and bytes, and the ratios. aws-cdk-lib's
  * built-in CloudFormation validation is off in the workers (it costs the
  * same in both variants). Also times parsing and validating a 10,000-entry
@@ -27,7 +28,7 @@ const sizes = [3000, 10000];
 const scenarios = ['defaults', 'realistic'];
 const variants = ['fleet', 'l1'];
 
-interface Run { ms: number; maxRssMb: number; bytes: number; resources: number; stacks: number; maxStackResources: number; maxStackBytes: number; digest: string }
+interface Run { ms: number; cpuMs: number; maxRssMb: number; bytes: number; resources: number; stacks: number; maxStackResources: number; maxStackBytes: number; digest: string }
 
 function run(variant: string, scenario: string, count: number): Run {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-fleet-'));
@@ -61,6 +62,7 @@ for (const scenario of scenarios) {
       const first = runs[v][0];
       summary[v] = {
         medianMs: median(runs[v].map((r) => r.ms)),
+        medianCpuMs: median(runs[v].map((r) => r.cpuMs)),
         medianMaxRssMb: median(runs[v].map((r) => r.maxRssMb)),
         stacks: first.stacks,
         maxStackResources: first.maxStackResources,
@@ -69,12 +71,17 @@ for (const scenario of scenarios) {
     }
     summary.ratios = {
       timeVsL1: summary.fleet.medianMs / summary.l1.medianMs,
+      cpuTimeVsL1: summary.fleet.medianCpuMs / summary.l1.medianCpuMs,
       memoryVsL1: summary.fleet.medianMaxRssMb / summary.l1.medianMaxRssMb,
     };
     results.scenarios[scenario][count] = summary;
   }
   const s = results.scenarios[scenario];
-  s.scaling = { fleet10kVs3k: s[10000].fleet.medianMs / s[3000].fleet.medianMs, l110kVs3k: s[10000].l1.medianMs / s[3000].l1.medianMs };
+  s.scaling = {
+    fleet10kVs3k: s[10000].fleet.medianMs / s[3000].fleet.medianMs,
+    l110kVs3k: s[10000].l1.medianMs / s[3000].l1.medianMs,
+    fleetCpu10kVs3k: s[10000].fleet.medianCpuMs / s[3000].fleet.medianCpuMs,
+  };
 }
 
 // Parsing and validating a 10,000-entry catalog.
@@ -95,16 +102,16 @@ if (json) {
 } else {
   for (const scenario of scenarios) {
     console.log(`\n${scenario} (median of ${rounds} runs each, variants alternating):`);
-    console.log('  repos   variant   synth ms   peak RSS MB   stacks   max resources   max bytes');
+    console.log('  repos   variant   synth ms     CPU ms   peak RSS MB   stacks   max resources   max bytes');
     for (const count of sizes) {
       const s = results.scenarios[scenario][count];
       for (const v of variants) {
-        console.log(`  ${String(count).padStart(5)}   ${v.padEnd(7)} ${s[v].medianMs.toFixed(0).padStart(9)} ${s[v].medianMaxRssMb.toFixed(0).padStart(13)} ${String(s[v].stacks).padStart(8)} ${String(s[v].maxStackResources).padStart(15)} ${String(s[v].maxStackBytes).padStart(11)}`);
+        console.log(`  ${String(count).padStart(5)}   ${v.padEnd(7)} ${s[v].medianMs.toFixed(0).padStart(9)} ${s[v].medianCpuMs.toFixed(0).padStart(10)} ${s[v].medianMaxRssMb.toFixed(0).padStart(13)} ${String(s[v].stacks).padStart(8)} ${String(s[v].maxStackResources).padStart(15)} ${String(s[v].maxStackBytes).padStart(11)}`);
       }
-      console.log(`          fleet/L1 time ${s.ratios.timeVsL1.toFixed(3)}x, memory ${s.ratios.memoryVsL1.toFixed(3)}x`);
+      console.log(`          fleet/L1 time ${s.ratios.timeVsL1.toFixed(3)}x, CPU time ${s.ratios.cpuTimeVsL1.toFixed(3)}x, memory ${s.ratios.memoryVsL1.toFixed(3)}x`);
     }
     const sc = results.scenarios[scenario].scaling;
-    console.log(`  10,000 vs 3,000: fleet ${sc.fleet10kVs3k.toFixed(2)}x, L1 ${sc.l110kVs3k.toFixed(2)}x`);
+    console.log(`  10,000 vs 3,000: fleet ${sc.fleet10kVs3k.toFixed(2)}x (CPU ${sc.fleetCpu10kVs3k.toFixed(2)}x), L1 ${sc.l110kVs3k.toFixed(2)}x`);
   }
   console.log(`\n10,000-entry catalog parsed and validated in ${results.catalog10k.medianMs.toFixed(0)} ms (median of 5; first run ${results.catalog10k.firstMs.toFixed(0)} ms)`);
 }

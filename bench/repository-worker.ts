@@ -2,7 +2,11 @@
  * One benchmark run in its own process: synthesizes N repositories in one
  * variant and prints one JSON line with the measurements.
  *
- * usage: repository-worker.ts VARIANT COUNT OUTDIR
+ * usage: repository-worker.ts VARIANT COUNT OUTDIR [SCENARIO]
+ *
+ * SCENARIO `defaults` (the default): PrivateRepository with no settings.
+ * `realistic`: an organization pull policy, a 3-rule lifecycle policy and one
+ * tag exclusion filter per repository (variants `library` and `l1` only).
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -10,14 +14,39 @@ import * as path from 'path';
 import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { EcrComplianceChecks, LifecyclePolicy, PrivateRepository } from '../src';
+import { createLibraryKey } from '../src/internal/kms';
+import { EcrComplianceChecks, LifecyclePolicy, LifecyclePresets, PrivateRepository, PrivateRepositoryProps, RepositoryAccess } from '../src';
 
-const [variant, countText, outdir] = process.argv.slice(2);
+const [variant, countText, outdir, scenarioArg] = process.argv.slice(2);
 const count = Number(countText);
+const scenario = scenarioArg ?? 'defaults';
+if (scenario !== 'defaults' && scenario !== 'realistic') throw new Error(`unknown scenario ${scenario}`);
+const realistic = scenario === 'realistic';
 
 const nameOf = (i: number) => `team-${i % 50}/service-${i}`;
-const lifecycle = LifecyclePolicy.recommended();
+const lifecycle = realistic
+  ? LifecyclePolicy.combine(LifecyclePresets.expireUntagged(7), LifecyclePresets.keepLastReleases(20, ['v*']), LifecyclePresets.capTotal(500))
+  : LifecyclePolicy.recommended();
 const lifecycleText = lifecycle.toJson();
+/** The settings of one repository of the scenario, shared by every repository (as a platform's defaults are). */
+const settings: PrivateRepositoryProps = realistic
+  ? { lifecyclePolicy: lifecycle, access: [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')], imageTagMutabilityExclusions: ['latest'] }
+  : {};
+
+/**
+ * What the library renders for one repository of the scenario (policy text,
+ * tag mutability), rendered once before the timing for the L1 baseline.
+ */
+function prerendered(): { policy?: any; mutability: string; filters?: any } {
+  const probeApp = new App();
+  const probeStack = new Stack(probeApp, 'Probe', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const cfn = new PrivateRepository(probeStack, 'Probe', { repositoryName: 'probe', ...settings }).cfnRepository;
+  return {
+    policy: probeStack.resolve(cfn.repositoryPolicyText),
+    mutability: probeStack.resolve(cfn.imageTagMutability),
+    filters: probeStack.resolve(cfn.imageTagMutabilityExclusionFilters),
+  };
+}
 
 /** aws-cdk-lib's lifecycle rules that render the same policy as ours. */
 function l2LifecycleRules(): ecr.LifecycleRule[] {
@@ -36,21 +65,20 @@ function l2LifecycleRules(): ecr.LifecycleRule[] {
   });
 }
 
-/** The key the library's default creates once per stack, made by hand for the baselines. */
+/** The key the library's default creates once per stack (with its Control Tower key policy), made the same way for the baselines. */
 function stackKey(stack: Stack): kms.Key {
-  return new kms.Key(stack, 'EcrRepositoryKey', {
+  return createLibraryKey(stack, 'EcrRepositoryKey', {
     description: `Encrypts the images of the ECR repositories of stack ${stack.stackName} that do not choose their own key`,
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
   });
 }
 
 function build(stack: Stack): void {
   switch (variant) {
     case 'library':
-      for (let i = 0; i < count; i++) new PrivateRepository(stack, `Repo${i}`, { repositoryName: nameOf(i) });
+      for (let i = 0; i < count; i++) new PrivateRepository(stack, `Repo${i}`, { repositoryName: nameOf(i), ...settings });
       return;
     case 'l2': {
+      if (realistic) throw new Error('the realistic scenario compares the library with raw CfnRepository only');
       const rules = l2LifecycleRules();
       const key = stackKey(stack);
       for (let i = 0; i < count; i++) {
@@ -71,10 +99,12 @@ function build(stack: Stack): void {
       for (let i = 0; i < count; i++) {
         const r = new ecr.CfnRepository(stack, `Repo${i}`, {
           repositoryName: nameOf(i),
-          imageTagMutability: 'IMMUTABLE',
+          imageTagMutability: l1.mutability,
+          imageTagMutabilityExclusionFilters: l1.filters,
           imageScanningConfiguration: { scanOnPush: true },
           encryptionConfiguration: { encryptionType: 'KMS', kmsKey: keyArn },
           lifecyclePolicy: { lifecyclePolicyText: lifecycleText },
+          repositoryPolicyText: l1.policy,
         });
         r.applyRemovalPolicy(RemovalPolicy.RETAIN);
       }
@@ -103,13 +133,17 @@ function canonical(v: any): string {
   return JSON.stringify(v);
 }
 
+const l1 = prerendered();
 const app = new App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 1_000_000 } });
 const stack = new Stack(app, 'Bench', { env: { account: '111111111111', region: 'eu-west-1' } });
 // BENCH_PACK=1 runs the compliance pack during synthesis (bench/compliance.ts).
 const withPack = process.env.BENCH_PACK === '1';
 if (withPack) Validations.of(app).addPlugins(new EcrComplianceChecks(app));
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 build(stack);
+const constructCpu = process.cpuUsage(cpuStart);
+const constructCpuMs = (constructCpu.user + constructCpu.system) / 1000;
 let assembly;
 try {
   assembly = app.synth();
@@ -119,10 +153,12 @@ try {
   assembly = new (require('aws-cdk-lib/cx-api').CloudAssembly)(outdir);
 }
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const templateFile = path.join(assembly.directory, stack.templateFile);
 const bytes = fs.statSync(templateFile).size;
 const template = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
 const resources = Object.keys(template.Resources).length;
 process.stdout.write(JSON.stringify({
-  variant, count, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, digest: equivalenceDigest(template),
+  variant, scenario, count, ms, cpuMs, constructCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, digest: equivalenceDigest(template),
 }) + '\n');

@@ -4,18 +4,18 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** What one run of bench/repository-worker.ts prints. */
-export interface WorkerRun { variant: string; count: number; ms: number; maxRssMb: number; bytes: number; resources: number; digest: string }
+export interface WorkerRun { variant: string; scenario: string; count: number; ms: number; cpuMs: number; maxRssMb: number; bytes: number; resources: number; digest: string }
 
 /**
  * Runs bench/repository-worker.ts in its own process (aws-cdk-lib's built-in
  * CloudFormation validation off: it costs the same in every variant) and
  * returns its measurements.
  */
-export function runWorker(variant: string, count: number, env: Record<string, string> = {}): WorkerRun {
+export function runWorker(variant: string, count: number, env: Record<string, string> = {}, scenario = 'defaults'): WorkerRun {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
     const out = execFileSync(process.execPath, [
-      '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'repository-worker.ts'), variant, String(count), outdir,
+      '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'repository-worker.ts'), variant, String(count), outdir, scenario,
     ], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],

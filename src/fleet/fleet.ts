@@ -3,18 +3,22 @@ import { Annotations, CfnResource, Environment, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { closest, FleetRepositoryProps } from './catalog';
+import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { parsePlacement, placeRepositories, PlacementItem, renderPlacement, repositoryConstructId, ShardUsage } from './placement';
+import { measureTemplateAtSynth, TEMPLATE_BYTE_LIMIT } from './template-size';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
-import { Registry } from '../registry/registry';
+import { Registry, registryRepositoryNames } from '../registry/registry';
+import { ReplicationDestination } from '../registry/replication';
+import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
 import { PrivateRepository } from '../repository/private-repository';
+import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
 
-/** CloudFormation's hard limits for one stack. */
+/** CloudFormation's hard limit on resources per stack. */
 const STACK_RESOURCE_LIMIT = 500;
-const TEMPLATE_BYTE_LIMIT = 1_000_000;
 
 
 /**
@@ -36,9 +40,10 @@ export interface RepositoryFleetProps {
    */
   readonly maxResourcesPerStack?: number;
   /**
-   * The most template bytes a shard stack takes, by the fleet's estimate
-   * (CloudFormation allows 1,000,000; every shard is also checked after
-   * synthesis).
+   * The most template bytes a shard stack takes (CloudFormation allows
+   * 1,000,000). Placement uses an estimate that is never below the real
+   * template for the library's settings; every shard's template is also
+   * measured when it is written, and a larger one fails the synthesis.
    *
    * @default 800000
    */
@@ -77,6 +82,8 @@ export class RepositoryFleet extends Construct {
   /** The placement file's text after this synth (also written to `placementFile` when updated). */
   public readonly placementText: string;
   private readonly repositories = new Map<string, PrivateRepository>();
+  /** Template bytes of each shard stack, measured when written. */
+  private readonly measuredBytes = new Map<string, number>();
   private readonly usage: ShardUsage[];
   private registryStack?: Stack;
 
@@ -125,6 +132,7 @@ export class RepositoryFleet extends Construct {
     const shardStacks = new Map<number, Stack>();
     for (const usage of result.shards) {
       const stack = new Stack(this, `Shard${usage.shard}`, { env: props.env, description: `ECR repositories of fleet ${this.node.path}, shard ${usage.shard}` });
+      measureTemplateAtSynth(stack, maxBytes, `RepositoryFleet '${this.node.path}'`, this.measuredBytes);
       shardStacks.set(usage.shard, stack);
       this.stacks.push(stack);
     }
@@ -141,14 +149,9 @@ export class RepositoryFleet extends Construct {
       });
       if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
-      if (r.replicationDestinations && r.replicationDestinations.length > 0) {
-        Registry.of(this.registry(props.env))._replicateRepository(`RepositoryFleet '${this.node.path}' repository '${r.repositoryName}'`, r.repositoryName, r.replicationDestinations, repo);
-      }
-      if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) {
-        RegistryScanning.of(this.registry(props.env))._addRepository(`RepositoryFleet '${this.node.path}' repository '${r.repositoryName}'`, r.repositoryName, ScanFrequency.CONTINUOUS_SCAN, repo);
-      }
       this.repositories.set(r.repositoryName, repo);
     }
+    this.addRegistrySettings(props);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
       // push: one '*' SCAN_ON_PUSH filter keeps every repository of the account
@@ -198,9 +201,91 @@ export class RepositoryFleet extends Construct {
     return `${JSON.stringify(mapping, null, 2)}\n`;
   }
 
-  /** Resources and estimated template bytes of each shard, as placed. */
+  /**
+   * Resources and template bytes of each shard: estimated as placed, and,
+   * after the app is synthesized, the measured size of each template.
+   */
   public get shardUsage(): string[] {
-    return this.usage.map((u) => `Shard${u.shard}: ${u.repositories} repositories, ${u.resources} resources (estimated), ~${u.bytes} bytes (estimated)`);
+    return this.usage.map((u) => {
+      const measured = this.measuredBytes.get(`${this.node.path}/Shard${u.shard}`);
+      return `Shard${u.shard}: ${u.repositories} repositories, ${u.resources} resources (estimated), ~${u.bytes} bytes (estimated)${measured !== undefined ? `, ${measured} bytes (measured)` : ''}`;
+    });
+  }
+
+  /**
+   * Replication and continuous scanning of the fleet's repositories, in the
+   * fleet's registry stack: one filter per repository while a rule's
+   * filters fit ECR's quota, otherwise prefixes that cover no other known
+   * repository of the registry (see `compressFilters`), or an error naming
+   * the quota and the excess.
+   */
+  private addRegistrySettings(props: RepositoryFleetProps): void {
+    const problems = new Problems(`RepositoryFleet '${this.node.path}'`);
+    const byDestinations = new Map<string, { destinations: ReplicationDestination[]; names: string[] }>();
+    const continuous: string[] = [];
+    for (const r of props.repositories) {
+      if (r.replicationDestinations && r.replicationDestinations.length > 0) {
+        const key = destinationKey(r.replicationDestinations);
+        const group = byDestinations.get(key) ?? { destinations: r.replicationDestinations, names: [] };
+        group.names.push(r.repositoryName);
+        byDestinations.set(key, group);
+      }
+      if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) continuous.push(r.repositoryName);
+    }
+    if (byDestinations.size === 0 && continuous.length === 0) return;
+    const registryStack = this.registry(props.env);
+    const known = () => [...new Set([...this.repositories.keys(), ...registryRepositoryNames(registryStack)])];
+    let knownNames: string[] | undefined;
+    const checks: { members: string[]; prefixes: string[]; semantics: FilterSemantics; rule: string }[] = [];
+
+    for (const [key, group] of byDestinations) {
+      const replicate = (name: string) => Registry.of(registryStack)._replicateRepository(
+        `RepositoryFleet '${this.node.path}' repository '${name}'`, name, group.destinations, this.repositories.get(name));
+      if (group.names.length <= MAX_FILTERS_PER_RULE) {
+        group.names.forEach(replicate);
+        continue;
+      }
+      const compressed = compressFilters(group.names, knownNames ??= known(), MAX_FILTERS_PER_RULE, REPLICATION_FILTERS);
+      if (!compressed.fits) {
+        problems.add(`the replication rule to ${key} needs at least ${compressed.count} PREFIX_MATCH filters for its ${group.names.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_FILTERS_PER_RULE} too many. Give the replicated repositories a namespace of their own (for example 'replicated/'), or split them across sets of destinations`);
+        continue;
+      }
+      compressed.names.forEach(replicate);
+      if (compressed.prefixes.length > 0) {
+        const repositoryFilters = compressed.prefixes.map((p) => p.filter);
+        Registry.of(registryStack).addReplicationRule({ destinations: group.destinations, repositoryFilters });
+        checks.push({ members: group.names, prefixes: compressed.prefixes.map((p) => p.prefix), semantics: REPLICATION_FILTERS, rule: `the replication rule to ${key}` });
+      }
+    }
+
+    if (continuous.length > 0) {
+      const registryNames = continuous.length > MAX_SCANNING_FILTERS_PER_RULE ? knownNames ??= known() : [];
+      const compressed = compressFilters(continuous, registryNames, MAX_SCANNING_FILTERS_PER_RULE, SCANNING_FILTERS);
+      if (!compressed.fits) {
+        problems.add(`the CONTINUOUS_SCAN scanning rule needs at least ${compressed.count} WILDCARD filters for its ${continuous.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_SCANNING_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_SCANNING_FILTERS_PER_RULE} too many. Give the continuously scanned repositories a namespace of their own (for example 'scanned/')`);
+      } else {
+        for (const name of compressed.names) {
+          RegistryScanning.of(registryStack)._addRepository(`RepositoryFleet '${this.node.path}' repository '${name}'`, name, ScanFrequency.CONTINUOUS_SCAN, this.repositories.get(name));
+        }
+        if (compressed.prefixes.length > 0) {
+          const repositoryFilters = compressed.prefixes.map((p) => p.filter);
+          RegistryScanning.of(registryStack).addRule({ frequency: ScanFrequency.CONTINUOUS_SCAN, repositoryFilters });
+          checks.push({ members: continuous, prefixes: compressed.prefixes.map((p) => p.prefix), semantics: SCANNING_FILTERS, rule: 'the CONTINUOUS_SCAN scanning rule' });
+        }
+      }
+    }
+    problems.throwIfAny();
+
+    if (checks.length > 0) {
+      // Repositories the app declares after the fleet are known only at synth: check the prefixes again then.
+      this.node.addValidation({
+        validate: () => {
+          const names = known();
+          return checks.flatMap((c) => prefixOvercoverage(c.members, c.prefixes, names, c.semantics).map((o) =>
+            `the prefix '${o.prefix}' that ${c.rule} uses for the fleet's repositories also covers ${o.names.map((n) => `'${n}'`).join(', ')} of the same registry: rename ${o.names.length === 1 ? 'it' : 'them'} apart from the fleet's repositories`));
+        },
+      });
+    }
   }
 
   private registry(env: Environment | undefined): Stack {

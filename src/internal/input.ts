@@ -111,7 +111,7 @@ export function inputProblems(what: string, value: unknown, expect: Expect): str
  *
  * @internal
  */
-export function guard(subject: string, args: Record<string, [unknown, Expect | Spec]>): void {
+export function guard(subject: string | (() => string), args: Record<string, [unknown, Expect | Spec]>): void {
   const problems: string[] = [];
   for (const [name, [value, shape]] of Object.entries(args)) {
     if (typeof shape === 'function') {
@@ -129,7 +129,7 @@ export function guard(subject: string, args: Record<string, [unknown, Expect | S
       problems.push(...inputProblems(`${name}.${field}`, (value as Record<string, unknown>)[field], expect));
     }
   }
-  if (problems.length > 0) throw new Error(formatProblems(subject, problems));
+  if (problems.length > 0) throw new Error(formatProblems(typeof subject === 'function' ? subject() : subject, problems));
 }
 
 /**
@@ -138,7 +138,10 @@ export function guard(subject: string, args: Record<string, [unknown, Expect | S
  * @internal
  */
 export function guardConstruct(kind: string, scope: unknown, id: unknown, props: unknown, spec: Spec): void {
-  const parent = (scope as { node?: { path?: unknown } } | undefined)?.node?.path;
-  const path = typeof parent === 'string' && parent ? `${parent}/${String(id)}` : String(id);
-  guard(`${kind} '${path}'`, { scope: [scope, OBJECT], id: [id, STRING], props: [props, spec] });
+  // The path is read only for an error: a fleet creates thousands of constructs.
+  guard(() => {
+    const parent = (scope as { node?: { path?: unknown } } | undefined)?.node?.path;
+    const path = typeof parent === 'string' && parent ? `${parent}/${String(id)}` : String(id);
+    return `${kind} '${path}'`;
+  }, { scope: [scope, OBJECT], id: [id, STRING], props: [props, spec] });
 }

@@ -16,12 +16,6 @@ export interface AttachedLifecyclePolicy {
 let recommended: LifecyclePolicy | undefined;
 
 /**
- * Policies are immutable, so one shared by many repositories (the default,
- * a platform-wide preset) is rendered and validated once.
- */
-const checked = new WeakMap<LifecyclePolicy, { text: string; problems: string[]; tokens: boolean }>();
-
-/**
  * The lifecycle policy of a repository, or of the repositories ECR creates
  * from a repository creation template, in one place: the default when none
  * is given (`LifecyclePolicy.recommended()`), its problems added to
@@ -32,15 +26,12 @@ const checked = new WeakMap<LifecyclePolicy, { text: string; problems: string[];
  */
 export function attachLifecyclePolicy(scope: IConstruct, problems: Problems, given: LifecyclePolicy | undefined): AttachedLifecyclePolicy {
   const policy = given ?? (recommended ??= LifecyclePolicy.recommended());
-  let known = checked.get(policy);
-  if (!known) {
-    const text = policy.toJson();
-    known = { text, problems: policy.validate(), tokens: Token.isUnresolved(text) };
-    checked.set(policy, known);
-  }
-  problems.addAll(known.problems, 'lifecyclePolicy: ');
-  if (known.tokens) {
+  // A policy renders and validates itself once (it is immutable), so one
+  // shared by many repositories (the default, a platform-wide preset) costs one rendering.
+  const text = policy.toJson();
+  problems.addAll(policy.validate(), 'lifecyclePolicy: ');
+  if (Token.isUnresolved(text)) {
     checkAtSynth(scope, problems, policy.rules, (p, rules) => p.addAll(validateLifecyclePolicy(rules, true), 'lifecyclePolicy: '));
   }
-  return { policy, text: known.text };
+  return { policy, text };
 }

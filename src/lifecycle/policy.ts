@@ -110,6 +110,14 @@ export class LifecyclePolicy {
   private readonly inputRules: LifecycleRule[];
   /** The rules with priorities assigned, sorted by priority. */
   private readonly assignedRules: LifecycleRule[];
+  /**
+   * The rendered text, once rendered (the policy is immutable, so a policy
+   * shared by thousands of repositories is rendered once). Unset while the
+   * rules hold tokens: that text is a `Lazy` rendered at synth.
+   */
+  private renderedText?: string;
+  /** The problems, once validated (immutable, like the text). */
+  private validatedProblems?: readonly string[];
 
   private constructor(rules: LifecycleRule[]) {
     if (!Array.isArray(rules)) {
@@ -134,10 +142,11 @@ export class LifecyclePolicy {
    * resolved values, so that a `Lazy` description or tag list is written as proper JSON.
    */
   public toJson(): string {
+    if (this.renderedText !== undefined) return this.renderedText;
     if (this.assignedRules.some(containsToken)) {
       return lazyPolicyText(this.assignedRules, renderLifecyclePolicy);
     }
-    return renderLifecyclePolicy(this.assignedRules);
+    return this.renderedText = renderLifecyclePolicy(this.assignedRules);
   }
 
   /**
@@ -149,7 +158,8 @@ export class LifecyclePolicy {
    * tokens are not checked.
    */
   public validate(): string[] {
-    return validateLifecyclePolicy(assignPriorities(this.inputRules));
+    this.validatedProblems ??= Object.freeze(validateLifecyclePolicy(assignPriorities(this.inputRules)));
+    return [...this.validatedProblems];
   }
 
   /**

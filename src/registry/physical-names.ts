@@ -75,7 +75,23 @@ export function checkPhysicalNames(scope: IConstruct): void {
 /** Every clash of physical names in a construct tree, one message per clash. @internal */
 export function physicalNameClashes(root: IConstruct): string[] {
   const kinds = new Map(KINDS.map((k) => [k.type, k]));
-  const owners = new Map<string, { kind: NameKind; name: string; where: string; paths: string[] }>();
+  const owners = new Map<string, { kind: NameKind; name: string; where: string; nodes: IConstruct[] }>();
+  // A stack's account and region, resolved once per stack (a fleet's stack holds hundreds of names).
+  const scopes = new Map<Stack, { scopeKey: string; where: string }>();
+  const scopeOf = (stack: Stack) => {
+    let scope = scopes.get(stack);
+    if (!scope) {
+      const env = stack.resolve(stack.account);
+      const region = stack.resolve(stack.region);
+      const concrete = typeof env === 'string' && typeof region === 'string';
+      scope = {
+        scopeKey: concrete ? `${env}/${region}` : `stack ${stack.node.path}`,
+        where: concrete ? `account ${env}, region ${region}` : `stack '${stack.node.path}' (no concrete account and region, so only this stack is checked)`,
+      };
+      scopes.set(stack, scope);
+    }
+    return scope;
+  };
   for (const node of root.node.findAll()) {
     if (!CfnResource.isCfnResource(node)) continue;
     const kind = kinds.get(node.cfnResourceType);
@@ -93,20 +109,16 @@ export function physicalNameClashes(root: IConstruct): string[] {
     if (typeof name !== 'string') continue; // unknown until deploy
     const key = kind.key(name);
     if (key === undefined) continue;
-    const env = stack.resolve(stack.account);
-    const region = stack.resolve(stack.region);
-    const concrete = typeof env === 'string' && typeof region === 'string';
-    const scopeKey = concrete ? `${env}/${region}` : `stack ${stack.node.path}`;
-    const where = concrete ? `account ${env}, region ${region}` : `stack '${stack.node.path}' (no concrete account and region, so only this stack is checked)`;
+    const { scopeKey, where } = scopeOf(stack);
     const id = `${kind.type} ${scopeKey} ${key}`;
-    const entry = owners.get(id) ?? { kind, name: key, where, paths: [] };
-    entry.paths.push(ownerPath(node));
-    owners.set(id, entry);
+    const entry = owners.get(id);
+    if (entry) entry.nodes.push(node);
+    else owners.set(id, { kind, name: key, where, nodes: [node] });
   }
   const errors: string[] = [];
-  for (const { kind, name, where, paths } of owners.values()) {
-    if (paths.length < 2) continue;
-    const names = paths.map((p) => `'${p}'`);
+  for (const { kind, name, where, nodes } of owners.values()) {
+    if (nodes.length < 2) continue;
+    const names = nodes.map((n) => `'${ownerPath(n)}'`);
     const list = names.length === 2 ? `${names[0]} and ${names[1]}` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     errors.push(`${kind.what} '${name}' is used by ${list} in ${where}: ${kind.advice}.`);
   }

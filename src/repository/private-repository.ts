@@ -1,13 +1,15 @@
-import { Annotations, ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, FeatureFlags, IResolvable, IResolveContext, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
+import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
 import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
+import { acknowledgeRule } from '../internal/acknowledge';
 import { ACCOUNT_ID_PATTERN } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
@@ -122,8 +124,10 @@ export interface PrivateRepositoryAttributes {
   readonly repositoryArn: string;
 }
 
-/** What untyped callers must pass (built on use: classes of other modules may still be loading). */
-const propsSpec = () => ({
+/** What untyped callers must pass (built on first use: classes of other modules may still be loading). */
+let spec: ReturnType<typeof buildPropsSpec> | undefined;
+const propsSpec = () => spec ??= buildPropsSpec();
+const buildPropsSpec = () => ({
   repositoryName: optional(STRING),
   imageTagMutability: optional(oneOf(ImageTagMutability)),
   imageTagMutabilityExclusions: optional(listOf(STRING)),
@@ -209,6 +213,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private arnToken?: string;
   /** Principals given push permissions through grants, which ECR's managed signing needs to sign as. */
   private readonly pushers: iam.IGrantable[] = [];
+  /** The statements added to the repository policy, in order. */
+  private readonly policyStatements: iam.PolicyStatement[] = [];
   /** Principals allowed to push by the repository policy. */
   private readonly policyPushers: string[] = [];
 
@@ -236,7 +242,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
     this.lifecyclePolicy = lifecycle.policy;
     problems.throwIfAny();
 
-    this.encryption = props.encryption ?? defaultRepositoryEncryption(this);
+    this.encryption = props.encryption ?? stackEncryption(this);
     if (this.encryption.usesKms) {
       this.encryptionKey = this.encryption.key ?? createLibraryKey(this, 'Key', {
         description: `Encrypts the images of ECR repository ${this.node.path}`,
@@ -340,15 +346,21 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public allow(access: RepositoryAccess): void {
     guard(`PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
-    for (const statement of access._statements()) {
-      this.addToResourcePolicy(statement);
+    // A subclass that overrides addToResourcePolicy sees every statement.
+    const shared = this.addToResourcePolicy === PrivateRepository.prototype.addToResourcePolicy ? sharedStatements(access) : undefined;
+    for (const statement of shared?.statements ?? access._statements()) {
+      if (shared?.checked) {
+        this.attachPolicy().addStatements(statement);
+        this.policyStatements.push(statement);
+      } else {
+        this.addToResourcePolicy(statement);
+      }
       if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
     }
+    if (shared) shared.checked = true;
     if (access._isOrganizationWide) {
-      Validations.of(this.cfnRepository).acknowledge({
-        id: 'AwsSolutions-ECR1',
-        reason: 'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.',
-      });
+      acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
+        'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.');
     }
   }
 
@@ -360,9 +372,19 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
-      this.cfnRepository.repositoryPolicyText = document;
+      this.cfnRepository.repositoryPolicyText = new RepositoryPolicyText(document, this.policyStatements);
     }, statement);
+    this.policyStatements.push(statement);
     return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  /** The repository policy, created and attached on first use. */
+  private attachPolicy(): iam.PolicyDocument {
+    if (!this.policy) {
+      this.policy = new iam.PolicyDocument();
+      this.cfnRepository.repositoryPolicyText = new RepositoryPolicyText(this.policy, this.policyStatements);
+    }
+    return this.policy;
   }
 
   /**
@@ -422,4 +444,95 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public scanContinuously(): void {
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN, this);
   }
+}
+
+/** Per stack, the default encryption with the stack's shared key (one object for all its repositories). */
+const stackEncryptions = new WeakMap<Stack, RepositoryEncryption>();
+function stackEncryption(scope: Construct): RepositoryEncryption {
+  const stack = Stack.of(scope);
+  let encryption = stackEncryptions.get(stack);
+  if (!encryption) {
+    encryption = defaultRepositoryEncryption(stack);
+    stackEncryptions.set(stack, encryption);
+  }
+  return encryption;
+}
+
+/**
+ * A repository policy document, resolved once per stack for every document
+ * made of the same shared statements (frozen, from the library's access
+ * factories, without tokens): thousands of repositories with one
+ * organization's pull access render one policy. A document with any other
+ * statement (a grant, a statement of the user's own) resolves as usual.
+ */
+class RepositoryPolicyText implements IResolvable {
+  public readonly creationStack: string[] = [];
+  constructor(private readonly document: iam.PolicyDocument, private readonly statements: iam.PolicyStatement[]) {}
+
+  public resolve(context: IResolveContext): any {
+    const statements = this.statements;
+    // Statements added to the document some other way make it a document of its own.
+    if (statements.length !== this.document.statementCount || !statements.every((st) => sharedStatementSet.has(st))) return this.document;
+    const stack = Stack.of(context.scope);
+    // The document is resolved in the stack's scope: only where the resource sees the same policy minimization.
+    const minimize = (scope: IConstruct) => FeatureFlags.of(scope).isEnabled(IAM_MINIMIZE_POLICIES);
+    if (minimize(context.scope) !== minimize(stack)) return this.document;
+    let byStatements = resolvedPolicies.get(stack);
+    if (!byStatements) {
+      byStatements = new Map();
+      resolvedPolicies.set(stack, byStatements);
+    }
+    const key = statements.map((st) => statementIds.get(st)).join(',');
+    let resolved = byStatements.get(key);
+    if (resolved === undefined) {
+      resolved = stack.resolve(this.document);
+      byStatements.set(key, resolved);
+    }
+    return resolved;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+/** Shared statements without tokens, each with a number for cache keys. */
+const sharedStatementSet = new WeakSet<iam.PolicyStatement>();
+const statementIds = new WeakMap<iam.PolicyStatement, number>();
+let nextStatementId = 0;
+/** Per stack: resolved repository policies by their shared statements. */
+const resolvedPolicies = new WeakMap<Stack, Map<string, unknown>>();
+
+/** The statements of an access, built once and frozen, and whether they passed the repository policy checks. */
+interface SharedStatements {
+  readonly statements: iam.PolicyStatement[];
+  checked: boolean;
+}
+/** Per access: its shared statements, or null for statements of the user's own (`RepositoryAccess.fromStatement`). */
+const sharedAccessStatements = new WeakMap<RepositoryAccess, SharedStatements | null>();
+
+/**
+ * The statements of an access that the library's factories build, built and
+ * frozen once and checked once (by the first repository that uses them): an
+ * access shared by thousands of repositories (an organization's pull access
+ * in a catalog's defaults) then costs one set of statements and one check.
+ * Frozen statements cannot change, so the check holds for every repository.
+ * A statement of the user's own (`RepositoryAccess.fromStatement`, which
+ * hands out the same object on every call) stays theirs: not frozen, and
+ * checked on every use, as it may change between uses.
+ */
+function sharedStatements(access: RepositoryAccess): SharedStatements | undefined {
+  let shared = sharedAccessStatements.get(access);
+  if (shared === undefined) {
+    const statements = access._statements();
+    const again = access._statements();
+    const ownedByUser = statements.some((statement, i) => statement === again[i]);
+    shared = ownedByUser ? null : { statements: statements.map((statement) => statement.freeze()), checked: false };
+    for (const statement of shared?.statements ?? []) {
+      if (Token.isUnresolved(JSON.stringify(statement.toStatementJson()))) continue;
+      sharedStatementSet.add(statement);
+      statementIds.set(statement, nextStatementId++);
+    }
+    sharedAccessStatements.set(access, shared);
+  }
+  return shared ?? undefined;
 }
