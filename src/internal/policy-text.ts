@@ -56,8 +56,17 @@ function withoutIntrinsics(value: unknown): unknown {
  * @internal
  */
 export function concretePolicyLength(scope: IConstruct, document: unknown): number {
-  return JSON.stringify(withoutIntrinsics(Stack.of(scope).resolve(document)) ?? null).length;
+  const resolved = Stack.of(scope).resolve(document);
+  // A resolved policy shared by many repositories (cached per stack) is measured once.
+  const known = resolved !== null && typeof resolved === 'object' ? lengths.get(resolved) : undefined;
+  if (known !== undefined) return known;
+  const length = JSON.stringify(withoutIntrinsics(resolved) ?? null).length;
+  if (resolved !== null && typeof resolved === 'object') lengths.set(resolved, length);
+  return length;
 }
+
+/** Lengths of resolved policies, by the resolved object. */
+const lengths = new WeakMap<object, number>();
 
 /**
  * The problem of a policy over ECR's 10,240-character quota, or undefined.

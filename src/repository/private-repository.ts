@@ -372,7 +372,9 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
-      this.cfnRepository.repositoryPolicyText = new RepositoryPolicyText(document, this.policyStatements);
+      const text = new RepositoryPolicyText(document, this.policyStatements);
+      this.cfnRepository.repositoryPolicyText = text;
+      return text;
     }, statement);
     this.policyStatements.push(statement);
     return { statementAdded: true, policyDependable: this.policy };

@@ -221,6 +221,7 @@ export class PublicRepository extends Resource {
     guard(`PublicRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PublicRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.cfnRepository.repositoryPolicyText = document;
+      return document;
     }, statement);
     return { statementAdded: true, policyDependable: this.policy };
   }

@@ -37,7 +37,7 @@ export function addToRepositoryPolicy(
   subject: string,
   scope: IConstruct,
   policy: iam.PolicyDocument | undefined,
-  attach: (document: iam.PolicyDocument) => void,
+  attach: (document: iam.PolicyDocument) => unknown,
   statement: iam.PolicyStatement,
 ): iam.PolicyDocument {
   const problems = new Problems(subject);
@@ -45,8 +45,9 @@ export function addToRepositoryPolicy(
   problems.throwIfAny();
   const document = policy ?? new iam.PolicyDocument();
   if (!policy) {
-    attach(document);
-    scope.node.addValidation({ validate: () => repositoryPolicySizeProblems(subject, scope, document) });
+    // The size is checked on what the resource renders (a repository may render a shared, cached text).
+    const rendered = attach(document) ?? document;
+    scope.node.addValidation({ validate: () => repositoryPolicySizeProblems(subject, scope, rendered) });
   }
   document.addStatements(statement);
   return document;
@@ -56,7 +57,7 @@ export function addToRepositoryPolicy(
  * The repository policy's size against ECR's quota (SetRepositoryPolicy,
  * private and public), checked once every statement is in.
  */
-function repositoryPolicySizeProblems(subject: string, scope: IConstruct, document: iam.PolicyDocument): string[] {
+function repositoryPolicySizeProblems(subject: string, scope: IConstruct, document: unknown): string[] {
   const problem = policySizeProblem(`${subject}: the repository policy`, concretePolicyLength(scope, document),
     'Give access to fewer, wider principals: an organization or organizational unit (RepositoryAccess.pullFromOrganization) rather than many accounts, one statement for several accounts rather than one each.');
   return problem === undefined ? [] : [problem];
