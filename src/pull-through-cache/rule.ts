@@ -12,10 +12,10 @@ import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/pro
 import { checkRegion } from '../internal/regions';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
-import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
+import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../repository/creation-template';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 

@@ -1,3 +1,2 @@
 export * from './replication';
 export * from './registry';
-export * from './creation-template';

@@ -1,5 +1,5 @@
 import { FindingSeverity, FindingStringComparison } from './enums';
-import type { FindingDateRange, FindingNumberRange, FindingStringFilter, FindingSuppressionProps } from './findings';
+import type { FindingDateRange, FindingNumberRange, FindingStringFilter, FindingSuppressionProps } from './finding-filters';
 import { isConcrete, isConcreteNumber } from '../internal/problems';
 
 /** Severities from lowest to highest. */

@@ -3,18 +3,18 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { Registry } from './registry';
-import { createLibraryKey } from '../internal/kms';
-import { isConcrete, Problems, subjectOf } from '../internal/problems';
-import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
-import { checkPhysicalNames } from './physical-names';
 import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
-import { RepositoryAccess } from '../repository/access';
-import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
-import { ImageTagMutability } from '../repository/private-repository';
-import { repositoryPolicyStatementProblems } from '../repository/statement-checks';
-import { checkTagMutabilityExclusions, renderTagMutability } from '../repository/tag-mutability';
+import { LifecyclePolicy, validateLifecyclePolicy } from '../lifecycle';
+import { RepositoryAccess } from './access';
+import { checkEncryptionRegion, defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
+import { ImageTagMutability } from './private-repository';
+import { repositoryPolicyStatementProblems } from './statement-checks';
+import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
+import { createLibraryKey } from '../internal/kms';
+import { isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkPhysicalNames } from '../registry/physical-names';
+import { Registry } from '../registry/registry';
 
 /** What untyped callers must pass (built on use: classes of other modules may still be loading). */
 const propsSpec = () => ({
