@@ -40,8 +40,10 @@ describe('cdk-nag', () => {
     jest.isolateModules(() => {
       jest.doMock('cdk-nag', () => { throw new Error('Cannot find module \'cdk-nag\''); });
       for (const folder of ['repository', 'registry', 'lifecycle', 'pull-through-cache', 'scanning', 'signing', 'organization', 'fleet']) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         expect(() => require(`../../src/${folder}`)).not.toThrow();
       }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       expect(() => require('../../src')).toThrow(/cdk-nag/);
     });
   });
