@@ -74,6 +74,15 @@ describe('the public API', () => {
     expect(tagged).toEqual([]);
   });
 
+  test('PrivateRepository names the registry scanning mechanism apart from the imageScanOnPush property: scanOnPush() is deprecated', () => {
+    const repository = classes.find((c) => c.name === 'PrivateRepository')!;
+    expect(publicMembers(repository)).toContain('addToRegistryScanning');
+    const deprecated = (repository.valueDeclaration as ts.ClassDeclaration).members
+      .filter((member) => member.name !== undefined && tags(checker.getSymbolAtLocation(member.name)!).includes('deprecated'))
+      .map((member) => member.name!.getText());
+    expect(deprecated.sort()).toEqual(['scanContinuously', 'scanOnPush']);
+  });
+
   test('RepositoryAccess publishes its factories only: its statements and its kind are internal', () => {
     const access = classes.find((c) => c.name === 'RepositoryAccess')!;
     expect(publicMembers(access).sort()).toEqual(['fromStatement', 'pullFromAccounts', 'pullFromLambda', 'pullFromOrganization', 'pullFromOrganizationalUnits', 'pushFromAccounts'].sort());
