@@ -3,13 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { AccountSettingsFunction } from './account-settings-function';
 import { ScanType } from './enums';
 import { RegistryScanning } from './registry-scanning';
 import { BOOLEAN, guardConstruct, oneOf, optional } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { Problems, subjectOf } from '../internal/problems';
 import { isRolledOut } from '../internal/rollout';
+import { AccountSettingsFunction } from '../registry/account-settings-function';
 import { Registry } from '../registry/registry';
 
 
