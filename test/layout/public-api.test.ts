@@ -50,6 +50,34 @@ function publicMembers(symbol: ts.Symbol): string[] {
   return [...members, ...parameterProperties].filter((name) => !name.startsWith('_'));
 }
 
+/** Every name src/index.ts exported before creation templates, account settings and pull-time exclusions moved folders. */
+const EXPORTED_BEFORE_THE_MOVES = [
+  'BasicScanTypeVersion', 'BlobMounting', 'BoundCredentials', 'CatalogFormat', 'CountType',
+  'EcrAccountSettings', 'EcrAccountSettingsProps', 'EcrComplianceChecks', 'EcrComplianceChecksProps',
+  'FindingDateRange', 'FindingFilterAction', 'FindingFixAvailability', 'FindingNumberRange',
+  'FindingPackageFilter', 'FindingSeverity', 'FindingStatus', 'FindingStringComparison',
+  'FindingStringFilter', 'FindingSuppression', 'FindingSuppressionProps', 'FindingTagFilter',
+  'FindingsRouting', 'FindingsRoutingProps', 'FleetRepositoryProps', 'ImageTagMutability',
+  'InspectorDelegatedAdministrator', 'InspectorDelegatedAdministratorProps', 'InspectorOrganizationScanning',
+  'InspectorOrganizationScanningProps', 'InspectorPullDateRescanDuration', 'InspectorPullDateRescanMode',
+  'InspectorRescanDuration', 'InspectorScanning', 'InspectorScanningProps', 'LifecycleAction',
+  'LifecyclePolicy', 'LifecyclePresets', 'LifecycleRule', 'OrganizationalUnitTargetOptions', 'PULL_ACTIONS',
+  'PUSH_ACTIONS', 'PrivateRepository', 'PrivateRepositoryAttributes', 'PrivateRepositoryProps',
+  'PublicArchitecture', 'PublicOperatingSystem', 'PublicRepository', 'PublicRepositoryCatalogData',
+  'PublicRepositoryProps', 'PullThroughCacheCredentials', 'PullThroughCacheRule',
+  'PullThroughCacheRuleProps', 'PullThroughCacheSecretOptions', 'PullTimeUpdateExclusion',
+  'PullTimeUpdateExclusionProps', 'RegionOptions', 'Registry', 'RegistryBaseline', 'RegistryBaselineProps',
+  'RegistryBaselineStackSet', 'RegistryBaselineStackSetProps', 'RegistryPolicyScope', 'RegistryScanning',
+  'RegistrySigning', 'ReplicationDestination', 'ReplicationRuleOptions', 'RepositoryAccess',
+  'RepositoryCatalog', 'RepositoryCreationTemplate', 'RepositoryCreationTemplateAppliedFor',
+  'RepositoryCreationTemplateProps', 'RepositoryEncryption', 'RepositoryFleet', 'RepositoryFleetProps',
+  'ScanFrequency', 'ScanType', 'ScanningRuleOptions', 'SettingsProviderPlacement', 'SigningRuleOptions',
+  'StackSetCallAs', 'StackSetRegionConcurrency', 'StackSetTarget', 'StorageClass', 'TagStatus',
+  'UpstreamAuthentication', 'UpstreamRegistry', '_atSynth', '_grantSignPayload', '_settingsProvider',
+  'acknowledgeFindings', 'checkEncryptionRegion', 'defaultRepositoryEncryption', 'describeProfiles',
+  'nagResourceString', 'registryRepositoryNames', 'signingProfilesCovering', 'validateLifecyclePolicy',
+];
+
 const classes = exported.filter((symbol) => has(symbol.flags, ts.SymbolFlags.Class));
 const functions = exported.filter((symbol) => has(symbol.flags, ts.SymbolFlags.Function));
 
@@ -57,6 +85,10 @@ describe('the public API', () => {
   test('the checker reads the whole index (classes and functions)', () => {
     expect(classes.map((c) => c.name)).toEqual(expect.arrayContaining(['LifecyclePolicy', 'PrivateRepository', 'RepositoryAccess', 'Registry']));
     expect(functions.map((f) => f.name)).toContain('validateLifecyclePolicy');
+  });
+
+  test('moving files between folders kept every export of the package (jsii names types by package, not by file)', () => {
+    expect(exported.map((symbol) => symbol.name)).toEqual(expect.arrayContaining(EXPORTED_BEFORE_THE_MOVES));
   });
 
   test('every exported function is internal or deprecated in favour of a method (jsii drops free functions)', () => {
