@@ -17,7 +17,8 @@ import { Construct, IConstruct } from 'constructs';
 import { guardConstruct, mapOf, optional, STRING } from '../internal/input';
 import { formatProblems } from '../internal/problems';
 import { markRolledOut } from '../internal/rollout';
-import { EcrAccountSettings, InspectorScanning } from '../scanning/inspector';
+import { EcrAccountSettings } from '../registry/account-settings';
+import { InspectorScanning } from '../scanning/inspector';
 
 /**
  * Properties of a registry baseline.
