@@ -38,6 +38,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   pullRequestTemplate: false,
   peerDependencyOptions: { pinnedDevDependency: false },
 
+  // cdk-nag is a required peer, not an optional one, although only the compliance
+  // pack uses it: `EcrComplianceChecks` extends cdk-nag's `NagPack` (its props extend
+  // `NagPackProps`, its levels are `NagMessageLevel`), so the jsii assembly depends on
+  // cdk-nag and the Python, Java, .NET and Go packages require it; and the package
+  // entry point (src/index.ts) loads the pack, which loads cdk-nag, whether the app
+  // uses it or not. test/layout/peer-dependencies.test.ts checks both reasons.
   peerDeps: ['cdk-nag@^3.0.0'],
   devDeps: [
     `aws-cdk-lib@${DEV_CDK_VERSION}`,
@@ -92,7 +98,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
-      // fuzz.long runs are started explicitly by `npm run fuzz`
+      // the *.fuzz.test.ts files run with the other tests at 60 inputs per property;
+      // `npm run fuzz` runs them alone with 10,000 (FUZZ_RUNS, test/util/fuzz.ts)
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
     },
   },

@@ -65,6 +65,23 @@ export class LifecyclePolicy {
   }
 
   /**
+   * Every problem of a list of lifecycle rules, as the policy `fromRules(rules)` would
+   * report them with `validate()`: rules without `rulePriority` are first given one (see
+   * `fromRules`), then each problem names the rule by its position in the list given,
+   * its priority and its description, and says what to change. Empty when ECR would
+   * accept the policy. Values that are unresolved CDK tokens are not checked.
+   *
+   * This is the lifecycle check for every jsii language (Python, Java, .NET, Go), which
+   * cannot call the TypeScript function `validateLifecyclePolicy`.
+   *
+   * @param rules the rules, in the order their automatic priorities should follow
+   */
+  public static validateRules(rules: LifecycleRule[]): string[] {
+    guard('LifecyclePolicy.validateRules', { rules: [rules, listOf(OBJECT)] });
+    return LifecyclePolicy.fromRules(rules).validate();
+  }
+
+  /**
    * The repository default: expire untagged images 14 days after push and keep at most
    * 1,000 images in total (the oldest beyond that expire).
    *

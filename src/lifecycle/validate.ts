@@ -5,8 +5,9 @@ import { isUnresolvedToken } from './token';
 import { guard, listOf, OBJECT } from '../internal/input';
 
 /*
- * The one validation function for lifecycle policies, used by LifecyclePolicy.validate(),
- * the repository constructs (through it) and the command-line tool.
+ * The one validation function for lifecycle policies, used by LifecyclePolicy.validate()
+ * (and LifecyclePolicy.validateRules(), the entry point of every jsii language), the
+ * repository constructs and the command-line tool.
  *
  * Sources (ECR User Guide, checked 2026-11):
  * - "Lifecycle policy properties in Amazon ECR" (lifecycle_policy_parameters): rulePriority
@@ -80,14 +81,18 @@ function isEnumValue(value: unknown, values: Record<string, string>): boolean {
 }
 
 /**
- * Validate a lifecycle policy's rules (priorities already assigned). Returns every problem
- * found, each naming the rule by its position in the list given, its priority and its
- * description, and saying what to change; an empty array when ECR would accept the
+ * Validate a lifecycle policy's rules as given (priorities already assigned: a rule
+ * without `rulePriority` is not given one, and its priority is not checked). Returns every
+ * problem found, each naming the rule by its position in the list given, its priority and
+ * its description, and saying what to change; an empty array when ECR would accept the
  * policy. Values that are unresolved CDK tokens are not checked.
  *
  * @param atSynth the rules hold the values known at synth (tokens that remain are known only
  * at deploy): a tag list that is still a CDK list token cannot be written into the policy
  * text, so it is refused.
+ * @deprecated A free function, which only TypeScript and JavaScript can call: use
+ * `LifecyclePolicy.validateRules(rules)` (or `LifecyclePolicy.fromRules(rules).validate()`),
+ * which gives rules without `rulePriority` one first, or `LifecyclePolicy.validateJson(text)`.
  */
 export function validateLifecyclePolicy(rules: LifecycleRule[], atSynth = false): string[] {
   guard('validateLifecyclePolicy', { rules: [rules, listOf(OBJECT)] });

@@ -22,8 +22,9 @@ import { Construct, IConstruct } from 'constructs';
 import { guardConstruct, mapOf, optional, STRING } from '../internal/input';
 import { formatProblems } from '../internal/problems';
 import { markRolledOut } from '../internal/rollout';
+import { EcrAccountSettings } from '../registry/account-settings';
 import { Registry } from '../registry/registry';
-import { EcrAccountSettings, InspectorScanning } from '../scanning/inspector';
+import { InspectorScanning } from '../scanning/inspector';
 
 /**
  * Properties of a registry baseline.

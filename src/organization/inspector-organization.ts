@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { BOOLEAN, guardConstruct, optional, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { isRolledOut } from '../internal/rollout';
-import { _settingsProvider, SettingsProviderPlacement } from '../scanning/inspector';
+import { _settingsProvider } from '../registry/account-settings-provider';
+import { SettingsProviderPlacement } from '../registry/settings-provider-placement';
 
 /**
  * Properties of Amazon Inspector's delegated administrator designation.

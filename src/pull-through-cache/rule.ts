@@ -14,11 +14,11 @@ import { statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
-import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../registry/creation-template';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { RegistrySettingKind } from '../registry/settings';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
+import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../repository/creation-template';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 

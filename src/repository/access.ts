@@ -121,8 +121,12 @@ export class RepositoryAccess {
   }
 
   private constructor(
-    /** A short name for the kind of access, used in messages. */
-    public readonly kind: string,
+    /**
+     * Which factory made this access (`AccountPull`, `OrganizationPull`, `Custom`, ...):
+     * the library's own checks ask it through internal getters such as
+     * `_isOrganizationWide`. Not part of the public API.
+     */
+    private readonly kind: string,
     private readonly build: () => iam.PolicyStatement[],
   ) {}
 

@@ -103,11 +103,17 @@ export interface PrivateRepositoryProps {
   readonly emptyOnDelete?: boolean;
 
   /**
-   * Per-repository scan on push. It applies only while the account and
-   * region have no registry scanning configuration: once one exists (see
-   * `RegistryScanning`), ECR scans a repository that matches none of its
-   * filters only when asked (BASIC) or not at all (ENHANCED), whatever this
-   * setting says. Control Tower CT.ECR.PR.2 still checks this setting.
+   * Per-repository scan on push: the repository's own
+   * `ImageScanningConfiguration.ScanOnPush`, as in aws-cdk-lib. It applies
+   * only while the account and region have no registry scanning
+   * configuration: once one exists (see `RegistryScanning`), ECR scans a
+   * repository that matches none of its filters only when asked (BASIC) or
+   * not at all (ENHANCED), whatever this setting says. Control Tower
+   * CT.ECR.PR.2 still checks this setting.
+   *
+   * A different mechanism from `addToRegistryScanning()`, which writes a
+   * filter into the registry scanning configuration of the account and
+   * region (and so makes this setting of every repository there moot).
    *
    * @default true
    */
@@ -430,6 +436,10 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * contains it and has no exact-match form, so the filter also covers, for
    * example, `team/api-gateway` for a repository named `team/api`; a
    * warning names the other repositories of the app it covers.
+   *
+   * @deprecated The name reads like the `imageScanOnPush` property, a different
+   * mechanism: use `addToRegistryScanning(ScanFrequency.SCAN_ON_PUSH)`, which does
+   * exactly this.
    */
   public scanOnPush(): void {
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.SCAN_ON_PUSH, this);
@@ -442,9 +452,41 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * The repository needs a literal `repositoryName`. Like `scanOnPush()`,
    * the filter covers every repository name containing this one (continuous
    * scanning is billed per image); a warning names the others of the app.
+   *
+   * @deprecated Use `addToRegistryScanning(ScanFrequency.CONTINUOUS_SCAN)`, which
+   * does exactly this and names the mechanism (see `scanOnPush()`).
    */
   public scanContinuously(): void {
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN, this);
+  }
+
+  /**
+   * Scans this repository's images through the registry scanning
+   * configuration of its account and region (`RegistryScanning`): adds its
+   * name as a WILDCARD filter to the rule of the given frequency. The
+   * repository needs a literal `repositoryName`.
+   *
+   * - `SCAN_ON_PUSH`: scanned when an image is pushed.
+   * - `CONTINUOUS_SCAN`: scanned on push and again whenever Amazon Inspector
+   *   learns of a new vulnerability; makes the registry's scan type ENHANCED
+   *   (billed per image).
+   *
+   * This is not the `imageScanOnPush` property, the repository's own
+   * setting: once the account and region have a registry scanning
+   * configuration, ECR ignores the repository setting of every repository
+   * there, and a repository that matches no filter is scanned only when asked
+   * (BASIC) or not at all (ENHANCED).
+   *
+   * ECR matches a filter without `*` against every repository name that
+   * contains it and has no exact-match form, so the filter also covers, for
+   * example, `team/api-gateway` for a repository named `team/api`; a warning
+   * names the other repositories of the app it covers.
+   *
+   * @param frequency the rule to add this repository to
+   */
+  public addToRegistryScanning(frequency: ScanFrequency): void {
+    guard(`PrivateRepository.addToRegistryScanning '${this.node.path}'`, { frequency: [frequency, oneOf(ScanFrequency)] });
+    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, frequency, this);
   }
 }
 

@@ -1,5 +1,5 @@
 import { FindingSeverity, FindingStringComparison } from './enums';
-import type { FindingDateRange, FindingNumberRange, FindingStringFilter, FindingSuppressionProps } from './findings';
+import type { FindingDateRange, FindingNumberRange, FindingStringFilter, FindingSuppressionProps } from './finding-filters';
 import { ACCOUNT_ID_PATTERN as ACCOUNT } from '../internal/ecr-facts';
 import { isConcrete, isConcreteNumber } from '../internal/problems';
 

@@ -33,7 +33,7 @@ export interface ScanningRuleOptions {
  * The registry scanning configuration (`AWS::ECR::RegistryScanningConfiguration`)
  * of a stack's registry: one per account and region.
  *
- * Repositories (`PrivateRepository.scanOnPush()` / `scanContinuously()`) and
+ * Repositories (`PrivateRepository.addToRegistryScanning()`) and
  * explicit rules contribute WILDCARD filters; they are merged into at most
  * one rule per frequency and rendered once, lazily. The scan type is
  * ENHANCED as soon as anything asks for continuous scanning, BASIC
@@ -72,7 +72,7 @@ export class RegistryScanning extends Construct {
   private resource?: ecr.CfnRegistryScanningConfiguration;
   private explicitType?: ScanType;
   private readonly filters = new Map<ScanFrequency, Set<string>>();
-  /** Filters added for one repository by `scanOnPush()` / `scanContinuously()`, to warn about what else they cover. */
+  /** Filters added for one repository by `addToRegistryScanning()`, to warn about what else they cover. */
   private readonly repositoryFilters: { filter: string; frequency: ScanFrequency; node: IConstruct }[] = [];
 
   private constructor(scope: Registry, id: string) {
@@ -208,7 +208,7 @@ export class RegistryScanning extends Construct {
         ? 'with ENHANCED scanning, ECR does not scan its images at all'
         : 'ECR scans its images only when asked (MANUAL), whatever the repository\'s own scan-on-push setting';
       Annotations.of(node.node.scope ?? node).addWarningV2('cdk-ecr-platform:repositoryNotScanned',
-        `Repository '${name}' matches no registry scanning filter: ${what} (add it with scanOnPush() or scanContinuously(), or a filter such as '*').`);
+        `Repository '${name}' matches no registry scanning filter: ${what} (add it with addToRegistryScanning(), or a filter such as '*').`);
     }
     const names = registryRepositoryNames(Stack.of(this));
     for (const { filter, frequency, node } of this.repositoryFilters) {

@@ -8,7 +8,6 @@ export const MAX_SIGNING_FILTERS_PER_RULE = 100;
 export const MAX_SIGNING_FILTER_LENGTH = 256;
 const SIGNING_FILTER = /^(?:[a-z0-9*]+(?:[._-][a-z0-9*]+)*\/)*[a-z0-9*]+(?:[._-][a-z0-9*]+)*$/;
 const SIGNING_PROFILE_ARN = /^arn:aws(-[a-z]+)*:signer:[a-z0-9-]+:[0-9]{12}:\/signing-profiles\/[a-zA-Z0-9_]{2,}$/;
-const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
 const MAX_ARN = 200;
 
 /** One signing rule of the model. @internal */
@@ -62,11 +61,3 @@ export function signingFilterProblems(filter: string): string[] {
   return [];
 }
 
-/** Problems with the principal of a pull-time-update exclusion. @internal */
-export function exclusionPrincipalProblems(arn: string): string[] {
-  if (!isConcrete(arn)) return [];
-  if (arn.length > MAX_ARN || !PRINCIPAL_ARN.test(arn)) {
-    return [`principalArn '${arn}' is not an IAM role or user ARN (arn:PARTITION:iam::ACCOUNT:role/NAME or user/NAME, at most ${MAX_ARN} characters)`];
-  }
-  return [];
-}

@@ -16,7 +16,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InspectorDelegatedAdministrator, InspectorOrganizationScanning, InspectorScanning, InspectorRescanDuration, RegistryBaseline } from '../../src';
-import { CustomResourceEvent, Dependencies, handle } from '../../src/scanning/account-settings.lambda';
+import { CustomResourceEvent, Dependencies, handle } from '../../src/registry/account-settings.lambda';
 import { strictApp, strictStack, validTemplate } from '../util/harness';
 
 const inspector = mockClient(Inspector2Client);

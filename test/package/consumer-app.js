@@ -12,7 +12,7 @@ const outdir = process.argv[2];
 const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
 const stack = new Stack(app, 'Consumer', { env: { account: '111111111111', region: 'eu-west-1' } });
 new ecr.PrivateRepository(stack, 'Api', { repositoryName: 'team-a/api' });
-// the custom resources served by the bundled handler (assets/scanning/account-settings.lambda)
+// the custom resources served by the bundled handler (assets/registry/account-settings.lambda)
 new ecr.InspectorScanning(stack, 'Inspector', { rescanDuration: ecr.InspectorRescanDuration.DAYS_180 });
 new ecr.EcrAccountSettings(stack, 'Settings', { basicScanTypeVersion: ecr.BasicScanTypeVersion.AWS_NATIVE });
 Validations.of(app).addPlugins(new ecr.EcrComplianceChecks(app), new AwsSolutionsChecks(app));

@@ -18,7 +18,7 @@ fail() { echo "test:package: $*" >&2; exit 1; }
 step "build from a checkout without build output: npx projen compile"
 rm -rf assets lib .jsii
 npx projen compile
-[ -f assets/scanning/account-settings.lambda/index.js ] || fail "npx projen compile did not bundle assets/scanning/account-settings.lambda"
+[ -f assets/registry/account-settings.lambda/index.js ] || fail "npx projen compile did not bundle assets/registry/account-settings.lambda"
 
 step "the API reference (.jsii, from which API.md is generated) shows only what the package documents"
 node - <<'NODE'
@@ -60,7 +60,7 @@ const allowed = [
   /^assets\/scanning\/account-settings\.lambda\/index\.js$/,
 ];
 const required = ['package.json', 'README.md', 'API.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
-  'lib/cli/main.js', 'assets/scanning/account-settings.lambda/index.js'];
+  'lib/cli/main.js', 'assets/registry/account-settings.lambda/index.js'];
 const problems = [
   ...files.filter((f) => !allowed.some((re) => re.test(f)) || /\.lambda\.(?:js|d\.ts)$/.test(f) && f.startsWith('lib/'))
     .map((f) => `ships ${f}, which users do not need`),

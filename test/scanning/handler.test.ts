@@ -12,8 +12,8 @@ import {
   UpdateConfigurationCommand,
 } from '@aws-sdk/client-inspector2';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as lambda from '../../src/scanning/account-settings.lambda';
-import { CustomResourceEvent, Dependencies, handle, handler, isTransient } from '../../src/scanning/account-settings.lambda';
+import * as lambda from '../../src/registry/account-settings.lambda';
+import { CustomResourceEvent, Dependencies, handle, handler, isTransient } from '../../src/registry/account-settings.lambda';
 
 const inspector = mockClient(Inspector2Client);
 const ecr = mockClient(ECRClient);

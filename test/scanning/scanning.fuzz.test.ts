@@ -58,14 +58,20 @@ describe('fuzz', () => {
           frequency: enumOf(ScanFrequency),
           filters: untyped(fc.array(filter, { maxLength: 4 })),
         }), { maxLength: 3 }),
-        repositories: fc.array(fc.record({ name: optional(lazy(name)), continuous: fc.boolean() }), { maxLength: 3 }),
+        // addToRegistryScanning with a frequency (sometimes what an untyped caller passes), or a deprecated method
+        repositories: fc.array(fc.record({
+          name: optional(lazy(name)),
+          how: fc.oneof(enumOf(ScanFrequency), fc.constantFrom('scanOnPush()', 'scanContinuously()')),
+        }), { maxLength: 3 }),
       }),
       (stack, p) => {
         if (p.scanType) RegistryScanning.of(stack).useScanType(p.scanType);
         for (const r of p.rules) RegistryScanning.of(stack).addRule({ frequency: r.frequency, repositoryFilters: r.filters });
         p.repositories.forEach((r, i) => {
           const repo = new PrivateRepository(stack, `Repo${i}`, { repositoryName: r.name });
-          if (r.continuous) repo.scanContinuously(); else repo.scanOnPush();
+          if (r.how === 'scanOnPush()') repo.scanOnPush();
+          else if (r.how === 'scanContinuously()') repo.scanContinuously();
+          else repo.addToRegistryScanning(r.how as ScanFrequency);
         });
         new PrivateRepository(stack, 'Anchor');
       },

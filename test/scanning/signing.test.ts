@@ -3,7 +3,8 @@ import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions'
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import { PrivateRepository, PullTimeUpdateExclusion, RegistrySigning, RepositoryAccess } from '../../src';
-import { exclusionPrincipalProblems, signingProfileArnProblems } from '../../src/signing/checks';
+import { exclusionPrincipalProblems } from '../../src/registry/pull-time-update-exclusion-checks';
+import { signingProfileArnProblems } from '../../src/signing/checks';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
 const PROFILE = 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/platform';

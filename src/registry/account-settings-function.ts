@@ -10,16 +10,16 @@ export interface AccountSettingsFunctionProps extends lambda.FunctionOptions {
 }
 
 /**
- * An AWS Lambda function which executes src/scanning/account-settings.
+ * An AWS Lambda function which executes src/registry/account-settings.
  */
 export class AccountSettingsFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props?: AccountSettingsFunctionProps) {
     super(scope, id, {
-      description: 'src/scanning/account-settings.lambda.ts',
+      description: 'src/registry/account-settings.lambda.ts',
       ...props,
       runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '../../assets/scanning/account-settings.lambda')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '../../assets/registry/account-settings.lambda')),
     });
     this.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
   }

@@ -3,9 +3,11 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { checkPhysicalNames } from './physical-names';
-import { Registry } from './registry';
-import { RegistrySettingKind } from './settings';
+import { RepositoryAccess } from './access';
+import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from './encryption';
+import { ImageTagMutability } from './private-repository';
+import { repositoryPolicyStatementProblems } from './statement-checks';
+import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
 import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
 import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
@@ -14,11 +16,9 @@ import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy } from '../lifecycle';
 import { attachLifecyclePolicy } from '../lifecycle/attach';
-import { RepositoryAccess } from '../repository/access';
-import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from '../repository/encryption';
-import { ImageTagMutability } from '../repository/private-repository';
-import { repositoryPolicyStatementProblems } from '../repository/statement-checks';
-import { checkTagMutabilityExclusions, renderTagMutability } from '../repository/tag-mutability';
+import { checkPhysicalNames } from '../registry/physical-names';
+import { Registry } from '../registry/registry';
+import { RegistrySettingKind } from '../registry/settings';
 
 /** What untyped callers must pass (built on use: classes of other modules may still be loading). */
 const propsSpec = () => ({
