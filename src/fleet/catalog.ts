@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
+import { EncryptionType } from '../internal/ecr-facts';
 import { editDistance } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
 import { Problems } from '../internal/problems';
@@ -101,9 +102,10 @@ export const CATALOG_KEYS = {
     archiveUnpulled: ['days', 'deleteAfterArchivedDays'],
     capTotal: ['count'],
   } as Record<string, string[]>,
-  encryption: ['KMS', 'AES256'],
-  tagMutability: ['IMMUTABLE', 'MUTABLE'],
-  scanning: ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'],
+  // The catalog speaks ECR's own values, taken from the model.
+  encryption: [EncryptionType.KMS, EncryptionType.AES256] as string[],
+  tagMutability: Object.values(ImageTagMutability) as string[],
+  scanning: Object.values(ScanFrequency) as string[],
   removalPolicy: ['retain', 'retain-on-update-or-delete', 'destroy'],
 };
 
@@ -338,7 +340,7 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   encryption: ['encryption', (n, r) => {
     // KMS means the shard stack's shared key, which is what a repository without encryption gets.
     const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
-    return e === 'AES256' ? RepositoryEncryption.AES256 : undefined;
+    return e === EncryptionType.AES256 ? RepositoryEncryption.AES256 : undefined;
   }],
   access: ['access', (n, r) => readAccess(n, r)],
   replication: ['replicationDestinations', (n, r) => readReplication(n, r)],

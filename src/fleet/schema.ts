@@ -1,4 +1,5 @@
 import { CATALOG_KEYS } from './catalog';
+import { ACCOUNT_ID_PATTERN } from '../internal/ecr-facts';
 
 /**
  * The JSON Schema of a repository catalog, generated from the catalog
@@ -10,7 +11,7 @@ import { CATALOG_KEYS } from './catalog';
  */
 export function catalogJsonSchema(): Record<string, unknown> {
   const strings = { type: 'array', items: { type: 'string' } };
-  const accounts = { type: 'array', items: { type: ['string', 'integer'], pattern: '^\\d{12}$' } };
+  const accounts = { type: 'array', items: { type: ['string', 'integer'], pattern: ACCOUNT_ID_PATTERN.source } };
   const preset = (name: string, params: string[]) => ({
     type: 'object',
     additionalProperties: false,
@@ -46,7 +47,7 @@ export function catalogJsonSchema(): Record<string, unknown> {
     },
     replication: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.destination, properties: { account: { type: ['string', 'integer'], pattern: '^\\d{12}$' }, region: { type: 'string' } } },
+      items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.destination, properties: { account: { type: ['string', 'integer'], pattern: ACCOUNT_ID_PATTERN.source }, region: { type: 'string' } } },
     },
     scanning: { enum: CATALOG_KEYS.scanning },
     removalPolicy: { enum: CATALOG_KEYS.removalPolicy },
