@@ -57,7 +57,7 @@ const allowed = [
   /^package\.json$/, /^README\.md$/, /^API\.md$/, /^LICENSE$/, /^\.jsii$/,
   /^docs\/[^/]+\.md$/,
   /^lib\/(?:[\w-]+\/)*[\w.-]+\.(?:js|d\.ts)$/,
-  /^assets\/scanning\/account-settings\.lambda\/index\.js$/,
+  /^assets\/registry\/account-settings\.lambda\/index\.js$/,
 ];
 const required = ['package.json', 'README.md', 'API.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
   'lib/cli/main.js', 'assets/registry/account-settings.lambda/index.js'];
