@@ -81,8 +81,8 @@ interface KindFacts {
   readonly resourceType: string;
   /** Whether it is keyed (several per registry, one per key). */
   readonly keyed: boolean;
-  /** How messages name one setting of the kind. */
-  readonly describe: (key?: string) => string;
+  /** How messages name one setting of a keyed kind; an unkeyed one is named by its resource type. */
+  readonly describe?: (key?: string) => string;
   /** ECR's quota of settings of this kind per registry, if any. */
   readonly quota?: { readonly max: number; readonly what: string };
   /** Whether a clash between stacks is a physical-name clash (reported by the app-wide name check). */
@@ -93,18 +93,10 @@ interface KindFacts {
 export const MAX_PULL_THROUGH_CACHE_RULES = 50;
 
 const FACTS: Record<RegistrySettingKind, KindFacts> = {
-  [RegistrySettingKind.REGISTRY_POLICY]: { resourceType: EcrType.REGISTRY_POLICY, keyed: false, describe: () => EcrType.REGISTRY_POLICY },
-  [RegistrySettingKind.REPLICATION]: {
-    resourceType: EcrType.REPLICATION_CONFIGURATION,
-    keyed: false,
-    describe: () => EcrType.REPLICATION_CONFIGURATION,
-  },
-  [RegistrySettingKind.SCANNING]: {
-    resourceType: EcrType.REGISTRY_SCANNING_CONFIGURATION,
-    keyed: false,
-    describe: () => EcrType.REGISTRY_SCANNING_CONFIGURATION,
-  },
-  [RegistrySettingKind.SIGNING]: { resourceType: EcrType.SIGNING_CONFIGURATION, keyed: false, describe: () => EcrType.SIGNING_CONFIGURATION },
+  [RegistrySettingKind.REGISTRY_POLICY]: { resourceType: EcrType.REGISTRY_POLICY, keyed: false },
+  [RegistrySettingKind.REPLICATION]: { resourceType: EcrType.REPLICATION_CONFIGURATION, keyed: false },
+  [RegistrySettingKind.SCANNING]: { resourceType: EcrType.REGISTRY_SCANNING_CONFIGURATION, keyed: false },
+  [RegistrySettingKind.SIGNING]: { resourceType: EcrType.SIGNING_CONFIGURATION, keyed: false },
   [RegistrySettingKind.CREATION_TEMPLATE]: {
     resourceType: EcrType.REPOSITORY_CREATION_TEMPLATE,
     keyed: true,
@@ -124,7 +116,7 @@ const FACTS: Record<RegistrySettingKind, KindFacts> = {
     describe: (key) => `${EcrType.PULL_TIME_UPDATE_EXCLUSION} ${key}`,
   },
   [RegistrySettingKind.ACCOUNT_SETTING]: { resourceType: 'Custom::EcrAccountSetting', keyed: true, describe: (key) => `ECR account setting ${key}` },
-  [RegistrySettingKind.INSPECTOR_SCANNING]: { resourceType: 'Custom::EcrInspectorScanning', keyed: false, describe: () => 'Custom::EcrInspectorScanning' },
+  [RegistrySettingKind.INSPECTOR_SCANNING]: { resourceType: 'Custom::EcrInspectorScanning', keyed: false },
 };
 
 /** The facts of a kind. @internal */
@@ -157,7 +149,7 @@ export class RegistrySettings {
     counted.add(claim.owner);
     this.owners.set(claim.kind, counted);
     if (!FACTS[claim.kind].keyed || claim.key !== undefined) {
-      const description = FACTS[claim.kind].describe(claim.key);
+      const description = describeSetting(claim.kind, claim.key);
       if (!this.byDescription.has(description)) this.byDescription.set(description, { kind: claim.kind, key: claim.key, owner: claim.owner });
     }
     return undefined;
@@ -175,7 +167,7 @@ export class RegistrySettings {
       return `the registry would have ${counted.size + 1} ${facts.quota.what}: ECR takes at most ${facts.quota.max} per registry`;
     }
     if (facts.keyed && claim.key === undefined) return undefined;
-    const description = facts.describe(claim.key);
+    const description = describeSetting(claim.kind, claim.key);
     const existing = this.byDescription.get(description);
     if (existing !== undefined && existing.owner !== claim.owner) {
       return `${description} is already declared by '${existing.owner.node.path}' in this registry: ECR keeps one per registry`;
@@ -238,7 +230,8 @@ function resourcesOf(kind: RegistrySettingKind, key: string | undefined, owner: 
 
 /** How messages name a setting, such as `AWS::ECR::RepositoryCreationTemplate with prefix 'team'`. @internal */
 export function describeSetting(kind: RegistrySettingKind, key?: string): string {
-  return FACTS[kind].describe(key);
+  const facts = FACTS[kind];
+  return facts.describe ? facts.describe(key) : facts.resourceType;
 }
 
 /** Whether a kind is once per key rather than once per registry. @internal */
