@@ -7,6 +7,7 @@ import { CREDENTIAL_SECRET_PREFIX as SECRET_PREFIX, normalizePrefix } from '../i
 import { guard, OBJECT, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { isConcrete, Problems } from '../internal/problems';
+import { checkNowAndAtSynth, SynthCheck } from '../internal/resolve';
 
 /** The service-linked role ECR uses to read credential secrets. */
 const SERVICE_LINKED_ROLE = 'aws-service-role/pullthroughcache.ecr.amazonaws.com/AWSServiceRoleForECRPullThroughCache';
@@ -86,14 +87,8 @@ export class PullThroughCacheCredentials {
   public _check(problems: Problems, scope: Construct, ecrRepositoryPrefix: string): void {
     const stack = Stack.of(scope);
     if (this.secret) {
-      const name = this.secret.secretName;
-      if (isConcrete(name) && !name.startsWith(SECRET_PREFIX)) {
-        problems.add(`credentials secret '${name}' does not start with '${SECRET_PREFIX}': ECR's pull-through cache may only read secrets with that name prefix`);
-      }
-      const arn = this.secret.secretArn;
-      if (!isConcrete(name) && isConcrete(arn) && !arn.includes(`:secret:${SECRET_PREFIX}`)) {
-        problems.add(`credentials secret '${arn}' is not named '${SECRET_PREFIX}...': ECR's pull-through cache may only read secrets with that name prefix`);
-      }
+      // A Lazy name or ARN is checked again at synth; a deploy-time one stays unchecked.
+      checkNowAndAtSynth(scope, problems, { name: this.secret.secretName, arn: this.secret.secretArn }, checkSecretReference);
       const env = this.secret.env;
       if (isConcrete(env.account) && isConcrete(stack.account) && env.account !== stack.account) {
         problems.add(`credentials secret is in account ${env.account}, the rule in ${stack.account}: the secret must be in the rule's account`);
@@ -102,10 +97,7 @@ export class PullThroughCacheCredentials {
         problems.add(`credentials secret is in region ${env.region}, the rule in ${stack.region}: the secret must be in the rule's region`);
       }
     } else {
-      const name = this.options?.secretName ?? defaultSecretName(ecrRepositoryPrefix);
-      if (isConcrete(name) && (!name.startsWith(SECRET_PREFIX) || !SECRET_NAME_REST.test(name.slice(SECRET_PREFIX.length)) || name.length > 512)) {
-        problems.add(`secretName '${name}' must be '${SECRET_PREFIX}' followed by letters, digits or /_+=.@- (at most 512 characters): ECR's pull-through cache may only read secrets with that name prefix`);
-      }
+      checkNowAndAtSynth(scope, problems, { name: this.options?.secretName ?? defaultSecretName(ecrRepositoryPrefix) }, checkSecretName);
     }
   }
 
@@ -173,3 +165,20 @@ function defaultSecretName(ecrRepositoryPrefix: string): string {
   if (Token.isUnresolved(ecrRepositoryPrefix)) return `${SECRET_PREFIX}${ecrRepositoryPrefix}`;
   return `${SECRET_PREFIX}${normalizePrefix(ecrRepositoryPrefix)}`;
 }
+
+/** An existing secret must be named with the prefix ECR's pull-through cache may read. */
+const checkSecretReference: SynthCheck<{ name: string; arn: string }> = (problems, { name, arn }) => {
+  if (isConcrete(name) && !name.startsWith(SECRET_PREFIX)) {
+    problems.add(`credentials secret '${name}' does not start with '${SECRET_PREFIX}': ECR's pull-through cache may only read secrets with that name prefix`);
+  }
+  if (!isConcrete(name) && isConcrete(arn) && !arn.includes(`:secret:${SECRET_PREFIX}`)) {
+    problems.add(`credentials secret '${arn}' is not named '${SECRET_PREFIX}...': ECR's pull-through cache may only read secrets with that name prefix`);
+  }
+};
+
+/** A secret the rule creates must be named with that prefix, in Secrets Manager's name syntax. */
+const checkSecretName: SynthCheck<{ name: string }> = (problems, { name }) => {
+  if (isConcrete(name) && (!name.startsWith(SECRET_PREFIX) || !SECRET_NAME_REST.test(name.slice(SECRET_PREFIX.length)) || name.length > 512)) {
+    problems.add(`secretName '${name}' must be '${SECRET_PREFIX}' followed by letters, digits or /_+=.@- (at most 512 characters): ECR's pull-through cache may only read secrets with that name prefix`);
+  }
+};

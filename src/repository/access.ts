@@ -1,9 +1,11 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 import { guard, instanceOf, listOf, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
 import { statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
+import { checkAtSynth, SynthCheck } from '../internal/resolve';
 
 /** Actions that pull images from a private repository (frozen: no module can widen a grant). @internal */
 export const PULL_ACTIONS: readonly string[] = Object.freeze(['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']);
@@ -26,8 +28,8 @@ export class RepositoryAccess {
    * still decide which of their principals may pull, with IAM policies).
    */
   public static pullFromAccounts(accountIds: string[]): RepositoryAccess {
-    checkAccounts('RepositoryAccess.pullFromAccounts', accountIds);
-    return new RepositoryAccess('AccountPull', () => [new iam.PolicyStatement({
+    const check = checkAccounts('RepositoryAccess.pullFromAccounts', accountIds);
+    return new RepositoryAccess('AccountPull', check, () => [new iam.PolicyStatement({
       sid: sidFor('AccountPull', accountIds),
       principals: accountIds.map((a) => new iam.AccountPrincipal(a)),
       actions: [...PULL_ACTIONS],
@@ -36,8 +38,8 @@ export class RepositoryAccess {
 
   /** Pull and push access for principals of the given accounts. */
   public static pushFromAccounts(accountIds: string[]): RepositoryAccess {
-    checkAccounts('RepositoryAccess.pushFromAccounts', accountIds);
-    return new RepositoryAccess('AccountPush', () => [new iam.PolicyStatement({
+    const check = checkAccounts('RepositoryAccess.pushFromAccounts', accountIds);
+    return new RepositoryAccess('AccountPush', check, () => [new iam.PolicyStatement({
       sid: sidFor('AccountPush', accountIds),
       principals: accountIds.map((a) => new iam.AccountPrincipal(a)),
       actions: [...PULL_ACTIONS, ...PUSH_ACTIONS],
@@ -51,8 +53,8 @@ export class RepositoryAccess {
    * @param organizationId the organization's ID, for example `o-a1b2c3d4e5`
    */
   public static pullFromOrganization(organizationId: string): RepositoryAccess {
-    checkOrganization('RepositoryAccess.pullFromOrganization', organizationId, []);
-    return new RepositoryAccess('OrganizationPull', () => [new iam.PolicyStatement({
+    const check = checkOrganization('RepositoryAccess.pullFromOrganization', organizationId, []);
+    return new RepositoryAccess('OrganizationPull', check, () => [new iam.PolicyStatement({
       sid: sidFor('OrganizationPull', [organizationId]),
       principals: [new iam.StarPrincipal()],
       actions: [...PULL_ACTIONS],
@@ -68,8 +70,8 @@ export class RepositoryAccess {
    * @param organizationalUnitPaths paths from the root, for example `r-ab12/ou-ab12-11111111`
    */
   public static pullFromOrganizationalUnits(organizationId: string, organizationalUnitPaths: string[]): RepositoryAccess {
-    checkOrganization('RepositoryAccess.pullFromOrganizationalUnits', organizationId, organizationalUnitPaths);
-    return new RepositoryAccess('OrganizationalUnitPull', () => [new iam.PolicyStatement({
+    const check = checkOrganization('RepositoryAccess.pullFromOrganizationalUnits', organizationId, organizationalUnitPaths);
+    return new RepositoryAccess('OrganizationalUnitPull', check, () => [new iam.PolicyStatement({
       sid: sidFor('OrganizationalUnitPull', [organizationId, ...organizationalUnitPaths]),
       principals: [new iam.StarPrincipal()],
       actions: [...PULL_ACTIONS],
@@ -91,8 +93,8 @@ export class RepositoryAccess {
    * `ecr:GetDownloadUrlForLayer`, which the function's creator needs.
    */
   public static pullFromLambda(accountIds: string[]): RepositoryAccess {
-    checkAccounts('RepositoryAccess.pullFromLambda', accountIds);
-    return new RepositoryAccess('LambdaPull', () => [
+    const check = checkAccounts('RepositoryAccess.pullFromLambda', accountIds);
+    return new RepositoryAccess('LambdaPull', check, () => [
       new iam.PolicyStatement({
         sid: sidFor('LambdaServicePull', accountIds),
         principals: [new iam.ServicePrincipal('lambda.amazonaws.com')],
@@ -117,7 +119,7 @@ export class RepositoryAccess {
    */
   public static fromStatement(statement: iam.PolicyStatement): RepositoryAccess {
     guard('RepositoryAccess.fromStatement', { statement: [statement, instanceOf(iam.PolicyStatement)] });
-    return new RepositoryAccess('Custom', () => [statement]);
+    return new RepositoryAccess('Custom', undefined, () => [statement]);
   }
 
   private constructor(
@@ -127,8 +129,22 @@ export class RepositoryAccess {
      * `_isOrganizationWide`. Not part of the public API.
      */
     private readonly kind: string,
+    /** The factory's check of its inputs, to run again at synth when they hold tokens. */
+    private readonly inputCheck: DeferredCheck | undefined,
     private readonly build: () => iam.PolicyStatement[],
   ) {}
+
+  /**
+   * Checks the factory's inputs again at synth, on the scope that uses this
+   * access, when they held tokens (a `Lazy` account or organization ID is
+   * known only then; a deploy-time value stays unchecked). The factory has
+   * already checked every literal.
+   *
+   * @internal
+   */
+  public _checkAtSynth(scope: IConstruct): void {
+    if (this.inputCheck) checkAtSynth(scope, new Problems(`${this.inputCheck.subject} (used by '${scope.node.path}')`), this.inputCheck.inputs, this.inputCheck.check);
+  }
 
   /**
    * The statements this access writes into a resource policy.
@@ -150,9 +166,14 @@ function sidFor(kind: string, values: string[]): string {
   return statementSid(kind, values) ?? kind;
 }
 
-function checkAccounts(what: string, accountIds: string[]): void {
-  guard(what, { accountIds: [accountIds, listOf(STRING)] });
-  const problems = new Problems(what);
+/** A factory's check and its inputs, kept to run again at synth. */
+interface DeferredCheck {
+  readonly subject: string;
+  readonly inputs: any;
+  readonly check: SynthCheck<any>;
+}
+
+const accountsCheck: SynthCheck<{ accountIds: string[] }> = (problems, { accountIds }) => {
   if (accountIds.length === 0) problems.add('accountIds is empty: name at least one account');
   accountIds.forEach((a) => checkAccountId(problems, 'account', a));
   const seen = new Set<string>();
@@ -160,13 +181,27 @@ function checkAccounts(what: string, accountIds: string[]): void {
     if (seen.has(a)) problems.add(`account '${a}' is listed twice`);
     seen.add(a);
   }
+};
+
+function checkAccounts(what: string, accountIds: string[]): DeferredCheck {
+  guard(what, { accountIds: [accountIds, listOf(STRING)] });
+  const problems = new Problems(what);
+  const inputs = { accountIds };
+  accountsCheck(problems, inputs, false);
   problems.throwIfAny();
+  return { subject: what, inputs, check: accountsCheck };
 }
 
-function checkOrganization(what: string, organizationId: string, paths: string[]): void {
+const organizationCheck: SynthCheck<{ organizationId: string; paths: string[]; units: boolean }> = (problems, { organizationId, paths, units }) => {
+  if (units && paths.length === 0) problems.add('organizationalUnitPaths is empty: name at least one organizational unit');
+  addOrganizationProblems(problems, organizationId, paths);
+};
+
+function checkOrganization(what: string, organizationId: string, paths: string[]): DeferredCheck {
   guard(what, { organizationId: [organizationId, STRING], organizationalUnitPaths: [paths, listOf(STRING)] });
   const problems = new Problems(what);
-  if (what.endsWith('Units') && paths.length === 0) problems.add('organizationalUnitPaths is empty: name at least one organizational unit');
-  addOrganizationProblems(problems, organizationId, paths);
+  const inputs = { organizationId, paths, units: what.endsWith('Units') };
+  organizationCheck(problems, inputs, false);
   problems.throwIfAny();
+  return { subject: what, inputs, check: organizationCheck };
 }

@@ -194,6 +194,7 @@ export class RepositoryCreationTemplate extends Construct {
     const lifecycle = attachLifecyclePolicy(this, problems, props.lifecyclePolicy);
     this.lifecyclePolicy = lifecycle.policy;
 
+    for (const a of props.access ?? []) a._checkAtSynth(this);
     const statements = (props.access ?? []).flatMap((a) => a._statements());
     for (const s of statements) problems.addAll(repositoryPolicyStatementProblems(this, s));
     let repositoryPolicy: string | undefined;

@@ -352,6 +352,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public allow(access: RepositoryAccess): void {
     guard(`PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
+    access._checkAtSynth(this);
     // A subclass that overrides addToResourcePolicy sees every statement.
     const shared = this.addToResourcePolicy === PrivateRepository.prototype.addToResourcePolicy ? sharedStatements(access) : undefined;
     for (const statement of shared?.statements ?? access._statements()) {
