@@ -3,7 +3,13 @@
  * scenario, through RepositoryFleet or as raw CfnRepository across the same
  * number of stacks, and prints one JSON line with the measurements.
  *
- * usage: fleet-worker.ts VARIANT(fleet|l1) SCENARIO(defaults|realistic) COUNT OUTDIR
+ * usage: fleet-worker.ts VARIANT(fleet|l1|l1-untraced) SCENARIO(defaults|realistic) COUNT OUTDIR
+ *
+ * `l1` is raw CfnRepository as a hand-written loop makes it: aws-cdk-lib
+ * records a creation stack trace for each resource. `l1-untraced` is the
+ * same with the shard stacks recording none, as the fleet's shard stacks do
+ * by default (`creationStackTraces`): the fleet's own cost, without that
+ * saving.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -11,6 +17,7 @@ import * as path from 'path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { FleetRepositoryProps, LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, RepositoryFleet } from '../src';
 import { fleetItem } from '../src/fleet/fleet';
 import { createLibraryKey } from '../src/internal/kms';
@@ -56,19 +63,20 @@ function stackKey(stack: Stack): kms.Key {
 
 const app = new App({ outdir });
 const props = repositories();
-const l1 = variant === 'l1' ? prerendered() : undefined;
+const l1 = variant === 'fleet' ? undefined : prerendered();
 const start = process.hrtime.bigint();
 const cpuStart = process.cpuUsage();
 let stacks: Stack[];
 if (variant === 'fleet') {
   stacks = new RepositoryFleet(app, 'Fleet', { repositories: props, env: ENV }).stacks;
-} else if (variant === 'l1') {
+} else if (variant === 'l1' || variant === 'l1-untraced') {
   // the same shards the fleet uses, filled with pre-rendered CfnRepository resources
   const placed = placeRepositories(new Map(), props.map(fleetItem), { resources: 400, bytes: 800_000 });
   const shardStacks = new Map<number, { stack: Stack; keyArn: string }>();
   stacks = [];
   for (const s of placed.shards) {
     const stack = new Stack(app, `Shard${s.shard}`, { env: ENV, description: `ECR repositories of fleet Fleet, shard ${s.shard}` });
+    if (variant === 'l1-untraced') stack.node.setContext(DISABLE_CREATION_STACK_TRACES, true);
     shardStacks.set(s.shard, { stack, keyArn: stackKey(stack).keyArn });
     stacks.push(stack);
   }

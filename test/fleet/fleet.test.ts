@@ -109,4 +109,27 @@ describe('RepositoryFleet', () => {
     expect(Object.values(mapping)).toEqual([{ RepositoryName: 'team/api' }]);
     expect(Object.keys(mapping)[0]).toMatch(/^teamapi/);
   });
+
+  test('given a fleet, when synthesized, then its shard resources record no creation stack trace unless asked, and other stacks keep theirs', () => {
+    const traces = (creationStackTraces?: boolean) => {
+      const app = strictApp();
+      const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'team/api' }], env: ENV, creationStackTraces });
+      const other = new Stack(app, 'Other', { env: ENV });
+      new iam.Role(other, 'Role', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+      const traced = (stack: Stack) => stack.node.findAll().filter((c) => c.node.metadata.some((entry) => entry.type === 'aws:cdk:creationStack')).map((c) => c.node.path);
+      return { shard: traced(fleet.stacks[0]).sort(), other: traced(other).sort() };
+    };
+    const before = process.env.CDK_DEBUG;
+    delete process.env.CDK_DEBUG;
+    try {
+      // the shard stack itself keeps the trace of the fleet's constructor
+      expect(traces()).toEqual({ shard: ['Fleet/Shard1'], other: ['Other', 'Other/Role/Resource'] });
+      expect(traces(true)).toEqual({
+        shard: ['Fleet/Shard1', 'Fleet/Shard1/EcrRepositoryKey/Resource', 'Fleet/Shard1/team--api/Resource'],
+        other: ['Other', 'Other/Role/Resource'],
+      });
+    } finally {
+      if (before !== undefined) process.env.CDK_DEBUG = before;
+    }
+  });
 });
