@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
-import { Annotations, CfnResource, Environment, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, CfnWaitConditionHandle, Environment, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { closest, FleetRepositoryProps } from './catalog';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
-import { parsePlacement, placeRepositories, PlacementItem, renderPlacement, repositoryConstructId, ShardUsage } from './placement';
+import { parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
 import { measureTemplateAtSynth, TEMPLATE_BYTE_LIMIT } from './template-size';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
@@ -13,6 +13,7 @@ import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
+import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
 import { PrivateRepository } from '../repository/private-repository';
 import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 import { ScanFrequency } from '../scanning/enums';
@@ -99,6 +100,8 @@ export class RepositoryFleet extends Construct {
   /** Template bytes of each shard stack, measured when written. */
   private readonly measuredBytes = new Map<string, number>();
   private readonly usage: ShardUsage[];
+  /** Moved repositories encrypted with another shard's key (from the placement file). */
+  private readonly keys: ReadonlyMap<string, number>;
   private registryStack?: Stack;
 
   constructor(scope: Construct, id: string, props: RepositoryFleetProps) {
@@ -129,20 +132,13 @@ export class RepositoryFleet extends Construct {
     });
     problems.throwIfAny();
 
-    let previous = new Map<string, number>();
+    let previous: PlacementState = { repositories: new Map(), shards: [], keys: new Map(), registry: false };
     if (props.placementFile && existsSync(props.placementFile)) {
-      previous = parsePlacement(readFileSync(props.placementFile, 'utf8'), props.placementFile);
+      previous = parsePlacementState(readFileSync(props.placementFile, 'utf8'), props.placementFile);
     }
-    const result = placeRepositories(previous, props.repositories.map(fleetItem), { resources: maxResources, bytes: maxBytes });
+    const result = placeRepositories(previous.repositories, props.repositories.map(fleetItem), { resources: maxResources, bytes: maxBytes }, previous.shards);
     this.usage = result.shards;
-    this.placementText = renderPlacement(result.placement);
-    if (props.placementFile && (result.created.length > 0 || result.removed.length > 0 || !existsSync(props.placementFile))) {
-      if (props.updatePlacementFile === false) {
-        problems.add(`placement file ${props.placementFile} is out of date (${result.created.length} repositories to place, ${result.removed.length} to remove): run the synth with updatePlacementFile true, or \`cdk-ecr-platform catalog plan\`, and commit the file`);
-        problems.throwIfAny();
-      }
-      writeFileSync(props.placementFile, this.placementText);
-    }
+    this.keys = previous.keys;
 
     const shardStacks = new Map<number, Stack>();
     for (const usage of result.shards) {
@@ -159,7 +155,7 @@ export class RepositoryFleet extends Construct {
         lifecyclePolicy: r.lifecyclePolicy,
         imageTagMutability: r.imageTagMutability,
         imageTagMutabilityExclusions: r.imageTagMutabilityExclusions,
-        encryption: r.encryption,
+        encryption: this.encryptionOf(r, result.placement.get(r.repositoryName)!, shardStacks, problems),
         access: r.access,
         removalPolicy: r.removalPolicy,
       });
@@ -167,7 +163,14 @@ export class RepositoryFleet extends Construct {
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
       this.repositories.set(r.repositoryName, repo);
     }
-    this.addRegistrySettings(props);
+    for (const usage of result.shards) {
+      // A shard whose last repository left still deploys, so that CloudFormation drops that repository.
+      const stack = shardStacks.get(usage.shard)!;
+      if (usage.repositories === 0 && !stack.node.findAll().some((c) => CfnResource.isCfnResource(c))) {
+        new CfnWaitConditionHandle(stack, 'EmptyShardPlaceholder');
+      }
+    }
+    this.addRegistrySettings(props, previous.registry, problems);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
       // push: one '*' SCAN_ON_PUSH filter keeps every repository of the account
@@ -181,9 +184,47 @@ export class RepositoryFleet extends Construct {
       }
     }
     problems.throwIfAny();
-    if (result.created.length > 0 && previous.size > 0) {
+
+    const state: PlacementState = {
+      repositories: result.placement,
+      shards: result.shards.map((u) => u.shard),
+      keys: previous.keys,
+      registry: this.registryStack !== undefined,
+    };
+    this.placementText = renderPlacementState(state);
+    const current = props.placementFile && existsSync(props.placementFile) ? readFileSync(props.placementFile, 'utf8') : undefined;
+    if (props.placementFile && current !== this.placementText) {
+      if (props.updatePlacementFile === false) {
+        if (current === undefined || result.created.length > 0 || result.removed.length > 0) {
+          problems.add(`placement file ${props.placementFile} is out of date (${result.created.length} repositories to place, ${result.removed.length} to remove): run the synth with updatePlacementFile true, or \`cdk-ecr-platform catalog plan --write\`, and commit the file`);
+          problems.throwIfAny();
+        }
+        Annotations.of(this).addWarningV2('cdk-ecr-platform:placementFileOutdated',
+          `placement file ${props.placementFile} does not record ${this.registryStack && !previous.registry ? 'the registry stack' : 'everything this fleet renders'}: run the synth once with updatePlacementFile true and commit the file, so that the fleet keeps it when its settings go`);
+      } else {
+        // Written only once the whole fleet is valid.
+        writeFileSync(props.placementFile, this.placementText);
+      }
+    }
+    if (result.created.length > 0 && previous.repositories.size > 0) {
       Annotations.of(this).addInfo(`${result.created.length} new repositories placed: ${result.created.slice(0, 10).join(', ')}${result.created.length > 10 ? ', ...' : ''}`);
     }
+  }
+
+  /**
+   * A repository's encryption: its own setting, or, for a repository moved
+   * from the shard whose shared key encrypts its images (the placement
+   * file's `keys`), that shard's key, because ECR cannot change the key of a
+   * repository.
+   */
+  private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, problems: Problems): RepositoryEncryption | undefined {
+    const keyShard = this.keys.get(r.repositoryName);
+    if (keyShard === undefined || keyShard === shard) return r.encryption;
+    if (r.encryption === undefined) return defaultRepositoryEncryption(shardStacks.get(keyShard)!);
+    if (r.encryption.usesKms && r.encryption.key === undefined) {
+      problems.add(`repository '${r.repositoryName}' moved from Shard${keyShard} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with RepositoryEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
+    }
+    return r.encryption;
   }
 
   /**
@@ -235,8 +276,7 @@ export class RepositoryFleet extends Construct {
    * repository of the registry (see `compressFilters`), or an error naming
    * the quota and the excess.
    */
-  private addRegistrySettings(props: RepositoryFleetProps): void {
-    const problems = new Problems(`RepositoryFleet '${this.node.path}'`);
+  private addRegistrySettings(props: RepositoryFleetProps, keepStack: boolean, problems: Problems): void {
     const byDestinations = new Map<string, { destinations: ReplicationDestination[]; names: string[] }>();
     const continuous: string[] = [];
     for (const r of props.repositories) {
@@ -248,7 +288,12 @@ export class RepositoryFleet extends Construct {
       }
       if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) continuous.push(r.repositoryName);
     }
-    if (byDestinations.size === 0 && continuous.length === 0) return;
+    if (byDestinations.size === 0 && continuous.length === 0) {
+      if (props.repositories.some((r) => r.scanFrequency !== undefined)) return;
+      // A registry stack that was written stays in the app (with a placeholder), so that CloudFormation removes its settings.
+      if (keepStack) new CfnWaitConditionHandle(this.registry(props.env), 'EmptyRegistryPlaceholder');
+      return;
+    }
     const registryStack = this.registry(props.env);
     const known = () => [...new Set([...this.repositories.keys(), ...registryRepositoryNames(registryStack)])];
     let knownNames: string[] | undefined;

@@ -44,10 +44,18 @@ export const SHARD_OVERHEAD_RESOURCES = 2;
 /** Template bytes of a shard stack besides its repositories (key, parameters, rules). @internal */
 export const SHARD_OVERHEAD_BYTES = 4_000;
 
-/** Places repositories, keeping every previous placement. @internal */
-export function placeRepositories(previous: ReadonlyMap<string, number>, items: PlacementItem[], budget: PlacementBudget): PlacementResult {
+/**
+ * Places repositories, keeping every previous placement. Every shard of
+ * `keepShards` is kept in the result, empty or not: a shard that was
+ * deployed stays in the app, so that the removal of its last repositories
+ * reaches CloudFormation.
+ *
+ * @internal
+ */
+export function placeRepositories(previous: ReadonlyMap<string, number>, items: PlacementItem[], budget: PlacementBudget, keepShards: readonly number[] = []): PlacementResult {
   const placement = new Map<string, number>();
   const usage = new Map<number, { repositories: number; resources: number; bytes: number }>();
+  for (const shard of keepShards) usage.set(shard, { repositories: 0, resources: SHARD_OVERHEAD_RESOURCES, bytes: SHARD_OVERHEAD_BYTES });
   const use = (shard: number, item: PlacementItem) => {
     const u = usage.get(shard) ?? { repositories: 0, resources: SHARD_OVERHEAD_RESOURCES, bytes: SHARD_OVERHEAD_BYTES };
     u.repositories++;
@@ -67,7 +75,7 @@ export function placeRepositories(previous: ReadonlyMap<string, number>, items: 
     }
   }
   const removed = [...previous.keys()].filter((name) => !placement.has(name)).sort();
-  let highest = Math.max(0, ...previous.values());
+  let highest = Math.max(0, ...previous.values(), ...keepShards);
   for (const item of fresh) {
     let shard: number | undefined;
     for (let s = 1; s <= highest; s++) {
@@ -86,21 +94,65 @@ export function placeRepositories(previous: ReadonlyMap<string, number>, items: 
   return { placement, created, removed, shards };
 }
 
+/**
+ * What a placement file holds: where each repository lives, and what the
+ * fleet must keep rendering because it was deployed.
+ *
+ * @internal
+ */
+export interface PlacementState {
+  /** Repository name to shard number (1-based). */
+  readonly repositories: ReadonlyMap<string, number>;
+  /**
+   * Every shard of the file, holding repositories or not. A shard, once
+   * written, stays in the app (an emptied one keeps a placeholder resource),
+   * so that the removal of its last repositories reaches CloudFormation.
+   */
+  readonly shards: readonly number[];
+  /**
+   * Moved repositories whose images are encrypted with the shared key of
+   * another shard (ECR cannot change a repository's key): name to that shard.
+   */
+  readonly keys: ReadonlyMap<string, number>;
+  /** Whether the fleet has written its registry stack (kept, like a shard). */
+  readonly registry: boolean;
+}
+
+/** A placement state of repositories only (no empty shards, no moved keys, no registry stack). @internal */
+export function placementOf(repositories: ReadonlyMap<string, number>): PlacementState {
+  return { repositories, shards: [...new Set(repositories.values())].sort((a, b) => a - b), keys: new Map(), registry: false };
+}
+
 /** The placement file's text: shards in order, names sorted, one per line (small diffs). @internal */
 export function renderPlacement(placement: ReadonlyMap<string, number>): string {
+  return renderPlacementState(placementOf(placement));
+}
+
+/** The placement file's text of a state: every shard (empty ones too), the moved repositories' keys, the registry stack. @internal */
+export function renderPlacementState(state: PlacementState): string {
   const shards = new Map<number, string[]>();
-  for (const [name, shard] of placement) {
+  for (const shard of state.shards) shards.set(shard, []);
+  for (const [name, shard] of state.repositories) {
     const list = shards.get(shard) ?? [];
     list.push(name);
     shards.set(shard, list);
   }
   const out: Record<string, string[]> = {};
   for (const shard of [...shards.keys()].sort((a, b) => a - b)) out[`Shard${shard}`] = shards.get(shard)!.sort();
-  return `${JSON.stringify({ version: 1, shards: out }, null, 2)}\n`;
+  const data: Record<string, unknown> = { version: 1, shards: out };
+  const keys = [...state.keys].filter(([name, shard]) => state.repositories.has(name) && state.repositories.get(name) !== shard).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (keys.length > 0) data.keys = Object.fromEntries(keys.map(([name, shard]) => [name, `Shard${shard}`]));
+  if (state.registry) data.registry = true;
+  return `${JSON.stringify(data, null, 2)}\n`;
 }
 
-/** Reads a placement file's text; throws an error naming the file and the problem. @internal */
+/** Reads a placement file's repositories; throws an error naming the file and the problem. @internal */
 export function parsePlacement(text: string, file: string): Map<string, number> {
+  return new Map(parsePlacementState(text, file).repositories);
+}
+
+/** Reads a placement file; throws an error naming the file and every problem. @internal */
+export function parsePlacementState(text: string, file: string): PlacementState {
   let data: any;
   try {
     data = JSON.parse(text);
@@ -109,12 +161,14 @@ export function parsePlacement(text: string, file: string): Map<string, number> 
   }
   const problems: string[] = [];
   const placement = new Map<string, number>();
+  const shards: number[] = [];
   if (typeof data !== 'object' || data === null || data.version !== 1 || typeof data.shards !== 'object' || data.shards === null) {
     throw new Error(`placement file ${file} must be {"version": 1, "shards": {"Shard1": [names...], ...}}`);
   }
   for (const [key, names] of Object.entries(data.shards)) {
     const m = /^Shard([1-9]\d*)$/.exec(key);
     if (!m) problems.push(`shard '${key}' is not named Shard1, Shard2, ...`);
+    else shards.push(Number(m[1]));
     if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
       problems.push(`shard '${key}' must list repository names`);
       continue;
@@ -124,8 +178,23 @@ export function parsePlacement(text: string, file: string): Map<string, number> 
       else if (m) placement.set(name, Number(m[1]));
     }
   }
+  const keys = new Map<string, number>();
+  if (data.keys !== undefined) {
+    if (typeof data.keys !== 'object' || data.keys === null || Array.isArray(data.keys)) {
+      problems.push('keys must map repository names to the shard whose key encrypts them, like {"team/api": "Shard1"}');
+    } else {
+      for (const [name, value] of Object.entries(data.keys)) {
+        const m = typeof value === 'string' ? /^Shard([1-9]\d*)$/.exec(value) : null;
+        if (!m) problems.push(`keys: '${name}' must name a shard (Shard1, Shard2, ...), not ${JSON.stringify(value)}`);
+        else if (!placement.has(name)) problems.push(`keys: '${name}' is in no shard of the file`);
+        else if (!shards.includes(Number(m[1]))) problems.push(`keys: '${name}' is encrypted with the key of ${value}, which the file does not list: keep that shard (it holds the key)`);
+        else keys.set(name, Number(m[1]));
+      }
+    }
+  }
+  if (data.registry !== undefined && typeof data.registry !== 'boolean') problems.push(`registry must be true or false, not ${JSON.stringify(data.registry)}`);
   if (problems.length > 0) throw new Error(`placement file ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return placement;
+  return { repositories: placement, shards: shards.sort((a, b) => a - b), keys, registry: data.registry === true };
 }
 
 /** The construct ID of a repository in its shard: its name with `/` as `--` (which no valid name contains). @internal */

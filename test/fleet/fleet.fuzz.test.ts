@@ -5,7 +5,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
-import { parsePlacement, placeRepositories, PlacementItem, renderPlacement } from '../../src/fleet/placement';
+import { parsePlacementState, placeRepositories, PlacementItem, placementOf, renderPlacementState } from '../../src/fleet/placement';
 import { FUZZ_RUNS, FUZZ_TIMEOUT, VALIDATION_ERROR } from '../util/fuzz';
 import { ENV, strictApp } from '../util/harness';
 
@@ -16,19 +16,22 @@ const step = fc.record({
 });
 
 describe('stable placement', () => {
-  test('given random additions and removals, when placed each time from the committed file, then no repository ever changes shard and every shard stays within budget', () => {
+  test('given random additions and removals, when placed each time from the committed file, then no repository ever changes shard, no shard ever leaves the file, and every shard stays within budget', () => {
     fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), fc.integer({ min: 10, max: 60 }), (steps, budgetResources) => {
       const budget = { resources: budgetResources, bytes: 200_000 };
       let current: PlacementItem[] = [];
-      let file = renderPlacement(new Map());
+      let file = renderPlacementState(placementOf(new Map()));
+      const everListed = new Set<number>();
       let counter = 0;
       const everPlaced = new Map<string, number>();
       for (const s of steps) {
         current = [...current, ...s.add.map((a) => ({ name: `repo-${counter++}`, ...a }))];
         const removed = new Set(s.remove.filter(() => current.length > 0).map((i) => current[i % current.length].name));
         current = current.filter((c) => !removed.has(c.name));
-        const previous = parsePlacement(file, 'placement.json');
-        const result = placeRepositories(previous, current, budget);
+        const previous = parsePlacementState(file, 'placement.json');
+        const result = placeRepositories(previous.repositories, current, budget, previous.shards);
+        // an emptied shard stays, so that the removal of its repositories is deployed
+        for (const shard of everListed) expect(result.shards.map((u) => u.shard)).toContain(shard);
         for (const item of current) {
           const shard = result.placement.get(item.name)!;
           if (everPlaced.has(item.name)) expect(shard).toBe(everPlaced.get(item.name));
@@ -39,7 +42,8 @@ describe('stable placement', () => {
           expect(shard.resources).toBeLessThanOrEqual(budget.resources);
           expect(shard.bytes).toBeLessThanOrEqual(budget.bytes);
         }
-        file = renderPlacement(result.placement);
+        file = renderPlacementState({ ...previous, repositories: result.placement, shards: result.shards.map((u) => u.shard) });
+        result.shards.forEach((u) => everListed.add(u.shard));
       }
     }), { numRuns: Math.max(FUZZ_RUNS, 100) });
   });

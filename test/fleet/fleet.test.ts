@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
@@ -6,7 +6,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
-import { describeFindings, ENV, strictApp, synthesize } from '../util/harness';
+import { ReplicationDestination } from '../../src/registry/replication';
+import { RepositoryEncryption } from '../../src/repository/encryption';
+import { describeFindings, ENV, strictApp, synthesize, validTemplate } from '../util/harness';
 
 const CATALOG = `defaults:
   owner: platform
@@ -131,5 +133,90 @@ describe('RepositoryFleet', () => {
     } finally {
       if (before !== undefined) process.env.CDK_DEBUG = before;
     }
+  });
+
+  test('given a shard whose last repository is removed, when synthesized, then the shard stays in the app with a placeholder, so that the removal is deployed, and the file keeps it', () => {
+    const placementFile = tmpFile('placement.json');
+    writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'], Shard2: ['b1'] } }));
+    const app = strictApp();
+    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'a1' }], env: ENV, placementFile });
+    const result = synthesize(app, { nag: true });
+    expect(describeFindings(result.cfnFindings)).toBe('');
+    expect(describeFindings(result.controlTowerFindings)).toBe('');
+    expect(describeFindings(result.nagFindings)).toBe('');
+    expect(fleet.stacks.map((s) => s.node.id)).toEqual(['Shard1', 'Shard2']);
+    const shard2 = JSON.parse(readFileSync(path.join(result.assembly.directory, fleet.stacks[1].templateFile), 'utf8'));
+    expect(Object.values<any>(shard2.Resources).map((r) => r.Type)).toEqual(['AWS::CloudFormation::WaitConditionHandle']);
+    expect(JSON.parse(readFileSync(placementFile, 'utf8')).shards).toEqual({ Shard1: ['a1'], Shard2: [] });
+
+    // once Shard1 is full, a new repository goes to the emptied shard, and the placeholder goes
+    const full = Array.from({ length: 8 }, (_, i) => ({ repositoryName: `a${i + 1}` }));
+    writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: full.map((r) => r.repositoryName), Shard2: [] } }));
+    const again = new RepositoryFleet(strictApp(), 'Fleet', { repositories: [...full, { repositoryName: 'c1' }], env: ENV, placementFile, maxResourcesPerStack: 10 });
+    expect(again.stackOf('c1').node.id).toBe('Shard2');
+    expect(again.stacks[1].node.tryFindChild('EmptyShardPlaceholder')).toBeUndefined();
+  });
+
+  test('given a fleet whose registry settings all go, when synthesized, then its registry stack stays with a placeholder, so that CloudFormation removes them', () => {
+    const placementFile = tmpFile('placement.json');
+    const destination = ReplicationDestination.of('222222222222', 'eu-central-1');
+    new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1', replicationDestinations: [destination] }], env: ENV, placementFile });
+    expect(JSON.parse(readFileSync(placementFile, 'utf8')).registry).toBe(true);
+
+    const app = strictApp();
+    new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'a1' }], env: ENV, placementFile });
+    const registryStack = app.node.findChild('Fleet').node.findChild('Registry') as Stack;
+    const template = validTemplate(registryStack, { nag: true });
+    expect(Object.values<any>(template.toJSON().Resources).map((r) => r.Type)).toEqual(['AWS::CloudFormation::WaitConditionHandle']);
+  });
+
+  test('given a fleet that fails validation, when constructed, then the placement file is not written', () => {
+    const placementFile = tmpFile('placement.json');
+    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }, { repositoryName: 'Bad' }], env: ENV, placementFile }))
+      .toThrow(/repositoryName 'Bad' breaks ECR's naming rule/);
+    expect(existsSync(placementFile)).toBe(false);
+  });
+
+  test('given a repository moved to another shard with its key recorded, when synthesized, then it keeps the old shard\'s key, and the old shard keeps the key', () => {
+    const placementFile = tmpFile('placement.json');
+    // Shard1 lost its last repository by the move: it keeps the key, which still encrypts the moved one
+    writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: [], Shard2: ['b1', 'moved'] }, keys: { moved: 'Shard1' } }));
+    const app = strictApp();
+    const fleet = new RepositoryFleet(app, 'Fleet', {
+      repositories: [{ repositoryName: 'b1' }, { repositoryName: 'moved' }],
+      env: ENV,
+      placementFile,
+    });
+    const result = synthesize(app, { nag: true });
+    expect(describeFindings(result.cfnFindings)).toBe('');
+    expect(describeFindings(result.nagFindings)).toBe('');
+    const read = (stack: Stack) => JSON.parse(readFileSync(path.join(result.assembly.directory, stack.templateFile), 'utf8'));
+    const shard1 = read(fleet.stacks[0]);
+    const shard2 = read(fleet.stacks[1]);
+    const keyOf = (template: any, name: string) => Object.values<any>(template.Resources).find((r) => r.Properties?.RepositoryName === name).Properties.EncryptionConfiguration.KmsKey;
+    expect(Object.values<any>(shard1.Resources).map((r) => r.Type)).toEqual(['AWS::KMS::Key']);
+    const shard1Key = Object.keys(shard1.Resources)[0];
+    expect(shard1Key).toMatch(/^EcrRepositoryKey/);
+    expect(JSON.stringify(keyOf(shard2, 'moved'))).toContain('Fn::ImportValue');
+    expect(JSON.stringify(keyOf(shard2, 'moved'))).toContain(shard1Key);
+    expect(keyOf(shard2, 'b1')).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EcrRepositoryKey/), 'Arn'] });
+    expect(JSON.parse(readFileSync(placementFile, 'utf8')).keys).toEqual({ moved: 'Shard1' });
+  });
+
+  test('given a moved repository whose encryption creates a key of its own, then the fleet refuses it naming the repository', () => {
+    const placementFile = tmpFile('placement.json');
+    writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: [], Shard2: ['moved'] }, keys: { moved: 'Shard1' } }));
+    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'moved', encryption: RepositoryEncryption.kms() }], env: ENV, placementFile }))
+      .toThrow(/repository 'moved' moved from Shard1 \(placement file keys\), but its encryption creates a key of its own/);
+  });
+
+  test.each([
+    [{ Shard1: ['a1'] }, { b1: 'Shard1' }, /keys: 'b1' is in no shard of the file/],
+    [{ Shard2: ['a1'] }, { a1: 'Shard1' }, /keys: 'a1' is encrypted with the key of Shard1, which the file does not list/],
+    [{ Shard1: ['a1'] }, { a1: 1 }, /keys: 'a1' must name a shard/],
+  ])('given a placement file with bad keys %#, then the fleet fails naming the file and the entry', (shards, keys, expected) => {
+    const placementFile = tmpFile('placement.json');
+    writeFileSync(placementFile, JSON.stringify({ version: 1, shards, keys }));
+    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }], env: ENV, placementFile })).toThrow(expected);
   });
 });
