@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
-import { Annotations, CfnResource, CfnWaitConditionHandle, Environment, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, CfnWaitConditionHandle, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { closest, FleetRepositoryProps } from './catalog';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
+import { FleetRepositoryReference } from './reference';
 import { measureTemplateAtSynth, TEMPLATE_BYTE_LIMIT } from './template-size';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
@@ -97,6 +98,7 @@ export class RepositoryFleet extends Construct {
   /** The placement file's text after this synth (also written to `placementFile` when updated). */
   public readonly placementText: string;
   private readonly repositories = new Map<string, PrivateRepository>();
+  private readonly references = new Map<string, FleetRepositoryReference>();
   /** Template bytes of each shard stack, measured when written. */
   private readonly measuredBytes = new Map<string, number>();
   private readonly usage: ShardUsage[];
@@ -228,20 +230,28 @@ export class RepositoryFleet extends Construct {
   }
 
   /**
-   * The fleet's repository of that name, for grants and references.
+   * The fleet's repository of that name, for grants and references. With a
+   * concrete `env`, its name and ARN are literals, so that other stacks use
+   * it without a CloudFormation export from the shard; grants to other
+   * accounts still go to the repository policy. In an environment-agnostic
+   * fleet it is the repository itself, whose name and ARN other stacks
+   * import from the shard's exports.
    */
   public repository(repositoryName: string): ecr.IRepository {
-    const repo = this.repositories.get(repositoryName);
-    if (!repo) {
-      const hint = closest(repositoryName, [...this.repositories.keys()]);
-      throw new Error(`RepositoryFleet '${this.node.path}': no repository '${repositoryName}' in the fleet${hint ? `: did you mean '${hint}'?` : ''}`);
+    const repo = this.privateRepository(repositoryName);
+    const stack = Stack.of(repo);
+    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return repo;
+    let reference = this.references.get(repositoryName);
+    if (!reference) {
+      reference = new FleetRepositoryReference(stack, `${repositoryConstructId(repositoryName)}Reference`, repo, repositoryName);
+      this.references.set(repositoryName, reference);
     }
-    return repo;
+    return reference;
   }
 
   /** The shard stack that holds the repository. */
   public stackOf(repositoryName: string): Stack {
-    return Stack.of(this.repository(repositoryName));
+    return Stack.of(this.privateRepository(repositoryName));
   }
 
   /**
@@ -252,10 +262,19 @@ export class RepositoryFleet extends Construct {
   public importResourceMapping(repositoryNames: string[]): string {
     const mapping: Record<string, { RepositoryName: string }> = {};
     for (const name of repositoryNames) {
-      const repo = this.repository(name) as PrivateRepository;
+      const repo = this.privateRepository(name);
       mapping[Stack.of(repo).getLogicalId(repo.cfnRepository)] = { RepositoryName: name };
     }
     return `${JSON.stringify(mapping, null, 2)}\n`;
+  }
+
+  private privateRepository(repositoryName: string): PrivateRepository {
+    const repo = this.repositories.get(repositoryName);
+    if (!repo) {
+      const hint = closest(repositoryName, [...this.repositories.keys()]);
+      throw new Error(`RepositoryFleet '${this.node.path}': no repository '${repositoryName}' in the fleet${hint ? `: did you mean '${hint}'?` : ''}`);
+    }
+    return repo;
   }
 
   /**

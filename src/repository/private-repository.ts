@@ -292,7 +292,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
     const grant = super.grantPush(grantee);
-    this.addPusher(grantee);
+    this._addPusher(grantee);
     return grant;
   }
 
@@ -305,7 +305,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public grantPullPush(grantee: iam.IGrantable): iam.Grant {
     const grant = super.grantPullPush(grantee);
-    this.addPusher(grantee);
+    this._addPusher(grantee);
     return grant;
   }
 
@@ -337,7 +337,14 @@ export class PrivateRepository extends ecr.RepositoryBase {
     });
   }
 
-  private addPusher(grantee: iam.IGrantable): void {
+  /**
+   * Records a principal given push permissions by a grant (here, or through
+   * a reference to this repository): where a signing rule covers the
+   * repository, it also gets `signer:SignPayload` at synth.
+   *
+   * @internal
+   */
+  public _addPusher(grantee: iam.IGrantable): void {
     this.pushers.push(grantee);
     if (this.pushers.length > 1) return;
     _atSynth(this, () => {

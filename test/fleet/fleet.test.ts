@@ -8,6 +8,7 @@ import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
 import { ReplicationDestination } from '../../src/registry/replication';
 import { RepositoryEncryption } from '../../src/repository/encryption';
+import { PrivateRepository } from '../../src/repository/private-repository';
 import { describeFindings, ENV, strictApp, synthesize, validTemplate } from '../util/harness';
 
 const CATALOG = `defaults:
@@ -74,8 +75,7 @@ describe('RepositoryFleet', () => {
       const fleet = new RepositoryFleet(app, 'Fleet', { repositories: list.map((repositoryName) => ({ repositoryName })), env: ENV, maxResourcesPerStack: 12, placementFile });
       const where = new Map<string, string>();
       for (const n of list) {
-        const repo = fleet.repository(n) as any;
-        where.set(n, `${fleet.stackOf(n).node.path}/${Stack.of(repo).getLogicalId(repo.cfnRepository)}`);
+        where.set(n, `${fleet.stackOf(n).node.path}/${Object.keys(JSON.parse(fleet.importResourceMapping([n])))[0]}`);
       }
       return where;
     };
@@ -218,5 +218,32 @@ describe('RepositoryFleet', () => {
     const placementFile = tmpFile('placement.json');
     writeFileSync(placementFile, JSON.stringify({ version: 1, shards, keys }));
     expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }], env: ENV, placementFile })).toThrow(expected);
+  });
+
+  test('given a fleet with a concrete env, when another stack is granted access to one of its repositories, then the shard exports nothing and another account\'s grant goes to the repository policy', () => {
+    const app = strictApp();
+    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'team/api' }], env: ENV });
+    const consumer = new Stack(app, 'Consumer', { env: ENV });
+    const role = new iam.Role(consumer, 'Role', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    const repository = fleet.repository('team/api');
+    repository.grantPull(role);
+    repository.grantPull(new iam.AccountPrincipal('333333333333'));
+    expect(repository.repositoryName).toBe('team/api');
+
+    const shard = validTemplate(fleet.stacks[0]);
+    expect(shard.toJSON().Outputs).toBeUndefined();
+    shard.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryPolicyText: { Statement: [{ Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::333333333333:root']] } } }] },
+    });
+    const policy = JSON.stringify(validTemplate(consumer).toJSON());
+    expect(policy).not.toContain('Fn::ImportValue');
+    expect(policy).toContain(':ecr:eu-west-1:111111111111:repository/team/api');
+    expect(consumer.dependencies).toEqual([]);
+  });
+
+  test('given an environment-agnostic fleet, then its repository is the repository itself (other stacks import it from the shard)', () => {
+    const app = strictApp();
+    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'team/api' }] });
+    expect(fleet.repository('team/api')).toBeInstanceOf(PrivateRepository);
   });
 });
