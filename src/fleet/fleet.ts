@@ -138,7 +138,8 @@ export class RepositoryFleet extends Construct {
     if (props.placementFile && existsSync(props.placementFile)) {
       previous = parsePlacementState(readFileSync(props.placementFile, 'utf8'), props.placementFile);
     }
-    const result = placeRepositories(previous.repositories, props.repositories.map(fleetItem), { resources: maxResources, bytes: maxBytes }, previous.shards);
+    const budget = { resources: maxResources, bytes: maxBytes };
+    const result = placeRepositories(previous.repositories, props.repositories.map(fleetItem), budget, previous.shards);
     this.usage = result.shards;
     this.keys = previous.keys;
 
@@ -219,7 +220,8 @@ export class RepositoryFleet extends Construct {
    * file's `keys`), that shard's key, because ECR cannot change the key of a
    * repository.
    */
-  private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, problems: Problems): RepositoryEncryption | undefined {
+  private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, problems: Problems)
+    : RepositoryEncryption | undefined {
     const keyShard = this.keys.get(r.repositoryName);
     if (keyShard === undefined || keyShard === shard) return r.encryption;
     if (r.encryption === undefined) return defaultRepositoryEncryption(shardStacks.get(keyShard)!);

@@ -52,7 +52,9 @@ export const SHARD_OVERHEAD_BYTES = 4_000;
  *
  * @internal
  */
-export function placeRepositories(previous: ReadonlyMap<string, number>, items: PlacementItem[], budget: PlacementBudget, keepShards: readonly number[] = []): PlacementResult {
+export function placeRepositories(
+  previous: ReadonlyMap<string, number>, items: PlacementItem[], budget: PlacementBudget, keepShards: readonly number[] = [],
+): PlacementResult {
   const placement = new Map<string, number>();
   const usage = new Map<number, { repositories: number; resources: number; bytes: number }>();
   for (const shard of keepShards) usage.set(shard, { repositories: 0, resources: SHARD_OVERHEAD_RESOURCES, bytes: SHARD_OVERHEAD_BYTES });
@@ -140,7 +142,9 @@ export function renderPlacementState(state: PlacementState): string {
   const out: Record<string, string[]> = {};
   for (const shard of [...shards.keys()].sort((a, b) => a - b)) out[`Shard${shard}`] = shards.get(shard)!.sort();
   const data: Record<string, unknown> = { version: 1, shards: out };
-  const keys = [...state.keys].filter(([name, shard]) => state.repositories.has(name) && state.repositories.get(name) !== shard).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const keys = [...state.keys]
+    .filter(([name, shard]) => state.repositories.has(name) && state.repositories.get(name) !== shard)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (keys.length > 0) data.keys = Object.fromEntries(keys.map(([name, shard]) => [name, `Shard${shard}`]));
   if (state.registry) data.registry = true;
   return `${JSON.stringify(data, null, 2)}\n`;

@@ -193,7 +193,8 @@ describe('RepositoryFleet', () => {
     const read = (stack: Stack) => JSON.parse(readFileSync(path.join(result.assembly.directory, stack.templateFile), 'utf8'));
     const shard1 = read(fleet.stacks[0]);
     const shard2 = read(fleet.stacks[1]);
-    const keyOf = (template: any, name: string) => Object.values<any>(template.Resources).find((r) => r.Properties?.RepositoryName === name).Properties.EncryptionConfiguration.KmsKey;
+    const keyOf = (template: any, name: string) => Object.values<any>(template.Resources)
+      .find((r) => r.Properties?.RepositoryName === name).Properties.EncryptionConfiguration.KmsKey;
     expect(Object.values<any>(shard1.Resources).map((r) => r.Type)).toEqual(['AWS::KMS::Key']);
     const shard1Key = Object.keys(shard1.Resources)[0];
     expect(shard1Key).toMatch(/^EcrRepositoryKey/);
