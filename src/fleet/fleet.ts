@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
-import { Annotations, CfnResource, CfnWaitConditionHandle, Environment, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, App, CfnResource, CfnWaitConditionHandle, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { closest, FleetRepositoryProps } from './catalog';
@@ -14,6 +15,7 @@ import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
+import { RepositoryAccess } from '../repository/access';
 import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
 import { PrivateRepository } from '../repository/private-repository';
 import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
@@ -387,12 +389,43 @@ function policyBytes(policy: LifecyclePolicy): number {
   return bytes;
 }
 
+/** Template bytes of a repository policy made of these accesses, by access list and by what the accesses render. */
+const accessBytesByList = new WeakMap<RepositoryAccess[], number>();
+const accessBytesByKey = new Map<string, number>();
+let estimateStack: Stack | undefined;
+
+/**
+ * Template bytes of the repository policy that these accesses render: the
+ * policy resolved as the template writes it (aws-cdk-lib indents templates
+ * by one space per level; the policy sits four levels deep), plus a margin.
+ * Every account, organizational unit and Lambda account counts; the policy
+ * is rendered once per distinct list.
+ */
+function accessBytes(access: RepositoryAccess[] | undefined): number {
+  if (!access || access.length === 0) return 0;
+  let bytes = accessBytesByList.get(access);
+  if (bytes !== undefined) return bytes;
+  const keys = access.map((a) => a._renderKey);
+  const key = keys.every((k) => k !== undefined) ? keys.join('\n') : undefined;
+  bytes = key === undefined ? undefined : accessBytesByKey.get(key);
+  if (bytes === undefined) {
+    // A stack of its own, in an app that never synthesizes, only to resolve the policy's tokens.
+    estimateStack ??= new Stack(new App({ autoSynth: false }), 'FleetEstimate');
+    const document = new iam.PolicyDocument({ statements: access.flatMap((a) => a._statements()) });
+    const text = JSON.stringify(estimateStack.resolve(document), undefined, 1);
+    bytes = text.length + text.split('\n').length * 4 + 64;
+    if (key !== undefined) accessBytesByKey.set(key, bytes);
+  }
+  accessBytesByList.set(access, bytes);
+  return bytes;
+}
+
 /** A repository's cost in its shard, by the fleet's estimate. @internal */
 export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   let bytes = 700 + r.repositoryName.length * 4;
   if (r.lifecyclePolicy) bytes += policyBytes(r.lifecyclePolicy);
   else bytes += 700;
-  bytes += (r.access?.length ?? 0) * 900;
+  bytes += accessBytes(r.access);
   bytes += (r.imageTagMutabilityExclusions?.length ?? 0) * 90;
   if (r.owner !== undefined) bytes += 60 + r.owner.length;
   if (r.costCenter !== undefined) bytes += 60 + r.costCenter.length;

@@ -155,6 +155,17 @@ export class RepositoryAccess {
     return this.build();
   }
 
+  /**
+   * A key that two accesses share exactly when they render the same
+   * statements (the factory and its inputs), or undefined for a statement of
+   * the user's own.
+   *
+   * @internal
+   */
+  public get _renderKey(): string | undefined {
+    return this.inputCheck ? `${this.kind}:${JSON.stringify(this.inputCheck.inputs)}` : undefined;
+  }
+
   /** Whether it grants a `*` principal restricted by an organization condition. @internal */
   public get _isOrganizationWide(): boolean {
     return this.kind === 'OrganizationPull' || this.kind === 'OrganizationalUnitPull';

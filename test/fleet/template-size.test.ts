@@ -46,6 +46,10 @@ describe('RepositoryFleet template size', () => {
       RepositoryAccess.pullFromAccounts(['222222222222', '333333333333']),
       RepositoryAccess.pushFromAccounts(['444444444444']),
       RepositoryAccess.pullFromLambda(['555555555555']),
+      // long lists: every principal and path adds to the policy
+      RepositoryAccess.pullFromAccounts(Array.from({ length: 40 }, (_, i) => `${600000000000 + i}`)),
+      RepositoryAccess.pullFromLambda(Array.from({ length: 12 }, (_, i) => `${700000000000 + i}`)),
+      RepositoryAccess.pullFromOrganizationalUnits('o-a1b2c3d4e5', Array.from({ length: 15 }, (_, i) => `r-ab12/ou-ab12-${80000000 + i}`)),
     ];
     const entry = fc.record({
       policy: fc.nat(policies.length - 1),
