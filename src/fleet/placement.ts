@@ -6,6 +6,7 @@
  * room; a new repository goes to the lowest-numbered shard with room for it,
  * or to a new shard. Nothing ever moves another repository.
  */
+import { CatalogSyntaxError, parseJsonWithPositions } from './text';
 
 /** One repository's cost in its shard. @internal */
 export interface PlacementItem {
@@ -161,11 +162,20 @@ export function parsePlacementState(text: string, file: string): PlacementState 
   try {
     data = JSON.parse(text);
   } catch (error) {
+    // The catalog's reader says where: line and column.
+    try {
+      parseJsonWithPositions(text);
+    } catch (positioned) {
+      if (positioned instanceof CatalogSyntaxError) throw new Error(`${file}:${positioned.pos.line}:${positioned.pos.column}: placement file is not valid JSON: ${positioned.message}`);
+    }
     throw new Error(`placement file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const problems: string[] = [];
   const placement = new Map<string, number>();
   const shards: number[] = [];
+  if (typeof data === 'object' && data !== null && typeof data.version === 'number' && data.version !== 1) {
+    throw new Error(`placement file ${file} has version ${data.version}, which this version of cdk-ecr-platform does not know (it reads version 1): upgrade the library, or write the file again`);
+  }
   if (typeof data !== 'object' || data === null || data.version !== 1 || typeof data.shards !== 'object' || data.shards === null) {
     throw new Error(`placement file ${file} must be {"version": 1, "shards": {"Shard1": [names...], ...}}`);
   }

@@ -247,4 +247,13 @@ describe('RepositoryFleet', () => {
     const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'team/api' }] });
     expect(fleet.repository('team/api')).toBeInstanceOf(PrivateRepository);
   });
+
+  test.each([
+    ['{\n  "version": 1,\n  "shards": {},\n}', /placement\.json:4:1: placement file is not valid JSON: expected a key in double quotes/],
+    ['{"version": 2, "shards": {}}', /placement file .*placement\.json has version 2, which this version of cdk-ecr-platform does not know/],
+  ])('given a broken placement file %#, then the fleet says where or which version', (text, expected) => {
+    const placementFile = tmpFile('placement.json');
+    writeFileSync(placementFile, text);
+    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }], env: ENV, placementFile })).toThrow(expected);
+  });
 });
