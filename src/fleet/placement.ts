@@ -211,6 +211,33 @@ export function parsePlacementState(text: string, file: string): PlacementState 
   return { repositories: placement, shards: shards.sort((a, b) => a - b), keys, registry: data.registry === true };
 }
 
+/**
+ * The placement after a deliberate move of repositories to a shard (which
+ * may be new): each moved repository records the shard whose key encrypts
+ * its images (the shard it was first encrypted in, kept over later moves,
+ * dropped when it moves back there), and the shards it leaves stay listed.
+ * Throws naming a repository the placement does not hold.
+ *
+ * @internal
+ */
+export function moveRepositories(state: PlacementState, names: string[], toShard: number): PlacementState {
+  if (!Number.isInteger(toShard) || toShard < 1) throw new Error(`shard ${toShard} is not a shard number (1, 2, ...)`);
+  const repositories = new Map(state.repositories);
+  const keys = new Map(state.keys);
+  const missing = names.filter((n) => !repositories.has(n));
+  if (missing.length > 0) throw new Error(`the placement holds no repository ${missing.map((n) => `'${n}'`).join(', ')}: place it with a synth or \`catalog plan --write\` first`);
+  for (const name of names) {
+    const from = repositories.get(name)!;
+    if (from === toShard) continue;
+    const keyShard = keys.get(name) ?? from;
+    if (keyShard === toShard) keys.delete(name);
+    else keys.set(name, keyShard);
+    repositories.set(name, toShard);
+  }
+  const shards = [...new Set([...state.shards, ...state.repositories.values(), toShard])].sort((a, b) => a - b);
+  return { repositories, shards, keys, registry: state.registry };
+}
+
 /** The construct ID of a repository in its shard: its name with `/` as `--` (which no valid name contains). @internal */
 export function repositoryConstructId(name: string): string {
   return name.replace(/\//g, '--');

@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
+import { moveRepositories, parsePlacementState, renderPlacementState } from '../../src/fleet/placement';
 import { ReplicationDestination } from '../../src/registry/replication';
 import { RepositoryEncryption } from '../../src/repository/encryption';
 import { PrivateRepository } from '../../src/repository/private-repository';
@@ -255,5 +256,25 @@ describe('RepositoryFleet', () => {
     const placementFile = tmpFile('placement.json');
     writeFileSync(placementFile, text);
     expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }], env: ENV, placementFile })).toThrow(expected);
+  });
+
+  test('given repositories moved with moveRepositories, then each records the shard of its key, keeps it over a second move, drops it when moved back, and keeps its logical ID', () => {
+    const start = parsePlacementState(JSON.stringify({ version: 1, shards: { Shard1: ['a1', 'a2'], Shard2: ['b1'] } }), 'placement.json');
+    const moved = moveRepositories(start, ['a1', 'a2'], 3);
+    expect(moved.keys).toEqual(new Map([['a1', 1], ['a2', 1]]));
+    const again = moveRepositories(moveRepositories(moved, ['a1'], 2), ['a2'], 1);
+    expect(again.keys).toEqual(new Map([['a1', 1]]));
+    expect(JSON.parse(renderPlacementState(again))).toEqual({ version: 1, shards: { Shard1: ['a2'], Shard2: ['a1', 'b1'], Shard3: [] }, keys: { a1: 'Shard1' } });
+    expect(() => moveRepositories(start, ['zz'], 2)).toThrow(/the placement holds no repository 'zz'/);
+
+    const placementFile = tmpFile('placement.json');
+    const repositories = [{ repositoryName: 'a1' }, { repositoryName: 'a2' }, { repositoryName: 'b1' }];
+    writeFileSync(placementFile, renderPlacementState(start));
+    const before = new RepositoryFleet(strictApp(), 'Fleet', { repositories, env: ENV, placementFile });
+    writeFileSync(placementFile, renderPlacementState(again));
+    const after = new RepositoryFleet(strictApp(), 'Fleet', { repositories, env: ENV, placementFile, updatePlacementFile: false });
+    expect(after.stackOf('a1').node.id).toBe('Shard2');
+    expect(after.importResourceMapping(['a1', 'a2', 'b1'])).toBe(before.importResourceMapping(['a1', 'a2', 'b1']));
+    expect(after.stacks.map((s) => s.node.id)).toEqual(['Shard1', 'Shard2', 'Shard3']);
   });
 });
