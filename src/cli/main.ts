@@ -71,8 +71,10 @@ Options:
   --placement FILE  the fleet's placement file (JSON)
   --previous FILE   an earlier placement file, to list moves
   --write           write the new placement to --placement
-  --max-resources N resources per shard stack (default 400, as RepositoryFleet)
-  --max-bytes N     estimated template bytes per shard stack (default 800000)
+  --max-resources N resources per shard stack, 10 to 500 (default 400, as
+                    RepositoryFleet)
+  --max-bytes N     estimated template bytes per shard stack, 50000 to 1000000
+                    (default 800000)
   -h, --help      show this help
   --version       print the version of cdk-ecr-platform
 FILE may be - to read standard input.
@@ -232,8 +234,9 @@ function catalogModules() {
   const catalog = require('../fleet/catalog') as typeof import('../fleet/catalog');
   const placement = require('../fleet/placement') as typeof import('../fleet/placement');
   const fleet = require('../fleet/fleet') as typeof import('../fleet/fleet');
+  const budget = require('../fleet/budget') as typeof import('../fleet/budget');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return { ...catalog, ...placement, fleetItem: fleet.fleetItem };
+  return { ...catalog, ...placement, ...budget, fleetItem: fleet.fleetItem };
 }
 
 function loadCatalog(io: CliIo, file: string) {
@@ -289,8 +292,15 @@ function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): numbe
   const file = catalogFile(extra);
   const placementFile = required(options, '--placement');
   if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
-  const budget = { resources: positiveInteger(options, '--max-resources', 400), bytes: positiveInteger(options, '--max-bytes', 800_000) };
-  const { m, problems, repositories } = loadCatalog(io, file);
+  const m = catalogModules();
+  const budget = {
+    resources: positiveInteger(options, '--max-resources', m.DEFAULT_RESOURCES_PER_STACK),
+    bytes: positiveInteger(options, '--max-bytes', m.DEFAULT_TEMPLATE_BYTES_PER_STACK),
+  };
+  // The fleet's own rule for its budget (RepositoryFleet maxResourcesPerStack and maxTemplateBytesPerStack).
+  const budgetProblems = m.shardBudgetProblems(budget.resources, budget.bytes);
+  if (budgetProblems.length > 0) throw new UsageError(`--max-resources and --max-bytes: ${budgetProblems.join('; ')}`);
+  const { problems, repositories } = loadCatalog(io, file);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems);
   const previous = readPlacement(io, m, placementFile, true);
   const result = m.placeRepositories(previous, repositories.map(m.fleetItem), budget);

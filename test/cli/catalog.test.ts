@@ -59,6 +59,9 @@ describe('cdk-ecr-platform catalog validate', () => {
     [['catalog', 'plan', 'c.yaml'], /--placement FILE is required/],
     [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', 'many'], /--max-resources "many" is not a positive whole number/],
     [['lifecycle', 'validate', '--policy', 'p.json', '--write'], /--write is an option of catalog plan/],
+    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '600'], /--max-resources and --max-bytes: maxResourcesPerStack 600 must be a whole number from 10 to 500 \(CloudFormation's limit per stack\)/],
+    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '1'], /maxResourcesPerStack 1 must be a whole number from 10 to 500/],
+    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-bytes', '5000000'], /maxTemplateBytesPerStack 5000000 must be a whole number from 50000 to 1000000 \(CloudFormation's limit per template\)/],
   ])('given %j, then it exits 2 with a usage message', (argv, expected) => {
     const io = fakeIo({ 'c.yaml': VALID, 'p.json': '{}' });
     expect(main(argv, io)).toBe(EXIT_USAGE);
