@@ -1,13 +1,16 @@
 import { readFileSync } from 'fs';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
 import { EncryptionType } from '../internal/ecr-facts';
 import { editDistance } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
+import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { Problems } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
 import { ReplicationDestination } from '../registry/replication';
+import { destinationCountProblem, destinationKey, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
 import { RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
@@ -215,11 +218,14 @@ export function readCatalog(text: string, format: CatalogFormat, file: string): 
     return readCatalogText(text, format, file);
   } finally {
     lifecycleCache = new Map();
+    policyScope = undefined;
   }
 }
 
 function readCatalogText(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
   const problems: string[] = [];
+  // A byte order mark is no part of the catalog (editors do not count it as a column).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let root: CatalogNode;
   try {
     root = format === CatalogFormat.YAML ? parseYamlWithPositions(text) : parseJsonWithPositions(text);
@@ -268,6 +274,8 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
   const sharedDefault = (key: string) => shared.get(key);
   const repositories: FleetRepositoryProps[] = [];
   const seen = new Map<string, number>();
+  const rules = new Map<string, { pos: Position; where: string }>();
+  const allDestinations = new Map<string, { pos: Position; where: string }>();
   reposNode.items.forEach((item, index) => {
     let where = `repositories[${index}]`;
     if (item.kind !== 'object') {
@@ -302,8 +310,25 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
     for (const key of Object.keys(entry)) {
       if (entry[key] === undefined) delete entry[key];
     }
+    const destinations = entry.replicationDestinations as ReplicationDestination[] | undefined;
+    if (destinations && destinations.length > 0) {
+      const own = field(item, 'replication');
+      const source = own ? { pos: own.pos, where } : { pos: defaults.get('replication')!.pos, where: `${where} (defaults.replication)` };
+      const key = destinationKey(destinations);
+      if (!rules.has(key)) rules.set(key, source);
+      for (const d of destinations) if (!allDestinations.has(`${d}`)) allDestinations.set(`${d}`, source);
+    }
     repositories.push(entry as unknown as FleetRepositoryProps);
   });
+  // The fleet's registry gets one replication rule per distinct set of destinations:
+  // ECR's quotas on rules and destinations are reported at the entry that first breaks them.
+  const quota = (sources: Map<string, { pos: Position; where: string }>, problem: string | undefined, limit: number) => {
+    if (problem === undefined) return;
+    const first = [...sources.values()][limit];
+    at(first.pos, first.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+  };
+  quota(rules, replicationRuleCountProblem(rules.size), MAX_REPLICATION_RULES);
+  quota(allDestinations, destinationCountProblem(allDestinations.size), MAX_DESTINATIONS);
   return { repositories, problems };
 }
 
@@ -311,6 +336,19 @@ type Report = (pos: Position, message: string) => void;
 
 /** Valid lifecycle policies of the catalog being read, by their catalog text. */
 let lifecycleCache = new Map<string, LifecyclePolicy>();
+/** A stack to resolve the repository policies of the catalog being read in, made on first use. */
+let policyScope: Stack | undefined;
+
+/**
+ * The problem of a repository policy over ECR's size quota: the policy the
+ * access statements make, measured as the repository measures it.
+ */
+function accessPolicySizeProblem(access: RepositoryAccess[]): string | undefined {
+  if (access.length === 0) return undefined;
+  const document = new iam.PolicyDocument({ statements: access.flatMap((a) => a._statements()) });
+  return policySizeProblem('the repository policy', concretePolicyLength(policyScope ??= new Stack(), document),
+    'Give access to fewer, wider principals: access.organization or access.organizationalUnits rather than many accounts.');
+}
 
 /** Catalog key to the FleetRepositoryProps field it sets and its reader. */
 const READERS: Record<string, [string, (node: CatalogNode, report: Report) => unknown]> = {
@@ -342,7 +380,12 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
     const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
     return e === EncryptionType.AES256 ? RepositoryEncryption.AES256 : undefined;
   }],
-  access: ['access', (n, r) => readAccess(n, r)],
+  access: ['access', (n, r) => {
+    const access = readAccess(n, r);
+    const tooLong = access && accessPolicySizeProblem(access);
+    if (tooLong !== undefined) r(n.pos, `access: ${tooLong}`);
+    return access;
+  }],
   replication: ['replicationDestinations', (n, r) => readReplication(n, r)],
   scanning: ['scanFrequency', (n, r) => readEnum(n, r, 'scanning', CATALOG_KEYS.scanning)],
   removalPolicy: ['removalPolicy', (n, r) => {

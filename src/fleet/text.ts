@@ -115,13 +115,32 @@ interface YamlLine { readonly indent: number; readonly text: string; readonly li
  */
 export function parseYamlWithPositions(text: string): CatalogNode {
   const lines: YamlLine[] = [];
+  // Document markers: one '---' before any content, one '...' after all of it.
+  let started = false;
+  let ended: Position | undefined;
   text.split(/\r?\n/).forEach((raw, n) => {
     const lineNo = n + 1;
     const tab = /^ *\t/.exec(raw);
     if (tab) throw new CatalogSyntaxError('tabs cannot indent YAML: use spaces', { line: lineNo, column: tab[0].length });
     const content = stripComment(raw);
     if (content.trim() === '') return;
-    if (lineNo === 1 && content.trim() === '---') return;
+    const at = { line: lineNo, column: 1 };
+    if (content.startsWith('%')) {
+      throw new CatalogSyntaxError(`YAML directives ('${content.trim().split(/\s/)[0]}') are not supported in catalog YAML: remove the line`, at);
+    }
+    if (/^---(?:\s|$)/.test(content)) {
+      if (started || lines.length > 0 || ended) {
+        throw new CatalogSyntaxError("this '---' starts a second YAML document: a catalog is one document (multi-document streams are not supported)", at);
+      }
+      if (content.trim() !== '---') throw new CatalogSyntaxError("content after '---' on the same line is not supported in catalog YAML: start it on the next line", { line: lineNo, column: 5 });
+      started = true;
+      return;
+    }
+    if (/^\.\.\.(?:\s|$)/.test(content) && content.trim() === '...') {
+      ended ??= at;
+      return;
+    }
+    if (ended) throw new CatalogSyntaxError(`text after the end of the document ('...' at line ${ended.line}): a catalog is one document`, { line: lineNo, column: 1 });
     const indent = content.length - content.trimStart().length;
     lines.push({ indent, text: content.trimEnd().slice(indent), line: lineNo });
   });

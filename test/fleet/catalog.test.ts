@@ -118,3 +118,78 @@ repositories:
     expect(jsonMs).toBeLessThan(1000);
   });
 });
+
+describe('RepositoryCatalog quotas', () => {
+  const accounts = (n: number, first: number) => Array.from({ length: n }, (_, i) => `'${first + i}'`).join(', ');
+
+  test('given an entry whose pull accounts make a repository policy over ECR\'s 10,240 characters, when validated, then the policy size is reported at its access with the entry', () => {
+    const text = `repositories:\n  - name: q/ok\n    access: { pullAccounts: [${accounts(5, 200000000000)}] }\n  - name: q/policy\n    access: { pullAccounts: [${accounts(600, 200000000000)}] }\n`;
+    const problems = RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml');
+    expect(problems).toEqual([
+      expect.stringMatching(/^c\.yaml:5:13: repositories\[1\] 'q\/policy': access: the repository policy has at least 18282 characters .*ECR takes at most 10240/),
+    ]);
+  });
+
+  test('given a default access over the policy quota, when validated, then it is reported once at defaults.access', () => {
+    const text = `defaults:\n  access:\n    pullAccounts: [${accounts(600, 200000000000)}]\nrepositories:\n  - name: aa\n  - name: bb\n`;
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml')).toEqual([
+      expect.stringMatching(/^c\.yaml:3:5: defaults\.access: access: the repository policy has at least \d+ characters/),
+    ]);
+  });
+
+  test('given 30 distinct replication destinations, when validated, then the registry quota of 25 is reported at the entry that breaks it', () => {
+    const destinations = Array.from({ length: 30 }, (_, i) => `      - { account: '${100000000000 + i}', region: eu-west-1 }`).join('\n');
+    const text = `repositories:\n  - name: q/few\n    replication:\n      - { account: '100000000000', region: eu-west-1 }\n  - name: q/dest\n    replication:\n${destinations}\n`;
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml')).toEqual([
+      "c.yaml:7:7: repositories[1] 'q/dest': replication: the fleet's registry would replicate to 30 distinct destinations: ECR takes at most 25",
+    ]);
+  });
+
+  test('given 12 different sets of destinations, when validated, then the 10-rule quota is reported at the entry that needs the 11th rule', () => {
+    const entries = Array.from({ length: 12 }, (_, i) => `  - name: r/s${i}\n    replication:\n      - { account: '${300000000000 + i}', region: eu-west-1 }`).join('\n');
+    // two more entries reuse sets: they add no rule
+    const text = `repositories:\n${entries}\n  - name: r/again\n    replication: [{ account: '300000000000', region: eu-west-1 }]\n`;
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml')).toEqual([
+      "c.yaml:34:7: repositories[10] 'r/s10': replication: the fleet's registry would have 12 replication rules: ECR takes at most 10 (rules with the same destinations are merged, so reuse a set of destinations)",
+    ]);
+  });
+
+  test('given 10 sets of destinations and 150 repositories in one set, when validated, then it is valid (the fleet compresses filters into prefixes)', () => {
+    const sets = Array.from({ length: 9 }, (_, i) => `  - name: r/s${i}\n    replication: [{ account: '${300000000000 + i}', region: eu-west-1 }]`).join('\n');
+    const many = Array.from({ length: 150 }, (_, i) => `  - name: many/r${i}`).join('\n');
+    const text = `defaults:\n  replication: [{ account: '399999999999', region: eu-west-1 }]\nrepositories:\n${sets}\n${many}\n`;
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml')).toEqual([]);
+  });
+});
+
+describe('RepositoryCatalog text', () => {
+  test.each([
+    ['YAML', '\ufeffrepositories:\n  - name: Bad\n', CatalogFormat.YAML, 'c.yaml:2:11:'],
+    ['YAML starting with a comment', '\ufeff# header\nrepositories:\n  - name: a/b\n  - name: a/b\n', CatalogFormat.YAML, 'c.yaml:4:11:'],
+    ['JSON', '\ufeff{"repositories":[{"name":"Bad"}]}', CatalogFormat.JSON, 'c.yaml:1:26:'],
+  ])('given %s with a byte order mark, when validated, then the mark is ignored and positions are those an editor shows', (_what, text, format, position) => {
+    const problems = RepositoryCatalog.validate(text, format, 'c.yaml');
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(position)).toBe(true);
+    expect(RepositoryCatalog.validate(text.replace(/Bad/, 'ok'), format, 'c.yaml').filter((p) => !p.includes('already listed'))).toEqual([]);
+  });
+
+  test.each([
+    ['# catalog\n---\nrepositories:\n  - name: a/b\n'],
+    ['\n---\nrepositories:\n  - name: a/b\n'],
+    ['--- # comment\nrepositories:\n  - name: a/b\n'],
+    ['---\nrepositories:\n  - name: a/b\n...\n# end\n'],
+  ])('given %j (a document start after comments, or a document end), when read, then it is accepted', (text) => {
+    expect(RepositoryCatalog.fromText(text, CatalogFormat.YAML).repositories.map((r) => r.repositoryName)).toEqual(['a/b']);
+  });
+
+  test.each([
+    ['repositories:\n  - name: a/b\n---\nrepositories: []\n', /^c:3:1: not valid YAML: this '---' starts a second YAML document: a catalog is one document/],
+    ['---\nrepositories: []\n---\n', /^c:3:1: not valid YAML: this '---' starts a second YAML document/],
+    ['%YAML 1.2\n---\nrepositories: []\n', /^c:1:1: not valid YAML: YAML directives \('%YAML'\) are not supported/],
+    ['repositories:\n  - name: a/b\n...\n  - name: c/d\n', /^c:4:1: not valid YAML: text after the end of the document \('\.\.\.' at line 3\)/],
+    ['--- { repositories: [] }\n', /^c:1:5: not valid YAML: content after '---' on the same line/],
+  ])('given %j, when validated, then the document markers are refused with their position', (text, expected) => {
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c').join('\n')).toMatch(expected);
+  });
+});
