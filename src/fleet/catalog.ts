@@ -248,10 +248,11 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
     if (defaultsNode.kind !== 'object') {
       at(defaultsNode.pos, 'defaults', 'expected a mapping');
     } else {
-      checkKeys(defaultsNode, CATALOG_KEYS.entry.filter((k) => k !== 'name'), 'defaults', at);
-      for (const e of defaultsNode.entries) defaults.set(e.key, e.value);
-      if (defaultsNode.entries.some((e) => e.key === 'name')) {
-        at(defaultsNode.entries.find((e) => e.key === 'name')!.keyPos, 'defaults', 'name cannot have a default: every repository names itself');
+      // name is a valid key of an entry, but not of defaults: reported once, with the reason.
+      checkKeys({ ...defaultsNode, entries: defaultsNode.entries.filter((e) => e.key !== 'name') }, CATALOG_KEYS.entry, 'defaults', at);
+      for (const e of defaultsNode.entries) {
+        if (e.key === 'name') at(e.keyPos, 'defaults', 'name cannot have a default: every repository names itself');
+        else defaults.set(e.key, e.value);
       }
     }
   }
@@ -357,7 +358,7 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   lifecycle: ['lifecyclePolicy', (n, r) => {
     // Equal policies are read once and shared: LifecyclePolicy is immutable, and a
     // repository renders and validates a shared policy object once.
-    const key = JSON.stringify(toPlain(n));
+    const key = JSON.stringify(toKeyed(n));
     const known = lifecycleCache.get(key);
     if (known) return known;
     let failed = false;
@@ -497,6 +498,8 @@ function readLifecyclePart(node: CatalogNode, report: Report, what: string): Lif
   const policyNode = field(node, 'policy');
   if (policyNode) {
     if (node.entries.length > 1) report(node.pos, `${what}: policy stands alone: give either policy or preset`);
+    // A key given twice is reported, not silently replaced by the later value.
+    if (!noDuplicateKeys(policyNode, (pos, m) => report(pos, `${what}.policy: ${m}`))) return undefined;
     return model(policyNode, report, `${what}.policy`, () => LifecyclePolicy.fromJson(JSON.stringify(toPlain(policyNode))));
   }
   const presetNode = field(node, 'preset');
@@ -520,7 +523,8 @@ function readLifecyclePart(node: CatalogNode, report: Report, what: string): Lif
   switch (preset) {
     case 'recommended': return LifecyclePolicy.recommended();
     case 'keepLastReleases': {
-      if (!need('count') || !need('patterns')) return undefined;
+      const hasCount = need('count');
+      if (!need('patterns') || !hasCount) return undefined;
       const count = num('count'); const patterns = strs('patterns');
       return count === undefined || patterns === undefined ? undefined : make(() => LifecyclePresets.keepLastReleases(count, patterns));
     }
@@ -578,22 +582,51 @@ function readAccess(node: CatalogNode, report: Report): RepositoryAccess[] | und
 }
 
 function readReplication(node: CatalogNode, report: Report): ReplicationDestination[] | undefined {
-  const list = readList(node, report, 'replication', (n, w) => {
+  // Duplicates are found among the destinations that read well, even when another does not.
+  const seen = new Set<string>();
+  return readList(node, report, 'replication', (n, w) => {
     if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with account and region`); return undefined; }
     checkKeys(n, CATALOG_KEYS.destination, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
     const a = field(n, 'account'); const r = field(n, 'region');
     if (!a || !r) { report(n.pos, `${w} needs account and region`); return undefined; }
     const account = readAccount(a, report, `${w}.account`); const region = readString(r, report, `${w}.region`);
     if (account === undefined || region === undefined) return undefined;
-    return model(n, report, w, () => ReplicationDestination.of(account, region));
-  });
-  if (!list) return undefined;
-  const seen = new Set<string>();
-  for (const d of list) {
-    if (seen.has(`${d}`)) report(node.pos, `replication lists ${d} twice`);
+    const d = model(n, report, w, () => ReplicationDestination.of(account, region));
+    if (d === undefined) return undefined;
+    if (seen.has(`${d}`)) {
+      report(n.pos, `replication lists ${d} twice`);
+      return undefined;
+    }
     seen.add(`${d}`);
+    return d;
+  });
+}
+
+/** Whether no mapping in the node's tree has a key twice; reports each key that does. */
+function noDuplicateKeys(node: CatalogNode, report: Report): boolean {
+  if (node.kind === 'scalar') return true;
+  let ok = true;
+  if (node.kind === 'array') {
+    for (const item of node.items) ok = noDuplicateKeys(item, report) && ok;
+    return ok;
   }
-  return list;
+  const seen = new Set<string>();
+  for (const e of node.entries) {
+    if (seen.has(e.key)) {
+      report(e.keyPos, `key '${e.key}' appears twice`);
+      ok = false;
+    }
+    seen.add(e.key);
+    ok = noDuplicateKeys(e.value, report) && ok;
+  }
+  return ok;
+}
+
+/** The node as a cache key: every entry kept, a key given twice included. */
+function toKeyed(node: CatalogNode): unknown {
+  if (node.kind === 'scalar') return node.value;
+  if (node.kind === 'array') return ['[', ...node.items.map(toKeyed)];
+  return ['{', ...node.entries.flatMap((e) => [e.key, toKeyed(e.value)])];
 }
 
 function toPlain(node: CatalogNode): unknown {

@@ -193,3 +193,57 @@ describe('RepositoryCatalog text', () => {
     expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c').join('\n')).toMatch(expected);
   });
 });
+
+describe('RepositoryCatalog problems that hide behind others', () => {
+  test('given a duplicated destination and another destination with a bad region, when validated, then both are reported', () => {
+    const text = `repositories:
+  - name: a/ten
+    replication:
+      - { account: '111111111111', region: eu-central-1 }
+      - { account: '111111111111', region: eu-central-1 }
+      - { account: 111111111111, region: mars-1 }
+`;
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml')).toEqual([
+      "c.yaml:5:9: repositories[0] 'a/ten': replication lists 111111111111/eu-central-1 twice",
+      expect.stringMatching(/^c\.yaml:6:9: repositories\[0\] 'a\/ten': replication\[2\]: region 'mars-1' is not an AWS region name/),
+    ]);
+  });
+
+  test('given keepLastReleases without count and patterns, when validated, then both are reported', () => {
+    const problems = RepositoryCatalog.validate('repositories:\n  - name: a/b\n    lifecycle: { preset: keepLastReleases }\n', CatalogFormat.YAML, 'c.yaml');
+    expect(problems).toEqual([
+      "c.yaml:3:16: repositories[0] 'a/b': lifecycle (keepLastReleases) needs count",
+      "c.yaml:3:16: repositories[0] 'a/b': lifecycle (keepLastReleases) needs patterns",
+    ]);
+  });
+
+  const policy = (rule: string) => `repositories:
+  - name: a/b
+    lifecycle:
+      policy:
+        rules:
+          - ${rule}
+            selection: { tagStatus: untagged, countType: sinceImagePushed, countUnit: days, countNumber: 1 }
+            action: { type: expire }
+`;
+  test.each([
+    ['YAML', policy('rulePriority: 1\n            rulePriority: 2'), CatalogFormat.YAML, "c:7:13: repositories[0] 'a/b': lifecycle.policy: key 'rulePriority' appears twice"],
+    ['JSON', '{"repositories": [{"name": "a/b", "lifecycle": {"policy": {"rules": [{"rulePriority": 1, "rulePriority": 2, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 1}, "action": {"type": "expire"}}]}}}]}',
+      CatalogFormat.JSON, "c:1:90: repositories[0] 'a/b': lifecycle.policy: key 'rulePriority' appears twice"],
+  ])('given a key twice inside a lifecycle policy (%s), when validated, then it is reported like any duplicate key', (_what, text, format, expected) => {
+    expect(RepositoryCatalog.validate(text, format, 'c')).toEqual([expected]);
+  });
+
+  test('given a valid policy and the same policy with a key twice, when validated, then the second is still reported', () => {
+    const text = `${policy('rulePriority: 1')}${policy('rulePriority: 1\n            rulePriority: 1').replace('repositories:\n', '').replace('a/b', 'a/c')}`;
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c')).toEqual([
+      "c:14:13: repositories[1] 'a/c': lifecycle.policy: key 'rulePriority' appears twice",
+    ]);
+  });
+
+  test('given defaults.name, when validated, then it is reported once, with the reason', () => {
+    expect(RepositoryCatalog.validate('defaults:\n  name: x\nrepositories: []\n', CatalogFormat.YAML, 'c')).toEqual([
+      'c:2:3: defaults: name cannot have a default: every repository names itself',
+    ]);
+  });
+});
