@@ -293,7 +293,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
       return;
     }
     if (name === undefined) {
-      report(nameNode.pos, 'name must be a string');
+      readString(nameNode, report, 'name');
       return;
     }
     const nameProblems = new Problems('');
@@ -428,7 +428,9 @@ function model<T>(node: CatalogNode, report: Report, what: string, make: () => T
 
 function readString(node: CatalogNode, report: Report, what: string): string | undefined {
   if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
-  report(node.pos, `${what} must be a string`);
+  // YAML reads 2048, true or null without quotes as a number, boolean or null.
+  const unquoted = node.kind === 'scalar' && node.value !== null ? `, not the ${typeof node.value} ${node.raw ?? node.value}: put it in quotes` : '';
+  report(node.pos, `${what} must be a string${unquoted}`);
   return undefined;
 }
 

@@ -14,7 +14,7 @@ export interface Position {
 export type CatalogNode =
   | { readonly kind: 'object'; readonly pos: Position; readonly entries: { key: string; keyPos: Position; value: CatalogNode }[] }
   | { readonly kind: 'array'; readonly pos: Position; readonly items: CatalogNode[] }
-  | { readonly kind: 'scalar'; readonly pos: Position; readonly value: string | number | boolean | null };
+  | { readonly kind: 'scalar'; readonly pos: Position; readonly value: string | number | boolean | null; readonly raw?: string };
 
 /** A syntax error at a position. @internal */
 export class CatalogSyntaxError extends Error {
@@ -96,7 +96,7 @@ export function parseJsonWithPositions(text: string): CatalogNode {
     if (!m) fail(i >= text.length ? 'unexpected end of text' : `unexpected character '${c}'`);
     i += m![0].length;
     const t = m![0];
-    return { kind: 'scalar', pos: p, value: t === 'true' ? true : t === 'false' ? false : t === 'null' ? null : Number(t) };
+    return { kind: 'scalar', pos: p, value: t === 'true' ? true : t === 'false' ? false : t === 'null' ? null : Number(t), raw: t };
   };
   const root = value();
   ws();
@@ -150,6 +150,11 @@ export function parseYamlWithPositions(text: string): CatalogNode {
   const block = (indent: number): CatalogNode => {
     const first = lines[k];
     if (first.text === '-' || first.text.startsWith('- ')) return sequence(first.indent);
+    if (first.text.startsWith('{') || first.text.startsWith('[')) {
+      // A flow collection on a line of its own (the whole document on one line).
+      k++;
+      return scalar(first.text, { line: first.line, column: first.indent + 1 });
+    }
     return mapping(first.indent, indent);
   };
   const sequence = (indent: number): CatalogNode => {
@@ -274,10 +279,14 @@ function scalar(text: string, pos: Position): CatalogNode {
     if (flow.end !== text.length) throw new CatalogSyntaxError('unexpected text after a flow collection', { line: pos.line, column: pos.column + flow.end });
     return flow.node;
   }
-  if (/^(?:true|True|TRUE)$/.test(text)) return { kind: 'scalar', pos, value: true };
-  if (/^(?:false|False|FALSE)$/.test(text)) return { kind: 'scalar', pos, value: false };
+  const colon = /:(?:\s|$)/.exec(text);
+  if (colon) {
+    throw new CatalogSyntaxError(`': ' inside a plain value ('${text}') starts a mapping in YAML: put the value in quotes`, { line: pos.line, column: pos.column + colon.index });
+  }
+  if (/^(?:true|True|TRUE)$/.test(text)) return { kind: 'scalar', pos, value: true, raw: text };
+  if (/^(?:false|False|FALSE)$/.test(text)) return { kind: 'scalar', pos, value: false, raw: text };
   if (/^(?:null|Null|NULL|~)$/.test(text)) return { kind: 'scalar', pos, value: null };
-  if (/^[-+]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) return { kind: 'scalar', pos, value: Number(text) };
+  if (/^[-+]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) return { kind: 'scalar', pos, value: Number(text), raw: text };
   return { kind: 'scalar', pos, value: text };
 }
 

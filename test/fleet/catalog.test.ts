@@ -247,3 +247,36 @@ describe('RepositoryCatalog problems that hide behind others', () => {
     ]);
   });
 });
+
+describe('RepositoryCatalog values YAML reads otherwise than meant', () => {
+  test.each([
+    ['  - name: 2048\n', 'c:2:11: repositories[0]: name must be a string, not the number 2048: put it in quotes'],
+    ['  - name: 1e3\n', 'c:2:11: repositories[0]: name must be a string, not the number 1e3: put it in quotes'],
+    ['  - name: a/b\n    costCenter: 4711\n', "c:3:17: repositories[0] 'a/b': costCenter must be a string, not the number 4711: put it in quotes"],
+    ['  - name: a/b\n    owner: true\n', "c:3:12: repositories[0] 'a/b': owner must be a string, not the boolean true: put it in quotes"],
+  ])('given %j, when validated, then the message says to quote the value', (entries, expected) => {
+    expect(RepositoryCatalog.validate(`repositories:\n${entries}`, CatalogFormat.YAML, 'c')).toEqual([expected]);
+  });
+
+  test('given a number as a name in JSON, when validated, then the message says to quote it', () => {
+    expect(RepositoryCatalog.validate('{"repositories": [{"name": 2048}]}', CatalogFormat.JSON, 'c')).toEqual([
+      'c:1:28: repositories[0]: name must be a string, not the number 2048: put it in quotes',
+    ]);
+  });
+
+  test.each([
+    ['    owner: team: a\n', /^c:3:16: not valid YAML: ': ' inside a plain value \('team: a'\) starts a mapping in YAML: put the value in quotes$/],
+    ['    owner: { team: a: b }\n', /^c:3:\d+: not valid YAML: ': ' inside a plain value \('a: b'\)/],
+  ])('given %j, when validated, then the unquoted ": " is refused as YAML refuses it', (line, expected) => {
+    expect(RepositoryCatalog.validate(`repositories:\n  - name: a/b\n${line}`, CatalogFormat.YAML, 'c').join('\n')).toMatch(expected);
+  });
+
+  test('given quoted values with ": " and URLs, when read, then they are strings', () => {
+    const [r] = RepositoryCatalog.fromText("repositories:\n  - name: a/b\n    owner: 'team: a'\n    costCenter: https://example.com/cc\n", CatalogFormat.YAML).repositories;
+    expect([r.owner, r.costCenter]).toEqual(['team: a', 'https://example.com/cc']);
+  });
+
+  test('given a whole catalog as one flow mapping, when read as YAML, then it is read', () => {
+    expect(RepositoryCatalog.fromText('{repositories: [{name: a/b}]}\n', CatalogFormat.YAML).repositories.map((r) => r.repositoryName)).toEqual(['a/b']);
+  });
+});
