@@ -219,6 +219,7 @@ export function readCatalog(text: string, format: CatalogFormat, file: string): 
   } finally {
     lifecycleCache = new Map();
     policyScope = undefined;
+    policySizes = new Map();
   }
 }
 
@@ -339,6 +340,10 @@ type Report = (pos: Position, message: string) => void;
 let lifecycleCache = new Map<string, LifecyclePolicy>();
 /** A stack to resolve the repository policies of the catalog being read in, made on first use. */
 let policyScope: Stack | undefined;
+/** The policy size problem (or none) of the catalog's accesses, by their shape (`toKeyed` with account counts). */
+let policySizes = new Map<string, string | undefined>();
+/** The keys of an access that list account IDs. */
+const ACCOUNT_LISTS = ['pullAccounts', 'pushAccounts', 'lambdaAccounts'];
 
 /**
  * The problem of a repository policy over ECR's size quota: the policy the
@@ -382,9 +387,16 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
     return e === EncryptionType.AES256 ? RepositoryEncryption.AES256 : undefined;
   }],
   access: ['access', (n, r) => {
-    const access = readAccess(n, r);
-    const tooLong = access && accessPolicySizeProblem(access);
-    if (tooLong !== undefined) r(n.pos, `access: ${tooLong}`);
+    let failed = false;
+    const access = readAccess(n, (pos, m) => { failed = true; r(pos, m); });
+    if (access && !failed) {
+      // Every account ID has 12 digits: accesses that differ only in their accounts
+      // (not in how many distinct ones) make policies of the same length, measured once.
+      const key = JSON.stringify(toKeyed(n, true));
+      let tooLong = policySizes.get(key);
+      if (!policySizes.has(key)) policySizes.set(key, tooLong = accessPolicySizeProblem(access));
+      if (tooLong !== undefined) r(n.pos, `access: ${tooLong}`);
+    }
     return access;
   }],
   replication: ['replicationDestinations', (n, r) => readReplication(n, r)],
@@ -624,11 +636,18 @@ function noDuplicateKeys(node: CatalogNode, report: Report): boolean {
   return ok;
 }
 
-/** The node as a cache key: every entry kept, a key given twice included. */
-function toKeyed(node: CatalogNode): unknown {
+/**
+ * The node as a cache key: every entry kept, a key given twice included.
+ * With `accountCounts`, a list of accounts (valid, so 12 digits each) is
+ * kept as how many accounts and how many distinct ones it has.
+ */
+function toKeyed(node: CatalogNode, accountCounts = false): unknown {
   if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'array') return ['[', ...node.items.map(toKeyed)];
-  return ['{', ...node.entries.flatMap((e) => [e.key, toKeyed(e.value)])];
+  if (node.kind === 'array') return ['[', ...node.items.map((i) => toKeyed(i, accountCounts))];
+  return ['{', ...node.entries.flatMap((e) => [e.key,
+    accountCounts && ACCOUNT_LISTS.includes(e.key) && e.value.kind === 'array'
+      ? ['#', e.value.items.length, new Set(e.value.items.map((i) => (i.kind === 'scalar' ? String(i.value) : JSON.stringify(toKeyed(i))))).size]
+      : toKeyed(e.value, accountCounts)])];
 }
 
 function toPlain(node: CatalogNode): unknown {

@@ -130,6 +130,19 @@ describe('RepositoryCatalog quotas', () => {
     ]);
   });
 
+  test('given entries whose accesses differ only in their accounts, when validated, then each entry over the quota is reported and none under it', () => {
+    const text = `repositories:
+  - name: q/a
+    access: { pullAccounts: [${accounts(600, 200000000000)}] }
+  - name: q/b
+    access: { pullAccounts: [${accounts(600, 300000000000)}] }
+  - name: q/c
+    access: { pullAccounts: [${accounts(300, 300000000000)}] }
+`;
+    const problems = RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml');
+    expect(problems.map((p) => p.slice(0, p.indexOf(': access:')))).toEqual(["c.yaml:3:13: repositories[0] 'q/a'", "c.yaml:5:13: repositories[1] 'q/b'"]);
+  });
+
   test('given a default access over the policy quota, when validated, then it is reported once at defaults.access', () => {
     const text = `defaults:\n  access:\n    pullAccounts: [${accounts(600, 200000000000)}]\nrepositories:\n  - name: aa\n  - name: bb\n`;
     expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml')).toEqual([
