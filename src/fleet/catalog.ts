@@ -446,9 +446,13 @@ function readString(node: CatalogNode, report: Report, what: string): string | u
   return undefined;
 }
 
-/** An account ID: a string, or (YAML without quotes) a 12-digit number. */
+/** An account ID: a string, or (YAML without quotes) a number written as digits only. */
 function readAccount(node: CatalogNode, report: Report, what: string): string | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value)) return String(node.value);
+  if (node.kind === 'scalar' && typeof node.value === 'number') {
+    if (node.raw === undefined || /^\d+$/.test(node.raw)) return String(node.value);
+    report(node.pos, `${what} ${node.raw} is not an account ID: write its 12 digits, in quotes`);
+    return undefined;
+  }
   return readString(node, report, what);
 }
 

@@ -284,6 +284,12 @@ describe('RepositoryCatalog values YAML reads otherwise than meant', () => {
     expect(RepositoryCatalog.validate(`repositories:\n  - name: a/b\n${line}`, CatalogFormat.YAML, 'c').join('\n')).toMatch(expected);
   });
 
+  test.each(['123456789012.0', '1.23456789012e11'])('given the account %s, a number YAML reads as 123456789012, when validated, then it is refused', (account) => {
+    expect(RepositoryCatalog.validate(`repositories:\n  - name: a/b\n    access: { pullAccounts: [${account}] }\n`, CatalogFormat.YAML, 'c')).toEqual([
+      `c:3:30: repositories[0] 'a/b': access.pullAccounts[0] ${account} is not an account ID: write its 12 digits, in quotes`,
+    ]);
+  });
+
   test('given quoted values with ": " and URLs, when read, then they are strings', () => {
     const [r] = RepositoryCatalog.fromText("repositories:\n  - name: a/b\n    owner: 'team: a'\n    costCenter: https://example.com/cc\n", CatalogFormat.YAML).repositories;
     expect([r.owner, r.costCenter]).toEqual(['team: a', 'https://example.com/cc']);
