@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
 import { EncryptionType } from '../internal/ecr-facts';
 import { editDistance } from '../internal/edit-distance';
@@ -278,6 +279,8 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
   const seen = new Map<string, number>();
   const rules = new Map<string, { pos: Position; where: string }>();
   const allDestinations = new Map<string, { pos: Position; where: string }>();
+  const ruleMembers = new Map<string, string[]>();
+  const continuous: { name: string; pos: Position; where: string }[] = [];
   reposNode.items.forEach((item, index) => {
     let where = `repositories[${index}]`;
     if (item.kind !== 'object') {
@@ -318,7 +321,12 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
       const source = own ? { pos: own.pos, where } : { pos: defaults.get('replication')!.pos, where: `${where} (defaults.replication)` };
       const key = destinationKey(destinations);
       if (!rules.has(key)) rules.set(key, source);
+      ruleMembers.set(key, [...ruleMembers.get(key) ?? [], name]);
       for (const d of destinations) if (!allDestinations.has(`${d}`)) allDestinations.set(`${d}`, source);
+    }
+    if (entry.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) {
+      const own = field(item, 'scanning');
+      continuous.push({ name, pos: own ? own.pos : defaults.get('scanning')!.pos, where: own ? where : `${where} (defaults.scanning)` });
     }
     repositories.push(entry as unknown as FleetRepositoryProps);
   });
@@ -331,6 +339,16 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
   };
   quota(rules, replicationRuleCountProblem(rules.size), MAX_REPLICATION_RULES);
   quota(allDestinations, destinationCountProblem(allDestinations.size), MAX_DESTINATIONS);
+  // Filters of one rule past ECR's quota are compressed into prefixes by the fleet; a rule
+  // whose repositories interleave with the catalog's others so that no compression fits
+  // is reported at the entry that first uses it.
+  const names = [...seen.keys()];
+  for (const [key, members] of ruleMembers) {
+    const problem = replicationFilterQuotaProblem(key, members, names);
+    if (problem !== undefined) at(rules.get(key)!.pos, rules.get(key)!.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+  }
+  const scanProblem = continuousScanFilterQuotaProblem(continuous.map((c) => c.name), names);
+  if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: the fleet's ${scanProblem.replace(/^the /, '')}`);
   return { repositories, problems };
 }
 

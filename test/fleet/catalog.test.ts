@@ -1,5 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
+import { App, RemovalPolicy } from 'aws-cdk-lib';
+import { CatalogFormat, readCatalog, RepositoryCatalog } from '../../src/fleet/catalog';
+import { RepositoryFleet } from '../../src/fleet/fleet';
 import { RepositoryEncryption } from '../../src/repository/encryption';
 import { ImageTagMutability } from '../../src/repository/private-repository';
 import { ScanFrequency } from '../../src/scanning/enums';
@@ -297,5 +298,37 @@ describe('RepositoryCatalog values YAML reads otherwise than meant', () => {
 
   test('given a whole catalog as one flow mapping, when read as YAML, then it is read', () => {
     expect(RepositoryCatalog.fromText('{repositories: [{name: a/b}]}\n', CatalogFormat.YAML).repositories.map((r) => r.repositoryName)).toEqual(['a/b']);
+  });
+});
+
+describe('RepositoryCatalog filter quotas after compression', () => {
+  // 150 replicated repositories interleaved with 150 others: no prefix covers only replicated ones.
+  const interleaved = (replicated: string, other = '') => ['repositories:', ...Array.from({ length: 300 }, (_, i) => (i % 2 === 0
+    ? `  - name: svc-${String(i).padStart(3, '0')}\n${replicated}`
+    : `  - name: svc-${String(i).padStart(3, '0')}\n${other}`))].join('\n');
+
+  test('given replicated repositories that no prefix separates from the others, when validated, then the replication rule\'s filter quota is reported, as the fleet reports it', () => {
+    const problems = RepositoryCatalog.validate(interleaved("    replication: [{ account: '222222222222', region: eu-central-1 }]\n"), CatalogFormat.YAML, 'c');
+    expect(problems).toEqual([expect.stringMatching(
+      /^c:3:18: repositories\[0\] 'svc-000': replication: the fleet's replication rule to 222222222222\/eu-central-1 needs at least \d+ PREFIX_MATCH filters for its 150 repositories .*ECR takes at most 100 per rule, \d+ too many/)]);
+  });
+
+  test('given the entries of that catalog, when a fleet is built from them, then the fleet refuses them with the same problem', () => {
+    const text = interleaved("    replication: [{ account: '222222222222', region: eu-central-1 }]\n");
+    const [problem] = RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c');
+    const { repositories } = readCatalog(text, CatalogFormat.YAML, 'c');
+    const fleetProblem = problem.slice(problem.indexOf("the fleet's ") + "the fleet's ".length);
+    expect(() => new RepositoryFleet(new App(), 'Fleet', { repositories, env: { account: '111111111111', region: 'eu-west-1' } })).toThrow(fleetProblem);
+  });
+
+  test('given continuously scanned repositories that no prefix separates from the others, when validated, then the scanning rule\'s filter quota is reported', () => {
+    const problems = RepositoryCatalog.validate(interleaved('    scanning: CONTINUOUS_SCAN\n'), CatalogFormat.YAML, 'c');
+    expect(problems).toEqual([expect.stringMatching(
+      /^c:3:15: repositories\[0\] 'svc-000': scanning: the fleet's CONTINUOUS_SCAN scanning rule needs at least \d+ WILDCARD filters for its 150 repositories .*ECR takes at most 100 per rule/)]);
+  });
+
+  test('given 150 replicated repositories under a namespace of their own, when validated, then it is valid', () => {
+    const text = interleaved("    replication: [{ account: '222222222222', region: eu-central-1 }]\n").replace(/name: svc-(\d*[02468])\n/g, 'name: replicated/svc-$1\n');
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c')).toEqual([]);
   });
 });
