@@ -70,7 +70,8 @@ describe('RepositoryCatalog reader (property)', () => {
       const jsonProblems = RepositoryCatalog.validate(json, CatalogFormat.JSON, 'c').map(strip);
       expect(yamlProblems).toEqual(jsonProblems);
       if (yamlProblems.length === 0) {
-        const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories.map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson()]);
+        const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories
+          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson()]);
         expect(plain(CatalogFormat.YAML, yaml)).toEqual(plain(CatalogFormat.JSON, json));
       }
     }), { numRuns: FUZZ_RUNS * 3 });
