@@ -131,6 +131,15 @@ describe('RepositoryCatalog quotas', () => {
     ]);
   });
 
+  test('given the same entry in a fleet, when synthesized, then the repository refuses the policy with the same length', () => {
+    const text = `repositories:\n  - name: q/policy\n    access: { pullAccounts: [${accounts(600, 200000000000)}] }\n`;
+    const [problem] = RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml');
+    const length = /has at least (\d+) characters/.exec(problem)![1];
+    const app = new App();
+    new RepositoryFleet(app, 'Fleet', { repositories: readCatalog(text, CatalogFormat.YAML, 'c').repositories, env: { account: '111111111111', region: 'eu-west-1' } });
+    expect(() => app.synth()).toThrow(`the repository policy has at least ${length} characters`);
+  });
+
   test('given entries whose accesses differ only in their accounts, when validated, then each entry over the quota is reported and none under it', () => {
     const text = `repositories:
   - name: q/a
