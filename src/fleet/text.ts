@@ -108,10 +108,11 @@ interface YamlLine { readonly indent: number; readonly text: string; readonly li
 
 /**
  * Parses the block subset of YAML a catalog needs: mappings, sequences (`- `),
- * plain, single- and double-quoted scalars, flow sequences of scalars
- * (`[a, b]`), `{}` and comments. Anchors, aliases, tags, multi-document
- * streams and block scalars (`|`, `>`) are refused with their position.
- * Throws CatalogSyntaxError. @internal
+ * plain, single- and double-quoted scalars, flow collections on one line
+ * (`[a, b]`, `{ a: 1 }`) and comments; a `---` before the first value and a
+ * `...` after the last. Anchors, aliases, tags, directives, multi-document
+ * streams, block scalars (`|`, `>`) and an unquoted `: ` inside a plain value
+ * are refused with their position. Throws CatalogSyntaxError. @internal
  */
 export function parseYamlWithPositions(text: string): CatalogNode {
   const lines: YamlLine[] = [];
