@@ -46,9 +46,9 @@ export const EXIT_USAGE = 2;
 export const USAGE = `Usage:
   cdk-ecr-platform lifecycle validate --policy FILE
   cdk-ecr-platform lifecycle preview --policy FILE --images FILE [--now ISO-8601]
-  cdk-ecr-platform catalog validate FILE
+  cdk-ecr-platform catalog validate FILE [--format yaml|json]
   cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
-      [--max-resources N] [--max-bytes N]
+      [--max-resources N] [--max-bytes N] [--format yaml|json]
 
 Commands:
   lifecycle validate   Check an ECR lifecycle policy; prints "valid" or every problem.
@@ -56,8 +56,9 @@ Commands:
                        \`aws ecr describe-images\` and print what ECR would do, shaped
                        like \`aws ecr get-lifecycle-policy-preview\`.
   catalog validate     Check a repository catalog (YAML for .yaml/.yml, JSON
-                       otherwise); prints "valid" or every problem with
-                       file:line:column.
+                       otherwise; standard input is JSON when it starts with
+                       { or [, YAML otherwise); prints "valid" or every
+                       problem with file:line:column.
   catalog plan         Place the catalog's repositories in shard stacks from the
                        placement file (missing: empty) and print what is created,
                        removed and moved, and each shard's headroom. --write
@@ -71,8 +72,11 @@ Options:
   --placement FILE  the fleet's placement file (JSON)
   --previous FILE   an earlier placement file, to list moves
   --write           write the new placement to --placement
-  --max-resources N resources per shard stack (default 400, as RepositoryFleet)
-  --max-bytes N     estimated template bytes per shard stack (default 800000)
+  --max-resources N resources per shard stack, 10 to 500 (default 400, as
+                    RepositoryFleet)
+  --max-bytes N     estimated template bytes per shard stack, 50000 to 1000000
+                    (default 800000)
+  --format F        the catalog's format, yaml or json, whatever its name
   -h, --help      show this help
   --version       print the version of cdk-ecr-platform
 FILE may be - to read standard input.
@@ -113,7 +117,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes'];
+const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes', '--format'];
 
 function parseArgs(argv: string[]): Options {
   const positionals: string[] = [];
@@ -141,7 +145,8 @@ function parseArgs(argv: string[]): Options {
       } else {
         value = argv[i + 1];
         if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-          throw new UsageError(`${name} needs a value${name === '--now' ? ' (an ISO-8601 time)' : ' (a file, or - for standard input)'}`);
+          const what = name === '--now' ? 'an ISO-8601 time' : name === '--format' ? 'yaml or json' : name.startsWith('--max-') ? 'a whole number' : 'a file, or - for standard input';
+          throw new UsageError(`${name} needs a value (${what})`);
         }
         i++;
       }
@@ -232,19 +237,36 @@ function catalogModules() {
   const catalog = require('../fleet/catalog') as typeof import('../fleet/catalog');
   const placement = require('../fleet/placement') as typeof import('../fleet/placement');
   const fleet = require('../fleet/fleet') as typeof import('../fleet/fleet');
+  const budget = require('../fleet/budget') as typeof import('../fleet/budget');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return { ...catalog, ...placement, fleetItem: fleet.fleetItem };
+  return { ...catalog, ...placement, ...budget, fleetItem: fleet.fleetItem };
 }
 
-function loadCatalog(io: CliIo, file: string) {
+/** The name of a catalog in messages: the file, or stdin. */
+function catalogName(file: string): string {
+  return file === '-' ? 'stdin' : file;
+}
+
+/** --format, when given: yaml or json. */
+function formatOption(options: Options): 'yaml' | 'json' | undefined {
+  const value = options.values.get('--format');
+  if (value === undefined) return undefined;
+  if (value !== 'yaml' && value !== 'json') throw new UsageError(`--format ${JSON.stringify(value)} must be yaml or json`);
+  return value;
+}
+
+function loadCatalog(io: CliIo, file: string, options: Options) {
   const m = catalogModules();
+  const given = formatOption(options);
   const text = read(io, file, 'catalog');
-  const format = m.catalogFormatOf(file);
-  return { m, ...m.readCatalog(text, format, file === '-' ? 'stdin' : file) };
+  // A file's extension names its format; standard input is JSON when it starts like JSON.
+  const format = given === 'yaml' ? m.CatalogFormat.YAML : given === 'json' ? m.CatalogFormat.JSON
+    : file === '-' ? (/^\ufeff?\s*[{[]/.test(text) ? m.CatalogFormat.JSON : m.CatalogFormat.YAML) : m.catalogFormatOf(file);
+  return m.readCatalog(text, format, catalogName(file));
 }
 
 function reportCatalogProblems(io: CliIo, file: string, problems: string[]): number {
-  io.stderr(`Catalog ${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n`);
+  io.stderr(`Catalog ${catalogName(file)} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n`);
   for (const problem of problems) io.stderr(`- ${problem}\n`);
   return EXIT_INVALID;
 }
@@ -257,10 +279,10 @@ function catalogFile(extra: string[]): string {
 }
 
 function catalogValidateCommand(io: CliIo, options: Options, extra: string[]): number {
-  allowOnly(options, []);
+  allowOnly(options, ['--format']);
   if (options.write) throw new UsageError('--write is an option of catalog plan');
   const file = catalogFile(extra);
-  const { problems, repositories } = loadCatalog(io, file);
+  const { problems, repositories } = loadCatalog(io, file, options);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems);
   io.stdout(`valid (${repositories.length} repositories)\n`);
   return EXIT_OK;
@@ -285,19 +307,26 @@ function readPlacement(io: CliIo, m: ReturnType<typeof catalogModules>, file: st
 }
 
 function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): number {
-  allowOnly(options, ['--placement', '--previous', '--max-resources', '--max-bytes']);
+  allowOnly(options, ['--placement', '--previous', '--max-resources', '--max-bytes', '--format']);
   const file = catalogFile(extra);
   const placementFile = required(options, '--placement');
   if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
-  const budget = { resources: positiveInteger(options, '--max-resources', 400), bytes: positiveInteger(options, '--max-bytes', 800_000) };
-  const { m, problems, repositories } = loadCatalog(io, file);
+  const m = catalogModules();
+  const budget = {
+    resources: positiveInteger(options, '--max-resources', m.DEFAULT_RESOURCES_PER_STACK),
+    bytes: positiveInteger(options, '--max-bytes', m.DEFAULT_TEMPLATE_BYTES_PER_STACK),
+  };
+  // The fleet's own rule for its budget (RepositoryFleet maxResourcesPerStack and maxTemplateBytesPerStack).
+  const budgetProblems = m.shardBudgetProblems(budget.resources, budget.bytes);
+  if (budgetProblems.length > 0) throw new UsageError(`--max-resources and --max-bytes: ${budgetProblems.join('; ')}`);
+  const { problems, repositories } = loadCatalog(io, file, options);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems);
   const previous = readPlacement(io, m, placementFile, true);
   const result = m.placeRepositories(previous, repositories.map(m.fleetItem), budget);
   const before = options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous;
   const moved = [...result.placement].filter(([name, shard]) => before.has(name) && before.get(name) !== shard);
   const out: string[] = [];
-  out.push(`Plan for ${file} with ${placementFile} (per shard: ${budget.resources} resources, ~${budget.bytes} template bytes):`);
+  out.push(`Plan for ${catalogName(file)} with ${placementFile} (per shard: ${budget.resources} resources, ~${budget.bytes} template bytes):`);
   out.push(`  create ${result.created.length}${result.created.map((n) => `\n    + ${n} -> Shard${result.placement.get(n)}`).join('')}`);
   out.push(`  remove ${result.removed.length}${result.removed.map((n) => `\n    - ${n} (Shard${previous.get(n)}; retained unless its removalPolicy says otherwise)`).join('')}`);
   out.push(`  move ${moved.length}${moved.map(([n, s]) => `\n    ~ ${n} Shard${before.get(n)} -> Shard${s} (retain in the old stack, then cdk import into the new one)`).join('')}`);

@@ -1,13 +1,17 @@
 import { readFileSync } from 'fs';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
 import { EncryptionType } from '../internal/ecr-facts';
 import { editDistance } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
+import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { Problems } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
 import { ReplicationDestination } from '../registry/replication';
+import { destinationCountProblem, destinationKey, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
 import { RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
@@ -215,11 +219,15 @@ export function readCatalog(text: string, format: CatalogFormat, file: string): 
     return readCatalogText(text, format, file);
   } finally {
     lifecycleCache = new Map();
+    policyScope = undefined;
+    policySizes = new Map();
   }
 }
 
 function readCatalogText(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
   const problems: string[] = [];
+  // A byte order mark is no part of the catalog (editors do not count it as a column).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let root: CatalogNode;
   try {
     root = format === CatalogFormat.YAML ? parseYamlWithPositions(text) : parseJsonWithPositions(text);
@@ -242,10 +250,11 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
     if (defaultsNode.kind !== 'object') {
       at(defaultsNode.pos, 'defaults', 'expected a mapping');
     } else {
-      checkKeys(defaultsNode, CATALOG_KEYS.entry.filter((k) => k !== 'name'), 'defaults', at);
-      for (const e of defaultsNode.entries) defaults.set(e.key, e.value);
-      if (defaultsNode.entries.some((e) => e.key === 'name')) {
-        at(defaultsNode.entries.find((e) => e.key === 'name')!.keyPos, 'defaults', 'name cannot have a default: every repository names itself');
+      // name is a valid key of an entry, but not of defaults: reported once, with the reason.
+      checkKeys({ ...defaultsNode, entries: defaultsNode.entries.filter((e) => e.key !== 'name') }, CATALOG_KEYS.entry, 'defaults', at);
+      for (const e of defaultsNode.entries) {
+        if (e.key === 'name') at(e.keyPos, 'defaults', 'name cannot have a default: every repository names itself');
+        else defaults.set(e.key, e.value);
       }
     }
   }
@@ -268,6 +277,10 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
   const sharedDefault = (key: string) => shared.get(key);
   const repositories: FleetRepositoryProps[] = [];
   const seen = new Map<string, number>();
+  const rules = new Map<string, { pos: Position; where: string }>();
+  const allDestinations = new Map<string, { pos: Position; where: string }>();
+  const ruleMembers = new Map<string, string[]>();
+  const continuous: { name: string; pos: Position; where: string }[] = [];
   reposNode.items.forEach((item, index) => {
     let where = `repositories[${index}]`;
     if (item.kind !== 'object') {
@@ -284,7 +297,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
       return;
     }
     if (name === undefined) {
-      report(nameNode.pos, 'name must be a string');
+      readString(nameNode, report, 'name');
       return;
     }
     const nameProblems = new Problems('');
@@ -302,8 +315,40 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
     for (const key of Object.keys(entry)) {
       if (entry[key] === undefined) delete entry[key];
     }
+    const destinations = entry.replicationDestinations as ReplicationDestination[] | undefined;
+    if (destinations && destinations.length > 0) {
+      const own = field(item, 'replication');
+      const source = own ? { pos: own.pos, where } : { pos: defaults.get('replication')!.pos, where: `${where} (defaults.replication)` };
+      const key = destinationKey(destinations);
+      if (!rules.has(key)) rules.set(key, source);
+      ruleMembers.set(key, [...ruleMembers.get(key) ?? [], name]);
+      for (const d of destinations) if (!allDestinations.has(`${d}`)) allDestinations.set(`${d}`, source);
+    }
+    if (entry.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) {
+      const own = field(item, 'scanning');
+      continuous.push({ name, pos: own ? own.pos : defaults.get('scanning')!.pos, where: own ? where : `${where} (defaults.scanning)` });
+    }
     repositories.push(entry as unknown as FleetRepositoryProps);
   });
+  // The fleet's registry gets one replication rule per distinct set of destinations:
+  // ECR's quotas on rules and destinations are reported at the entry that first breaks them.
+  const quota = (sources: Map<string, { pos: Position; where: string }>, problem: string | undefined, limit: number) => {
+    if (problem === undefined) return;
+    const first = [...sources.values()][limit];
+    at(first.pos, first.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+  };
+  quota(rules, replicationRuleCountProblem(rules.size), MAX_REPLICATION_RULES);
+  quota(allDestinations, destinationCountProblem(allDestinations.size), MAX_DESTINATIONS);
+  // Filters of one rule past ECR's quota are compressed into prefixes by the fleet; a rule
+  // whose repositories interleave with the catalog's others so that no compression fits
+  // is reported at the entry that first uses it.
+  const names = [...seen.keys()];
+  for (const [key, members] of ruleMembers) {
+    const problem = replicationFilterQuotaProblem(key, members, names);
+    if (problem !== undefined) at(rules.get(key)!.pos, rules.get(key)!.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+  }
+  const scanProblem = continuousScanFilterQuotaProblem(continuous.map((c) => c.name), names);
+  if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: the fleet's ${scanProblem.replace(/^the /, '')}`);
   return { repositories, problems };
 }
 
@@ -311,6 +356,23 @@ type Report = (pos: Position, message: string) => void;
 
 /** Valid lifecycle policies of the catalog being read, by their catalog text. */
 let lifecycleCache = new Map<string, LifecyclePolicy>();
+/** A stack to resolve the repository policies of the catalog being read in, made on first use. */
+let policyScope: Stack | undefined;
+/** The policy size problem (or none) of the catalog's accesses, by their shape (`toKeyed` with account counts). */
+let policySizes = new Map<string, string | undefined>();
+/** The keys of an access that list account IDs. */
+const ACCOUNT_LISTS = ['pullAccounts', 'pushAccounts', 'lambdaAccounts'];
+
+/**
+ * The problem of a repository policy over ECR's size quota: the policy the
+ * access statements make, measured as the repository measures it.
+ */
+function accessPolicySizeProblem(access: RepositoryAccess[]): string | undefined {
+  if (access.length === 0) return undefined;
+  const document = new iam.PolicyDocument({ statements: access.flatMap((a) => a._statements()) });
+  return policySizeProblem('the repository policy', concretePolicyLength(policyScope ??= new Stack(), document),
+    'Give access to fewer, wider principals: access.organization or access.organizationalUnits rather than many accounts.');
+}
 
 /** Catalog key to the FleetRepositoryProps field it sets and its reader. */
 const READERS: Record<string, [string, (node: CatalogNode, report: Report) => unknown]> = {
@@ -319,7 +381,7 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   lifecycle: ['lifecyclePolicy', (n, r) => {
     // Equal policies are read once and shared: LifecyclePolicy is immutable, and a
     // repository renders and validates a shared policy object once.
-    const key = JSON.stringify(toPlain(n));
+    const key = JSON.stringify(toKeyed(n));
     const known = lifecycleCache.get(key);
     if (known) return known;
     let failed = false;
@@ -342,7 +404,19 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
     const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
     return e === EncryptionType.AES256 ? RepositoryEncryption.AES256 : undefined;
   }],
-  access: ['access', (n, r) => readAccess(n, r)],
+  access: ['access', (n, r) => {
+    let failed = false;
+    const access = readAccess(n, (pos, m) => { failed = true; r(pos, m); });
+    if (access && !failed) {
+      // Every account ID has 12 digits: accesses that differ only in their accounts
+      // (not in how many distinct ones) make policies of the same length, measured once.
+      const key = JSON.stringify(toKeyed(n, true));
+      let tooLong = policySizes.get(key);
+      if (!policySizes.has(key)) policySizes.set(key, tooLong = accessPolicySizeProblem(access));
+      if (tooLong !== undefined) r(n.pos, `access: ${tooLong}`);
+    }
+    return access;
+  }],
   replication: ['replicationDestinations', (n, r) => readReplication(n, r)],
   scanning: ['scanFrequency', (n, r) => readEnum(n, r, 'scanning', CATALOG_KEYS.scanning)],
   removalPolicy: ['removalPolicy', (n, r) => {
@@ -384,13 +458,19 @@ function model<T>(node: CatalogNode, report: Report, what: string, make: () => T
 
 function readString(node: CatalogNode, report: Report, what: string): string | undefined {
   if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
-  report(node.pos, `${what} must be a string`);
+  // YAML reads 2048, true or null without quotes as a number, boolean or null.
+  const unquoted = node.kind === 'scalar' && node.value !== null ? `, not the ${typeof node.value} ${node.raw ?? node.value}: put it in quotes` : '';
+  report(node.pos, `${what} must be a string${unquoted}`);
   return undefined;
 }
 
-/** An account ID: a string, or (YAML without quotes) a 12-digit number. */
+/** An account ID: a string, or (YAML without quotes) a number written as digits only. */
 function readAccount(node: CatalogNode, report: Report, what: string): string | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value)) return String(node.value);
+  if (node.kind === 'scalar' && typeof node.value === 'number') {
+    if (node.raw === undefined || /^\d+$/.test(node.raw)) return String(node.value);
+    report(node.pos, `${what} ${node.raw} is not an account ID: write its 12 digits, in quotes`);
+    return undefined;
+  }
   return readString(node, report, what);
 }
 
@@ -454,6 +534,8 @@ function readLifecyclePart(node: CatalogNode, report: Report, what: string): Lif
   const policyNode = field(node, 'policy');
   if (policyNode) {
     if (node.entries.length > 1) report(node.pos, `${what}: policy stands alone: give either policy or preset`);
+    // A key given twice is reported, not silently replaced by the later value.
+    if (!noDuplicateKeys(policyNode, (pos, m) => report(pos, `${what}.policy: ${m}`))) return undefined;
     return model(policyNode, report, `${what}.policy`, () => LifecyclePolicy.fromJson(JSON.stringify(toPlain(policyNode))));
   }
   const presetNode = field(node, 'preset');
@@ -477,7 +559,8 @@ function readLifecyclePart(node: CatalogNode, report: Report, what: string): Lif
   switch (preset) {
     case 'recommended': return LifecyclePolicy.recommended();
     case 'keepLastReleases': {
-      if (!need('count') || !need('patterns')) return undefined;
+      const hasCount = need('count');
+      if (!need('patterns') || !hasCount) return undefined;
       const count = num('count'); const patterns = strs('patterns');
       return count === undefined || patterns === undefined ? undefined : make(() => LifecyclePresets.keepLastReleases(count, patterns));
     }
@@ -535,22 +618,58 @@ function readAccess(node: CatalogNode, report: Report): RepositoryAccess[] | und
 }
 
 function readReplication(node: CatalogNode, report: Report): ReplicationDestination[] | undefined {
-  const list = readList(node, report, 'replication', (n, w) => {
+  // Duplicates are found among the destinations that read well, even when another does not.
+  const seen = new Set<string>();
+  return readList(node, report, 'replication', (n, w) => {
     if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with account and region`); return undefined; }
     checkKeys(n, CATALOG_KEYS.destination, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
     const a = field(n, 'account'); const r = field(n, 'region');
     if (!a || !r) { report(n.pos, `${w} needs account and region`); return undefined; }
     const account = readAccount(a, report, `${w}.account`); const region = readString(r, report, `${w}.region`);
     if (account === undefined || region === undefined) return undefined;
-    return model(n, report, w, () => ReplicationDestination.of(account, region));
-  });
-  if (!list) return undefined;
-  const seen = new Set<string>();
-  for (const d of list) {
-    if (seen.has(`${d}`)) report(node.pos, `replication lists ${d} twice`);
+    const d = model(n, report, w, () => ReplicationDestination.of(account, region));
+    if (d === undefined) return undefined;
+    if (seen.has(`${d}`)) {
+      report(n.pos, `replication lists ${d} twice`);
+      return undefined;
+    }
     seen.add(`${d}`);
+    return d;
+  });
+}
+
+/** Whether no mapping in the node's tree has a key twice; reports each key that does. */
+function noDuplicateKeys(node: CatalogNode, report: Report): boolean {
+  if (node.kind === 'scalar') return true;
+  let ok = true;
+  if (node.kind === 'array') {
+    for (const item of node.items) ok = noDuplicateKeys(item, report) && ok;
+    return ok;
   }
-  return list;
+  const seen = new Set<string>();
+  for (const e of node.entries) {
+    if (seen.has(e.key)) {
+      report(e.keyPos, `key '${e.key}' appears twice`);
+      ok = false;
+    }
+    seen.add(e.key);
+    ok = noDuplicateKeys(e.value, report) && ok;
+  }
+  return ok;
+}
+
+/**
+ * The node as a cache key: every entry kept, a key given twice included.
+ * With `accountCounts`, a list of accounts (valid, so 12 digits each) is
+ * kept as how many accounts and how many distinct ones it has.
+ */
+function toKeyed(node: CatalogNode, accountCounts = false): unknown {
+  if (node.kind === 'scalar') return node.value;
+  if (node.kind === 'array') return ['[', ...node.items.map((i) => toKeyed(i, accountCounts))];
+  return ['{', ...node.entries.flatMap((e) => [e.key,
+    accountCounts && ACCOUNT_LISTS.includes(e.key) && e.value.kind === 'array'
+      ? ['#', e.value.items.length, new Set(e.value.items.map((i) => (i.kind === 'scalar' ? String(i.value) : JSON.stringify(toKeyed(i))))).size]
+      : toKeyed(e.value, accountCounts)])];
 }
 
 function toPlain(node: CatalogNode): unknown {

@@ -1,24 +1,39 @@
 import { CATALOG_KEYS } from './catalog';
-import { ACCOUNT_ID_PATTERN } from '../internal/ecr-facts';
+import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from '../internal/ecr-facts';
+import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
+import { REGION_SHAPE } from '../internal/regions';
+import { MAX_INTEGER, MIN_ARCHIVE_DAYS } from '../lifecycle/validate';
+import { EXCLUSION_FILTER } from '../repository/tag-mutability';
 
 /**
  * The JSON Schema of a repository catalog, generated from the catalog
  * reader's own key lists (committed as `catalog.schema.json` for editors).
- * It describes the shape; the ECR rules stay in the model, which
+ * It describes the shape, with the patterns, bounds and required companions
+ * of single values taken from the model's own constants; rules across values
+ * (lifecycle rule order, quotas) stay in the model, which
  * `cdk-ecr-platform catalog validate` applies.
  *
  * @internal
  */
 export function catalogJsonSchema(): Record<string, unknown> {
   const strings = { type: 'array', items: { type: 'string' } };
-  const accounts = { type: 'array', items: { type: ['string', 'integer'], pattern: ACCOUNT_ID_PATTERN.source } };
+  // An account ID is a 12-digit string, or (YAML without quotes) a 12-digit whole number.
+  const account = {
+    oneOf: [
+      { type: 'string', pattern: ACCOUNT_ID_PATTERN.source },
+      { type: 'integer', minimum: 10 ** 11, maximum: 10 ** 12 - 1 },
+    ],
+  };
+  const accounts = { type: 'array', minItems: 1, items: account };
+  const count = (minimum: number) => ({ type: 'integer', minimum, maximum: MAX_INTEGER });
   const preset = (name: string, params: string[]) => ({
     type: 'object',
     additionalProperties: false,
     required: ['preset', ...params.filter((p) => p !== 'deleteAfterArchivedDays')],
     properties: {
       preset: { const: name },
-      ...Object.fromEntries(params.map((p) => [p, p === 'patterns' ? strings : { type: 'integer', minimum: 1 }])),
+      ...Object.fromEntries(params.map((p) => [p,
+        p === 'patterns' ? { ...strings, minItems: 1 } : count(p === 'deleteAfterArchivedDays' ? MIN_ARCHIVE_DAYS : 1)])),
     },
   });
   const lifecyclePart = {
@@ -32,7 +47,7 @@ export function catalogJsonSchema(): Record<string, unknown> {
     costCenter: { type: 'string', description: 'Value of the cost-center tag' },
     lifecycle: { description: 'A preset with its parameters, a list of presets combined in order, or a full policy', oneOf: [lifecyclePart, { type: 'array', minItems: 1, items: lifecyclePart }] },
     tagMutability: { enum: CATALOG_KEYS.tagMutability },
-    tagMutabilityExclusions: { ...strings, minItems: 1, maxItems: 5 },
+    tagMutabilityExclusions: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', pattern: EXCLUSION_FILTER.source } },
     encryption: { enum: CATALOG_KEYS.encryption, description: "KMS uses the shard stack's shared customer managed key" },
     access: {
       type: 'object',
@@ -40,14 +55,15 @@ export function catalogJsonSchema(): Record<string, unknown> {
       properties: {
         pullAccounts: accounts,
         pushAccounts: accounts,
-        organization: { type: 'string', pattern: '^o-[a-z0-9]{10,32}$' },
-        organizationalUnits: strings,
+        organization: { type: 'string', pattern: ORGANIZATION_ID.source },
+        organizationalUnits: { type: 'array', minItems: 1, items: { type: 'string', pattern: OU_PATH.source } },
         lambdaAccounts: accounts,
       },
+      dependencies: { organizationalUnits: ['organization'] },
     },
     replication: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.destination, properties: { account: { type: ['string', 'integer'], pattern: ACCOUNT_ID_PATTERN.source }, region: { type: 'string' } } },
+      items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.destination, properties: { account, region: { type: 'string', pattern: REGION_SHAPE.source } } },
     },
     scanning: { enum: CATALOG_KEYS.scanning },
     removalPolicy: { enum: CATALOG_KEYS.removalPolicy },
@@ -67,7 +83,7 @@ export function catalogJsonSchema(): Record<string, unknown> {
           type: 'object',
           additionalProperties: false,
           required: ['name'],
-          properties: { name: { type: 'string', minLength: 2, maxLength: 256 }, ...settings },
+          properties: { name: { type: 'string', minLength: 2, maxLength: 256, pattern: REPOSITORY_NAME_PATTERN.source }, ...settings },
         },
       },
     },

@@ -14,7 +14,7 @@ export interface Position {
 export type CatalogNode =
   | { readonly kind: 'object'; readonly pos: Position; readonly entries: { key: string; keyPos: Position; value: CatalogNode }[] }
   | { readonly kind: 'array'; readonly pos: Position; readonly items: CatalogNode[] }
-  | { readonly kind: 'scalar'; readonly pos: Position; readonly value: string | number | boolean | null };
+  | { readonly kind: 'scalar'; readonly pos: Position; readonly value: string | number | boolean | null; readonly raw?: string };
 
 /** A syntax error at a position. @internal */
 export class CatalogSyntaxError extends Error {
@@ -96,7 +96,7 @@ export function parseJsonWithPositions(text: string): CatalogNode {
     if (!m) fail(i >= text.length ? 'unexpected end of text' : `unexpected character '${c}'`);
     i += m![0].length;
     const t = m![0];
-    return { kind: 'scalar', pos: p, value: t === 'true' ? true : t === 'false' ? false : t === 'null' ? null : Number(t) };
+    return { kind: 'scalar', pos: p, value: t === 'true' ? true : t === 'false' ? false : t === 'null' ? null : Number(t), raw: t };
   };
   const root = value();
   ws();
@@ -108,20 +108,40 @@ interface YamlLine { readonly indent: number; readonly text: string; readonly li
 
 /**
  * Parses the block subset of YAML a catalog needs: mappings, sequences (`- `),
- * plain, single- and double-quoted scalars, flow sequences of scalars
- * (`[a, b]`), `{}` and comments. Anchors, aliases, tags, multi-document
- * streams and block scalars (`|`, `>`) are refused with their position.
- * Throws CatalogSyntaxError. @internal
+ * plain, single- and double-quoted scalars, flow collections on one line
+ * (`[a, b]`, `{ a: 1 }`) and comments; a `---` before the first value and a
+ * `...` after the last. Anchors, aliases, tags, directives, multi-document
+ * streams, block scalars (`|`, `>`) and an unquoted `: ` inside a plain value
+ * are refused with their position. Throws CatalogSyntaxError. @internal
  */
 export function parseYamlWithPositions(text: string): CatalogNode {
   const lines: YamlLine[] = [];
+  // Document markers: one '---' before any content, one '...' after all of it.
+  let started = false;
+  let ended: Position | undefined;
   text.split(/\r?\n/).forEach((raw, n) => {
     const lineNo = n + 1;
     const tab = /^ *\t/.exec(raw);
     if (tab) throw new CatalogSyntaxError('tabs cannot indent YAML: use spaces', { line: lineNo, column: tab[0].length });
     const content = stripComment(raw);
     if (content.trim() === '') return;
-    if (lineNo === 1 && content.trim() === '---') return;
+    const at = { line: lineNo, column: 1 };
+    if (content.startsWith('%')) {
+      throw new CatalogSyntaxError(`YAML directives ('${content.trim().split(/\s/)[0]}') are not supported in catalog YAML: remove the line`, at);
+    }
+    if (/^---(?:\s|$)/.test(content)) {
+      if (started || lines.length > 0 || ended) {
+        throw new CatalogSyntaxError("this '---' starts a second YAML document: a catalog is one document (multi-document streams are not supported)", at);
+      }
+      if (content.trim() !== '---') throw new CatalogSyntaxError("content after '---' on the same line is not supported in catalog YAML: start it on the next line", { line: lineNo, column: 5 });
+      started = true;
+      return;
+    }
+    if (/^\.\.\.(?:\s|$)/.test(content) && content.trim() === '...') {
+      ended ??= at;
+      return;
+    }
+    if (ended) throw new CatalogSyntaxError(`text after the end of the document ('...' at line ${ended.line}): a catalog is one document`, { line: lineNo, column: 1 });
     const indent = content.length - content.trimStart().length;
     lines.push({ indent, text: content.trimEnd().slice(indent), line: lineNo });
   });
@@ -131,6 +151,11 @@ export function parseYamlWithPositions(text: string): CatalogNode {
   const block = (indent: number): CatalogNode => {
     const first = lines[k];
     if (first.text === '-' || first.text.startsWith('- ')) return sequence(first.indent);
+    if (first.text.startsWith('{') || first.text.startsWith('[')) {
+      // A flow collection on a line of its own (the whole document on one line).
+      k++;
+      return scalar(first.text, { line: first.line, column: first.indent + 1 });
+    }
     return mapping(first.indent, indent);
   };
   const sequence = (indent: number): CatalogNode => {
@@ -255,10 +280,14 @@ function scalar(text: string, pos: Position): CatalogNode {
     if (flow.end !== text.length) throw new CatalogSyntaxError('unexpected text after a flow collection', { line: pos.line, column: pos.column + flow.end });
     return flow.node;
   }
-  if (/^(?:true|True|TRUE)$/.test(text)) return { kind: 'scalar', pos, value: true };
-  if (/^(?:false|False|FALSE)$/.test(text)) return { kind: 'scalar', pos, value: false };
+  const colon = /:(?:\s|$)/.exec(text);
+  if (colon) {
+    throw new CatalogSyntaxError(`': ' inside a plain value ('${text}') starts a mapping in YAML: put the value in quotes`, { line: pos.line, column: pos.column + colon.index });
+  }
+  if (/^(?:true|True|TRUE)$/.test(text)) return { kind: 'scalar', pos, value: true, raw: text };
+  if (/^(?:false|False|FALSE)$/.test(text)) return { kind: 'scalar', pos, value: false, raw: text };
   if (/^(?:null|Null|NULL|~)$/.test(text)) return { kind: 'scalar', pos, value: null };
-  if (/^[-+]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) return { kind: 'scalar', pos, value: Number(text) };
+  if (/^[-+]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) return { kind: 'scalar', pos, value: Number(text), raw: text };
   return { kind: 'scalar', pos, value: text };
 }
 

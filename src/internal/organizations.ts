@@ -1,9 +1,9 @@
 import { isConcrete, Problems } from './problems';
 
-/** An AWS Organizations ID. */
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-/** A path from an organization's root to an organizational unit. */
-const OU_PATH = /^r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})+$/;
+/** An AWS Organizations ID. @internal */
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** A path from an organization's root to an organizational unit. @internal */
+export const OU_PATH = /^r-[0-9a-z]{4,32}(\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})+$/;
 
 /**
  * Adds a problem for an organization ID and each organizational unit path

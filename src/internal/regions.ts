@@ -3,8 +3,8 @@ import { isConcrete, Problems } from './problems';
 import { RegionOptions } from '../region-options';
 import { editDistance } from './edit-distance';
 
-/** The shape of every AWS region name, including `eusc-de-east-1` and `us-isob-east-1`. */
-const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+/** The shape of every AWS region name, including `eusc-de-east-1` and `us-isob-east-1`. @internal */
+export const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 let known: Set<string> | undefined;
 

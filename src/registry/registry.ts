@@ -4,12 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { ReplicationDestination, ReplicationRuleOptions } from './replication';
 import {
+  destinationCountProblem,
   destinationKey,
   destinationProblems,
   filterProblems,
-  MAX_DESTINATIONS,
   MAX_FILTERS_PER_RULE,
-  MAX_REPLICATION_RULES,
+  replicationRuleCountProblem,
 } from './replication-checks';
 import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
 import { addToWiringPass, AppRegistries, trackSynthesis, wireCrossAccount } from '../internal/app-registries';
@@ -447,15 +447,13 @@ export class Registry extends Construct {
     if (merged !== undefined && merged.length > MAX_FILTERS_PER_RULE) {
       problems.add(`the replication rule to ${key} would have ${merged.length} repository filters: ECR takes at most ${MAX_FILTERS_PER_RULE} per rule (use a shared prefix such as 'team/')`);
     }
-    if (!existing && this.rules.size + 1 > MAX_REPLICATION_RULES) {
-      problems.add(`the registry would have ${this.rules.size + 1} replication rules: ECR takes at most ${MAX_REPLICATION_RULES} (rules with the same destinations are merged, so reuse a set of destinations)`);
-    }
+    const ruleCount = existing ? undefined : replicationRuleCountProblem(this.rules.size + 1);
+    if (ruleCount !== undefined) problems.add(ruleCount);
     const allDestinations = new Set<string>();
     for (const r of this.rules.values()) for (const d of r.destinations) allDestinations.add(d.toString());
     for (const d of destinations) allDestinations.add(d.toString());
-    if (allDestinations.size > MAX_DESTINATIONS) {
-      problems.add(`the registry would replicate to ${allDestinations.size} distinct destinations: ECR takes at most ${MAX_DESTINATIONS}`);
-    }
+    const destinationCount = destinationCountProblem(allDestinations.size);
+    if (destinationCount !== undefined) problems.add(destinationCount);
     problems.throwIfAny();
 
     if (existing) {

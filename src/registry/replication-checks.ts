@@ -14,6 +14,29 @@ export const MAX_FILTERS_PER_RULE = 100;
  */
 export const MAX_DESTINATIONS = 25;
 
+/**
+ * The problem of a registry with more replication rules than ECR takes, or
+ * undefined. Rules with the same destinations are merged, so `rules` is the
+ * number of distinct sets of destinations.
+ *
+ * @internal
+ */
+export function replicationRuleCountProblem(rules: number): string | undefined {
+  if (rules <= MAX_REPLICATION_RULES) return undefined;
+  return `the registry would have ${rules} replication rules: ECR takes at most ${MAX_REPLICATION_RULES} (rules with the same destinations are merged, so reuse a set of destinations)`;
+}
+
+/**
+ * The problem of a registry that replicates to more distinct destinations
+ * than ECR takes, or undefined.
+ *
+ * @internal
+ */
+export function destinationCountProblem(destinations: number): string | undefined {
+  if (destinations <= MAX_DESTINATIONS) return undefined;
+  return `the registry would replicate to ${destinations} distinct destinations: ECR takes at most ${MAX_DESTINATIONS}`;
+}
+
 /** ECR's PREFIX_MATCH filter pattern (RepositoryFilter, API reference), 2 to 256 characters. */
 const FILTER = /^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*\/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$/;
 

@@ -4,7 +4,8 @@ import { tagMutabilityValue } from '../internal/ecr-facts';
 import { isConcrete, Problems } from '../internal/problems';
 import { resolveKnown } from '../internal/resolve';
 
-const EXCLUSION_FILTER = /^[0-9a-zA-Z._*-]{1,128}$/;
+/** A tag mutability exclusion filter (WILDCARD). @internal */
+export const EXCLUSION_FILTER = /^[0-9a-zA-Z._*-]{1,128}$/;
 const MAX_EXCLUSION_FILTERS = 5;
 
 /** What ECR receives for tag mutability: the setting and its WILDCARD exclusion filters. @internal */

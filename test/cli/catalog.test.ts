@@ -51,7 +51,28 @@ describe('cdk-ecr-platform catalog validate', () => {
   });
 
   test.each([
+    ['YAML', 'repositories:\n  - name: a/b\n  - name: Bad\n', [], "- stdin:3:11: repositories[1] 'Bad'"],
+    ['JSON', '\n  {"repositories": [{"name": "Bad"}]}', [], "- stdin:2:30: repositories[0] 'Bad'"],
+    ['YAML given --format yaml', '{repositories: [{name: Bad}]}', ['--format', 'yaml'], "- stdin:1:24: repositories[0] 'Bad'"],
+  ])('given %s on standard input, when validated with -, then it is read in its format and named stdin in every line', (_what, text, extra, expected) => {
+    const io = { ...fakeIo(), readStdin: () => text };
+    const run = fakeIo();
+    io.stderr = run.stderr; io.stdout = run.stdout;
+    expect(main(['catalog', 'validate', '-', ...extra], io)).toBe(EXIT_INVALID);
+    expect(run.err).toMatch(/^Catalog stdin is invalid \(1 problem\):\n/);
+    expect(run.err).toContain(expected);
+  });
+
+  test('given --format json for a .yaml file, when validated, then it is read as JSON', () => {
+    const io = fakeIo({ 'c.yaml': '{"repositories": [{"name": "a/b"}]}' });
+    expect(main(['catalog', 'validate', 'c.yaml', '--format', 'json'], io)).toBe(EXIT_OK);
+    expect(io.out).toBe('valid (1 repositories)\n');
+  });
+
+  test.each([
     [['catalog', 'validate'], /catalog FILE is required/],
+    [['catalog', 'validate', 'c.yaml', '--format', 'toml'], /--format "toml" must be yaml or json/],
+    [['catalog', 'validate', 'c.yaml', '--format'], /--format needs a value \(yaml or json\)/],
     [['catalog', 'validate', 'missing.yaml'], /cannot read catalog missing\.yaml/],
     [['catalog', 'validate', 'c.yaml', 'more'], /unexpected argument "more"/],
     [['catalog', 'check', 'c.yaml'], /unknown command "catalog check"/],
@@ -59,6 +80,9 @@ describe('cdk-ecr-platform catalog validate', () => {
     [['catalog', 'plan', 'c.yaml'], /--placement FILE is required/],
     [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', 'many'], /--max-resources "many" is not a positive whole number/],
     [['lifecycle', 'validate', '--policy', 'p.json', '--write'], /--write is an option of catalog plan/],
+    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '600'], /--max-resources and --max-bytes: maxResourcesPerStack 600 must be a whole number from 10 to 500 \(CloudFormation's limit per stack\)/],
+    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '1'], /maxResourcesPerStack 1 must be a whole number from 10 to 500/],
+    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-bytes', '5000000'], /maxTemplateBytesPerStack 5000000 must be a whole number from 50000 to 1000000 \(CloudFormation's limit per template\)/],
   ])('given %j, then it exits 2 with a usage message', (argv, expected) => {
     const io = fakeIo({ 'c.yaml': VALID, 'p.json': '{}' });
     expect(main(argv, io)).toBe(EXIT_USAGE);

@@ -1,0 +1,79 @@
+import * as fc from 'fast-check';
+import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
+import { FUZZ_RUNS } from '../util/fuzz';
+
+const BASE = [
+  '# platform catalog',
+  'defaults:',
+  '  owner: platform',
+  '  lifecycle: { preset: expireUntagged, days: 7 }',
+  'repositories:',
+  '  - name: team-a/api',
+  "    costCenter: 'cc-1'",
+  '    replication:',
+  "      - { account: '222222222222', region: eu-central-1 }",
+  '  - name: team-b/web',
+  '    access:',
+  '      pullAccounts: [333333333333]',
+];
+
+/** Lines a catalog edit may bring: document markers, directives, quoting, tabs, colons, flow text. */
+const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owner: x', '    owner: team: a', '    owner: "a: b"', "    name: 'x''y'",
+  '  - name: 2048', '    costCenter: 4711', '  - { name: flow/one }', '    lifecycle: { policy: { rules: [] } }', '    access: { organizationalUnits: [r-ab12/ou-ab12-11111111] }',
+  '    replication: [{ account: 1.5e11, region: mars-1 }]', '  -', '  - name:', '#', '"unterminated', '{', ']', ': x', '    scanning: CONTINUOUS_SCAN'];
+
+describe('RepositoryCatalog reader (property)', () => {
+  test('given a catalog with random lines inserted, replaced or removed, when validated, then it never throws and every problem names file:line:column', () => {
+    const edit = fc.record({ at: fc.nat(BASE.length), op: fc.constantFrom('insert', 'replace', 'remove'), line: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 30 })) });
+    fc.assert(fc.property(fc.array(edit, { maxLength: 4 }), fc.boolean(), (edits, crlf) => {
+      const lines = [...BASE];
+      for (const e of edits) {
+        const at = Math.min(e.at, lines.length);
+        if (e.op === 'insert') lines.splice(at, 0, e.line);
+        else if (e.op === 'replace') lines.splice(at, 1, e.line);
+        else lines.splice(at, 1);
+      }
+      const text = lines.join(crlf ? '\r\n' : '\n');
+      const problems = RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml');
+      for (const p of problems) expect(p).toMatch(/^c\.yaml:\d+:\d+: \S/);
+      const lineCount = text.split('\n').length;
+      for (const p of problems) expect(Number(/^c\.yaml:(\d+):/.exec(p)![1])).toBeLessThanOrEqual(lineCount);
+      if (problems.length === 0) expect(RepositoryCatalog.fromText(text, CatalogFormat.YAML).repositories.length).toBeGreaterThanOrEqual(0);
+    }), { numRuns: FUZZ_RUNS * 5 });
+  });
+
+  test('given random catalogs written as YAML and as JSON, when read, then both give the same repositories or the same problems by line', () => {
+    const part = fc.stringMatching(/^[a-z0-9]{1,6}$/);
+    const entry = fc.record({
+      name: fc.oneof(fc.tuple(part, part).map(([a, b]) => `${a}/${b}`), fc.constantFrom('Bad', 'a--b', 'x')),
+      owner: fc.option(fc.oneof(part, fc.constant('team: a')), { nil: undefined }),
+      account: fc.option(fc.constantFrom('222222222222', '12', '333333333333'), { nil: undefined }),
+      days: fc.option(fc.integer({ min: -1, max: 400 }), { nil: undefined }),
+    });
+    fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), (entries) => {
+      const yaml = ['repositories:', ...entries.flatMap((e) => [
+        `  - name: '${e.name}'`,
+        ...(e.owner !== undefined ? [`    owner: '${e.owner}'`] : []),
+        ...(e.account !== undefined ? [`    replication: [{ account: '${e.account}', region: eu-west-1 }]`] : []),
+        ...(e.days !== undefined ? [`    lifecycle: { preset: expireUntagged, days: ${e.days} }`] : []),
+      ])].join('\n');
+      const json = JSON.stringify({
+        repositories: entries.map((e) => ({
+          name: e.name,
+          ...(e.owner !== undefined ? { owner: e.owner } : {}),
+          ...(e.account !== undefined ? { replication: [{ account: e.account, region: 'eu-west-1' }] } : {}),
+          ...(e.days !== undefined ? { lifecycle: { preset: 'expireUntagged', days: e.days } } : {}),
+        })),
+      });
+      const strip = (p: string) => p.replace(/^c:\d+:\d+: /, '').replace(/ at line \d+$/, '');
+      const yamlProblems = RepositoryCatalog.validate(yaml, CatalogFormat.YAML, 'c').map(strip);
+      const jsonProblems = RepositoryCatalog.validate(json, CatalogFormat.JSON, 'c').map(strip);
+      expect(yamlProblems).toEqual(jsonProblems);
+      if (yamlProblems.length === 0) {
+        const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories
+          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson()]);
+        expect(plain(CatalogFormat.YAML, yaml)).toEqual(plain(CatalogFormat.JSON, json));
+      }
+    }), { numRuns: FUZZ_RUNS * 3 });
+  });
+});
