@@ -6,6 +6,7 @@
  *   cdk-ecr-platform lifecycle preview  --policy FILE --images FILE [--now ISO-8601]
  *   cdk-ecr-platform catalog validate FILE
  *   cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
+ *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE
  *
  * Runs with plain node from the compiled library; it needs nothing but node built-ins and
  * the library's own lifecycle model (aws-cdk-lib is only loaded if a value looks like a
@@ -18,6 +19,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
+import type { PlacementState } from '../fleet/placement';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { previewLifecyclePolicy } from '../lifecycle/preview';
 import { parseTimestamp } from '../lifecycle/timestamp';
@@ -49,6 +51,7 @@ export const USAGE = `Usage:
   cdk-ecr-platform catalog validate FILE [--format yaml|json]
   cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
       [--max-resources N] [--max-bytes N] [--format yaml|json]
+  cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE
 
 Commands:
   lifecycle validate   Check an ECR lifecycle policy; prints "valid" or every problem.
@@ -64,6 +67,9 @@ Commands:
                        removed and moved, and each shard's headroom. --write
                        updates the placement file; --previous compares with an
                        older placement file to show moves.
+  catalog move         Move repositories to another shard in the placement file
+                       (a deliberate move; see the README's move procedure),
+                       recording the shard whose key encrypts each one.
 
 Options:
   --policy FILE   lifecycle policy JSON (as for \`aws ecr put-lifecycle-policy\`)
@@ -71,6 +77,7 @@ Options:
   --now TIME      evaluation time, ISO-8601 (default: the current time)
   --placement FILE  the fleet's placement file (JSON)
   --previous FILE   an earlier placement file, to list moves
+  --to SHARD        the shard to move to (Shard3 or 3; a new one is created)
   --write           write the new placement to --placement
   --max-resources N resources per shard stack, 10 to 500 (default 400, as
                     RepositoryFleet)
@@ -117,7 +124,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes', '--format'];
+const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes', '--format', '--to'];
 
 function parseArgs(argv: string[]): Options {
   const positionals: string[] = [];
@@ -145,7 +152,8 @@ function parseArgs(argv: string[]): Options {
       } else {
         value = argv[i + 1];
         if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-          const what = name === '--now' ? 'an ISO-8601 time' : name === '--format' ? 'yaml or json' : name.startsWith('--max-') ? 'a whole number' : 'a file, or - for standard input';
+          const what = name === '--now' ? 'an ISO-8601 time' : name === '--format' ? 'yaml or json' : name.startsWith('--max-') ? 'a whole number'
+            : name === '--to' ? 'a shard, like Shard3' : 'a file, or - for standard input';
           throw new UsageError(`${name} needs a value (${what})`);
         }
         i++;
@@ -296,11 +304,11 @@ function positiveInteger(options: Options, name: string, fallback: number): numb
   return n;
 }
 
-function readPlacement(io: CliIo, m: ReturnType<typeof catalogModules>, file: string, missingIsEmpty: boolean): Map<string, number> {
-  if (missingIsEmpty && io.exists && !io.exists(file)) return new Map();
+function readPlacement(io: CliIo, m: ReturnType<typeof catalogModules>, file: string, missingIsEmpty: boolean): PlacementState {
+  if (missingIsEmpty && io.exists && !io.exists(file)) return m.placementOf(new Map());
   const text = read(io, file, 'placement file');
   try {
-    return m.parsePlacement(text, file);
+    return m.parsePlacementState(text, file);
   } catch (error) {
     throw new InputError(messageOf(error));
   }
@@ -322,14 +330,20 @@ function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): numbe
   const { problems, repositories } = loadCatalog(io, file, options);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems);
   const previous = readPlacement(io, m, placementFile, true);
-  const result = m.placeRepositories(previous, repositories.map(m.fleetItem), budget);
-  const before = options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous;
+  const result = m.placeRepositories(previous.repositories, repositories.map(m.fleetItem), budget, previous.shards);
+  const before = (options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous).repositories;
   const moved = [...result.placement].filter(([name, shard]) => before.has(name) && before.get(name) !== shard);
+  const keyNote = (name: string) => {
+    const keyShard = previous.keys.get(name);
+    return keyShard !== undefined
+      ? `keeps the key of Shard${keyShard}`
+      : `no key recorded: a repository on the shard key needs "keys": {"${name}": "Shard${before.get(name)}"}, which \`catalog move\` writes`;
+  };
   const out: string[] = [];
   out.push(`Plan for ${catalogName(file)} with ${placementFile} (per shard: ${budget.resources} resources, ~${budget.bytes} template bytes):`);
   out.push(`  create ${result.created.length}${result.created.map((n) => `\n    + ${n} -> Shard${result.placement.get(n)}`).join('')}`);
-  out.push(`  remove ${result.removed.length}${result.removed.map((n) => `\n    - ${n} (Shard${previous.get(n)}; retained unless its removalPolicy says otherwise)`).join('')}`);
-  out.push(`  move ${moved.length}${moved.map(([n, s]) => `\n    ~ ${n} Shard${before.get(n)} -> Shard${s} (retain in the old stack, then cdk import into the new one)`).join('')}`);
+  out.push(`  remove ${result.removed.length}${result.removed.map((n) => `\n    - ${n} (Shard${previous.repositories.get(n)}; retained unless its removalPolicy says otherwise)`).join('')}`);
+  out.push(`  move ${moved.length}${moved.map(([n, s]) => `\n    ~ ${n} Shard${before.get(n)} -> Shard${s} (${keyNote(n)}; retain in the old stack, then cdk import into the new one)`).join('')}`);
   out.push('Shards:');
   for (const s of result.shards) {
     out.push(`  Shard${s.shard}: ${s.repositories} repositories, ${s.resources}/${budget.resources} resources (headroom ${budget.resources - s.resources}), ~${s.bytes}/${budget.bytes} bytes (headroom ~${budget.bytes - s.bytes})`);
@@ -337,9 +351,33 @@ function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): numbe
   io.stdout(`${out.join('\n')}\n`);
   if (options.write) {
     if (!io.writeFile) throw new InputError('cannot write files here');
-    io.writeFile(placementFile, m.renderPlacement(result.placement));
+    io.writeFile(placementFile, m.renderPlacementState({ ...previous, repositories: result.placement, shards: result.shards.map((u) => u.shard) }));
     io.stdout(`wrote ${placementFile}\n`);
   }
+  return EXIT_OK;
+}
+
+function catalogMoveCommand(io: CliIo, options: Options, extra: string[]): number {
+  allowOnly(options, ['--placement', '--to']);
+  if (options.write) throw new UsageError('--write is an option of catalog plan (catalog move always writes the placement file)');
+  if (extra.length === 0) throw new UsageError('catalog move needs the names of the repositories to move');
+  const placementFile = required(options, '--placement');
+  if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
+  const to = options.values.get('--to');
+  const match = to === undefined ? null : /^(?:Shard)?([1-9]\d*)$/.exec(to);
+  if (!match) throw new UsageError(`--to ${to === undefined ? 'is required' : JSON.stringify(to)}: name a shard, like Shard3 or 3`);
+  const m = catalogModules();
+  const previous = readPlacement(io, m, placementFile, false);
+  let next: PlacementState;
+  try {
+    next = m.moveRepositories(previous, extra, Number(match[1]));
+  } catch (error) {
+    throw new InputError(`${placementFile}: ${messageOf(error)}`);
+  }
+  if (!io.writeFile) throw new InputError('cannot write files here');
+  io.writeFile(placementFile, m.renderPlacementState(next));
+  const out = extra.map((n) => `  ~ ${n} Shard${previous.repositories.get(n)} -> Shard${next.repositories.get(n)}${next.keys.has(n) ? ` (keeps the key of Shard${next.keys.get(n)})` : ''}`);
+  io.stdout(`Moved in ${placementFile}:\n${out.join('\n')}\nNext: deploy the old shards (they keep the repositories, retained), then \`cdk import\` each new shard with fleet.importResourceMapping([...]) (see the README's move procedure).\n`);
   return EXIT_OK;
 }
 
@@ -362,7 +400,8 @@ export function main(argv: string[], io: CliIo = nodeIo()): number {
     if (group === 'catalog') {
       if (command === 'validate') return catalogValidateCommand(io, options, extra);
       if (command === 'plan') return catalogPlanCommand(io, options, extra);
-      throw new UsageError(command === undefined ? 'catalog needs a command: validate or plan' : `unknown command "catalog ${command}"`);
+      if (command === 'move') return catalogMoveCommand(io, options, extra);
+      throw new UsageError(command === undefined ? 'catalog needs a command: validate, plan or move' : `unknown command "catalog ${command}"`);
     }
     if (options.write) throw new UsageError('--write is an option of catalog plan');
     if (group !== 'lifecycle') throw new UsageError(`unknown command "${group}"`);

@@ -4,11 +4,13 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { closest, FleetRepositoryProps } from './catalog';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
 import { FleetRepositoryReference } from './reference';
-import { measureTemplateAtSynth, TEMPLATE_BYTE_LIMIT } from './template-size';
+import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
+import { measureTemplateAtSynth } from './template-size';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
@@ -21,9 +23,6 @@ import { PrivateRepository } from '../repository/private-repository';
 import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 import { ScanFrequency } from '../scanning/enums';
 import { RegistryScanning } from '../scanning/registry-scanning';
-
-/** CloudFormation's hard limit on resources per stack. */
-const STACK_RESOURCE_LIMIT = 500;
 
 
 /**
@@ -120,14 +119,9 @@ export class RepositoryFleet extends Construct {
     });
     super(scope, id);
     const problems = new Problems(subjectOf('RepositoryFleet', scope, id));
-    const maxResources = props.maxResourcesPerStack ?? 400;
-    const maxBytes = props.maxTemplateBytesPerStack ?? 800_000;
-    if (!Number.isInteger(maxResources) || maxResources < 10 || maxResources > STACK_RESOURCE_LIMIT) {
-      problems.add(`maxResourcesPerStack ${maxResources} must be a whole number from 10 to ${STACK_RESOURCE_LIMIT} (CloudFormation's limit per stack)`);
-    }
-    if (!Number.isInteger(maxBytes) || maxBytes < 50_000 || maxBytes > TEMPLATE_BYTE_LIMIT) {
-      problems.add(`maxTemplateBytesPerStack ${maxBytes} must be a whole number from 50000 to ${TEMPLATE_BYTE_LIMIT} (CloudFormation's limit per template)`);
-    }
+    const maxResources = props.maxResourcesPerStack ?? DEFAULT_RESOURCES_PER_STACK;
+    const maxBytes = props.maxTemplateBytesPerStack ?? DEFAULT_TEMPLATE_BYTES_PER_STACK;
+    shardBudgetProblems(maxResources, maxBytes).forEach((p) => problems.add(p));
     const seen = new Set<string>();
     props.repositories.forEach((r, i) => {
       if (typeof r.repositoryName !== 'string') problems.add(`repositories[${i}].repositoryName must be a string`);
@@ -331,7 +325,7 @@ export class RepositoryFleet extends Construct {
       }
       const compressed = compressFilters(group.names, knownNames ??= known(), MAX_FILTERS_PER_RULE, REPLICATION_FILTERS);
       if (!compressed.fits) {
-        problems.add(`the replication rule to ${key} needs at least ${compressed.count} PREFIX_MATCH filters for its ${group.names.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_FILTERS_PER_RULE} too many. Give the replicated repositories a namespace of their own (for example 'replicated/'), or split them across sets of destinations`);
+        problems.add(replicationFilterQuotaMessage(key, group.names.length, compressed.count));
         continue;
       }
       compressed.names.forEach(replicate);
@@ -346,7 +340,7 @@ export class RepositoryFleet extends Construct {
       const registryNames = continuous.length > MAX_SCANNING_FILTERS_PER_RULE ? knownNames ??= known() : [];
       const compressed = compressFilters(continuous, registryNames, MAX_SCANNING_FILTERS_PER_RULE, SCANNING_FILTERS);
       if (!compressed.fits) {
-        problems.add(`the CONTINUOUS_SCAN scanning rule needs at least ${compressed.count} WILDCARD filters for its ${continuous.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_SCANNING_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_SCANNING_FILTERS_PER_RULE} too many. Give the continuously scanned repositories a namespace of their own (for example 'scanned/')`);
+        problems.add(continuousScanFilterQuotaMessage(continuous.length, compressed.count));
       } else {
         for (const name of compressed.names) {
           RegistryScanning.of(registryStack)._addRepository(`RepositoryFleet '${this.node.path}' repository '${name}'`, name, ScanFrequency.CONTINUOUS_SCAN, this.repositories.get(name));

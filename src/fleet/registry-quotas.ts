@@ -21,8 +21,12 @@ import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 export function replicationFilterQuotaProblem(destinations: string, members: string[], known: string[]): string | undefined {
   if (members.length <= MAX_FILTERS_PER_RULE) return undefined;
   const compressed = compressFilters(members, known, MAX_FILTERS_PER_RULE, REPLICATION_FILTERS);
-  if (compressed.fits) return undefined;
-  return `the replication rule to ${destinations} needs at least ${compressed.count} PREFIX_MATCH filters for its ${members.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_FILTERS_PER_RULE} too many. Give the replicated repositories a namespace of their own (for example 'replicated/'), or split them across sets of destinations`;
+  return compressed.fits ? undefined : replicationFilterQuotaMessage(destinations, members.length, compressed.count);
+}
+
+/** The message of a replication rule that needs `needed` filters for `members` repositories. @internal */
+export function replicationFilterQuotaMessage(destinations: string, members: number, needed: number): string {
+  return `the replication rule to ${destinations} needs at least ${needed} PREFIX_MATCH filters for its ${members} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_FILTERS_PER_RULE} per rule, ${needed - MAX_FILTERS_PER_RULE} too many. Give the replicated repositories a namespace of their own (for example 'replicated/'), or split them across sets of destinations`;
 }
 
 /**
@@ -37,6 +41,10 @@ export function replicationFilterQuotaProblem(destinations: string, members: str
 export function continuousScanFilterQuotaProblem(members: string[], known: string[]): string | undefined {
   if (members.length <= MAX_SCANNING_FILTERS_PER_RULE) return undefined;
   const compressed = compressFilters(members, known, MAX_SCANNING_FILTERS_PER_RULE, SCANNING_FILTERS);
-  if (compressed.fits) return undefined;
-  return `the CONTINUOUS_SCAN scanning rule needs at least ${compressed.count} WILDCARD filters for its ${members.length} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_SCANNING_FILTERS_PER_RULE} per rule, ${compressed.count - MAX_SCANNING_FILTERS_PER_RULE} too many. Give the continuously scanned repositories a namespace of their own (for example 'scanned/')`;
+  return compressed.fits ? undefined : continuousScanFilterQuotaMessage(members.length, compressed.count);
+}
+
+/** The message of a CONTINUOUS_SCAN rule that needs `needed` filters for `members` repositories. @internal */
+export function continuousScanFilterQuotaMessage(members: number, needed: number): string {
+  return `the CONTINUOUS_SCAN scanning rule needs at least ${needed} WILDCARD filters for its ${members} repositories (no shorter prefix leaves out the registry's other repositories): ECR takes at most ${MAX_SCANNING_FILTERS_PER_RULE} per rule, ${needed - MAX_SCANNING_FILTERS_PER_RULE} too many. Give the continuously scanned repositories a namespace of their own (for example 'scanned/')`;
 }

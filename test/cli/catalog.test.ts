@@ -110,7 +110,41 @@ describe('cdk-ecr-platform catalog plan', () => {
   test('given an earlier placement file, when planned, then moves made by editing the placement are listed', () => {
     const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n', 'old.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa', 'bb'] } }), 'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] } }) });
     expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
-    expect(io.out).toContain('move 1\n    ~ bb Shard1 -> Shard2 (retain in the old stack, then cdk import into the new one)');
+    expect(io.out).toContain('move 1\n    ~ bb Shard1 -> Shard2 (no key recorded: a repository on the shard key needs "keys": {"bb": "Shard1"}, which `catalog move` writes; retain in the old stack, then cdk import into the new one)');
+  });
+
+  test('given a placement file with an emptied shard, a moved key and the registry stack, when planned with --write, then all three are kept', () => {
+    const placement = { version: 1, shards: { Shard1: ['aa'], Shard2: [], Shard3: ['bb'] }, keys: { bb: 'Shard1' }, registry: true };
+    const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n', 'p.json': JSON.stringify(placement) });
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--write'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain('Shard2: 0 repositories');
+    expect(JSON.parse(io.files['p.json'])).toEqual(placement);
+  });
+});
+
+describe('cdk-ecr-platform catalog move', () => {
+  test('given repositories and a shard, when moved, then the placement file moves them and records the shard of their key', () => {
+    const io = fakeIo({ 'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa', 'bb'], Shard2: ['cc'] } }) });
+    expect(main(['catalog', 'move', 'aa', 'bb', '--to', 'Shard3', '--placement', 'p.json'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.files['p.json'])).toEqual({ version: 1, shards: { Shard1: [], Shard2: ['cc'], Shard3: ['aa', 'bb'] }, keys: { aa: 'Shard1', bb: 'Shard1' } });
+    expect(io.out).toContain('~ aa Shard1 -> Shard3 (keeps the key of Shard1)');
+    // moved back: the key is its shard's again
+    expect(main(['catalog', 'move', 'aa', '--to', '1', '--placement', 'p.json'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.files['p.json']).keys).toEqual({ bb: 'Shard1' });
+  });
+
+  test.each([
+    [['catalog', 'move', 'aa', '--placement', 'p.json'], /--to is required/],
+    [['catalog', 'move', 'aa', '--to', 'x', '--placement', 'p.json'], /--to "x": name a shard/],
+    [['catalog', 'move', '--to', '2', '--placement', 'p.json'], /needs the names of the repositories/],
+    [['catalog', 'move', 'zz', '--to', '2', '--placement', 'p.json'], /p\.json: the placement holds no repository 'zz'/],
+    [['catalog', 'move', 'aa', '--to', '2', '--placement', 'missing.json'], /missing\.json/],
+  ])('given bad arguments %#, then it exits 2 naming the problem and writes nothing', (argv, expected) => {
+    const text = JSON.stringify({ version: 1, shards: { Shard1: ['aa'] } });
+    const io = fakeIo({ 'p.json': text });
+    expect(main(argv, io)).toBe(EXIT_USAGE);
+    expect(io.err).toMatch(expected);
+    expect(io.files['p.json']).toBe(text);
   });
 
   test('given an invalid catalog or placement file, then it exits 1 or 2', () => {
