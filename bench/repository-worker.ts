@@ -7,6 +7,9 @@
  * SCENARIO `defaults` (the default): PrivateRepository with no settings.
  * `realistic`: an organization pull policy, a 3-rule lifecycle policy and one
  * tag exclusion filter per repository (variants `library` and `l1` only).
+ *
+ * BENCH_NO_CREATION_TRACES=1 sets aws-cdk-lib's
+ * `aws:cdk:disable-creation-stack-traces` context in every variant.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -134,7 +137,16 @@ function canonical(v: any): string {
 }
 
 const l1 = prerendered();
-const app = new App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 1_000_000 } });
+// BENCH_NO_CREATION_TRACES=1 turns off aws-cdk-lib's creation stack trace of every
+// CloudFormation element in every variant alike (the default keeps them, as apps do).
+const noCreationTraces = process.env.BENCH_NO_CREATION_TRACES === '1';
+const app = new App({
+  outdir,
+  context: {
+    '@aws-cdk/core:stackResourceLimit': 1_000_000,
+    ...(noCreationTraces ? { 'aws:cdk:disable-creation-stack-traces': true } : {}),
+  },
+});
 const stack = new Stack(app, 'Bench', { env: { account: '111111111111', region: 'eu-west-1' } });
 // BENCH_PACK=1 runs the compliance pack during synthesis (bench/compliance.ts).
 const withPack = process.env.BENCH_PACK === '1';
