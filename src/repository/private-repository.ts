@@ -213,6 +213,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   /** The underlying CloudFormation resource. */
   public readonly cfnRepository: ecr.CfnRepository;
   private policy?: iam.PolicyDocument;
+  /** The token that renders `policy` (the resource holds it, or a shared rendering of the same policy). */
+  private policyText?: RepositoryPolicyText;
   // Name and ARN tokens are made on first use: most repositories of a large
   // fleet never have them read, and each token costs synthesis time.
   private nameToken?: string;
@@ -364,6 +366,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
       if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
     }
     if (shared) shared.checked = true;
+    if (this.policyText) this.cfnRepository.repositoryPolicyText = sharedRendering(this, this.policy, this.policyStatements) ?? this.policyText;
     if (access._isOrganizationWide) {
       acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
         'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.');
@@ -378,11 +381,12 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
-      const text = new RepositoryPolicyText(document, this.policyStatements);
-      this.cfnRepository.repositoryPolicyText = text;
-      return text;
+      this.policyText = new RepositoryPolicyText(document, this.policyStatements);
+      return this.policyText;
     }, statement);
     this.policyStatements.push(statement);
+    // The document is handed out below, so it may change: the resource renders it through the token from now on.
+    this.cfnRepository.repositoryPolicyText = this.policyText;
     return { statementAdded: true, policyDependable: this.policy };
   }
 
@@ -390,7 +394,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private attachPolicy(): iam.PolicyDocument {
     if (!this.policy) {
       this.policy = new iam.PolicyDocument();
-      this.cfnRepository.repositoryPolicyText = new RepositoryPolicyText(this.policy, this.policyStatements);
+      this.policyText = new RepositoryPolicyText(this.policy, this.policyStatements);
+      this.cfnRepository.repositoryPolicyText = this.policyText;
     }
     return this.policy;
   }
@@ -539,6 +544,47 @@ class RepositoryPolicyText implements IResolvable {
     return Token.asString(this);
   }
 }
+/**
+ * The rendering of a repository policy made only of shared statements
+ * (frozen, without tokens), as a plain value the resource can hold instead of
+ * a token: one rendering per stack and set of statements, frozen, and only
+ * where it is the same with and without IAM policy minimization, so that it is
+ * what the document renders in any scope. Undefined otherwise: the resource
+ * then keeps the token, which renders the document where it is resolved.
+ *
+ * A plain value costs synthesis nothing beyond copying it, where a token is
+ * resolved (and its result walked again) each of the three times aws-cdk-lib
+ * reads the resource's properties (references, template, tree).
+ */
+function sharedRendering(scope: IConstruct, document: iam.PolicyDocument | undefined, statements: iam.PolicyStatement[]): unknown {
+  if (!document || statements.length !== document.statementCount || !statements.every((st) => sharedStatementSet.has(st))) return undefined;
+  const stack = Stack.of(scope);
+  let byStatements = sharedRenderings.get(stack);
+  if (!byStatements) {
+    byStatements = new Map();
+    sharedRenderings.set(stack, byStatements);
+  }
+  const key = statements.map((st) => statementIds.get(st)).join(',');
+  let rendering = byStatements.get(key);
+  if (rendering === undefined) {
+    const render = (minimize: boolean) => stack.resolve(new iam.PolicyDocument({ minimize, statements }));
+    const plain = render(false);
+    rendering = JSON.stringify(plain) === JSON.stringify(render(true)) ? deepFreeze(plain) : null;
+    byStatements.set(key, rendering);
+  }
+  return rendering ?? undefined;
+}
+/** Per stack: plain renderings of policies by their shared statements, or null where minimization changes them. */
+const sharedRenderings = new WeakMap<Stack, Map<string, unknown>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** Shared statements without tokens, each with a number for cache keys. */
 const sharedStatementSet = new WeakSet<iam.PolicyStatement>();
 const statementIds = new WeakMap<iam.PolicyStatement, number>();

@@ -1,5 +1,5 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess } from '../../src';
@@ -82,6 +82,56 @@ describe('PrivateRepository at scale', () => {
       new Audited(stack, 'One', { repositoryName: 'one', access });
       new Audited(stack, 'Two', { repositoryName: 'two', access });
       expect(seen).toEqual(['One:OrganizationPulloa1b2c3d4e5', 'Two:OrganizationPulloa1b2c3d4e5']);
+    });
+  });
+
+  describe('a policy made only of shared statements', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    test('given 30 repositories with one organization access, when created, then each resource holds the same frozen rendering of the policy, not a token, and the template renders what the policy document renders', () => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      const repos = Array.from({ length: 30 }, (_, i) => new PrivateRepository(stack, `Repo${i}`, { repositoryName: `svc-${i}`, access }));
+      const texts = repos.map((r) => r.cfnRepository.repositoryPolicyText);
+      expect(texts.some((t) => Token.isUnresolved(t))).toBe(false);
+      expect(new Set(texts).size).toBe(1);
+      expect(Object.isFrozen(texts[0])).toBe(true);
+      expect(Object.isFrozen(texts[0].Statement[0])).toBe(true);
+      const expected = stack.resolve(new iam.PolicyDocument({ statements: access.flatMap((a) => (a as any)._statements()) }));
+      for (const repo of Object.values<any>(Template.fromStack(stack).findResources('AWS::ECR::Repository'))) {
+        expect(repo.Properties.RepositoryPolicyText).toEqual(expected);
+      }
+    });
+
+    test('given a repository with a shared access, when a statement of its own is added afterwards, then its resource renders the policy document through a token with both statements', () => {
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      new PrivateRepository(stack, 'Other', { repositoryName: 'other', access });
+      const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'svc', access });
+      expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(false);
+      repo.grantPull(new iam.AccountPrincipal('333333333333'));
+      expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(true);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ECR::Repository', {
+        RepositoryName: 'svc',
+        RepositoryPolicyText: { Statement: [Match.objectLike({ Sid: 'OrganizationPulloa1b2c3d4e5' }), Match.objectLike({ Principal: { AWS: Match.anyValue() } })] },
+      });
+    });
+
+    test('given shared statements that policy minimization would render differently, when used, then the resource keeps the token, which renders the document under the setting of its scope', () => {
+      // No factory's statements merge today; a rendering that differs under minimization is simulated.
+      const original = iam.PolicyDocument.prototype.resolve;
+      jest.spyOn(iam.PolicyDocument.prototype, 'resolve').mockImplementation(function (this: iam.PolicyDocument, context) {
+        const rendered = original.call(this, context);
+        return (this as any).minimize === true ? { ...rendered, Minimized: true } : rendered;
+      });
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
+      const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'svc', access: [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')] });
+      expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(true);
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
+        RepositoryPolicyText: Match.objectLike({ Statement: [Match.objectLike({ Sid: 'OrganizationPulloa1b2c3d4e5' })] }),
+      });
     });
   });
 
