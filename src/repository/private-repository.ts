@@ -7,12 +7,13 @@ import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
 import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
-import { addToRepositoryPolicy } from './statement-checks';
+import { addToRepositoryPolicy, checkRepositoryPolicySize } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
 import { acknowledgeRule } from '../internal/acknowledge';
-import { ACCOUNT_ID_PATTERN } from '../internal/ecr-facts';
+import { ACCOUNT_ID_PATTERN, MAX_POLICY_TEXT } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
+import { concretePolicyLength } from '../internal/policy-text';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy } from '../lifecycle';
@@ -215,6 +216,12 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private policy?: iam.PolicyDocument;
   /** The token that renders `policy` (the resource holds it, or a shared rendering of the same policy). */
   private policyText?: RepositoryPolicyText;
+  /**
+   * Whether synthesis checks the size of this repository's policy. A policy
+   * of shared statements that renders what another repository's policy
+   * rendered when checked needs no check of its own.
+   */
+  private policySizeChecked = false;
   // Name and ARN tokens are made on first use: most repositories of a large
   // fleet never have them read, and each token costs synthesis time.
   private nameToken?: string;
@@ -366,7 +373,12 @@ export class PrivateRepository extends ecr.RepositoryBase {
       if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
     }
     if (shared) shared.checked = true;
-    if (this.policyText) this.cfnRepository.repositoryPolicyText = sharedRendering(this, this.policy, this.policyStatements) ?? this.policyText;
+    if (this.policyText) {
+      const rendering = sharedRendering(this, this.policy, this.policyStatements);
+      this.cfnRepository.repositoryPolicyText = rendering ?? this.policyText;
+      // A combination of shared statements that no repository had alone may be too long.
+      if (rendering === undefined || renderedLength(this, rendering) > MAX_POLICY_TEXT) this.checkPolicySize();
+    }
     if (access._isOrganizationWide) {
       acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
         'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.');
@@ -382,12 +394,22 @@ export class PrivateRepository extends ecr.RepositoryBase {
     guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.policyText = new RepositoryPolicyText(document, this.policyStatements);
+      this.policySizeChecked = true;
       return this.policyText;
     }, statement);
     this.policyStatements.push(statement);
+    // A policy begun with shared statements (attachPolicy) is checked from its first statement of its own.
+    this.checkPolicySize();
     // The document is handed out below, so it may change: the resource renders it through the token from now on.
     this.cfnRepository.repositoryPolicyText = this.policyText;
     return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  /** Checks the size of the repository policy at synth, once. */
+  private checkPolicySize(): void {
+    if (this.policySizeChecked) return;
+    this.policySizeChecked = true;
+    checkRepositoryPolicySize(`PrivateRepository '${this.node.path}'`, this, this.policyText);
   }
 
   /** The repository policy, created and attached on first use. */
@@ -574,6 +596,17 @@ function sharedRendering(scope: IConstruct, document: iam.PolicyDocument | undef
   }
   return rendering ?? undefined;
 }
+/** The length of a shared rendering as ECR receives it, measured once per rendering. */
+function renderedLength(scope: IConstruct, rendering: unknown): number {
+  let length = renderedLengths.get(rendering as object);
+  if (length === undefined) {
+    length = concretePolicyLength(scope, rendering);
+    renderedLengths.set(rendering as object, length);
+  }
+  return length;
+}
+const renderedLengths = new WeakMap<object, number>();
+
 /** Per stack: plain renderings of policies by their shared statements, or null where minimization changes them. */
 const sharedRenderings = new WeakMap<Stack, Map<string, unknown>>();
 

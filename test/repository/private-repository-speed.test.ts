@@ -119,6 +119,35 @@ describe('PrivateRepository at scale', () => {
       });
     });
 
+    test('given two repositories with one organization access, when the second gets statements of its own past ECR\'s policy size, then synthesis fails naming the second', () => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      new PrivateRepository(stack, 'First', { repositoryName: 'first', access });
+      const second = new PrivateRepository(stack, 'Second', { repositoryName: 'second', access });
+      for (let i = 0; i < 120; i++) {
+        second.addToResourcePolicy(new iam.PolicyStatement({
+          sid: `PullForAccount${i}WithALongStatementId`,
+          principals: [new iam.AccountPrincipal(String(100000000000 + i))],
+          actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        }));
+      }
+      expect(() => app.synth()).toThrow(/PrivateRepository 'Stack\/Second': the repository policy has at least \d+ characters/);
+    });
+
+    test('given organizational unit accesses each used alone by one repository, when another repository combines them past ECR\'s policy size, then synthesis fails naming it, and the repositories with one access each register no size check of their own', () => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const accesses = Array.from({ length: 60 }, (_, i) => RepositoryAccess.pullFromOrganizationalUnits('o-a1b2c3d4e5', [`r-ab12/ou-ab12-${String(10000000 + i)}`]));
+      accesses.forEach((access, i) => new PrivateRepository(stack, `Alone${i}`, { repositoryName: `alone-${i}`, access: [access] }));
+      const sizeChecks = jest.spyOn(statementChecks, 'checkRepositoryPolicySize');
+      accesses.forEach((access, i) => new PrivateRepository(stack, `Again${i}`, { repositoryName: `again-${i}`, access: [access] }));
+      expect(sizeChecks).not.toHaveBeenCalled();
+      new PrivateRepository(stack, 'All', { repositoryName: 'all', access: accesses });
+      expect(sizeChecks).toHaveBeenCalledTimes(1);
+      expect(() => app.synth()).toThrow(/PrivateRepository 'Stack\/All': the repository policy has at least \d+ characters/);
+    });
+
     test('given shared statements that policy minimization would render differently, when used, then the resource keeps the token, which renders the document under the setting of its scope', () => {
       // No factory's statements merge today; a rendering that differs under minimization is simulated.
       const original = iam.PolicyDocument.prototype.resolve;
