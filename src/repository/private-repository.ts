@@ -360,7 +360,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * Lets others use the repository, through its resource policy.
    */
   public allow(access: RepositoryAccess): void {
-    guard(`PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
+    guard(() => `PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
     // A subclass that overrides addToResourcePolicy sees every statement.
     const shared = this.addToResourcePolicy === PrivateRepository.prototype.addToResourcePolicy ? sharedStatements(access) : undefined;
     for (const statement of shared?.statements ?? access._statements()) {
@@ -391,7 +391,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * organizations, or that names resources, is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
+    guard(() => `PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.policyText = new RepositoryPolicyText(document, this.policyStatements);
       this.policySizeChecked = true;
@@ -450,7 +450,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * replicates a whole namespace instead.
    */
   public replicateTo(destinations: ReplicationDestination[]): void {
-    guard(`PrivateRepository.replicateTo '${this.node.path}'`, { destinations: [destinations, listOf(instanceOf(ReplicationDestination))] });
+    guard(() => `PrivateRepository.replicateTo '${this.node.path}'`, { destinations: [destinations, listOf(instanceOf(ReplicationDestination))] });
     Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations, this);
   }
 
@@ -512,7 +512,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * @param frequency the rule to add this repository to
    */
   public addToRegistryScanning(frequency: ScanFrequency): void {
-    guard(`PrivateRepository.addToRegistryScanning '${this.node.path}'`, { frequency: [frequency, oneOf(ScanFrequency)] });
+    guard(() => `PrivateRepository.addToRegistryScanning '${this.node.path}'`, { frequency: [frequency, oneOf(ScanFrequency)] });
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, frequency, this);
   }
 }
