@@ -363,21 +363,28 @@ export class PrivateRepository extends ecr.RepositoryBase {
     guard(() => `PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
     // A subclass that overrides addToResourcePolicy sees every statement.
     const shared = this.addToResourcePolicy === PrivateRepository.prototype.addToResourcePolicy ? sharedStatements(access) : undefined;
-    for (const statement of shared?.statements ?? access._statements()) {
-      if (shared?.checked) {
-        this.attachPolicy().addStatements(statement);
-        this.policyStatements.push(statement);
-      } else {
+    if (shared?.checked) {
+      // Statements checked once already: the document is made only if something needs it (see policyDocument()).
+      this.policy?.addStatements(...shared.statements);
+      this.policyStatements.push(...shared.statements);
+      for (const pushers of shared.pushers) if (pushers) this.addPolicyPushers([...pushers]);
+    } else {
+      for (const statement of shared?.statements ?? access._statements()) {
         this.addToResourcePolicy(statement);
+        if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
       }
-      if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
+      if (shared) shared.checked = true;
     }
-    if (shared) shared.checked = true;
-    if (this.policyText) {
+    if (this.policyStatements.length > 0) {
       const rendering = sharedRendering(this, this.policy, this.policyStatements);
-      this.cfnRepository.repositoryPolicyText = rendering ?? this.policyText;
-      // A combination of shared statements that no repository had alone may be too long.
-      if (rendering === undefined || renderedLength(this, rendering) > MAX_POLICY_TEXT) this.checkPolicySize();
+      if (rendering === undefined) {
+        this.cfnRepository.repositoryPolicyText = this.policyDocument().text;
+        this.checkPolicySize();
+      } else {
+        this.cfnRepository.repositoryPolicyText = rendering;
+        // A combination of shared statements that no repository had alone may be too long.
+        if (renderedLength(this, rendering) > MAX_POLICY_TEXT) this.checkPolicySize();
+      }
     }
     if (access._isOrganizationWide) {
       acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
@@ -392,13 +399,15 @@ export class PrivateRepository extends ecr.RepositoryBase {
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     guard(() => `PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
+    // Shared statements held without a document so far go into it first.
+    if (!this.policy && this.policyStatements.length > 0) this.policyDocument();
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
       this.policyText = new RepositoryPolicyText(document, this.policyStatements);
       this.policySizeChecked = true;
       return this.policyText;
     }, statement);
     this.policyStatements.push(statement);
-    // A policy begun with shared statements (attachPolicy) is checked from its first statement of its own.
+    // A policy begun with shared statements is checked from its first statement of its own.
     this.checkPolicySize();
     // The document is handed out below, so it may change: the resource renders it through the token from now on.
     this.cfnRepository.repositoryPolicyText = this.policyText;
@@ -409,17 +418,21 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private checkPolicySize(): void {
     if (this.policySizeChecked) return;
     this.policySizeChecked = true;
-    checkRepositoryPolicySize(`PrivateRepository '${this.node.path}'`, this, this.policyText);
+    checkRepositoryPolicySize(`PrivateRepository '${this.node.path}'`, this, this.policyDocument().text);
   }
 
-  /** The repository policy, created and attached on first use. */
-  private attachPolicy(): iam.PolicyDocument {
-    if (!this.policy) {
-      this.policy = new iam.PolicyDocument();
+  /**
+   * The repository policy document with every statement so far, and the
+   * token that renders it, made on first use. A repository whose policy is
+   * made only of shared statements holds their shared rendering and needs
+   * neither, unless a statement of its own is added.
+   */
+  private policyDocument(): { document: iam.PolicyDocument; text: RepositoryPolicyText } {
+    if (!this.policy || !this.policyText) {
+      this.policy = new iam.PolicyDocument({ statements: [...this.policyStatements] });
       this.policyText = new RepositoryPolicyText(this.policy, this.policyStatements);
-      this.cfnRepository.repositoryPolicyText = this.policyText;
     }
-    return this.policy;
+    return { document: this.policy, text: this.policyText };
   }
 
   /**
@@ -579,7 +592,8 @@ class RepositoryPolicyText implements IResolvable {
  * reads the resource's properties (references, template, tree).
  */
 function sharedRendering(scope: IConstruct, document: iam.PolicyDocument | undefined, statements: iam.PolicyStatement[]): unknown {
-  if (!document || statements.length !== document.statementCount || !statements.every((st) => sharedStatementSet.has(st))) return undefined;
+  // Without a document, every statement is in the list (the document is made from it when needed).
+  if ((document && statements.length !== document.statementCount) || !statements.every((st) => sharedStatementSet.has(st))) return undefined;
   const stack = Stack.of(scope);
   let byStatements = sharedRenderings.get(stack);
   if (!byStatements) {
@@ -628,6 +642,8 @@ const resolvedPolicies = new WeakMap<Stack, Map<string, unknown>>();
 /** The statements of an access, built once and frozen, and whether they passed the repository policy checks. */
 interface SharedStatements {
   readonly statements: iam.PolicyStatement[];
+  /** Per statement, the principals it lets push (`ecr:PutImage`), or undefined. */
+  readonly pushers: (readonly string[] | undefined)[];
   checked: boolean;
 }
 /** Per access: its shared statements, or null for statements of the user's own (`RepositoryAccess.fromStatement`). */
@@ -649,7 +665,12 @@ function sharedStatements(access: RepositoryAccess): SharedStatements | undefine
     const statements = access._statements();
     const again = access._statements();
     const ownedByUser = statements.some((statement, i) => statement === again[i]);
-    shared = ownedByUser ? null : { statements: statements.map((statement) => statement.freeze()), checked: false };
+    const frozen = ownedByUser ? [] : statements.map((statement) => statement.freeze());
+    shared = ownedByUser ? null : {
+      statements: frozen,
+      pushers: frozen.map((statement) => (statement.actions.includes('ecr:PutImage') ? statement.principals.map((p) => `${p}`) : undefined)),
+      checked: false,
+    };
     for (const statement of shared?.statements ?? []) {
       if (Token.isUnresolved(JSON.stringify(statement.toStatementJson()))) continue;
       sharedStatementSet.add(statement);

@@ -104,13 +104,24 @@ describe('PrivateRepository at scale', () => {
       }
     });
 
+    test('given 20 more repositories with an organization access already used once, when created, then none of them makes a policy document', () => {
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      new PrivateRepository(stack, 'First', { repositoryName: 'first', access });
+      // the PolicyDocument constructor adds its statements through addStatements
+      const documents = jest.spyOn(iam.PolicyDocument.prototype, 'addStatements');
+      for (let i = 0; i < 20; i++) new PrivateRepository(stack, `Repo${i}`, { repositoryName: `svc-${i}`, access });
+      expect(documents).not.toHaveBeenCalled();
+    });
+
     test('given a repository with a shared access, when a statement of its own is added afterwards, then its resource renders the policy document through a token with both statements', () => {
       const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
       const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
       new PrivateRepository(stack, 'Other', { repositoryName: 'other', access });
       const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'svc', access });
       expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(false);
-      repo.grantPull(new iam.AccountPrincipal('333333333333'));
+      const added = repo.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('333333333333')], actions: ['ecr:BatchGetImage'] }));
+      expect((added.policyDependable as iam.PolicyDocument).statementCount).toBe(2);
       expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(true);
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::ECR::Repository', {
