@@ -6,7 +6,15 @@
  *
  * SCENARIO `defaults` (the default): PrivateRepository with no settings.
  * `realistic`: an organization pull policy, a 3-rule lifecycle policy and one
- * tag exclusion filter per repository (variants `library` and `l1` only).
+ * tag exclusion filter per repository (variants `library`, `l1` and `wrapped`).
+ *
+ * VARIANT `library` (PrivateRepository), `l2` (aws-cdk-lib's Repository), `l1`
+ * (CfnRepository with pre-rendered properties, directly in the stack) or
+ * `wrapped` (the same CfnRepository inside a plain construct, as the library
+ * nests it: the cost of the construct layer alone).
+ *
+ * BENCH_NO_CREATION_TRACES=1 sets aws-cdk-lib's
+ * `aws:cdk:disable-creation-stack-traces` context in every variant.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -14,6 +22,7 @@ import * as path from 'path';
 import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 import { createLibraryKey } from '../src/internal/kms';
 import { EcrComplianceChecks, LifecyclePolicy, LifecyclePresets, PrivateRepository, PrivateRepositoryProps, RepositoryAccess } from '../src';
 
@@ -94,10 +103,14 @@ function build(stack: Stack): void {
       }
       return;
     }
-    case 'l1': {
+    case 'l1':
+    case 'wrapped': {
+      // `wrapped`: the same CfnRepository inside a plain construct, at the path the library's
+      // uses (Repo<i>/Resource): what the construct layer alone costs at synth.
+      const wrapped = variant === 'wrapped';
       const keyArn = stackKey(stack).keyArn;
       for (let i = 0; i < count; i++) {
-        const r = new ecr.CfnRepository(stack, `Repo${i}`, {
+        const r = new ecr.CfnRepository(wrapped ? new Construct(stack, `Repo${i}`) : stack, wrapped ? 'Resource' : `Repo${i}`, {
           repositoryName: nameOf(i),
           imageTagMutability: l1.mutability,
           imageTagMutabilityExclusionFilters: l1.filters,
@@ -134,7 +147,16 @@ function canonical(v: any): string {
 }
 
 const l1 = prerendered();
-const app = new App({ outdir, context: { '@aws-cdk/core:stackResourceLimit': 1_000_000 } });
+// BENCH_NO_CREATION_TRACES=1 turns off aws-cdk-lib's creation stack trace of every
+// CloudFormation element in every variant alike (the default keeps them, as apps do).
+const noCreationTraces = process.env.BENCH_NO_CREATION_TRACES === '1';
+const app = new App({
+  outdir,
+  context: {
+    '@aws-cdk/core:stackResourceLimit': 1_000_000,
+    ...(noCreationTraces ? { 'aws:cdk:disable-creation-stack-traces': true } : {}),
+  },
+});
 const stack = new Stack(app, 'Bench', { env: { account: '111111111111', region: 'eu-west-1' } });
 // BENCH_PACK=1 runs the compliance pack during synthesis (bench/compliance.ts).
 const withPack = process.env.BENCH_PACK === '1';

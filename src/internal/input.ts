@@ -105,6 +105,47 @@ export function inputProblems(what: string, value: unknown, expect: Expect): str
 }
 
 /**
+ * True when a value has its expected shape: `inputProblems` would find nothing.
+ * It builds no message and no list on the way, so a valid argument (nearly
+ * every one) costs a few type checks.
+ *
+ * @internal
+ */
+export function fits(value: unknown, expect: Expect): boolean {
+  const inner: Expect = (expect as any).inner ?? expect;
+  if (value === undefined && inner !== expect) return true;
+  if (expect(value) !== undefined) return false;
+  const fields = (inner as any).fields as Spec | undefined;
+  if (fields !== undefined) {
+    for (const field in fields) if (!fits((value as Record<string, unknown>)[field], fields[field])) return false;
+    return true;
+  }
+  const item = (inner as any).item as Expect | undefined;
+  if (item === undefined) return true;
+  // every() visits what forEach() visits (holes of a sparse list are skipped by both)
+  if (Array.isArray(value)) return value.every((v) => fits(v, item));
+  return Object.values(value as object).every((v) => fits(v, item));
+}
+
+/** True when every argument has its expected shape (what `guard` checks), building nothing. */
+function argumentsFit(args: Record<string, [unknown, Expect | Spec]>): boolean {
+  for (const name in args) {
+    const [value, shape] = args[name];
+    if (typeof shape === 'function') {
+      if (!fits(value, shape)) return false;
+      continue;
+    }
+    if (value === undefined) {
+      for (const field in shape) if ((shape[field] as any).inner === undefined) return false;
+      continue;
+    }
+    if (OBJECT(value) !== undefined) return false;
+    for (const field in shape) if (!fits((value as Record<string, unknown>)[field], shape[field])) return false;
+  }
+  return true;
+}
+
+/**
  * Throws the library's usual error when an argument does not have the shape its type
  * promises. `args` maps each argument's name to its value and expected shape; a props
  * struct is checked field by field with `spec`.
@@ -112,6 +153,7 @@ export function inputProblems(what: string, value: unknown, expect: Expect): str
  * @internal
  */
 export function guard(subject: string | (() => string), args: Record<string, [unknown, Expect | Spec]>): void {
+  if (argumentsFit(args)) return;
   const problems: string[] = [];
   for (const [name, [value, shape]] of Object.entries(args)) {
     if (typeof shape === 'function') {

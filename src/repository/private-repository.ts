@@ -7,12 +7,13 @@ import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
 import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
-import { addToRepositoryPolicy } from './statement-checks';
+import { addToRepositoryPolicy, checkRepositoryPolicySize } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
 import { acknowledgeRule } from '../internal/acknowledge';
-import { ACCOUNT_ID_PATTERN } from '../internal/ecr-facts';
+import { ACCOUNT_ID_PATTERN, MAX_POLICY_TEXT } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
+import { concretePolicyLength } from '../internal/policy-text';
 import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy } from '../lifecycle';
@@ -213,6 +214,14 @@ export class PrivateRepository extends ecr.RepositoryBase {
   /** The underlying CloudFormation resource. */
   public readonly cfnRepository: ecr.CfnRepository;
   private policy?: iam.PolicyDocument;
+  /** The token that renders `policy` (the resource holds it, or a shared rendering of the same policy). */
+  private policyText?: RepositoryPolicyText;
+  /**
+   * Whether synthesis checks the size of this repository's policy. A policy
+   * of shared statements that renders what another repository's policy
+   * rendered when checked needs no check of its own.
+   */
+  private policySizeChecked = false;
   // Name and ARN tokens are made on first use: most repositories of a large
   // fleet never have them read, and each token costs synthesis time.
   private nameToken?: string;
@@ -358,20 +367,33 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * Lets others use the repository, through its resource policy.
    */
   public allow(access: RepositoryAccess): void {
-    guard(`PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
+    guard(() => `PrivateRepository.allow '${this.node.path}'`, { access: [access, instanceOf(RepositoryAccess)] });
     access._checkAtSynth(this);
     // A subclass that overrides addToResourcePolicy sees every statement.
     const shared = this.addToResourcePolicy === PrivateRepository.prototype.addToResourcePolicy ? sharedStatements(access) : undefined;
-    for (const statement of shared?.statements ?? access._statements()) {
-      if (shared?.checked) {
-        this.attachPolicy().addStatements(statement);
-        this.policyStatements.push(statement);
-      } else {
+    if (shared?.checked) {
+      // Statements checked once already: the document is made only if something needs it (see policyDocument()).
+      this.policy?.addStatements(...shared.statements);
+      this.policyStatements.push(...shared.statements);
+      for (const pushers of shared.pushers) if (pushers) this.addPolicyPushers([...pushers]);
+    } else {
+      for (const statement of shared?.statements ?? access._statements()) {
         this.addToResourcePolicy(statement);
+        if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
       }
-      if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
+      if (shared) shared.checked = true;
     }
-    if (shared) shared.checked = true;
+    if (this.policyStatements.length > 0) {
+      const rendering = sharedRendering(this, this.policy, this.policyStatements);
+      if (rendering === undefined) {
+        this.cfnRepository.repositoryPolicyText = this.policyDocument().text;
+        this.checkPolicySize();
+      } else {
+        this.cfnRepository.repositoryPolicyText = rendering;
+        // A combination of shared statements that no repository had alone may be too long.
+        if (renderedLength(this, rendering) > MAX_POLICY_TEXT) this.checkPolicySize();
+      }
+    }
     if (access._isOrganizationWide) {
       acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
         'The only * principal in this repository policy is restricted to an AWS Organization by aws:PrincipalOrgID or aws:PrincipalOrgPaths; every other * statement is refused by the construct.');
@@ -384,23 +406,41 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * organizations, or that names resources, is refused.
    */
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
-    guard(`PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
+    guard(() => `PrivateRepository.addToResourcePolicy '${this.node.path}'`, { statement: [statement, instanceOf(iam.PolicyStatement)] });
+    // Shared statements held without a document so far go into it first.
+    if (!this.policy && this.policyStatements.length > 0) this.policyDocument();
     this.policy = addToRepositoryPolicy(`PrivateRepository '${this.node.path}'`, this, this.policy, (document) => {
-      const text = new RepositoryPolicyText(document, this.policyStatements);
-      this.cfnRepository.repositoryPolicyText = text;
-      return text;
+      this.policyText = new RepositoryPolicyText(document, this.policyStatements);
+      this.policySizeChecked = true;
+      return this.policyText;
     }, statement);
     this.policyStatements.push(statement);
+    // A policy begun with shared statements is checked from its first statement of its own.
+    this.checkPolicySize();
+    // The document is handed out below, so it may change: the resource renders it through the token from now on.
+    this.cfnRepository.repositoryPolicyText = this.policyText;
     return { statementAdded: true, policyDependable: this.policy };
   }
 
-  /** The repository policy, created and attached on first use. */
-  private attachPolicy(): iam.PolicyDocument {
-    if (!this.policy) {
-      this.policy = new iam.PolicyDocument();
-      this.cfnRepository.repositoryPolicyText = new RepositoryPolicyText(this.policy, this.policyStatements);
+  /** Checks the size of the repository policy at synth, once. */
+  private checkPolicySize(): void {
+    if (this.policySizeChecked) return;
+    this.policySizeChecked = true;
+    checkRepositoryPolicySize(`PrivateRepository '${this.node.path}'`, this, this.policyDocument().text);
+  }
+
+  /**
+   * The repository policy document with every statement so far, and the
+   * token that renders it, made on first use. A repository whose policy is
+   * made only of shared statements holds their shared rendering and needs
+   * neither, unless a statement of its own is added.
+   */
+  private policyDocument(): { document: iam.PolicyDocument; text: RepositoryPolicyText } {
+    if (!this.policy || !this.policyText) {
+      this.policy = new iam.PolicyDocument({ statements: [...this.policyStatements] });
+      this.policyText = new RepositoryPolicyText(this.policy, this.policyStatements);
     }
-    return this.policy;
+    return { document: this.policy, text: this.policyText };
   }
 
   /**
@@ -431,7 +471,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * replicates a whole namespace instead.
    */
   public replicateTo(destinations: ReplicationDestination[]): void {
-    guard(`PrivateRepository.replicateTo '${this.node.path}'`, { destinations: [destinations, listOf(instanceOf(ReplicationDestination))] });
+    guard(() => `PrivateRepository.replicateTo '${this.node.path}'`, { destinations: [destinations, listOf(instanceOf(ReplicationDestination))] });
     Registry.of(this)._replicateRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, destinations, this);
   }
 
@@ -493,7 +533,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    * @param frequency the rule to add this repository to
    */
   public addToRegistryScanning(frequency: ScanFrequency): void {
-    guard(`PrivateRepository.addToRegistryScanning '${this.node.path}'`, { frequency: [frequency, oneOf(ScanFrequency)] });
+    guard(() => `PrivateRepository.addToRegistryScanning '${this.node.path}'`, { frequency: [frequency, oneOf(ScanFrequency)] });
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, frequency, this);
   }
 }
@@ -547,6 +587,59 @@ class RepositoryPolicyText implements IResolvable {
     return Token.asString(this);
   }
 }
+/**
+ * The rendering of a repository policy made only of shared statements
+ * (frozen, without tokens), as a plain value the resource can hold instead of
+ * a token: one rendering per stack and set of statements, frozen, and only
+ * where it is the same with and without IAM policy minimization, so that it is
+ * what the document renders in any scope. Undefined otherwise: the resource
+ * then keeps the token, which renders the document where it is resolved.
+ *
+ * A plain value costs synthesis nothing beyond copying it, where a token is
+ * resolved (and its result walked again) each of the three times aws-cdk-lib
+ * reads the resource's properties (references, template, tree).
+ */
+function sharedRendering(scope: IConstruct, document: iam.PolicyDocument | undefined, statements: iam.PolicyStatement[]): unknown {
+  // Without a document, every statement is in the list (the document is made from it when needed).
+  if ((document && statements.length !== document.statementCount) || !statements.every((st) => sharedStatementSet.has(st))) return undefined;
+  const stack = Stack.of(scope);
+  let byStatements = sharedRenderings.get(stack);
+  if (!byStatements) {
+    byStatements = new Map();
+    sharedRenderings.set(stack, byStatements);
+  }
+  const key = statements.map((st) => statementIds.get(st)).join(',');
+  let rendering = byStatements.get(key);
+  if (rendering === undefined) {
+    const render = (minimize: boolean) => stack.resolve(new iam.PolicyDocument({ minimize, statements }));
+    const plain = render(false);
+    rendering = JSON.stringify(plain) === JSON.stringify(render(true)) ? deepFreeze(plain) : null;
+    byStatements.set(key, rendering);
+  }
+  return rendering ?? undefined;
+}
+/** The length of a shared rendering as ECR receives it, measured once per rendering. */
+function renderedLength(scope: IConstruct, rendering: unknown): number {
+  let length = renderedLengths.get(rendering as object);
+  if (length === undefined) {
+    length = concretePolicyLength(scope, rendering);
+    renderedLengths.set(rendering as object, length);
+  }
+  return length;
+}
+const renderedLengths = new WeakMap<object, number>();
+
+/** Per stack: plain renderings of policies by their shared statements, or null where minimization changes them. */
+const sharedRenderings = new WeakMap<Stack, Map<string, unknown>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** Shared statements without tokens, each with a number for cache keys. */
 const sharedStatementSet = new WeakSet<iam.PolicyStatement>();
 const statementIds = new WeakMap<iam.PolicyStatement, number>();
@@ -557,6 +650,8 @@ const resolvedPolicies = new WeakMap<Stack, Map<string, unknown>>();
 /** The statements of an access, built once and frozen, and whether they passed the repository policy checks. */
 interface SharedStatements {
   readonly statements: iam.PolicyStatement[];
+  /** Per statement, the principals it lets push (`ecr:PutImage`), or undefined. */
+  readonly pushers: (readonly string[] | undefined)[];
   checked: boolean;
 }
 /** Per access: its shared statements, or null for statements of the user's own (`RepositoryAccess.fromStatement`). */
@@ -578,7 +673,12 @@ function sharedStatements(access: RepositoryAccess): SharedStatements | undefine
     const statements = access._statements();
     const again = access._statements();
     const ownedByUser = statements.some((statement, i) => statement === again[i]);
-    shared = ownedByUser ? null : { statements: statements.map((statement) => statement.freeze()), checked: false };
+    const frozen = ownedByUser ? [] : statements.map((statement) => statement.freeze());
+    shared = ownedByUser ? null : {
+      statements: frozen,
+      pushers: frozen.map((statement) => (statement.actions.includes('ecr:PutImage') ? statement.principals.map((p) => `${p}`) : undefined)),
+      checked: false,
+    };
     for (const statement of shared?.statements ?? []) {
       if (Token.isUnresolved(JSON.stringify(statement.toStatementJson()))) continue;
       sharedStatementSet.add(statement);

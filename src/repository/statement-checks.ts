@@ -46,11 +46,21 @@ export function addToRepositoryPolicy(
   const document = policy ?? new iam.PolicyDocument();
   if (!policy) {
     // The size is checked on what the resource renders (a repository may render a shared, cached text).
-    const rendered = attach(document) ?? document;
-    scope.node.addValidation({ validate: () => repositoryPolicySizeProblems(subject, scope, rendered) });
+    checkRepositoryPolicySize(subject, scope, attach(document) ?? document);
   }
   document.addStatements(statement);
   return document;
+}
+
+/**
+ * Fails synthesis, once the app is complete, when the repository policy
+ * `rendered` (a document, or the token that renders it) is longer than ECR
+ * takes. Registered once per repository policy.
+ *
+ * @internal
+ */
+export function checkRepositoryPolicySize(subject: string, scope: IConstruct, rendered: unknown): void {
+  scope.node.addValidation({ validate: () => repositoryPolicySizeProblems(subject, scope, rendered) });
 }
 
 /**

@@ -1,5 +1,5 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess } from '../../src';
@@ -82,6 +82,96 @@ describe('PrivateRepository at scale', () => {
       new Audited(stack, 'One', { repositoryName: 'one', access });
       new Audited(stack, 'Two', { repositoryName: 'two', access });
       expect(seen).toEqual(['One:OrganizationPulloa1b2c3d4e5', 'Two:OrganizationPulloa1b2c3d4e5']);
+    });
+  });
+
+  describe('a policy made only of shared statements', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    test('given 30 repositories with one organization access, when created, then each resource holds the same frozen rendering of the policy, not a token, and the template renders what the policy document renders', () => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      const repos = Array.from({ length: 30 }, (_, i) => new PrivateRepository(stack, `Repo${i}`, { repositoryName: `svc-${i}`, access }));
+      const texts = repos.map((r) => r.cfnRepository.repositoryPolicyText);
+      expect(texts.some((t) => Token.isUnresolved(t))).toBe(false);
+      expect(new Set(texts).size).toBe(1);
+      expect(Object.isFrozen(texts[0])).toBe(true);
+      expect(Object.isFrozen(texts[0].Statement[0])).toBe(true);
+      const expected = stack.resolve(new iam.PolicyDocument({ statements: access.flatMap((a) => (a as any)._statements()) }));
+      for (const repo of Object.values<any>(Template.fromStack(stack).findResources('AWS::ECR::Repository'))) {
+        expect(repo.Properties.RepositoryPolicyText).toEqual(expected);
+      }
+    });
+
+    test('given 20 more repositories with an organization access already used once, when created, then none of them makes a policy document', () => {
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      new PrivateRepository(stack, 'First', { repositoryName: 'first', access });
+      // the PolicyDocument constructor adds its statements through addStatements
+      const documents = jest.spyOn(iam.PolicyDocument.prototype, 'addStatements');
+      for (let i = 0; i < 20; i++) new PrivateRepository(stack, `Repo${i}`, { repositoryName: `svc-${i}`, access });
+      expect(documents).not.toHaveBeenCalled();
+    });
+
+    test('given a repository with a shared access, when a statement of its own is added afterwards, then its resource renders the policy document through a token with both statements', () => {
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      new PrivateRepository(stack, 'Other', { repositoryName: 'other', access });
+      const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'svc', access });
+      expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(false);
+      const added = repo.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('333333333333')], actions: ['ecr:BatchGetImage'] }));
+      expect((added.policyDependable as iam.PolicyDocument).statementCount).toBe(2);
+      expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(true);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ECR::Repository', {
+        RepositoryName: 'svc',
+        RepositoryPolicyText: { Statement: [Match.objectLike({ Sid: 'OrganizationPulloa1b2c3d4e5' }), Match.objectLike({ Principal: { AWS: Match.anyValue() } })] },
+      });
+    });
+
+    test('given two repositories with one organization access, when the second gets statements of its own past ECR\'s policy size, then synthesis fails naming the second', () => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const access = [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')];
+      new PrivateRepository(stack, 'First', { repositoryName: 'first', access });
+      const second = new PrivateRepository(stack, 'Second', { repositoryName: 'second', access });
+      for (let i = 0; i < 120; i++) {
+        second.addToResourcePolicy(new iam.PolicyStatement({
+          sid: `PullForAccount${i}WithALongStatementId`,
+          principals: [new iam.AccountPrincipal(String(100000000000 + i))],
+          actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        }));
+      }
+      expect(() => app.synth()).toThrow(/PrivateRepository 'Stack\/Second': the repository policy has at least \d+ characters/);
+    });
+
+    test('given organizational unit accesses each used alone by one repository, when another repository combines them past ECR\'s policy size, then synthesis fails naming it, and the repositories with one access each register no size check of their own', () => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const accesses = Array.from({ length: 60 }, (_, i) => RepositoryAccess.pullFromOrganizationalUnits('o-a1b2c3d4e5', [`r-ab12/ou-ab12-${String(10000000 + i)}`]));
+      accesses.forEach((access, i) => new PrivateRepository(stack, `Alone${i}`, { repositoryName: `alone-${i}`, access: [access] }));
+      const sizeChecks = jest.spyOn(statementChecks, 'checkRepositoryPolicySize');
+      accesses.forEach((access, i) => new PrivateRepository(stack, `Again${i}`, { repositoryName: `again-${i}`, access: [access] }));
+      expect(sizeChecks).not.toHaveBeenCalled();
+      new PrivateRepository(stack, 'All', { repositoryName: 'all', access: accesses });
+      expect(sizeChecks).toHaveBeenCalledTimes(1);
+      expect(() => app.synth()).toThrow(/PrivateRepository 'Stack\/All': the repository policy has at least \d+ characters/);
+    });
+
+    test('given shared statements that policy minimization would render differently, when used, then the resource keeps the token, which renders the document under the setting of its scope', () => {
+      // No factory's statements merge today; a rendering that differs under minimization is simulated.
+      const original = iam.PolicyDocument.prototype.resolve;
+      jest.spyOn(iam.PolicyDocument.prototype, 'resolve').mockImplementation(function (this: iam.PolicyDocument, context) {
+        const rendered = original.call(this, context);
+        return (this as any).minimize === true ? { ...rendered, Minimized: true } : rendered;
+      });
+      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: ENV });
+      const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'svc', access: [RepositoryAccess.pullFromOrganization('o-a1b2c3d4e5')] });
+      expect(Token.isUnresolved(repo.cfnRepository.repositoryPolicyText)).toBe(true);
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
+        RepositoryPolicyText: Match.objectLike({ Statement: [Match.objectLike({ Sid: 'OrganizationPulloa1b2c3d4e5' })] }),
+      });
     });
   });
 
