@@ -569,18 +569,7 @@ class RepositoryPolicyText implements IResolvable {
     // The document is resolved in the stack's scope: only where the resource sees the same policy minimization.
     const minimize = (scope: IConstruct) => FeatureFlags.of(scope).isEnabled(IAM_MINIMIZE_POLICIES);
     if (minimize(context.scope) !== minimize(stack)) return this.document;
-    let byStatements = resolvedPolicies.get(stack);
-    if (!byStatements) {
-      byStatements = new Map();
-      resolvedPolicies.set(stack, byStatements);
-    }
-    const key = statements.map((st) => statementIds.get(st)).join(',');
-    let resolved = byStatements.get(key);
-    if (resolved === undefined) {
-      resolved = stack.resolve(this.document);
-      byStatements.set(key, resolved);
-    }
-    return resolved;
+    return perStackAndStatements(resolvedPolicies, stack, statements, () => stack.resolve(this.document));
   }
 
   public toString(): string {
@@ -603,20 +592,28 @@ function sharedRendering(scope: IConstruct, document: iam.PolicyDocument | undef
   // Without a document, every statement is in the list (the document is made from it when needed).
   if ((document && statements.length !== document.statementCount) || !statements.every((st) => sharedStatementSet.has(st))) return undefined;
   const stack = Stack.of(scope);
-  let byStatements = sharedRenderings.get(stack);
-  if (!byStatements) {
-    byStatements = new Map();
-    sharedRenderings.set(stack, byStatements);
-  }
-  const key = statements.map((st) => statementIds.get(st)).join(',');
-  let rendering = byStatements.get(key);
-  if (rendering === undefined) {
+  const rendering = perStackAndStatements(sharedRenderings, stack, statements, () => {
     const render = (minimize: boolean) => stack.resolve(new iam.PolicyDocument({ minimize, statements }));
     const plain = render(false);
-    rendering = JSON.stringify(plain) === JSON.stringify(render(true)) ? deepFreeze(plain) : null;
-    byStatements.set(key, rendering);
-  }
+    return JSON.stringify(plain) === JSON.stringify(render(true)) ? deepFreeze(plain) : null;
+  });
   return rendering ?? undefined;
+}
+
+/** A value computed once per stack and list of shared statements, kept in `cache`. */
+function perStackAndStatements<T>(cache: WeakMap<Stack, Map<string, T>>, stack: Stack, statements: iam.PolicyStatement[], compute: () => T): T {
+  let byStatements = cache.get(stack);
+  if (!byStatements) {
+    byStatements = new Map();
+    cache.set(stack, byStatements);
+  }
+  const key = statements.map((st) => statementIds.get(st)).join(',');
+  let value = byStatements.get(key);
+  if (value === undefined) {
+    value = compute();
+    byStatements.set(key, value);
+  }
+  return value;
 }
 /** The length of a shared rendering as ECR receives it, measured once per rendering. */
 function renderedLength(scope: IConstruct, rendering: unknown): number {
