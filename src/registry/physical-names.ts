@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CREDENTIAL_SECRET_PREFIX, EcrType, normalizePrefix } from '../internal/ecr-facts';
 
@@ -53,27 +53,73 @@ const KINDS: NameKind[] = [
   },
 ];
 
-/** Roots whose name check is registered, keyed by the tree (never process-global state). */
+/** Stacks (and roots) whose name check is registered (never process-global state: weak, per construct). */
 const registered = new WeakSet<IConstruct>();
 
 /**
- * Registers, once per construct tree, the app-level check that no two
- * resources of the same account and region (or of one stack, when its
- * environment is unknown) use the same physical name: repository names,
- * creation template prefixes, pull-through cache prefixes and credential
- * secret names. Each clash is reported once, naming every construct.
+ * Registers the check that no two resources of the same account and region
+ * (or of one stack, when its environment is unknown) use the same physical
+ * name: repository names, creation template prefixes, pull-through cache
+ * prefixes and credential secret names. The check looks at the whole app
+ * once per synthesis; each clash is reported once, naming every construct,
+ * by the stack of the last of them that registered the check (so that the
+ * report points at a stack), or by the app when none did.
  *
  * @internal
  */
 export function checkPhysicalNames(scope: IConstruct): void {
-  const root = scope.node.root;
-  if (registered.has(root)) return;
-  registered.add(root);
-  root.node.addValidation({ validate: () => physicalNameClashes(root) });
+  const stack = Stack.of(scope);
+  if (registered.has(stack)) return;
+  registered.add(stack);
+  stack.node.addValidation({ validate: () => clashesReportedBy(stack) });
+  const root = stack.node.root;
+  if (!registered.has(root)) {
+    registered.add(root);
+    root.node.addValidation({ validate: () => clashesReportedBy(root) });
+  }
+}
+
+/**
+ * The clashes of the synthesis under way, per stage being synthesized:
+ * computed by the first validation of the pass that asks, and dropped after
+ * it. A stage synthesized on its own (as CDK Pipelines does with each stage
+ * it is given) gets a fresh answer that sees every construct declared so far.
+ */
+const passClashes = new WeakMap<IConstruct, Clash[]>();
+
+function clashesReportedBy(reporter: IConstruct): string[] {
+  const root = reporter.node.root;
+  const stage = Stage.of(reporter) ?? root;
+  let clashes = passClashes.get(stage);
+  if (!clashes) {
+    clashes = findClashes(root);
+    passClashes.set(stage, clashes);
+    // Synthesis is synchronous: the validations of one pass share the answer, a later synthesis gets a fresh one.
+    queueMicrotask(() => passClashes.delete(stage));
+  }
+  return clashes.filter((c) => reporterOf(c, root) === reporter).map((c) => c.message);
+}
+
+/** The stack of the last construct of the clash that registered the check, else the app. */
+function reporterOf(clash: Clash, root: IConstruct): IConstruct {
+  for (let i = clash.nodes.length - 1; i >= 0; i--) {
+    const stack = Stack.of(clash.nodes[i]);
+    if (registered.has(stack)) return stack;
+  }
+  return root;
+}
+
+interface Clash {
+  readonly nodes: IConstruct[];
+  readonly message: string;
 }
 
 /** Every clash of physical names in a construct tree, one message per clash. @internal */
 export function physicalNameClashes(root: IConstruct): string[] {
+  return findClashes(root).map((c) => c.message);
+}
+
+function findClashes(root: IConstruct): Clash[] {
   const kinds = new Map(KINDS.map((k) => [k.type, k]));
   const owners = new Map<string, { kind: NameKind; name: string; where: string; nodes: IConstruct[] }>();
   // A stack's account and region, resolved once per stack (a fleet's stack holds hundreds of names).
@@ -115,14 +161,14 @@ export function physicalNameClashes(root: IConstruct): string[] {
     if (entry) entry.nodes.push(node);
     else owners.set(id, { kind, name: key, where, nodes: [node] });
   }
-  const errors: string[] = [];
+  const clashes: Clash[] = [];
   for (const { kind, name, where, nodes } of owners.values()) {
     if (nodes.length < 2) continue;
     const names = nodes.map((n) => `'${ownerPath(n)}'`);
     const list = names.length === 2 ? `${names[0]} and ${names[1]}` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    errors.push(`${kind.what} '${name}' is used by ${list} in ${where}: ${kind.advice}.`);
+    clashes.push({ nodes, message: `${kind.what} '${name}' is used by ${list} in ${where}: ${kind.advice}.` });
   }
-  return errors;
+  return clashes;
 }
 
 /** The path of the construct a user declared: the L2 around a `Resource` L1. */

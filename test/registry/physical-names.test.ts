@@ -1,4 +1,4 @@
-import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Stack, Stage } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import {
   PrivateRepository,
@@ -43,6 +43,32 @@ describe('duplicate physical names', () => {
     const errors = synthErrors(app);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/'One\/Api' and 'Two\/Api'/);
+  });
+
+  test('given the same repository name in two stacks, then the clash is reported at the later stack, not at the app', () => {
+    const app = strictApp();
+    new PrivateRepository(new Stack(app, 'A', { env: ENV }), 'Repo', { repositoryName: 'svc' });
+    new PrivateRepository(new Stack(app, 'B', { env: ENV }), 'Repo', { repositoryName: 'svc' });
+    expect(() => app.synth()).toThrow(/^Validation failed with the following errors:\n {2}\[B\] repository name 'svc' is used by 'A\/Repo' and 'B\/Repo'/);
+  });
+
+  test('given two stages synthesized one by one (as CDK Pipelines does), then the later stage reports the clash with a stage synthesized before', () => {
+    const app = strictApp();
+    const one = new Stage(app, 'One');
+    new PrivateRepository(new Stack(one, 'S', { env: ENV }), 'Repo', { repositoryName: 'svc' });
+    one.synth();
+    const two = new Stage(app, 'Two');
+    new PrivateRepository(new Stack(two, 'S', { env: ENV }), 'Repo', { repositoryName: 'svc' });
+    expect(() => two.synth()).toThrow(/\[Two\/S\] repository name 'svc' is used by 'One\/S\/Repo' and 'Two\/S\/Repo'/);
+  });
+
+  test('given two raw L1 repositories with one name in a stack the library does not touch, then the app still reports the clash', () => {
+    const app = strictApp();
+    new PrivateRepository(new Stack(app, 'Library', { env: ENV }), 'Repo', { repositoryName: 'other' });
+    const raw = new Stack(app, 'Raw', { env: ENV });
+    new ecr.CfnRepository(raw, 'One', { repositoryName: 'svc' });
+    new ecr.CfnRepository(raw, 'Two', { repositoryName: 'svc' });
+    expect(synthErrors(app)).toEqual([expect.stringMatching(/repository name 'svc' is used by 'Raw\/One' and 'Raw\/Two'/)]);
   });
 
   test('given an aws-cdk-lib repository with the name of a library repository, then it is caught too', () => {
