@@ -1,18 +1,17 @@
 import { readFileSync } from 'fs';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
 import { EncryptionType } from '../internal/ecr-facts';
 import { editDistance } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
-import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
+import { policySizeProblem } from '../internal/policy-text';
 import { Problems } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationCountProblem, destinationKey, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
-import { RepositoryAccess } from '../repository/access';
+import { accessPolicyLength, RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
 import { ImageTagMutability } from '../repository/private-repository';
@@ -219,7 +218,6 @@ export function readCatalog(text: string, format: CatalogFormat, file: string): 
     return readCatalogText(text, format, file);
   } finally {
     lifecycleCache = new Map();
-    policyScope = undefined;
     policySizes = new Map();
   }
 }
@@ -356,8 +354,6 @@ type Report = (pos: Position, message: string) => void;
 
 /** Valid lifecycle policies of the catalog being read, by their catalog text. */
 let lifecycleCache = new Map<string, LifecyclePolicy>();
-/** A stack to resolve the repository policies of the catalog being read in, made on first use. */
-let policyScope: Stack | undefined;
 /** The policy size problem (or none) of the catalog's accesses, by their shape (`toKeyed` with account counts). */
 let policySizes = new Map<string, string | undefined>();
 /** The keys of an access that list account IDs. */
@@ -369,8 +365,7 @@ const ACCOUNT_LISTS = ['pullAccounts', 'pushAccounts', 'lambdaAccounts'];
  */
 function accessPolicySizeProblem(access: RepositoryAccess[]): string | undefined {
   if (access.length === 0) return undefined;
-  const document = new iam.PolicyDocument({ statements: access.flatMap((a) => a._statements()) });
-  return policySizeProblem('the repository policy', concretePolicyLength(policyScope ??= new Stack(), document),
+  return policySizeProblem('the repository policy', accessPolicyLength(access),
     'Give access to fewer, wider principals: access.organization or access.organizationalUnits rather than many accounts.');
 }
 

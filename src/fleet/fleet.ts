@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
-import { Annotations, App, CfnResource, CfnWaitConditionHandle, Environment, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, CfnWaitConditionHandle, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
@@ -17,7 +16,7 @@ import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
-import { RepositoryAccess } from '../repository/access';
+import { RepositoryAccess, resolvedAccessPolicy } from '../repository/access';
 import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
 import { PrivateRepository } from '../repository/private-repository';
 import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
@@ -386,7 +385,6 @@ function policyBytes(policy: LifecyclePolicy): number {
 /** Template bytes of a repository policy made of these accesses, by access list and by what the accesses render. */
 const accessBytesByList = new WeakMap<RepositoryAccess[], number>();
 const accessBytesByKey = new Map<string, number>();
-let estimateStack: Stack | undefined;
 
 /**
  * Template bytes of the repository policy that these accesses render: the
@@ -403,10 +401,7 @@ function accessBytes(access: RepositoryAccess[] | undefined): number {
   const key = keys.every((k) => k !== undefined) ? keys.join('\n') : undefined;
   bytes = key === undefined ? undefined : accessBytesByKey.get(key);
   if (bytes === undefined) {
-    // A stack of its own, in an app that never synthesizes, only to resolve the policy's tokens.
-    estimateStack ??= new Stack(new App({ autoSynth: false }), 'FleetEstimate');
-    const document = new iam.PolicyDocument({ statements: access.flatMap((a) => a._statements()) });
-    const text = JSON.stringify(estimateStack.resolve(document), undefined, 1);
+    const text = JSON.stringify(resolvedAccessPolicy(access), undefined, 1);
     bytes = text.length + text.split('\n').length * 4 + 64;
     if (key !== undefined) accessBytesByKey.set(key, bytes);
   }

@@ -1,11 +1,11 @@
-import { Aws } from 'aws-cdk-lib';
+import { App, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { guard, instanceOf, listOf, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
-import { statementSid } from '../internal/policy-text';
+import { concretePolicyLength, statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
-import { checkAtSynth, SynthCheck } from '../internal/resolve';
+import { checkAtSynth, holdsToken, SynthCheck } from '../internal/resolve';
 
 /** Actions that pull images from a private repository (frozen: no module can widen a grant). @internal */
 export const PULL_ACTIONS: readonly string[] = Object.freeze(['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']);
@@ -122,6 +122,9 @@ export class RepositoryAccess {
     return new RepositoryAccess('Custom', undefined, () => [statement]);
   }
 
+  /** Whether the factory's inputs hold a token, found on first use. */
+  private holdsToken?: boolean;
+
   private constructor(
     /**
      * Which factory made this access (`AccountPull`, `OrganizationPull`, `Custom`, ...):
@@ -143,7 +146,9 @@ export class RepositoryAccess {
    * @internal
    */
   public _checkAtSynth(scope: IConstruct): void {
-    if (this.inputCheck) checkAtSynth(scope, new Problems(`${this.inputCheck.subject} (used by '${scope.node.path}')`), this.inputCheck.inputs, this.inputCheck.check);
+    // Inputs without a token (the usual case, shared by thousands of repositories) need nothing at synth.
+    if (!this.inputCheck || !(this.holdsToken ??= holdsToken(this.inputCheck.inputs))) return;
+    checkAtSynth(scope, new Problems(`${this.inputCheck.subject} (used by '${scope.node.path}')`), this.inputCheck.inputs, this.inputCheck.check);
   }
 
   /**
@@ -215,4 +220,28 @@ function checkOrganization(what: string, organizationId: string, paths: string[]
   organizationCheck(problems, inputs, false);
   problems.throwIfAny();
   return { subject: what, inputs, check: organizationCheck };
+}
+
+/** A stack of its own, in an app that never synthesizes, to resolve access policies outside any app. */
+let detached: Stack | undefined;
+
+/**
+ * The repository policy these accesses write, resolved as a template holds
+ * it (the partition and region stay CloudFormation intrinsics): for
+ * measuring a policy before any repository or stack exists (the catalog's
+ * size check, the fleet's placement estimate).
+ *
+ * @internal
+ */
+export function resolvedAccessPolicy(access: RepositoryAccess[]): unknown {
+  return detachedStack().resolve(new iam.PolicyDocument({ statements: access.flatMap((a) => a._statements()) }));
+}
+
+/** The length ECR counts of the repository policy these accesses write (`concretePolicyLength`). @internal */
+export function accessPolicyLength(access: RepositoryAccess[]): number {
+  return concretePolicyLength(detachedStack(), resolvedAccessPolicy(access));
+}
+
+function detachedStack(): Stack {
+  return detached ??= new Stack(new App({ autoSynth: false }), 'AccessPolicy');
 }

@@ -2,12 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
 import { moveRepositories, parsePlacementState, renderPlacementState } from '../../src/fleet/placement';
 import { ReplicationDestination } from '../../src/registry/replication';
+import { RegistrySigning } from '../../src/signing/registry-signing';
 import { RepositoryEncryption } from '../../src/repository/encryption';
 import { PrivateRepository } from '../../src/repository/private-repository';
 import { describeFindings, ENV, strictApp, synthesize, validTemplate } from '../util/harness';
@@ -276,5 +277,21 @@ describe('RepositoryFleet', () => {
     expect(after.stackOf('a1').node.id).toBe('Shard2');
     expect(after.importResourceMapping(['a1', 'a2', 'b1'])).toBe(before.importResourceMapping(['a1', 'a2', 'b1']));
     expect(after.stacks.map((s) => s.node.id)).toEqual(['Shard1', 'Shard2', 'Shard3']);
+  });
+
+  test.each([
+    ['grantPush', (r: any, g: iam.IGrantable) => r.grantPush(g)],
+    ['grantPullPush', (r: any, g: iam.IGrantable) => r.grantPullPush(g)],
+  ])('given %s on a fleet repository that a signing rule of its registry covers, then the pusher may sign with the profile', (_name, grant) => {
+    const app = strictApp();
+    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'platform/api' }], env: ENV });
+    const profile = 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/platform';
+    const consumer = new Stack(app, 'Consumer', { env: ENV });
+    RegistrySigning.of(consumer).addRule({ signingProfileArn: profile, repositoryFilters: ['platform/*'] });
+    const role = new iam.Role(consumer, 'Builder', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+    grant(fleet.repository('platform/api'), role);
+    validTemplate(consumer).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'signer:SignPayload', Resource: profile }]) },
+    });
   });
 });
