@@ -8,9 +8,9 @@ import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
 import { moveRepositories, parsePlacementState, renderPlacementState } from '../../src/fleet/placement';
 import { ReplicationDestination } from '../../src/registry/replication';
-import { RegistrySigning } from '../../src/signing/registry-signing';
 import { RepositoryEncryption } from '../../src/repository/encryption';
 import { PrivateRepository } from '../../src/repository/private-repository';
+import { RegistrySigning } from '../../src/signing/registry-signing';
 import { describeFindings, ENV, strictApp, synthesize, validTemplate } from '../util/harness';
 
 const CATALOG = `defaults:
