@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, DependencyType, javascript } from 'projen';
 
 /**
  * aws-cdk-lib that users need at least. Every AWS::ECR resource type the
@@ -44,7 +44,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // cdk-nag and the Python, Java, .NET and Go packages require it; and the package
   // entry point (src/index.ts) loads the pack, which loads cdk-nag, whether the app
   // uses it or not. test/layout/peer-dependencies.test.ts checks both reasons.
-  peerDeps: ['cdk-nag@^3.0.0'],
+  // 3.0.2 at least: before it, an acknowledgement (`Validations.of(x).acknowledge`)
+  // needs the pack's name before the rule ID, so the library's own
+  // acknowledgements and a README-style gate fail (test/range/ checks the floor).
+  peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
     `aws-cdk-lib@${DEV_CDK_VERSION}`,
     'cdk-nag@3.0.2',
@@ -65,12 +68,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // cfn-guard binary: the test harness and the example app run them
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
-  // src/**/*.lambda.ts are bundled by esbuild into assets/ (the `bundle`
-  // task), with a generated *-function.ts construct for each
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    bundlingOptions: { externals: ['@aws-sdk/*'], sourcemap: false },
-  },
+  // The handler (src/registry/account-settings.lambda.ts) is bundled below;
+  // its function construct is written by hand, not generated, so that its
+  // runtime follows the newest Node.js runtime of the app's aws-cdk-lib
+  // (src/internal/lambda-runtime.ts) instead of one pinned here.
+  lambdaAutoDiscover: false,
   // `compile` itself bundles (below), so that no path to a package skips it
   bundlerOptions: { runBundleTask: javascript.RunBundleTask.MANUAL },
   bin: {
@@ -119,6 +121,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 
+// esbuild's target is the oldest runtime the handler runs on; the function
+// itself runs on the newest the app's aws-cdk-lib knows
+project.bundler.addBundle('src/registry/account-settings.lambda.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: ['@aws-sdk/*'],
+  sourcemap: false,
+  tsconfigPath: 'test/tsconfig.json',
+});
+// the handler imports the SDK clients that the Lambda runtime provides
+project.eslint!.allowDevDeps('src/registry/account-settings.lambda.ts');
+// constructs is a peer; the library builds and tests against its floor,
+// named here because projen's construct library does not add it
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 const bundle = project.tasks.tryFind('bundle')!;
 // Tests synthesize stacks that reference the bundled handler: bundle first,
 // so that `npm test` works on a fresh clone.
@@ -145,6 +161,15 @@ project.addTask('eslint:fix', {
 project.addTask('test:package', {
   description: 'Pack the library as the README says, install the tarball into a fresh app, synthesize it and run the command line',
   exec: 'bash test/package/pack.sh',
+});
+
+// the peer-dependency range, tested: the README's examples and the pack's
+// tests against the lowest versions package.json allows and the newest the
+// registry serves (test/range/run.sh; `npx projen test:range floor`)
+project.addTask('test:range', {
+  description: 'Run the README examples and the compliance pack tests against the lowest and the newest aws-cdk-lib, constructs and cdk-nag the peer ranges allow',
+  exec: 'bash test/range/run.sh',
+  receiveArgs: true,
 });
 
 const platform = project.addTask('platform', {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildPipelineApp } from './app';
+import { printAnnotations, printFindings, step } from '../summary';
 
 /**
  * `npm run pipeline` (the pipeline's Synth step runs it too): synthesizes the
@@ -13,15 +14,17 @@ import { buildPipelineApp } from './app';
 function main(): number {
   const outdir = path.resolve(process.env.CDK_OUTDIR ?? path.join(__dirname, 'cdk.out'));
   fs.rmSync(outdir, { recursive: true, force: true });
-  const app = buildPipelineApp({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  const app = step('Building the example pipeline app', () => buildPipelineApp({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } }));
 
   let failed = false;
-  try {
-    app.synth();
-  } catch (e) {
-    failed = true;
-    console.error((e as Error).message);
-  }
+  step('Synthesizing with CloudFormation validation, the compliance packs and the AWS Control Tower controls', () => {
+    try {
+      app.synth();
+    } catch (e) {
+      failed = true;
+      console.error((e as Error).message);
+    }
+  });
 
   const assembly = new CloudAssembly(outdir);
   const stacks = assembly.stacksRecursively;
@@ -33,19 +36,9 @@ function main(): number {
     console.log(`  ${stack.hierarchicalId.padEnd(56)} ${env.padEnd(26)} ${String(resources).padStart(4)}/500 resources ${String(bytes).padStart(8)}/1000000 template bytes`);
   }
 
-  const reportFile = path.join(outdir, 'validation-report.json');
-  const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
-  const counts = new Map<string, number>();
-  for (const pr of report.pluginReports ?? []) {
-    for (const v of pr.violations ?? []) {
-      const key = `${pr.pluginName} ${v.severity} ${v.ruleName}`;
-      counts.set(key, (counts.get(key) ?? 0) + (v.violatingConstructs?.length ?? 1));
-    }
-  }
-  console.log('Compliance findings (unacknowledged) from CloudFormation Validate, EcrCompliance, AwsSolutions, NIST.800.53.R5, HIPAA.Security, PCI.DSS.321 and AWS Control Tower:');
-  if (counts.size === 0) console.log('  none');
-  for (const [key, n] of [...counts.entries()].sort()) console.log(`  ${key}: ${n}`);
-  return failed || counts.size > 0 ? 1 : 0;
+  printAnnotations(app);
+  const findings = printFindings(outdir, ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', 'AWS Control Tower']);
+  return failed || findings > 0 ? 1 : 0;
 }
 
 process.exitCode = main();

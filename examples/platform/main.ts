@@ -4,6 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { EcrComplianceChecks } from '../../src';
 import { buildPlatformApp } from './app';
+import { printAnnotations, printFindings, step } from '../summary';
 import { CONTROL_TOWER_PLUGIN, controlTowerChecks, DISABLED_CONTROL_TOWER_RULES } from '../../test/util/control-tower';
 
 /**
@@ -13,7 +14,7 @@ import { CONTROL_TOWER_PLUGIN, controlTowerChecks, DISABLED_CONTROL_TOWER_RULES 
 function main(): number {
   const outdir = path.resolve(process.env.CDK_OUTDIR ?? 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
-  const app = buildPlatformApp({ outdir });
+  const app = step('Building the example platform app', () => buildPlatformApp({ outdir }));
   const controlTower = controlTowerChecks();
   Validations.of(app).addPlugins(
     new EcrComplianceChecks(app),
@@ -28,12 +29,14 @@ function main(): number {
   );
 
   let failed = false;
-  try {
-    app.synth();
-  } catch (e) {
-    failed = true;
-    console.error((e as Error).message);
-  }
+  step('Synthesizing with CloudFormation validation, five cdk-nag packs and the AWS Control Tower controls', () => {
+    try {
+      app.synth();
+    } catch (e) {
+      failed = true;
+      console.error((e as Error).message);
+    }
+  });
 
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   const stacks = Object.entries<any>(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aws:cloudformation:stack');
@@ -50,22 +53,12 @@ function main(): number {
   console.log('Resources by type:');
   for (const [type, n] of [...byType.entries()].sort()) console.log(`  ${type.padEnd(44)} ${String(n).padStart(4)}`);
 
-  const reportFile = path.join(outdir, 'validation-report.json');
-  const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
-  const counts = new Map<string, number>();
-  for (const pr of report.pluginReports ?? []) {
-    for (const v of pr.violations ?? []) {
-      const key = `${pr.pluginName} ${v.severity} ${v.ruleName}`;
-      counts.set(key, (counts.get(key) ?? 0) + (v.violatingConstructs?.length ?? 1));
-    }
-  }
   const switchedOff = Object.keys(DISABLED_CONTROL_TOWER_RULES).join(', ');
   console.log(`AWS Control Tower: ${controlTower.ruleIds?.length} proactive controls (cfn-guard rules), each run on every template with a resource type it checks; switched off: ${switchedOff}`);
   const plugins = ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', CONTROL_TOWER_PLUGIN];
-  console.log(`Compliance findings (unacknowledged) from ${plugins.join(', ')}:`);
-  if (counts.size === 0) console.log('  none');
-  for (const [key, n] of [...counts.entries()].sort()) console.log(`  ${key}: ${n}`);
-  return failed || counts.size > 0 ? 1 : 0;
+  printAnnotations(app);
+  const findings = printFindings(outdir, plugins);
+  return failed || findings > 0 ? 1 : 0;
 }
 
 process.exitCode = main();

@@ -103,20 +103,15 @@ repositories:
     expect(problems.join('\n')).toMatch(expected);
   });
 
-  test('given 10,000 entries, when parsed and validated, then it takes under a second', () => {
+  // how long this takes is measured by `npm run bench:fleet` (catalog parse), never here
+  test('given 10,000 entries in YAML and in JSON, when parsed, then every entry is read', () => {
     const lines = ['defaults:', '  lifecycle:', '    - { preset: expireUntagged, days: 7 }', '    - { preset: capTotal, count: 100 }', '  access:', '    organization: o-a1b2c3d4e5', 'repositories:'];
     for (let i = 0; i < 10000; i++) lines.push(`  - name: team-${i % 50}/service-${i}`, `    owner: team-${i % 50}`, '    tagMutabilityExclusions: [latest]');
     const text = lines.join('\n');
     const json = JSON.stringify({ repositories: Array.from({ length: 10000 }, (_, i) => ({ name: `svc-${i}`, lifecycle: [{ preset: 'expireUntagged', days: 7 }, { preset: 'keepLastReleases', count: 5, patterns: ['v*'] }] })) });
-    RepositoryCatalog.validate(text, CatalogFormat.YAML); // warm up
-    const start = process.hrtime.bigint();
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML)).toEqual([]);
     expect(RepositoryCatalog.fromText(text, CatalogFormat.YAML).repositories).toHaveLength(10000);
-    const yamlMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const start2 = process.hrtime.bigint();
     expect(RepositoryCatalog.fromText(json, CatalogFormat.JSON).repositories).toHaveLength(10000);
-    const jsonMs = Number(process.hrtime.bigint() - start2) / 1e6;
-    expect(yamlMs).toBeLessThan(1000);
-    expect(jsonMs).toBeLessThan(1000);
   });
 });
 

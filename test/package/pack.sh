@@ -3,8 +3,9 @@
 # README's Development section says (`npx projen compile`, then `npm pack`)
 # from a checkout without build output, checks the tarball holds what users
 # need and nothing else, installs it with aws-cdk-lib, constructs and cdk-nag
-# into a fresh app, synthesizes an app with every construct that has an asset,
-# and runs the command line from node_modules/.bin.
+# into a fresh app, synthesizes an app with every construct that has an asset
+# (with the pinned peers, then the lowest and the newest the peer ranges
+# allow), and runs the command line from node_modules/.bin.
 # Run by `npx projen test:package` (in CI, after the jsii compilation).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -86,6 +87,17 @@ npm install --prefer-offline --no-audit --no-fund \
 step "synthesize an app that uses every construct with an asset"
 cp "$repo/test/package/consumer-app.js" app.js
 node app.js cdk.out
+
+# the peer ranges are a promise: the same app with the lowest versions they
+# allow and with the newest the registry serves (test/range/versions.js)
+for set in floor newest; do
+  specs=$(node "$repo/test/range/versions.js" "$set")
+  step "the same app with the $set of the peer ranges: $specs"
+  # shellcheck disable=SC2086
+  npm install --no-save --prefer-offline --no-audit --no-fund --loglevel=error $specs
+  rm -rf cdk.out
+  node app.js cdk.out
+done
 
 step "the command line from node_modules/.bin"
 cli=node_modules/.bin/cdk-ecr-platform
