@@ -117,7 +117,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // level is left out, then projen's own rules bring back lib/ (.js and
   // .d.ts), .jsii and assets/, and the lines below the documentation.
   // test/package/pack.sh checks the resulting file list.
-  npmIgnoreOptions: { ignorePatterns: ['/*', '!/API.md', '!/README.md', '!/LICENSE', '!/docs/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/*', '!/API.md', '!/README.md', '!/LICENSE', '!/docs/', '!/catalog.schema.json'] },
 });
 
 

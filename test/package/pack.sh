@@ -56,11 +56,11 @@ const files = pack.files.map((f) => f.path);
 // handler, the documentation and the license
 const allowed = [
   /^package\.json$/, /^README\.md$/, /^API\.md$/, /^LICENSE$/, /^\.jsii$/,
-  /^docs\/[^/]+\.md$/,
+  /^docs\/[^/]+\.md$/, /^catalog\.schema\.json$/,
   /^lib\/(?:[\w-]+\/)*[\w.-]+\.(?:js|d\.ts)$/,
   /^assets\/registry\/account-settings\.lambda\/index\.js$/,
 ];
-const required = ['package.json', 'README.md', 'API.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts',
+const required = ['package.json', 'README.md', 'API.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts', 'catalog.schema.json',
   'lib/cli/main.js', 'assets/registry/account-settings.lambda/index.js'];
 const problems = [
   ...files.filter((f) => !allowed.some((re) => re.test(f)) || /\.lambda\.(?:js|d\.ts)$/.test(f) && f.startsWith('lib/'))
