@@ -14,6 +14,29 @@ export function formatProblems(subject: string, messages: string[]): string {
   return `${subject}: ${n} problem${n === 1 ? '' : 's'}:\n${messages.map((m) => `  - ${m}`).join('\n')}`;
 }
 
+/**
+ * The error every check throws: the message lists every problem, and the
+ * same list is kept as data for programs (a CI step, an editor) that read
+ * errors rather than print them. JavaScript and TypeScript callers read
+ * `subject` and `problems` from the caught error; through jsii, Python, Java,
+ * .NET and Go see the message.
+ *
+ * @internal
+ */
+export class ProblemsError extends Error {
+  /** The construct or call checked: its type and path, for example `PrivateRepository 'Stack/Api'`. */
+  public readonly subject: string;
+  /** Every problem found, one rule broken each, in the order of the message. */
+  public readonly problems: string[];
+
+  constructor(subject: string, problems: string[]) {
+    super(formatProblems(subject, problems));
+    this.name = 'ProblemsError';
+    this.subject = subject;
+    this.problems = [...problems];
+  }
+}
+
 /** Says what was expected when a value does not fit, or undefined when it does. @internal */
 export type Expect = (value: unknown) => string | undefined;
 
@@ -171,7 +194,7 @@ export function guard(subject: string | (() => string), args: Record<string, [un
       problems.push(...inputProblems(`${name}.${field}`, (value as Record<string, unknown>)[field], expect));
     }
   }
-  if (problems.length > 0) throw new Error(formatProblems(typeof subject === 'function' ? subject() : subject, problems));
+  if (problems.length > 0) throw new ProblemsError(typeof subject === 'function' ? subject() : subject, problems);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ACCOUNT_ID_PATTERN as ACCOUNT_ID } from './ecr-facts';
-import { formatProblems } from './input';
+import { formatProblems, ProblemsError } from './input';
 
-export { formatProblems };
+export { formatProblems, ProblemsError };
 
 /**
  * Collects every problem found in one call so that users see them all at once.
@@ -46,7 +46,7 @@ export class Problems {
   /** Throws one error listing every recorded problem, if any. */
   public throwIfAny(): void {
     if (this.messages.length === 0) return;
-    throw new Error(formatProblems(this.subject, this.messages));
+    throw new ProblemsError(this.subject, this.messages);
   }
 }
 
