@@ -2,6 +2,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { EcrType, EncryptionType, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { BOOLEAN, formatProblems, guard, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
+import { expireUntaggedRules } from '../lifecycle/builders';
 import { TagStatus } from '../lifecycle/enums';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
@@ -192,10 +193,9 @@ function checkOptions(options: CdkBootstrapHardeningOptions, problems: string[])
     problems.push('encryptionKeyArn and keepAes256Encryption contradict each other: give one');
   }
   if (untaggedImageExpiryDays !== undefined) {
-    try {
-      LifecyclePresets.expireUntagged(untaggedImageExpiryDays);
-    } catch (error) {
-      problems.push(`untaggedImageExpiryDays ${untaggedImageExpiryDays}: ${(error as Error).message.split('\n').slice(1).map((l) => l.replace(/^\s*- /, '')).join('; ')}`);
+    // the lifecycle model's own check of the rule it renders, without the rule's name
+    for (const problem of LifecyclePolicy.fromRules(expireUntaggedRules(untaggedImageExpiryDays)).validate()) {
+      problems.push(`untaggedImageExpiryDays ${untaggedImageExpiryDays}: ${problem.replace(/^rules\[\d+\] \([^)]*\): /, '')}`);
     }
   }
 }
