@@ -437,7 +437,9 @@ function bootstrapHardenCommand(io: CliIo, options: Options, extra: string[]): n
       + 'Print the template as JSON with: cdk bootstrap --show-template --json > bootstrap-template.json\n');
     return EXIT_INVALID;
   }
-  const result = bootstrapModule().hardenBootstrapTemplate(template, { encryptionKeyArn: kmsKey, keepAes256Encryption: keepAes256 || undefined, untaggedImageExpiryDays: days });
+  const result = bootstrapModule().hardenBootstrapTemplate(template, {
+    encryptionKeyArn: kmsKey, keepAes256Encryption: keepAes256 || undefined, untaggedImageExpiryDays: days,
+  });
   if (result.template === undefined) {
     io.stderr(`Bootstrap template ${name} cannot be hardened (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):\n`);
     for (const problem of result.problems) io.stderr(`- ${problem}\n`);

@@ -24,5 +24,5 @@ export function cliBootstrapTemplate(): Record<string, any> {
 
 /** The version of the AWS CDK CLI installed with the tests. */
 export function cliVersion(): string {
-  return require('aws-cdk/package.json').version;
+  return JSON.parse(fs.readFileSync(require.resolve('aws-cdk/package.json'), 'utf8')).version;
 }

@@ -178,10 +178,12 @@ describe('what hardening refuses or changes', () => {
   test('given a lifecycle policy that could expire a tagged image, when hardened, then it is refused, unless untaggedImageExpiryDays replaces it', () => {
     const template = withRepository((p) => {
       p.LifecyclePolicy = {
-        LifecyclePolicyText: JSON.stringify({ rules: [
-          rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }),
-          rule(2, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 }),
-        ] }),
+        LifecyclePolicyText: JSON.stringify({
+          rules: [
+            rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }),
+            rule(2, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 }),
+          ],
+        }),
       };
     });
     expect(() => CdkBootstrapTemplate.hardenContainerAssets(template)).toThrow(
