@@ -35,7 +35,10 @@ const repositoryShape = fc.record({
 const options = fc.record({
   encryptionKeyArn: fc.option(untyped(fc.constantFrom(ARN, ARN.replace('1234abcd', 'ffffffff'), 'arn:aws:kms:eu-west-1:111111111111:alias/ecr', 'my-key', '')), { nil: undefined }),
   keepAes256Encryption: fc.option(untyped(fc.boolean()), { nil: undefined }),
-  untaggedImageExpiryDays: fc.option(untyped(fc.oneof(fc.integer({ min: -2, max: 3000 }), fc.constantFrom(0.5, 2147483648, Number.NaN))), { nil: undefined }),
+  untaggedImageExpiryDays: fc.option(untyped(fc.oneof(
+    fc.integer({ min: -2, max: 3000 }),
+    fc.constantFrom(0.5, 2147483648, Number.NaN),
+  )), { nil: undefined }),
 }, { requiredKeys: [] });
 
 describe('CdkBootstrapTemplate.hardenContainerAssets with random options and repositories', () => {
@@ -76,7 +79,9 @@ describe('CdkBootstrapTemplate.hardenContainerAssets with random options and rep
       if (opts.keepAes256Encryption !== true) expect(repository.EncryptionConfiguration.KmsKey).toBeDefined();
       expect(hardened.Resources[KEY] === undefined).toBe(JSON.stringify(repository.EncryptionConfiguration?.KmsKey) !== JSON.stringify({ 'Fn::GetAtt': [KEY, 'Arn'] }));
       for (const section of ['Parameters', 'Conditions', 'Outputs']) expect(hardened[section]).toEqual(original[section]);
-      for (const id of Object.keys(original.Resources).filter((r) => r !== REPOSITORY)) expect(hardened.Resources[id]).toEqual(original.Resources[id]);
+      for (const id of Object.keys(original.Resources).filter((r) => r !== REPOSITORY)) {
+        expect(hardened.Resources[id]).toEqual(original.Resources[id]);
+      }
       expect(JSON.stringify(CdkBootstrapTemplate.hardenContainerAssets(hardened, opts as any))).toBe(JSON.stringify(hardened));
     }), { numRuns: FUZZ_RUNS });
     expect(outcomes.refused).toBeGreaterThan(0);
