@@ -178,7 +178,7 @@ export function hardenBootstrapTemplate(input: unknown, options: CdkBootstrapHar
 
   const description = typeof template.Description === 'string' ? template.Description : '';
   if (!description.includes(DESCRIPTION_NOTE)) {
-    const next = description === '' ? DESCRIPTION_NOTE : `${description}. ${DESCRIPTION_NOTE}`;
+    const next = description === '' ? DESCRIPTION_NOTE : `${description}${/[.!?]\s*$/.test(description) ? '' : '.'} ${DESCRIPTION_NOTE}`;
     if (Buffer.byteLength(next, 'utf8') <= MAX_DESCRIPTION_BYTES) template.Description = next;
   }
   return { template, problems, changes };

@@ -227,6 +227,18 @@ describe('what hardening refuses or changes', () => {
     expect(hardenBootstrapTemplate(template, { keepAes256Encryption: true }).problems).toEqual([expect.stringMatching(/keepAes256Encryption: the template already encrypts/)]);
   });
 
+  test('given a description that ends a sentence or none at all, when hardened, then the note follows it as one more sentence', () => {
+    const described = (description?: string) => {
+      const template = cliBootstrapTemplate();
+      if (description === undefined) delete template.Description; else template.Description = description;
+      return CdkBootstrapTemplate.hardenContainerAssets(template).Description as string;
+    };
+    expect(described('Our bootstrap.')).toMatch(/^Our bootstrap\. Container assets repository brought in line by cdk-ecr-platform \(.*\)\.$/);
+    expect(described('Our bootstrap')).toMatch(/^Our bootstrap\. Container assets repository/);
+    expect(described()).toMatch(/^Container assets repository/);
+    expect(described('x'.repeat(1000))).toBe('x'.repeat(1000));
+  });
+
   test('given a template with another resource named like the key, when hardened, then it is refused rather than overwritten', () => {
     const template = cliBootstrapTemplate();
     template.Resources[KEY] = { Type: 'AWS::SNS::Topic' };
