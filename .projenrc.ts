@@ -68,6 +68,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // AWS Control Tower proactive controls as cfn-guard rules, with a
     // cfn-guard binary: the test harness and the example app run them
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // the AWS CDK CLI: the bootstrap tests read the template it deploys
+    // (`cdk bootstrap --show-template --json`) and harden that one
+    'aws-cdk@2.1149.0',
   ],
   // The handler (src/registry/account-settings.lambda.ts) is bundled below;
   // its function construct is written by hand, not generated, so that its

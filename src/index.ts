@@ -7,4 +7,5 @@ export * from './scanning';
 export * from './signing';
 export * from './organization';
 export * from './fleet';
+export * from './bootstrap';
 export * from './region-options';

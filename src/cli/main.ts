@@ -7,12 +7,14 @@
  *   cdk-ecr-platform catalog validate FILE
  *   cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE
+ *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
  *
  * Runs with plain node from the compiled library; it needs nothing but node built-ins and
  * the library's own lifecycle model (aws-cdk-lib is only loaded if a value looks like a
  * CDK token, which JSON read from a file never is). The catalog commands load the
  * catalog model, which maps entries onto the construct library's classes and so needs
- * aws-cdk-lib (a peer dependency, installed wherever the library is).
+ * aws-cdk-lib (a peer dependency, installed wherever the library is); so does
+ * `bootstrap harden`, which renders the repository's key with it.
  *
  * Exit codes: 0 success, 1 invalid lifecycle policy (any readable policy file that ECR would
  * not accept: not JSON, wrong shape or broken rules), 2 usage error or unreadable input.
@@ -52,6 +54,8 @@ export const USAGE = `Usage:
   cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
       [--max-resources N] [--max-bytes N] [--format yaml|json]
   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE
+  cdk-ecr-platform bootstrap harden --template FILE [--out FILE]
+      [--kms-key ARN | --keep-aes256] [--untagged-days N]
 
 Commands:
   lifecycle validate   Check an ECR lifecycle policy; prints "valid" or every problem.
@@ -70,6 +74,13 @@ Commands:
   catalog move         Move repositories to another shard in the placement file
                        (a deliberate move; see the README's move procedure),
                        recording the shard whose key encrypts each one.
+  bootstrap harden     Write the CDK bootstrap template (the JSON of
+                       \`cdk bootstrap --show-template --json\`) with its container
+                       assets repository brought in line: scan on push, IMMUTABLE
+                       tags, a customer managed key, a lifecycle policy that
+                       expires only untagged images. Everything the CDK CLI reads
+                       (parameters, outputs, bootstrap version) is kept. Deploy it
+                       with \`cdk bootstrap --template FILE\`.
 
 Options:
   --policy FILE   lifecycle policy JSON (as for \`aws ecr put-lifecycle-policy\`)
@@ -84,12 +95,20 @@ Options:
   --max-bytes N     estimated template bytes per shard stack, 50000 to 1000000
                     (default 800000)
   --format F        the catalog's format, yaml or json, whatever its name
+  --template FILE   the CDK bootstrap template, JSON
+  --out FILE        where to write the hardened template (default: standard
+                    output); nothing is written when there is a problem
+  --kms-key ARN     encrypt with this existing KMS key instead of a new key
+  --keep-aes256     keep ECR's AES256 encryption (an environment already
+                    bootstrapped: ECR sets the encryption at creation)
+  --untagged-days N replace the template's lifecycle policy with one that
+                    expires untagged images N days after push
   -h, --help      show this help
   --version       print the version of cdk-ecr-platform
 FILE may be - to read standard input.
 
-Exit codes: 0 success, 1 invalid lifecycle policy or catalog (every problem
-listed), 2 usage error or unreadable input.
+Exit codes: 0 success, 1 invalid lifecycle policy, catalog or bootstrap template
+(every problem listed), 2 usage error or unreadable input.
 `;
 
 class UsageError extends Error {}
@@ -111,6 +130,7 @@ interface Options {
   readonly help: boolean;
   readonly version: boolean;
   readonly write: boolean;
+  readonly flags: Set<string>;
 }
 
 /** The package's version, from its package.json (two folders up from src/cli and lib/cli). */
@@ -124,7 +144,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes', '--format', '--to'];
+const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes', '--format', '--to',
+  '--template', '--out', '--kms-key', '--untagged-days'];
+/** Options without a value, other than --write, --help and --version. */
+const FLAG_OPTIONS = ['--keep-aes256'];
 
 function parseArgs(argv: string[]): Options {
   const positionals: string[] = [];
@@ -132,6 +155,7 @@ function parseArgs(argv: string[]): Options {
   let help = false;
   let version = false;
   let write = false;
+  const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') {
@@ -140,6 +164,8 @@ function parseArgs(argv: string[]): Options {
       version = true;
     } else if (arg === '--write') {
       write = true;
+    } else if (FLAG_OPTIONS.includes(arg)) {
+      flags.add(arg);
     } else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(0, eq) : arg;
@@ -153,7 +179,8 @@ function parseArgs(argv: string[]): Options {
         value = argv[i + 1];
         if (value === undefined || (value.startsWith('--') && value.length > 2)) {
           const what = name === '--now' ? 'an ISO-8601 time' : name === '--format' ? 'yaml or json' : name.startsWith('--max-') ? 'a whole number'
-            : name === '--to' ? 'a shard, like Shard3' : 'a file, or - for standard input';
+            : name === '--to' ? 'a shard, like Shard3' : name === '--kms-key' ? 'a KMS key ARN' : name === '--untagged-days' ? 'a whole number of days'
+              : name === '--out' ? 'a file' : 'a file, or - for standard input';
           throw new UsageError(`${name} needs a value (${what})`);
         }
         i++;
@@ -164,7 +191,7 @@ function parseArgs(argv: string[]): Options {
       positionals.push(arg);
     }
   }
-  return { positionals, values, help, version, write };
+  return { positionals, values, help, version, write, flags };
 }
 
 function allowOnly(options: Options, allowed: string[]): void {
@@ -381,6 +408,60 @@ function catalogMoveCommand(io: CliIo, options: Options, extra: string[]): numbe
   return EXIT_OK;
 }
 
+/** The bootstrap module, loaded only by `bootstrap harden` (it renders a key with aws-cdk-lib). */
+function bootstrapModule() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../bootstrap/harden') as typeof import('../bootstrap/harden');
+}
+
+function bootstrapHardenCommand(io: CliIo, options: Options, extra: string[]): number {
+  allowOnly(options, ['--template', '--out', '--kms-key', '--untagged-days']);
+  if (options.write) throw new UsageError('--write is an option of catalog plan (bootstrap harden writes to --out, or to standard output)');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const templateFile = required(options, '--template');
+  const out = options.values.get('--out');
+  if (out === '' || out === '-') throw new UsageError('--out must name a file (leave it out to write to standard output)');
+  const kmsKey = options.values.get('--kms-key');
+  const keepAes256 = options.flags.has('--keep-aes256');
+  if (kmsKey !== undefined && keepAes256) throw new UsageError('give --kms-key or --keep-aes256, not both');
+  const days = options.values.has('--untagged-days') ? positiveInteger(options, '--untagged-days', 0) : undefined;
+
+  const name = templateFile === '-' ? 'standard input' : templateFile;
+  const text = read(io, templateFile, 'bootstrap template');
+  let template: unknown;
+  try {
+    template = JSON.parse(text);
+  } catch (error) {
+    const yaml = !/^\ufeff?\s*[{[]/.test(text);
+    io.stderr(`Bootstrap template ${name} is not JSON${yaml ? ' (YAML is not read here: CloudFormation\'s short-form tags such as !Sub need a CloudFormation-aware reader)' : `: ${messageOf(error)}`}.\n`
+      + 'Print the template as JSON with: cdk bootstrap --show-template --json > bootstrap-template.json\n');
+    return EXIT_INVALID;
+  }
+  const result = bootstrapModule().hardenBootstrapTemplate(template, {
+    encryptionKeyArn: kmsKey, keepAes256Encryption: keepAes256 || undefined, untaggedImageExpiryDays: days,
+  });
+  if (result.template === undefined) {
+    io.stderr(`Bootstrap template ${name} cannot be hardened (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):\n`);
+    for (const problem of result.problems) io.stderr(`- ${problem}\n`);
+    return EXIT_INVALID;
+  }
+  const rendered = `${JSON.stringify(result.template, null, 2)}\n`;
+  const report = `ContainerAssetsRepository:\n${result.changes.map((c) => `  ${c}\n`).join('')}`;
+  if (out === undefined) {
+    io.stdout(rendered);
+    io.stderr(report);
+  } else {
+    if (!io.writeFile) throw new InputError('cannot write files here');
+    try {
+      io.writeFile(out, rendered);
+    } catch (error) {
+      throw new InputError(`cannot write ${out}: ${messageOf(error)}`);
+    }
+    io.stdout(`${report}wrote ${out}; deploy it with: cdk bootstrap --template ${out}\n`);
+  }
+  return EXIT_OK;
+}
+
 /**
  * Run the CLI with the arguments after the program name. Returns the exit code.
  */
@@ -398,11 +479,17 @@ export function main(argv: string[], io: CliIo = nodeIo()): number {
     const [group, command, ...extra] = options.positionals;
     if (group === undefined) throw new UsageError('no command given');
     if (group === 'catalog') {
+      if (options.flags.size > 0) throw new UsageError(`${[...options.flags][0]} is an option of bootstrap harden`);
       if (command === 'validate') return catalogValidateCommand(io, options, extra);
       if (command === 'plan') return catalogPlanCommand(io, options, extra);
       if (command === 'move') return catalogMoveCommand(io, options, extra);
       throw new UsageError(command === undefined ? 'catalog needs a command: validate, plan or move' : `unknown command "catalog ${command}"`);
     }
+    if (group === 'bootstrap') {
+      if (command === 'harden') return bootstrapHardenCommand(io, options, extra);
+      throw new UsageError(command === undefined ? 'bootstrap needs a command: harden' : `unknown command "bootstrap ${command}"`);
+    }
+    if (options.flags.size > 0) throw new UsageError(`${[...options.flags][0]} is an option of bootstrap harden`);
     if (options.write) throw new UsageError('--write is an option of catalog plan');
     if (group !== 'lifecycle') throw new UsageError(`unknown command "${group}"`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);

@@ -36,6 +36,8 @@ describe('where public types live', () => {
     ['InspectorScanning', 'scanning'],
     ['RegistrySigning', 'signing'],
     ['FindingSuppressionProps', 'scanning'],
+    ['CdkBootstrapTemplate', 'bootstrap'],
+    ['CdkBootstrapHardeningOptions', 'bootstrap'],
   ])('%s is declared in %s/', (name, folder) => {
     const file = declaringFile(name);
     expect(file).toBeDefined();

@@ -1,0 +1,2 @@
+export { CdkBootstrapTemplate } from './harden';
+export type { CdkBootstrapHardeningOptions } from './harden';
