@@ -134,7 +134,8 @@ describe('fuzz', () => {
         new RepositoryCreationTemplate(baseline, 'Default', { prefix: 'ROOT', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH] });
         new PullThroughCacheRule(stack, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
         const boundary = p.permissionsBoundaryArn === undefined ? undefined : iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', p.permissionsBoundaryArn);
-        RoleDefaults.of(p.onBaseline ? baseline : stack.node.root).apply({ path: p.path, permissionsBoundaryName: p.permissionsBoundaryName, permissionsBoundary: boundary });
+        RoleDefaults.of(p.onBaseline ? baseline : stack.node.root)
+          .apply({ path: p.path, permissionsBoundaryName: p.permissionsBoundaryName, permissionsBoundary: boundary });
       },
     );
   }, FUZZ_TIMEOUT);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   EcrAccountSettings,
   BlobMounting,
+  InspectorDelegatedAdministrator,
   InspectorScanning,
   PullThroughCacheRule,
   RegistryBaseline,
@@ -36,6 +37,7 @@ function platformApp(app: App): void {
   new PullThroughCacheRule(baseline, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
   const organization = new Stack(app, 'Organization', { env: MANAGEMENT });
   new RegistryBaselineStackSet(organization, 'Rollout', { baseline, target: StackSetTarget.fromOrganizationalUnits([OU]), regions: ['eu-west-1'] });
+  new InspectorDelegatedAdministrator(organization, 'InspectorAdministrator', { administratorAccount: ENV.account });
 }
 
 /** Every AWS::IAM::Role of every template of the assembly and of every StackSet body in them, by where it was found. */
@@ -59,10 +61,13 @@ describe('RoleDefaults', () => {
     RoleDefaults.of(app).apply({ permissionsBoundaryName: 'platform-boundary', path: PATH });
     platformApp(app);
     const roles = everyRole(app);
-    // the settings provider, two creation templates, two pull-through cache rules, twice for the baseline (its stack and its StackSet body)
-    expect(roles.length).toBe(7);
+    // the settings providers of two stacks; a creation template and a pull-through cache rule in a stack,
+    // and in the baseline, twice (its own stack and the StackSet body)
+    expect(roles.length).toBe(8);
     expect(roles.filter(([where]) => where.includes('StackSet body')).length).toBe(2);
-    const lacking = roles.filter(([, p]) => p.Path !== PATH || JSON.stringify(p.PermissionsBoundary) !== JSON.stringify(BOUNDARY)).map(([where]) => where);
+    const lacking = roles
+      .filter(([, p]) => p.Path !== PATH || JSON.stringify(p.PermissionsBoundary) !== JSON.stringify(BOUNDARY))
+      .map(([where]) => where);
     expect(lacking).toEqual([]);
   });
 
@@ -86,7 +91,7 @@ describe('RoleDefaults', () => {
     template.hasResourceProperties('AWS::IAM::Role', { Path: '/own/', PermissionsBoundary: 'arn:aws:iam::111111111111:policy/stack-boundary' });
   });
 
-  test('given aws-cdk-lib\'s PermissionsBoundary on a stack, then it reaches the library\'s roles there, but not a baseline\'s StackSet body, which RoleDefaults reaches', () => {
+  test('given aws-cdk-lib\'s PermissionsBoundary on a stack, then it reaches the library\'s roles there, but not a baseline\'s StackSet body', () => {
     const app = strictApp();
     platformApp(app);
     const boundary = iam.ManagedPolicy.fromManagedPolicyArn(app.node.findChild('Registry'), 'Boundary', 'arn:aws:iam::111111111111:policy/pb');
