@@ -31,6 +31,7 @@ import {
   RepositoryCreationTemplateAppliedFor,
   RepositoryEncryption,
   RepositoryFleet,
+  RoleDefaults,
   ScanFrequency,
   StackSetTarget,
   UpstreamRegistry,
@@ -310,6 +311,9 @@ export function buildPlatformApp(props: AppProps = {}): App {
     ...props,
     context: { '@aws-cdk/core:validateAgainstDefaultRules': true, ...(props.context ?? {}) },
   });
+  // The organization's SCPs deny iam:CreateRole without this boundary, a policy of the
+  // same name in every account: every role of the app gets it, the StackSet body's too.
+  RoleDefaults.of(app).apply({ permissionsBoundaryName: 'platform-boundary' });
   new SharedServicesRegistryStack(app, 'SharedServicesRegistry', { env: { account: ACCOUNTS.sharedServices, region: 'eu-west-1' } });
   new SecondRegionRegistryStack(app, 'SharedServicesRegistryEuCentral1', { env: { account: ACCOUNTS.sharedServices, region: 'eu-central-1' } });
   new WorkloadAccountStack(app, 'WorkloadRegistry', { env: { account: ACCOUNTS.workloads, region: 'eu-west-1' } });

@@ -1,4 +1,7 @@
 import {
+  Annotations,
+  AspectPriority,
+  Aspects,
   Aws,
   CfnCondition,
   CfnElement,
@@ -10,6 +13,7 @@ import {
   DockerImageAssetSource,
   FileAssetLocation,
   FileAssetSource,
+  PERMISSIONS_BOUNDARY_CONTEXT_KEY,
   Stack,
   TagManager,
   Tags,
@@ -19,6 +23,7 @@ import {
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { _isCfnRole } from './role-defaults';
 import { guardConstruct, mapOf, optional, STRING } from '../internal/input';
 import { formatProblems } from '../internal/problems';
 import { markRolledOut } from '../internal/rollout';
@@ -115,6 +120,21 @@ export class RegistryBaseline extends Stack {
     this.baselineSynthesizer = synthesizer;
     for (const [k, v] of Object.entries(props.tags ?? {})) Tags.of(this).add(k, v);
     this.node.addValidation({ validate: () => this.selfContainedProblems() });
+    // After the mutating aspects (RoleDefaults, aws-cdk-lib's boundary) have run.
+    Aspects.of(this).add({ visit: (c) => this.warnOfBoundaryOverride(c) }, { priority: AspectPriority.READONLY });
+  }
+
+  /**
+   * aws-cdk-lib writes the boundary of its `@aws-cdk/core:permissionsBoundary`
+   * context (and of a Stage's or Stack's `permissionsBoundary`) as a property
+   * override, which the StackSet body, rendered from the roles' properties,
+   * does not carry.
+   */
+  private warnOfBoundaryOverride(c: IConstruct): void {
+    if (!_isCfnRole(c) || Stack.of(c) !== this || c.permissionsBoundary !== undefined) return;
+    if (c.node.tryGetContext(PERMISSIONS_BOUNDARY_CONTEXT_KEY) === undefined) return;
+    Annotations.of(c).addWarningV2('cdk-ecr-platform:baselineRoleBoundaryOverride',
+      `role '${c.node.path}' gets its permissions boundary from aws-cdk-lib's ${PERMISSIONS_BOUNDARY_CONTEXT_KEY} context (or a Stage's or Stack's permissionsBoundary), which is written as an override that the baseline's StackSet body does not carry: set it with RoleDefaults.of(scope).apply({ permissionsBoundaryName }) as well`);
   }
 
   /**

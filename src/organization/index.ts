@@ -1,3 +1,4 @@
 export * from './baseline';
 export * from './stackset';
 export * from './inspector-organization';
+export * from './role-defaults';

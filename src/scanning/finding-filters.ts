@@ -117,6 +117,16 @@ export interface FindingPackageFilter {
  *
  * Criteria combine with AND; the values of one list combine with OR. Each
  * list takes 1 to 10 values.
+ *
+ * Every criterion of `AWS::InspectorV2::Filter` that applies to ECR
+ * container images is offered. Left out on purpose: the resource type (always
+ * ECR container images), the finding type (Amazon Inspector reports only
+ * package vulnerabilities for ECR images), the EC2 instance criteria, the
+ * Lambda function criteria, code vulnerability criteria (Lambda code
+ * scanning), a package's Lambda layer, and the network reachability criteria
+ * (component ID and type, protocol, port range: EC2 only). The Amazon
+ * Inspector API also filters on the image's last in-use date, which the
+ * CloudFormation resource does not carry.
  */
 export interface FindingSuppressionProps {
   /**
@@ -204,11 +214,55 @@ export interface FindingSuppressionProps {
    */
   readonly resourceTags?: FindingTagFilter[];
   /**
+   * Findings in these AWS accounts (12-digit account IDs): in the delegated
+   * administrator account, the member accounts whose findings match.
+   *
+   * @default - any account
+   */
+  readonly accountIds?: string[];
+  /**
+   * These findings, by ARN
+   * (`arn:aws:inspector2:<region>:<account>:finding/<id>`).
+   *
+   * @default - any finding
+   */
+  readonly findingArns?: string[];
+  /**
+   * Findings whose resource ID matches these comparisons. For an ECR image
+   * the resource ID is the one Amazon Inspector shows in the finding's
+   * resource (an ARN naming the repository and the image digest), so a
+   * PREFIX of a repository's ARN narrows to its images.
+   *
+   * @default - any resource
+   */
+  readonly resourceIdFilters?: FindingStringFilter[];
+  /**
    * Findings of these vulnerabilities, such as `CVE-2023-12345`.
    *
    * @default - any vulnerability
    */
   readonly vulnerabilityIds?: string[];
+  /**
+   * Findings that list one of these vulnerabilities as related (for example
+   * the CVE behind a vendor advisory).
+   *
+   * @default - any related vulnerability
+   */
+  readonly relatedVulnerabilities?: string[];
+  /**
+   * Findings from these vulnerability sources, such as `NVD` or a
+   * distribution's advisories.
+   *
+   * @default - any source
+   */
+  readonly vulnerabilitySources?: string[];
+  /**
+   * Findings to which the vendor (the vulnerability source) gives one of these
+   * severities, as the vendor writes them (for example `Important`).
+   *
+   * @default - any vendor severity
+   */
+  readonly vendorSeverities?: string[];
   /**
    * Findings of these severities.
    *

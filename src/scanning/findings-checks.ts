@@ -50,6 +50,7 @@ const MAX_VALUES = 10;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const FINDING_ARN = /^arn:aws[a-z-]*:inspector2:[a-z0-9-]+:\d{12}:finding\/[A-Za-z0-9]+$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 const COMPARISONS = Object.values(FindingStringComparison) as string[];
 
@@ -114,6 +115,12 @@ export function suppressionProblems(props: FindingSuppressionProps): string[] {
     ['imageDigests', props.imageDigests],
     ['imageArchitectures', props.imageArchitectures],
     ['registryIds', props.registryIds],
+    ['accountIds', props.accountIds],
+    ['findingArns', props.findingArns],
+    ['resourceIdFilters', props.resourceIdFilters],
+    ['relatedVulnerabilities', props.relatedVulnerabilities],
+    ['vulnerabilitySources', props.vulnerabilitySources],
+    ['vendorSeverities', props.vendorSeverities],
     ['resourceTags', props.resourceTags],
     ['vulnerabilityIds', props.vulnerabilityIds],
     ['severities', props.severities],
@@ -148,11 +155,19 @@ export function suppressionProblems(props: FindingSuppressionProps): string[] {
   for (const f of props.repositoryNameFilters ?? []) stringFilterProblems('repositoryNameFilters', f, problems);
   for (const f of props.imageTagFilters ?? []) stringFilterProblems('imageTagFilters', f, problems);
   for (const f of props.titles ?? []) stringFilterProblems('titles', f, problems);
+  for (const f of props.resourceIdFilters ?? []) stringFilterProblems('resourceIdFilters', f, problems);
   for (const d of props.imageDigests ?? []) {
     if (isConcrete(d) && !DIGEST.test(d)) problems.push(`imageDigests value '${d.slice(0, 80)}' is not an image digest: 'sha256:' and 64 lowercase hexadecimal digits`);
   }
-  for (const a of props.registryIds ?? []) {
-    if (isConcrete(a) && !ACCOUNT.test(a)) problems.push(`registryIds value '${a}' is not a 12-digit account ID`);
+  for (const [name, ids] of [['registryIds', props.registryIds], ['accountIds', props.accountIds]] as const) {
+    for (const a of ids ?? []) {
+      if (isConcrete(a) && !ACCOUNT.test(a)) problems.push(`${name} value '${a}' is not a 12-digit account ID`);
+    }
+  }
+  for (const arn of props.findingArns ?? []) {
+    if (isConcrete(arn) && typeof arn === 'string' && !FINDING_ARN.test(arn)) {
+      problems.push(`findingArns value '${arn.slice(0, 120)}' is not an Amazon Inspector finding ARN: arn:<partition>:inspector2:<region>:<12-digit account>:finding/<id>`);
+    }
   }
   for (const t of props.resourceTags ?? []) {
     if (isConcrete(t.key) && (typeof t.key !== 'string' || t.key.length < 1 || t.key.length > MAX_TAG_KEY)) {

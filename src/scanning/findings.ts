@@ -183,7 +183,8 @@ const DATE_RANGE = struct({ start: optional(STRING), end: optional(STRING) });
  * saved view). The filter always narrows to ECR container images, and must
  * name at least one more criterion: a filter that matches every ECR finding
  * is refused. Every criterion of the CloudFormation resource that applies to
- * ECR images is offered; ranges, dates, digests, account IDs and list sizes
+ * ECR images is offered (`FindingSuppressionProps` lists the ones left out
+ * and why); ranges, dates, digests, account IDs, finding ARNs and list sizes
  * are checked at synth.
  *
  * @example
@@ -216,6 +217,12 @@ export class FindingSuppression extends Construct {
       imagePushedAt: optional(DATE_RANGE),
       imageInUseCount: optional(NUMBER_RANGE),
       registryIds: optional(listOf(STRING)),
+      accountIds: optional(listOf(STRING)),
+      findingArns: optional(listOf(STRING)),
+      resourceIdFilters: optional(listOf(STRING_FILTER)),
+      relatedVulnerabilities: optional(listOf(STRING)),
+      vulnerabilitySources: optional(listOf(STRING)),
+      vendorSeverities: optional(listOf(STRING)),
       resourceTags: optional(listOf(struct({ key: STRING, value: optional(STRING) }))),
       fixAvailable: optional(listOf(oneOf(FindingFixAvailability))),
       exploitAvailable: optional(BOOLEAN),
@@ -264,7 +271,13 @@ export class FindingSuppression extends Construct {
         ecrImageInUseCount: numbers(props.imageInUseCount),
         ecrImageRegistry: equals(props.registryIds),
         resourceTags: props.resourceTags?.map((t) => ({ comparison: 'EQUALS', key: t.key, value: t.value })),
+        awsAccountId: equals(props.accountIds),
+        findingArn: equals(props.findingArns),
+        resourceId: strings(props.resourceIdFilters),
         vulnerabilityId: equals(props.vulnerabilityIds),
+        relatedVulnerabilities: equals(props.relatedVulnerabilities),
+        vulnerabilitySource: equals(props.vulnerabilitySources),
+        vendorSeverity: equals(props.vendorSeverities),
         severity: equals(props.severities),
         fixAvailable: equals(props.fixAvailable),
         exploitAvailable: props.exploitAvailable === undefined ? undefined : [{ comparison: 'EQUALS', value: props.exploitAvailable ? 'YES' : 'NO' }],

@@ -1,3 +1,4 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
 import {
   InspectorDelegatedAdministrator,
@@ -8,6 +9,7 @@ import {
   RegistryScanning,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
+  RoleDefaults,
   ScanFrequency,
   StackSetCallAs,
   StackSetRegionConcurrency,
@@ -104,6 +106,36 @@ describe('fuzz', () => {
       (stack, p) => {
         new InspectorDelegatedAdministrator(stack, 'Administrator', { administratorAccount: p.administratorAccount, disableOnDelete: p.adminDisableOnDelete });
         if (p.organization) new InspectorOrganizationScanning(stack, 'Organization', { enableExistingMembers: p.enableExistingMembers, disableOnDelete: p.disableOnDelete });
+      },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('RoleDefaults: random paths and boundaries either fail clearly or give every role of the stack and of its baseline valid values', () => {
+    const text = (max: number) => untyped(lazy(fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: max + 2 }))));
+    const path = fc.oneof(
+      { arbitrary: fc.stringMatching(/^\/([!-~]{1,8}\/){0,3}$/), weight: 6 },
+      fc.constantFrom('/', 'platform', '/platform', '//', `/${'a'.repeat(510)}/`, `/${'a'.repeat(511)}/`),
+      text(20),
+    );
+    const name = fc.oneof({ arbitrary: fc.stringMatching(/^[\w+=,.@-]{1,20}$/), weight: 6 }, text(130));
+    const arn = fc.oneof(
+      fc.constantFrom('arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::111111111111:policy/pb', 'arn:aws:iam::111111111111:role/x'),
+      fc.string({ maxLength: 20 }),
+    );
+    fuzzConstruct(
+      fc.record({
+        path: fc.option(path, { nil: undefined }),
+        permissionsBoundaryName: fc.option(name, { nil: undefined }),
+        permissionsBoundaryArn: fc.option(arn, { nil: undefined }),
+        onBaseline: fc.boolean(),
+      }),
+      (stack, p) => {
+        const baseline = new RegistryBaseline(stack.node.root as any, 'Baseline');
+        new RepositoryCreationTemplate(baseline, 'Default', { prefix: 'ROOT', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH] });
+        new PullThroughCacheRule(stack, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
+        const boundary = p.permissionsBoundaryArn === undefined ? undefined : iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', p.permissionsBoundaryArn);
+        RoleDefaults.of(p.onBaseline ? baseline : stack.node.root)
+          .apply({ path: p.path, permissionsBoundaryName: p.permissionsBoundaryName, permissionsBoundary: boundary });
       },
     );
   }, FUZZ_TIMEOUT);

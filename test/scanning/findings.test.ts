@@ -211,6 +211,44 @@ describe('FindingSuppression', () => {
     });
   });
 
+  test('given the account, finding, resource and vulnerability-source criteria, then each renders as the CloudFormation filter criterion', () => {
+    const stack = strictStack();
+    const findingArn = 'arn:aws:inspector2:eu-west-1:111111111111:finding/0e436649379db5f327e3cf5bb4421d76';
+    new FindingSuppression(stack, 'Sources', {
+      reason: 'Vendor rates these low',
+      accountIds: ['222222222222'],
+      findingArns: [findingArn],
+      resourceIdFilters: [{ comparison: FindingStringComparison.PREFIX, value: 'arn:aws:ecr:eu-west-1:222222222222:repository/legacy/' }],
+      relatedVulnerabilities: ['CVE-2024-1234'],
+      vulnerabilitySources: ['DEBIAN_CVE'],
+      vendorSeverities: ['unimportant', 'Low'],
+    });
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::InspectorV2::Filter', {
+      FilterCriteria: {
+        ResourceType: [{ Comparison: 'EQUALS', Value: 'AWS_ECR_CONTAINER_IMAGE' }],
+        AwsAccountId: [{ Comparison: 'EQUALS', Value: '222222222222' }],
+        FindingArn: [{ Comparison: 'EQUALS', Value: findingArn }],
+        ResourceId: [{ Comparison: 'PREFIX', Value: 'arn:aws:ecr:eu-west-1:222222222222:repository/legacy/' }],
+        RelatedVulnerabilities: [{ Comparison: 'EQUALS', Value: 'CVE-2024-1234' }],
+        VulnerabilitySource: [{ Comparison: 'EQUALS', Value: 'DEBIAN_CVE' }],
+        VendorSeverity: [{ Comparison: 'EQUALS', Value: 'unimportant' }, { Comparison: 'EQUALS', Value: 'Low' }],
+      },
+    });
+  });
+
+  test.each<[string, Partial<FindingSuppressionProps>]>([
+    ['accountIds', { accountIds: ['222222222222'] }],
+    ['findingArns', { findingArns: ['arn:aws-cn:inspector2:cn-north-1:111111111111:finding/abc123'] }],
+    ['resourceIdFilters', { resourceIdFilters: [{ comparison: FindingStringComparison.EQUALS, value: 'x' }] }],
+    ['relatedVulnerabilities', { relatedVulnerabilities: ['CVE-1'] }],
+    ['vulnerabilitySources', { vulnerabilitySources: ['NVD'] }],
+    ['vendorSeverities', { vendorSeverities: ['Low'] }],
+  ])('given only %s, then it is a criterion on its own', (_, props) => {
+    const stack = strictStack();
+    new FindingSuppression(stack, 'One', { reason: 'r', ...props });
+    validTemplate(stack).resourceCountIs('AWS::InspectorV2::Filter', 1);
+  });
+
   test('given only a fix-availability criterion, then it is enough on its own', () => {
     const stack = strictStack();
     new FindingSuppression(stack, 'NoFix', { reason: 'r', fixAvailable: [FindingFixAvailability.NO] });
@@ -238,6 +276,11 @@ describe('FindingSuppression', () => {
     ['an inverted date range', { imagePushedAt: { start: '2026-02-01', end: '2026-01-01' } }, /imagePushedAt.start 2026-02-01 is after end 2026-01-01/],
     ['a bad digest', { imageDigests: ['sha256:abc'] }, /imageDigests value 'sha256:abc' is not an image digest/],
     ['a bad registry', { registryIds: ['12345'] }, /registryIds value '12345' is not a 12-digit account ID/],
+    ['a bad account', { accountIds: ['1111'] }, /accountIds value '1111' is not a 12-digit account ID/],
+    ['a bad finding ARN', { findingArns: ['arn:aws:inspector:eu-west-1:111111111111:finding/x'] }, /findingArns value 'arn:aws:inspector:eu-west-1:111111111111:finding\/x' is not an Amazon Inspector finding ARN/],
+    ['a long resource ID', { resourceIdFilters: [{ comparison: FindingStringComparison.PREFIX, value: 'r'.repeat(1025) }] }, /resourceIdFilters value 'r+' has 1025 characters/],
+    ['eleven vendor severities', { vendorSeverities: Array.from({ length: 11 }, (_v, i) => `s${i}`) }, /vendorSeverities has 11 values/],
+    ['an empty source list', { vulnerabilitySources: [] }, /vulnerabilitySources is empty/],
     ['a package with no field', { vulnerablePackages: [{}] }, /vulnerablePackages\[0\] names no field/],
     ['a long tag key', { resourceTags: [{ key: 'k'.repeat(129) }] }, /resourceTags key 'k+' must have 1 to 128 characters/],
     ['too many repository values together', { repositoryNames: Array.from({ length: 6 }, (_v, i) => `r${i}`), repositoryNamePrefixes: Array.from({ length: 5 }, (_v, i) => `p${i}/`) },
