@@ -323,20 +323,20 @@ export class Registry extends Construct {
    * exactly what it says: `team-a/` covers `team-a/api` and `team-a/web`,
    * never `team-ab/api`. A namespace given without the trailing `/` gets one.
    *
-   * @param namespace the namespace, for example `team-a/` or `team-a/services/`
+   * @param repositoryNamespace the namespace, for example `team-a/` or `team-a/services/`
    * @param destinations where to copy the images
    */
-  public replicateNamespace(namespace: string, destinations: ReplicationDestination[]): void {
+  public replicateNamespace(repositoryNamespace: string, destinations: ReplicationDestination[]): void {
     const subject = `Registry '${this.node.path}'`;
-    if (!isConcrete(namespace)) {
+    if (!isConcrete(repositoryNamespace)) {
       const problems = new Problems(subject);
       problems.add('replicateNamespace needs a literal namespace: replication filters are rendered at synth');
       problems.throwIfAny();
     }
-    const normalized = namespace.endsWith('/') ? namespace : `${namespace}/`;
-    if (namespace.length === 0 || normalized.startsWith('/')) {
+    const normalized = repositoryNamespace.endsWith('/') ? repositoryNamespace : `${repositoryNamespace}/`;
+    if (repositoryNamespace.length === 0 || normalized.startsWith('/')) {
       const problems = new Problems(subject);
-      problems.add(`namespace '${namespace}' is not a repository namespace: name one such as 'team-a/' (to replicate every repository, use addReplicationRule without repositoryFilters)`);
+      problems.add(`namespace '${repositoryNamespace}' is not a repository namespace: name one such as 'team-a/' (to replicate every repository, use addReplicationRule without repositoryFilters)`);
       problems.throwIfAny();
     }
     this.addRule(subject, destinations, [normalized]);
