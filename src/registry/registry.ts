@@ -617,12 +617,11 @@ export class Registry extends Construct {
       for (const a of actions) if (typeof a === 'string' && !V1_REGISTRY_POLICY_ACTIONS.includes(a.toLowerCase())) v2.add(a);
     }
     if (v2.size === 0) return;
-    const scope = this.policyScope();
-    if (scope === 'V2') return;
+    // The app can only set V2 (EcrAccountSettings refuses V1, which ECR no longer sets).
+    if (this.policyScope() === 'V2') return;
     Annotations.of(this).addWarningV2('cdk-ecr-platform:registryPolicyScopeV2',
-      `The registry policy allows ${[...v2].sort().join(', ')}, which ECR applies only with the V2 registry policy scope; ${scope === 'V1'
-        ? 'this app sets V1, where ECR accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository, so the policy fails or grants nothing'
-        : 'V2 is the default for new registries, but a registry still on V1 accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository'}. `
+      `The registry policy allows ${[...v2].sort().join(', ')}, which ECR applies only with the V2 registry policy scope; `
+      + 'V2 is the default for new registries, but a registry still on V1 accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository. '
       + 'Set it with new EcrAccountSettings(stack, \'AccountSettings\', { registryPolicyScope: RegistryPolicyScope.V2 }) in this account and region, or check it with `aws ecr get-account-setting --name REGISTRY_POLICY_SCOPE`.');
   }
 
