@@ -179,7 +179,7 @@ describe('duplicate names known only at deploy', () => {
   test.each([
     ['without', () => new App()],
     ['with', () => strictApp()],
-  ])('given one imported value as the prefix of two creation templates, then the library fails synth naming both, %s aws-cdk-lib\'s CloudFormation validation', (_n, makeApp) => {
+  ])('given one imported value as the prefix of two templates, then the library fails synth naming both, %s aws-cdk-lib\'s validation', (_n, makeApp) => {
     const app = makeApp();
     const stack = new Stack(app, 'S', { env: ENV });
     const prefix = Fn.importValue('TeamPrefix');
