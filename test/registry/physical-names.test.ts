@@ -173,8 +173,11 @@ describe('duplicate physical names', () => {
 });
 
 describe('duplicate names known only at deploy', () => {
-  const template = (scope: Stack, id: string, prefix: string) =>
-    new RepositoryCreationTemplate(scope, id, { prefix, appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: RepositoryEncryption.AES256 });
+  const template = (scope: Stack, id: string, prefix: string) => new RepositoryCreationTemplate(scope, id, {
+    prefix,
+    appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION],
+    encryption: RepositoryEncryption.AES256,
+  });
 
   test.each([
     ['without', () => new App()],
