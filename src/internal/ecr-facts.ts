@@ -250,3 +250,27 @@ export const MAX_POLICY_TEXT = 10240;
  * @internal
  */
 export const MAX_PUBLIC_CATALOG_TEXT = 10240;
+
+// ---------------------------------------------------------------------------
+// Account settings
+// ---------------------------------------------------------------------------
+
+/**
+ * The values `ecr:PutAccountSetting` takes today, per setting name (ECR API
+ * reference, PutAccountSetting: basic scan type `AWS_NATIVE`, registry
+ * policy scope `V2`, blob mounting `ENABLED` or `DISABLED`). Older pages list
+ * `CLAIR` and `V1` too, and `GetAccountSetting` can still return `V1`: such
+ * values are read, never set.
+ *
+ * @internal
+ */
+export const SETTABLE_ACCOUNT_SETTING_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  BASIC_SCAN_TYPE_VERSION: Object.freeze(['AWS_NATIVE']),
+  REGISTRY_POLICY_SCOPE: Object.freeze(['V2']),
+  BLOB_MOUNTING: Object.freeze(['ENABLED', 'DISABLED']),
+});
+
+/** Whether `ecr:PutAccountSetting` takes this value for this setting today. @internal */
+export function accountSettingSettable(name: string, value: string): boolean {
+  return SETTABLE_ACCOUNT_SETTING_VALUES[name]?.includes(value) ?? false;
+}

@@ -44,6 +44,7 @@ import {
   UpdateOrganizationConfigurationCommand,
 } from '@aws-sdk/client-inspector2';
 /* eslint-enable import/no-extraneous-dependencies */
+import { accountSettingSettable } from '../internal/ecr-facts';
 
 /** The CloudFormation custom resource request fields this handler reads. */
 export interface CustomResourceEvent {
@@ -675,11 +676,12 @@ async function settingDelete(event: CustomResourceEvent, deps: Dependencies, nam
   if (props.RestoreOnDelete !== 'true') return kept('restoreOnDelete is not set');
   if (!recorded || recorded.prior === undefined || recorded.name !== name) return kept('nothing recorded');
   if (recorded.prior === props.Value) return kept('this resource did not change the value');
-  if (name === 'REGISTRY_POLICY_SCOPE' && recorded.prior === 'V1') {
-    // Registry policy statements that need V2 (any action beyond
-    // replication and pull through cache) stop working under V1, and ECR's
-    // own cross-account pull through cache needs V2: never downgrade.
-    return kept('REGISTRY_POLICY_SCOPE is never put back to V1: registry policy statements written for V2 would stop working');
+  if (!accountSettingSettable(name, recorded.prior)) {
+    // ECR no longer sets CLAIR or V1: the call would fail the delete. Under
+    // V1, registry policy statements that need V2 (any action beyond
+    // replication and pull through cache) would stop working too.
+    const v2 = name === 'REGISTRY_POLICY_SCOPE' ? ', and registry policy statements written for V2 would stop working' : '';
+    return kept(`${name} is never put back to ${recorded.prior}: ECR no longer sets that value${v2}`);
   }
   const stack = await stackView(event, deps, SETTING_TYPE, (id) => parseSettingId(id)?.name === name);
   if (stack === undefined) return kept('the stack\'s resources could not be read, so another owner cannot be ruled out');

@@ -4,6 +4,7 @@ import { ROLLED_OUT_PROBLEM, SERVICE_TIMEOUT, SettingsProvider } from './account
 import { Registry } from './registry';
 import { RegistrySettingKind } from './settings';
 import { SettingsProviderPlacement } from './settings-provider-placement';
+import { accountSettingSettable, SETTABLE_ACCOUNT_SETTING_VALUES } from '../internal/ecr-facts';
 import { BOOLEAN, guardConstruct, oneOf, optional } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { isRolledOut } from '../internal/rollout';
@@ -14,7 +15,11 @@ import { isRolledOut } from '../internal/rollout';
 export enum BasicScanTypeVersion {
   /** ECR's own scanner, maintained by AWS. */
   AWS_NATIVE = 'AWS_NATIVE',
-  /** The earlier Clair-based scanner. */
+  /**
+   * The earlier Clair-based scanner. ECR no longer takes it
+   * (`PutAccountSetting` sets `AWS_NATIVE` only): `EcrAccountSettings`
+   * refuses it.
+   */
   CLAIR = 'CLAIR',
 }
 Object.freeze(BasicScanTypeVersion);
@@ -23,7 +28,11 @@ Object.freeze(BasicScanTypeVersion);
  * Which permissions a registry policy can grant.
  */
 export enum RegistryPolicyScope {
-  /** Only replication and pull-through-cache actions. */
+  /**
+   * Only replication and pull-through-cache actions. A registry can still
+   * be on it, but ECR no longer sets it (`PutAccountSetting` sets `V2`
+   * only): `EcrAccountSettings` refuses it.
+   */
   V1 = 'V1',
   /** Every ECR action on the registry's repositories. */
   V2 = 'V2',
@@ -42,19 +51,35 @@ export enum BlobMounting {
 }
 Object.freeze(BlobMounting);
 
+/** The prop that sets each account setting, for messages. */
+const PROP_OF: Record<string, string> = {
+  BASIC_SCAN_TYPE_VERSION: 'basicScanTypeVersion',
+  REGISTRY_POLICY_SCOPE: 'registryPolicyScope',
+  BLOB_MOUNTING: 'blobMounting',
+};
+
+/** The enum of each account setting, for messages. */
+const ENUM_OF: Record<string, string> = {
+  BASIC_SCAN_TYPE_VERSION: 'BasicScanTypeVersion',
+  REGISTRY_POLICY_SCOPE: 'RegistryPolicyScope',
+  BLOB_MOUNTING: 'BlobMounting',
+};
+
 /**
  * Properties of the ECR account settings.
  */
 export interface EcrAccountSettingsProps extends SettingsProviderPlacement {
   /**
-   * The basic scanning version (`BASIC_SCAN_TYPE_VERSION`).
+   * The basic scanning version (`BASIC_SCAN_TYPE_VERSION`): `AWS_NATIVE`,
+   * the only value ECR sets (`CLAIR` is refused).
    *
    * @default - unchanged
    */
   readonly basicScanTypeVersion?: BasicScanTypeVersion;
 
   /**
-   * The registry policy scope (`REGISTRY_POLICY_SCOPE`).
+   * The registry policy scope (`REGISTRY_POLICY_SCOPE`): `V2`, the only
+   * value ECR sets (`V1` is refused).
    *
    * @default - unchanged
    */
@@ -92,6 +117,7 @@ export class EcrAccountSettings extends Construct {
     guardConstruct('EcrAccountSettings', scope, id, props, {
       basicScanTypeVersion: optional(oneOf(BasicScanTypeVersion)),
       registryPolicyScope: optional(oneOf(RegistryPolicyScope)),
+      blobMounting: optional(oneOf(BlobMounting)),
       restoreOnDelete: optional(BOOLEAN),
     });
     super(scope, id);
@@ -103,6 +129,12 @@ export class EcrAccountSettings extends Construct {
       ['BLOB_MOUNTING', props.blobMounting],
     ];
     if (settings.every(([, v]) => v === undefined)) problems.add('no setting given: set basicScanTypeVersion, registryPolicyScope or blobMounting');
+    for (const [name, value] of settings) {
+      if (value === undefined || accountSettingSettable(name, value)) continue;
+      const settable = SETTABLE_ACCOUNT_SETTING_VALUES[name];
+      problems.add(`${PROP_OF[name]} is ${value}, which ECR no longer sets: PutAccountSetting takes only ${settable.join(' or ')} for ${name}. `
+        + `Use ${settable.map((v) => `${ENUM_OF[name]}.${v}`).join(' or ')}, or leave ${PROP_OF[name]} out to keep the account's current value`);
+    }
     if (isRolledOut(Stack.of(this))) problems.add(ROLLED_OUT_PROBLEM);
     problems.throwIfAny();
     const claims = settings

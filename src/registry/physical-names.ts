@@ -13,6 +13,12 @@ interface NameKind {
   readonly key: (name: string) => string | undefined;
   /** What happens and what to do. */
   readonly advice: string;
+  /**
+   * Whether two names known only at deploy are compared by their
+   * CloudFormation expression (an imported value used twice). Not for
+   * kinds whose key depends on the name's text.
+   */
+  readonly byExpression?: boolean;
 }
 
 const KINDS: NameKind[] = [
@@ -20,6 +26,7 @@ const KINDS: NameKind[] = [
     type: EcrType.REPOSITORY,
     property: 'repositoryName',
     what: 'repository name',
+    byExpression: true,
     key: (n) => n,
     advice: 'a registry holds one repository per name, so CloudFormation would fail to create the second. Rename one, or declare the repository once',
   },
@@ -27,6 +34,7 @@ const KINDS: NameKind[] = [
     type: EcrType.PUBLIC_REPOSITORY,
     property: 'repositoryName',
     what: 'public repository name',
+    byExpression: true,
     key: (n) => n,
     advice: 'a public registry holds one repository per name, so CloudFormation would fail to create the second. Rename one, or declare the repository once',
   },
@@ -34,6 +42,7 @@ const KINDS: NameKind[] = [
     type: EcrType.REPOSITORY_CREATION_TEMPLATE,
     property: 'prefix',
     what: 'repository creation template prefix',
+    byExpression: true,
     key: normalizePrefix, // ECR reads 'team' and 'team/' as one prefix
     advice: 'ECR keeps one template per prefix and registry, so CloudFormation would fail to create the second. Declare the template once (a pull-through cache rule creates one for its prefix unless createTemplate is false)',
   },
@@ -41,6 +50,7 @@ const KINDS: NameKind[] = [
     type: EcrType.PULL_THROUGH_CACHE_RULE,
     property: 'ecrRepositoryPrefix',
     what: 'pull-through cache prefix',
+    byExpression: true,
     key: normalizePrefix,
     advice: 'ECR keeps one pull-through cache rule per prefix and registry, so CloudFormation would fail to create the second. Give one another ecrRepositoryPrefix',
   },
@@ -152,23 +162,55 @@ function findClashes(root: IConstruct): Clash[] {
         continue;
       }
     }
-    if (typeof name !== 'string') continue; // unknown until deploy
-    const key = kind.key(name);
+    let key: string | undefined;
+    let scope: { scopeKey: string; where: string };
+    let shown: string;
+    if (typeof name === 'string') {
+      key = kind.key(name);
+      scope = scopeOf(stack);
+      shown = `'${key}'`;
+    } else {
+      // Known only at deploy: the same expression is the same value within
+      // one stack (a parameter, an attribute), and within one account and
+      // region when it reads nothing of its stack (an imported value).
+      if (!kind.byExpression || name === undefined || name === null) continue;
+      key = `expression ${JSON.stringify(name)}`;
+      scope = stackIndependent(name) ? scopeOf(stack) : { scopeKey: `stack ${stack.node.path}`, where: `stack '${stack.node.path}'` };
+      shown = `${JSON.stringify(name)} (known at deploy, the same expression for each)`;
+    }
     if (key === undefined) continue;
-    const { scopeKey, where } = scopeOf(stack);
-    const id = `${kind.type} ${scopeKey} ${key}`;
+    const id = `${kind.type} ${scope.scopeKey} ${key}`;
     const entry = owners.get(id);
     if (entry) entry.nodes.push(node);
-    else owners.set(id, { kind, name: key, where, nodes: [node] });
+    else owners.set(id, { kind, name: shown, where: scope.where, nodes: [node] });
   }
   const clashes: Clash[] = [];
   for (const { kind, name, where, nodes } of owners.values()) {
     if (nodes.length < 2) continue;
     const names = nodes.map((n) => `'${ownerPath(n)}'`);
     const list = names.length === 2 ? `${names[0]} and ${names[1]}` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    clashes.push({ nodes, message: `${kind.what} '${name}' is used by ${list} in ${where}: ${kind.advice}.` });
+    clashes.push({ nodes, message: `${kind.what} ${name} is used by ${list} in ${where}: ${kind.advice}.` });
   }
   return clashes;
+}
+
+/** Pseudo parameters whose value is the same in every stack of one account and region. */
+const ENVIRONMENT_PSEUDO_PARAMETERS = new Set(['AWS::AccountId', 'AWS::Region', 'AWS::Partition', 'AWS::URLSuffix']);
+
+/**
+ * Whether a CloudFormation expression has the same value in every stack of
+ * one account and region: built from literals, imported values and the
+ * account's pseudo parameters only (no parameter, attribute or condition of
+ * its stack).
+ */
+function stackIndependent(expression: unknown): boolean {
+  if (expression === null || typeof expression !== 'object') return true;
+  if (Array.isArray(expression)) return expression.every(stackIndependent);
+  const entries = Object.entries(expression as Record<string, unknown>);
+  if (entries.length !== 1) return false;
+  const [fn, argument] = entries[0];
+  if (fn === 'Ref') return typeof argument === 'string' && ENVIRONMENT_PSEUDO_PARAMETERS.has(argument);
+  return ['Fn::ImportValue', 'Fn::Join', 'Fn::Select', 'Fn::Split'].includes(fn) && stackIndependent(argument);
 }
 
 /** The path of the construct a user declared: the L2 around a `Resource` L1. */

@@ -1,4 +1,4 @@
-import { Annotations, Aspects, CfnResource, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnDeletionPolicy, CfnResource, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -114,35 +114,46 @@ export class Registry extends Construct {
   /**
    * What deleting the stack (or removing a setting from it) does to the
    * registry's account-wide settings: its registry policy, replication,
-   * scanning and signing configurations.
+   * scanning and signing configurations. Other stacks and accounts rely on
+   * them (replicas, cross-account pulls, scanned and signed images).
    *
-   * By default (`RemovalPolicy.DESTROY`, CloudFormation's own default, no
-   * `DeletionPolicy` rendered) CloudFormation resets them on delete: the
-   * registry policy is deleted, replication gets no rules, scanning returns
-   * to BASIC without rules, signing stops. The account then has the settings
-   * of a new account, and a later stack can declare them again.
+   * By default (`RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`, rendered as
+   * `DeletionPolicy: RetainExceptOnCreate`) the account keeps them when the
+   * stack or a StackSet instance is deleted, and CloudFormation no longer
+   * manages them; a rollback of the deployment that created them still
+   * removes them, so a failed first deployment leaves nothing behind.
    *
-   * `RemovalPolicy.RETAIN` keeps the account's settings when the stack goes:
-   * replication and scanning go on. CloudFormation then no longer manages
-   * them, and creating them again in a new stack fails (their handlers refuse
-   * to create a setting that exists) until they are imported with
-   * `cdk import` or reset in the ECR console.
+   * `RemovalPolicy.RETAIN` keeps them on a rollback too. `RemovalPolicy.DESTROY`
+   * lets CloudFormation reset them: the registry policy is deleted,
+   * replication gets no rules, scanning returns to BASIC without rules (for
+   * ENHANCED, CloudFormation's handler also tries to turn Amazon Inspector
+   * off for the account, which a warning says), signing stops.
    *
-   * @param policy `RemovalPolicy.DESTROY` (the default) or `RemovalPolicy.RETAIN`
+   * A setting kept this way cannot be created again by another stack (the
+   * handlers refuse to create a setting that exists) until it is imported
+   * with `cdk import` or reset.
+   *
+   * @param policy `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE` (the default), `RemovalPolicy.RETAIN` or `RemovalPolicy.DESTROY`
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     const problems = new Problems(`Registry '${this.node.path}'`);
-    if (policy !== RemovalPolicy.DESTROY && policy !== RemovalPolicy.RETAIN) {
-      problems.add(`removalPolicy '${policy}' is not supported for registry settings: use RemovalPolicy.DESTROY (the default: delete resets the settings) or RemovalPolicy.RETAIN (delete keeps them)`);
+    if (!SETTINGS_REMOVAL_POLICIES.includes(policy)) {
+      problems.add(`removalPolicy '${policy}' is not supported for registry settings: use RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (the default: delete keeps them, a rolled-back creation removes them), RemovalPolicy.RETAIN (always keeps them) or RemovalPolicy.DESTROY (delete resets them)`);
     }
     problems.throwIfAny();
-    if (this.removalPolicy === undefined) Aspects.of(this).add(new SettingsRemovalPolicy(this));
     this.removalPolicy = policy;
+    for (const resource of this.renderers.keys()) this.applySettingsRemovalPolicy(resource);
   }
 
-  /** The removal policy set with `applyRemovalPolicy`, if any. @internal */
-  public get _removalPolicy(): RemovalPolicy | undefined {
-    return this.removalPolicy;
+  /**
+   * Gives an account-wide setting (registry policy, replication, scanning or
+   * signing configuration) the registry's removal policy, or the default
+   * when none was set and the resource has no deletion policy of its own.
+   */
+  private applySettingsRemovalPolicy(resource: CfnResource): void {
+    if (!SETTINGS_TYPES.has(resource.cfnResourceType)) return;
+    if (this.removalPolicy !== undefined) resource.applyRemovalPolicy(this.removalPolicy);
+    else if (resource.cfnOptions.deletionPolicy === undefined) resource.applyRemovalPolicy(DEFAULT_SETTINGS_REMOVAL_POLICY);
   }
 
   /** The registry policy resource, once a statement was added. */
@@ -389,12 +400,13 @@ export class Registry extends Construct {
   /**
    * Records how a setting's resource renders its CloudFormation properties
    * from the setting's model (a registry baseline assembles its StackSet
-   * body from them).
+   * body from them), and gives an account-wide setting its removal policy.
    *
    * @internal
    */
   public _renderAs(resource: CfnResource, properties: PropertiesRenderer): void {
     this.renderers.set(resource, properties);
+    this.applySettingsRemovalPolicy(resource);
   }
 
   /**
@@ -605,7 +617,20 @@ export class Registry extends Construct {
     this.warnedAtSynth = true;
     this.warnPolicyScope();
     this.warnReplicaTemplates();
+    this.warnScanningResetOnDelete();
     return [];
+  }
+
+  /** A delete of ENHANCED scanning resets it, and CloudFormation's handler tries to turn Inspector off for the account. */
+  private warnScanningResetOnDelete(): void {
+    for (const resource of this.renderers.keys()) {
+      if (!(resource instanceof ecr.CfnRegistryScanningConfiguration) || resource.cfnOptions.deletionPolicy !== CfnDeletionPolicy.DELETE) continue;
+      if (this.stack.resolve(resource.scanType) !== 'ENHANCED') continue;
+      Annotations.of(resource).addWarningV2('cdk-ecr-platform:enhancedScanningResetOnDelete',
+        'This ENHANCED registry scanning configuration has DeletionPolicy Delete: deleting the stack (or this setting) resets the account\'s scanning to BASIC without rules, '
+        + 'and CloudFormation\'s handler also tries to turn Amazon Inspector off for the whole account (it needs inspector2:Disable), which other stacks and teams may rely on. '
+        + 'Keep the registry\'s default removal policy (RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE) to keep the setting on delete, or acknowledge this warning.');
+    }
   }
 
   /** Statements with actions beyond V1 need the V2 registry policy scope. */
@@ -617,12 +642,11 @@ export class Registry extends Construct {
       for (const a of actions) if (typeof a === 'string' && !V1_REGISTRY_POLICY_ACTIONS.includes(a.toLowerCase())) v2.add(a);
     }
     if (v2.size === 0) return;
-    const scope = this.policyScope();
-    if (scope === 'V2') return;
+    // The app can only set V2 (EcrAccountSettings refuses V1, which ECR no longer sets).
+    if (this.policyScope() === 'V2') return;
     Annotations.of(this).addWarningV2('cdk-ecr-platform:registryPolicyScopeV2',
-      `The registry policy allows ${[...v2].sort().join(', ')}, which ECR applies only with the V2 registry policy scope; ${scope === 'V1'
-        ? 'this app sets V1, where ECR accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository, so the policy fails or grants nothing'
-        : 'V2 is the default for new registries, but a registry still on V1 accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository'}. `
+      `The registry policy allows ${[...v2].sort().join(', ')}, which ECR applies only with the V2 registry policy scope; `
+      + 'V2 is the default for new registries, but a registry still on V1 accepts only ecr:ReplicateImage, ecr:BatchImportUpstreamImage and ecr:CreateRepository. '
       + 'Set it with new EcrAccountSettings(stack, \'AccountSettings\', { registryPolicyScope: RegistryPolicyScope.V2 }) in this account and region, or check it with `aws ecr get-account-setting --name REGISTRY_POLICY_SCOPE`.');
   }
 
@@ -690,16 +714,16 @@ export class Registry extends Construct {
 /** The account-wide settings that ECR keeps once per account and region. */
 const SETTINGS_TYPES = new Set(REGISTRY_SINGLETON_TYPES);
 
-/** Applies the registry's removal policy to every account-wide setting below it. */
-class SettingsRemovalPolicy implements IAspect {
-  constructor(private readonly registry: Registry) {}
-  public visit(node: IConstruct): void {
-    const policy = this.registry._removalPolicy;
-    if (policy !== undefined && CfnResource.isCfnResource(node) && SETTINGS_TYPES.has(node.cfnResourceType)) {
-      node.applyRemovalPolicy(policy);
-    }
-  }
-}
+/**
+ * What deleting a stack does to its account-wide settings unless the
+ * registry says otherwise: keep them (`DeletionPolicy: RetainExceptOnCreate`,
+ * which CloudFormation takes on any resource type), except when the
+ * deployment that created them rolls back.
+ */
+const DEFAULT_SETTINGS_REMOVAL_POLICY = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+
+/** The removal policies `Registry.applyRemovalPolicy` takes (registry settings have no snapshot). */
+const SETTINGS_REMOVAL_POLICIES: readonly RemovalPolicy[] = [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, RemovalPolicy.RETAIN, RemovalPolicy.DESTROY];
 
 /**
  * The concrete names of the private repositories of a registry in the app:

@@ -59,6 +59,27 @@ describe('RegistryBaselineStackSet template body', () => {
   });
 });
 
+describe('RegistryBaselineStackSet on deletion', () => {
+  test('given a baseline\'s scanning configuration, then the StackSet body keeps it when a stack instance is deleted (RetainExceptOnCreate), unlike its templates and cache rules', () => {
+    const app = strictApp();
+    const baseline = baselineIn(app);
+    const stack = new Stack(app, 'Organization', { env: MANAGEMENT });
+    new RegistryBaselineStackSet(stack, 'Baseline', { baseline, target: StackSetTarget.fromOrganizationalUnits([OU]), regions: ['eu-west-1'] });
+    const stackSet = Object.values<any>(validTemplate(stack, { nag: true }).findResources('AWS::CloudFormation::StackSet'))[0];
+    const body = JSON.parse(stackSet.Properties.TemplateBody);
+    const policies = Object.values<any>(body.Resources)
+      .filter((r) => r.Type.startsWith('AWS::ECR::'))
+      .map((r) => [r.Type, r.DeletionPolicy, r.UpdateReplacePolicy])
+      .sort((a, b) => a[0].localeCompare(b[0]));
+    expect(policies).toEqual([
+      ['AWS::ECR::PullThroughCacheRule', undefined, undefined],
+      ['AWS::ECR::RegistryScanningConfiguration', 'RetainExceptOnCreate', 'Retain'],
+      ['AWS::ECR::RepositoryCreationTemplate', undefined, undefined],
+      ['AWS::ECR::RepositoryCreationTemplate', undefined, undefined],
+    ]);
+  });
+});
+
 describe('clash detection when stages are synthesized one by one (CDK Pipelines)', () => {
   /** A pipeline that deploys the StackSet's stage, then a workload stage: CDK Pipelines synthesizes each stage as it is added. */
   function pipelineApp(target: StackSetTarget): { app: App; workload: Stack } {

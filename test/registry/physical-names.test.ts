@@ -1,4 +1,4 @@
-import { App, Lazy, Stack, Stage } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Lazy, Stack, Stage } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import {
   PrivateRepository,
@@ -8,6 +8,7 @@ import {
   Registry,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
+  RepositoryEncryption,
   UpstreamRegistry,
 } from '../../src';
 import { strictApp } from '../util/harness';
@@ -168,5 +169,63 @@ describe('duplicate physical names', () => {
       message = (e as Error).message;
     }
     expect(message.match(/both render AWS::ECR::RegistryPolicy/g)).toHaveLength(1);
+  });
+});
+
+describe('duplicate names known only at deploy', () => {
+  const template = (scope: Stack, id: string, prefix: string) => new RepositoryCreationTemplate(scope, id, {
+    prefix,
+    appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION],
+    encryption: RepositoryEncryption.AES256,
+  });
+
+  test.each([
+    ['without', () => new App()],
+    ['with', () => strictApp()],
+  ])('given one imported value as the prefix of two templates, then the library fails synth naming both, %s aws-cdk-lib\'s validation', (_n, makeApp) => {
+    const app = makeApp();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const prefix = Fn.importValue('TeamPrefix');
+    template(stack, 'A', prefix);
+    template(stack, 'B', prefix);
+    expect(synthErrors(app)).toEqual([expect.stringMatching(
+      /repository creation template prefix \{"Fn::ImportValue":"TeamPrefix"\} \(known at deploy, the same expression for each\) is used by 'S\/A' and 'S\/B' in account 111111111111, region eu-west-1: ECR keeps one template per prefix/,
+    )]);
+  });
+
+  test('given the same import written twice, in two stacks of one account and region, then synth fails too (an export is one value per account and region)', () => {
+    const app = new App();
+    template(new Stack(app, 'One', { env: ENV }), 'A', Fn.importValue('TeamPrefix'));
+    template(new Stack(app, 'Two', { env: ENV }), 'B', Fn.importValue('TeamPrefix'));
+    expect(synthErrors(app)).toEqual([expect.stringMatching(/\{"Fn::ImportValue":"TeamPrefix"\}.* is used by 'One\/A' and 'Two\/B'/)]);
+  });
+
+  test('given one parameter as the prefix of two templates, then synth fails in its stack; parameters of two stacks are two values', () => {
+    const app = new App();
+    const one = new Stack(app, 'One', { env: ENV });
+    const param = new CfnParameter(one, 'Prefix').valueAsString;
+    template(one, 'A', param);
+    template(one, 'B', param);
+    const two = new Stack(app, 'Two', { env: ENV });
+    template(two, 'C', new CfnParameter(two, 'Prefix').valueAsString);
+    expect(synthErrors(app)).toEqual([expect.stringMatching(/\{"Ref":"Prefix"\}.* is used by 'One\/A' and 'One\/B' in stack 'One'/)]);
+  });
+
+  test('given two different imported values, or an imported value and a literal, then synth passes', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    template(stack, 'A', Fn.importValue('TeamPrefix'));
+    template(stack, 'B', Fn.importValue('OtherPrefix'));
+    template(stack, 'C', 'team');
+    expect(synthErrors(app)).toEqual([]);
+  });
+
+  test('given one imported value as the name of two repositories, then synth fails naming both', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const name = Fn.importValue('RepositoryName');
+    new PrivateRepository(stack, 'A', { repositoryName: name });
+    new PrivateRepository(stack, 'B', { repositoryName: name });
+    expect(synthErrors(app)).toEqual([expect.stringMatching(/repository name \{"Fn::ImportValue":"RepositoryName"\}.* is used by 'S\/A' and 'S\/B'/)]);
   });
 });

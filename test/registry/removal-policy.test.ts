@@ -1,6 +1,18 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import * as signer from 'aws-cdk-lib/aws-signer';
-import { PrivateRepository, Registry, RegistryScanning, RegistrySigning, ReplicationDestination, ScanFrequency } from '../../src';
+import {
+  BlobMounting,
+  EcrAccountSettings,
+  InspectorScanning,
+  PrivateRepository,
+  Registry,
+  RegistryScanning,
+  RegistrySigning,
+  ReplicationDestination,
+  ScanFrequency,
+  ScanType,
+} from '../../src';
 import { strictStack, validTemplate } from '../util/harness';
 
 const SETTINGS = ['AWS::ECR::RegistryPolicy', 'AWS::ECR::ReplicationConfiguration', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::SigningConfiguration'];
@@ -29,8 +41,8 @@ function policies(template: ReturnType<typeof validTemplate>): Record<string, [u
 }
 
 describe('registry settings on stack deletion', () => {
-  test('by default no DeletionPolicy is rendered: deleting the stack resets the account\'s settings (CloudFormation\'s default, Delete)', () => {
-    expect(policies(settingsStack(undefined, true))).toEqual(Object.fromEntries(SETTINGS.map((t) => [t, [undefined, undefined]])));
+  test('by default every setting is kept when the stack is deleted, and removed when its creation rolls back (RetainExceptOnCreate)', () => {
+    expect(policies(settingsStack(undefined, true))).toEqual(Object.fromEntries(SETTINGS.map((t) => [t, ['RetainExceptOnCreate', 'Retain']])));
   });
 
   test.each([true, false])('RemovalPolicy.RETAIN keeps every setting, whether applied before the settings are declared (%s) or after', (applyFirst) => {
@@ -41,7 +53,43 @@ describe('registry settings on stack deletion', () => {
     expect(policies(settingsStack(RemovalPolicy.DESTROY, true))).toEqual(Object.fromEntries(SETTINGS.map((t) => [t, ['Delete', 'Delete']])));
   });
 
-  test.each([RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE])('%s is refused with a clear message', (policy) => {
-    expect(() => Registry.of(strictStack()).applyRemovalPolicy(policy)).toThrow(/Registry 'Stack\/EcrRegistry': 1 problem:\n.*is not supported for registry settings: use RemovalPolicy.DESTROY/);
+  test('RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE is the default, said explicitly', () => {
+    expect(policies(settingsStack(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, false))).toEqual(Object.fromEntries(SETTINGS.map((t) => [t, ['RetainExceptOnCreate', 'Retain']])));
+  });
+
+  test('a deletion policy set on one setting\'s L1 (an escape hatch) is kept when the registry has no policy of its own', () => {
+    const stack = strictStack();
+    RegistryScanning.of(stack).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
+    Registry.of(stack).allowReplicationFrom('222222222222');
+    RegistryScanning.of(stack).cfnScanningConfiguration!.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    const template = validTemplate(stack);
+    template.hasResource('AWS::ECR::RegistryScanningConfiguration', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::ECR::RegistryPolicy', { DeletionPolicy: 'RetainExceptOnCreate' });
+  });
+
+  test('given ENHANCED scanning that a delete would reset, then a warning says Inspector would be turned off for the account; none by default', () => {
+    const build = (policy?: RemovalPolicy) => {
+      const stack = strictStack();
+      RegistryScanning.of(stack).useScanType(ScanType.ENHANCED);
+      RegistryScanning.of(stack).addRule({ frequency: ScanFrequency.CONTINUOUS_SCAN, repositoryFilters: ['*'] });
+      if (policy) Registry.of(stack).applyRemovalPolicy(policy);
+      return AssertAnnotations.fromStack(stack);
+    };
+    build(RemovalPolicy.DESTROY).hasWarning('/Stack/EcrRegistry/Scanning/Resource', Match.stringLikeRegexp('tries to turn Amazon Inspector off for the whole account'));
+    build().hasNoWarning('*', Match.stringLikeRegexp('Inspector off'));
+  });
+
+  test('accounts settings and Inspector scanning keep CloudFormation\'s Delete: their handler keeps the account\'s values on delete unless asked', () => {
+    const stack = strictStack();
+    new EcrAccountSettings(stack, 'Settings', { blobMounting: BlobMounting.ENABLED });
+    new InspectorScanning(stack, 'Inspector');
+    const template = validTemplate(stack);
+    for (const type of ['Custom::EcrAccountSetting', 'Custom::EcrInspectorScanning']) {
+      expect(Object.values<any>(template.findResources(type)).map((r) => r.DeletionPolicy)).toEqual(['Delete']);
+    }
+  });
+
+  test.each([RemovalPolicy.SNAPSHOT])('%s is refused with a clear message', (policy) => {
+    expect(() => Registry.of(strictStack()).applyRemovalPolicy(policy)).toThrow(/Registry 'Stack\/EcrRegistry': 1 problem:\n.*is not supported for registry settings: use RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE/);
   });
 });

@@ -573,21 +573,29 @@ describe('ECR account setting handler', () => {
   });
 
   test.each<[string, string, string, string | undefined]>([
-    ['default: keeps the value', 'false', 'ecr-account-setting:BASIC_SCAN_TYPE_VERSION:prior=CLAIR', undefined],
-    ['opted in: restores the recorded value', 'true', 'ecr-account-setting:BASIC_SCAN_TYPE_VERSION:prior=CLAIR', 'CLAIR'],
-    ['opted in, nothing recorded: keeps the value', 'true', 'ecr-account-setting:BASIC_SCAN_TYPE_VERSION:prior=', undefined],
+    ['default: keeps the value', 'false', 'ecr-account-setting:BLOB_MOUNTING:prior=DISABLED', undefined],
+    ['opted in: restores the recorded value', 'true', 'ecr-account-setting:BLOB_MOUNTING:prior=DISABLED', 'DISABLED'],
+    ['opted in, nothing recorded: keeps the value', 'true', 'ecr-account-setting:BLOB_MOUNTING:prior=', undefined],
   ])('delete, %s', async (_, restore, physicalId, restored) => {
-    ecr.on(GetAccountSettingCommand).resolves({ value: 'AWS_NATIVE' });
+    ecr.on(GetAccountSettingCommand).resolves({ value: 'ENABLED' });
     ecr.on(PutAccountSettingCommand).resolves({});
-    await handle(settingEvent('Delete', { RestoreOnDelete: restore }, physicalId), deps());
+    await handle(settingEvent('Delete', { Name: 'BLOB_MOUNTING', Value: 'ENABLED', RestoreOnDelete: restore }, physicalId), deps());
     const calls = ecr.commandCalls(PutAccountSettingCommand);
     expect(calls.map((c) => c.args[0].input.value)).toEqual(restored ? [restored] : []);
   });
 
-  test('11. restoreOnDelete leaves a value someone changed since this resource set it', async () => {
-    ecr.on(GetAccountSettingCommand).resolves({ name: 'BASIC_SCAN_TYPE_VERSION', value: 'CLAIR' });
+  test('restoreOnDelete never puts back CLAIR, which ECR no longer sets (the call would fail the delete)', async () => {
+    ecr.on(GetAccountSettingCommand).resolves({ name: 'BASIC_SCAN_TYPE_VERSION', value: 'AWS_NATIVE' });
     ecr.on(PutAccountSettingCommand).resolves({});
-    const outcome = await handle(settingEvent('Delete', { Value: 'AWS_NATIVE', RestoreOnDelete: 'true' }, 'ecr-account-setting:BASIC_SCAN_TYPE_VERSION:prior=CLAIR'), deps());
+    const outcome = await handle(settingEvent('Delete', { RestoreOnDelete: 'true' }, 'ecr-account-setting:BASIC_SCAN_TYPE_VERSION:prior=CLAIR'), deps());
+    expect(ecr.commandCalls(PutAccountSettingCommand)).toHaveLength(0);
+    expect(outcome.Data).toMatchObject({ Action: 'KEPT', Reason: expect.stringMatching(/never put back to CLAIR: ECR no longer sets that value/) });
+  });
+
+  test('11. restoreOnDelete leaves a value someone changed since this resource set it', async () => {
+    ecr.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'DISABLED' });
+    ecr.on(PutAccountSettingCommand).resolves({});
+    const outcome = await handle(settingEvent('Delete', { Name: 'BLOB_MOUNTING', Value: 'ENABLED', RestoreOnDelete: 'true' }, 'ecr-account-setting:BLOB_MOUNTING:prior=DISABLED'), deps());
     // The recorded value happens to equal today's, but it was set by someone else: nothing is written.
     expect(ecr.commandCalls(PutAccountSettingCommand)).toHaveLength(0);
     expect(outcome.Data).toMatchObject({ Action: 'KEPT', Reason: expect.stringMatching(/changed since this resource set it/) });
@@ -602,17 +610,18 @@ describe('ECR account setting handler', () => {
   });
 
   test('a moved settings construct: the new resource takes over the recorded prior value, the old one\'s delete leaves the value', async () => {
-    ecr.on(GetAccountSettingCommand).resolves({ value: 'AWS_NATIVE' });
+    ecr.on(GetAccountSettingCommand).resolves({ value: 'ENABLED' });
     ecr.on(PutAccountSettingCommand).resolves({});
-    const oldId = 'ecr-account-setting:BASIC_SCAN_TYPE_VERSION:prior=CLAIR';
-    stackHolds(['SettingsBASICSCANTYPEVERSION', 'Custom::EcrAccountSetting', oldId, 'UPDATE_COMPLETE']);
-    const created = await handle(settingEvent('Create', {}, undefined, { LogicalResourceId: 'PlatformSettingsBASICSCANTYPEVERSION' }), deps());
+    const oldId = 'ecr-account-setting:BLOB_MOUNTING:prior=DISABLED';
+    const blob = { Name: 'BLOB_MOUNTING', Value: 'ENABLED' };
+    stackHolds(['SettingsBLOBMOUNTING', 'Custom::EcrAccountSetting', oldId, 'UPDATE_COMPLETE']);
+    const created = await handle(settingEvent('Create', blob, undefined, { LogicalResourceId: 'PlatformSettingsBLOBMOUNTING' }), deps());
     expect(created.PhysicalResourceId).toBe(oldId);
     expect(created.Data.TookOver).toBe('true');
 
-    stackHolds(['SettingsBASICSCANTYPEVERSION', 'Custom::EcrAccountSetting', oldId, 'DELETE_IN_PROGRESS'], ['PlatformSettingsBASICSCANTYPEVERSION', 'Custom::EcrAccountSetting', oldId, 'CREATE_COMPLETE']);
-    const deleted = await handle(settingEvent('Delete', { RestoreOnDelete: 'true' }, oldId), deps());
-    expect(deleted.Data).toMatchObject({ Action: 'KEPT', Reason: expect.stringMatching(/PlatformSettingsBASICSCANTYPEVERSION of the same stack still sets BASIC_SCAN_TYPE_VERSION/) });
+    stackHolds(['SettingsBLOBMOUNTING', 'Custom::EcrAccountSetting', oldId, 'DELETE_IN_PROGRESS'], ['PlatformSettingsBLOBMOUNTING', 'Custom::EcrAccountSetting', oldId, 'CREATE_COMPLETE']);
+    const deleted = await handle(settingEvent('Delete', { ...blob, RestoreOnDelete: 'true' }, oldId, { LogicalResourceId: 'SettingsBLOBMOUNTING' }), deps());
+    expect(deleted.Data).toMatchObject({ Action: 'KEPT', Reason: expect.stringMatching(/PlatformSettingsBLOBMOUNTING of the same stack still sets BLOB_MOUNTING/) });
     expect(ecr.commandCalls(PutAccountSettingCommand)).toHaveLength(0);
   });
 

@@ -1,5 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import {
   BasicScanTypeVersion,
   BlobMounting,
@@ -8,6 +8,7 @@ import {
   InspectorPullDateRescanMode,
   InspectorRescanDuration,
   InspectorScanning,
+  Registry,
   RegistryPolicyScope,
   RegistryScanning,
   ScanType,
@@ -131,10 +132,30 @@ describe('InspectorScanning and EcrAccountSettings', () => {
     }, /ECR account setting BLOB_MOUNTING is already declared/],
     ['the same account setting twice', (s) => {
       new EcrAccountSettings(s, 'A', { registryPolicyScope: RegistryPolicyScope.V2 });
-      new EcrAccountSettings(s, 'B', { registryPolicyScope: RegistryPolicyScope.V1 });
+      new EcrAccountSettings(s, 'B', { registryPolicyScope: RegistryPolicyScope.V2 });
     }, /ECR account setting REGISTRY_POLICY_SCOPE is already declared/],
   ])('given %s, then it fails with a clear message', (_, build, message) => {
     expect(() => build(strictStack())).toThrow(message);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['CLAIR', { basicScanTypeVersion: BasicScanTypeVersion.CLAIR },
+      /EcrAccountSettings 'Stack\/S': 1 problem:\n {2}- basicScanTypeVersion is CLAIR, which ECR no longer sets: PutAccountSetting takes only AWS_NATIVE for BASIC_SCAN_TYPE_VERSION\. Use BasicScanTypeVersion\.AWS_NATIVE/],
+    ['V1', { registryPolicyScope: RegistryPolicyScope.V1 },
+      /EcrAccountSettings 'Stack\/S': 1 problem:\n {2}- registryPolicyScope is V1, which ECR no longer sets: PutAccountSetting takes only V2 for REGISTRY_POLICY_SCOPE\. Use RegistryPolicyScope\.V2/],
+    ['CLAIR and V1 together, from an untyped caller', { basicScanTypeVersion: 'CLAIR', registryPolicyScope: 'V1' }, /2 problems:\n.*basicScanTypeVersion is CLAIR.*\n.*registryPolicyScope is V1/],
+    ['blobMounting in lowercase, from an untyped caller', { blobMounting: 'enabled' }, /EcrAccountSettings 'Stack\/S': 1 problem:\n {2}- props\.blobMounting is "enabled": expected one of ENABLED, DISABLED/],
+    ['blobMounting that is not a string', { blobMounting: true }, /props\.blobMounting is true: expected one of ENABLED, DISABLED/],
+  ])('given %s, then nothing is rendered and the error says what ECR takes', (_, props, message) => {
+    const stack = strictStack();
+    expect(() => new EcrAccountSettings(stack, 'S', props as any)).toThrow(message);
+    expect(stack.node.findAll().some((c) => CfnResource.isCfnResource(c))).toBe(false);
+  });
+
+  test('given a registry still on V1 (read live), then the registry policy still warns that V2 is needed', () => {
+    const stack = strictStack();
+    Registry.of(stack).allowPullThroughCacheFrom('222222222222');
+    AssertAnnotations.fromStack(stack).hasWarning('/Stack/EcrRegistry', Match.stringLikeRegexp('a registry still on V1 accepts only'));
   });
 
   test('given two stacks of the same account and region that both enable Inspector, then synth fails', () => {

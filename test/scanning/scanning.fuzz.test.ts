@@ -184,6 +184,10 @@ describe('fuzz', () => {
         new InspectorScanning(stack, 'Inspector', { ...p, ...placement });
         const other = { vpc: ec2.Vpc.fromVpcAttributes(stack, 'Other', { vpcId: 'vpc-87654321', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-33333333'] }) };
         new EcrAccountSettings(stack, 'Settings', { ...p, ...(p.settingsPlacement === 'same' ? placement : p.settingsPlacement === 'other' ? other : {}) });
+        // What was accepted is what ECR's PutAccountSetting takes today (no CLAIR, no V1, no lowercase).
+        expect([undefined, 'AWS_NATIVE']).toContain(p.basicScanTypeVersion);
+        expect([undefined, 'V2']).toContain(p.registryPolicyScope);
+        expect([undefined, 'ENABLED', 'DISABLED']).toContain(p.blobMounting);
       },
     );
   }, FUZZ_TIMEOUT);
