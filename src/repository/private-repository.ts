@@ -300,8 +300,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public readonly cfnRepository: ecr.CfnRepository;
   /** The lifecycle policy given (or the default), with the rules added so far. */
   private lifecycle: LifecyclePolicy;
-  /** How many rules the lifecycle policy had before `addLifecycleRule()`, and whether it was the default. */
-  private readonly lifecycleBase: { readonly policy: LifecyclePolicy; readonly rules: number; readonly isDefault: boolean };
+  /** The lifecycle policy before `addLifecycleRule()`, and whether it was the default. */
+  private readonly lifecycleBase: { readonly policy: LifecyclePolicy; readonly isDefault: boolean };
   /** The registry ID of the lifecycle policy, as given. */
   private readonly lifecycleRegistryId?: string;
   private policy?: iam.PolicyDocument;
@@ -346,17 +346,9 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
     const lifecycle = attachLifecyclePolicy(this, problems, props.lifecyclePolicy);
     this.lifecycle = lifecycle.policy;
-    this.lifecycleBase = { policy: lifecycle.policy, rules: lifecycle.policy.rules.length, isDefault: props.lifecyclePolicy === undefined };
+    this.lifecycleBase = { policy: lifecycle.policy, isDefault: props.lifecyclePolicy === undefined };
     this.lifecycleRegistryId = props.lifecycleRegistryId;
-    checkNowAndAtSynth(this, problems, { registryId: props.lifecycleRegistryId }, (p, v) => {
-      if (v.registryId !== undefined) checkAccountId(p, 'lifecycleRegistryId', v.registryId);
-    });
-    const account = Stack.of(this).account;
-    if (isConcrete(props.lifecycleRegistryId) && isConcrete(account) && props.lifecycleRegistryId !== account) {
-      Annotations.of(this).addWarningV2('cdk-ecr-platform:lifecycleRegistryIdOtherAccount',
-        `lifecycleRegistryId is '${props.lifecycleRegistryId}', but CloudFormation creates the repository in the registry of the stack's account '${account}': `
-        + 'the lifecycle policy names a repository of another registry. Leave lifecycleRegistryId out (the default is the stack\'s registry).');
-    }
+    if (props.lifecycleRegistryId !== undefined) checkLifecycleRegistryId(this, problems, props.lifecycleRegistryId);
     problems.throwIfAny();
 
     this.encryption = props.encryption ?? stackEncryption(this);
@@ -430,7 +422,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
   /** Where the rules of the lifecycle policy come from, for messages. */
   private lifecycleOrigin(): string {
-    const n = this.lifecycleBase.rules;
+    const n = this.lifecycleBase.policy.rules.length;
     const given = this.lifecycleBase.isDefault
       ? 'the default LifecyclePolicy.recommended() (give lifecyclePolicy to start from other rules)'
       : 'lifecyclePolicy';
@@ -694,6 +686,21 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public addToRegistryScanning(frequency: ScanFrequency): void {
     guard(() => `PrivateRepository.addToRegistryScanning '${this.node.path}'`, { frequency: [frequency, oneOf(ScanFrequency)] });
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, frequency, this);
+  }
+}
+
+/**
+ * Checks the registry ID of a repository's lifecycle policy: 12 digits (at
+ * synth too when it is a Lazy), and a warning when it is not the stack's
+ * account, whose registry holds the repository.
+ */
+function checkLifecycleRegistryId(repository: PrivateRepository, problems: Problems, registryId: string): void {
+  checkNowAndAtSynth(repository, problems, { registryId }, (p, v) => checkAccountId(p, 'lifecycleRegistryId', v.registryId));
+  const account = Stack.of(repository).account;
+  if (isConcrete(registryId) && isConcrete(account) && registryId !== account) {
+    Annotations.of(repository).addWarningV2('cdk-ecr-platform:lifecycleRegistryIdOtherAccount',
+      `lifecycleRegistryId is '${registryId}', but CloudFormation creates the repository in the registry of the stack's account '${account}': `
+      + 'the lifecycle policy names a repository of another registry. Leave lifecycleRegistryId out (the default is the stack\'s registry).');
   }
 }
 
