@@ -250,7 +250,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
   public static fromLookup(scope: Construct, id: string, options: PrivateRepositoryLookupOptions): ecr.IRepository {
     const problems = new Problems(subjectOf('PrivateRepository.fromLookup', scope, id));
     guard(problems.subject, { options: [options, { repositoryName: optional(STRING), repositoryArn: optional(STRING) }] });
-    const { repositoryName, repositoryArn } = options;
+    const { repositoryName, repositoryArn } = options ?? {};
     const stack = Stack.of(scope);
     const envKnown = isConcrete(stack.account) && isConcrete(stack.region);
     if (!envKnown) {

@@ -261,6 +261,7 @@ describe('PrivateRepository.fromLookup', () => {
     ['an ARN of another repository', { repositoryName: 'team/app', repositoryArn: 'arn:aws:ecr:eu-west-1:111111111111:repository/team/other' },
       /does not name repository 'team\/app'/],
     ['an untyped name', { repositoryName: 42 }, /repositoryName/],
+    ['no options (an untyped caller)', undefined, /give repositoryName or repositoryArn/],
   ])('%s is refused, naming the importer', (_name, options, message) => {
     const stack = new Stack(strictApp(), 'Stack', { env: ENV });
     expect(() => PrivateRepository.fromLookup(stack, 'Existing', options)).toThrow(/^PrivateRepository\.fromLookup 'Stack\/Existing'/);
