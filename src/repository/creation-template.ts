@@ -4,13 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
-import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from './encryption';
+import { checkEncryptionRegion, defaultRepositoryEncryption, encryptionKeyFor, renderEncryption, RepositoryEncryption } from './encryption';
 import { ImageTagMutability } from './private-repository';
 import { repositoryPolicyStatementProblems } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
 import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
 import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
-import { createLibraryKey } from '../internal/kms';
 import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
@@ -221,11 +220,7 @@ export class RepositoryCreationTemplate extends Construct {
     if (isConcrete(props.prefix)) registry._claim(claim(props.prefix));
 
     const encryption = props.encryption ?? defaultRepositoryEncryption(this);
-    if (encryption.usesKms) {
-      this.encryptionKey = encryption.key ?? createLibraryKey(this, 'Key', {
-        description: `Encrypts the images of the repositories ECR creates from template ${this.node.path}`,
-      });
-    }
+    this.encryptionKey = encryptionKeyFor(this, encryption, `Encrypts the images of the repositories ECR creates from template ${this.node.path}`);
 
     const needsRole = tags.length > 0 || encryption.usesKms;
     this.customRole = props.customRole ?? (needsRole ? this.createRole(appliedFor, tags.length > 0) : undefined);

@@ -1,6 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EncryptionType, KMS_DSSE_REGIONS as DSSE_REGIONS, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { guard, OBJECT, optional } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
@@ -12,6 +12,21 @@ import { Problems } from '../internal/problems';
 export class RepositoryEncryption {
   /** AES-256 with keys that Amazon ECR manages (ECR's default). */
   public static readonly AES256 = new RepositoryEncryption(EncryptionType.AES256);
+
+  /**
+   * AWS KMS with the AWS managed key of Amazon ECR (alias `aws/ecr`): the
+   * `KMS` encryption type without a key, as aws-cdk-lib's
+   * `RepositoryEncryption.KMS` renders it when no `encryptionKey` is given.
+   * No key is created and no key policy is yours to change: ECR uses the
+   * key of its account and region, and decryption follows from ECR
+   * permissions alone.
+   *
+   * It is not a customer managed key, so Security Hub ECR.5 ("encrypted with
+   * a customer managed KMS key") fails the repository, and the library's
+   * compliance pack reports it as `CustomerManagedKey` (a warning by
+   * default, see `customerManagedKeyLevel`), as it does AES256.
+   */
+  public static readonly KMS_AWS_MANAGED = new RepositoryEncryption(EncryptionType.KMS, undefined, true);
 
   /**
    * AWS KMS with a customer managed key.
@@ -41,7 +56,19 @@ export class RepositoryEncryption {
     public readonly encryptionType: string,
     /** The customer managed key, when one was given. */
     public readonly key?: kms.IKey,
+    /** Whether ECR uses its AWS managed key (no key is given or created). */
+    private readonly awsManagedKey = false,
   ) {}
+
+  /**
+   * Whether ECR encrypts with its AWS managed key (`aws/ecr`): no key is
+   * given or created for it.
+   *
+   * @internal
+   */
+  public get _usesAwsManagedKey(): boolean {
+    return this.awsManagedKey;
+  }
 
   /** Whether this encryption uses AWS KMS. */
   public get usesKms(): boolean {
@@ -50,11 +77,28 @@ export class RepositoryEncryption {
 }
 
 /**
+ * The customer managed key a repository or a repository creation template
+ * encrypts with: the key given, or a new one (rotation on, retained on
+ * delete) for KMS and KMS_DSSE without a key; none for AES256 and for the
+ * AWS managed key.
+ *
+ * @param scope the construct the new key belongs to (as child `Key`)
+ * @param encryption how images are encrypted
+ * @param description the description of a new key
+ * @internal
+ */
+export function encryptionKeyFor(scope: Construct, encryption: RepositoryEncryption, description: string): kms.IKey | undefined {
+  if (!encryption.usesKms || encryption._usesAwsManagedKey) return undefined;
+  return encryption.key ?? createLibraryKey(scope, 'Key', { description });
+}
+
+/**
  * The `EncryptionConfiguration` of a repository or a repository creation
  * template, rendered the same way for both: nothing for AES256 (ECR's
  * default, so a repository keeps the template it was created with, and
  * CloudFormation sees no change that would replace it), the type and the
- * key's ARN for KMS and KMS_DSSE.
+ * key's ARN for KMS and KMS_DSSE, the type alone for the AWS managed key
+ * (which ECR then uses).
  *
  * @param encryption how images are encrypted
  * @param key the key used for KMS (the given key, or the one created for it)

@@ -1,23 +1,24 @@
-import { Annotations, ArnFormat, FeatureFlags, IResolvable, IResolveContext, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, ContextProvider, FeatureFlags, IResolvable, IResolveContext, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
-import { checkEncryptionRegion, defaultRepositoryEncryption, renderEncryption, RepositoryEncryption } from './encryption';
+import { checkEncryptionRegion, defaultRepositoryEncryption, encryptionKeyFor, renderEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy, checkRepositoryPolicySize } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { ACCOUNT_ID_PATTERN, MAX_POLICY_TEXT } from '../internal/ecr-facts';
-import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, oneOf, optional, STRING } from '../internal/input';
-import { createLibraryKey } from '../internal/kms';
+import { BOOLEAN, formatProblems, guard, guardConstruct, instanceOf, listOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { concretePolicyLength } from '../internal/policy-text';
-import { checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
-import { checkNowAndAtSynth } from '../internal/resolve';
-import { LifecyclePolicy } from '../lifecycle';
+import { checkAccountId, checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
+import { checkNowAndAtSynth, resolveKnown } from '../internal/resolve';
+import { LifecyclePolicy, LifecycleRule } from '../lifecycle';
 import { attachLifecyclePolicy } from '../lifecycle/attach';
+import { validateLifecyclePolicy } from '../lifecycle/validate';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
@@ -74,11 +75,22 @@ export interface PrivateRepositoryProps {
   readonly encryption?: RepositoryEncryption;
 
   /**
-   * The lifecycle policy.
+   * The lifecycle policy. More rules can be added with `addLifecycleRule()`.
    *
    * @default LifecyclePolicy.recommended()
    */
   readonly lifecyclePolicy?: LifecyclePolicy;
+
+  /**
+   * The registry (12-digit AWS account ID) of the lifecycle policy:
+   * CloudFormation's `LifecyclePolicy.RegistryId`, aws-cdk-lib's
+   * `lifecycleRegistryId`. CloudFormation creates the repository in the
+   * registry of the stack's account, so only that account's ID names this
+   * repository; another one gets a warning.
+   *
+   * @default - the registry of the stack's account
+   */
+  readonly lifecycleRegistryId?: string;
 
   /**
    * Who else may use the repository (other accounts, an organization,
@@ -131,6 +143,26 @@ export interface PrivateRepositoryAttributes {
   readonly repositoryArn: string;
 }
 
+/**
+ * Which existing repository `PrivateRepository.fromLookup` looks up: by name
+ * or by ARN, in the stack's account and region.
+ */
+export interface PrivateRepositoryLookupOptions {
+  /**
+   * The repository's name.
+   *
+   * @default - the name in `repositoryArn`
+   */
+  readonly repositoryName?: string;
+
+  /**
+   * The repository's ARN, in the stack's account and region.
+   *
+   * @default - the repository named `repositoryName`
+   */
+  readonly repositoryArn?: string;
+}
+
 /** What untyped callers must pass (built on first use: classes of other modules may still be loading). */
 let spec: ReturnType<typeof buildPropsSpec> | undefined;
 const propsSpec = () => spec ??= buildPropsSpec();
@@ -140,6 +172,7 @@ const buildPropsSpec = () => ({
   imageTagMutabilityExclusions: optional(listOf(STRING)),
   encryption: optional(instanceOf(RepositoryEncryption)),
   lifecyclePolicy: optional(instanceOf(LifecyclePolicy)),
+  lifecycleRegistryId: optional(STRING),
   access: optional(listOf(instanceOf(RepositoryAccess))),
   removalPolicy: optional(oneOf(RemovalPolicy)),
   emptyOnDelete: optional(BOOLEAN),
@@ -177,15 +210,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
       problems.add('repositoryArn is a token, so the repository name cannot be read from it: use PrivateRepository.fromRepositoryAttributes with the name and the ARN');
       problems.throwIfAny();
     }
-    const parts = repositoryArn.split(':');
-    const resource = parts.slice(5).join(':');
-    if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'ecr' || !resource.startsWith('repository/')) {
-      problems.add(`repositoryArn '${repositoryArn}' is not an ECR repository ARN: expected 'arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME'`);
-      problems.throwIfAny();
-    }
-    checkRepositoryName(problems, resource.slice('repository/'.length));
-    if (!ACCOUNT_ID_PATTERN.test(parts[4])) problems.add(`repositoryArn '${repositoryArn}' has account '${parts[4]}': expected 12 digits`);
-    if (!parts[3]) problems.add(`repositoryArn '${repositoryArn}' has no region`);
+    readRepositoryArn(problems, repositoryArn);
     problems.throwIfAny();
     return ecr.Repository.fromRepositoryArn(scope, id, repositoryArn);
   }
@@ -205,14 +230,80 @@ export class PrivateRepository extends ecr.RepositoryBase {
     return ecr.Repository.fromRepositoryAttributes(scope, id, attrs);
   }
 
-  /** The lifecycle policy in force. */
-  public readonly lifecyclePolicy: LifecyclePolicy;
+  /**
+   * An existing repository of the stack's account and region, looked up by
+   * name or ARN when the CDK CLI synthesizes the app, like aws-cdk-lib's
+   * `Repository.fromLookup`: the same context provider (Cloud Control) and
+   * the same context key, so a value that `cdk.context.json` holds for one
+   * serves the other. The CLI fails synthesis when the repository does not
+   * exist. The stack needs a literal account and region, and the name or
+   * ARN must be literal (the lookup runs before deployment); an ARN of
+   * another account or region is refused, because the lookup reads the
+   * stack's.
+   *
+   * Until the CLI has looked it up (and in a test whose app has no context
+   * value for it), the repository is the one of that name in the stack's
+   * account and region.
+   *
+   * @param options the repository's name or ARN
+   */
+  public static fromLookup(scope: Construct, id: string, options: PrivateRepositoryLookupOptions): ecr.IRepository {
+    const problems = new Problems(subjectOf('PrivateRepository.fromLookup', scope, id));
+    guard(problems.subject, { options: [options, { repositoryName: optional(STRING), repositoryArn: optional(STRING) }] });
+    const { repositoryName, repositoryArn } = options ?? {};
+    const stack = Stack.of(scope);
+    const envKnown = isConcrete(stack.account) && isConcrete(stack.region);
+    if (!envKnown) {
+      problems.add(`stack '${stack.node.path}' has no literal account and region, and the lookup reads the repository there: give the stack an env with both`);
+    }
+    if (repositoryName === undefined && repositoryArn === undefined) problems.add('give repositoryName or repositoryArn');
+    for (const [what, value] of [['repositoryName', repositoryName], ['repositoryArn', repositoryArn]] as const) {
+      if (value !== undefined && Token.isUnresolved(value)) problems.add(`${what} is a token: the lookup runs before deployment, so it needs the literal value`);
+    }
+    problems.throwIfAny();
+    if (repositoryName !== undefined) checkRepositoryName(problems, repositoryName);
+    let name = repositoryName;
+    if (repositoryArn !== undefined) {
+      const arn = readRepositoryArn(problems, repositoryArn);
+      if (arn && repositoryName !== undefined && arn.name !== repositoryName) {
+        problems.add(`repositoryArn '${repositoryArn}' does not name repository '${repositoryName}'`);
+      }
+      if (arn && envKnown && (arn.account !== stack.account || arn.region !== stack.region)) {
+        problems.add(`repositoryArn '${repositoryArn}' is in ${arn.account}/${arn.region}, but the lookup reads the stack's account and region (${stack.account}/${stack.region}): `
+          + 'use fromRepositoryArn for a repository elsewhere');
+      }
+      name ??= arn?.name;
+    }
+    problems.throwIfAny();
+
+    const found = ContextProvider.getValue(scope, {
+      provider: cxschema.ContextProvider.CC_API_PROVIDER,
+      props: { typeName: 'AWS::ECR::Repository', exactIdentifier: name, propertiesToReturn: ['Arn'] },
+      dummyValue: [{ Arn: stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }) }],
+    }).value;
+    const arn = Array.isArray(found) && found.length === 1 ? found[0]?.Arn : undefined;
+    if (typeof arn !== 'string') {
+      problems.add(`the lookup of repository '${name}' gave ${JSON.stringify(found)}, not one repository with its Arn: remove its entry from cdk.context.json and synthesize again`);
+    } else if (isConcrete(arn)) {
+      const read = readRepositoryArn(problems, arn);
+      if (read && read.name !== name) problems.add(`the lookup of repository '${name}' gave the ARN '${arn}' of another repository: remove its entry from cdk.context.json and synthesize again`);
+    }
+    problems.throwIfAny();
+    return ecr.Repository.fromRepositoryAttributes(scope, id, { repositoryName: name!, repositoryArn: arn });
+  }
+
   /** How images are encrypted at rest. */
   public readonly encryption: RepositoryEncryption;
-  /** The customer managed key, for KMS encryption. */
+  /** The customer managed key, for KMS encryption (none for AES256 and the AWS managed key). */
   public readonly encryptionKey?: kms.IKey;
   /** The underlying CloudFormation resource. */
   public readonly cfnRepository: ecr.CfnRepository;
+  /** The lifecycle policy given (or the default), with the rules added so far. */
+  private lifecycle: LifecyclePolicy;
+  /** The lifecycle policy before `addLifecycleRule()`, and whether it was the default. */
+  private readonly lifecycleBase: { readonly policy: LifecyclePolicy; readonly isDefault: boolean };
+  /** The registry ID of the lifecycle policy, as given. */
+  private readonly lifecycleRegistryId?: string;
   private policy?: iam.PolicyDocument;
   /** The token that renders `policy` (the resource holds it, or a shared rendering of the same policy). */
   private policyText?: RepositoryPolicyText;
@@ -254,28 +345,88 @@ export class PrivateRepository extends ecr.RepositoryBase {
     }
 
     const lifecycle = attachLifecyclePolicy(this, problems, props.lifecyclePolicy);
-    this.lifecyclePolicy = lifecycle.policy;
+    this.lifecycle = lifecycle.policy;
+    this.lifecycleBase = { policy: lifecycle.policy, isDefault: props.lifecyclePolicy === undefined };
+    this.lifecycleRegistryId = props.lifecycleRegistryId;
+    if (props.lifecycleRegistryId !== undefined) checkLifecycleRegistryId(this, problems, props.lifecycleRegistryId);
     problems.throwIfAny();
 
     this.encryption = props.encryption ?? stackEncryption(this);
-    if (this.encryption.usesKms) {
-      this.encryptionKey = this.encryption.key ?? createLibraryKey(this, 'Key', {
-        description: `Encrypts the images of ECR repository ${this.node.path}`,
-      });
-    }
+    this.encryptionKey = encryptionKeyFor(this, this.encryption, `Encrypts the images of ECR repository ${this.node.path}`);
 
     this.cfnRepository = new ecr.CfnRepository(this, 'Resource', {
       repositoryName: this.physicalName,
       imageTagMutability: mutability.imageTagMutability,
       imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
       encryptionConfiguration: renderEncryption(this.encryption, this.encryptionKey),
-      lifecyclePolicy: { lifecyclePolicyText: lifecycle.text },
+      lifecyclePolicy: { lifecyclePolicyText: lifecycle.text, registryId: props.lifecycleRegistryId },
       imageScanningConfiguration: { scanOnPush: props.imageScanOnPush ?? true },
       emptyOnDelete: props.emptyOnDelete ? true : undefined,
     });
     this.cfnRepository.applyRemovalPolicy(removalPolicy);
 
     for (const access of props.access ?? []) this.allow(access);
+  }
+
+  /** The lifecycle policy in force: the one given (or the default), followed by the rules added with `addLifecycleRule()`. */
+  public get lifecyclePolicy(): LifecyclePolicy {
+    return this.lifecycle;
+  }
+
+  /**
+   * Adds a rule to the lifecycle policy, like aws-cdk-lib's
+   * `addLifecycleRule`, with this library's `LifecycleRule`. The policy in
+   * force becomes the one given (or the default, `LifecyclePolicy.recommended()`)
+   * followed by the added rules, as `LifecyclePolicy.combine` joins them:
+   * explicit priorities are kept, the other rules are numbered again across
+   * the whole policy, `any` rules last.
+   *
+   * The whole policy is checked at each call, and a rule that ECR would
+   * reject with the others (a second `any` or `untagged` rule in a storage
+   * class, a priority used twice, more than 50 rules, text over 30,720
+   * characters) is refused with every problem. The policy text is rendered
+   * at synth, with every rule added by then; a repository that never calls
+   * this method renders exactly as before.
+   *
+   * @param rule the rule to add
+   */
+  public addLifecycleRule(rule: LifecycleRule): void {
+    const subject = `PrivateRepository.addLifecycleRule '${this.node.path}'`;
+    guard(subject, { rule: [rule, OBJECT] });
+    const first = this.lifecycle === this.lifecycleBase.policy;
+    const policy = LifecyclePolicy.combine(this.lifecycle, LifecyclePolicy.fromRules([rule]));
+    const problems = new Problems(subject);
+    const found = policy.validate();
+    if (found.length > 0) problems.addAll([...found, this.lifecycleOrigin()], 'lifecyclePolicy: ');
+    problems.throwIfAny();
+    this.lifecycle = policy;
+    if (!first) return;
+
+    this.cfnRepository.lifecyclePolicy = {
+      lifecyclePolicyText: Lazy.uncachedString({ produce: () => this.lifecycle.toJson() }),
+      registryId: this.lifecycleRegistryId,
+    };
+    // Rules with tokens are checked again at synth, once, with every rule added by then.
+    this.node.addValidation({
+      validate: () => {
+        if (!Token.isUnresolved(this.lifecycle.toJson())) return [];
+        const atSynth = (p: LifecyclePolicy) => validateLifecyclePolicy(resolveKnown(this, p.rules), true);
+        // A policy given with problems of its own is reported by its own check.
+        if (Token.isUnresolved(this.lifecycleBase.policy.toJson()) && atSynth(this.lifecycleBase.policy).length > 0) return [];
+        const problemsAtSynth = atSynth(this.lifecycle);
+        return problemsAtSynth.length === 0 ? []
+          : [formatProblems(subject, [...problemsAtSynth, this.lifecycleOrigin()].map((m) => `lifecyclePolicy: ${m}`))];
+      },
+    });
+  }
+
+  /** Where the rules of the lifecycle policy come from, for messages. */
+  private lifecycleOrigin(): string {
+    const n = this.lifecycleBase.policy.rules.length;
+    const given = this.lifecycleBase.isDefault
+      ? 'the default LifecyclePolicy.recommended() (give lifecyclePolicy to start from other rules)'
+      : 'lifecyclePolicy';
+    return `rules[0] to rules[${n - 1}] are those of ${given}; the rules from rules[${n}] on were added with addLifecycleRule()`;
   }
 
   /** The repository's name. */
@@ -536,6 +687,39 @@ export class PrivateRepository extends ecr.RepositoryBase {
     guard(() => `PrivateRepository.addToRegistryScanning '${this.node.path}'`, { frequency: [frequency, oneOf(ScanFrequency)] });
     RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, frequency, this);
   }
+}
+
+/**
+ * Checks the registry ID of a repository's lifecycle policy: 12 digits (at
+ * synth too when it is a Lazy), and a warning when it is not the stack's
+ * account, whose registry holds the repository.
+ */
+function checkLifecycleRegistryId(repository: PrivateRepository, problems: Problems, registryId: string): void {
+  checkNowAndAtSynth(repository, problems, { registryId }, (p, v) => checkAccountId(p, 'lifecycleRegistryId', v.registryId));
+  const account = Stack.of(repository).account;
+  if (isConcrete(registryId) && isConcrete(account) && registryId !== account) {
+    Annotations.of(repository).addWarningV2('cdk-ecr-platform:lifecycleRegistryIdOtherAccount',
+      `lifecycleRegistryId is '${registryId}', but CloudFormation creates the repository in the registry of the stack's account '${account}': `
+      + 'the lifecycle policy names a repository of another registry. Leave lifecycleRegistryId out (the default is the stack\'s registry).');
+  }
+}
+
+/**
+ * Reads an ECR repository ARN (`arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME`),
+ * recording its problems. Undefined when it is not one.
+ */
+function readRepositoryArn(problems: Problems, repositoryArn: string): { name: string; account: string; region: string } | undefined {
+  const parts = repositoryArn.split(':');
+  const resource = parts.slice(5).join(':');
+  if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'ecr' || !resource.startsWith('repository/')) {
+    problems.add(`repositoryArn '${repositoryArn}' is not an ECR repository ARN: expected 'arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME'`);
+    return undefined;
+  }
+  const name = resource.slice('repository/'.length);
+  checkRepositoryName(problems, name);
+  if (!ACCOUNT_ID_PATTERN.test(parts[4])) problems.add(`repositoryArn '${repositoryArn}' has account '${parts[4]}': expected 12 digits`);
+  if (!parts[3]) problems.add(`repositoryArn '${repositoryArn}' has no region`);
+  return { name, account: parts[4], region: parts[3] };
 }
 
 /** Per stack, the default encryption with the stack's shared key (one object for all its repositories). */

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import {
   CountType,
@@ -15,6 +15,9 @@ import {
 import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, lazyNumber, untyped } from '../util/fuzz';
 import { strictStack } from '../util/harness';
+
+/** Mostly the string, sometimes the same value as a Lazy string. */
+const lazyOf = (value: string) => (value.length % 3 === 0 ? Lazy.string({ produce: () => value }) : value);
 
 /** Names that are often valid, sometimes not; sometimes known only at synth (Lazy). */
 const name = lazy(fc.oneof(
@@ -41,7 +44,14 @@ describe('fuzz', () => {
         repositoryName: fc.option(untyped(name), { nil: undefined }),
         imageTagMutability: fc.option(untyped(fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE)), { nil: undefined }),
         imageTagMutabilityExclusions: fc.option(exclusions, { nil: undefined }),
-        encryption: fc.option(untyped(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE')), { nil: undefined }),
+        encryption: fc.option(untyped(fc.constantFrom('AES256', 'KMS', 'KMS_DSSE', 'KMS_AWS_MANAGED')), { nil: undefined }),
+        lifecycleRegistryId: fc.option(account.map((a) => (typeof a === 'string' ? lazyOf(a) : a)), { nil: undefined, freq: 3 }),
+        // rules added after construction: often valid next to the policy, sometimes not (a second untagged or any rule), sometimes Lazy
+        addedRules: fc.option(fc.array(untyped(fc.record({
+          tagStatus: fc.constantFrom(TagStatus.TAGGED, TagStatus.UNTAGGED, TagStatus.ANY),
+          pattern: fc.stringMatching(/^[a-z0-9]{1,6}\*?$/),
+          countNumber: lazyNumber(fc.integer({ min: 0, max: 2000 })),
+        }), 60), { maxLength: 3 }), { nil: undefined, freq: 2 }),
         removalPolicy: fc.option(untyped(removalPolicies), { nil: undefined }),
         emptyOnDelete: fc.option(untyped(fc.boolean()), { nil: undefined }),
         imageScanOnPush: fc.option(untyped(fc.boolean()), { nil: undefined }),
@@ -64,7 +74,9 @@ describe('fuzz', () => {
           imageTagMutability: p.imageTagMutability,
           imageTagMutabilityExclusions: p.imageTagMutabilityExclusions,
           encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse()
-            : p.encryption === 'AES256' ? RepositoryEncryption.AES256 : p.encryption as any,
+            : p.encryption === 'AES256' ? RepositoryEncryption.AES256 : p.encryption === 'KMS_AWS_MANAGED' ? RepositoryEncryption.KMS_AWS_MANAGED
+              : p.encryption as any,
+          lifecycleRegistryId: p.lifecycleRegistryId,
           lifecyclePolicy: p.lifecycle && LifecyclePolicy.fromRules([
             { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, ...p.lifecycle },
           ]),
@@ -78,6 +90,16 @@ describe('fuzz', () => {
           acknowledgeControlTower(repo, [CT.ECR_TAG_IMMUTABILITY], 'the input asks for mutable tags or exclusions');
         }
         if (p.imageScanOnPush === false) acknowledgeControlTower(repo, [CT.ECR_SCAN_ON_PUSH], 'the input turns scan on push off');
+        for (const r of p.addedRules ?? []) {
+          // an untyped caller's value in place of a rule
+          const rule = r !== null && typeof r === 'object' && 'tagStatus' in r ? {
+            tagStatus: r.tagStatus,
+            tagPatternList: r.tagStatus === TagStatus.TAGGED ? [r.pattern] : undefined,
+            countType: r.tagStatus === TagStatus.UNTAGGED ? CountType.SINCE_IMAGE_PUSHED : CountType.IMAGE_COUNT_MORE_THAN,
+            countNumber: r.countNumber,
+          } : r;
+          repo.addLifecycleRule(rule as any);
+        }
       },
     );
   }, FUZZ_TIMEOUT);
