@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { checkArchiveConsumers } from './archive-consumer-checks';
+import { LifecycleAction } from './enums';
 import { LifecyclePolicy } from './policy';
 import { validateLifecyclePolicy } from './validate';
 import { Problems } from '../internal/problems';
@@ -33,5 +35,6 @@ export function attachLifecyclePolicy(scope: IConstruct, problems: Problems, giv
   if (Token.isUnresolved(text)) {
     checkAtSynth(scope, problems, policy.rules, (p, rules) => p.addAll(validateLifecyclePolicy(rules, true), 'lifecyclePolicy: '));
   }
+  if (policy.rules.some((r) => r.action === LifecycleAction.TRANSITION)) checkArchiveConsumers(scope);
   return { policy, text };
 }
