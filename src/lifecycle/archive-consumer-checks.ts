@@ -54,11 +54,7 @@ export function archiveConsumerWarnings(root: IConstruct): AppWarning[] {
     set.add(consumer);
     consumers.set(repo, set);
   };
-  for (const repo of index.archiving.values()) {
-    if (grantsLambda(repo.node)) {
-      add(repo, `AWS Lambda (its repository policy lets ${LAMBDA_SERVICE} pull, as RepositoryAccess.pullFromLambda does)`);
-    }
-  }
+  const withFunctions = new Set<ArchivingRepository>();
   for (const stack of AppRegistries.of(root).stacks) {
     for (const node of stack.node.findAll()) {
       if (!CfnResource.isCfnResource(node) || Stack.of(node) !== stack) continue;
@@ -66,7 +62,10 @@ export function archiveConsumerWarnings(root: IConstruct): AppWarning[] {
         const code = tryResolve(stack, (node as unknown as { code?: unknown }).code) as any;
         const image = code?.imageUri ?? code?.ImageUri;
         if (image === undefined) continue;
-        for (const repo of index.repositoriesOf(stack, image)) add(repo, `Lambda function '${ownerOf(node).node.path}'`);
+        for (const repo of index.repositoriesOf(stack, image)) {
+          add(repo, `Lambda function '${ownerOf(node).node.path}'`);
+          withFunctions.add(repo);
+        }
       } else if (node.cfnResourceType === 'AWS::ECS::TaskDefinition') {
         const containers = tryResolve(stack, (node as unknown as { containerDefinitions?: unknown }).containerDefinitions);
         if (!Array.isArray(containers)) continue;
@@ -82,6 +81,12 @@ export function archiveConsumerWarnings(root: IConstruct): AppWarning[] {
           add(repo, `ECS task definition '${ownerOf(node).node.path}' (container${names.length > 1 ? 's' : ''} ${[...new Set(names)].sort().join(', ')})`);
         }
       }
+    }
+  }
+  // A grant to the Lambda service is named only when no function of the app is known to pull (the function's own grant is one).
+  for (const repo of index.archiving.values()) {
+    if (!withFunctions.has(repo) && grantsLambda(repo.node)) {
+      add(repo, `AWS Lambda (its repository policy lets ${LAMBDA_SERVICE} pull, as RepositoryAccess.pullFromLambda does)`);
     }
   }
   const warnings: AppWarning[] = [];
