@@ -44,7 +44,7 @@ export function registerAppCheck(scope: IConstruct, name: string, compute: (root
   });
 }
 
-/** The path of the construct a user declared: the L2 around a `Resource` L1. @internal */
+/** The construct a user declared: the L2 around a `Resource` L1, else the node itself. @internal */
 export function ownerOf(node: IConstruct): IConstruct {
   const parent = node.node.scope;
   if (node.node.id === 'Resource' && parent && parent.node.path) return parent;
