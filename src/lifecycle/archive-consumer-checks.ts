@@ -5,6 +5,7 @@ import { LifecycleAction } from './enums';
 import { readLifecyclePolicyJson } from './parse';
 import { AppWarning, ownerOf, registerAppCheck, tryResolve } from '../internal/app-checks';
 import { AppRegistries, registryKeyOf } from '../internal/app-registries';
+import { policyStatements } from '../internal/policy';
 import { partitionOf } from '../internal/regions';
 
 /*
@@ -198,15 +199,7 @@ class RepositoryIndex {
 
 /** Whether a repository policy allows the Lambda service to pull (ecr:BatchGetImage). */
 function grantsLambda(node: ecr.CfnRepository): boolean {
-  let doc = tryResolve(Stack.of(node), node.repositoryPolicyText) as any;
-  if (typeof doc === 'string') {
-    try {
-      doc = JSON.parse(doc);
-    } catch {
-      return false;
-    }
-  }
-  const statements = doc?.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  const statements = policyStatements(tryResolve(Stack.of(node), node.repositoryPolicyText)) ?? [];
   return statements.some((st: any) => st?.Effect === 'Allow'
     && listOf(st.Principal?.Service).includes(LAMBDA_SERVICE)
     && listOf(st.Action).some((a) => typeof a === 'string' && ['ecr:batchgetimage', 'ecr:*', '*'].includes(a.toLowerCase())));
