@@ -77,8 +77,8 @@ export function signingCacheWarnings(root: IConstruct): AppWarning[] {
 
 function message(rule: SigningRuleRead, filter: string | undefined, cache: CacheRead): string {
   const covers = filter === undefined ? 'has no repository filter, so it covers' : `has the filter '${filter}', which covers`;
-  const where = cache.prefix === ROOT_PREFIX ? 'every repository it caches (prefix ROOT)' : `repositories under '${cache.prefix}/'`;
-  return `The signing rule for ${rule.profile} ${covers} ${where} that pull-through cache rule '${ownerOf(cache.node).node.path}' creates. `
+  const where = cache.prefix === ROOT_PREFIX ? 'with the prefix ROOT (every cached repository, under its upstream name)' : `under '${cache.prefix}/'`;
+  return `The signing rule for ${rule.profile} ${covers} the repositories that pull-through cache rule '${ownerOf(cache.node).node.path}' creates ${where}. `
     + 'ECR pushes cached images with its pull-through cache service-linked role (AWSServiceRoleForECRPullThroughCache), and managed signing signs with the identity of the pusher, '
     + 'but that role\'s managed policy has no signer:SignPayload (aws/containers-roadmap#2830): signing fails for cached images and caching into those repositories breaks. '
     + `Signing filters cannot exclude a prefix, so give the rule filters that name only your own repositories (for example 'platform/*' instead of '*'), none of which matches ${cache.prefix === ROOT_PREFIX ? 'a cached repository' : `'${cache.prefix}/...'`}.`;

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +11,7 @@ import {
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor as AppliedFor,
   RepositoryEncryption,
+  RepositoryFleet,
 } from '../../src';
 import { ENV, strictApp } from '../util/harness';
 import { synthWarnings } from '../util/warnings';
@@ -58,6 +62,15 @@ describe('blob mounting and repository keys', () => {
       + `KMS with key ${OTHER_KEY_ARN}: creation template 'Repos/Replicas' (prefix 'replicas'); `
       + `KMS with key ${KEY_ARN}: 'Repos/L2'; KMS with the AWS managed key aws/ecr: 'Repos/RawKms')`);
     expect(warning.message).not.toMatch(/Cache|ByAlias|Far/);
+  });
+
+  test('given a fleet in the same account and region, then its shards\' repositories count', () => {
+    const { app } = appWithSettings();
+    const placementFile = path.join(mkdtempSync(path.join(tmpdir(), 'fleet-')), 'placement.json');
+    new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'svc/a' }, { repositoryName: 'svc/b' }], env: ENV, placementFile });
+    new PrivateRepository(new Stack(app, 'Plain', { env: ENV }), 'Repo', { encryption: RepositoryEncryption.AES256 });
+    const [warning] = synthWarnings(app, ID);
+    expect(warning.message).toMatch(/AES256: 'Plain\/Repo'; KMS with key '[^']+': 'Fleet\/Shard1\/[^']+', 'Fleet\/Shard1\/[^']+'/);
   });
 
   test('given every repository of the registry on one key (a key of the app shared across stacks), then no warning', () => {

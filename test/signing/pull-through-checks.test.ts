@@ -21,7 +21,7 @@ describe('managed signing and pull-through cache prefixes', () => {
     const warnings = synthWarnings(app, ID);
     expect(warnings.map((w) => w.path)).toEqual(['/Stack/EcrRegistry/Signing']);
     const message = warnings[0].message;
-    expect(message).toContain(`The signing rule for ${PROFILE} has no repository filter, so it covers repositories under 'ecr-public/' that pull-through cache rule 'Stack/EcrPublic' creates.`);
+    expect(message).toContain(`The signing rule for ${PROFILE} has no repository filter, so it covers the repositories that pull-through cache rule 'Stack/EcrPublic' creates under 'ecr-public/'.`);
     expect(message).toMatch(/AWSServiceRoleForECRPullThroughCache.*no signer:SignPayload \(aws\/containers-roadmap#2830\)/);
     expect(message).toMatch(/caching into those repositories breaks/);
     expect(message).toMatch(/Signing filters cannot exclude a prefix.*none of which matches 'ecr-public\/\.\.\.'/);
