@@ -72,7 +72,12 @@ export function signingCacheWarnings(root: IConstruct): AppWarning[] {
       }
     }
   }
-  return warnings;
+  // Declaration order does not show: by construct, then message.
+  return warnings.sort((a, b) => compare(a.scope.node.path, b.scope.node.path) || compare(a.message, b.message));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function message(rule: SigningRuleRead, filter: string | undefined, cache: CacheRead): string {

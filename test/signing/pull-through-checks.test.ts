@@ -84,7 +84,8 @@ describe('managed signing and pull-through cache prefixes', () => {
     const first = synthWarnings(app, ID);
     expect(first).toHaveLength(2);
     expect(synthWarnings(app, ID)).toEqual(first);
-    expect(first.map((w) => /under '([^']+)'/.exec(w.message)![1]).sort()).toEqual(['k8s/', 'quay/']);
+    expect(first.map((w) => /under '([^']+)'/.exec(w.message)![1])).toEqual(['k8s/', 'quay/']);
+    expect(synthWarnings(build(['k8s', 'quay']), ID)).toEqual(first);
   });
 
   test('given the warning acknowledged on the signing configuration, then synth reports nothing', () => {
