@@ -1,4 +1,4 @@
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -77,6 +77,16 @@ describe('archive rules on repositories that workloads pull', () => {
     new lambda.DockerImageFunction(stack, 'Fn', { code: lambda.DockerImageCode.fromEcr(plain) });
     taskDefinition(stack, 'Task', ecs.ContainerImage.fromRegistry('111111111111.dkr.ecr.eu-west-1.amazonaws.com/team/other:v1'));
     taskDefinition(stack, 'Public', ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:latest'));
+    expect(synthWarnings(app, ID)).toEqual([]);
+  });
+
+  test('given images, names and policies known only at deploy, then they are left out and synth does not fail', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    archived(stack, 'Repo', { repositoryName: 'team/app' });
+    new ecr.CfnRepository(stack, 'Raw', { repositoryName: new CfnParameter(stack, 'Name').valueAsString, lifecyclePolicy: { lifecyclePolicyText: Fn.importValue('policy') } });
+    new lambda.CfnFunction(stack, 'Fn', { role: 'arn:aws:iam::111111111111:role/fn', packageType: 'Image', code: { imageUri: Fn.importValue('image') } });
+    taskDefinition(stack, 'Task', ecs.ContainerImage.fromRegistry(new CfnParameter(stack, 'Image').valueAsString));
     expect(synthWarnings(app, ID)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
@@ -111,6 +111,15 @@ describe('blob mounting and repository keys', () => {
     const [warning] = synthWarnings(app, ID);
     expect(warning.message).toContain("stack 'Agnostic' (no concrete account and region, so only this stack is checked)");
     expect(warning.message).toContain('use 2 encryption configurations');
+  });
+
+  test('given encryption known only at deploy (an import, a parameter), then it is left out and synth does not fail', () => {
+    const { app } = appWithSettings();
+    const stack = new Stack(app, 'Repos', { env: ENV });
+    new ecr.CfnRepository(stack, 'Imported', { encryptionConfiguration: { encryptionType: 'KMS', kmsKey: Fn.importValue('shared-key-arn') } });
+    new ecr.CfnRepository(stack, 'Param', { encryptionConfiguration: { encryptionType: new CfnParameter(stack, 'Type').valueAsString } });
+    new PrivateRepository(stack, 'Plain', { encryption: RepositoryEncryption.AES256 });
+    expect(synthWarnings(app, ID)).toEqual([]);
   });
 
   test('given the warning acknowledged on the settings, then synth reports nothing', () => {

@@ -1,4 +1,4 @@
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import { PullThroughCacheRule, RegistrySigning, UpstreamRegistry } from '../../src';
@@ -86,6 +86,17 @@ describe('managed signing and pull-through cache prefixes', () => {
     expect(synthWarnings(app, ID)).toEqual(first);
     expect(first.map((w) => /under '([^']+)'/.exec(w.message)![1])).toEqual(['k8s/', 'quay/']);
     expect(synthWarnings(build(['k8s', 'quay']), ID)).toEqual(first);
+  });
+
+  test('given filters and prefixes known only at deploy, then they are left out and synth does not fail', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    new ecr.CfnSigningConfiguration(stack, 'Signing', {
+      rules: [{ signingProfileArn: Fn.importValue('profile'), repositoryFilters: [{ filter: Fn.importValue('filter'), filterType: 'WILDCARD_MATCH' }] }],
+    });
+    new ecr.CfnPullThroughCacheRule(stack, 'Cache', { ecrRepositoryPrefix: Fn.importValue('prefix'), upstreamRegistryUrl: 'public.ecr.aws' });
+    cache(stack, 'Quay', 'quay'); // registers the check
+    expect(synthWarnings(app, ID)).toEqual([]);
   });
 
   test('given the warning acknowledged on the signing configuration, then synth reports nothing', () => {
