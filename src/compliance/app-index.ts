@@ -183,21 +183,7 @@ export function hasIntrinsic(value: unknown): boolean {
   return false;
 }
 
-/** A policy document given as an object or a JSON string, as its statements; undefined when not readable. @internal */
-export function policyStatements(policy: unknown): any[] | undefined {
-  let doc = policy;
-  if (typeof doc === 'string') {
-    try {
-      doc = JSON.parse(doc);
-    } catch {
-      return undefined;
-    }
-  }
-  if (!doc || typeof doc !== 'object') return undefined;
-  const statements = (doc as any).Statement;
-  if (statements === undefined) return [];
-  return Array.isArray(statements) ? statements : [statements];
-}
+export { policyStatements } from '../internal/policy';
 
 /** Whether an IAM element (string or list) names an action, allowing `*` wildcards. @internal */
 export function allowsAction(actions: unknown, action: string): boolean {

@@ -224,7 +224,13 @@ export function wireCrossAccount(registries: AppRegistries, path: CrossAccountPa
 
 const warned = new WeakMap<IConstruct, Set<string>>();
 
-function warnOnce(scope: IConstruct, warning: { id: string; message: string }): void {
+/**
+ * Gives a warning on a construct once per message, however many synthesis
+ * passes or checks ask for it.
+ *
+ * @internal
+ */
+export function warnOnce(scope: IConstruct, warning: { id: string; message: string }): void {
   const seen = warned.get(scope) ?? new Set<string>();
   warned.set(scope, seen);
   if (seen.has(warning.message)) return;

@@ -174,3 +174,19 @@ const KEY_RULES: Record<string, KeyRule> = {
   'aws:sourcearn': arn,
   'aws:principalarn': arn,
 };
+
+/** A policy document given as an object or a JSON string, as its statements; undefined when not readable. @internal */
+export function policyStatements(policy: unknown): any[] | undefined {
+  let doc = policy;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!doc || typeof doc !== 'object') return undefined;
+  const statements = (doc as any).Statement;
+  if (statements === undefined) return [];
+  return Array.isArray(statements) ? statements : [statements];
+}

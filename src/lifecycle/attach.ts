@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { checkArchiveConsumers } from './archive-consumer-checks';
+import { LifecycleAction } from './enums';
 import { LifecyclePolicy } from './policy';
 import { validateLifecyclePolicy } from './validate';
 import { Problems } from '../internal/problems';
@@ -14,6 +16,8 @@ export interface AttachedLifecyclePolicy {
 }
 
 let recommended: LifecyclePolicy | undefined;
+/** Whether a policy archives images, per policy (a fleet's repositories share a few policies). */
+const archives = new WeakMap<LifecyclePolicy, boolean>();
 
 /**
  * The lifecycle policy of a repository, or of the repositories ECR creates
@@ -33,5 +37,8 @@ export function attachLifecyclePolicy(scope: IConstruct, problems: Problems, giv
   if (Token.isUnresolved(text)) {
     checkAtSynth(scope, problems, policy.rules, (p, rules) => p.addAll(validateLifecyclePolicy(rules, true), 'lifecyclePolicy: '));
   }
+  let archiving = archives.get(policy);
+  if (archiving === undefined) archives.set(policy, archiving = policy.rules.some((r) => r.action === LifecycleAction.TRANSITION));
+  if (archiving) checkArchiveConsumers(scope);
   return { policy, text };
 }

@@ -21,6 +21,7 @@ import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../repository/creation-template';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
+import { checkSigningCoversPullThroughCache } from '../signing/pull-through-checks';
 
 /** The CloudFormation schema's pattern for EcrRepositoryPrefix and UpstreamRepositoryPrefix. */
 const PREFIX = /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;
@@ -188,6 +189,7 @@ export class PullThroughCacheRule extends Construct {
     super(scope, id);
     const subject = subjectOf('PullThroughCacheRule', scope, id);
     checkPhysicalNames(this);
+    checkSigningCoversPullThroughCache(this);
     const problems = new Problems(subject);
     const stack = Stack.of(this);
     const registry = Registry.of(this);

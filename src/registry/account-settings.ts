@@ -1,6 +1,7 @@
 import { CustomResource, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ROLLED_OUT_PROBLEM, SERVICE_TIMEOUT, SettingsProvider } from './account-settings-provider';
+import { checkBlobMountingKeys } from './blob-mounting-checks';
 import { Registry } from './registry';
 import { RegistrySettingKind } from './settings';
 import { SettingsProviderPlacement } from './settings-provider-placement';
@@ -151,6 +152,7 @@ export class EcrAccountSettings extends Construct {
     for (const [name, value] of settings) {
       if (value === undefined) continue;
       Registry.of(this)._recordAccountSetting(name, value);
+      if (name === 'BLOB_MOUNTING' && value === BlobMounting.ENABLED) checkBlobMountingKeys(this);
       const resource = new CustomResource(this, name, {
         serviceToken: provider.function.functionArn,
         serviceTimeout: SERVICE_TIMEOUT,

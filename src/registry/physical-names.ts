@@ -1,5 +1,6 @@
 import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ownerOf } from '../internal/app-checks';
 import { CREDENTIAL_SECRET_PREFIX, EcrType, normalizePrefix } from '../internal/ecr-facts';
 
 /** A kind of physical name that must be unique per account and region. */
@@ -215,7 +216,5 @@ function stackIndependent(expression: unknown): boolean {
 
 /** The path of the construct a user declared: the L2 around a `Resource` L1. */
 function ownerPath(node: IConstruct): string {
-  const parent = node.node.scope;
-  if (node.node.id === 'Resource' && parent && parent.node.path) return parent.node.path;
-  return node.node.path;
+  return ownerOf(node).node.path;
 }

@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { signingConfigurationProblems, signingFilterProblems, signingProfileArnProblems, SigningRuleModel } from './checks';
+import { checkSigningCoversPullThroughCache } from './pull-through-checks';
 import { AppRegistries } from '../internal/app-registries';
 import { mergeFilters } from '../internal/filters';
 import { guard, listOf, optional, STRING, struct } from '../internal/input';
@@ -101,6 +102,7 @@ export class RegistrySigning extends Construct {
     this.rules.set(key, merged);
     if (!this.resource) {
       this.registry._claim(claim);
+      checkSigningCoversPullThroughCache(this);
       this.resource = new ecr.CfnSigningConfiguration(this, 'Resource', {
         rules: Lazy.any({ produce: () => this.render() }),
       });
