@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { closest, FleetRepositoryProps } from './catalog';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
-import { parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
+import { compareNames, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
 import { measureTemplateAtSynth } from './template-size';
@@ -129,12 +129,14 @@ export class RepositoryFleet extends Construct {
     });
     problems.throwIfAny();
 
+    // Everything is rendered in name order, so that the catalog's order never shows in the templates.
+    const entries = [...props.repositories].sort((a, b) => compareNames(a.repositoryName, b.repositoryName));
     let previous: PlacementState = { repositories: new Map(), shards: [], keys: new Map(), registry: false };
     if (props.placementFile && existsSync(props.placementFile)) {
       previous = parsePlacementState(readFileSync(props.placementFile, 'utf8'), props.placementFile);
     }
     const budget = { resources: maxResources, bytes: maxBytes };
-    const result = placeRepositories(previous.repositories, props.repositories.map(fleetItem), budget, previous.shards);
+    const result = placeRepositories(previous.repositories, entries.map(fleetItem), budget, previous.shards);
     this.usage = result.shards;
     this.keys = previous.keys;
 
@@ -146,7 +148,7 @@ export class RepositoryFleet extends Construct {
       shardStacks.set(usage.shard, stack);
       this.stacks.push(stack);
     }
-    for (const r of props.repositories) {
+    for (const r of entries) {
       const stack = shardStacks.get(result.placement.get(r.repositoryName)!)!;
       const repo = new PrivateRepository(stack, repositoryConstructId(r.repositoryName), {
         repositoryName: r.repositoryName,
@@ -168,7 +170,7 @@ export class RepositoryFleet extends Construct {
         new CfnWaitConditionHandle(stack, 'EmptyShardPlaceholder');
       }
     }
-    this.addRegistrySettings(props, previous.registry, problems);
+    this.addRegistrySettings(entries, props.env, previous.registry, problems);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
       // push: one '*' SCAN_ON_PUSH filter keeps every repository of the account
@@ -197,16 +199,26 @@ export class RepositoryFleet extends Construct {
           problems.add(`placement file ${props.placementFile} is out of date (${result.created.length} repositories to place, ${result.removed.length} to remove): run the synth with updatePlacementFile true, or \`cdk-ecr-platform catalog plan --write\`, and commit the file`);
           problems.throwIfAny();
         }
-        Annotations.of(this).addWarningV2('cdk-ecr-platform:placementFileOutdated',
-          `placement file ${props.placementFile} does not record ${this.registryStack && !previous.registry ? 'the registry stack' : 'everything this fleet renders'}: run the synth once with updatePlacementFile true and commit the file, so that the fleet keeps it when its settings go`);
+        this.annotations.addWarningV2('cdk-ecr-platform:placementFileOutdated',
+          `RepositoryFleet '${this.node.path}': placement file ${props.placementFile} does not record ${this.registryStack && !previous.registry ? 'the registry stack' : 'everything this fleet renders'}: run the synth once with updatePlacementFile true and commit the file, so that the fleet keeps it when its settings go`);
       } else {
         // Written only once the whole fleet is valid.
         writeFileSync(props.placementFile, this.placementText);
       }
     }
     if (result.created.length > 0 && previous.repositories.size > 0) {
-      Annotations.of(this).addInfo(`${result.created.length} new repositories placed: ${result.created.slice(0, 10).join(', ')}${result.created.length > 10 ? ', ...' : ''}`);
+      this.annotations.addInfo(`RepositoryFleet '${this.node.path}': ${result.created.length} new repositories placed: ${result.created.slice(0, 10).join(', ')}${result.created.length > 10 ? ', ...' : ''}`);
     }
+  }
+
+  /**
+   * Where the fleet's own messages go: its first shard stack, or its
+   * registry stack. The fleet is a child of the app, and `cdk synth` reports
+   * the messages of stacks and of the constructs inside them only; an
+   * acknowledgement on the fleet (or the app) still applies.
+   */
+  private get annotations(): Annotations {
+    return Annotations.of(this.stacks[0] ?? this.registryStack ?? this);
   }
 
   /**
@@ -292,30 +304,33 @@ export class RepositoryFleet extends Construct {
    * repository of the registry (see `compressFilters`), or an error naming
    * the quota and the excess.
    */
-  private addRegistrySettings(props: RepositoryFleetProps, keepStack: boolean, problems: Problems): void {
+  private addRegistrySettings(entries: FleetRepositoryProps[], env: Environment | undefined, keepStack: boolean, problems: Problems): void {
+    // Rules in the order of their destinations, each rule's destinations and names sorted
+    // (`entries` is in name order): the catalog's order never shows in the configuration.
     const byDestinations = new Map<string, { destinations: ReplicationDestination[]; names: string[] }>();
     const continuous: string[] = [];
-    for (const r of props.repositories) {
+    for (const r of entries) {
       if (r.replicationDestinations && r.replicationDestinations.length > 0) {
         const key = destinationKey(r.replicationDestinations);
-        const group = byDestinations.get(key) ?? { destinations: r.replicationDestinations, names: [] };
+        const group = byDestinations.get(key)
+          ?? { destinations: [...r.replicationDestinations].sort((a, b) => compareNames(a._ref.key, b._ref.key)), names: [] };
         group.names.push(r.repositoryName);
         byDestinations.set(key, group);
       }
       if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) continuous.push(r.repositoryName);
     }
     if (byDestinations.size === 0 && continuous.length === 0) {
-      if (props.repositories.some((r) => r.scanFrequency !== undefined)) return;
+      if (entries.some((r) => r.scanFrequency !== undefined)) return;
       // A registry stack that was written stays in the app (with a placeholder), so that CloudFormation removes its settings.
-      if (keepStack) new CfnWaitConditionHandle(this.registry(props.env), 'EmptyRegistryPlaceholder');
+      if (keepStack) new CfnWaitConditionHandle(this.registry(env), 'EmptyRegistryPlaceholder');
       return;
     }
-    const registryStack = this.registry(props.env);
+    const registryStack = this.registry(env);
     const known = () => [...new Set([...this.repositories.keys(), ...registryRepositoryNames(registryStack)])];
     let knownNames: string[] | undefined;
     const checks: { members: string[]; prefixes: string[]; semantics: FilterSemantics; rule: string }[] = [];
 
-    for (const [key, group] of byDestinations) {
+    for (const [key, group] of [...byDestinations].sort((a, b) => compareNames(a[0], b[0]))) {
       const replicate = (name: string) => Registry.of(registryStack)._replicateRepository(
         `RepositoryFleet '${this.node.path}' repository '${name}'`, name, group.destinations, this.repositories.get(name));
       if (group.names.length <= MAX_FILTERS_PER_RULE) {

@@ -45,11 +45,18 @@ export const SHARD_OVERHEAD_RESOURCES = 2;
 /** Template bytes of a shard stack besides its repositories (key, parameters, rules). @internal */
 export const SHARD_OVERHEAD_BYTES = 4_000;
 
+/** Orders repository names by their UTF-16 code units: the same everywhere, whatever the locale. @internal */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
  * Places repositories, keeping every previous placement. Every shard of
  * `keepShards` is kept in the result, empty or not: a shard that was
  * deployed stays in the app, so that the removal of its last repositories
- * reaches CloudFormation.
+ * reaches CloudFormation. Repositories new to the placement are placed in
+ * name order, whatever the order of `items`, so that two orders of the same
+ * additions give the same placement.
  *
  * @internal
  */
@@ -68,7 +75,7 @@ export function placeRepositories(
   };
   const created: string[] = [];
   const fresh: PlacementItem[] = [];
-  for (const item of items) {
+  for (const item of [...items].sort((a, b) => compareNames(a.name, b.name))) {
     const shard = previous.get(item.name);
     if (shard === undefined) {
       fresh.push(item);
@@ -77,7 +84,7 @@ export function placeRepositories(
       use(shard, item);
     }
   }
-  const removed = [...previous.keys()].filter((name) => !placement.has(name)).sort();
+  const removed = [...previous.keys()].filter((name) => !placement.has(name)).sort(compareNames);
   let highest = Math.max(0, ...previous.values(), ...keepShards);
   for (const item of fresh) {
     let shard: number | undefined;
@@ -141,11 +148,11 @@ export function renderPlacementState(state: PlacementState): string {
     shards.set(shard, list);
   }
   const out: Record<string, string[]> = {};
-  for (const shard of [...shards.keys()].sort((a, b) => a - b)) out[`Shard${shard}`] = shards.get(shard)!.sort();
+  for (const shard of [...shards.keys()].sort((a, b) => a - b)) out[`Shard${shard}`] = shards.get(shard)!.sort(compareNames);
   const data: Record<string, unknown> = { version: 1, shards: out };
   const keys = [...state.keys]
     .filter(([name, shard]) => state.repositories.has(name) && state.repositories.get(name) !== shard)
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    .sort((a, b) => compareNames(a[0], b[0]));
   if (keys.length > 0) data.keys = Object.fromEntries(keys.map(([name, shard]) => [name, `Shard${shard}`]));
   if (state.registry) data.registry = true;
   return `${JSON.stringify(data, null, 2)}\n`;

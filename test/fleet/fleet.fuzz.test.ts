@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
+import { CliIo, main } from '../../src/cli/main';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
 import { parsePlacementState, placeRepositories, PlacementItem, placementOf, renderPlacementState } from '../../src/fleet/placement';
@@ -73,6 +74,69 @@ describe('stable placement', () => {
         }
       }
     }), { numRuns: Math.min(FUZZ_RUNS, 25) });
+  }, FUZZ_TIMEOUT);
+});
+
+describe('output independent of the catalog\'s order', () => {
+  const DESTINATIONS = [
+    [{ account: '222222222222', region: 'eu-central-1' }],
+    [{ account: '222222222222', region: 'eu-central-1' }, { account: '333333333333', region: 'us-east-1' }],
+    [{ account: '111111111111', region: 'eu-north-1' }],
+  ];
+  const entry = fc.record({
+    owner: fc.option(fc.constantFrom('team-a', 'team-b'), { nil: undefined }),
+    costCenter: fc.option(fc.constantFrom('cc-1', 'cc-2'), { nil: undefined }),
+    replication: fc.option(fc.nat(DESTINATIONS.length - 1), { nil: undefined }),
+    scanning: fc.option(fc.constantFrom('SCAN_ON_PUSH', 'CONTINUOUS_SCAN'), { nil: undefined }),
+    access: fc.option(fc.constantFrom({ pullAccounts: ['222222222222'] }, { pullAccounts: ['333333333333', '444444444444'] }), { nil: undefined }),
+    encryption: fc.option(fc.constantFrom('KMS', 'AES256'), { nil: undefined }),
+  }, { requiredKeys: [] });
+  const catalogs = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 14 }).chain((ids) => fc.record({
+    entries: fc.tuple(...ids.map((id) => entry.map((e) => ({ name: `team-${id % 3}/svc-${id}`, ...e })))),
+    // Repositories already in the placement file (the others are new to it), and a permutation of the entries.
+    placed: fc.array(fc.boolean(), { minLength: ids.length, maxLength: ids.length }),
+    order: fc.array(fc.double({ noNaN: true }), { minLength: ids.length, maxLength: ids.length }),
+    reversedDestinations: fc.boolean(),
+  }));
+
+  /** Every template of the app, the placement file after synth and the plan's output, for the catalog's entries in this order. */
+  function outputs(entries: object[], previousPlacement: string): Map<string, string> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fleet-order-'));
+    const catalogText = JSON.stringify({ repositories: entries }, null, 2);
+    const placementFile = path.join(dir, 'placement.json');
+    writeFileSync(placementFile, previousPlacement);
+    const files: Record<string, string> = { 'c.json': catalogText, 'p.json': previousPlacement };
+    let plan = '';
+    const io: CliIo = {
+      stdout: (t) => { plan += t; }, stderr: (t) => { plan += t; }, readFile: (f) => files[f], readStdin: () => '', exists: (f) => f in files,
+    };
+    expect(main(['catalog', 'plan', 'c.json', '--placement', 'p.json', '--max-resources', '10'], io)).toBe(0);
+    const app = strictApp();
+    new RepositoryFleet(app, 'Fleet', {
+      repositories: RepositoryCatalog.fromText(catalogText, CatalogFormat.JSON, 'c.json').repositories,
+      env: ENV, maxResourcesPerStack: 10, placementFile,
+    });
+    const out = app.synth().directory;
+    const result = new Map<string, string>([['plan', plan], ['placement', readFileSync(placementFile, 'utf8')]]);
+    for (const f of readdirSync(out).filter((n) => n.endsWith('.template.json')).sort()) result.set(f, readFileSync(path.join(out, f), 'utf8'));
+    return result;
+  }
+
+  test('given random catalogs and placement files, when the entries are shuffled, then every template, the placement file and the plan are byte-identical', () => {
+    fc.assert(fc.property(catalogs, ({ entries, placed, order, reversedDestinations }) => {
+      const asCatalog = (e: typeof entries[number], reverse: boolean) => {
+        const { replication, ...rest } = e;
+        const destinations = replication === undefined ? undefined : DESTINATIONS[replication];
+        return { ...rest, ...(destinations ? { replication: reverse ? [...destinations].reverse() : destinations } : {}) };
+      };
+      const already = new Map(entries.filter((_, i) => placed[i]).map((e, i) => [e.name, 1 + (i % 2)]));
+      const previous = renderPlacementState({ ...placementOf(already), shards: [1, 2] });
+      const shuffled = entries.map((e, i) => ({ e, k: order[i] })).sort((a, b) => a.k - b.k).map(({ e }) => asCatalog(e, reversedDestinations));
+      const first = outputs(entries.map((e) => asCatalog(e, false)), previous);
+      const second = outputs(shuffled, previous);
+      expect([...second.keys()]).toEqual([...first.keys()]);
+      for (const [file, text] of first) expect(`${file}:\n${second.get(file)}`).toBe(`${file}:\n${text}`);
+    }), { numRuns: Math.min(FUZZ_RUNS, 20) });
   }, FUZZ_TIMEOUT);
 });
 

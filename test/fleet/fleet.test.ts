@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
@@ -84,7 +84,8 @@ describe('RepositoryFleet', () => {
     const before = build(names);
     const after = build(['new-first', ...names.filter((n) => n !== 'svc-3'), 'new-last']);
     for (const n of names.filter((x) => x !== 'svc-3')) expect(after.get(n)).toBe(before.get(n));
-    expect(after.get('new-first')).toMatch(/Shard1\//); // the room svc-3 left
+    // the room svc-3 left (new repositories are placed in name order: new-first before new-last)
+    expect(after.get('new-first')!.split('/')[1]).toBe(before.get('svc-3')!.split('/')[1]);
   });
 
   test('given updatePlacementFile false and a catalog the file does not cover, when synthesized, then it fails naming the file', () => {
@@ -92,6 +93,42 @@ describe('RepositoryFleet', () => {
     writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'] } }));
     expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }, { repositoryName: 'b2' }], placementFile, updatePlacementFile: false }))
       .toThrow(/placement file .*placement\.json is out of date \(1 repositories to place, 0 to remove\)/);
+  });
+
+  describe('messages of the fleet', () => {
+    /** The messages of every stack artifact of the app's cloud assembly, as `cdk synth` prints them. */
+    function assemblyMessages(app: App): { level: string; path: string; text: string }[] {
+      return app.synth().stacks.flatMap((s) => s.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })));
+    }
+    const destination = ReplicationDestination.of('222222222222', 'eu-central-1');
+    function outdatedRegistryFile(): string {
+      const placementFile = tmpFile('placement.json');
+      writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'] } }));
+      return placementFile;
+    }
+
+    test('given updatePlacementFile false and a file that does not record the registry stack, when synthesized, then the warning reaches the cloud assembly at a stack of the fleet', () => {
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'a1', replicationDestinations: [destination] }], env: ENV, placementFile: outdatedRegistryFile(), updatePlacementFile: false });
+      const warnings = assemblyMessages(app).filter((m) => m.level === 'warning' && m.text.includes('cdk-ecr-platform:placementFileOutdated'));
+      expect(warnings).toEqual([{ level: 'warning', path: '/Fleet/Shard1', text: expect.stringMatching(/^RepositoryFleet 'Fleet': placement file .*placement\.json does not record the registry stack/) }]);
+    });
+
+    test('given that warning acknowledged on the fleet, when synthesized, then the assembly has no such warning', () => {
+      const app = strictApp();
+      const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'a1', replicationDestinations: [destination] }], env: ENV, placementFile: outdatedRegistryFile(), updatePlacementFile: false });
+      Annotations.of(fleet).acknowledgeWarning('cdk-ecr-platform:placementFileOutdated', 'the registry stack is recorded by the next release');
+      expect(assemblyMessages(app).filter((m) => m.text.includes('placementFileOutdated'))).toEqual([]);
+    });
+
+    test('given repositories new to a placement file, when synthesized, then the note that lists them reaches the cloud assembly', () => {
+      const placementFile = tmpFile('placement.json');
+      writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'] } }));
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'c3' }, { repositoryName: 'a1' }, { repositoryName: 'b2' }], env: ENV, placementFile });
+      expect(assemblyMessages(app).filter((m) => m.level === 'info' && m.text.includes('new repositories placed')))
+        .toEqual([{ level: 'info', path: '/Fleet/Shard1', text: "RepositoryFleet 'Fleet': 2 new repositories placed: b2, c3" }]);
+    });
   });
 
   test.each([
