@@ -65,7 +65,16 @@ function main(): number {
   console.log(`Compliance findings (unacknowledged) from ${plugins.join(', ')}:`);
   if (counts.size === 0) console.log('  none');
   for (const [key, n] of [...counts.entries()].sort()) console.log(`  ${key}: ${n}`);
-  return failed || counts.size > 0 ? 1 : 0;
+  // Warnings and errors of the constructs, as `cdk synth` prints them (an error fails the job, as it fails a deployment).
+  const messages: string[] = [];
+  for (const [, artifact] of stacks) {
+    for (const [where, entries] of Object.entries<any[]>(artifact.metadata ?? {})) {
+      for (const e of entries) if (e.type === 'aws:cdk:warning' || e.type === 'aws:cdk:error') messages.push(`${e.type.slice('aws:cdk:'.length)} ${where}: ${e.data}`);
+    }
+  }
+  console.log(`Warnings and errors (${messages.length}):`);
+  for (const m of messages.sort()) console.log(`  ${m}`);
+  return failed || counts.size > 0 || messages.some((m) => m.startsWith('error ')) ? 1 : 0;
 }
 
 process.exitCode = main();
