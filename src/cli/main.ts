@@ -60,7 +60,9 @@ Commands:
                        like \`aws ecr get-lifecycle-policy-preview\`.
   catalog validate     Check a repository catalog (YAML for .yaml/.yml, JSON
                        otherwise; standard input is JSON when it starts with
-                       { or [, YAML otherwise); prints "valid" or every
+                       { or [, YAML otherwise), and the findings the
+                       EcrCompliance pack (default settings) will report on
+                       its fleet; prints "valid" with the warnings, or every
                        problem with file:line:column.
   catalog plan         Place the catalog's repositories in shard stacks from the
                        placement file (missing: empty) and print what is created,
@@ -290,9 +292,18 @@ function catalogValidateCommand(io: CliIo, options: Options, extra: string[]): n
   allowOnly(options, ['--format']);
   if (options.write) throw new UsageError('--write is an option of catalog plan');
   const file = catalogFile(extra);
-  const { problems, repositories } = loadCatalog(io, file, options);
-  if (problems.length > 0) return reportCatalogProblems(io, file, problems);
-  io.stdout(`valid (${repositories.length} repositories)\n`);
+  const catalog = loadCatalog(io, file, options);
+  if (catalog.problems.length > 0) return reportCatalogProblems(io, file, catalog.problems);
+  // The compliance pack's verdicts on the fleet the synth builds: "valid" means the synth passes it.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { catalogVerdicts } = require('../fleet/verdicts') as typeof import('../fleet/verdicts');
+  const { EcrComplianceChecks } = require('../compliance/pack') as typeof import('../compliance/pack');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const verdicts = catalogVerdicts(catalog, catalogName(file), new EcrComplianceChecks());
+  if (verdicts.errors.length > 0) return reportCatalogProblems(io, file, verdicts.errors);
+  const warnings = verdicts.warnings.length;
+  io.stdout(`valid (${catalog.repositories.length} repositories${warnings > 0 ? `; ${warnings} compliance warning${warnings === 1 ? '' : 's'}` : ''})\n`);
+  for (const warning of verdicts.warnings) io.stdout(`- ${warning}\n`);
   return EXIT_OK;
 }
 

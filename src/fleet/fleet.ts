@@ -10,6 +10,8 @@ import { compareNames, parsePlacementState, placeRepositories, PlacementItem, Pl
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
 import { measureTemplateAtSynth } from './template-size';
+import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
+import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
@@ -126,6 +128,7 @@ export class RepositoryFleet extends Construct {
       if (typeof r.repositoryName !== 'string') problems.add(`repositories[${i}].repositoryName must be a string`);
       else if (seen.has(r.repositoryName)) problems.add(`repositories[${i}]: repository '${r.repositoryName}' is listed twice`);
       seen.add(r.repositoryName);
+      acknowledgementProblems(r, i).forEach((p) => problems.add(p));
     });
     problems.throwIfAny();
 
@@ -159,6 +162,7 @@ export class RepositoryFleet extends Construct {
         access: r.access,
         removalPolicy: r.removalPolicy,
       });
+      for (const a of r.acknowledgements ?? []) acknowledgeRule(repo.cfnRepository, a.id, a.reason);
       if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
       this.repositories.set(r.repositoryName, repo);
@@ -424,6 +428,25 @@ function accessBytes(access: RepositoryAccess[] | undefined): number {
   return bytes;
 }
 
+/** Problems of an entry's acknowledgements: each names a rule of the compliance pack that checks repositories, with a reason, once. */
+function acknowledgementProblems(r: FleetRepositoryProps, i: number): string[] {
+  if (r.acknowledgements === undefined) return [];
+  const at = `repositories[${i}]${typeof r.repositoryName === 'string' ? ` '${r.repositoryName}'` : ''}: acknowledgements`;
+  if (!Array.isArray(r.acknowledgements)) return [`${at} must be a list of { id, reason }`];
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  r.acknowledgements.forEach((a, j) => {
+    if (typeof a !== 'object' || a === null) {
+      problems.push(`${at}[${j}] must be { id, reason }`);
+      return;
+    }
+    repositoryAcknowledgementProblems(a.id, a.reason, closest).forEach((p) => problems.push(`${at}[${j}].${p.field}: ${p.message}`));
+    if (ids.has(a.id)) problems.push(`${at}[${j}]: ${a.id} is acknowledged twice`);
+    ids.add(a.id);
+  });
+  return problems;
+}
+
 /** A repository's cost in its shard, by the fleet's estimate. @internal */
 export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   let bytes = 700 + r.repositoryName.length * 4;
@@ -433,6 +456,8 @@ export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   bytes += (r.imageTagMutabilityExclusions?.length ?? 0) * 90;
   if (r.owner !== undefined) bytes += 60 + r.owner.length;
   if (r.costCenter !== undefined) bytes += 60 + r.costCenter.length;
+  // cdk-nag can write acknowledgements into the resource's Metadata (writeSuppressionsToCloudFormation).
+  for (const a of r.acknowledgements ?? []) bytes += 60 + a.id.length + a.reason.length * 2;
   const ownKey = r.encryption !== undefined && r.encryption.usesKms && r.encryption.key === undefined;
   return { name: r.repositoryName, resources: ownKey ? 2 : 1, bytes: ownKey ? bytes + 2500 : bytes };
 }

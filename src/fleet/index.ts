@@ -1,4 +1,4 @@
 export { CatalogFormat, RepositoryCatalog } from './catalog';
-export type { FleetRepositoryProps } from './catalog';
+export type { FindingAcknowledgement, FleetRepositoryProps } from './catalog';
 export { RepositoryFleet } from './fleet';
 export type { RepositoryFleetProps } from './fleet';

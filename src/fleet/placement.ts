@@ -249,3 +249,8 @@ export function moveRepositories(state: PlacementState, names: string[], toShard
 export function repositoryConstructId(name: string): string {
   return name.replace(/\//g, '--');
 }
+
+/** The repository name of a construct ID that `repositoryConstructId` made. @internal */
+export function repositoryNameOf(constructId: string): string {
+  return constructId.replace(/--/g, '/');
+}

@@ -41,6 +41,41 @@ describe('cdk-ecr-platform catalog validate', () => {
     expect(io.out).toBe('valid (25 repositories)\n');
   });
 
+  test('given a catalog whose fleet the compliance pack fails (MUTABLE, tag exclusions), then it is invalid with each finding where the catalog sets the value', () => {
+    const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: cache/a\n    tagMutability: MUTABLE\n  - name: web/b\n    tagMutabilityExclusions: [latest]\n' });
+    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_INVALID);
+    expect(io.err.split('\n').map((l) => l.replace(/\(error\): .*/, '(error)'))).toEqual([
+      'Catalog c.yaml is invalid (3 problems):',
+      "- c.yaml:3:20: repositories[0] 'cache/a': EcrCompliance-ControlTowerImmutableTags (error)",
+      "- c.yaml:3:20: repositories[0] 'cache/a': EcrCompliance-TagImmutability (error)",
+      "- c.yaml:5:30: repositories[1] 'web/b': EcrCompliance-ControlTowerImmutableTags (error)",
+      '',
+    ]);
+    expect(io.err).toContain("To accept it: acknowledge: [{ id: EcrCompliance-TagImmutability, reason: '...' }] in the entry or in defaults.");
+  });
+
+  test('given those findings acknowledged and AES256 by default, then it is valid and lists the warnings of the pack at the default', () => {
+    const io = fakeIo({
+      'c.yaml': `defaults:
+  encryption: AES256
+repositories:
+  - name: cache/a
+    tagMutability: MUTABLE
+    acknowledge:
+      - { id: EcrCompliance-TagImmutability, reason: cache tags move }
+      - { id: EcrCompliance-ControlTowerImmutableTags, reason: cache tags move }
+      - { id: EcrCompliance-CustomerManagedKey, reason: caches need no key of their own }
+  - name: web/b
+`,
+    });
+    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_OK);
+    expect(io.out.split('\n').map((l) => l.replace(/\(warning\): .*/, '(warning)'))).toEqual([
+      'valid (2 repositories; 1 compliance warning)',
+      "- c.yaml:2:15: repositories[1] 'web/b' (defaults.encryption): EcrCompliance-CustomerManagedKey (warning)",
+      '',
+    ]);
+  });
+
   test('given an invalid catalog, then every problem is listed with file:line:column and it exits 1', () => {
     const io = fakeIo({ 'c.yaml': INVALID });
     expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_INVALID);

@@ -114,7 +114,9 @@ describe('output independent of the catalog\'s order', () => {
     const app = strictApp();
     new RepositoryFleet(app, 'Fleet', {
       repositories: RepositoryCatalog.fromText(catalogText, CatalogFormat.JSON, 'c.json').repositories,
-      env: ENV, maxResourcesPerStack: 10, placementFile,
+      env: ENV,
+      maxResourcesPerStack: 10,
+      placementFile,
     });
     const out = app.synth().directory;
     const result = new Map<string, string>([['plan', plan], ['placement', readFileSync(placementFile, 'utf8')]]);
@@ -143,11 +145,15 @@ describe('output independent of the catalog\'s order', () => {
 describe('catalog reading', () => {
   const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('KMS', 'AES256', 'retain', 'destroy', 'SCAN_ON_PUSH', 'o-a1b2c3d4e5', '111111111111'));
   const setting = fc.dictionary(
-    fc.constantFrom('owner', 'costCenter', 'tagMutability', 'encryption', 'scanning', 'removalPolicy', 'lifecycle', 'access', 'replication', 'ownr', 'tagMutabilityExclusions'),
+    fc.constantFrom('owner', 'costCenter', 'tagMutability', 'encryption', 'scanning', 'removalPolicy', 'lifecycle', 'access', 'replication', 'ownr', 'tagMutabilityExclusions', 'acknowledge'),
     fc.oneof(value, fc.array(value, { maxLength: 3 }),
       fc.record({ preset: fc.constantFrom('recommended', 'capTotal', 'expireUntagged', 'keepLast'), count: fc.integer({ min: -1, max: 3 }), days: fc.integer({ min: -1, max: 3 }) }, { requiredKeys: ['preset'] }),
       fc.record({ pullAccounts: fc.array(value, { maxLength: 2 }), organization: value }, { requiredKeys: [] }),
-      fc.array(fc.record({ account: value, region: fc.constantFrom('eu-west-1', 'moon-1') }), { maxLength: 2 })),
+      fc.array(fc.record({ account: value, region: fc.constantFrom('eu-west-1', 'moon-1') }), { maxLength: 2 }),
+      fc.array(fc.record({
+        id: fc.oneof(value, fc.constantFrom('EcrCompliance-TagImmutability', 'EcrCompliance-TagImutability', 'EcrCompliance-RegistrySingleton', 'AwsSolutions-ECR1')),
+        reason: fc.oneof(value, fc.constantFrom('', ' ', 'tags move')),
+      }, { requiredKeys: [] }), { maxLength: 3 })),
     { maxKeys: 4 },
   );
   const catalog = fc.record({

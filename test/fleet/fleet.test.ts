@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { EcrComplianceChecks } from '../../src/compliance/pack';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
 import { moveRepositories, parsePlacementState, renderPlacementState } from '../../src/fleet/placement';
@@ -11,7 +12,7 @@ import { ReplicationDestination } from '../../src/registry/replication';
 import { RepositoryEncryption } from '../../src/repository/encryption';
 import { PrivateRepository } from '../../src/repository/private-repository';
 import { RegistrySigning } from '../../src/signing/registry-signing';
-import { describeFindings, ENV, strictApp, synthesize, validTemplate } from '../util/harness';
+import { describeFindings, ENV, readFindings, strictApp, synthesize, validTemplate } from '../util/harness';
 
 const CATALOG = `defaults:
   owner: platform
@@ -93,6 +94,49 @@ describe('RepositoryFleet', () => {
     writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'] } }));
     expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }, { repositoryName: 'b2' }], placementFile, updatePlacementFile: false }))
       .toThrow(/placement file .*placement\.json is out of date \(1 repositories to place, 0 to remove\)/);
+  });
+
+  describe('acknowledged findings', () => {
+    /** The EcrCompliance findings of a synthesis of the catalog's fleet, as `rule at path`. */
+    function complianceFindings(catalog: string): string[] {
+      const app = strictApp();
+      Validations.of(app).addPlugins(new EcrComplianceChecks(app));
+      new RepositoryFleet(app, 'Fleet', { repositories: RepositoryCatalog.fromText(catalog, CatalogFormat.YAML, 'c.yaml').repositories, env: ENV });
+      try {
+        app.synth();
+      } catch (e) {
+        if (!/Validation failed|\(EcrCompliance\)/.test(String((e as Error).message))) throw e;
+      }
+      return readFindings(app.outdir).filter((f) => f.plugin === 'EcrCompliance').map((f) => `${f.rule} at ${f.path}`).sort();
+    }
+    const MUTABLE = 'repositories:\n  - name: cache/a\n    tagMutability: MUTABLE\n    encryption: AES256\n';
+
+    test('given a MUTABLE AES256 entry, when synthesized with the pack, then it reports the findings', () => {
+      expect(complianceFindings(MUTABLE).map((f) => f.replace(/ at .*/, ''))).toEqual([
+        'EcrCompliance-ControlTowerImmutableTags', 'EcrCompliance-CustomerManagedKey', 'EcrCompliance-TagImmutability',
+      ]);
+    });
+
+    test('given the same entry acknowledging each finding with a reason, when synthesized, then the pack reports none', () => {
+      const catalog = `repositories:
+  - name: cache/a
+    tagMutability: MUTABLE
+    encryption: AES256
+    acknowledge:
+      - { id: EcrCompliance-TagImmutability, reason: cache tags move }
+      - { id: EcrCompliance-ControlTowerImmutableTags, reason: cache tags move }
+      - { id: EcrCompliance-CustomerManagedKey, reason: AES256 accepted for caches }
+`;
+      expect(complianceFindings(catalog)).toEqual([]);
+    });
+
+    test.each([
+      [[{ id: 'EcrCompliance-TagImutability', reason: 'x' }], /repositories\[0\] 'a\/b': acknowledgements\[0\]\.id: 'EcrCompliance-TagImutability' is no rule of the EcrCompliance pack that checks repositories: did you mean 'EcrCompliance-TagImmutability'\?/],
+      [[{ id: 'EcrCompliance-TagImmutability', reason: ' ' }], /acknowledgements\[0\]\.reason: the acknowledgement of EcrCompliance-TagImmutability needs a reason/],
+      [[{ id: 'EcrCompliance-TagImmutability', reason: 'a' }, { id: 'EcrCompliance-TagImmutability', reason: 'b' }], /acknowledgements\[1\]: EcrCompliance-TagImmutability is acknowledged twice/],
+    ])('given acknowledgements %j in code, when the fleet is constructed, then it refuses them naming the entry', (acknowledgements, expected) => {
+      expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a/b', acknowledgements }] })).toThrow(expected);
+    });
   });
 
   describe('messages of the fleet', () => {
