@@ -248,8 +248,9 @@ function catalogModules() {
   const placement = require('../fleet/placement') as typeof import('../fleet/placement');
   const fleet = require('../fleet/fleet') as typeof import('../fleet/fleet');
   const budget = require('../fleet/budget') as typeof import('../fleet/budget');
+  const keyScope = require('../fleet/key-scope') as typeof import('../fleet/key-scope');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return { ...catalog, ...placement, ...budget, fleetItem: fleet.fleetItem };
+  return { ...catalog, ...placement, ...budget, ...keyScope, fleetItem: fleet.fleetItem };
 }
 
 /** The name of a catalog in messages: the file, or stdin. */
@@ -345,9 +346,9 @@ function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): numbe
   const before = (options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous).repositories;
   const moved = [...result.placement].filter(([name, shard]) => before.has(name) && before.get(name) !== shard);
   const keyNote = (name: string) => {
-    const keyShard = previous.keys.get(name);
-    return keyShard !== undefined
-      ? `keeps the key of Shard${keyShard}`
+    const holder = previous.keys.get(name) ?? (previous.keyScope === m.FleetKeyScope.REGISTRY ? m.REGISTRY_KEY_HOLDER : undefined);
+    return holder !== undefined
+      ? `keeps the key of ${m.keyHolderName(holder)}`
       : `no key recorded: a repository on the shard key needs "keys": {"${name}": "Shard${before.get(name)}"}, which \`catalog move\` writes`;
   };
   const out: string[] = [];
@@ -387,7 +388,7 @@ function catalogMoveCommand(io: CliIo, options: Options, extra: string[]): numbe
   }
   if (!io.writeFile) throw new InputError('cannot write files here');
   io.writeFile(placementFile, m.renderPlacementState(next));
-  const out = extra.map((n) => `  ~ ${n} Shard${previous.repositories.get(n)} -> Shard${next.repositories.get(n)}${next.keys.has(n) ? ` (keeps the key of Shard${next.keys.get(n)})` : ''}`);
+  const out = extra.map((n) => `  ~ ${n} Shard${previous.repositories.get(n)} -> Shard${next.repositories.get(n)}${next.keys.has(n) ? ` (keeps the key of ${m.keyHolderName(next.keys.get(n)!)})` : ''}`);
   io.stdout(`Moved in ${placementFile}:\n${out.join('\n')}\nNext: deploy the old shards (they keep the repositories, retained), then \`cdk import\` each new shard with fleet.importResourceMapping([...]) (see the README's move procedure).\n`);
   return EXIT_OK;
 }

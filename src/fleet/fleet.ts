@@ -6,13 +6,14 @@ import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { closest, FleetRepositoryProps } from './catalog';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
-import { compareNames, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
+import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
+import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
 import { measureTemplateAtSynth } from './template-size';
 import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { acknowledgeRule } from '../internal/acknowledge';
-import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
+import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
@@ -83,6 +84,19 @@ export interface RepositoryFleetProps {
    * @default false
    */
   readonly creationStackTraces?: boolean;
+  /**
+   * Which customer managed key encrypts the repositories that do not choose
+   * their own encryption: one key per shard stack, or one key for the whole
+   * fleet in its registry stack (`FleetKeyScope.REGISTRY`), so that ECR
+   * mounts layers across shards and a move between shards keeps the key.
+   * ECR cannot change a repository's key, so a repository the placement
+   * file already holds keeps the key it has: changing the scope applies to
+   * new repositories, and the file records the others' keys (a warning
+   * lists them).
+   *
+   * @default FleetKeyScope.SHARD
+   */
+  readonly keyScope?: FleetKeyScope;
 }
 
 /**
@@ -104,9 +118,11 @@ export class RepositoryFleet extends Construct {
   /** Template bytes of each shard stack, measured when written. */
   private readonly measuredBytes = new Map<string, number>();
   private readonly usage: ShardUsage[];
-  /** Moved repositories encrypted with another shard's key (from the placement file). */
+  /** Repositories encrypted with another key than the key scope gives them: name to key holder (shard, or 0 for the registry). */
   private readonly keys: ReadonlyMap<string, number>;
+  private readonly keyScope: FleetKeyScope;
   private registryStack?: Stack;
+  private registryKeyEncryption?: RepositoryEncryption;
 
   constructor(scope: Construct, id: string, props: RepositoryFleetProps) {
     guardConstruct('RepositoryFleet', scope, id, props, {
@@ -117,6 +133,7 @@ export class RepositoryFleet extends Construct {
       placementFile: optional(STRING),
       updatePlacementFile: optional(BOOLEAN),
       creationStackTraces: optional(BOOLEAN),
+      keyScope: optional(oneOf(FleetKeyScope)),
     });
     super(scope, id);
     const problems = new Problems(subjectOf('RepositoryFleet', scope, id));
@@ -141,7 +158,19 @@ export class RepositoryFleet extends Construct {
     const budget = { resources: maxResources, bytes: maxBytes };
     const result = placeRepositories(previous.repositories, entries.map(fleetItem), budget, previous.shards);
     this.usage = result.shards;
-    this.keys = previous.keys;
+    this.keyScope = props.keyScope ?? FleetKeyScope.SHARD;
+    const keys = new Map(previous.keys);
+    const keptKeys: string[] = [];
+    if (this.keyScope !== (previous.keyScope ?? FleetKeyScope.SHARD)) {
+      // ECR cannot change a repository's key: the repositories placed before keep theirs, recorded in the file.
+      for (const r of entries) {
+        const holder = implicitKeyHolder(previous, r.repositoryName);
+        if (holder === undefined || keys.has(r.repositoryName) || r.encryption !== undefined) continue;
+        keys.set(r.repositoryName, holder);
+        keptKeys.push(r.repositoryName);
+      }
+    }
+    this.keys = keys;
 
     const shardStacks = new Map<number, Stack>();
     for (const usage of result.shards) {
@@ -158,7 +187,7 @@ export class RepositoryFleet extends Construct {
         lifecyclePolicy: r.lifecyclePolicy,
         imageTagMutability: r.imageTagMutability,
         imageTagMutabilityExclusions: r.imageTagMutabilityExclusions,
-        encryption: this.encryptionOf(r, result.placement.get(r.repositoryName)!, shardStacks, problems),
+        encryption: this.encryptionOf(r, result.placement.get(r.repositoryName)!, shardStacks, props.env, problems),
         access: r.access,
         removalPolicy: r.removalPolicy,
       });
@@ -174,6 +203,8 @@ export class RepositoryFleet extends Construct {
         new CfnWaitConditionHandle(stack, 'EmptyShardPlaceholder');
       }
     }
+    // The registry key stays, with its export, once written: shards that import it deploy after the registry stack.
+    if (this.keyScope === FleetKeyScope.REGISTRY || previous.registryKey) this.registryEncryption(props.env);
     this.addRegistrySettings(entries, props.env, previous.registry, problems);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
@@ -192,8 +223,10 @@ export class RepositoryFleet extends Construct {
     const state: PlacementState = {
       repositories: result.placement,
       shards: result.shards.map((u) => u.shard),
-      keys: previous.keys,
+      keys,
       registry: this.registryStack !== undefined,
+      keyScope: this.keyScope,
+      registryKey: this.registryKeyEncryption !== undefined,
     };
     this.placementText = renderPlacementState(state);
     const current = props.placementFile && existsSync(props.placementFile) ? readFileSync(props.placementFile, 'utf8') : undefined;
@@ -209,6 +242,10 @@ export class RepositoryFleet extends Construct {
         // Written only once the whole fleet is valid.
         writeFileSync(props.placementFile, this.placementText);
       }
+    }
+    if (keptKeys.length > 0) {
+      this.annotations.addWarningV2('cdk-ecr-platform:fleetKeyScopeKept',
+        `RepositoryFleet '${this.node.path}': keyScope ${this.keyScope} applies to new repositories only: ${keptKeys.length} repositories of the placement file keep the key they have, because ECR cannot change a repository's key (${keptKeys.slice(0, 10).join(', ')}${keptKeys.length > 10 ? ', ...' : ''}); the placement file records them under keys`);
     }
     if (result.created.length > 0 && previous.repositories.size > 0) {
       this.annotations.addInfo(`RepositoryFleet '${this.node.path}': ${result.created.length} new repositories placed: ${result.created.slice(0, 10).join(', ')}${result.created.length > 10 ? ', ...' : ''}`);
@@ -226,20 +263,38 @@ export class RepositoryFleet extends Construct {
   }
 
   /**
-   * A repository's encryption: its own setting, or, for a repository moved
-   * from the shard whose shared key encrypts its images (the placement
-   * file's `keys`), that shard's key, because ECR cannot change the key of a
-   * repository.
+   * A repository's encryption: its own setting, or the shared key that
+   * encrypts its images: the placement file's `keys` for a repository moved
+   * from another shard or placed before the key scope changed (ECR cannot
+   * change the key of a repository), otherwise the key scope's: its shard's
+   * key, or the fleet's registry key.
    */
-  private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, problems: Problems)
+  private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, env: Environment | undefined, problems: Problems)
     : RepositoryEncryption | undefined {
-    const keyShard = this.keys.get(r.repositoryName);
-    if (keyShard === undefined || keyShard === shard) return r.encryption;
-    if (r.encryption === undefined) return defaultRepositoryEncryption(shardStacks.get(keyShard)!);
-    if (r.encryption.usesKms && r.encryption.key === undefined) {
-      problems.add(`repository '${r.repositoryName}' moved from Shard${keyShard} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with RepositoryEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
+    const recorded = this.keys.get(r.repositoryName);
+    const holder = recorded ?? (this.keyScope === FleetKeyScope.REGISTRY ? REGISTRY_KEY_HOLDER : shard);
+    if (holder === shard) return r.encryption;
+    if (r.encryption === undefined) {
+      return holder === REGISTRY_KEY_HOLDER ? this.registryEncryption(env) : defaultRepositoryEncryption(shardStacks.get(holder)!);
+    }
+    if (recorded !== undefined && r.encryption.usesKms && r.encryption.key === undefined) {
+      problems.add(`repository '${r.repositoryName}' moved from ${keyHolderName(recorded)} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with RepositoryEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
     }
     return r.encryption;
+  }
+
+  /**
+   * The fleet's registry key (the registry stack's shared repository key),
+   * created on first use and always exported, so that the registry stack
+   * keeps the export while a shard that imports it is not yet deployed.
+   */
+  private registryEncryption(env: Environment | undefined): RepositoryEncryption {
+    if (!this.registryKeyEncryption) {
+      const stack = this.registry(env);
+      this.registryKeyEncryption = defaultRepositoryEncryption(stack);
+      stack.exportValue(this.registryKeyEncryption.key!.keyArn);
+    }
+    return this.registryKeyEncryption;
   }
 
   /**
@@ -326,7 +381,7 @@ export class RepositoryFleet extends Construct {
     if (byDestinations.size === 0 && continuous.length === 0) {
       if (entries.some((r) => r.scanFrequency !== undefined)) return;
       // A registry stack that was written stays in the app (with a placeholder), so that CloudFormation removes its settings.
-      if (keepStack) new CfnWaitConditionHandle(this.registry(env), 'EmptyRegistryPlaceholder');
+      if (keepStack && !this.registryStack) new CfnWaitConditionHandle(this.registry(env), 'EmptyRegistryPlaceholder');
       return;
     }
     const registryStack = this.registry(env);

@@ -6,7 +6,9 @@ import * as fc from 'fast-check';
 import { CliIo, main } from '../../src/cli/main';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
+import { FleetKeyScope } from '../../src/fleet/key-scope';
 import { parsePlacementState, placeRepositories, PlacementItem, placementOf, renderPlacementState } from '../../src/fleet/placement';
+import { PrivateRepository } from '../../src/repository/private-repository';
 import { FUZZ_RUNS, FUZZ_TIMEOUT, VALIDATION_ERROR } from '../util/fuzz';
 import { ENV, strictApp } from '../util/harness';
 
@@ -49,9 +51,13 @@ describe('stable placement', () => {
     }), { numRuns: Math.max(FUZZ_RUNS, 100) });
   });
 
-  test('given random additions and removals of a fleet with a placement file, when synthesized each time, then no repository changes stack or logical ID and no stack holds more resources than the budget', () => {
+  test('given random additions and removals of a fleet with a placement file, when synthesized each time, then no repository changes stack, logical ID or key (whatever the key scope of each synthesis) and no stack holds more resources than the budget', () => {
     const steps = fc.array(
-      fc.record({ add: fc.integer({ min: 0, max: 15 }), remove: fc.array(fc.nat(), { maxLength: 6 }) }),
+      fc.record({
+        add: fc.integer({ min: 0, max: 15 }),
+        remove: fc.array(fc.nat(), { maxLength: 6 }),
+        keyScope: fc.constantFrom(FleetKeyScope.SHARD, FleetKeyScope.REGISTRY),
+      }),
       { minLength: 1, maxLength: 5 },
     );
     fc.assert(fc.property(steps, (sequence) => {
@@ -63,9 +69,11 @@ describe('stable placement', () => {
         names = [...names, ...Array.from({ length: s.add }, () => `team-${counter % 3}/svc-${counter++}`)];
         const removed = new Set(s.remove.filter(() => names.length > 0).map((i) => names[i % names.length]));
         names = names.filter((n) => !removed.has(n));
-        const fleet = new RepositoryFleet(strictApp(), 'Fleet', { repositories: names.map((repositoryName) => ({ repositoryName })), env: ENV, maxResourcesPerStack: 12, placementFile });
+        const fleet = new RepositoryFleet(strictApp(), 'Fleet', { repositories: names.map((repositoryName) => ({ repositoryName })), env: ENV, maxResourcesPerStack: 12, placementFile, keyScope: s.keyScope });
         for (const n of names) {
-          const where = `${fleet.stackOf(n).node.path} ${Object.keys(JSON.parse(fleet.importResourceMapping([n])))[0]}`;
+          // the key too: ECR cannot change a repository's key, whatever the fleet's key scope
+          const key = (fleet.stackOf(n).node.findChild(n.replace(/\//g, '--')) as PrivateRepository).encryptionKey!.node.path;
+          const where = `${fleet.stackOf(n).node.path} ${Object.keys(JSON.parse(fleet.importResourceMapping([n])))[0]} ${key}`;
           if (seen.has(n)) expect(where).toBe(seen.get(n));
           seen.set(n, where);
         }

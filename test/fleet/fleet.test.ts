@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { EcrComplianceChecks } from '../../src/compliance/pack';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
+import { FleetKeyScope } from '../../src/fleet/key-scope';
 import { moveRepositories, parsePlacementState, renderPlacementState } from '../../src/fleet/placement';
 import { ReplicationDestination } from '../../src/registry/replication';
 import { RepositoryEncryption } from '../../src/repository/encryption';
@@ -285,6 +286,82 @@ describe('RepositoryFleet', () => {
     expect(JSON.stringify(keyOf(shard2, 'moved'))).toContain(shard1Key);
     expect(keyOf(shard2, 'b1')).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EcrRepositoryKey/), 'Arn'] });
     expect(JSON.parse(readFileSync(placementFile, 'utf8')).keys).toEqual({ moved: 'Shard1' });
+  });
+
+  describe('key scope', () => {
+    /** Every template of a synthesis (with the nag packs, which must find nothing), by stack ID. */
+    function templates(app: App): Record<string, any> {
+      const result = synthesize(app, { nag: true });
+      expect(describeFindings(result.cfnFindings)).toBe('');
+      expect(describeFindings(result.nagFindings)).toBe('');
+      return Object.fromEntries(result.assembly.stacks.map((s) => [s.hierarchicalId.replace(/^Fleet\//, ''), s.template]));
+    }
+    const keyOf = (all: Record<string, any>, name: string) => {
+      for (const t of Object.values(all)) {
+        const r = Object.values<any>(t.Resources).find((x) => x.Properties?.RepositoryName === name);
+        if (r) return JSON.stringify(r.Properties.EncryptionConfiguration.KmsKey);
+      }
+      throw new Error(`no repository ${name}`);
+    };
+    const typesOf = (template: any) => Object.values<any>(template.Resources).map((r) => r.Type);
+    const names = (n: number, prefix = 'svc') => Array.from({ length: n }, (_, i) => ({ repositoryName: `${prefix}-${i}` }));
+
+    test('given keyScope REGISTRY, when synthesized, then every shard\'s repositories use the one key of the registry stack, which exports it, and no shard has a key', () => {
+      const placementFile = tmpFile('placement.json');
+      const app = strictApp();
+      const fleet = new RepositoryFleet(app, 'Fleet', { repositories: names(12), env: ENV, maxResourcesPerStack: 10, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      expect(fleet.stacks.length).toBe(2);
+      const all = templates(app);
+      expect(typesOf(all.Registry)).toEqual(['AWS::KMS::Key']);
+      expect(Object.values<any>(all.Registry.Outputs).map((o) => Object.keys(o.Export))).toEqual([['Name']]);
+      for (const shard of ['Shard1', 'Shard2']) expect(typesOf(all[shard]).filter((t) => t === 'AWS::KMS::Key')).toEqual([]);
+      const keys = new Set(names(12).map((r) => keyOf(all, r.repositoryName)));
+      expect([...keys]).toEqual([expect.stringContaining('Fn::ImportValue')]);
+      expect(JSON.parse(readFileSync(placementFile, 'utf8'))).toMatchObject({ keyScope: 'REGISTRY', registryKey: true, registry: true });
+    });
+
+    test('given a fleet on shard keys switched to keyScope REGISTRY, when synthesized, then the placed repositories keep their shard\'s key (recorded in the file, with a warning), new ones take the registry key, and a move needs no key bookkeeping', () => {
+      const placementFile = tmpFile('placement.json');
+      const first = strictApp();
+      new RepositoryFleet(first, 'Fleet', { repositories: names(3), env: ENV, placementFile });
+      const before = templates(first);
+
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [...names(3), { repositoryName: 'new-one' }], env: ENV, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      const messages = app.synth().stacks.flatMap((s) => s.messages.map((m) => String(m.entry.data)));
+      expect(messages.filter((m) => m.includes('fleetKeyScopeKept'))).toEqual([
+        expect.stringContaining("RepositoryFleet 'Fleet': keyScope REGISTRY applies to new repositories only: 3 repositories of the placement file keep the key they have, because ECR cannot change a repository's key (svc-0, svc-1, svc-2)"),
+      ]);
+      const after = templates(app);
+      for (const r of names(3)) expect(keyOf(after, r.repositoryName)).toBe(keyOf(before, r.repositoryName));
+      expect(keyOf(after, 'new-one')).toContain('Fn::ImportValue');
+      expect(typesOf(after.Shard1).filter((t) => t === 'AWS::KMS::Key')).toHaveLength(1);
+      const file = JSON.parse(readFileSync(placementFile, 'utf8'));
+      expect(file).toMatchObject({ keyScope: 'REGISTRY', keys: { 'svc-0': 'Shard1', 'svc-1': 'Shard1', 'svc-2': 'Shard1' } });
+
+      // moved to a new shard: the registry-keyed repository records nothing, and keeps its key
+      writeFileSync(placementFile, renderPlacementState(moveRepositories(parsePlacementState(readFileSync(placementFile, 'utf8'), 'p'), ['new-one'], 2)));
+      expect(JSON.parse(readFileSync(placementFile, 'utf8')).keys).toEqual(file.keys);
+      const moved = strictApp();
+      new RepositoryFleet(moved, 'Fleet', { repositories: [...names(3), { repositoryName: 'new-one' }], env: ENV, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      const afterMove = templates(moved);
+      expect(typesOf(afterMove.Shard2)).toEqual(['AWS::ECR::Repository']);
+      expect(keyOf(afterMove, 'new-one')).toBe(keyOf(after, 'new-one'));
+    });
+
+    test('given a fleet on the registry key switched back to shard keys, when synthesized, then its repositories keep the registry key, which the registry stack keeps', () => {
+      const placementFile = tmpFile('placement.json');
+      const first = strictApp();
+      new RepositoryFleet(first, 'Fleet', { repositories: names(2), env: ENV, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      const before = templates(first);
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [...names(2), { repositoryName: 'new-one' }], env: ENV, placementFile });
+      const after = templates(app);
+      for (const r of names(2)) expect(keyOf(after, r.repositoryName)).toBe(keyOf(before, r.repositoryName));
+      expect(keyOf(after, 'new-one')).toContain('Fn::GetAtt');
+      expect(typesOf(after.Registry)).toEqual(['AWS::KMS::Key']);
+      expect(JSON.parse(readFileSync(placementFile, 'utf8'))).toMatchObject({ registryKey: true, keys: { 'svc-0': 'Registry', 'svc-1': 'Registry' } });
+    });
   });
 
   test('given a moved repository whose encryption creates a key of its own, then the fleet refuses it naming the repository', () => {
