@@ -105,10 +105,11 @@ describe('output independent of the catalog\'s order', () => {
     placed: fc.array(fc.boolean(), { minLength: ids.length, maxLength: ids.length }),
     order: fc.array(fc.double({ noNaN: true }), { minLength: ids.length, maxLength: ids.length }),
     reversedDestinations: fc.boolean(),
+    keyScope: fc.constantFrom(FleetKeyScope.SHARD, FleetKeyScope.REGISTRY),
   }));
 
   /** Every template of the app, the placement file after synth and the plan's output, for the catalog's entries in this order. */
-  function outputs(entries: object[], previousPlacement: string): Map<string, string> {
+  function outputs(entries: object[], previousPlacement: string, keyScope: FleetKeyScope): Map<string, string> {
     const dir = mkdtempSync(path.join(tmpdir(), 'fleet-order-'));
     const catalogText = JSON.stringify({ repositories: entries }, null, 2);
     const placementFile = path.join(dir, 'placement.json');
@@ -125,6 +126,7 @@ describe('output independent of the catalog\'s order', () => {
       env: ENV,
       maxResourcesPerStack: 10,
       placementFile,
+      keyScope,
     });
     const out = app.synth().directory;
     const result = new Map<string, string>([['plan', plan], ['placement', readFileSync(placementFile, 'utf8')]]);
@@ -133,7 +135,7 @@ describe('output independent of the catalog\'s order', () => {
   }
 
   test('given random catalogs and placement files, when the entries are shuffled, then every template, the placement file and the plan are byte-identical', () => {
-    fc.assert(fc.property(catalogs, ({ entries, placed, order, reversedDestinations }) => {
+    fc.assert(fc.property(catalogs, ({ entries, placed, order, reversedDestinations, keyScope }) => {
       const asCatalog = (e: typeof entries[number], reverse: boolean) => {
         const { replication, ...rest } = e;
         const destinations = replication === undefined ? undefined : DESTINATIONS[replication];
@@ -142,8 +144,8 @@ describe('output independent of the catalog\'s order', () => {
       const already = new Map(entries.filter((_, i) => placed[i]).map((e, i) => [e.name, 1 + (i % 2)]));
       const previous = renderPlacementState({ ...placementOf(already), shards: [1, 2] });
       const shuffled = entries.map((e, i) => ({ e, k: order[i] })).sort((a, b) => a.k - b.k).map(({ e }) => asCatalog(e, reversedDestinations));
-      const first = outputs(entries.map((e) => asCatalog(e, false)), previous);
-      const second = outputs(shuffled, previous);
+      const first = outputs(entries.map((e) => asCatalog(e, false)), previous, keyScope);
+      const second = outputs(shuffled, previous, keyScope);
       expect([...second.keys()]).toEqual([...first.keys()]);
       for (const [file, text] of first) expect(`${file}:\n${second.get(file)}`).toBe(`${file}:\n${text}`);
     }), { numRuns: Math.min(FUZZ_RUNS, 20) });
