@@ -126,6 +126,19 @@ repositories:
 });
 
 describe('cdk-ecr-platform catalog plan', () => {
+  test('given a placement file on the registry key, when a repository is moved, then catalog move records no key and plan says it keeps the registry key', () => {
+    const io = fakeIo({
+      'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n',
+      'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa', 'bb'] }, keyScope: 'REGISTRY', registryKey: true }),
+    });
+    io.files['old.json'] = io.files['p.json'];
+    expect(main(['catalog', 'move', 'bb', '--to', 'Shard2', '--placement', 'p.json'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.files['p.json'])).toEqual({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] }, keyScope: 'REGISTRY', registryKey: true });
+    io.out = '';
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain('~ bb Shard1 -> Shard2 (keeps the key of Registry;');
+  });
+
   test('given no placement file, when planned with --write, then everything is created, shards are filled to the budget and the file is written', () => {
     const io = fakeIo({ 'c.yaml': VALID });
     expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--write'], io)).toBe(EXIT_OK);
