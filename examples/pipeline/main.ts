@@ -36,9 +36,9 @@ function main(): number {
     console.log(`  ${stack.hierarchicalId.padEnd(56)} ${env.padEnd(26)} ${String(resources).padStart(4)}/500 resources ${String(bytes).padStart(8)}/1000000 template bytes`);
   }
 
-  printAnnotations(app);
+  const { errors } = printAnnotations(app);
   const findings = printFindings(outdir, ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', 'AWS Control Tower']);
-  return failed || findings > 0 ? 1 : 0;
+  return failed || findings > 0 || errors > 0 ? 1 : 0;
 }
 
 process.exitCode = main();

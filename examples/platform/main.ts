@@ -56,9 +56,10 @@ function main(): number {
   const switchedOff = Object.keys(DISABLED_CONTROL_TOWER_RULES).join(', ');
   console.log(`AWS Control Tower: ${controlTower.ruleIds?.length} proactive controls (cfn-guard rules), each run on every template with a resource type it checks; switched off: ${switchedOff}`);
   const plugins = ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', CONTROL_TOWER_PLUGIN];
-  printAnnotations(app);
+  // an error of a construct fails the job, as it fails a deployment
+  const { errors } = printAnnotations(app);
   const findings = printFindings(outdir, plugins);
-  return failed || findings > 0 ? 1 : 0;
+  return failed || findings > 0 || errors > 0 ? 1 : 0;
 }
 
 process.exitCode = main();

@@ -64,7 +64,9 @@ Commands:
                        like \`aws ecr get-lifecycle-policy-preview\`.
   catalog validate     Check a repository catalog (YAML for .yaml/.yml, JSON
                        otherwise; standard input is JSON when it starts with
-                       { or [, YAML otherwise); prints "valid" or every
+                       { or [, YAML otherwise), and the findings the
+                       EcrCompliance pack (default settings) will report on
+                       its fleet; prints "valid" with the warnings, or every
                        problem with file:line:column.
   catalog plan         Place the catalog's repositories in shard stacks from the
                        placement file (missing: empty) and print what is created,
@@ -273,8 +275,9 @@ function catalogModules() {
   const placement = require('../fleet/placement') as typeof import('../fleet/placement');
   const fleet = require('../fleet/fleet') as typeof import('../fleet/fleet');
   const budget = require('../fleet/budget') as typeof import('../fleet/budget');
+  const keyScope = require('../fleet/key-scope') as typeof import('../fleet/key-scope');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return { ...catalog, ...placement, ...budget, fleetItem: fleet.fleetItem };
+  return { ...catalog, ...placement, ...budget, ...keyScope, fleetItem: fleet.fleetItem };
 }
 
 /** The name of a catalog in messages: the file, or stdin. */
@@ -317,9 +320,18 @@ function catalogValidateCommand(io: CliIo, options: Options, extra: string[]): n
   allowOnly(options, ['--format']);
   if (options.write) throw new UsageError('--write is an option of catalog plan');
   const file = catalogFile(extra);
-  const { problems, repositories } = loadCatalog(io, file, options);
-  if (problems.length > 0) return reportCatalogProblems(io, file, problems);
-  io.stdout(`valid (${repositories.length} repositories)\n`);
+  const catalog = loadCatalog(io, file, options);
+  if (catalog.problems.length > 0) return reportCatalogProblems(io, file, catalog.problems);
+  // The compliance pack's verdicts on the fleet the synth builds: "valid" means the synth passes it.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { catalogVerdicts } = require('../fleet/verdicts') as typeof import('../fleet/verdicts');
+  const { EcrComplianceChecks } = require('../compliance/pack') as typeof import('../compliance/pack');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const verdicts = catalogVerdicts(catalog, catalogName(file), new EcrComplianceChecks());
+  if (verdicts.errors.length > 0) return reportCatalogProblems(io, file, verdicts.errors);
+  const warnings = verdicts.warnings.length;
+  io.stdout(`valid (${catalog.repositories.length} repositories${warnings > 0 ? `; ${warnings} compliance warning${warnings === 1 ? '' : 's'}` : ''})\n`);
+  for (const warning of verdicts.warnings) io.stdout(`- ${warning}\n`);
   return EXIT_OK;
 }
 
@@ -361,9 +373,9 @@ function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): numbe
   const before = (options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous).repositories;
   const moved = [...result.placement].filter(([name, shard]) => before.has(name) && before.get(name) !== shard);
   const keyNote = (name: string) => {
-    const keyShard = previous.keys.get(name);
-    return keyShard !== undefined
-      ? `keeps the key of Shard${keyShard}`
+    const holder = previous.keys.get(name) ?? (previous.keyScope === m.FleetKeyScope.REGISTRY ? m.REGISTRY_KEY_HOLDER : undefined);
+    return holder !== undefined
+      ? `keeps the key of ${m.keyHolderName(holder)}`
       : `no key recorded: a repository on the shard key needs "keys": {"${name}": "Shard${before.get(name)}"}, which \`catalog move\` writes`;
   };
   const out: string[] = [];
@@ -403,7 +415,7 @@ function catalogMoveCommand(io: CliIo, options: Options, extra: string[]): numbe
   }
   if (!io.writeFile) throw new InputError('cannot write files here');
   io.writeFile(placementFile, m.renderPlacementState(next));
-  const out = extra.map((n) => `  ~ ${n} Shard${previous.repositories.get(n)} -> Shard${next.repositories.get(n)}${next.keys.has(n) ? ` (keeps the key of Shard${next.keys.get(n)})` : ''}`);
+  const out = extra.map((n) => `  ~ ${n} Shard${previous.repositories.get(n)} -> Shard${next.repositories.get(n)}${next.keys.has(n) ? ` (keeps the key of ${m.keyHolderName(next.keys.get(n)!)})` : ''}`);
   io.stdout(`Moved in ${placementFile}:\n${out.join('\n')}\nNext: deploy the old shards (they keep the repositories, retained), then \`cdk import\` each new shard with fleet.importResourceMapping([...]) (see the README's move procedure).\n`);
   return EXIT_OK;
 }

@@ -2,6 +2,7 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport } f
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AppIndex } from './app-index';
+import { ECR_COMPLIANCE_PACK, EcrComplianceRule } from './rule-ids';
 import { controlTowerImmutableTags, controlTowerScanOnPush } from './rules/control-tower';
 import { EcrType, POLICY_PROPERTY, REGISTRY_SINGLETON_TYPES } from '../internal/ecr-facts';
 import { guard, OBJECT, oneOf, optional } from '../internal/input';
@@ -44,7 +45,7 @@ export interface EcrComplianceChecksProps extends NagPackProps {
 type Rule = (node: CfnResource, index: AppIndex) => NagRuleResult;
 
 interface RuleDefinition {
-  readonly id: string;
+  readonly id: EcrComplianceRule;
   readonly level: NagMessageLevel;
   readonly info: string;
   readonly explanation: string;
@@ -80,7 +81,7 @@ export class EcrComplianceChecks extends NagPack {
   constructor(scope?: IConstruct, props: EcrComplianceChecksProps = {}) {
     super(scope, props);
     guard('EcrComplianceChecks', { scope: [scope, optional(OBJECT)], props: [props, { customerManagedKeyLevel: optional(oneOf(NagMessageLevel)) }] });
-    this.packName = 'EcrCompliance';
+    this.packName = ECR_COMPLIANCE_PACK;
     this.rules = ruleDefinitions(props.customerManagedKeyLevel ?? NagMessageLevel.WARN)
       .filter((r) => props.controlTowerRules !== false || !r.controlTower);
     for (const rule of this.rules) {

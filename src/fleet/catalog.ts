@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
+import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { EncryptionType } from '../internal/ecr-facts';
 import { editDistance } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
@@ -17,6 +18,19 @@ import { checkRepositoryName } from '../repository/names';
 import { ImageTagMutability } from '../repository/private-repository';
 import { checkTagMutabilityExclusions } from '../repository/tag-mutability';
 import { ScanFrequency } from '../scanning/enums';
+
+/**
+ * An accepted finding of the `EcrCompliance` pack on a repository, in
+ * cdk-nag's terms: the rule ID and why it is accepted. The repository
+ * records it as `Validations.of(repository).acknowledge({ id, reason })`
+ * does.
+ */
+export interface FindingAcknowledgement {
+  /** The rule ID, for example `EcrCompliance-TagImmutability`: a rule of the pack that checks repositories. */
+  readonly id: string;
+  /** Why the finding is accepted (not empty). */
+  readonly reason: string;
+}
 
 /**
  * One repository of a fleet: the settings of a `PrivateRepository` plus its
@@ -89,14 +103,23 @@ export interface FleetRepositoryProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Findings of the `EcrCompliance` pack accepted for this repository, each
+   * with its reason (for example `EcrCompliance-TagImmutability` for a
+   * repository with `MUTABLE` tags).
+   *
+   * @default - none: every finding is reported
+   */
+  readonly acknowledgements?: FindingAcknowledgement[];
 }
 
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
   top: ['$schema', 'defaults', 'repositories'],
-  entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy'],
+  entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy', 'acknowledge'],
   access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts'],
   destination: ['account', 'region'],
+  acknowledgement: ['id', 'reason'],
   presets: {
     recommended: [] as string[],
     keepLastReleases: ['count', 'patterns'],
@@ -211,8 +234,24 @@ export function closest(word: string, candidates: string[]): string | undefined 
 
 type Obj = Extract<CatalogNode, { kind: 'object' }>;
 
+/** Where an entry of a catalog is, and where each of its settings comes from (the entry, or `defaults`). @internal */
+export interface CatalogEntryPosition {
+  readonly name: string;
+  readonly where: string;
+  readonly pos: Position;
+  /** Catalog key to the position and the description of the node that sets it. */
+  readonly settings: ReadonlyMap<string, { readonly pos: Position; readonly where: string }>;
+}
+
+/** What reading a catalog gives: its repositories in catalog order, their positions, and every problem. @internal */
+export interface CatalogRead {
+  readonly repositories: FleetRepositoryProps[];
+  readonly entries: CatalogEntryPosition[];
+  readonly problems: string[];
+}
+
 /** Reads and checks a catalog, collecting every problem. @internal */
-export function readCatalog(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
+export function readCatalog(text: string, format: CatalogFormat, file: string): CatalogRead {
   lifecycleCache = new Map();
   try {
     return readCatalogText(text, format, file);
@@ -222,7 +261,7 @@ export function readCatalog(text: string, format: CatalogFormat, file: string): 
   }
 }
 
-function readCatalogText(text: string, format: CatalogFormat, file: string): { repositories: FleetRepositoryProps[]; problems: string[] } {
+function readCatalogText(text: string, format: CatalogFormat, file: string): CatalogRead {
   const problems: string[] = [];
   // A byte order mark is no part of the catalog (editors do not count it as a column).
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -231,7 +270,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
     root = format === CatalogFormat.YAML ? parseYamlWithPositions(text) : parseJsonWithPositions(text);
   } catch (error) {
     if (error instanceof CatalogSyntaxError) {
-      return { repositories: [], problems: [`${file}:${error.pos.line}:${error.pos.column}: not valid ${format}: ${error.message}`] };
+      return { repositories: [], entries: [], problems: [`${file}:${error.pos.line}:${error.pos.column}: not valid ${format}: ${error.message}`] };
     }
     throw error;
   }
@@ -239,7 +278,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
 
   if (root.kind !== 'object') {
     at(root.pos, '', 'a catalog is a mapping with the keys defaults and repositories');
-    return { repositories: [], problems };
+    return { repositories: [], entries: [], problems };
   }
   checkKeys(root, CATALOG_KEYS.top, '', at);
   const defaultsNode = field(root, 'defaults');
@@ -259,11 +298,11 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
   const reposNode = field(root, 'repositories');
   if (!reposNode) {
     at(root.pos, '', 'the catalog has no repositories key');
-    return { repositories: [], problems };
+    return { repositories: [], entries: [], problems };
   }
   if (reposNode.kind !== 'array') {
     at(reposNode.pos, 'repositories', 'expected a list of repository entries');
-    return { repositories: [], problems };
+    return { repositories: [], entries: [], problems };
   }
   // Defaults are read and checked once, even when no entry uses them, and shared:
   // a policy object used by every entry is validated once.
@@ -274,6 +313,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
   }
   const sharedDefault = (key: string) => shared.get(key);
   const repositories: FleetRepositoryProps[] = [];
+  const entries: CatalogEntryPosition[] = [];
   const seen = new Map<string, number>();
   const rules = new Map<string, { pos: Position; where: string }>();
   const allDestinations = new Map<string, { pos: Position; where: string }>();
@@ -305,11 +345,18 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
     else seen.set(name, nameNode.pos.line);
 
     const entry: Record<string, unknown> = { repositoryName: name };
+    const settings = new Map<string, { pos: Position; where: string }>();
     for (const [key, [prop, reader]] of Object.entries(READERS)) {
       const own = field(item, key);
-      if (own) entry[prop] = reader(own, report);
-      else if (defaults.has(key)) entry[prop] = sharedDefault(key);
+      if (own) {
+        entry[prop] = reader(own, report);
+        settings.set(key, { pos: own.pos, where });
+      } else if (defaults.has(key)) {
+        entry[prop] = sharedDefault(key);
+        settings.set(key, { pos: defaults.get(key)!.pos, where: `${where} (defaults.${key})` });
+      }
     }
+    entries.push({ name, where, pos: item.pos, settings });
     for (const key of Object.keys(entry)) {
       if (entry[key] === undefined) delete entry[key];
     }
@@ -347,7 +394,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): { r
   }
   const scanProblem = continuousScanFilterQuotaProblem(continuous.map((c) => c.name), names);
   if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: the fleet's ${scanProblem.replace(/^the /, '')}`);
-  return { repositories, problems };
+  return { repositories, entries, problems };
 }
 
 type Report = (pos: Position, message: string) => void;
@@ -414,6 +461,7 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   }],
   replication: ['replicationDestinations', (n, r) => readReplication(n, r)],
   scanning: ['scanFrequency', (n, r) => readEnum(n, r, 'scanning', CATALOG_KEYS.scanning)],
+  acknowledge: ['acknowledgements', (n, r) => readAcknowledgements(n, r)],
   removalPolicy: ['removalPolicy', (n, r) => {
     const v = readEnum(n, r, 'removalPolicy', CATALOG_KEYS.removalPolicy);
     return v === undefined ? undefined : REMOVAL[v];
@@ -630,6 +678,26 @@ function readReplication(node: CatalogNode, report: Report): ReplicationDestinat
     }
     seen.add(`${d}`);
     return d;
+  });
+}
+
+function readAcknowledgements(node: CatalogNode, report: Report): FindingAcknowledgement[] | undefined {
+  const seen = new Set<string>();
+  return readList(node, report, 'acknowledge', (n, w) => {
+    if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with id and reason`); return undefined; }
+    checkKeys(n, CATALOG_KEYS.acknowledgement, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
+    const idNode = field(n, 'id'); const reasonNode = field(n, 'reason');
+    const missing = CATALOG_KEYS.acknowledgement.filter((k) => !field(n, k));
+    if (!idNode || !reasonNode) { report(n.pos, `${w} needs ${missing.join(' and ')}: the rule ID and why its finding is accepted`); return undefined; }
+    const id = readString(idNode, report, `${w}.id`); const reason = readString(reasonNode, report, `${w}.reason`);
+    if (id === undefined || reason === undefined) return undefined;
+    // The rule the fleet applies, reported where the catalog says it.
+    const problems = repositoryAcknowledgementProblems(id, reason, closest);
+    for (const p of problems) report(p.field === 'id' ? idNode.pos : reasonNode.pos, `${w}.${p.field}: ${p.message}`);
+    if (problems.length > 0) return undefined;
+    if (seen.has(id)) { report(idNode.pos, `${w}: ${id} is acknowledged twice`); return undefined; }
+    seen.add(id);
+    return { id, reason };
   });
 }
 

@@ -6,11 +6,14 @@ import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { closest, FleetRepositoryProps } from './catalog';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
-import { parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
+import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
+import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
 import { measureTemplateAtSynth } from './template-size';
-import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
+import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
+import { acknowledgeRule } from '../internal/acknowledge';
+import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
@@ -81,6 +84,19 @@ export interface RepositoryFleetProps {
    * @default false
    */
   readonly creationStackTraces?: boolean;
+  /**
+   * Which customer managed key encrypts the repositories that do not choose
+   * their own encryption: one key per shard stack, or one key for the whole
+   * fleet in its registry stack (`FleetKeyScope.REGISTRY`), so that ECR
+   * mounts layers across shards and a move between shards keeps the key.
+   * ECR cannot change a repository's key, so a repository the placement
+   * file already holds keeps the key it has: changing the scope applies to
+   * new repositories, and the file records the others' keys (a warning
+   * lists them).
+   *
+   * @default FleetKeyScope.SHARD
+   */
+  readonly keyScope?: FleetKeyScope;
 }
 
 /**
@@ -102,9 +118,11 @@ export class RepositoryFleet extends Construct {
   /** Template bytes of each shard stack, measured when written. */
   private readonly measuredBytes = new Map<string, number>();
   private readonly usage: ShardUsage[];
-  /** Moved repositories encrypted with another shard's key (from the placement file). */
+  /** Repositories encrypted with another key than the key scope gives them: name to key holder (shard, or 0 for the registry). */
   private readonly keys: ReadonlyMap<string, number>;
+  private readonly keyScope: FleetKeyScope;
   private registryStack?: Stack;
+  private registryKeyEncryption?: RepositoryEncryption;
 
   constructor(scope: Construct, id: string, props: RepositoryFleetProps) {
     guardConstruct('RepositoryFleet', scope, id, props, {
@@ -115,6 +133,7 @@ export class RepositoryFleet extends Construct {
       placementFile: optional(STRING),
       updatePlacementFile: optional(BOOLEAN),
       creationStackTraces: optional(BOOLEAN),
+      keyScope: optional(oneOf(FleetKeyScope)),
     });
     super(scope, id);
     const problems = new Problems(subjectOf('RepositoryFleet', scope, id));
@@ -126,17 +145,32 @@ export class RepositoryFleet extends Construct {
       if (typeof r.repositoryName !== 'string') problems.add(`repositories[${i}].repositoryName must be a string`);
       else if (seen.has(r.repositoryName)) problems.add(`repositories[${i}]: repository '${r.repositoryName}' is listed twice`);
       seen.add(r.repositoryName);
+      acknowledgementProblems(r, i).forEach((p) => problems.add(p));
     });
     problems.throwIfAny();
 
+    // Everything is rendered in name order, so that the catalog's order never shows in the templates.
+    const entries = [...props.repositories].sort((a, b) => compareNames(a.repositoryName, b.repositoryName));
     let previous: PlacementState = { repositories: new Map(), shards: [], keys: new Map(), registry: false };
     if (props.placementFile && existsSync(props.placementFile)) {
       previous = parsePlacementState(readFileSync(props.placementFile, 'utf8'), props.placementFile);
     }
     const budget = { resources: maxResources, bytes: maxBytes };
-    const result = placeRepositories(previous.repositories, props.repositories.map(fleetItem), budget, previous.shards);
+    const result = placeRepositories(previous.repositories, entries.map(fleetItem), budget, previous.shards);
     this.usage = result.shards;
-    this.keys = previous.keys;
+    this.keyScope = props.keyScope ?? FleetKeyScope.SHARD;
+    const keys = new Map(previous.keys);
+    const keptKeys: string[] = [];
+    if (this.keyScope !== (previous.keyScope ?? FleetKeyScope.SHARD)) {
+      // ECR cannot change a repository's key: the repositories placed before keep theirs, recorded in the file.
+      for (const r of entries) {
+        const holder = implicitKeyHolder(previous, r.repositoryName);
+        if (holder === undefined || keys.has(r.repositoryName) || r.encryption !== undefined) continue;
+        keys.set(r.repositoryName, holder);
+        keptKeys.push(r.repositoryName);
+      }
+    }
+    this.keys = keys;
 
     const shardStacks = new Map<number, Stack>();
     for (const usage of result.shards) {
@@ -146,17 +180,18 @@ export class RepositoryFleet extends Construct {
       shardStacks.set(usage.shard, stack);
       this.stacks.push(stack);
     }
-    for (const r of props.repositories) {
+    for (const r of entries) {
       const stack = shardStacks.get(result.placement.get(r.repositoryName)!)!;
       const repo = new PrivateRepository(stack, repositoryConstructId(r.repositoryName), {
         repositoryName: r.repositoryName,
         lifecyclePolicy: r.lifecyclePolicy,
         imageTagMutability: r.imageTagMutability,
         imageTagMutabilityExclusions: r.imageTagMutabilityExclusions,
-        encryption: this.encryptionOf(r, result.placement.get(r.repositoryName)!, shardStacks, problems),
+        encryption: this.encryptionOf(r, result.placement.get(r.repositoryName)!, shardStacks, props.env, problems),
         access: r.access,
         removalPolicy: r.removalPolicy,
       });
+      for (const a of r.acknowledgements ?? []) acknowledgeRule(repo.cfnRepository, a.id, a.reason);
       if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
       this.repositories.set(r.repositoryName, repo);
@@ -168,7 +203,9 @@ export class RepositoryFleet extends Construct {
         new CfnWaitConditionHandle(stack, 'EmptyShardPlaceholder');
       }
     }
-    this.addRegistrySettings(props, previous.registry, problems);
+    // The registry key stays, with its export, once written: shards that import it deploy after the registry stack.
+    if (this.keyScope === FleetKeyScope.REGISTRY || previous.registryKey) this.registryEncryption(props.env);
+    this.addRegistrySettings(entries, props.env, previous.registry, problems);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
       // push: one '*' SCAN_ON_PUSH filter keeps every repository of the account
@@ -186,8 +223,10 @@ export class RepositoryFleet extends Construct {
     const state: PlacementState = {
       repositories: result.placement,
       shards: result.shards.map((u) => u.shard),
-      keys: previous.keys,
+      keys,
       registry: this.registryStack !== undefined,
+      keyScope: this.keyScope,
+      registryKey: this.registryKeyEncryption !== undefined,
     };
     this.placementText = renderPlacementState(state);
     const current = props.placementFile && existsSync(props.placementFile) ? readFileSync(props.placementFile, 'utf8') : undefined;
@@ -197,33 +236,65 @@ export class RepositoryFleet extends Construct {
           problems.add(`placement file ${props.placementFile} is out of date (${result.created.length} repositories to place, ${result.removed.length} to remove): run the synth with updatePlacementFile true, or \`cdk-ecr-platform catalog plan --write\`, and commit the file`);
           problems.throwIfAny();
         }
-        Annotations.of(this).addWarningV2('cdk-ecr-platform:placementFileOutdated',
-          `placement file ${props.placementFile} does not record ${this.registryStack && !previous.registry ? 'the registry stack' : 'everything this fleet renders'}: run the synth once with updatePlacementFile true and commit the file, so that the fleet keeps it when its settings go`);
+        this.annotations.addWarningV2('cdk-ecr-platform:placementFileOutdated',
+          `RepositoryFleet '${this.node.path}': placement file ${props.placementFile} does not record ${this.registryStack && !previous.registry ? 'the registry stack' : 'everything this fleet renders'}: run the synth once with updatePlacementFile true and commit the file, so that the fleet keeps it when its settings go`);
       } else {
         // Written only once the whole fleet is valid.
         writeFileSync(props.placementFile, this.placementText);
       }
     }
+    if (keptKeys.length > 0) {
+      this.annotations.addWarningV2('cdk-ecr-platform:fleetKeyScopeKept',
+        `RepositoryFleet '${this.node.path}': keyScope ${this.keyScope} applies to new repositories only: ${keptKeys.length} repositories of the placement file keep the key they have, because ECR cannot change a repository's key (${keptKeys.slice(0, 10).join(', ')}${keptKeys.length > 10 ? ', ...' : ''}); the placement file records them under keys`);
+    }
     if (result.created.length > 0 && previous.repositories.size > 0) {
-      Annotations.of(this).addInfo(`${result.created.length} new repositories placed: ${result.created.slice(0, 10).join(', ')}${result.created.length > 10 ? ', ...' : ''}`);
+      this.annotations.addInfo(`RepositoryFleet '${this.node.path}': ${result.created.length} new repositories placed: ${result.created.slice(0, 10).join(', ')}${result.created.length > 10 ? ', ...' : ''}`);
     }
   }
 
   /**
-   * A repository's encryption: its own setting, or, for a repository moved
-   * from the shard whose shared key encrypts its images (the placement
-   * file's `keys`), that shard's key, because ECR cannot change the key of a
-   * repository.
+   * Where the fleet's own messages go: its first shard stack, or its
+   * registry stack. The fleet is a child of the app, and `cdk synth` reports
+   * the messages of stacks and of the constructs inside them only; an
+   * acknowledgement on the fleet (or the app) still applies.
    */
-  private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, problems: Problems)
+  private get annotations(): Annotations {
+    return Annotations.of(this.stacks[0] ?? this.registryStack ?? this);
+  }
+
+  /**
+   * A repository's encryption: its own setting, or the shared key that
+   * encrypts its images: the placement file's `keys` for a repository moved
+   * from another shard or placed before the key scope changed (ECR cannot
+   * change the key of a repository), otherwise the key scope's: its shard's
+   * key, or the fleet's registry key.
+   */
+  private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, env: Environment | undefined, problems: Problems)
     : RepositoryEncryption | undefined {
-    const keyShard = this.keys.get(r.repositoryName);
-    if (keyShard === undefined || keyShard === shard) return r.encryption;
-    if (r.encryption === undefined) return defaultRepositoryEncryption(shardStacks.get(keyShard)!);
-    if (r.encryption.usesKms && r.encryption.key === undefined) {
-      problems.add(`repository '${r.repositoryName}' moved from Shard${keyShard} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with RepositoryEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
+    const recorded = this.keys.get(r.repositoryName);
+    const holder = recorded ?? (this.keyScope === FleetKeyScope.REGISTRY ? REGISTRY_KEY_HOLDER : shard);
+    if (holder === shard) return r.encryption;
+    if (r.encryption === undefined) {
+      return holder === REGISTRY_KEY_HOLDER ? this.registryEncryption(env) : defaultRepositoryEncryption(shardStacks.get(holder)!);
+    }
+    if (recorded !== undefined && r.encryption.usesKms && r.encryption.key === undefined) {
+      problems.add(`repository '${r.repositoryName}' moved from ${keyHolderName(recorded)} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with RepositoryEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
     }
     return r.encryption;
+  }
+
+  /**
+   * The fleet's registry key (the registry stack's shared repository key),
+   * created on first use and always exported, so that the registry stack
+   * keeps the export while a shard that imports it is not yet deployed.
+   */
+  private registryEncryption(env: Environment | undefined): RepositoryEncryption {
+    if (!this.registryKeyEncryption) {
+      const stack = this.registry(env);
+      this.registryKeyEncryption = defaultRepositoryEncryption(stack);
+      stack.exportValue(this.registryKeyEncryption.key!.keyArn);
+    }
+    return this.registryKeyEncryption;
   }
 
   /**
@@ -292,30 +363,33 @@ export class RepositoryFleet extends Construct {
    * repository of the registry (see `compressFilters`), or an error naming
    * the quota and the excess.
    */
-  private addRegistrySettings(props: RepositoryFleetProps, keepStack: boolean, problems: Problems): void {
+  private addRegistrySettings(entries: FleetRepositoryProps[], env: Environment | undefined, keepStack: boolean, problems: Problems): void {
+    // Rules in the order of their destinations, each rule's destinations and names sorted
+    // (`entries` is in name order): the catalog's order never shows in the configuration.
     const byDestinations = new Map<string, { destinations: ReplicationDestination[]; names: string[] }>();
     const continuous: string[] = [];
-    for (const r of props.repositories) {
+    for (const r of entries) {
       if (r.replicationDestinations && r.replicationDestinations.length > 0) {
         const key = destinationKey(r.replicationDestinations);
-        const group = byDestinations.get(key) ?? { destinations: r.replicationDestinations, names: [] };
+        const group = byDestinations.get(key)
+          ?? { destinations: [...r.replicationDestinations].sort((a, b) => compareNames(a._ref.key, b._ref.key)), names: [] };
         group.names.push(r.repositoryName);
         byDestinations.set(key, group);
       }
       if (r.scanFrequency === ScanFrequency.CONTINUOUS_SCAN) continuous.push(r.repositoryName);
     }
     if (byDestinations.size === 0 && continuous.length === 0) {
-      if (props.repositories.some((r) => r.scanFrequency !== undefined)) return;
+      if (entries.some((r) => r.scanFrequency !== undefined)) return;
       // A registry stack that was written stays in the app (with a placeholder), so that CloudFormation removes its settings.
-      if (keepStack) new CfnWaitConditionHandle(this.registry(props.env), 'EmptyRegistryPlaceholder');
+      if (keepStack && !this.registryStack) new CfnWaitConditionHandle(this.registry(env), 'EmptyRegistryPlaceholder');
       return;
     }
-    const registryStack = this.registry(props.env);
+    const registryStack = this.registry(env);
     const known = () => [...new Set([...this.repositories.keys(), ...registryRepositoryNames(registryStack)])];
     let knownNames: string[] | undefined;
     const checks: { members: string[]; prefixes: string[]; semantics: FilterSemantics; rule: string }[] = [];
 
-    for (const [key, group] of byDestinations) {
+    for (const [key, group] of [...byDestinations].sort((a, b) => compareNames(a[0], b[0]))) {
       const replicate = (name: string) => Registry.of(registryStack)._replicateRepository(
         `RepositoryFleet '${this.node.path}' repository '${name}'`, name, group.destinations, this.repositories.get(name));
       if (group.names.length <= MAX_FILTERS_PER_RULE) {
@@ -409,6 +483,25 @@ function accessBytes(access: RepositoryAccess[] | undefined): number {
   return bytes;
 }
 
+/** Problems of an entry's acknowledgements: each names a rule of the compliance pack that checks repositories, with a reason, once. */
+function acknowledgementProblems(r: FleetRepositoryProps, i: number): string[] {
+  if (r.acknowledgements === undefined) return [];
+  const at = `repositories[${i}]${typeof r.repositoryName === 'string' ? ` '${r.repositoryName}'` : ''}: acknowledgements`;
+  if (!Array.isArray(r.acknowledgements)) return [`${at} must be a list of { id, reason }`];
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  r.acknowledgements.forEach((a, j) => {
+    if (typeof a !== 'object' || a === null) {
+      problems.push(`${at}[${j}] must be { id, reason }`);
+      return;
+    }
+    repositoryAcknowledgementProblems(a.id, a.reason, closest).forEach((p) => problems.push(`${at}[${j}].${p.field}: ${p.message}`));
+    if (ids.has(a.id)) problems.push(`${at}[${j}]: ${a.id} is acknowledged twice`);
+    ids.add(a.id);
+  });
+  return problems;
+}
+
 /** A repository's cost in its shard, by the fleet's estimate. @internal */
 export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   let bytes = 700 + r.repositoryName.length * 4;
@@ -418,6 +511,8 @@ export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   bytes += (r.imageTagMutabilityExclusions?.length ?? 0) * 90;
   if (r.owner !== undefined) bytes += 60 + r.owner.length;
   if (r.costCenter !== undefined) bytes += 60 + r.costCenter.length;
+  // cdk-nag can write acknowledgements into the resource's Metadata (writeSuppressionsToCloudFormation).
+  for (const a of r.acknowledgements ?? []) bytes += 60 + a.id.length + a.reason.length * 2;
   const ownKey = r.encryption !== undefined && r.encryption.usesKms && r.encryption.key === undefined;
   return { name: r.repositoryName, resources: ownKey ? 2 : 1, bytes: ownKey ? bytes + 2500 : bytes };
 }

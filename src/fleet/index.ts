@@ -1,4 +1,5 @@
 export { CatalogFormat, RepositoryCatalog } from './catalog';
-export type { FleetRepositoryProps } from './catalog';
+export type { FindingAcknowledgement, FleetRepositoryProps } from './catalog';
+export { FleetKeyScope } from './key-scope';
 export { RepositoryFleet } from './fleet';
 export type { RepositoryFleetProps } from './fleet';

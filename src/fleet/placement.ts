@@ -6,6 +6,7 @@
  * room; a new repository goes to the lowest-numbered shard with room for it,
  * or to a new shard. Nothing ever moves another repository.
  */
+import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
 import { CatalogSyntaxError, parseJsonWithPositions } from './text';
 
 /** One repository's cost in its shard. @internal */
@@ -45,11 +46,18 @@ export const SHARD_OVERHEAD_RESOURCES = 2;
 /** Template bytes of a shard stack besides its repositories (key, parameters, rules). @internal */
 export const SHARD_OVERHEAD_BYTES = 4_000;
 
+/** Orders repository names by their UTF-16 code units: the same everywhere, whatever the locale. @internal */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
  * Places repositories, keeping every previous placement. Every shard of
  * `keepShards` is kept in the result, empty or not: a shard that was
  * deployed stays in the app, so that the removal of its last repositories
- * reaches CloudFormation.
+ * reaches CloudFormation. Repositories new to the placement are placed in
+ * name order, whatever the order of `items`, so that two orders of the same
+ * additions give the same placement.
  *
  * @internal
  */
@@ -68,7 +76,7 @@ export function placeRepositories(
   };
   const created: string[] = [];
   const fresh: PlacementItem[] = [];
-  for (const item of items) {
+  for (const item of [...items].sort((a, b) => compareNames(a.name, b.name))) {
     const shard = previous.get(item.name);
     if (shard === undefined) {
       fresh.push(item);
@@ -77,7 +85,7 @@ export function placeRepositories(
       use(shard, item);
     }
   }
-  const removed = [...previous.keys()].filter((name) => !placement.has(name)).sort();
+  const removed = [...previous.keys()].filter((name) => !placement.has(name)).sort(compareNames);
   let highest = Math.max(0, ...previous.values(), ...keepShards);
   for (const item of fresh) {
     let shard: number | undefined;
@@ -113,12 +121,33 @@ export interface PlacementState {
    */
   readonly shards: readonly number[];
   /**
-   * Moved repositories whose images are encrypted with the shared key of
-   * another shard (ECR cannot change a repository's key): name to that shard.
+   * Repositories whose images are encrypted with another shared key than
+   * `keyScope` gives them (ECR cannot change a repository's key): name to
+   * the shard whose key it is, or `REGISTRY_KEY_HOLDER` (0) for the fleet's
+   * registry key. Moved repositories, and repositories placed before the
+   * fleet changed its key scope.
    */
   readonly keys: ReadonlyMap<string, number>;
   /** Whether the fleet has written its registry stack (kept, like a shard). */
   readonly registry: boolean;
+  /**
+   * The key of a repository that `keys` does not list: its shard's (SHARD,
+   * the default, also for files written before key scopes) or the registry's.
+   */
+  readonly keyScope?: FleetKeyScope;
+  /** Whether the registry stack has written the fleet's registry key (kept, with its export, while the file says so). */
+  readonly registryKey?: boolean;
+}
+
+/** The key holder of a placed repository that `keys` does not list: its shard, or the registry (undefined when not placed). @internal */
+export function implicitKeyHolder(state: PlacementState, name: string): number | undefined {
+  if (!state.repositories.has(name)) return undefined;
+  return state.keyScope === FleetKeyScope.REGISTRY ? REGISTRY_KEY_HOLDER : state.repositories.get(name);
+}
+
+/** The name of a key holder in a placement file: `Shard3`, or `Registry`. @internal */
+export function keyHolderName(holder: number): string {
+  return holder === REGISTRY_KEY_HOLDER ? 'Registry' : `Shard${holder}`;
 }
 
 /** A placement state of repositories only (no empty shards, no moved keys, no registry stack). @internal */
@@ -141,13 +170,15 @@ export function renderPlacementState(state: PlacementState): string {
     shards.set(shard, list);
   }
   const out: Record<string, string[]> = {};
-  for (const shard of [...shards.keys()].sort((a, b) => a - b)) out[`Shard${shard}`] = shards.get(shard)!.sort();
+  for (const shard of [...shards.keys()].sort((a, b) => a - b)) out[`Shard${shard}`] = shards.get(shard)!.sort(compareNames);
   const data: Record<string, unknown> = { version: 1, shards: out };
   const keys = [...state.keys]
-    .filter(([name, shard]) => state.repositories.has(name) && state.repositories.get(name) !== shard)
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  if (keys.length > 0) data.keys = Object.fromEntries(keys.map(([name, shard]) => [name, `Shard${shard}`]));
+    .filter(([name, holder]) => state.repositories.has(name) && implicitKeyHolder(state, name) !== holder)
+    .sort((a, b) => compareNames(a[0], b[0]));
+  if (keys.length > 0) data.keys = Object.fromEntries(keys.map(([name, holder]) => [name, keyHolderName(holder)]));
   if (state.registry) data.registry = true;
+  if (state.keyScope === FleetKeyScope.REGISTRY) data.keyScope = FleetKeyScope.REGISTRY;
+  if (state.registryKey) data.registryKey = true;
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
@@ -199,16 +230,27 @@ export function parsePlacementState(text: string, file: string): PlacementState 
     } else {
       for (const [name, value] of Object.entries(data.keys)) {
         const m = typeof value === 'string' ? /^Shard([1-9]\d*)$/.exec(value) : null;
-        if (!m) problems.push(`keys: '${name}' must name a shard (Shard1, Shard2, ...), not ${JSON.stringify(value)}`);
+        if (!m && value !== 'Registry') problems.push(`keys: '${name}' must name a shard (Shard1, Shard2, ...) or Registry, not ${JSON.stringify(value)}`);
         else if (!placement.has(name)) problems.push(`keys: '${name}' is in no shard of the file`);
+        else if (!m) keys.set(name, REGISTRY_KEY_HOLDER);
         else if (!shards.includes(Number(m[1]))) problems.push(`keys: '${name}' is encrypted with the key of ${value}, which the file does not list: keep that shard (it holds the key)`);
         else keys.set(name, Number(m[1]));
       }
     }
   }
   if (data.registry !== undefined && typeof data.registry !== 'boolean') problems.push(`registry must be true or false, not ${JSON.stringify(data.registry)}`);
+  if (data.registryKey !== undefined && typeof data.registryKey !== 'boolean') problems.push(`registryKey must be true or false, not ${JSON.stringify(data.registryKey)}`);
+  const scopes = Object.values(FleetKeyScope) as string[];
+  if (data.keyScope !== undefined && !scopes.includes(data.keyScope)) problems.push(`keyScope must be one of ${scopes.join(', ')}, not ${JSON.stringify(data.keyScope)}`);
   if (problems.length > 0) throw new Error(`placement file ${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return { repositories: placement, shards: shards.sort((a, b) => a - b), keys, registry: data.registry === true };
+  return {
+    repositories: placement,
+    shards: shards.sort((a, b) => a - b),
+    keys,
+    registry: data.registry === true,
+    keyScope: data.keyScope === FleetKeyScope.REGISTRY ? FleetKeyScope.REGISTRY : FleetKeyScope.SHARD,
+    registryKey: data.registryKey === true,
+  };
 }
 
 /**
@@ -229,16 +271,22 @@ export function moveRepositories(state: PlacementState, names: string[], toShard
   for (const name of names) {
     const from = repositories.get(name)!;
     if (from === toShard) continue;
-    const keyShard = keys.get(name) ?? from;
-    if (keyShard === toShard) keys.delete(name);
-    else keys.set(name, keyShard);
+    // A repository on the registry key keeps it wherever it goes: nothing to record.
+    const holder = keys.get(name) ?? implicitKeyHolder(state, name)!;
     repositories.set(name, toShard);
+    if (holder === implicitKeyHolder({ ...state, repositories }, name)) keys.delete(name);
+    else keys.set(name, holder);
   }
   const shards = [...new Set([...state.shards, ...state.repositories.values(), toShard])].sort((a, b) => a - b);
-  return { repositories, shards, keys, registry: state.registry };
+  return { ...state, repositories, shards, keys };
 }
 
 /** The construct ID of a repository in its shard: its name with `/` as `--` (which no valid name contains). @internal */
 export function repositoryConstructId(name: string): string {
   return name.replace(/\//g, '--');
+}
+
+/** The repository name of a construct ID that `repositoryConstructId` made. @internal */
+export function repositoryNameOf(constructId: string): string {
+  return constructId.replace(/--/g, '/');
 }

@@ -1,4 +1,5 @@
 import { CATALOG_KEYS } from './catalog';
+import { complianceRuleId, REPOSITORY_RULES } from '../compliance/rule-ids';
 import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from '../internal/ecr-facts';
 import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
 import { REGION_SHAPE } from '../internal/regions';
@@ -67,6 +68,16 @@ export function catalogJsonSchema(): Record<string, unknown> {
     },
     scanning: { enum: CATALOG_KEYS.scanning },
     removalPolicy: { enum: CATALOG_KEYS.removalPolicy },
+    acknowledge: {
+      description: 'Accepted findings of the EcrCompliance pack, each with its reason',
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: CATALOG_KEYS.acknowledgement,
+        properties: { id: { enum: REPOSITORY_RULES.map(complianceRuleId) }, reason: { type: 'string', pattern: '\\S' } },
+      },
+    },
   };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

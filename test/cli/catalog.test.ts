@@ -41,6 +41,41 @@ describe('cdk-ecr-platform catalog validate', () => {
     expect(io.out).toBe('valid (25 repositories)\n');
   });
 
+  test('given a catalog whose fleet the compliance pack fails (MUTABLE, tag exclusions), then it is invalid with each finding where the catalog sets the value', () => {
+    const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: cache/a\n    tagMutability: MUTABLE\n  - name: web/b\n    tagMutabilityExclusions: [latest]\n' });
+    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_INVALID);
+    expect(io.err.split('\n').map((l) => l.replace(/\(error\): .*/, '(error)'))).toEqual([
+      'Catalog c.yaml is invalid (3 problems):',
+      "- c.yaml:3:20: repositories[0] 'cache/a': EcrCompliance-ControlTowerImmutableTags (error)",
+      "- c.yaml:3:20: repositories[0] 'cache/a': EcrCompliance-TagImmutability (error)",
+      "- c.yaml:5:30: repositories[1] 'web/b': EcrCompliance-ControlTowerImmutableTags (error)",
+      '',
+    ]);
+    expect(io.err).toContain("To accept it: acknowledge: [{ id: EcrCompliance-TagImmutability, reason: '...' }] in the entry or in defaults.");
+  });
+
+  test('given those findings acknowledged and AES256 by default, then it is valid and lists the warnings of the pack at the default', () => {
+    const io = fakeIo({
+      'c.yaml': `defaults:
+  encryption: AES256
+repositories:
+  - name: cache/a
+    tagMutability: MUTABLE
+    acknowledge:
+      - { id: EcrCompliance-TagImmutability, reason: cache tags move }
+      - { id: EcrCompliance-ControlTowerImmutableTags, reason: cache tags move }
+      - { id: EcrCompliance-CustomerManagedKey, reason: caches need no key of their own }
+  - name: web/b
+`,
+    });
+    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_OK);
+    expect(io.out.split('\n').map((l) => l.replace(/\(warning\): .*/, '(warning)'))).toEqual([
+      'valid (2 repositories; 1 compliance warning)',
+      "- c.yaml:2:15: repositories[1] 'web/b' (defaults.encryption): EcrCompliance-CustomerManagedKey (warning)",
+      '',
+    ]);
+  });
+
   test('given an invalid catalog, then every problem is listed with file:line:column and it exits 1', () => {
     const io = fakeIo({ 'c.yaml': INVALID });
     expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_INVALID);
@@ -91,6 +126,19 @@ describe('cdk-ecr-platform catalog validate', () => {
 });
 
 describe('cdk-ecr-platform catalog plan', () => {
+  test('given a placement file on the registry key, when a repository is moved, then catalog move records no key and plan says it keeps the registry key', () => {
+    const io = fakeIo({
+      'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n',
+      'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa', 'bb'] }, keyScope: 'REGISTRY', registryKey: true }),
+    });
+    io.files['old.json'] = io.files['p.json'];
+    expect(main(['catalog', 'move', 'bb', '--to', 'Shard2', '--placement', 'p.json'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.files['p.json'])).toEqual({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] }, keyScope: 'REGISTRY', registryKey: true });
+    io.out = '';
+    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain('~ bb Shard1 -> Shard2 (keeps the key of Registry;');
+  });
+
   test('given no placement file, when planned with --write, then everything is created, shards are filled to the budget and the file is written', () => {
     const io = fakeIo({ 'c.yaml': VALID });
     expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--write'], io)).toBe(EXIT_OK);
@@ -104,7 +152,8 @@ describe('cdk-ecr-platform catalog plan', () => {
     io.files['c.yaml'] = VALID.replace('  - name: svc-3\n', '') + '  - name: svc-new\n';
     io.out = '';
     expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '12'], io)).toBe(EXIT_OK);
-    expect(io.out).toMatch(/create 1\n {4}\+ svc-new -> Shard1\n {2}remove 1\n {4}- svc-3 \(Shard1; retained unless its removalPolicy says otherwise\)\n {2}move 0\n/);
+    // (placed in name order, svc-3 went to Shard2 after svc-0 ... svc-2, svc-20 ... svc-24)
+    expect(io.out).toMatch(/create 1\n {4}\+ svc-new -> Shard2\n {2}remove 1\n {4}- svc-3 \(Shard2; retained unless its removalPolicy says otherwise\)\n {2}move 0\n/);
   });
 
   test('given an earlier placement file, when planned, then moves made by editing the placement are listed', () => {

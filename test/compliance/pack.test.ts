@@ -7,6 +7,7 @@ import { NagMessageLevel } from 'cdk-nag';
 import {
   EcrComplianceChecks, LifecyclePolicy, PrivateRepository, PublicRepository, Registry, ReplicationDestination, RepositoryEncryption,
 } from '../../src';
+import { OTHER_RULES, REPOSITORY_RULES } from '../../src/compliance/rule-ids';
 import { Finding, readFindings, strictApp } from '../util/harness';
 
 const A = { account: '111111111111', region: 'eu-west-1' };
@@ -304,5 +305,13 @@ describe('EcrComplianceChecks', () => {
       const repo = new ecr.CfnRepository(new Stack(app, 'S', { env: A }), 'Repo', { imageTagMutability: 'MUTABLE' });
       Validations.of(repo).acknowledge({ id: 'EcrCompliance-TagImmutability', reason: 'build cache repository: tags move by design' });
     }).filter((f) => f.includes('TagImmutability'))).toEqual([]);
+  });
+});
+
+describe('the rule IDs a repository can acknowledge', () => {
+  test('given the pack, then the rules that check AWS::ECR::Repository are exactly REPOSITORY_RULES, and every rule is listed once', () => {
+    const rules = (new EcrComplianceChecks() as any).rules as { id: string; types: string[] }[];
+    expect(rules.filter((r) => r.types.includes('AWS::ECR::Repository')).map((r) => r.id)).toEqual([...REPOSITORY_RULES]);
+    expect(rules.map((r) => r.id).sort()).toEqual([...REPOSITORY_RULES, ...OTHER_RULES].sort());
   });
 });

@@ -20,7 +20,9 @@ const BASE = [
 /** Lines a catalog edit may bring: document markers, directives, quoting, tabs, colons, flow text. */
 const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owner: x', '    owner: team: a', '    owner: "a: b"', "    name: 'x''y'",
   '  - name: 2048', '    costCenter: 4711', '  - { name: flow/one }', '    lifecycle: { policy: { rules: [] } }', '    access: { organizationalUnits: [r-ab12/ou-ab12-11111111] }',
-  '    replication: [{ account: 1.5e11, region: mars-1 }]', '  -', '  - name:', '#', '"unterminated', '{', ']', ': x', '    scanning: CONTINUOUS_SCAN'];
+  '    replication: [{ account: 1.5e11, region: mars-1 }]', '  -', '  - name:', '#', '"unterminated', '{', ']', ': x', '    scanning: CONTINUOUS_SCAN',
+  '    acknowledge: [{ id: EcrCompliance-TagImmutability, reason: tags move }]', '    acknowledge: [{ id: EcrCompliance-TagImutability, reason: "" }]',
+  '    acknowledge:', '      - { id: EcrCompliance-RegistrySingleton }', '      - reason: x'];
 
 describe('RepositoryCatalog reader (property)', () => {
   test('given a catalog with random lines inserted, replaced or removed, when validated, then it never throws and every problem names file:line:column', () => {

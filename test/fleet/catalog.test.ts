@@ -336,3 +336,34 @@ describe('RepositoryCatalog filter quotas after compression', () => {
     expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c')).toEqual([]);
   });
 });
+
+describe('RepositoryCatalog acknowledgements', () => {
+  test('given acknowledgements in defaults and in an entry, when read, then an entry without its own takes the defaults\', and an entry\'s replace them', () => {
+    const text = `defaults:
+  acknowledge:
+    - { id: EcrCompliance-CustomerManagedKey, reason: AES256 is accepted for build caches }
+repositories:
+  - name: cache/a
+  - name: cache/b
+    acknowledge:
+      - id: EcrCompliance-TagImmutability
+        reason: cache tags move by design
+`;
+    const [a, b] = RepositoryCatalog.fromText(text, CatalogFormat.YAML, 'c.yaml').repositories;
+    expect(a.acknowledgements).toEqual([{ id: 'EcrCompliance-CustomerManagedKey', reason: 'AES256 is accepted for build caches' }]);
+    expect(b.acknowledgements).toEqual([{ id: 'EcrCompliance-TagImmutability', reason: 'cache tags move by design' }]);
+  });
+
+  test.each([
+    ['an unknown rule ID', '{ id: EcrCompliance-TagImutability, reason: tags move }', "c.yaml:4:15: repositories[0] 'a/b': acknowledge[0].id: 'EcrCompliance-TagImutability' is no rule of the EcrCompliance pack that checks repositories: did you mean 'EcrCompliance-TagImmutability'?"],
+    ['an empty reason', "{ id: EcrCompliance-TagImmutability, reason: '' }", "c.yaml:4:54: repositories[0] 'a/b': acknowledge[0].reason: the acknowledgement of EcrCompliance-TagImmutability needs a reason"],
+    ['a blank reason', "{ id: EcrCompliance-TagImmutability, reason: '   ' }", 'acknowledge[0].reason: the acknowledgement of EcrCompliance-TagImmutability needs a reason'],
+    ['no reason', '{ id: EcrCompliance-TagImmutability }', "c.yaml:4:9: repositories[0] 'a/b': acknowledge[0] needs reason: the rule ID and why its finding is accepted"],
+    ['a rule that checks no repository', '{ id: EcrCompliance-RegistrySingleton, reason: two stacks }', 'acknowledge[0].id: EcrCompliance-RegistrySingleton checks no repository'],
+    ['a misspelt key', '{ id: EcrCompliance-TagImmutability, reasn: tags move }', "acknowledge[0]: unknown key 'reasn': did you mean 'reason'?"],
+    ['a rule acknowledged twice', '{ id: EcrCompliance-TagImmutability, reason: a }\n      - { id: EcrCompliance-TagImmutability, reason: b }', 'c.yaml:5:15: repositories[0] \'a/b\': acknowledge[1]: EcrCompliance-TagImmutability is acknowledged twice'],
+  ])('given %s, when validated, then it is refused at its position', (_what, ack, expected) => {
+    const text = `repositories:\n  - name: a/b\n    acknowledge:\n      - ${ack}\n`;
+    expect(RepositoryCatalog.validate(text, CatalogFormat.YAML, 'c.yaml').join('\n')).toContain(expected);
+  });
+});

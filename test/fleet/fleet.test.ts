@@ -1,17 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { EcrComplianceChecks } from '../../src/compliance/pack';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
+import { FleetKeyScope } from '../../src/fleet/key-scope';
 import { moveRepositories, parsePlacementState, renderPlacementState } from '../../src/fleet/placement';
 import { ReplicationDestination } from '../../src/registry/replication';
 import { RepositoryEncryption } from '../../src/repository/encryption';
 import { PrivateRepository } from '../../src/repository/private-repository';
 import { RegistrySigning } from '../../src/signing/registry-signing';
-import { describeFindings, ENV, strictApp, synthesize, validTemplate } from '../util/harness';
+import { describeFindings, ENV, readFindings, strictApp, synthesize, validTemplate } from '../util/harness';
 
 const CATALOG = `defaults:
   owner: platform
@@ -84,7 +86,8 @@ describe('RepositoryFleet', () => {
     const before = build(names);
     const after = build(['new-first', ...names.filter((n) => n !== 'svc-3'), 'new-last']);
     for (const n of names.filter((x) => x !== 'svc-3')) expect(after.get(n)).toBe(before.get(n));
-    expect(after.get('new-first')).toMatch(/Shard1\//); // the room svc-3 left
+    // the room svc-3 left (new repositories are placed in name order: new-first before new-last)
+    expect(after.get('new-first')!.split('/')[1]).toBe(before.get('svc-3')!.split('/')[1]);
   });
 
   test('given updatePlacementFile false and a catalog the file does not cover, when synthesized, then it fails naming the file', () => {
@@ -92,6 +95,85 @@ describe('RepositoryFleet', () => {
     writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'] } }));
     expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a1' }, { repositoryName: 'b2' }], placementFile, updatePlacementFile: false }))
       .toThrow(/placement file .*placement\.json is out of date \(1 repositories to place, 0 to remove\)/);
+  });
+
+  describe('acknowledged findings', () => {
+    /** The EcrCompliance findings of a synthesis of the catalog's fleet, as `rule at path`. */
+    function complianceFindings(catalog: string): string[] {
+      const app = strictApp();
+      Validations.of(app).addPlugins(new EcrComplianceChecks(app));
+      new RepositoryFleet(app, 'Fleet', { repositories: RepositoryCatalog.fromText(catalog, CatalogFormat.YAML, 'c.yaml').repositories, env: ENV });
+      try {
+        app.synth();
+      } catch (e) {
+        if (!/Validation failed|\(EcrCompliance\)/.test(String((e as Error).message))) throw e;
+      }
+      return readFindings(app.outdir).filter((f) => f.plugin === 'EcrCompliance').map((f) => `${f.rule} at ${f.path}`).sort();
+    }
+    const MUTABLE = 'repositories:\n  - name: cache/a\n    tagMutability: MUTABLE\n    encryption: AES256\n';
+
+    test('given a MUTABLE AES256 entry, when synthesized with the pack, then it reports the findings', () => {
+      expect(complianceFindings(MUTABLE).map((f) => f.replace(/ at .*/, ''))).toEqual([
+        'EcrCompliance-ControlTowerImmutableTags', 'EcrCompliance-CustomerManagedKey', 'EcrCompliance-TagImmutability',
+      ]);
+    });
+
+    test('given the same entry acknowledging each finding with a reason, when synthesized, then the pack reports none', () => {
+      const catalog = `repositories:
+  - name: cache/a
+    tagMutability: MUTABLE
+    encryption: AES256
+    acknowledge:
+      - { id: EcrCompliance-TagImmutability, reason: cache tags move }
+      - { id: EcrCompliance-ControlTowerImmutableTags, reason: cache tags move }
+      - { id: EcrCompliance-CustomerManagedKey, reason: AES256 accepted for caches }
+`;
+      expect(complianceFindings(catalog)).toEqual([]);
+    });
+
+    test.each([
+      [[{ id: 'EcrCompliance-TagImutability', reason: 'x' }], /repositories\[0\] 'a\/b': acknowledgements\[0\]\.id: 'EcrCompliance-TagImutability' is no rule of the EcrCompliance pack that checks repositories: did you mean 'EcrCompliance-TagImmutability'\?/],
+      [[{ id: 'EcrCompliance-TagImmutability', reason: ' ' }], /acknowledgements\[0\]\.reason: the acknowledgement of EcrCompliance-TagImmutability needs a reason/],
+      [[{ id: 'EcrCompliance-TagImmutability', reason: 'a' }, { id: 'EcrCompliance-TagImmutability', reason: 'b' }], /acknowledgements\[1\]: EcrCompliance-TagImmutability is acknowledged twice/],
+    ])('given acknowledgements %j in code, when the fleet is constructed, then it refuses them naming the entry', (acknowledgements, expected) => {
+      expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'a/b', acknowledgements }] })).toThrow(expected);
+    });
+  });
+
+  describe('messages of the fleet', () => {
+    /** The messages of every stack artifact of the app's cloud assembly, as `cdk synth` prints them. */
+    function assemblyMessages(app: App): { level: string; path: string; text: string }[] {
+      return app.synth().stacks.flatMap((s) => s.messages.map((m) => ({ level: m.level, path: m.id, text: String(m.entry.data) })));
+    }
+    const destination = ReplicationDestination.of('222222222222', 'eu-central-1');
+    function outdatedRegistryFile(): string {
+      const placementFile = tmpFile('placement.json');
+      writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'] } }));
+      return placementFile;
+    }
+
+    test('given updatePlacementFile false and a file that does not record the registry stack, when synthesized, then the warning reaches the cloud assembly at a stack of the fleet', () => {
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'a1', replicationDestinations: [destination] }], env: ENV, placementFile: outdatedRegistryFile(), updatePlacementFile: false });
+      const warnings = assemblyMessages(app).filter((m) => m.level === 'warning' && m.text.includes('cdk-ecr-platform:placementFileOutdated'));
+      expect(warnings).toEqual([{ level: 'warning', path: '/Fleet/Shard1', text: expect.stringMatching(/^RepositoryFleet 'Fleet': placement file .*placement\.json does not record the registry stack/) }]);
+    });
+
+    test('given that warning acknowledged on the fleet, when synthesized, then the assembly has no such warning', () => {
+      const app = strictApp();
+      const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'a1', replicationDestinations: [destination] }], env: ENV, placementFile: outdatedRegistryFile(), updatePlacementFile: false });
+      Annotations.of(fleet).acknowledgeWarning('cdk-ecr-platform:placementFileOutdated', 'the registry stack is recorded by the next release');
+      expect(assemblyMessages(app).filter((m) => m.text.includes('placementFileOutdated'))).toEqual([]);
+    });
+
+    test('given repositories new to a placement file, when synthesized, then the note that lists them reaches the cloud assembly', () => {
+      const placementFile = tmpFile('placement.json');
+      writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['a1'] } }));
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'c3' }, { repositoryName: 'a1' }, { repositoryName: 'b2' }], env: ENV, placementFile });
+      expect(assemblyMessages(app).filter((m) => m.level === 'info' && m.text.includes('new repositories placed')))
+        .toEqual([{ level: 'info', path: '/Fleet/Shard1', text: "RepositoryFleet 'Fleet': 2 new repositories placed: b2, c3" }]);
+    });
   });
 
   test.each([
@@ -204,6 +286,82 @@ describe('RepositoryFleet', () => {
     expect(JSON.stringify(keyOf(shard2, 'moved'))).toContain(shard1Key);
     expect(keyOf(shard2, 'b1')).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^EcrRepositoryKey/), 'Arn'] });
     expect(JSON.parse(readFileSync(placementFile, 'utf8')).keys).toEqual({ moved: 'Shard1' });
+  });
+
+  describe('key scope', () => {
+    /** Every template of a synthesis (with the nag packs, which must find nothing), by stack ID. */
+    function templates(app: App): Record<string, any> {
+      const result = synthesize(app, { nag: true });
+      expect(describeFindings(result.cfnFindings)).toBe('');
+      expect(describeFindings(result.nagFindings)).toBe('');
+      return Object.fromEntries(result.assembly.stacks.map((s) => [s.hierarchicalId.replace(/^Fleet\//, ''), s.template]));
+    }
+    const keyOf = (all: Record<string, any>, name: string) => {
+      for (const t of Object.values(all)) {
+        const r = Object.values<any>(t.Resources).find((x) => x.Properties?.RepositoryName === name);
+        if (r) return JSON.stringify(r.Properties.EncryptionConfiguration.KmsKey);
+      }
+      throw new Error(`no repository ${name}`);
+    };
+    const typesOf = (template: any) => Object.values<any>(template.Resources).map((r) => r.Type);
+    const names = (n: number, prefix = 'svc') => Array.from({ length: n }, (_, i) => ({ repositoryName: `${prefix}-${i}` }));
+
+    test('given keyScope REGISTRY, when synthesized, then every shard\'s repositories use the one key of the registry stack, which exports it, and no shard has a key', () => {
+      const placementFile = tmpFile('placement.json');
+      const app = strictApp();
+      const fleet = new RepositoryFleet(app, 'Fleet', { repositories: names(12), env: ENV, maxResourcesPerStack: 10, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      expect(fleet.stacks.length).toBe(2);
+      const all = templates(app);
+      expect(typesOf(all.Registry)).toEqual(['AWS::KMS::Key']);
+      expect(Object.values<any>(all.Registry.Outputs).map((o) => Object.keys(o.Export))).toEqual([['Name']]);
+      for (const shard of ['Shard1', 'Shard2']) expect(typesOf(all[shard]).filter((t) => t === 'AWS::KMS::Key')).toEqual([]);
+      const keys = new Set(names(12).map((r) => keyOf(all, r.repositoryName)));
+      expect([...keys]).toEqual([expect.stringContaining('Fn::ImportValue')]);
+      expect(JSON.parse(readFileSync(placementFile, 'utf8'))).toMatchObject({ keyScope: 'REGISTRY', registryKey: true, registry: true });
+    });
+
+    test('given a fleet on shard keys switched to keyScope REGISTRY, when synthesized, then the placed repositories keep their shard\'s key (recorded in the file, with a warning), new ones take the registry key, and a move needs no key bookkeeping', () => {
+      const placementFile = tmpFile('placement.json');
+      const first = strictApp();
+      new RepositoryFleet(first, 'Fleet', { repositories: names(3), env: ENV, placementFile });
+      const before = templates(first);
+
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [...names(3), { repositoryName: 'new-one' }], env: ENV, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      const messages = app.synth().stacks.flatMap((s) => s.messages.map((m) => String(m.entry.data)));
+      expect(messages.filter((m) => m.includes('fleetKeyScopeKept'))).toEqual([
+        expect.stringContaining("RepositoryFleet 'Fleet': keyScope REGISTRY applies to new repositories only: 3 repositories of the placement file keep the key they have, because ECR cannot change a repository's key (svc-0, svc-1, svc-2)"),
+      ]);
+      const after = templates(app);
+      for (const r of names(3)) expect(keyOf(after, r.repositoryName)).toBe(keyOf(before, r.repositoryName));
+      expect(keyOf(after, 'new-one')).toContain('Fn::ImportValue');
+      expect(typesOf(after.Shard1).filter((t) => t === 'AWS::KMS::Key')).toHaveLength(1);
+      const file = JSON.parse(readFileSync(placementFile, 'utf8'));
+      expect(file).toMatchObject({ keyScope: 'REGISTRY', keys: { 'svc-0': 'Shard1', 'svc-1': 'Shard1', 'svc-2': 'Shard1' } });
+
+      // moved to a new shard: the registry-keyed repository records nothing, and keeps its key
+      writeFileSync(placementFile, renderPlacementState(moveRepositories(parsePlacementState(readFileSync(placementFile, 'utf8'), 'p'), ['new-one'], 2)));
+      expect(JSON.parse(readFileSync(placementFile, 'utf8')).keys).toEqual(file.keys);
+      const moved = strictApp();
+      new RepositoryFleet(moved, 'Fleet', { repositories: [...names(3), { repositoryName: 'new-one' }], env: ENV, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      const afterMove = templates(moved);
+      expect(typesOf(afterMove.Shard2)).toEqual(['AWS::ECR::Repository']);
+      expect(keyOf(afterMove, 'new-one')).toBe(keyOf(after, 'new-one'));
+    });
+
+    test('given a fleet on the registry key switched back to shard keys, when synthesized, then its repositories keep the registry key, which the registry stack keeps', () => {
+      const placementFile = tmpFile('placement.json');
+      const first = strictApp();
+      new RepositoryFleet(first, 'Fleet', { repositories: names(2), env: ENV, placementFile, keyScope: FleetKeyScope.REGISTRY });
+      const before = templates(first);
+      const app = strictApp();
+      new RepositoryFleet(app, 'Fleet', { repositories: [...names(2), { repositoryName: 'new-one' }], env: ENV, placementFile });
+      const after = templates(app);
+      for (const r of names(2)) expect(keyOf(after, r.repositoryName)).toBe(keyOf(before, r.repositoryName));
+      expect(keyOf(after, 'new-one')).toContain('Fn::GetAtt');
+      expect(typesOf(after.Registry)).toEqual(['AWS::KMS::Key']);
+      expect(JSON.parse(readFileSync(placementFile, 'utf8'))).toMatchObject({ registryKey: true, keys: { 'svc-0': 'Registry', 'svc-1': 'Registry' } });
+    });
   });
 
   test('given a moved repository whose encryption creates a key of its own, then the fleet refuses it naming the repository', () => {

@@ -1,0 +1,62 @@
+/**
+ * The rule IDs of the EcrCompliance pack, without cdk-nag: the pack's
+ * definitions use them, and a catalog's or a fleet's acknowledgements are
+ * checked against them (the fleet loads without cdk-nag).
+ */
+
+/** The pack's name: the prefix of every rule ID. @internal */
+export const ECR_COMPLIANCE_PACK = 'EcrCompliance';
+
+/** The pack's rules that check a repository (AWS::ECR::Repository), by suffix. @internal */
+export const REPOSITORY_RULES = [
+  'RepositoryScanning',
+  'ControlTowerScanOnPush',
+  'TagImmutability',
+  'ControlTowerImmutableTags',
+  'LifecyclePolicy',
+  'CustomerManagedKey',
+  'OpenAccess',
+] as const;
+
+/** The pack's rules that check other resources only, by suffix. @internal */
+export const OTHER_RULES = ['PublicRepositoryTags', 'PullThroughCacheCredentials', 'ReplicationDestinationPolicy', 'RegistrySingleton'] as const;
+
+/** A rule of the pack, by suffix. @internal */
+export type EcrComplianceRule = typeof REPOSITORY_RULES[number] | typeof OTHER_RULES[number];
+
+/** The full ID (`EcrCompliance-TagImmutability`) of a rule. @internal */
+export function complianceRuleId(rule: EcrComplianceRule): string {
+  return `${ECR_COMPLIANCE_PACK}-${rule}`;
+}
+
+/**
+ * Problems of an acknowledgement of a finding on a repository, each for the
+ * field it is about: the ID must name a rule of the pack that checks
+ * repositories (with a did-you-mean otherwise), and the reason must say
+ * something.
+ *
+ * @param closest the closest of some candidates to a word, or undefined
+ * @internal
+ */
+export function repositoryAcknowledgementProblems(
+  id: unknown, reason: unknown, closest: (word: string, candidates: string[]) => string | undefined,
+): { field: 'id' | 'reason'; message: string }[] {
+  const problems: { field: 'id' | 'reason'; message: string }[] = [];
+  const ids = REPOSITORY_RULES.map(complianceRuleId);
+  if (typeof id !== 'string') {
+    problems.push({ field: 'id', message: `id must be a rule ID such as ${ids[2]}, not ${JSON.stringify(id) ?? 'undefined'}` });
+  } else if (!ids.includes(id)) {
+    const other = OTHER_RULES.map(complianceRuleId).includes(id);
+    const hint = other ? undefined : closest(id, ids);
+    problems.push({
+      field: 'id',
+      message: other
+        ? `${id} checks no repository, so a repository cannot acknowledge it: acknowledge it on the construct it names, with Validations.of(construct).acknowledge({ id, reason })`
+        : `'${id}' is no rule of the ${ECR_COMPLIANCE_PACK} pack that checks repositories${hint ? `: did you mean '${hint}'?` : ''} (its rules: ${ids.join(', ')})`,
+    });
+  }
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    problems.push({ field: 'reason', message: `the acknowledgement of ${typeof id === 'string' ? id : 'a finding'} needs a reason: say why the finding is accepted (the cloud assembly records it for auditors)` });
+  }
+  return problems;
+}

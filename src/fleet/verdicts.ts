@@ -1,0 +1,76 @@
+import { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { CatalogRead } from './catalog';
+import { RepositoryFleet } from './fleet';
+import { repositoryNameOf } from './placement';
+import { ECR_COMPLIANCE_PACK, EcrComplianceRule } from '../compliance/rule-ids';
+
+/** A compliance pack that checks a construct tree (`EcrComplianceChecks`; the fleet loads without cdk-nag). @internal */
+export interface CompliancePack {
+  validateScope(scope: IConstruct): PolicyValidationPluginReport;
+}
+
+/** The compliance verdicts on a catalog: errors fail the synthesis, warnings do not. @internal */
+export interface CatalogVerdicts {
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/** The catalog keys whose value a finding of a rule is about, most specific first. */
+const RULE_SETTINGS: Partial<Record<EcrComplianceRule, string[]>> = {
+  TagImmutability: ['tagMutability'],
+  ControlTowerImmutableTags: ['tagMutabilityExclusions', 'tagMutability'],
+  CustomerManagedKey: ['encryption'],
+  LifecyclePolicy: ['lifecycle'],
+  OpenAccess: ['access'],
+  RepositoryScanning: ['scanning'],
+  ControlTowerScanOnPush: ['scanning'],
+};
+
+/**
+ * The findings a synthesis of the catalog's fleet gets from a compliance
+ * pack, reported where the catalog sets the value (the entry's key, or the
+ * `defaults` key it inherits), with the acknowledgement that accepts them.
+ * The fleet is built as the synthesis builds it (without a placement file
+ * or an environment, which no repository rule reads) and checked, not
+ * synthesized. Call it on a catalog without problems.
+ *
+ * @internal
+ */
+export function catalogVerdicts(read: CatalogRead, file: string, pack: CompliancePack): CatalogVerdicts {
+  const app = new App();
+  try {
+    new RepositoryFleet(app, 'Fleet', { repositories: read.repositories });
+  } catch (error) {
+    return { errors: [`${file}: ${error instanceof Error ? error.message : String(error)}`], warnings: [] };
+  }
+  const entries = new Map(read.entries.map((e) => [e.name, e]));
+  const found: { error: boolean; line: number; column: number; text: string }[] = [];
+  for (const violation of pack.validateScope(app).violations) {
+    const rule = violation.ruleName.replace(`${ECR_COMPLIANCE_PACK}-`, '').replace(/\[.*$/, '') as EcrComplianceRule;
+    for (const resource of violation.violatingResources) {
+      const name = repositoryNameAt(resource.constructPath ?? '');
+      const entry = name === undefined ? undefined : entries.get(name);
+      const setting = (RULE_SETTINGS[rule] ?? []).map((k) => entry?.settings.get(k)).find((s) => s !== undefined);
+      const at = setting ?? (entry ? { pos: entry.pos, where: entry.where } : undefined);
+      const text = `${violation.ruleName} (${violation.severity ?? 'error'}): ${violation.description}${entry
+        ? ` To accept it: acknowledge: [{ id: ${violation.ruleName}, reason: '...' }] in the entry or in defaults.`
+        : ''}`;
+      found.push({
+        error: violation.severity !== 'warning',
+        line: at?.pos.line ?? 0,
+        column: at?.pos.column ?? 0,
+        text: at ? `${file}:${at.pos.line}:${at.pos.column}: ${at.where}: ${text}` : `${file}: ${resource.constructPath}: ${text}`,
+      });
+    }
+  }
+  // In the catalog's order, as the reader reports its problems.
+  found.sort((a, b) => a.line - b.line || a.column - b.column || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  return { errors: found.filter((f) => f.error).map((f) => f.text), warnings: found.filter((f) => !f.error).map((f) => f.text) };
+}
+
+/** The repository a path of the fleet's tree belongs to (`Fleet/Shard1/team-a--api/...`), if any. */
+function repositoryNameAt(path: string): string | undefined {
+  const m = /^Fleet\/Shard\d+\/([^/]+)/.exec(path);
+  return m ? repositoryNameOf(m[1]) : undefined;
+}
