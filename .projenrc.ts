@@ -134,8 +134,10 @@ project.bundler.addBundle('src/registry/account-settings.lambda.ts', {
   sourcemap: false,
   tsconfigPath: 'test/tsconfig.json',
 });
-// the handler imports the SDK clients that the Lambda runtime provides
+// the handler (its entry and its modules) imports the SDK clients that the
+// Lambda runtime provides
 project.eslint!.allowDevDeps('src/registry/account-settings.lambda.ts');
+project.eslint!.allowDevDeps('src/registry/handler/*.ts');
 // constructs is a peer; the library builds and tests against its floor,
 // named here because projen's construct library does not add it
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);

@@ -5,7 +5,6 @@
  * still the one this resource set, ECR still accepts the recorded value,
  * and no other resource of the stack sets the same name.
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import { GetAccountSettingCommand, PutAccountSettingCommand } from '@aws-sdk/client-ecr';
 /* eslint-enable import/no-extraneous-dependencies */
 import { CustomResourceEvent, Dependencies, Outcome } from './request';

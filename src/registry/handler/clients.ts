@@ -2,7 +2,6 @@
  * The AWS SDK v3 clients of the Lambda function. They come from the Lambda
  * Node.js runtime: the bundle marks `@aws-sdk/*` external.
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';

@@ -2,7 +2,6 @@
  * Amazon Inspector's delegated administrator, designated from the
  * organization's management account (`Custom::EcrInspectorDelegatedAdmin`).
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import {
   DisableDelegatedAdminAccountCommand,
   EnableDelegatedAdminAccountCommand,

@@ -7,7 +7,6 @@
  * the one of the same stack it took over from) did, only when the user
  * opted in, and never while another resource of the stack relies on it.
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import {
   BatchGetAccountStatusCommand,
   DisableCommand,

@@ -3,7 +3,6 @@
  * delegated administrator (`Custom::EcrInspectorOrganization`): auto-enable
  * for accounts that join and, when asked, scanning for the members now.
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import {
   AssociateMemberCommand,
   DescribeOrganizationConfigurationCommand,

@@ -3,7 +3,6 @@
  * member of a delegated administrator, the delegated administrator itself),
  * and how to tell a refusal by the administrator from a failure.
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import { GetDelegatedAdminAccountCommand } from '@aws-sdk/client-inspector2';
 /* eslint-enable import/no-extraneous-dependencies */
 import { Dependencies } from './request';

@@ -4,7 +4,6 @@
  * time budget) every resource kind uses, and the record of what a request
  * has done so far.
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { Inspector2Client } from '@aws-sdk/client-inspector2';

@@ -3,7 +3,6 @@
  * that moved to a new logical ID takes over the record of the old one, and
  * a delete never undoes what another live resource of the stack relies on.
  */
-/* eslint-disable import/no-extraneous-dependencies */
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 /* eslint-enable import/no-extraneous-dependencies */
 import { CustomResourceEvent, Dependencies } from './request';
