@@ -22,6 +22,24 @@ export function step<T>(what: string, run: () => T): T {
   }
 }
 
+/**
+ * Synthesizes the app as a step, printing the error instead of throwing it,
+ * so that the summary still shows what was written.
+ *
+ * @returns whether the synthesis failed
+ */
+export function synthesizeStep(app: App, what: string): boolean {
+  return step(`Synthesizing with ${what}`, () => {
+    try {
+      app.synth();
+      return false;
+    } catch (e) {
+      console.error((e as Error).message);
+      return true;
+    }
+  });
+}
+
 /** One annotation of a construct: an error, a warning or an info. */
 export interface AnnotationLine {
   readonly level: 'error' | 'warning' | 'info';

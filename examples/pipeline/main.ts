@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { buildPipelineApp } from './app';
-import { printAnnotations, printFindings, step } from '../summary';
+import { printAnnotations, printFindings, step, synthesizeStep } from '../summary';
 
 /**
  * `npm run pipeline` (the pipeline's Synth step runs it too): synthesizes the
@@ -16,15 +16,7 @@ function main(): number {
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = step('Building the example pipeline app', () => buildPipelineApp({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } }));
 
-  let failed = false;
-  step('Synthesizing with CloudFormation validation, the compliance packs and the AWS Control Tower controls', () => {
-    try {
-      app.synth();
-    } catch (e) {
-      failed = true;
-      console.error((e as Error).message);
-    }
-  });
+  const failed = synthesizeStep(app, 'CloudFormation validation, the compliance packs and the AWS Control Tower controls');
 
   const assembly = new CloudAssembly(outdir);
   const stacks = assembly.stacksRecursively;

@@ -4,7 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { EcrComplianceChecks } from '../../src';
 import { buildPlatformApp } from './app';
-import { printAnnotations, printFindings, step } from '../summary';
+import { printAnnotations, printFindings, step, synthesizeStep } from '../summary';
 import { CONTROL_TOWER_PLUGIN, controlTowerChecks, DISABLED_CONTROL_TOWER_RULES } from '../../test/util/control-tower';
 
 /**
@@ -28,15 +28,7 @@ function main(): number {
     controlTower,
   );
 
-  let failed = false;
-  step('Synthesizing with CloudFormation validation, five cdk-nag packs and the AWS Control Tower controls', () => {
-    try {
-      app.synth();
-    } catch (e) {
-      failed = true;
-      console.error((e as Error).message);
-    }
-  });
+  const failed = synthesizeStep(app, 'CloudFormation validation, five cdk-nag packs and the AWS Control Tower controls');
 
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   const stacks = Object.entries<any>(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aws:cloudformation:stack');
