@@ -80,10 +80,12 @@ function optionLabel(option: { readonly name: string; readonly value?: string })
   return option.value === undefined ? option.name : `${option.name} ${option.value}`;
 }
 
-/** The help of every command: synopses and the first line of each summary. */
+/** The help of every command: synopses and summaries. */
 export function programHelp(commands: readonly CommandSpec[], footer: string): string {
   const lines = commands.map((c) => `  ${synopsis(c)}`);
-  return `Usage:\n${lines.join('\n')}\n  ${PROGRAM} --version\n\n`
+  const width = Math.max(...commands.map((c) => `${c.group} ${c.name}`.length)) + 4;
+  const summaries = commands.map((c) => `  ${`${c.group} ${c.name}`.padEnd(width)}${c.summary.replace(/\n/g, `\n  ${' '.repeat(width)}`)}`);
+  return `Usage:\n${lines.join('\n')}\n  ${PROGRAM} --version\n\nCommands:\n${summaries.join('\n')}\n\n`
     + `Run \`${PROGRAM} GROUP COMMAND --help\` for a command's options.\n\n${footer}`;
 }
 
