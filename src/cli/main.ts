@@ -140,7 +140,8 @@ const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-const EXIT_CODES = `FILE may be - to read standard input (one input at a time).
+const EXIT_CODES = `--policy, --images, --catalog and --template may be - to read standard input
+(one of them at a time).
 
 Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or
 bootstrap template: every problem listed), 2 usage error or unreadable input.
