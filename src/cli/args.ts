@@ -172,6 +172,7 @@ function parseOptions(argv: readonly string[], command: CommandSpec, commands: r
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     const option = command.options.find((o) => o.name === name);
     if (option === undefined) {
+      if (name === '--') throw fail('unexpected argument "--" (no argument of these commands starts with -)');
       if (name === VERSION) throw fail(`${VERSION} takes no command (${PROGRAM} --version)`);
       const others = commands.filter((c) => c.options.some((o) => o.name === name)).map((c) => `${c.group} ${c.name}`);
       if (others.length > 0) throw fail(`${name} is an option of ${others.join(' and ')}, not of ${command.group} ${command.name}`);
