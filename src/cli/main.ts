@@ -2,12 +2,15 @@
 /*
  * cdk-ecr-platform command-line tool.
  *
- *   cdk-ecr-platform lifecycle validate --policy FILE
- *   cdk-ecr-platform lifecycle preview  --policy FILE --images FILE [--now ISO-8601]
- *   cdk-ecr-platform catalog validate FILE
- *   cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
- *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE
+ *   cdk-ecr-platform lifecycle validate --policy FILE [--format text|json]
+ *   cdk-ecr-platform lifecycle preview  --policy FILE --images FILE [--now ISO-8601] [--format json|text]
+ *   cdk-ecr-platform catalog validate --catalog FILE [--catalog-format yaml|json] [--format text|json]
+ *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--format text|json]
+ *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
+ *
+ * Every input file is named by its option, and `-` reads standard input. The table of
+ * commands and options is COMMANDS below; args.ts parses against it.
  *
  * Runs with plain node from the compiled library; it needs nothing but node built-ins and
  * the library's own lifecycle model (aws-cdk-lib is only loaded if a value looks like a
@@ -16,11 +19,13 @@
  * aws-cdk-lib (a peer dependency, installed wherever the library is); so does
  * `bootstrap harden`, which renders the repository's key with it.
  *
- * Exit codes: 0 success, 1 invalid lifecycle policy (any readable policy file that ECR would
- * not accept: not JSON, wrong shape or broken rules), 2 usage error or unreadable input.
+ * Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or bootstrap
+ * template: every problem listed), 2 usage error or unreadable input. With `--format json`
+ * standard output holds one JSON document for exit codes 0 and 1.
  */
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
 import * as path from 'path';
+import { CommandSpec, commandHelp, OptionSpec, ParsedArgs, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
 import type { PlacementState } from '../fleet/placement';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { previewLifecyclePolicy } from '../lifecycle/preview';
@@ -47,73 +52,118 @@ export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
 
-export const USAGE = `Usage:
-  cdk-ecr-platform lifecycle validate --policy FILE
-  cdk-ecr-platform lifecycle preview --policy FILE --images FILE [--now ISO-8601]
-  cdk-ecr-platform catalog validate FILE [--format yaml|json]
-  cdk-ecr-platform catalog plan FILE --placement FILE [--previous FILE] [--write]
-      [--max-resources N] [--max-bytes N] [--format yaml|json]
-  cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE
-  cdk-ecr-platform bootstrap harden --template FILE [--out FILE]
-      [--kms-key ARN | --keep-aes256] [--untagged-days N]
+const FILE_NEEDS = 'a file, or - for standard input';
+const FORMAT_TEXT: OptionSpec = {
+  name: '--format',
+  value: 'F',
+  needs: 'text or json',
+  help: 'text (default) or json: one JSON document on standard output,\nfor exit codes 0 and 1 (problems with file, line, column)',
+};
+const FORMAT_PREVIEW: OptionSpec = {
+  name: '--format',
+  value: 'F',
+  needs: 'json or text',
+  help: 'json (default: shaped like get-lifecycle-policy-preview) or\ntext (one line per image)',
+};
+const POLICY: OptionSpec = { name: '--policy', value: 'FILE', needs: FILE_NEEDS, help: 'lifecycle policy JSON (as for `aws ecr put-lifecycle-policy`)' };
+const CATALOG: OptionSpec = { name: '--catalog', value: 'FILE', needs: FILE_NEEDS, help: 'the repository catalog: YAML for .yaml/.yml, JSON otherwise;\nstandard input is JSON when it starts with { or [' };
+const CATALOG_FORMAT: OptionSpec = { name: '--catalog-format', value: 'F', needs: 'yaml or json', help: 'read the catalog as yaml or json, whatever its name' };
+const PLACEMENT: OptionSpec = { name: '--placement', value: 'FILE', needs: 'a file', help: 'the fleet\'s placement file (JSON)' };
 
-Commands:
-  lifecycle validate   Check an ECR lifecycle policy; prints "valid" or every problem.
-  lifecycle preview    Apply a lifecycle policy offline to the output of
-                       \`aws ecr describe-images\` and print what ECR would do, shaped
-                       like \`aws ecr get-lifecycle-policy-preview\`.
-  catalog validate     Check a repository catalog (YAML for .yaml/.yml, JSON
-                       otherwise; standard input is JSON when it starts with
-                       { or [, YAML otherwise), and the findings the
-                       EcrCompliance pack (default settings) will report on
-                       its fleet; prints "valid" with the warnings, or every
-                       problem with file:line:column.
-  catalog plan         Place the catalog's repositories in shard stacks from the
-                       placement file (missing: empty) and print what is created,
-                       removed and moved, and each shard's headroom. --write
-                       updates the placement file; --previous compares with an
-                       older placement file to show moves.
-  catalog move         Move repositories to another shard in the placement file
-                       (a deliberate move; see the README's move procedure),
-                       recording the shard whose key encrypts each one.
-  bootstrap harden     Write the CDK bootstrap template (the JSON of
-                       \`cdk bootstrap --show-template --json\`) with its container
-                       assets repository brought in line: scan on push, IMMUTABLE
-                       tags, a customer managed key, a lifecycle policy that
-                       expires only untagged images. Everything the CDK CLI reads
-                       (parameters, outputs, bootstrap version) is kept. Deploy it
-                       with \`cdk bootstrap --template FILE\`.
+/** Every command and its options: the help and the parser are made from this table. */
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    group: 'lifecycle',
+    name: 'validate',
+    synopsis: '--policy FILE [--format text|json]',
+    positionals: 'none',
+    summary: 'Check an ECR lifecycle policy; prints "valid" or every problem.',
+    options: [POLICY, FORMAT_TEXT],
+  },
+  {
+    group: 'lifecycle',
+    name: 'preview',
+    synopsis: '--policy FILE --images FILE [--now ISO-8601] [--format json|text]',
+    positionals: 'none',
+    summary: 'Apply a lifecycle policy offline to the output of\n`aws ecr describe-images` and print what ECR would do, shaped\nlike `aws ecr get-lifecycle-policy-preview`.',
+    options: [POLICY,
+      { name: '--images', value: 'FILE', needs: FILE_NEEDS, help: 'output of `aws ecr describe-images` (JSON)' },
+      { name: '--now', value: 'TIME', needs: 'an ISO-8601 time', help: 'evaluation time, ISO-8601 (default: the current time)' },
+      FORMAT_PREVIEW],
+  },
+  {
+    group: 'catalog',
+    name: 'validate',
+    synopsis: '--catalog FILE [--catalog-format yaml|json] [--format text|json]',
+    positionals: 'some',
+    summary: 'Check a repository catalog, and the findings the EcrCompliance\npack (default settings) will report on its fleet; prints "valid"\nwith the warnings, or every problem with file:line:column\n(standard input is named stdin).',
+    options: [CATALOG, CATALOG_FORMAT, FORMAT_TEXT],
+  },
+  {
+    group: 'catalog',
+    name: 'plan',
+    synopsis: '--catalog FILE --placement FILE [--previous FILE] [--write]\n      [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
+    positionals: 'some',
+    summary: 'Place the catalog\'s repositories in shard stacks from the\nplacement file (missing: empty) and print what is created,\nremoved and moved, and each shard\'s headroom.',
+    options: [CATALOG, PLACEMENT,
+      { name: '--previous', value: 'FILE', needs: 'a file', help: 'an earlier placement file, to list moves' },
+      { name: '--write', help: 'write the new placement to --placement' },
+      { name: '--max-resources', value: 'N', needs: 'a whole number', help: 'resources per shard stack, 10 to 500 (default 400, as\nRepositoryFleet)' },
+      { name: '--max-bytes', value: 'N', needs: 'a whole number', help: 'estimated template bytes per shard stack, 50000 to 1000000\n(default 800000)' },
+      CATALOG_FORMAT, FORMAT_TEXT],
+  },
+  {
+    group: 'catalog',
+    name: 'move',
+    synopsis: 'NAME... --to SHARD --placement FILE [--format text|json]',
+    positionals: 'some',
+    summary: 'Move repositories to another shard in the placement file\n(a deliberate move; see the README\'s move procedure),\nrecording the shard whose key encrypts each one.',
+    options: [
+      { name: '--to', value: 'SHARD', needs: 'a shard, like Shard3', help: 'the shard to move to (Shard3 or 3; a new one is created)' },
+      PLACEMENT, FORMAT_TEXT,
+    ],
+  },
+  {
+    group: 'bootstrap',
+    name: 'harden',
+    synopsis: '--template FILE [--out FILE]\n      [--kms-key ARN | --keep-aes256] [--untagged-days N] [--format text|json]',
+    positionals: 'none',
+    summary: 'Write the CDK bootstrap template (the JSON of\n`cdk bootstrap --show-template --json`) with its container\nassets repository brought in line: scan on push, IMMUTABLE\ntags, a customer managed key, a lifecycle policy that\nexpires only untagged images. Everything the CDK CLI reads\n(parameters, outputs, bootstrap version) is kept. Deploy it\nwith `cdk bootstrap --template FILE`.',
+    options: [
+      { name: '--template', value: 'FILE', needs: FILE_NEEDS, help: 'the CDK bootstrap template, JSON' },
+      { name: '--out', value: 'FILE', needs: 'a file', help: 'where to write the hardened template (default: standard\noutput; required with --format json); nothing is written\nwhen there is a problem' },
+      { name: '--kms-key', value: 'ARN', needs: 'a KMS key ARN', help: 'encrypt with this existing KMS key instead of a new key' },
+      { name: '--keep-aes256', help: 'keep ECR\'s AES256 encryption (an environment already\nbootstrapped: ECR sets the encryption at creation)' },
+      { name: '--untagged-days', value: 'N', needs: 'a whole number of days', help: 'replace the template\'s lifecycle policy with one that\nexpires untagged images N days after push' },
+      { ...FORMAT_TEXT, help: 'text (default) or json: the changes as JSON on standard\noutput (needs --out)' },
+    ],
+  },
+];
 
-Options:
-  --policy FILE   lifecycle policy JSON (as for \`aws ecr put-lifecycle-policy\`)
-  --images FILE   output of \`aws ecr describe-images\` (JSON)
-  --now TIME      evaluation time, ISO-8601 (default: the current time)
-  --placement FILE  the fleet's placement file (JSON)
-  --previous FILE   an earlier placement file, to list moves
-  --to SHARD        the shard to move to (Shard3 or 3; a new one is created)
-  --write           write the new placement to --placement
-  --max-resources N resources per shard stack, 10 to 500 (default 400, as
-                    RepositoryFleet)
-  --max-bytes N     estimated template bytes per shard stack, 50000 to 1000000
-                    (default 800000)
-  --format F        the catalog's format, yaml or json, whatever its name
-  --template FILE   the CDK bootstrap template, JSON
-  --out FILE        where to write the hardened template (default: standard
-                    output); nothing is written when there is a problem
-  --kms-key ARN     encrypt with this existing KMS key instead of a new key
-  --keep-aes256     keep ECR's AES256 encryption (an environment already
-                    bootstrapped: ECR sets the encryption at creation)
-  --untagged-days N replace the template's lifecycle policy with one that
-                    expires untagged images N days after push
-  -h, --help      show this help
-  --version       print the version of cdk-ecr-platform
-FILE may be - to read standard input.
+const EXIT_CODES = `--policy, --images, --catalog and --template may be - to read standard input
+(one of them at a time).
 
-Exit codes: 0 success, 1 invalid lifecycle policy, catalog or bootstrap template
-(every problem listed), 2 usage error or unreadable input.
+Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or
+bootstrap template: every problem listed), 2 usage error or unreadable input.
 `;
 
-class UsageError extends Error {}
+/** The help of the whole program. */
+export const USAGE = programHelp(COMMANDS, EXIT_CODES);
+/**
+ * Writes a whole file or nothing: the text goes to a temporary file next to it, which is
+ * then renamed over it (a rename within a folder is atomic), so that a reader never sees
+ * half a placement file or template, even when the disk fills up or the process dies.
+ */
+export function writeFileAtomically(file: string, text: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch (error) {
+    try { unlinkSync(temporary); } catch { /* never written */ }
+    throw error;
+  }
+}
 
 function nodeIo(): CliIo {
   return {
@@ -121,19 +171,13 @@ function nodeIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     readFile: (file) => readFileSync(file, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
-    writeFile: (file, text) => writeFileSync(file, text),
+    writeFile: writeFileAtomically,
     exists: (file) => existsSync(file),
   };
 }
 
-interface Options {
-  readonly positionals: string[];
-  readonly values: Map<string, string>;
-  readonly help: boolean;
-  readonly version: boolean;
-  readonly write: boolean;
-  readonly flags: Set<string>;
-}
+/** The parsed options of a command (see args.ts). */
+type Options = ParsedArgs;
 
 /** The package's version, from its package.json (two folders up from src/cli and lib/cli). */
 export function packageVersion(): string {
@@ -146,66 +190,55 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const VALUE_OPTIONS = ['--policy', '--images', '--now', '--placement', '--previous', '--max-resources', '--max-bytes', '--format', '--to',
-  '--template', '--out', '--kms-key', '--untagged-days'];
-/** Options without a value, other than --write, --help and --version. */
-const FLAG_OPTIONS = ['--keep-aes256'];
-
-function parseArgs(argv: string[]): Options {
-  const positionals: string[] = [];
-  const values = new Map<string, string>();
-  let help = false;
-  let version = false;
-  let write = false;
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-    } else if (arg === '--version') {
-      version = true;
-    } else if (arg === '--write') {
-      write = true;
-    } else if (FLAG_OPTIONS.includes(arg)) {
-      flags.add(arg);
-    } else if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq >= 0 ? arg.slice(0, eq) : arg;
-      if (!VALUE_OPTIONS.includes(name)) {
-        throw new UsageError(`unknown option ${name}`);
-      }
-      let value: string | undefined;
-      if (eq >= 0) {
-        value = arg.slice(eq + 1);
-      } else {
-        value = argv[i + 1];
-        if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-          const what = name === '--now' ? 'an ISO-8601 time' : name === '--format' ? 'yaml or json' : name.startsWith('--max-') ? 'a whole number'
-            : name === '--to' ? 'a shard, like Shard3' : name === '--kms-key' ? 'a KMS key ARN' : name === '--untagged-days' ? 'a whole number of days'
-              : name === '--out' ? 'a file' : 'a file, or - for standard input';
-          throw new UsageError(`${name} needs a value (${what})`);
-        }
-        i++;
-      }
-      if (values.has(name)) throw new UsageError(`${name} given twice`);
-      values.set(name, value);
-    } else {
-      positionals.push(arg);
-    }
-  }
-  return { positionals, values, help, version, write, flags };
-}
-
-function allowOnly(options: Options, allowed: string[]): void {
-  for (const name of options.values.keys()) {
-    if (!allowed.includes(name)) throw new UsageError(`${name} is not an option of this command`);
-  }
-}
-
 function required(options: Options, name: string): string {
   const value = options.values.get(name);
   if (value === undefined || value === '') throw new UsageError(`${name} FILE is required`);
   return value;
+}
+
+/** The output format of a command: --format, or its default. */
+function outputFormat(options: Options, fallback: 'text' | 'json' = 'text'): 'text' | 'json' {
+  const value = options.values.get('--format') ?? fallback;
+  if (value === 'text' || value === 'json') return value;
+  // --format named the catalog's format before it named the output's.
+  const hint = value === 'yaml' ? ' (the catalog\'s own format is --catalog-format yaml|json)' : '';
+  throw new UsageError(`--format ${JSON.stringify(value)} must be text or json${hint}`);
+}
+
+function printJson(io: CliIo, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** One problem as `--format json` prints it. */
+interface ProblemRecord {
+  /** The input, as named in text (`stdin` for standard input). */
+  readonly file: string;
+  /** 1-based line and column, when the input's reader knows them (catalogs); null otherwise. */
+  readonly line: number | null;
+  readonly column: number | null;
+  /** The lifecycle rule (`rules[1]`) or catalog entry (`repositories[0]`, `defaults.lifecycle`) concerned, or null. */
+  readonly rule: string | null;
+  /** The problem, as the text output prints it after file:line:column. */
+  readonly message: string;
+}
+
+/** The problems of an input as records: the text of each, split at its file:line:column and rule or entry. */
+function problemRecords(file: string, problems: string[]): ProblemRecord[] {
+  const name = file === '-' ? 'stdin' : file;
+  return problems.map((problem) => {
+    const position = problem.startsWith(`${name}:`) ? /^(\d+):(\d+): /.exec(problem.slice(name.length + 1)) : null;
+    const message = position ? problem.slice(name.length + 1 + position[0].length) : problem;
+    const rule = /^(?:repositories|defaults)(?:\[\d+\]|\.[A-Za-z]+)*(?=[ :])/.exec(message) ?? /\brules\[\d+\]/.exec(message);
+    return {
+      file: name, line: position ? Number(position[1]) : null, column: position ? Number(position[2]) : null, rule: rule ? rule[0] : null, message,
+    };
+  });
+}
+
+/** The document of `--format json` when the input has problems (exit 1). */
+function printProblemsJson(io: CliIo, file: string, problems: string[]): number {
+  printJson(io, { file: file === '-' ? 'stdin' : file, valid: false, problems: problemRecords(file, problems) });
+  return EXIT_INVALID;
 }
 
 class InputError extends Error {}
@@ -232,15 +265,21 @@ function reportProblems(io: CliIo, problems: string[]): number {
 }
 
 function validateCommand(io: CliIo, options: Options): number {
-  allowOnly(options, ['--policy']);
-  const { problems } = loadPolicy(io, required(options, '--policy'));
+  const format = outputFormat(options);
+  const file = required(options, '--policy');
+  const { problems } = loadPolicy(io, file);
+  if (format === 'json') {
+    if (problems.length > 0) return printProblemsJson(io, file, problems);
+    printJson(io, { file: file === '-' ? 'stdin' : file, valid: true, problems: [] });
+    return EXIT_OK;
+  }
   if (problems.length > 0) return reportProblems(io, problems);
   io.stdout('valid\n');
   return EXIT_OK;
 }
 
 function previewCommand(io: CliIo, options: Options): number {
-  allowOnly(options, ['--policy', '--images', '--now']);
+  const format = outputFormat(options, 'json');
   const policyPath = required(options, '--policy');
   const imagesPath = required(options, '--images');
   if (policyPath === '-' && imagesPath === '-') throw new UsageError('only one of --policy and --images can read standard input');
@@ -249,7 +288,7 @@ function previewCommand(io: CliIo, options: Options): number {
   if (now === undefined || !Number.isFinite(now)) throw new UsageError(`--now ${JSON.stringify(nowText)} is not an ISO-8601 time`);
 
   const { policy, problems } = loadPolicy(io, policyPath);
-  if (policy === undefined) return reportProblems(io, problems);
+  if (policy === undefined) return format === 'json' ? printProblemsJson(io, policyPath, problems) : reportProblems(io, problems);
 
   const text = read(io, imagesPath, 'images');
   let images: unknown;
@@ -264,7 +303,14 @@ function previewCommand(io: CliIo, options: Options): number {
   } catch (error) {
     throw new InputError(`${imagesPath === '-' ? 'standard input' : imagesPath}: ${messageOf(error)}`);
   }
-  io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  if (format === 'json') {
+    printJson(io, output);
+    return EXIT_OK;
+  }
+  const lines = output.previewResults.map((r) => `${r.action.type === 'EXPIRE' ? 'expire    ' : 'transition'} ${r.imageDigest}`
+    + `${r.imageTags && r.imageTags.length > 0 ? ` [${r.imageTags.join(', ')}]` : ''} pushed ${String(r.imagePushedAt)}, rulePriority ${r.appliedRulePriority}`);
+  const archived = (output.summary.transitioningImageTotalCounts ?? []).reduce((n, t) => n + t.imageTotalCount, 0);
+  io.stdout(`${lines.map((l) => `${l}\n`).join('')}${output.summary.expiringImageTotalCount} to expire, ${archived} to archive\n`);
   return EXIT_OK;
 }
 
@@ -285,17 +331,17 @@ function catalogName(file: string): string {
   return file === '-' ? 'stdin' : file;
 }
 
-/** --format, when given: yaml or json. */
-function formatOption(options: Options): 'yaml' | 'json' | undefined {
-  const value = options.values.get('--format');
+/** --catalog-format, when given: yaml or json. */
+function catalogFormatOption(options: Options): 'yaml' | 'json' | undefined {
+  const value = options.values.get('--catalog-format');
   if (value === undefined) return undefined;
-  if (value !== 'yaml' && value !== 'json') throw new UsageError(`--format ${JSON.stringify(value)} must be yaml or json`);
+  if (value !== 'yaml' && value !== 'json') throw new UsageError(`--catalog-format ${JSON.stringify(value)} must be yaml or json`);
   return value;
 }
 
 function loadCatalog(io: CliIo, file: string, options: Options) {
   const m = catalogModules();
-  const given = formatOption(options);
+  const given = catalogFormatOption(options);
   const text = read(io, file, 'catalog');
   // A file's extension names its format; standard input is JSON when it starts like JSON.
   const format = given === 'yaml' ? m.CatalogFormat.YAML : given === 'json' ? m.CatalogFormat.JSON
@@ -303,32 +349,47 @@ function loadCatalog(io: CliIo, file: string, options: Options) {
   return m.readCatalog(text, format, catalogName(file));
 }
 
-function reportCatalogProblems(io: CliIo, file: string, problems: string[]): number {
+function reportCatalogProblems(io: CliIo, file: string, problems: string[], format: 'text' | 'json' = 'text'): number {
+  if (format === 'json') return printProblemsJson(io, file, problems);
   io.stderr(`Catalog ${catalogName(file)} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n`);
   for (const problem of problems) io.stderr(`- ${problem}\n`);
   return EXIT_INVALID;
 }
 
-function catalogFile(extra: string[]): string {
-  const [file, ...more] = extra;
-  if (file === undefined) throw new UsageError('catalog FILE is required');
+/**
+ * The catalog file: --catalog FILE. The positional FILE of earlier versions still works,
+ * with a one-line notice on stderr, so that scripts keep running while they are updated.
+ */
+function catalogFile(io: CliIo, options: Options, command: string): string {
+  const given = options.values.get('--catalog');
+  const [file, ...more] = options.positionals;
+  if (given !== undefined) {
+    if (file !== undefined) throw new UsageError(`unexpected argument "${file}" (the catalog is --catalog ${given})`);
+    if (given === '') throw new UsageError('--catalog FILE is required');
+    return given;
+  }
+  if (file === undefined) throw new UsageError('--catalog FILE is required');
   if (more.length > 0) throw new UsageError(`unexpected argument "${more[0]}"`);
+  io.stderr(`${PROGRAM}: "catalog ${command} FILE" is deprecated: use "catalog ${command} --catalog FILE"\n`);
   return file;
 }
 
-function catalogValidateCommand(io: CliIo, options: Options, extra: string[]): number {
-  allowOnly(options, ['--format']);
-  if (options.write) throw new UsageError('--write is an option of catalog plan');
-  const file = catalogFile(extra);
+function catalogValidateCommand(io: CliIo, options: Options): number {
+  const format = outputFormat(options);
+  const file = catalogFile(io, options, 'validate');
   const catalog = loadCatalog(io, file, options);
-  if (catalog.problems.length > 0) return reportCatalogProblems(io, file, catalog.problems);
+  if (catalog.problems.length > 0) return reportCatalogProblems(io, file, catalog.problems, format);
   // The compliance pack's verdicts on the fleet the synth builds: "valid" means the synth passes it.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { catalogVerdicts } = require('../fleet/verdicts') as typeof import('../fleet/verdicts');
   const { EcrComplianceChecks } = require('../compliance/pack') as typeof import('../compliance/pack');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const verdicts = catalogVerdicts(catalog, catalogName(file), new EcrComplianceChecks());
-  if (verdicts.errors.length > 0) return reportCatalogProblems(io, file, verdicts.errors);
+  if (verdicts.errors.length > 0) return reportCatalogProblems(io, file, verdicts.errors, format);
+  if (format === 'json') {
+    printJson(io, { file: catalogName(file), valid: true, repositories: catalog.repositories.length, problems: [], warnings: verdicts.warnings });
+    return EXIT_OK;
+  }
   const warnings = verdicts.warnings.length;
   io.stdout(`valid (${catalog.repositories.length} repositories${warnings > 0 ? `; ${warnings} compliance warning${warnings === 1 ? '' : 's'}` : ''})\n`);
   for (const warning of verdicts.warnings) io.stdout(`- ${warning}\n`);
@@ -353,9 +414,9 @@ function readPlacement(io: CliIo, m: ReturnType<typeof catalogModules>, file: st
   }
 }
 
-function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): number {
-  allowOnly(options, ['--placement', '--previous', '--max-resources', '--max-bytes', '--format']);
-  const file = catalogFile(extra);
+function catalogPlanCommand(io: CliIo, options: Options): number {
+  const format = outputFormat(options);
+  const file = catalogFile(io, options, 'plan');
   const placementFile = required(options, '--placement');
   if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
   const m = catalogModules();
@@ -367,11 +428,39 @@ function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): numbe
   const budgetProblems = m.shardBudgetProblems(budget.resources, budget.bytes);
   if (budgetProblems.length > 0) throw new UsageError(`--max-resources and --max-bytes: ${budgetProblems.join('; ')}`);
   const { problems, repositories } = loadCatalog(io, file, options);
-  if (problems.length > 0) return reportCatalogProblems(io, file, problems);
+  if (problems.length > 0) return reportCatalogProblems(io, file, problems, format);
   const previous = readPlacement(io, m, placementFile, true);
   const result = m.placeRepositories(previous.repositories, repositories.map(m.fleetItem), budget, previous.shards);
   const before = (options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous).repositories;
   const moved = [...result.placement].filter(([name, shard]) => before.has(name) && before.get(name) !== shard);
+  const write = () => {
+    if (!io.writeFile) throw new InputError('cannot write files here');
+    io.writeFile(placementFile, m.renderPlacementState({ ...previous, repositories: result.placement, shards: result.shards.map((u) => u.shard) }));
+  };
+  if (format === 'json') {
+    // Written first: the document says what was written, and nothing is printed when the write fails.
+    if (options.flags.has('--write')) write();
+    printJson(io, {
+      catalog: catalogName(file),
+      placement: placementFile,
+      budget,
+      create: result.created.map((name) => ({ name, shard: result.placement.get(name) })),
+      remove: result.removed.map((name) => ({ name, shard: previous.repositories.get(name) })),
+      move: moved.map(([name, shard]) => {
+        const holder = previous.keys.get(name) ?? (previous.keyScope === m.FleetKeyScope.REGISTRY ? m.REGISTRY_KEY_HOLDER : undefined);
+        return { name, from: before.get(name), to: shard, keyHolder: holder !== undefined ? m.keyHolderName(holder) : null };
+      }),
+      shards: result.shards.map((s) => ({
+        shard: s.shard,
+        repositories: s.repositories,
+        resources: s.resources,
+        bytes: s.bytes,
+        headroom: { resources: budget.resources - s.resources, bytes: budget.bytes - s.bytes },
+      })),
+      wrote: options.flags.has('--write') ? placementFile : null,
+    });
+    return EXIT_OK;
+  }
   const keyNote = (name: string) => {
     const holder = previous.keys.get(name) ?? (previous.keyScope === m.FleetKeyScope.REGISTRY ? m.REGISTRY_KEY_HOLDER : undefined);
     return holder !== undefined
@@ -388,17 +477,16 @@ function catalogPlanCommand(io: CliIo, options: Options, extra: string[]): numbe
     out.push(`  Shard${s.shard}: ${s.repositories} repositories, ${s.resources}/${budget.resources} resources (headroom ${budget.resources - s.resources}), ~${s.bytes}/${budget.bytes} bytes (headroom ~${budget.bytes - s.bytes})`);
   }
   io.stdout(`${out.join('\n')}\n`);
-  if (options.write) {
-    if (!io.writeFile) throw new InputError('cannot write files here');
-    io.writeFile(placementFile, m.renderPlacementState({ ...previous, repositories: result.placement, shards: result.shards.map((u) => u.shard) }));
+  if (options.flags.has('--write')) {
+    write();
     io.stdout(`wrote ${placementFile}\n`);
   }
   return EXIT_OK;
 }
 
-function catalogMoveCommand(io: CliIo, options: Options, extra: string[]): number {
-  allowOnly(options, ['--placement', '--to']);
-  if (options.write) throw new UsageError('--write is an option of catalog plan (catalog move always writes the placement file)');
+function catalogMoveCommand(io: CliIo, options: Options): number {
+  const format = outputFormat(options);
+  const extra = options.positionals;
   if (extra.length === 0) throw new UsageError('catalog move needs the names of the repositories to move');
   const placementFile = required(options, '--placement');
   if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
@@ -415,6 +503,16 @@ function catalogMoveCommand(io: CliIo, options: Options, extra: string[]): numbe
   }
   if (!io.writeFile) throw new InputError('cannot write files here');
   io.writeFile(placementFile, m.renderPlacementState(next));
+  if (format === 'json') {
+    printJson(io, {
+      placement: placementFile,
+      moved: extra.map((name) => ({
+        name, from: previous.repositories.get(name), to: next.repositories.get(name),
+        keyHolder: next.keys.has(name) ? m.keyHolderName(next.keys.get(name)!) : null,
+      })),
+    });
+    return EXIT_OK;
+  }
   const out = extra.map((n) => `  ~ ${n} Shard${previous.repositories.get(n)} -> Shard${next.repositories.get(n)}${next.keys.has(n) ? ` (keeps the key of ${m.keyHolderName(next.keys.get(n)!)})` : ''}`);
   io.stdout(`Moved in ${placementFile}:\n${out.join('\n')}\nNext: deploy the old shards (they keep the repositories, retained), then \`cdk import\` each new shard with fleet.importResourceMapping([...]) (see the README's move procedure).\n`);
   return EXIT_OK;
@@ -426,13 +524,12 @@ function bootstrapModule() {
   return require('../bootstrap/harden') as typeof import('../bootstrap/harden');
 }
 
-function bootstrapHardenCommand(io: CliIo, options: Options, extra: string[]): number {
-  allowOnly(options, ['--template', '--out', '--kms-key', '--untagged-days']);
-  if (options.write) throw new UsageError('--write is an option of catalog plan (bootstrap harden writes to --out, or to standard output)');
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+function bootstrapHardenCommand(io: CliIo, options: Options): number {
+  const format = outputFormat(options);
   const templateFile = required(options, '--template');
   const out = options.values.get('--out');
   if (out === '' || out === '-') throw new UsageError('--out must name a file (leave it out to write to standard output)');
+  if (format === 'json' && out === undefined) throw new UsageError('--format json prints the changes on standard output: give --out FILE for the template');
   const kmsKey = options.values.get('--kms-key');
   const keepAes256 = options.flags.has('--keep-aes256');
   if (kmsKey !== undefined && keepAes256) throw new UsageError('give --kms-key or --keep-aes256, not both');
@@ -445,6 +542,9 @@ function bootstrapHardenCommand(io: CliIo, options: Options, extra: string[]): n
     template = JSON.parse(text);
   } catch (error) {
     const yaml = !/^\ufeff?\s*[{[]/.test(text);
+    const problem = `the template is not JSON${yaml ? ' (YAML is not read here: CloudFormation\'s short-form tags such as !Sub need a CloudFormation-aware reader)' : `: ${messageOf(error)}`}; `
+      + 'print it as JSON with: cdk bootstrap --show-template --json > bootstrap-template.json';
+    if (format === 'json') return printProblemsJson(io, templateFile, [problem]);
     io.stderr(`Bootstrap template ${name} is not JSON${yaml ? ' (YAML is not read here: CloudFormation\'s short-form tags such as !Sub need a CloudFormation-aware reader)' : `: ${messageOf(error)}`}.\n`
       + 'Print the template as JSON with: cdk bootstrap --show-template --json > bootstrap-template.json\n');
     return EXIT_INVALID;
@@ -453,6 +553,7 @@ function bootstrapHardenCommand(io: CliIo, options: Options, extra: string[]): n
     encryptionKeyArn: kmsKey, keepAes256Encryption: keepAes256 || undefined, untaggedImageExpiryDays: days,
   });
   if (result.template === undefined) {
+    if (format === 'json') return printProblemsJson(io, templateFile, result.problems);
     io.stderr(`Bootstrap template ${name} cannot be hardened (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}):\n`);
     for (const problem of result.problems) io.stderr(`- ${problem}\n`);
     return EXIT_INVALID;
@@ -462,59 +563,57 @@ function bootstrapHardenCommand(io: CliIo, options: Options, extra: string[]): n
   if (out === undefined) {
     io.stdout(rendered);
     io.stderr(report);
+    return EXIT_OK;
+  }
+  if (!io.writeFile) throw new InputError('cannot write files here');
+  try {
+    io.writeFile(out, rendered);
+  } catch (error) {
+    throw new InputError(`cannot write ${out}: ${messageOf(error)}`);
+  }
+  if (format === 'json') {
+    printJson(io, { template: templateFile === '-' ? 'stdin' : templateFile, out, resource: 'ContainerAssetsRepository', changes: result.changes });
   } else {
-    if (!io.writeFile) throw new InputError('cannot write files here');
-    try {
-      io.writeFile(out, rendered);
-    } catch (error) {
-      throw new InputError(`cannot write ${out}: ${messageOf(error)}`);
-    }
     io.stdout(`${report}wrote ${out}; deploy it with: cdk bootstrap --template ${out}\n`);
   }
   return EXIT_OK;
 }
 
+/** What runs each command of COMMANDS. */
+const RUN: Record<string, (io: CliIo, options: Options) => number> = {
+  'lifecycle validate': validateCommand,
+  'lifecycle preview': previewCommand,
+  'catalog validate': catalogValidateCommand,
+  'catalog plan': catalogPlanCommand,
+  'catalog move': catalogMoveCommand,
+  'bootstrap harden': bootstrapHardenCommand,
+};
+
 /**
  * Run the CLI with the arguments after the program name. Returns the exit code.
  */
 export function main(argv: string[], io: CliIo = nodeIo()): number {
+  let command: CommandSpec | undefined;
   try {
-    const options = parseArgs(argv);
-    if (options.help) {
-      io.stdout(USAGE);
+    const invocation = parseCommandLine(argv, COMMANDS, EXIT_CODES);
+    if (invocation.kind === 'help') {
+      io.stdout(invocation.text);
       return EXIT_OK;
     }
-    if (options.version) {
+    if (invocation.kind === 'version') {
       io.stdout(`${packageVersion()}\n`);
       return EXIT_OK;
     }
-    const [group, command, ...extra] = options.positionals;
-    if (group === undefined) throw new UsageError('no command given');
-    if (group === 'catalog') {
-      if (options.flags.size > 0) throw new UsageError(`${[...options.flags][0]} is an option of bootstrap harden`);
-      if (command === 'validate') return catalogValidateCommand(io, options, extra);
-      if (command === 'plan') return catalogPlanCommand(io, options, extra);
-      if (command === 'move') return catalogMoveCommand(io, options, extra);
-      throw new UsageError(command === undefined ? 'catalog needs a command: validate, plan or move' : `unknown command "catalog ${command}"`);
-    }
-    if (group === 'bootstrap') {
-      if (command === 'harden') return bootstrapHardenCommand(io, options, extra);
-      throw new UsageError(command === undefined ? 'bootstrap needs a command: harden' : `unknown command "bootstrap ${command}"`);
-    }
-    if (options.flags.size > 0) throw new UsageError(`${[...options.flags][0]} is an option of bootstrap harden`);
-    if (options.write) throw new UsageError('--write is an option of catalog plan');
-    if (group !== 'lifecycle') throw new UsageError(`unknown command "${group}"`);
-    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    if (command === 'validate') return validateCommand(io, options);
-    if (command === 'preview') return previewCommand(io, options);
-    throw new UsageError(command === undefined ? 'lifecycle needs a command: validate or preview' : `unknown command "lifecycle ${command}"`);
+    command = invocation.command;
+    return RUN[`${command.group} ${command.name}`](io, invocation.args);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`cdk-ecr-platform: ${error.message}\n\n${USAGE}`);
+      const help = error.command ?? command;
+      io.stderr(`${PROGRAM}: ${error.message}\n\n${help ? commandHelp(help) : USAGE}`);
       return EXIT_USAGE;
     }
     if (error instanceof InputError) {
-      io.stderr(`cdk-ecr-platform: ${error.message}\n`);
+      io.stderr(`${PROGRAM}: ${error.message}\n`);
       return EXIT_USAGE;
     }
     throw error;
@@ -525,7 +624,7 @@ if (require.main === module) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`cdk-ecr-platform: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${PROGRAM}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = EXIT_USAGE;
   }
 }

@@ -4,7 +4,7 @@ import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from 
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
 import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { EncryptionType } from '../internal/ecr-facts';
-import { editDistance } from '../internal/edit-distance';
+import { closest } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
 import { policySizeProblem } from '../internal/policy-text';
 import { Problems } from '../internal/problems';
@@ -218,18 +218,8 @@ export function catalogFormatOf(fileName: string): CatalogFormat {
   return /\.ya?ml$/i.test(fileName) ? CatalogFormat.YAML : CatalogFormat.JSON;
 }
 
-/** The closest of the candidates within a small edit distance. @internal */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const w = word.toLowerCase();
-    const l = c.toLowerCase();
-    const d = w.length >= 3 && (l.startsWith(w) || w.startsWith(l)) ? 1 : editDistance(w, l);
-    if (d < bestDistance) { best = c; bestDistance = d; }
-  }
-  return best;
-}
+/** The closest of the candidates within a small edit distance (one home: src/internal/edit-distance.ts). @internal */
+export { closest };
 
 
 type Obj = Extract<CatalogNode, { kind: 'object' }>;

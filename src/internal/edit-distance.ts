@@ -10,3 +10,20 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/**
+ * The closest of the candidates within a small edit distance (case-insensitive; a
+ * prefix of three letters or more counts as one edit), or undefined when none is
+ * close: the "did you mean" of catalog keys, repository names and the command line.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  const w = word.toLowerCase();
+  for (const c of candidates) {
+    const l = c.toLowerCase();
+    const d = w.length >= 3 && (l.startsWith(w) || w.startsWith(l)) ? 1 : editDistance(w, l);
+    if (d < bestDistance) { best = c; bestDistance = d; }
+  }
+  return best;
+}

@@ -90,7 +90,7 @@ describe('cdk-ecr-platform bootstrap harden', () => {
     [['bootstrap', 'harden', '--template', 'b.json', '--kms-key', KEY_ARN, '--keep-aes256'], 'give --kms-key or --keep-aes256, not both'],
     [['bootstrap', 'harden', '--template', 'b.json', '--untagged-days', '0'], '--untagged-days "0" is not a positive whole number'],
     [['bootstrap', 'harden', '--template', 'b.json', '--out', '-'], '--out must name a file'],
-    [['bootstrap', 'harden', '--template', 'b.json', '--policy', 'p.json'], '--policy is not an option of this command'],
+    [['bootstrap', 'harden', '--template', 'b.json', '--policy', 'p.json'], '--policy is an option of lifecycle validate and lifecycle preview, not of bootstrap harden'],
     [['bootstrap', 'harden', '--template', 'b.json', 'extra'], 'unexpected argument "extra"'],
     [['lifecycle', 'validate', '--policy', 'p.json', '--keep-aes256'], '--keep-aes256 is an option of bootstrap harden'],
     [['catalog', 'validate', 'c.yaml', '--keep-aes256'], '--keep-aes256 is an option of bootstrap harden'],

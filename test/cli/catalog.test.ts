@@ -37,13 +37,13 @@ const INVALID = `repositories:
 describe('cdk-ecr-platform catalog validate', () => {
   test('given a valid catalog, then it prints valid and exits 0', () => {
     const io = fakeIo({ 'c.yaml': VALID });
-    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'validate', '--catalog', 'c.yaml'], io)).toBe(EXIT_OK);
     expect(io.out).toBe('valid (25 repositories)\n');
   });
 
   test('given a catalog whose fleet the compliance pack fails (MUTABLE, tag exclusions), then it is invalid with each finding where the catalog sets the value', () => {
     const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: cache/a\n    tagMutability: MUTABLE\n  - name: web/b\n    tagMutabilityExclusions: [latest]\n' });
-    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_INVALID);
+    expect(main(['catalog', 'validate', '--catalog', 'c.yaml'], io)).toBe(EXIT_INVALID);
     expect(io.err.split('\n').map((l) => l.replace(/\(error\): .*/, '(error)'))).toEqual([
       'Catalog c.yaml is invalid (3 problems):',
       "- c.yaml:3:20: repositories[0] 'cache/a': EcrCompliance-ControlTowerImmutableTags (error)",
@@ -68,7 +68,7 @@ repositories:
   - name: web/b
 `,
     });
-    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'validate', '--catalog', 'c.yaml'], io)).toBe(EXIT_OK);
     expect(io.out.split('\n').map((l) => l.replace(/\(warning\): .*/, '(warning)'))).toEqual([
       'valid (2 repositories; 1 compliance warning)',
       "- c.yaml:2:15: repositories[1] 'web/b' (defaults.encryption): EcrCompliance-CustomerManagedKey (warning)",
@@ -78,7 +78,7 @@ repositories:
 
   test('given an invalid catalog, then every problem is listed with file:line:column and it exits 1', () => {
     const io = fakeIo({ 'c.yaml': INVALID });
-    expect(main(['catalog', 'validate', 'c.yaml'], io)).toBe(EXIT_INVALID);
+    expect(main(['catalog', 'validate', '--catalog', 'c.yaml'], io)).toBe(EXIT_INVALID);
     expect(io.err).toMatch(/^Catalog c\.yaml is invalid \(3 problems\):\n/);
     expect(io.err).toContain("- c.yaml:2:11: repositories[0] 'Bad': repositoryName 'Bad' breaks ECR's naming rule");
     expect(io.err).toContain("- c.yaml:4:5: repositories[1] 'ok': unknown key 'ownr': did you mean 'owner'?");
@@ -88,36 +88,37 @@ repositories:
   test.each([
     ['YAML', 'repositories:\n  - name: a/b\n  - name: Bad\n', [], "- stdin:3:11: repositories[1] 'Bad'"],
     ['JSON', '\n  {"repositories": [{"name": "Bad"}]}', [], "- stdin:2:30: repositories[0] 'Bad'"],
-    ['YAML given --format yaml', '{repositories: [{name: Bad}]}', ['--format', 'yaml'], "- stdin:1:24: repositories[0] 'Bad'"],
+    ['YAML given --catalog-format yaml', '{repositories: [{name: Bad}]}', ['--catalog-format', 'yaml'], "- stdin:1:24: repositories[0] 'Bad'"],
   ])('given %s on standard input, when validated with -, then it is read in its format and named stdin in every line', (_what, text, extra, expected) => {
     const io = { ...fakeIo(), readStdin: () => text };
     const run = fakeIo();
     io.stderr = run.stderr; io.stdout = run.stdout;
-    expect(main(['catalog', 'validate', '-', ...extra], io)).toBe(EXIT_INVALID);
+    expect(main(['catalog', 'validate', '--catalog', '-', ...extra], io)).toBe(EXIT_INVALID);
     expect(run.err).toMatch(/^Catalog stdin is invalid \(1 problem\):\n/);
     expect(run.err).toContain(expected);
   });
 
-  test('given --format json for a .yaml file, when validated, then it is read as JSON', () => {
+  test('given --catalog-format json for a .yaml file, when validated, then it is read as JSON', () => {
     const io = fakeIo({ 'c.yaml': '{"repositories": [{"name": "a/b"}]}' });
-    expect(main(['catalog', 'validate', 'c.yaml', '--format', 'json'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'validate', '--catalog', 'c.yaml', '--catalog-format', 'json'], io)).toBe(EXIT_OK);
     expect(io.out).toBe('valid (1 repositories)\n');
   });
 
   test.each([
     [['catalog', 'validate'], /catalog FILE is required/],
-    [['catalog', 'validate', 'c.yaml', '--format', 'toml'], /--format "toml" must be yaml or json/],
-    [['catalog', 'validate', 'c.yaml', '--format'], /--format needs a value \(yaml or json\)/],
-    [['catalog', 'validate', 'missing.yaml'], /cannot read catalog missing\.yaml/],
-    [['catalog', 'validate', 'c.yaml', 'more'], /unexpected argument "more"/],
+    [['catalog', 'validate', '--catalog', 'c.yaml', '--catalog-format', 'toml'], /--catalog-format "toml" must be yaml or json/],
+    [['catalog', 'validate', '--catalog', 'c.yaml', '--catalog-format'], /--catalog-format needs a value \(yaml or json\)/],
+    [['catalog', 'validate', '--catalog', 'c.yaml', '--format', 'yaml'], /--format "yaml" must be text or json \(the catalog's own format is --catalog-format yaml\|json\)/],
+    [['catalog', 'validate', '--catalog', 'missing.yaml'], /cannot read catalog missing\.yaml/],
+    [['catalog', 'validate', '--catalog', 'c.yaml', 'more'], /unexpected argument "more"/],
     [['catalog', 'check', 'c.yaml'], /unknown command "catalog check"/],
-    [['catalog', 'validate', 'c.yaml', '--policy', 'x'], /--policy is not an option of this command/],
-    [['catalog', 'plan', 'c.yaml'], /--placement FILE is required/],
-    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', 'many'], /--max-resources "many" is not a positive whole number/],
+    [['catalog', 'validate', '--catalog', 'c.yaml', '--policy', 'x'], /--policy is an option of lifecycle validate and lifecycle preview, not of catalog validate/],
+    [['catalog', 'plan', '--catalog', 'c.yaml'], /--placement FILE is required/],
+    [['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', 'many'], /--max-resources "many" is not a positive whole number/],
     [['lifecycle', 'validate', '--policy', 'p.json', '--write'], /--write is an option of catalog plan/],
-    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '600'], /--max-resources and --max-bytes: maxResourcesPerStack 600 must be a whole number from 10 to 500 \(CloudFormation's limit per stack\)/],
-    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '1'], /maxResourcesPerStack 1 must be a whole number from 10 to 500/],
-    [['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-bytes', '5000000'], /maxTemplateBytesPerStack 5000000 must be a whole number from 50000 to 1000000 \(CloudFormation's limit per template\)/],
+    [['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '600'], /--max-resources and --max-bytes: maxResourcesPerStack 600 must be a whole number from 10 to 500 \(CloudFormation's limit per stack\)/],
+    [['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '1'], /maxResourcesPerStack 1 must be a whole number from 10 to 500/],
+    [['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-bytes', '5000000'], /maxTemplateBytesPerStack 5000000 must be a whole number from 50000 to 1000000 \(CloudFormation's limit per template\)/],
   ])('given %j, then it exits 2 with a usage message', (argv, expected) => {
     const io = fakeIo({ 'c.yaml': VALID, 'p.json': '{}' });
     expect(main(argv, io)).toBe(EXIT_USAGE);
@@ -135,13 +136,13 @@ describe('cdk-ecr-platform catalog plan', () => {
     expect(main(['catalog', 'move', 'bb', '--to', 'Shard2', '--placement', 'p.json'], io)).toBe(EXIT_OK);
     expect(JSON.parse(io.files['p.json'])).toEqual({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] }, keyScope: 'REGISTRY', registryKey: true });
     io.out = '';
-    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('~ bb Shard1 -> Shard2 (keeps the key of Registry;');
   });
 
   test('given no placement file, when planned with --write, then everything is created, shards are filled to the budget and the file is written', () => {
     const io = fakeIo({ 'c.yaml': VALID });
-    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--write'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--write'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('create 25');
     expect(io.out).toContain('+ svc-0 -> Shard1');
     expect(io.out).toContain('Shard1: 10 repositories, 12/12 resources (headroom 0)');
@@ -151,21 +152,21 @@ describe('cdk-ecr-platform catalog plan', () => {
     // the catalog loses svc-3 and gains svc-new: only those change
     io.files['c.yaml'] = VALID.replace('  - name: svc-3\n', '') + '  - name: svc-new\n';
     io.out = '';
-    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--max-resources', '12'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '12'], io)).toBe(EXIT_OK);
     // (placed in name order, svc-3 went to Shard2 after svc-0 ... svc-2, svc-20 ... svc-24)
     expect(io.out).toMatch(/create 1\n {4}\+ svc-new -> Shard2\n {2}remove 1\n {4}- svc-3 \(Shard2; retained unless its removalPolicy says otherwise\)\n {2}move 0\n/);
   });
 
   test('given an earlier placement file, when planned, then moves made by editing the placement are listed', () => {
     const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n', 'old.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa', 'bb'] } }), 'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] } }) });
-    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('move 1\n    ~ bb Shard1 -> Shard2 (no key recorded: a repository on the shard key needs "keys": {"bb": "Shard1"}, which `catalog move` writes; retain in the old stack, then cdk import into the new one)');
   });
 
   test('given a placement file with an emptied shard, a moved key and the registry stack, when planned with --write, then all three are kept', () => {
     const placement = { version: 1, shards: { Shard1: ['aa'], Shard2: [], Shard3: ['bb'] }, keys: { bb: 'Shard1' }, registry: true };
     const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n', 'p.json': JSON.stringify(placement) });
-    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json', '--write'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--write'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('Shard2: 0 repositories');
     expect(JSON.parse(io.files['p.json'])).toEqual(placement);
   });
@@ -197,9 +198,9 @@ describe('cdk-ecr-platform catalog move', () => {
   });
 
   test('given an invalid catalog or placement file, then it exits 1 or 2', () => {
-    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json'], fakeIo({ 'c.yaml': INVALID }))).toBe(EXIT_INVALID);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json'], fakeIo({ 'c.yaml': INVALID }))).toBe(EXIT_INVALID);
     const io = fakeIo({ 'c.yaml': VALID, 'p.json': '{"version": 1, "shards": {"Shard1": ["svc-1"], "Shard2": ["svc-1"]}}' });
-    expect(main(['catalog', 'plan', 'c.yaml', '--placement', 'p.json'], io)).toBe(EXIT_USAGE);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json'], io)).toBe(EXIT_USAGE);
     expect(io.err).toMatch(/repository 'svc-1' is placed in Shard1 and Shard2/);
   });
 
@@ -207,7 +208,7 @@ describe('cdk-ecr-platform catalog move', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'catalog-cli-'));
     writeFileSync(path.join(dir, 'good.json'), JSON.stringify({ repositories: [{ name: 'team/api' }] }));
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ repositories: [{ name: 'team/api', scaning: 'SCAN_ON_PUSH' }] }, null, 2));
-    const run = (file: string) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'catalog', 'validate', file], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') } });
+    const run = (file: string) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'catalog', 'validate', '--catalog', file], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') } });
     expect(run(path.join(dir, 'good.json')).status).toBe(0);
     const bad = run(path.join(dir, 'bad.json'));
     expect(bad.status).toBe(1);

@@ -95,7 +95,7 @@ describe('cdk-ecr-platform lifecycle validate', () => {
 
   test('given a readable file that is not a policy, when previewed, then it exits 1 and lists the problems', () => {
     const io = fakeIo({ 'policy.json': '{"rules":[{"selection":{}}]}', 'images.json': IMAGES });
-    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_INVALID);
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json', '--format', 'text'], io)).toBe(EXIT_INVALID);
     expect(io.err).toContain('- rules[0].selection.tagStatus must be one of');
     expect(io.err).toContain('- rules[0].action is missing');
   });
@@ -149,11 +149,26 @@ describe('cdk-ecr-platform lifecycle preview', () => {
     expect(JSON.parse(io.out).summary.expiringImageTotalCount).toBe(2);
   });
 
-  test('given an invalid policy, when previewed, then it lists the problems and exits 1', () => {
+  test('given an invalid policy, when previewed as text, then it lists the problems on stderr and exits 1', () => {
     const io = fakeIo({ 'policy.json': INVALID, 'images.json': IMAGES });
-    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_INVALID);
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json', '--format', 'text'], io)).toBe(EXIT_INVALID);
     expect(io.err).toContain('countNumber 0');
     expect(io.out).toBe('');
+  });
+
+  test('given an invalid policy, when previewed (JSON by default), then stdout holds the problems as JSON and it exits 1', () => {
+    const io = fakeIo({ 'policy.json': INVALID, 'images.json': IMAGES });
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json'], io)).toBe(EXIT_INVALID);
+    const doc = JSON.parse(io.out);
+    expect(doc.valid).toBe(false);
+    expect(doc.problems).toContainEqual({ file: 'policy.json', line: null, column: null, rule: 'rules[0]', message: expect.stringContaining('countNumber 0') });
+    expect(io.err).toBe('');
+  });
+
+  test('given --format text, when previewed, then each image acted on is one line and a summary follows', () => {
+    const io = fakeIo({ 'policy.json': VALID, 'images.json': IMAGES });
+    expect(main(['lifecycle', 'preview', '--policy', 'policy.json', '--images', 'images.json', '--now', '2025-01-31T00:00:00Z', '--format', 'text'], io)).toBe(EXIT_OK);
+    expect(io.out).toBe('expire     sha256:old pushed 2025-01-01T00:00:00Z, rulePriority 1\n1 to expire, 0 to archive\n');
   });
 
   test.each<[string, Record<string, string>, string]>([
@@ -214,7 +229,7 @@ describe('usage', () => {
     ['an option given twice', ['lifecycle', 'validate', '--policy', 'a', '--policy', 'b'], '--policy given twice'],
     ['a missing --policy', ['lifecycle', 'validate'], '--policy FILE is required'],
     ['a missing --images', ['lifecycle', 'preview', '--policy', 'p'], '--images FILE is required'],
-    ['--images on validate', ['lifecycle', 'validate', '--policy', 'p', '--images', 'i'], '--images is not an option of this command'],
+    ['--images on validate', ['lifecycle', 'validate', '--policy', 'p', '--images', 'i'], '--images is an option of lifecycle preview, not of lifecycle validate'],
     ['both from stdin', ['lifecycle', 'preview', '--policy', '-', '--images', '-'], 'only one of --policy and --images can read standard input'],
     ['a bad --now', ['lifecycle', 'preview', '--policy', 'p', '--images', 'i', '--now', 'tomorrow'], '--now "tomorrow" is not an ISO-8601 time'],
   ])('given %s, then it prints the problem and the usage to stderr and exits 2', (_name, argv, message) => {

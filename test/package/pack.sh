@@ -61,7 +61,7 @@ const allowed = [
   /^assets\/registry\/account-settings\.lambda\/index\.js$/,
 ];
 const required = ['package.json', 'README.md', 'API.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts', 'catalog.schema.json',
-  'lib/cli/main.js', 'assets/registry/account-settings.lambda/index.js'];
+  'lib/cli/main.js', 'lib/cli/args.js', 'assets/registry/account-settings.lambda/index.js'];
 const problems = [
   ...files.filter((f) => !allowed.some((re) => re.test(f)) || /\.lambda\.(?:js|d\.ts)$/.test(f) && f.startsWith('lib/'))
     .map((f) => `ships ${f}, which users do not need`),
@@ -108,12 +108,17 @@ policy='{"rules":[{"rulePriority":1,"description":"Expire untagged images after 
 echo '{"imageDetails":[{"imageDigest":"sha256:aaaa","imagePushedAt":"2026-01-01T00:00:00Z"}]}' > images.json
 echo "$policy" | "$cli" lifecycle preview --policy - --images images.json --now 2026-11-27T00:00:00Z | grep -q '"imageDigest": "sha256:aaaa"' \
   || fail "lifecycle preview does not expire an untagged image pushed 330 days ago"
+[ "$(echo "$policy" | "$cli" lifecycle validate --policy - --format json | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).valid')" = "true" ] \
+  || fail "lifecycle validate --format json does not print a valid document"
 set +e
 echo '{"rules":[]}' | "$cli" lifecycle validate --policy - 2>/dev/null
 status=$?
+"$cli" lifecycle valdate --policy - </dev/null 2>usage.txt
+misspelt=$?
 set -e
 [ "$status" -eq 1 ] || fail "lifecycle validate of an invalid policy exits $status, not 1"
-echo "command line: --version, validate and preview work"
+[ "$misspelt" -eq 2 ] && grep -q 'did you mean "lifecycle validate"' usage.txt || fail "a misspelt command does not exit 2 with the closest command"
+echo "command line: --version, validate (text and JSON), preview and did you mean work"
 
 echo
 echo "test:package: ok"
