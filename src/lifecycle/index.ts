@@ -2,4 +2,3 @@ export * from './enums';
 export * from './rule';
 export * from './policy';
 export * from './presets';
-export { validateLifecyclePolicy } from './validate';

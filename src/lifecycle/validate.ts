@@ -90,9 +90,9 @@ function isEnumValue(value: unknown, values: Record<string, string>): boolean {
  * @param atSynth the rules hold the values known at synth (tokens that remain are known only
  * at deploy): a tag list that is still a CDK list token cannot be written into the policy
  * text, so it is refused.
- * @deprecated A free function, which only TypeScript and JavaScript can call: use
- * `LifecyclePolicy.validateRules(rules)` (or `LifecyclePolicy.fromRules(rules).validate()`),
- * which gives rules without `rulePriority` one first, or `LifecyclePolicy.validateJson(text)`.
+ * (Users call `LifecyclePolicy.validateRules(rules)` or `LifecyclePolicy.validateJson(text)`: a free
+ * function is not part of the API jsii publishes.)
+ * @internal
  */
 export function validateLifecyclePolicy(rules: LifecycleRule[], atSynth = false): string[] {
   guard('validateLifecyclePolicy', { rules: [rules, listOf(OBJECT)] });

@@ -1,4 +1,5 @@
 export * from './baseline';
 export * from './stackset';
 export * from './inspector-organization';
-export * from './role-defaults';
+export { RoleDefaults } from './role-defaults';
+export type { RoleDefaultsOptions } from './role-defaults';

@@ -1,3 +1,4 @@
 export * from './upstream';
-export * from './credentials';
+export { PullThroughCacheCredentials } from './credentials';
+export type { PullThroughCacheSecretOptions } from './credentials';
 export * from './rule';

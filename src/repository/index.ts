@@ -1,5 +1,6 @@
-export * from './access';
-export * from './encryption';
+export { RepositoryAccess } from './access';
+export { RepositoryEncryption } from './encryption';
 export * from './private-repository';
 export * from './public-repository';
-export * from './creation-template';
+export { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from './creation-template';
+export type { RepositoryCreationTemplateProps } from './creation-template';

@@ -626,39 +626,6 @@ export class PrivateRepository extends ecr.RepositoryBase {
   }
 
   /**
-   * Scans this repository's images when they are pushed: adds its name as a
-   * WILDCARD filter to the SCAN_ON_PUSH rule of the registry scanning
-   * configuration. The repository needs a literal `repositoryName`.
-   *
-   * ECR matches a filter without `*` against every repository name that
-   * contains it and has no exact-match form, so the filter also covers, for
-   * example, `team/api-gateway` for a repository named `team/api`; a
-   * warning names the other repositories of the app it covers.
-   *
-   * @deprecated The name reads like the `imageScanOnPush` property, a different
-   * mechanism: use `addToRegistryScanning(ScanFrequency.SCAN_ON_PUSH)`, which does
-   * exactly this.
-   */
-  public scanOnPush(): void {
-    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.SCAN_ON_PUSH, this);
-  }
-
-  /**
-   * Scans this repository's images on push and again whenever Amazon
-   * Inspector learns of a new vulnerability: adds its name to the
-   * CONTINUOUS_SCAN rule, which makes the registry's scan type ENHANCED.
-   * The repository needs a literal `repositoryName`. Like `scanOnPush()`,
-   * the filter covers every repository name containing this one (continuous
-   * scanning is billed per image); a warning names the others of the app.
-   *
-   * @deprecated Use `addToRegistryScanning(ScanFrequency.CONTINUOUS_SCAN)`, which
-   * does exactly this and names the mechanism (see `scanOnPush()`).
-   */
-  public scanContinuously(): void {
-    RegistryScanning.of(this)._addRepository(`PrivateRepository '${this.node.path}'`, this.physicalName, ScanFrequency.CONTINUOUS_SCAN, this);
-  }
-
-  /**
    * Scans this repository's images through the registry scanning
    * configuration of its account and region (`RegistryScanning`): adds its
    * name as a WILDCARD filter to the rule of the given frequency. The

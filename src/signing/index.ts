@@ -1,1 +1,2 @@
-export * from './registry-signing';
+export { RegistrySigning } from './registry-signing';
+export type { SigningRuleOptions } from './registry-signing';

@@ -57,7 +57,7 @@ function corpus(): Array<[string, Build]> {
       }
     }
   }
-  cases.push(['Lib-continuous', (stack) => new PrivateRepository(stack, 'Repo', { repositoryName: 'team/app', imageScanOnPush: false }).scanContinuously()]);
+  cases.push(['Lib-continuous', (stack) => new PrivateRepository(stack, 'Repo', { repositoryName: 'team/app', imageScanOnPush: false }).addToRegistryScanning(ScanFrequency.CONTINUOUS_SCAN)]);
   cases.push(['Lib-custom-lifecycle', (stack) => {
     new PrivateRepository(stack, 'Repo', { lifecyclePolicy: LifecyclePolicy.fromJson(VALID_LIFECYCLE) });
   }]);

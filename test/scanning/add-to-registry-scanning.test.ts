@@ -4,8 +4,7 @@ import { strictStack, validTemplate } from '../util/harness';
 
 /*
  * PrivateRepository.addToRegistryScanning(frequency): the registry-level mechanism, named
- * apart from the imageScanOnPush property (the repository's own setting). The deprecated
- * scanOnPush() / scanContinuously() render exactly what it renders.
+ * apart from the imageScanOnPush property (the repository's own setting).
  */
 
 function scanningTemplate(add: (repo: PrivateRepository) => void): Template {
@@ -27,11 +26,10 @@ describe('PrivateRepository.addToRegistryScanning', () => {
     });
   });
 
-  test.each<[string, (repo: PrivateRepository) => void, ScanFrequency]>([
-    ['scanOnPush()', (repo) => repo.scanOnPush(), ScanFrequency.SCAN_ON_PUSH],
-    ['scanContinuously()', (repo) => repo.scanContinuously(), ScanFrequency.CONTINUOUS_SCAN],
-  ])('given the deprecated %s, then the template is the one addToRegistryScanning renders (same resources, same logical IDs)', (_name, deprecated, frequency) => {
-    expect(scanningTemplate(deprecated).toJSON()).toEqual(scanningTemplate((repo) => repo.addToRegistryScanning(frequency)).toJSON());
+  test('given the scanOnPush() and scanContinuously() of earlier versions, then they are gone: addToRegistryScanning names the mechanism', () => {
+    const repo = new PrivateRepository(strictStack(), 'Api', { repositoryName: 'platform/api' }) as unknown as Record<string, unknown>;
+    expect(repo.scanOnPush).toBeUndefined();
+    expect(repo.scanContinuously).toBeUndefined();
   });
 
   test('leaves the repository\'s own scan-on-push setting (imageScanOnPush) as it was', () => {
@@ -49,7 +47,7 @@ describe('PrivateRepository.addToRegistryScanning', () => {
     expect(() => repo.addToRegistryScanning(frequency as unknown as ScanFrequency)).toThrow(message);
   });
 
-  test('given a repository without a literal name, then it fails clearly, as the deprecated methods do', () => {
+  test('given a repository without a literal name, then it fails clearly', () => {
     const stack = strictStack();
     expect(() => new PrivateRepository(stack, 'Generated').addToRegistryScanning(ScanFrequency.SCAN_ON_PUSH)).toThrow(/scanning needs a concrete repositoryName/);
   });

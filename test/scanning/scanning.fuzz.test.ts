@@ -61,7 +61,7 @@ describe('fuzz', () => {
         // addToRegistryScanning with a frequency (sometimes what an untyped caller passes), or a deprecated method
         repositories: fc.array(fc.record({
           name: optional(lazy(name)),
-          how: fc.oneof(enumOf(ScanFrequency), fc.constantFrom('scanOnPush()', 'scanContinuously()')),
+          how: enumOf(ScanFrequency),
         }), { maxLength: 3 }),
       }),
       (stack, p) => {
@@ -69,9 +69,7 @@ describe('fuzz', () => {
         for (const r of p.rules) RegistryScanning.of(stack).addRule({ frequency: r.frequency, repositoryFilters: r.filters });
         p.repositories.forEach((r, i) => {
           const repo = new PrivateRepository(stack, `Repo${i}`, { repositoryName: r.name });
-          if (r.how === 'scanOnPush()') repo.scanOnPush();
-          else if (r.how === 'scanContinuously()') repo.scanContinuously();
-          else repo.addToRegistryScanning(r.how as ScanFrequency);
+          repo.addToRegistryScanning(r.how as ScanFrequency);
         });
         new PrivateRepository(stack, 'Anchor');
       },

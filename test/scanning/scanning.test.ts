@@ -9,9 +9,9 @@ import { strictStack, synthesize, validTemplate } from '../util/harness';
 describe('RegistryScanning', () => {
   test('given repositories asking for scanning, then one scanning configuration holds one rule per frequency, rendered lazily', () => {
     const stack = strictStack();
-    new PrivateRepository(stack, 'Api', { repositoryName: 'platform/api' }).scanContinuously();
-    new PrivateRepository(stack, 'Web', { repositoryName: 'platform/web' }).scanContinuously();
-    new PrivateRepository(stack, 'Tools', { repositoryName: 'tools/cli' }).scanOnPush();
+    new PrivateRepository(stack, 'Api', { repositoryName: 'platform/api' }).addToRegistryScanning(ScanFrequency.CONTINUOUS_SCAN);
+    new PrivateRepository(stack, 'Web', { repositoryName: 'platform/web' }).addToRegistryScanning(ScanFrequency.CONTINUOUS_SCAN);
+    new PrivateRepository(stack, 'Tools', { repositoryName: 'tools/cli' }).addToRegistryScanning(ScanFrequency.SCAN_ON_PUSH);
     RegistryScanning.of(stack).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['team-*/*', 'tools/cli'] });
     expect(RegistryScanning.of(stack).scanType).toBe(ScanType.ENHANCED);
 
@@ -34,7 +34,7 @@ describe('RegistryScanning', () => {
 
   test('given only scan on push, then the scan type is BASIC', () => {
     const stack = strictStack();
-    new PrivateRepository(stack, 'Api', { repositoryName: 'platform/api' }).scanOnPush();
+    new PrivateRepository(stack, 'Api', { repositoryName: 'platform/api' }).addToRegistryScanning(ScanFrequency.SCAN_ON_PUSH);
     const template = validTemplate(stack, { nag: true });
     template.hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
       ScanType: 'BASIC',
@@ -81,7 +81,7 @@ describe('RegistryScanning', () => {
       RegistryScanning.of(s).addRule({ frequency: ScanFrequency.CONTINUOUS_SCAN, repositoryFilters: ['*'] });
     }, /scan type BASIC does not support CONTINUOUS_SCAN/],
     ['BASIC after continuous scanning was asked for', (s) => {
-      new PrivateRepository(s, 'Api', { repositoryName: 'platform/api' }).scanContinuously();
+      new PrivateRepository(s, 'Api', { repositoryName: 'platform/api' }).addToRegistryScanning(ScanFrequency.CONTINUOUS_SCAN);
       RegistryScanning.of(s).useScanType(ScanType.BASIC);
     }, /scan type BASIC does not support CONTINUOUS_SCAN/],
     ['two different explicit scan types', (s) => {
@@ -94,7 +94,7 @@ describe('RegistryScanning', () => {
     ['101 filters in one rule', (s) => RegistryScanning.of(s).addRule({
       frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: Array.from({ length: 101 }, (_, i) => `team-${i}/*`),
     }), /the SCAN_ON_PUSH rule has 101 repository filters: ECR takes at most 100/],
-    ['a repository without a literal name', (s) => new PrivateRepository(s, 'Generated').scanOnPush(), /scanning needs a concrete repositoryName/],
+    ['a repository without a literal name', (s) => new PrivateRepository(s, 'Generated').addToRegistryScanning(ScanFrequency.SCAN_ON_PUSH), /scanning needs a concrete repositoryName/],
   ])('given %s, then it fails at the call with a clear message', (_, build, message) => {
     const stack = strictStack();
     expect(() => build(stack)).toThrow(message);
@@ -205,9 +205,9 @@ describe('RegistryScanning', () => {
     });
   });
 
-  test('given scanOnPush() on a name other repositories contain, then a warning names them', () => {
+  test('given addToRegistryScanning(SCAN_ON_PUSH) on a name other repositories contain, then a warning names them', () => {
     const stack = strictStack();
-    new PrivateRepository(stack, 'Api', { repositoryName: 'api' }).scanOnPush();
+    new PrivateRepository(stack, 'Api', { repositoryName: 'api' }).addToRegistryScanning(ScanFrequency.SCAN_ON_PUSH);
     new PrivateRepository(stack, 'Gateway', { repositoryName: 'team/api-gateway' });
     new PrivateRepository(stack, 'Web', { repositoryName: 'web' });
     synthesize(stack.node.root as App);
@@ -222,7 +222,7 @@ describe('RegistryScanning', () => {
 
   test('given ENHANCED scanning, then a repository no filter covers is reported as not scanned at all', () => {
     const stack = strictStack();
-    new PrivateRepository(stack, 'Api', { repositoryName: 'platform/api' }).scanContinuously();
+    new PrivateRepository(stack, 'Api', { repositoryName: 'platform/api' }).addToRegistryScanning(ScanFrequency.CONTINUOUS_SCAN);
     new PrivateRepository(stack, 'Web', { repositoryName: 'web', imageScanOnPush: true });
     synthesize(stack.node.root as App);
     expect(AssertAnnotations.fromStack(stack).findWarning('/Stack/Web', Match.stringLikeRegexp('does not scan its images at all'))).toHaveLength(1);
