@@ -385,6 +385,20 @@ function checkPrincipalArns(what: string, principalArns: string[]): DeferredChec
   return { subject: what, inputs, check: principalArnsCheck };
 }
 
+/**
+ * Who a repository policy statement lets push (`ecr:PutImage`), for
+ * messages: the ARNs of its `aws:PrincipalArn` condition when it has one
+ * (they are narrower than its account principals), else its principals;
+ * undefined when it does not push.
+ *
+ * @internal
+ */
+export function policyPushers(statement: iam.PolicyStatement): string[] | undefined {
+  if (!statement.actions.includes('ecr:PutImage')) return undefined;
+  const arns = (statement.conditions as Record<string, Record<string, unknown> | undefined>).ArnEquals?.['aws:PrincipalArn'];
+  return Array.isArray(arns) ? arns.map(String) : statement.principals.map((p) => `${p}`);
+}
+
 /** A stack of its own, in an app that never synthesizes, to resolve access policies outside any app. */
 let detached: Stack | undefined;
 

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { RepositoryAccess } from './access';
+import { policyPushers, RepositoryAccess } from './access';
 import { checkEncryptionRegion, defaultRepositoryEncryption, encryptionKeyFor, renderEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { addToRepositoryPolicy, checkRepositoryPolicySize } from './statement-checks';
@@ -530,7 +530,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
     } else {
       for (const statement of shared?.statements ?? access._statements()) {
         this.addToResourcePolicy(statement);
-        if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
+        const pushers = policyPushers(statement);
+        if (pushers) this.addPolicyPushers(pushers);
       }
       if (shared) shared.checked = true;
     }
@@ -857,7 +858,7 @@ function sharedStatements(access: RepositoryAccess): SharedStatements | undefine
     const frozen = ownedByUser ? [] : statements.map((statement) => statement.freeze());
     shared = ownedByUser ? null : {
       statements: frozen,
-      pushers: frozen.map((statement) => (statement.actions.includes('ecr:PutImage') ? statement.principals.map((p) => `${p}`) : undefined)),
+      pushers: frozen.map(policyPushers),
       checked: false,
     };
     for (const statement of shared?.statements ?? []) {
