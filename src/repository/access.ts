@@ -329,6 +329,14 @@ function checkOrganization(what: string, organizationId: string, paths: string[]
 const PRINCIPAL_RESOURCE = /^(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /**
+ * The shape of a principal ARN that `pullFromPrincipalArns` takes, in one
+ * pattern (for the catalog's JSON Schema; the partition only by its shape).
+ *
+ * @internal
+ */
+export const PRINCIPAL_ARN_PATTERN = new RegExp(`^arn:aws[a-z-]*:iam::\\d{12}:${PRINCIPAL_RESOURCE.source.slice(1)}`);
+
+/**
  * Adds a problem when a principal ARN is not the ARN of an IAM role or user
  * with a literal 12-digit account in a known partition. Parts that are tokens
  * are skipped; an ARN that is a token as a whole is not checked.
