@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
+import { resolvedAccessPolicy } from '../../src/repository/access';
 import { FUZZ_RUNS } from '../util/fuzz';
 
 const BASE = [
@@ -20,7 +21,22 @@ const BASE = [
 /** Lines a catalog edit may bring: document markers, directives, quoting, tabs, colons, flow text. */
 const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owner: x', '    owner: team: a', '    owner: "a: b"', "    name: 'x''y'",
   '  - name: 2048', '    costCenter: 4711', '  - { name: flow/one }', '    lifecycle: { policy: { rules: [] } }', '    access: { organizationalUnits: [r-ab12/ou-ab12-11111111] }',
-  '    replication: [{ account: 1.5e11, region: mars-1 }]', '  -', '  - name:', '#', '"unterminated', '{', ']', ': x', '    scanning: CONTINUOUS_SCAN'];
+  '    replication: [{ account: 1.5e11, region: mars-1 }]', "    access: { pushPrincipalArns: ['arn:aws:iam::222222222222:role/ci-*'] }",
+  '    access: { organization: o-a1b2c3d4e5, pushOrganization: yes }', '      pushOrganizationalUnits: [r-ab12/ou-ab12-11111111]', '      pushOrganization: true',
+  '      pullPrincipalArns: [arn:aws:iam::222222222222:role/ci]', '      pushPrincipalArns:', '        - arn:aws:sts::222222222222:assumed-role/ci/s', '  -', '  - name:', '#', '"unterminated', '{', ']', ': x', '    scanning: CONTINUOUS_SCAN'];
+
+/** Access settings as YAML flow text and as JSON: good and bad principal ARNs, push from the organization or its units. */
+const ACCESS_VARIANTS: [string, unknown][] = [
+  ["{ pullPrincipalArns: ['arn:aws:iam::222222222222:role/ci'] }", { pullPrincipalArns: ['arn:aws:iam::222222222222:role/ci'] }],
+  ["{ pushPrincipalArns: ['arn:aws:iam::222222222222:role/ci-*', 'arn:aws-cn:iam::333333333333:user/a'] }", { pushPrincipalArns: ['arn:aws:iam::222222222222:role/ci-*', 'arn:aws-cn:iam::333333333333:user/a'] }],
+  ["{ pushPrincipalArns: ['arn:aws:iam::12:role/ci'] }", { pushPrincipalArns: ['arn:aws:iam::12:role/ci'] }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganization: true }', { organization: 'o-a1b2c3d4e5', pushOrganization: true }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganization: false }', { organization: 'o-a1b2c3d4e5', pushOrganization: false }],
+  ["{ organization: o-a1b2c3d4e5, pushOrganization: 'true' }", { organization: 'o-a1b2c3d4e5', pushOrganization: 'true' }],
+  ['{ pushOrganization: true }', { pushOrganization: true }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganizationalUnits: [r-ab12/ou-ab12-11111111] }', { organization: 'o-a1b2c3d4e5', pushOrganizationalUnits: ['r-ab12/ou-ab12-11111111'] }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganizationalUnits: [ou-x] }', { organization: 'o-a1b2c3d4e5', pushOrganizationalUnits: ['ou-x'] }],
+];
 
 describe('RepositoryCatalog reader (property)', () => {
   test('given a catalog with random lines inserted, replaced or removed, when validated, then it never throws and every problem names file:line:column', () => {
@@ -49,6 +65,7 @@ describe('RepositoryCatalog reader (property)', () => {
       owner: fc.option(fc.oneof(part, fc.constant('team: a')), { nil: undefined }),
       account: fc.option(fc.constantFrom('222222222222', '12', '333333333333'), { nil: undefined }),
       days: fc.option(fc.integer({ min: -1, max: 400 }), { nil: undefined }),
+      access: fc.option(fc.constantFrom(...ACCESS_VARIANTS), { nil: undefined }),
     });
     fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), (entries) => {
       const yaml = ['repositories:', ...entries.flatMap((e) => [
@@ -56,6 +73,7 @@ describe('RepositoryCatalog reader (property)', () => {
         ...(e.owner !== undefined ? [`    owner: '${e.owner}'`] : []),
         ...(e.account !== undefined ? [`    replication: [{ account: '${e.account}', region: eu-west-1 }]`] : []),
         ...(e.days !== undefined ? [`    lifecycle: { preset: expireUntagged, days: ${e.days} }`] : []),
+        ...(e.access !== undefined ? [`    access: ${e.access[0]}`] : []),
       ])].join('\n');
       const json = JSON.stringify({
         repositories: entries.map((e) => ({
@@ -63,6 +81,7 @@ describe('RepositoryCatalog reader (property)', () => {
           ...(e.owner !== undefined ? { owner: e.owner } : {}),
           ...(e.account !== undefined ? { replication: [{ account: e.account, region: 'eu-west-1' }] } : {}),
           ...(e.days !== undefined ? { lifecycle: { preset: 'expireUntagged', days: e.days } } : {}),
+          ...(e.access !== undefined ? { access: e.access[1] } : {}),
         })),
       });
       const strip = (p: string) => p.replace(/^c:\d+:\d+: /, '').replace(/ at line \d+$/, '');
@@ -71,7 +90,7 @@ describe('RepositoryCatalog reader (property)', () => {
       expect(yamlProblems).toEqual(jsonProblems);
       if (yamlProblems.length === 0) {
         const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories
-          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson()]);
+          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson(), JSON.stringify(resolvedAccessPolicy(r.access ?? []))]);
         expect(plain(CatalogFormat.YAML, yaml)).toEqual(plain(CatalogFormat.JSON, json));
       }
     }), { numRuns: FUZZ_RUNS * 3 });
