@@ -90,7 +90,8 @@ describe('RepositoryCatalog reader (property)', () => {
       expect(yamlProblems).toEqual(jsonProblems);
       if (yamlProblems.length === 0) {
         const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories
-          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson(), JSON.stringify(resolvedAccessPolicy(r.access ?? []))]);
+          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson(),
+            JSON.stringify(resolvedAccessPolicy(r.access ?? []))]);
         expect(plain(CatalogFormat.YAML, yaml)).toEqual(plain(CatalogFormat.JSON, json));
       }
     }), { numRuns: FUZZ_RUNS * 3 });

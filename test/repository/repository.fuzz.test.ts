@@ -12,8 +12,8 @@ import {
   RepositoryEncryption,
   TagStatus,
 } from '../../src';
-import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { resolvedAccessPolicy } from '../../src/repository/access';
+import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { FUZZ_RUNS, FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, lazyNumber, untyped } from '../util/fuzz';
 import { strictStack } from '../util/harness';
 
@@ -85,7 +85,8 @@ describe('fuzz', () => {
               : RepositoryAccess.pushFromOrganizationalUnits(p.organization, push as string[]));
         }
         if (p.principalArns !== undefined) {
-          access.push(p.principalPush ? RepositoryAccess.pushFromPrincipalArns(p.principalArns) : RepositoryAccess.pullFromPrincipalArns(p.principalArns));
+          const arns = p.principalArns;
+          access.push(p.principalPush ? RepositoryAccess.pushFromPrincipalArns(arns) : RepositoryAccess.pullFromPrincipalArns(arns));
         }
         if (p.manyAccounts !== undefined) access.push(RepositoryAccess.pullFromAccounts(Array.from({ length: p.manyAccounts }, (_, i) => `${300000000000 + i}`)));
         // An untyped caller's list item in place of a RepositoryAccess.
@@ -139,7 +140,8 @@ describe('fuzz', () => {
           repositoryName: 'team/api',
           access: [
             p.push ? RepositoryAccess.pushFromPrincipalArns(p.arns) : RepositoryAccess.pullFromPrincipalArns(p.arns),
-            p.units === undefined ? RepositoryAccess.pushFromOrganization(p.organization) : RepositoryAccess.pushFromOrganizationalUnits(p.organization, p.units),
+            p.units === undefined ? RepositoryAccess.pushFromOrganization(p.organization)
+              : RepositoryAccess.pushFromOrganizationalUnits(p.organization, p.units),
           ],
         });
       },
@@ -149,7 +151,8 @@ describe('fuzz', () => {
   test('RepositoryAccess for principal ARNs: the statement does not depend on the order of the ARNs', () => {
     const arn = fc.stringMatching(/^arn:(aws|aws-cn):iam::\d{12}:(role|user)\/[a-z0-9]{1,6}$/);
     fc.assert(fc.property(fc.uniqueArray(arn, { minLength: 1, maxLength: 5 }), fc.boolean(), (arns, push) => {
-      const render = (list: string[]) => JSON.stringify(resolvedAccessPolicy([push ? RepositoryAccess.pushFromPrincipalArns(list) : RepositoryAccess.pullFromPrincipalArns(list)]));
+      const access = (list: string[]) => (push ? RepositoryAccess.pushFromPrincipalArns(list) : RepositoryAccess.pullFromPrincipalArns(list));
+      const render = (list: string[]) => JSON.stringify(resolvedAccessPolicy([access(list)]));
       expect(render([...arns].reverse())).toEqual(render(arns));
     }), { numRuns: FUZZ_RUNS });
   });
