@@ -3,7 +3,7 @@ import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from '../internal/ecr-fac
 import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
 import { REGION_SHAPE } from '../internal/regions';
 import { MAX_INTEGER, MIN_ARCHIVE_DAYS } from '../lifecycle/validate';
-import { PRINCIPAL_ARN_PATTERN } from '../repository/access';
+import { principalArnPattern } from '../repository/access';
 import { EXCLUSION_FILTER } from '../repository/tag-mutability';
 
 /**
@@ -94,7 +94,7 @@ export function catalogJsonSchema(): Record<string, unknown> {
 
 /** The schema of the access keys for push from the organization and for principal ARNs. */
 function pushAndPrincipalAccessSchema(): Record<string, unknown> {
-  const arns = { type: 'array', minItems: 1, items: { type: 'string', pattern: PRINCIPAL_ARN_PATTERN.source } };
+  const arns = { type: 'array', minItems: 1, items: { type: 'string', pattern: principalArnPattern() } };
   return {
     pushOrganization: { type: 'boolean', description: 'true: every principal of the organization may push (a wide grant: prefer pushOrganizationalUnits or pushPrincipalArns)' },
     pushOrganizationalUnits: { type: 'array', minItems: 1, items: { type: 'string', pattern: OU_PATH.source } },

@@ -325,16 +325,19 @@ function checkOrganization(what: string, organizationId: string, paths: string[]
   return { subject: what, inputs, check: organizationCheck };
 }
 
-/** The resource part of an IAM role or user ARN: the type, an optional path, the name. */
-const PRINCIPAL_RESOURCE = /^(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** The resource part of an IAM role or user ARN: the type, an optional path (printable ASCII), the name (IAM's name characters). */
+const PRINCIPAL_RESOURCE = /^(role|user)\/([!-~]{0,510}\/)?[\w+=,.@-]{1,64}$/;
 
 /**
- * The shape of a principal ARN that `pullFromPrincipalArns` takes, in one
- * pattern (for the catalog's JSON Schema; the partition only by its shape).
+ * The shape of a principal ARN that `pullFromPrincipalArns` takes, as one
+ * pattern's source (for the catalog's JSON Schema; the partition only by its
+ * shape).
  *
  * @internal
  */
-export const PRINCIPAL_ARN_PATTERN = new RegExp(`^arn:aws[a-z-]*:iam::\\d{12}:${PRINCIPAL_RESOURCE.source.slice(1)}`);
+export function principalArnPattern(): string {
+  return `^arn:aws[a-z-]*:iam::\\d{12}:${PRINCIPAL_RESOURCE.source.slice(1)}`;
+}
 
 /**
  * Adds a problem when a principal ARN is not the ARN of an IAM role or user
