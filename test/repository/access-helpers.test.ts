@@ -237,7 +237,7 @@ describe('RepositoryAccess: organization push and principal ARNs', () => {
       'arn:aws:iam::222222222222:role/team/ci',
       'arn:aws-cn:iam::222222222222:user/builder',
       'arn:aws-us-gov:iam::222222222222:role/service-role/ci+=,.@-_',
-    'arn:aws:iam::222222222222:role/team!a/b#c/ci',
+      'arn:aws:iam::222222222222:role/team!a/b#c/ci',
     ])('given the valid ARN %s, then it is accepted', (arn) => {
       expect(() => RepositoryAccess.pushFromPrincipalArns([arn])).not.toThrow();
     });
