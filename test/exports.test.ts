@@ -1,8 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lib from '../src';
 import { PrivateRepository, RepositoryAccess } from '../src';
-import { PULL_ACTIONS, PUSH_ACTIONS } from '../src/repository/access';
 import { strictStack } from './util/harness';
+import { PULL_ACTIONS, PUSH_ACTIONS } from '../src/repository/access';
 
 /*
  * No exported mutable state: every array or object the package exports (constants,

@@ -113,11 +113,14 @@ export interface FleetRepositoryProps {
   readonly acknowledgements?: FindingAcknowledgement[];
 }
 
+/** The access keys for push from the organization and for principal ARNs (read by `readPushAndPrincipalAccess`). */
+const ACCESS_PUSH_AND_PRINCIPAL_KEYS = ['pushOrganization', 'pushOrganizationalUnits', 'pullPrincipalArns', 'pushPrincipalArns'];
+
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
   top: ['$schema', 'defaults', 'repositories'],
   entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy', 'acknowledge'],
-  access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts'],
+  access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts', ...ACCESS_PUSH_AND_PRINCIPAL_KEYS],
   destination: ['account', 'region'],
   acknowledgement: ['id', 'reason'],
   presets: {
@@ -622,7 +625,7 @@ function readLifecyclePart(node: CatalogNode, report: Report, what: string): Lif
 
 function readAccess(node: CatalogNode, report: Report): RepositoryAccess[] | undefined {
   if (node.kind !== 'object') {
-    report(node.pos, 'access must be a mapping with pullAccounts, pushAccounts, organization, organizationalUnits or lambdaAccounts');
+    report(node.pos, `access must be a mapping with ${CATALOG_KEYS.access.slice(0, -1).join(', ')} or ${CATALOG_KEYS.access[CATALOG_KEYS.access.length - 1]}`);
     return undefined;
   }
   checkKeys(node, CATALOG_KEYS.access, '', (pos, _w, m) => report(pos, `access: ${m}`));
@@ -643,9 +646,51 @@ function readAccess(node: CatalogNode, report: Report): RepositoryAccess[] | und
   if (ousNode) {
     const ous = readStrings(ousNode, report, 'access.organizationalUnits');
     if (!orgNode) {report(ousNode.pos, 'access.organizationalUnits needs access.organization (the organization ID the paths belong to)');} else if (ous && org) { const v = model(ousNode, report, 'access.organizationalUnits', () => RepositoryAccess.pullFromOrganizationalUnits(org, ous)); if (v) out.push(v); }
-  } else if (orgNode && org !== undefined) {
+  } else if (orgNode && org !== undefined && !pushesFromOrganization(node)) {
     const v = model(orgNode, report, 'access.organization', () => RepositoryAccess.pullFromOrganization(org));
     if (v) out.push(v);
+  }
+  return [...out, ...readPushAndPrincipalAccess(node, report, orgNode, org)];
+}
+
+/** Whether the access has `pushOrganization: true` (its push statement then covers the organization's pull). */
+function pushesFromOrganization(node: Obj): boolean {
+  const n = field(node, 'pushOrganization');
+  return n?.kind === 'scalar' && n.value === true;
+}
+
+/**
+ * Reads the access keys for push from the organization named by
+ * `organization` (`pushOrganization: true`, `pushOrganizationalUnits`) and
+ * for IAM roles and users by ARN (`pullPrincipalArns`, `pushPrincipalArns`).
+ */
+function readPushAndPrincipalAccess(node: Obj, report: Report, orgNode: CatalogNode | undefined, org: string | undefined): RepositoryAccess[] {
+  const out: RepositoryAccess[] = [];
+  const add = (n: CatalogNode, key: string, make: () => RepositoryAccess) => {
+    const v = model(n, report, `access.${key}`, make);
+    if (v) out.push(v);
+  };
+  for (const [key, make] of [['pullPrincipalArns', RepositoryAccess.pullFromPrincipalArns], ['pushPrincipalArns', RepositoryAccess.pushFromPrincipalArns]] as const) {
+    const n = field(node, key);
+    const arns = n ? readStrings(n, report, `access.${key}`) : undefined;
+    if (n && arns) add(n, key, () => make(arns));
+  }
+  const needsOrganization = (n: CatalogNode, key: string) => report(n.pos, `access.${key} needs access.organization (the organization ID of the principals that may push)`);
+  const pushOrgNode = field(node, 'pushOrganization');
+  if (pushOrgNode) {
+    if (pushOrgNode.kind !== 'scalar' || typeof pushOrgNode.value !== 'boolean') {
+      report(pushOrgNode.pos, 'access.pushOrganization must be true or false');
+    } else if (!orgNode) {
+      needsOrganization(pushOrgNode, 'pushOrganization');
+    } else if (pushOrgNode.value && org !== undefined) {
+      add(pushOrgNode, 'pushOrganization', () => RepositoryAccess.pushFromOrganization(org));
+    }
+  }
+  const pushOusNode = field(node, 'pushOrganizationalUnits');
+  if (pushOusNode) {
+    const ous = readStrings(pushOusNode, report, 'access.pushOrganizationalUnits');
+    if (!orgNode) needsOrganization(pushOusNode, 'pushOrganizationalUnits');
+    else if (ous && org !== undefined) add(pushOusNode, 'pushOrganizationalUnits', () => RepositoryAccess.pushFromOrganizationalUnits(org, ous));
   }
   return out;
 }

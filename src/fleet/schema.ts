@@ -4,6 +4,7 @@ import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from '../internal/ecr-fac
 import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
 import { REGION_SHAPE } from '../internal/regions';
 import { MAX_INTEGER, MIN_ARCHIVE_DAYS } from '../lifecycle/validate';
+import { principalArnPattern } from '../repository/access';
 import { EXCLUSION_FILTER } from '../repository/tag-mutability';
 
 /**
@@ -59,8 +60,9 @@ export function catalogJsonSchema(): Record<string, unknown> {
         organization: { type: 'string', pattern: ORGANIZATION_ID.source },
         organizationalUnits: { type: 'array', minItems: 1, items: { type: 'string', pattern: OU_PATH.source } },
         lambdaAccounts: accounts,
+        ...pushAndPrincipalAccessSchema(),
       },
-      dependencies: { organizationalUnits: ['organization'] },
+      dependencies: { organizationalUnits: ['organization'], pushOrganization: ['organization'], pushOrganizationalUnits: ['organization'] },
     },
     replication: {
       type: 'array',
@@ -98,5 +100,16 @@ export function catalogJsonSchema(): Record<string, unknown> {
         },
       },
     },
+  };
+}
+
+/** The schema of the access keys for push from the organization and for principal ARNs. */
+function pushAndPrincipalAccessSchema(): Record<string, unknown> {
+  const arns = { type: 'array', minItems: 1, items: { type: 'string', pattern: principalArnPattern() } };
+  return {
+    pushOrganization: { type: 'boolean', description: 'true: every principal of the organization may push (a wide grant: prefer pushOrganizationalUnits or pushPrincipalArns)' },
+    pushOrganizationalUnits: { type: 'array', minItems: 1, items: { type: 'string', pattern: OU_PATH.source } },
+    pullPrincipalArns: { ...arns, description: 'IAM role or user ARNs, matched exactly by aws:PrincipalArn' },
+    pushPrincipalArns: { ...arns, description: 'IAM role or user ARNs, matched exactly by aws:PrincipalArn' },
   };
 }

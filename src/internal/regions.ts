@@ -14,6 +14,11 @@ export function knownRegions(): Set<string> {
   return known;
 }
 
+/** The partitions of the regions aws-cdk-lib knows (`aws`, `aws-cn`, `aws-us-gov`, ...). @internal */
+export function knownPartitions(): Set<string> {
+  return new Set(RegionInfo.regions.flatMap((r) => (r.partition ? [r.partition] : [])));
+}
+
 /** The partition of a known region (`aws`, `aws-cn`, `aws-us-gov`, ...), undefined when unknown. @internal */
 export function partitionOf(region: string): string | undefined {
   return knownRegions().has(region) ? RegionInfo.get(region).partition : undefined;

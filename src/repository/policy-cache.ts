@@ -2,7 +2,7 @@ import { FeatureFlags, IResolvable, IResolveContext, Stack, Token } from 'aws-cd
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { RepositoryAccess } from './access';
+import { policyPushers, RepositoryAccess } from './access';
 import { defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
 import { concretePolicyLength } from '../internal/policy-text';
 
@@ -156,7 +156,7 @@ export function sharedStatements(access: RepositoryAccess): SharedStatements | u
     const frozen = ownedByUser ? [] : statements.map((statement) => statement.freeze());
     shared = ownedByUser ? null : {
       statements: frozen,
-      pushers: frozen.map((statement) => (statement.actions.includes('ecr:PutImage') ? statement.principals.map((p) => `${p}`) : undefined)),
+      pushers: frozen.map(policyPushers),
       checked: false,
     };
     for (const statement of shared?.statements ?? []) {

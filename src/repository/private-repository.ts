@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
-import { RepositoryAccess } from './access';
+import { policyPushers, RepositoryAccess } from './access';
 import { checkEncryptionRegion, encryptionKeyFor, renderEncryption, RepositoryEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { renderedLength, RepositoryPolicyText, sharedRendering, sharedStatements, stackEncryption } from './policy-cache';
@@ -529,7 +529,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
     } else {
       for (const statement of shared?.statements ?? access._statements()) {
         this.addToResourcePolicy(statement);
-        if (statement.actions.includes('ecr:PutImage')) this.addPolicyPushers(statement.principals.map((p) => `${p}`));
+        const pushers = policyPushers(statement);
+        if (pushers) this.addPolicyPushers(pushers);
       }
       if (shared) shared.checked = true;
     }

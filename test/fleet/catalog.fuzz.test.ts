@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
+import { resolvedAccessPolicy } from '../../src/repository/access';
 import { FUZZ_RUNS } from '../util/fuzz';
 
 const BASE = [
@@ -22,7 +23,23 @@ const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owne
   '  - name: 2048', '    costCenter: 4711', '  - { name: flow/one }', '    lifecycle: { policy: { rules: [] } }', '    access: { organizationalUnits: [r-ab12/ou-ab12-11111111] }',
   '    replication: [{ account: 1.5e11, region: mars-1 }]', '  -', '  - name:', '#', '"unterminated', '{', ']', ': x', '    scanning: CONTINUOUS_SCAN',
   '    acknowledge: [{ id: EcrCompliance-TagImmutability, reason: tags move }]', '    acknowledge: [{ id: EcrCompliance-TagImutability, reason: "" }]',
-  '    acknowledge:', '      - { id: EcrCompliance-RegistrySingleton }', '      - reason: x'];
+  '    acknowledge:', '      - { id: EcrCompliance-RegistrySingleton }', '      - reason: x',
+  "    access: { pushPrincipalArns: ['arn:aws:iam::222222222222:role/ci-*'] }",
+  '    access: { organization: o-a1b2c3d4e5, pushOrganization: yes }', '      pushOrganizationalUnits: [r-ab12/ou-ab12-11111111]', '      pushOrganization: true',
+  '      pullPrincipalArns: [arn:aws:iam::222222222222:role/ci]', '      pushPrincipalArns:', '        - arn:aws:sts::222222222222:assumed-role/ci/s'];
+
+/** Access settings as YAML flow text and as JSON: good and bad principal ARNs, push from the organization or its units. */
+const ACCESS_VARIANTS: [string, unknown][] = [
+  ["{ pullPrincipalArns: ['arn:aws:iam::222222222222:role/ci'] }", { pullPrincipalArns: ['arn:aws:iam::222222222222:role/ci'] }],
+  ["{ pushPrincipalArns: ['arn:aws:iam::222222222222:role/ci-*', 'arn:aws-cn:iam::333333333333:user/a'] }", { pushPrincipalArns: ['arn:aws:iam::222222222222:role/ci-*', 'arn:aws-cn:iam::333333333333:user/a'] }],
+  ["{ pushPrincipalArns: ['arn:aws:iam::12:role/ci'] }", { pushPrincipalArns: ['arn:aws:iam::12:role/ci'] }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganization: true }', { organization: 'o-a1b2c3d4e5', pushOrganization: true }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganization: false }', { organization: 'o-a1b2c3d4e5', pushOrganization: false }],
+  ["{ organization: o-a1b2c3d4e5, pushOrganization: 'true' }", { organization: 'o-a1b2c3d4e5', pushOrganization: 'true' }],
+  ['{ pushOrganization: true }', { pushOrganization: true }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganizationalUnits: [r-ab12/ou-ab12-11111111] }', { organization: 'o-a1b2c3d4e5', pushOrganizationalUnits: ['r-ab12/ou-ab12-11111111'] }],
+  ['{ organization: o-a1b2c3d4e5, pushOrganizationalUnits: [ou-x] }', { organization: 'o-a1b2c3d4e5', pushOrganizationalUnits: ['ou-x'] }],
+];
 
 describe('RepositoryCatalog reader (property)', () => {
   test('given a catalog with random lines inserted, replaced or removed, when validated, then it never throws and every problem names file:line:column', () => {
@@ -51,6 +68,7 @@ describe('RepositoryCatalog reader (property)', () => {
       owner: fc.option(fc.oneof(part, fc.constant('team: a')), { nil: undefined }),
       account: fc.option(fc.constantFrom('222222222222', '12', '333333333333'), { nil: undefined }),
       days: fc.option(fc.integer({ min: -1, max: 400 }), { nil: undefined }),
+      access: fc.option(fc.constantFrom(...ACCESS_VARIANTS), { nil: undefined }),
     });
     fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), (entries) => {
       const yaml = ['repositories:', ...entries.flatMap((e) => [
@@ -58,6 +76,7 @@ describe('RepositoryCatalog reader (property)', () => {
         ...(e.owner !== undefined ? [`    owner: '${e.owner}'`] : []),
         ...(e.account !== undefined ? [`    replication: [{ account: '${e.account}', region: eu-west-1 }]`] : []),
         ...(e.days !== undefined ? [`    lifecycle: { preset: expireUntagged, days: ${e.days} }`] : []),
+        ...(e.access !== undefined ? [`    access: ${e.access[0]}`] : []),
       ])].join('\n');
       const json = JSON.stringify({
         repositories: entries.map((e) => ({
@@ -65,6 +84,7 @@ describe('RepositoryCatalog reader (property)', () => {
           ...(e.owner !== undefined ? { owner: e.owner } : {}),
           ...(e.account !== undefined ? { replication: [{ account: e.account, region: 'eu-west-1' }] } : {}),
           ...(e.days !== undefined ? { lifecycle: { preset: 'expireUntagged', days: e.days } } : {}),
+          ...(e.access !== undefined ? { access: e.access[1] } : {}),
         })),
       });
       const strip = (p: string) => p.replace(/^c:\d+:\d+: /, '').replace(/ at line \d+$/, '');
@@ -73,7 +93,8 @@ describe('RepositoryCatalog reader (property)', () => {
       expect(yamlProblems).toEqual(jsonProblems);
       if (yamlProblems.length === 0) {
         const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories
-          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson()]);
+          .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson(),
+            JSON.stringify(resolvedAccessPolicy(r.access ?? []))]);
         expect(plain(CatalogFormat.YAML, yaml)).toEqual(plain(CatalogFormat.JSON, json));
       }
     }), { numRuns: FUZZ_RUNS * 3 });

@@ -26,11 +26,11 @@ describe('catalog JSON Schema', () => {
       .filter((p: any) => p.properties.preset)
       .map((p: any) => [p.properties.preset.const, p.properties]));
 
-    test('given organizationalUnits, then the schema needs organization, as the reader does', () => {
-      expect(access.dependencies).toEqual({ organizationalUnits: ['organization'] });
+    test('given organizationalUnits, pushOrganization or pushOrganizationalUnits, then the schema needs organization, as the reader does', () => {
+      expect(access.dependencies).toEqual({ organizationalUnits: ['organization'], pushOrganization: ['organization'], pushOrganizationalUnits: ['organization'] });
     });
 
-    test.each(['pullAccounts', 'pushAccounts', 'lambdaAccounts', 'organizationalUnits'])(
+    test.each(['pullAccounts', 'pushAccounts', 'lambdaAccounts', 'organizationalUnits', 'pushOrganizationalUnits', 'pullPrincipalArns', 'pushPrincipalArns'])(
       'given an empty access.%s, which the reader refuses, then the schema needs at least one item', (key) => {
         expect(access.properties[key].minItems).toBe(1);
       });

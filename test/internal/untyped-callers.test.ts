@@ -63,6 +63,10 @@ const CASES: Array<[string, (stack: Stack) => unknown, RegExp]> = [
   ['RepositoryAccess.pullFromLambda undefined', () => RepositoryAccess.pullFromLambda(u), /accountIds is undefined/],
   ['RepositoryAccess.pullFromOrganization null', () => RepositoryAccess.pullFromOrganization(n), /organizationId is null: expected a string/],
   ['RepositoryAccess.pullFromOrganizationalUnits null', () => RepositoryAccess.pullFromOrganizationalUnits('o-abcdefghij', n), /organizationalUnitPaths is null: expected a list/],
+  ['RepositoryAccess.pushFromOrganization null', () => RepositoryAccess.pushFromOrganization(n), /RepositoryAccess.pushFromOrganization: 1 problem:\n {2}- organizationId is null: expected a string/],
+  ['RepositoryAccess.pushFromOrganizationalUnits null item', () => RepositoryAccess.pushFromOrganizationalUnits('o-abcdefghij', [n]), /organizationalUnitPaths\[0\] is null: expected a string/],
+  ['RepositoryAccess.pullFromPrincipalArns null', () => RepositoryAccess.pullFromPrincipalArns(n), /RepositoryAccess.pullFromPrincipalArns: 1 problem:\n {2}- principalArns is null: expected a list/],
+  ['RepositoryAccess.pushFromPrincipalArns number item', () => RepositoryAccess.pushFromPrincipalArns([1 as any]), /principalArns\[0\] is 1: expected a string/],
   ['RepositoryAccess.fromStatement object', () => RepositoryAccess.fromStatement({} as any), /statement is an object: expected a PolicyStatement/],
   ['RepositoryEncryption.kms string', () => RepositoryEncryption.kms('alias/x' as any), /key is "alias\/x": expected an object/],
   // Lifecycle

@@ -108,6 +108,6 @@ describe('the public API', () => {
 
   test('RepositoryAccess publishes its factories only: its statements and its kind are internal', () => {
     const access = classes.find((c) => c.name === 'RepositoryAccess')!;
-    expect(publicMembers(access).sort()).toEqual(['fromStatement', 'pullFromAccounts', 'pullFromLambda', 'pullFromOrganization', 'pullFromOrganizationalUnits', 'pushFromAccounts'].sort());
+    expect(publicMembers(access).sort()).toEqual(['fromStatement', 'pullFromAccounts', 'pullFromLambda', 'pullFromOrganization', 'pullFromOrganizationalUnits', 'pullFromPrincipalArns', 'pushFromAccounts', 'pushFromOrganization', 'pushFromOrganizationalUnits', 'pushFromPrincipalArns'].sort());
   });
 });

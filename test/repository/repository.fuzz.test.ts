@@ -12,8 +12,9 @@ import {
   RepositoryEncryption,
   TagStatus,
 } from '../../src';
+import { resolvedAccessPolicy } from '../../src/repository/access';
 import { acknowledgeControlTower, CT } from '../util/control-tower';
-import { FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, lazyNumber, untyped } from '../util/fuzz';
+import { FUZZ_RUNS, FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, lazyNumber, untyped } from '../util/fuzz';
 import { strictStack } from '../util/harness';
 
 /** Mostly the string, sometimes the same value as a Lazy string. */
@@ -31,6 +32,13 @@ const removalPolicies = fc.constantFrom(
 const account = untyped(fc.oneof({ arbitrary: fc.stringMatching(/^\d{12}$/), weight: 8 }, fc.string({ maxLength: 13 })));
 /** Exclusion filters: lists of often valid filters, items and lists sometimes untyped or Lazy. */
 const exclusions = untyped(lazyList(fc.uniqueArray(untyped(lazy(fc.oneof({ arbitrary: fc.stringMatching(/^[0-9a-zA-Z._*-]{1,20}$/), weight: 6 }, fc.string({ maxLength: 5 })))), { maxLength: 7 })));
+/** Principal ARNs: often valid role or user ARNs, sometimes wildcards, sessions, roots or any text; sometimes Lazy or untyped. */
+const principalArn = untyped(lazy(fc.oneof(
+  { arbitrary: fc.stringMatching(/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:(role|user)\/([a-z0-9+=,.@_-]{1,8}\/){0,2}[a-zA-Z0-9+=,.@_-]{1,20}$/), weight: 8 },
+  fc.stringMatching(/^arn:aws:(iam|sts)::(\d{12}|\*|\d{3}):(role|user|root|group|assumed-role)\/?[a-z*?]{0,6}$/),
+  fc.string({ maxLength: 30 }),
+)));
+
 /** A lifecycle rule whose description and count may be Lazy (text with quotes, NULs, any length). */
 const lifecycle = fc.record({
   description: lazy(fc.oneof(fc.string({ maxLength: 40 }), fc.constant('say "hi" \\ \u0000'), fc.constant('d'.repeat(31000)))),
@@ -57,6 +65,11 @@ describe('fuzz', () => {
         imageScanOnPush: fc.option(untyped(fc.boolean()), { nil: undefined }),
         pullAccounts: fc.option(untyped(fc.uniqueArray(account, { maxLength: 3 })), { nil: undefined, freq: 2 }),
         organization: fc.option(untyped(fc.oneof({ arbitrary: fc.stringMatching(/^o-[a-z0-9]{10}$/), weight: 6 }, fc.string({ maxLength: 8 }))), { nil: undefined, freq: 2 }),
+        // push from the organization (whole or its units) instead of pull
+        organizationPush: fc.option(fc.oneof(fc.constant('organization'), untyped(fc.array(fc.oneof(
+          { arbitrary: fc.stringMatching(/^r-[a-z0-9]{4}\/ou-[a-z0-9]{4}-[a-z0-9]{8}$/), weight: 4 }, fc.string({ maxLength: 10 })), { maxLength: 2 }))), { nil: undefined, freq: 3 }),
+        principalArns: fc.option(untyped(fc.array(principalArn, { maxLength: 3 })), { nil: undefined, freq: 2 }),
+        principalPush: fc.boolean(),
         lifecycle: fc.option(lifecycle, { nil: undefined }),
         access: fc.option(untyped(fc.constant('valid')), { nil: undefined }),
         // sometimes enough accounts to pass ECR's 10,240-character policy quota
@@ -65,7 +78,16 @@ describe('fuzz', () => {
       (stack, p) => {
         const access: RepositoryAccess[] = [];
         if (p.pullAccounts !== undefined) access.push(RepositoryAccess.pullFromAccounts(p.pullAccounts));
-        if (p.organization !== undefined) access.push(RepositoryAccess.pullFromOrganization(p.organization));
+        if (p.organization !== undefined) {
+          const push = p.organizationPush;
+          access.push(push === undefined ? RepositoryAccess.pullFromOrganization(p.organization)
+            : push === 'organization' ? RepositoryAccess.pushFromOrganization(p.organization)
+              : RepositoryAccess.pushFromOrganizationalUnits(p.organization, push as string[]));
+        }
+        if (p.principalArns !== undefined) {
+          const arns = p.principalArns;
+          access.push(p.principalPush ? RepositoryAccess.pushFromPrincipalArns(arns) : RepositoryAccess.pullFromPrincipalArns(arns));
+        }
         if (p.manyAccounts !== undefined) access.push(RepositoryAccess.pullFromAccounts(Array.from({ length: p.manyAccounts }, (_, i) => `${300000000000 + i}`)));
         // An untyped caller's list item in place of a RepositoryAccess.
         if (p.access !== undefined && p.access !== 'valid') access.push(p.access as any);
@@ -103,6 +125,37 @@ describe('fuzz', () => {
       },
     );
   }, FUZZ_TIMEOUT);
+
+  test('RepositoryAccess for principal ARNs and organization push: random inputs either fail clearly or synthesize valid templates', () => {
+    fuzzConstruct(
+      fc.record({
+        arns: untyped(fc.array(principalArn, { maxLength: 4 })),
+        push: fc.boolean(),
+        organization: untyped(fc.oneof({ arbitrary: fc.stringMatching(/^o-[a-z0-9]{10}$/), weight: 6 }, fc.string({ maxLength: 8 }))),
+        units: fc.option(untyped(fc.array(fc.oneof(
+          { arbitrary: fc.stringMatching(/^r-[a-z0-9]{4}(\/ou-[a-z0-9]{4}-[a-z0-9]{8}){1,2}$/), weight: 4 }, fc.string({ maxLength: 10 })), { maxLength: 2 })), { nil: undefined }),
+      }),
+      (stack, p) => {
+        new PrivateRepository(stack, 'Repo', {
+          repositoryName: 'team/api',
+          access: [
+            p.push ? RepositoryAccess.pushFromPrincipalArns(p.arns) : RepositoryAccess.pullFromPrincipalArns(p.arns),
+            p.units === undefined ? RepositoryAccess.pushFromOrganization(p.organization)
+              : RepositoryAccess.pushFromOrganizationalUnits(p.organization, p.units),
+          ],
+        });
+      },
+    );
+  }, FUZZ_TIMEOUT);
+
+  test('RepositoryAccess for principal ARNs: the statement does not depend on the order of the ARNs', () => {
+    const arn = fc.stringMatching(/^arn:(aws|aws-cn):iam::\d{12}:(role|user)\/[a-z0-9]{1,6}$/);
+    fc.assert(fc.property(fc.uniqueArray(arn, { minLength: 1, maxLength: 5 }), fc.boolean(), (arns, push) => {
+      const access = (list: string[]) => (push ? RepositoryAccess.pushFromPrincipalArns(list) : RepositoryAccess.pullFromPrincipalArns(list));
+      const render = (list: string[]) => JSON.stringify(resolvedAccessPolicy([access(list)]));
+      expect(render([...arns].reverse())).toEqual(render(arns));
+    }), { numRuns: FUZZ_RUNS });
+  });
 
   test('PublicRepository: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(

@@ -67,6 +67,15 @@ describe('Managed signing permissions of pushers', () => {
     expect(String(warnings[0].entry.data)).toMatch(/AccountPrincipal\(222222222222\).*Fn::GetAtt.*Profile/);
   });
 
+  test('given principal ARNs allowed to push by the repository policy of a signed repository, then the warning names the roles, not their accounts', () => {
+    const stack = strictStack();
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api', access: [RepositoryAccess.pushFromPrincipalArns(['arn:aws:iam::222222222222:role/ci'])] });
+    RegistrySigning.of(stack).addRule({ signingProfileArn: PROFILE, repositoryFilters: ['platform/*'] });
+    synthesize(stack.node.root as App);
+    const warnings = AssertAnnotations.fromStack(stack).findWarning('/Stack/Repo', Match.stringLikeRegexp('through its repository policy'));
+    expect(String(warnings[0].entry.data)).toMatch(/^arn:aws:iam::222222222222:role\/ci may push/);
+  });
+
   test('given RegistrySigning.grantSign, then the principal may sign with every profile of the configuration', () => {
     const stack = strictStack();
     const role = new iam.Role(stack, 'Pipeline', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
