@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { FleetRepositoryProps } from '../../src/fleet/catalog';
+import { FleetRepositoryProps } from '../../src/fleet/model';
 import { fleetItem, RepositoryFleet } from '../../src/fleet/fleet';
 import { LifecyclePolicy, LifecyclePresets } from '../../src/lifecycle';
 import { RepositoryAccess } from '../../src/repository/access';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { FleetRepositoryProps } from '../../src/fleet/catalog';
+import { FleetRepositoryProps } from '../../src/fleet/model';
 import { RepositoryFleet } from '../../src/fleet/fleet';
 import { ReplicationDestination } from '../../src/registry/replication';
 import { PrivateRepository } from '../../src/repository/private-repository';

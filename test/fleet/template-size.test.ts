@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { App, CfnWaitConditionHandle } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { FleetRepositoryProps } from '../../src/fleet/catalog';
+import { FleetRepositoryProps } from '../../src/fleet/model';
 import { fleetItem, RepositoryFleet } from '../../src/fleet/fleet';
 import { SHARD_OVERHEAD_BYTES } from '../../src/fleet/placement';
 import { LifecyclePolicy, LifecyclePresets } from '../../src/lifecycle';

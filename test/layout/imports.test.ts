@@ -76,4 +76,13 @@ describe('src/', () => {
   test('has no folder-level import cycle between its top-level folders', () => {
     expect(describeCycles(cycles(folderGraph(graph, ['index.ts'])))).toBe('');
   });
+
+  test('a catalog entry travels one way, file -> catalog -> model -> fleet -> template: only the catalog side and the command line import the catalog reader', () => {
+    const CATALOG_SIDE = ['fleet/catalog.ts', 'fleet/schema.ts', 'fleet/verdicts.ts', 'fleet/index.ts'];
+    const importers = [...graph.entries()]
+      .filter(([file, imports]) => imports.includes('fleet/catalog.ts') && !CATALOG_SIDE.includes(file) && !file.startsWith('cli/'))
+      .map(([file]) => file);
+    expect(importers).toEqual([]);
+    expect(graph.get('fleet/fleet.ts')).toContain('fleet/model.ts');
+  });
 });
