@@ -128,8 +128,6 @@ export function catalogFormatOf(fileName: string): CatalogFormat {
   return /\.ya?ml$/i.test(fileName) ? CatalogFormat.YAML : CatalogFormat.JSON;
 }
 
-
-
 type Obj = Extract<CatalogNode, { kind: 'object' }>;
 
 /** Where an entry of a catalog is, and where each of its settings comes from (the entry, or `defaults`). @internal */
