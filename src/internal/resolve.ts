@@ -1,4 +1,4 @@
-import { Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { DefaultTokenResolver, Stack, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { formatProblems, Problems } from './problems';
 
@@ -26,11 +26,23 @@ export function holdsToken(value: unknown): boolean {
  *
  * @internal
  */
+/**
+ * Resolves a value in its stack, or, for a scope outside any stack (an App or a
+ * Stage given to an app-wide setting), with aws-cdk-lib's default resolver: a
+ * `Lazy` value is produced either way.
+ */
+function resolveIn(scope: IConstruct, value: unknown): unknown {
+  // the nearest stack: Stack.of would throw outside one
+  const stack = [...scope.node.scopes].reverse().find((c): c is Stack => Stack.isStack(c));
+  if (stack) return stack.resolve(value);
+  return Tokenization.resolve(value, { scope, resolver: new DefaultTokenResolver(new StringConcat()) });
+}
+
 export function resolveKnown<T>(scope: IConstruct, value: T): T {
   if (isToken(value)) {
     let resolved: unknown;
     try {
-      resolved = Stack.of(scope).resolve(value);
+      resolved = resolveIn(scope, value);
     } catch {
       return value; // not resolvable here (such as PhysicalName.GENERATE_IF_NEEDED): unknown, so unchecked
     }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { guard, OBJECT, optional, STRING } from '../internal/input';
 import { isConcrete, Problems } from '../internal/problems';
+import { checkNowAndAtSynth } from '../internal/resolve';
 
 /** CloudFormation's pattern of an IAM path (`AWS::IAM::Role` `Path`), 1 to 512 characters. */
 const IAM_PATH = /^(\/|\/[\u0021-\u007F]+\/)$/;
@@ -90,17 +91,8 @@ export class RoleDefaults {
     if (name !== undefined && options.permissionsBoundary !== undefined) {
       problems.add('permissionsBoundary and permissionsBoundaryName are both set: name the boundary once');
     }
-    if (isConcrete(name) && (name.length < 1 || name.length > MAX_POLICY_NAME || !POLICY_NAME.test(name))) {
-      problems.add(`permissionsBoundaryName '${name.slice(0, 140)}' is not a managed policy name: 1 to ${MAX_POLICY_NAME} letters, digits and _+=,.@-`);
-    }
-    const path = options.path;
-    if (isConcrete(path) && (path.length < 1 || path.length > MAX_PATH || !IAM_PATH.test(path))) {
-      problems.add(`path '${path.slice(0, 80)}' is not an IAM path: '/' alone, or 1 to ${MAX_PATH} characters that start and end with '/' with printable ASCII between (such as '/platform/ecr/')`);
-    }
-    const arn = options.permissionsBoundary?.managedPolicyArn;
-    if (arn !== undefined && isConcrete(arn) && !POLICY_ARN.test(arn)) {
-      problems.add(`permissionsBoundary '${arn.slice(0, 120)}' is not a managed policy ARN: arn:<partition>:iam::<account or aws>:policy/<path and name>`);
-    }
+    // a Lazy name, path or ARN is checked again at synth, once resolved
+    checkNowAndAtSynth(this.scope, problems, { name, path: options.path, arn: options.permissionsBoundary?.managedPolicyArn }, checkRoleDefaults);
     problems.throwIfAny();
 
     const holder = this.scope as unknown as Record<symbol, StoredDefaults | undefined>;
@@ -114,6 +106,20 @@ export class RoleDefaults {
     Object.defineProperty(this.scope, OPTIONS, { value: merged, configurable: true, enumerable: false });
     // Before read-only aspects (checks, cdk-nag), like aws-cdk-lib's own boundary aspect.
     if (first) Aspects.of(this.scope).add(new ApplyRoleDefaults(), { priority: AspectPriority.MUTATING });
+  }
+}
+
+/** The checks of a name, a path and a boundary ARN (values that are tokens are left to the synth-time run). */
+function checkRoleDefaults(problems: Problems, inputs: { name?: string; path?: string; arn?: string }): void {
+  const { name, path, arn } = inputs;
+  if (isConcrete(name) && (name.length < 1 || name.length > MAX_POLICY_NAME || !POLICY_NAME.test(name))) {
+    problems.add(`permissionsBoundaryName '${name.slice(0, 140)}' is not a managed policy name: 1 to ${MAX_POLICY_NAME} letters, digits and _+=,.@-`);
+  }
+  if (isConcrete(path) && (path.length < 1 || path.length > MAX_PATH || !IAM_PATH.test(path))) {
+    problems.add(`path '${path.slice(0, 80)}' is not an IAM path: '/' alone, or 1 to ${MAX_PATH} characters that start and end with '/' with printable ASCII between (such as '/platform/ecr/')`);
+  }
+  if (isConcrete(arn) && !POLICY_ARN.test(arn)) {
+    problems.add(`permissionsBoundary '${arn.slice(0, 120)}' is not a managed policy ARN: arn:<partition>:iam::<account or aws>:policy/<path and name>`);
   }
 }
 

@@ -119,7 +119,19 @@ describe('RoleDefaults', () => {
     expect(Annotations.fromStack(fixedBaseline).findWarning('*', Match.stringLikeRegexp('RoleDefaults')).length).toBe(0);
   });
 
-  test('given a token path or boundary name, then it is not checked', () => {
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an empty path', { path: '' }, /RoleDefaults '': 1 problem[^]*path '' is not an IAM path/],
+    ['a boundary name with a slash', { permissionsBoundaryName: 'a/b' }, /permissionsBoundaryName 'a\/b' is not a managed policy name/],
+  ])('given %s as a Lazy value, then synth fails with the same message, once it is resolved', (_, options, message) => {
+    const app = strictApp();
+    const lazy = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, Lazy.string({ produce: () => v as string })]));
+    RoleDefaults.of(app).apply(lazy);
+    const stack = new Stack(app, 'S', { env: ENV });
+    new RepositoryCreationTemplate(stack, 'OnPush', { prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH] });
+    expect(() => app.synth()).toThrow(message);
+  });
+
+  test('given a token path or boundary name, then it is not checked at the call, and a good one synthesizes', () => {
     const app = strictApp();
     RoleDefaults.of(app).apply({ path: Lazy.string({ produce: () => '/lazy/' }), permissionsBoundaryName: Lazy.string({ produce: () => 'pb' }) });
     const stack = new Stack(app, 'S', { env: ENV });
