@@ -32,8 +32,12 @@ export function holdsToken(value: unknown): boolean {
  * `Lazy` value is produced either way.
  */
 function resolveIn(scope: IConstruct, value: unknown): unknown {
-  // the nearest stack: Stack.of would throw outside one
-  const stack = [...scope.node.scopes].reverse().find((c): c is Stack => Stack.isStack(c));
+  let stack: Stack | undefined;
+  try {
+    stack = Stack.of(scope);
+  } catch {
+    stack = undefined; // outside any stack
+  }
   if (stack) return stack.resolve(value);
   return Tokenization.resolve(value, { scope, resolver: new DefaultTokenResolver(new StringConcat()) });
 }
