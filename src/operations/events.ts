@@ -291,7 +291,9 @@ export class EcrEvent {
    */
   public static pullThroughCacheAction(options: PullThroughCacheEventOptions = {}): EcrEvent {
     guard('EcrEvent.pullThroughCacheAction', {
-      options: [options, { ...REPOSITORY_FILTER_SPEC, outcome: OUTCOME, cachePrefixes: optional(listOf(STRING)), upstreamRegistryUrls: optional(listOf(STRING)) }],
+      options: [options, {
+        ...REPOSITORY_FILTER_SPEC, outcome: OUTCOME, cachePrefixes: optional(listOf(STRING)), upstreamRegistryUrls: optional(listOf(STRING)),
+      }],
     });
     return new EcrEvent(EcrDetailType.PULL_THROUGH_CACHE_ACTION, options, REPOSITORY_NAME, (detail, problems) => {
       outcomeFilter(detail, 'sync-status', options.outcome ?? EventOutcome.FAILURE, SUCCESS_RESULT);
@@ -345,7 +347,9 @@ export class EcrEvent {
    */
   public static apiCall(options: ApiCallEventOptions): EcrEvent {
     guard('EcrEvent.apiCall', {
-      options: [options, { ...REPOSITORY_FILTER_SPEC, eventNames: listOf(STRING), outsideCloudFormation: optional(BOOLEAN), failedOnly: optional(BOOLEAN) }],
+      options: [options, {
+        ...REPOSITORY_FILTER_SPEC, eventNames: listOf(STRING), outsideCloudFormation: optional(BOOLEAN), failedOnly: optional(BOOLEAN),
+      }],
     });
     return new EcrEvent(CLOUDTRAIL_DETAIL_TYPE, options, API_CALL_NAME, (detail, problems) => {
       detail.eventSource = [ECR_EVENT_SOURCE_NAME];
@@ -374,8 +378,8 @@ export class EcrEvent {
     return EcrEvent.apiCall({ ...options, eventNames: options.eventNames ?? [...CLICK_OPS_API_ACTIONS], outsideCloudFormation: true });
   }
 
-  /** The `detail-type` of the events routed. */
-  public readonly detailType: string;
+  /** The `detail-type` of the events routed. @internal */
+  public readonly _detailType: string;
 
   private constructor(
     detailType: string,
@@ -383,7 +387,7 @@ export class EcrEvent {
     private readonly namePath: NamePath | undefined,
     private readonly detailFilters: (detail: Record<string, any>, problems: string[]) => void,
   ) {
-    this.detailType = detailType;
+    this._detailType = detailType;
   }
 
   /**
@@ -397,7 +401,7 @@ export class EcrEvent {
     const problems: string[] = [];
     const detail: Record<string, any> = {};
     this.detailFilters(detail, problems);
-    const pattern: Record<string, any> = { 'source': [ECR_EVENT_SOURCE], 'detail-type': [this.detailType] };
+    const pattern: Record<string, any> = { 'source': [ECR_EVENT_SOURCE], 'detail-type': [this._detailType] };
     const names = this.repositoryValues(problems);
     if (names !== undefined && this.namePath !== undefined) setPath(detail, this.namePath, names.values);
     if (Object.keys(detail).length > 0) pattern.detail = detail;

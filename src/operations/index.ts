@@ -1,3 +1,4 @@
 export * from './events';
 export * from './targets';
 export * from './routing';
+export * from './central-bus';

@@ -238,7 +238,7 @@ export class RegistryEventRouting extends Construct {
     problems.throwIfAny();
 
     const rule = new events.Rule(this, id, {
-      description: options.description ?? `Amazon ECR: ${event.detailType}`,
+      description: options.description ?? `Amazon ECR: ${event._detailType}`,
       eventBus: this.eventBus,
       eventPattern: eventPatternOf(rendered.pattern),
     });
@@ -246,7 +246,7 @@ export class RegistryEventRouting extends Construct {
     for (const t of routeTargets) {
       rule.addTarget(t._bind(defaults));
       const foreign = t._foreignAccount(stack);
-      if (foreign !== undefined && t.kind === 'event bus') {
+      if (foreign !== undefined && t._kind === 'event bus') {
         Annotations.of(rule).addWarningV2('cdk-ecr-platform:crossAccountBus',
           `events go to an event bus in account ${foreign}: its policy must let ${stack.account} put events (CentralEventBus with sourceAccounts or organizationId writes it)`);
       }

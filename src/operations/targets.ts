@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
+import { CentralEventBus } from './central-bus';
 
 /** What every target of a routing construct shares. @internal */
 export interface TargetDefaults {
@@ -62,8 +63,17 @@ export abstract class RouteTarget {
     return new BusTarget(eventBus);
   }
 
-  /** What kind of target this is, for messages. */
-  public abstract readonly kind: string;
+  /**
+   * The bus of a `CentralEventBus` of this app, in another account or
+   * region: the route is refused when the bus policy does not let the
+   * routing account put events.
+   */
+  public static centralBus(central: CentralEventBus): RouteTarget {
+    return new BusTarget(central.eventBus, central);
+  }
+
+  /** What kind of target this is, for messages. @internal */
+  public abstract readonly _kind: string;
 
   /** @internal */
   public abstract _bind(defaults: TargetDefaults): events.IRuleTarget;
@@ -94,7 +104,7 @@ function differs(a: string | undefined, b: string | undefined): boolean {
 }
 
 class ResourceTarget extends RouteTarget {
-  constructor(public readonly kind: string, private readonly resource: IConstruct, private readonly make: (d: TargetDefaults) => events.IRuleTarget) {
+  constructor(public readonly _kind: string, private readonly resource: IConstruct, private readonly make: (d: TargetDefaults) => events.IRuleTarget) {
     super();
   }
 
@@ -105,7 +115,7 @@ class ResourceTarget extends RouteTarget {
   public _problems(stack: Stack): string[] {
     const region = envOf(this.resource).region;
     if (!differs(region, stack.region)) return [];
-    return [`the ${this.kind} '${this.resource.node.path}' is in ${region} and the rule in ${stack.region}: EventBridge delivers to a ${this.kind} only in the rule's region; route to an event bus in ${region} instead`];
+    return [`the ${this._kind} '${this.resource.node.path}' is in ${region} and the rule in ${stack.region}: EventBridge delivers to a ${this._kind} only in the rule's region; route to an event bus in ${region} instead`];
   }
 
   public _foreignAccount(stack: Stack): string | undefined {
@@ -115,8 +125,8 @@ class ResourceTarget extends RouteTarget {
 }
 
 class BusTarget extends RouteTarget {
-  public readonly kind = 'event bus';
-  constructor(private readonly bus: events.IEventBus) {
+  public readonly _kind = 'event bus';
+  constructor(private readonly bus: events.IEventBus, private readonly central?: CentralEventBus) {
     super();
   }
 
@@ -124,11 +134,13 @@ class BusTarget extends RouteTarget {
     return new targets.EventBus(this.bus, { deadLetterQueue: defaults.deadLetterQueue });
   }
 
-  public _problems(): string[] {
-    return [];
+  public _problems(stack: Stack): string[] {
+    if (this.central === undefined || Token.isUnresolved(stack.account) || this.central.allowsAccount(stack.account)) return [];
+    return [`the central event bus '${this.central.node.path}' does not let account ${stack.account} put events: add it to the bus's sourceAccounts, or give the bus an organizationId`];
   }
 
   public _foreignAccount(stack: Stack): string | undefined {
+    if (this.central !== undefined) return undefined; // its policy was checked
     const account = envOf(this.bus).account;
     return differs(account, stack.account) ? account : undefined;
   }

@@ -1,9 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { matchesPattern } from './matcher';
+import * as samples from './samples';
 import {
   EcrEvent, EventOutcome, ImageActionType, RegistryEventRouting, RepositoryScanFrequency,
 } from '../../src';
-import { matchesPattern } from './matcher';
-import * as samples from './samples';
 import { strictStack, validTemplate } from '../util/harness';
 
 /** The event pattern of each rule of the synthesized template, by the rule's logical ID prefix. */

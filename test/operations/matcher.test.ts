@@ -2,7 +2,7 @@ import { matchesPattern } from './matcher';
 
 /* The test matcher is itself checked against EventBridge's documented semantics. */
 describe('the test matcher of EventBridge patterns', () => {
-  const event = { 'source': 'aws.ecr', 'detail': { 'result': 'SUCCESS', 'repository-name': 'team-a/api', 'tags': ['a', 'b'], 'n': 5, 'items': [{ k: 'x', v: 1 }, { k: 'y', v: 2 }] } };
+  const event = { source: 'aws.ecr', detail: { 'result': 'SUCCESS', 'repository-name': 'team-a/api', 'tags': ['a', 'b'], 'n': 5, 'items': [{ k: 'x', v: 1 }, { k: 'y', v: 2 }] } };
 
   test.each([
     ['an exact value', { source: ['aws.ecr'] }, true],
