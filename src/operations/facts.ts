@@ -138,11 +138,18 @@ export const CLICK_OPS_API_ACTIONS: readonly string[] = Object.freeze([
 /** The CloudWatch namespace of AWS usage metrics (ECR User Guide, "Amazon ECR usage metrics"). @internal */
 export const USAGE_NAMESPACE = 'AWS/Usage';
 
-/** The usage metric of API calls, statistic SUM, dimensions Service, Type, Resource, Class. @internal */
+/** The usage metric of API calls, statistic SUM over one-minute periods. @internal */
 export const CALL_COUNT_METRIC = 'CallCount';
 
-/** The dimensions every ECR API usage metric has (ECR User Guide, "Amazon ECR usage metrics"). @internal */
-export const ECR_USAGE_DIMENSIONS = Object.freeze({ Service: 'ECR', Type: 'API', Class: 'None' });
+/**
+ * The dimensions every ECR API usage metric has besides `Resource` (the API
+ * action): ECR does not use the `Class` dimension (ECR User Guide, "Amazon
+ * ECR usage metrics"). ECR also publishes `ResourceCount` (MAXIMUM), but the
+ * page's table of its `Resource` values was not read: no alarm uses it.
+ *
+ * @internal
+ */
+export const ECR_USAGE_DIMENSIONS = Object.freeze({ Service: 'ECR', Type: 'API' });
 
 /**
  * The ECR API actions with a usage metric (`Resource` dimension of

@@ -294,8 +294,8 @@ export class RegistryEventRouting extends Construct {
 
   /**
    * Lets EventBridge (publishing to the topic, sending to the dead-letter
-   * queue) and CloudWatch Logs (the audit log group) use the key, for this
-   * account only.
+   * queue), CloudWatch (alarms to the topic) and CloudWatch Logs (the audit
+   * log group) use the key, for this account only.
    */
   private allowServicesToUseKey(key: kms.Key, logsToo: boolean): void {
     const stack = Stack.of(this);
@@ -308,6 +308,14 @@ export class RegistryEventRouting extends Construct {
         StringEquals: { 'aws:SourceAccount': stack.account },
         ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
       },
+    }));
+    // CloudWatch publishes the alarms of routes (and of RegistryUsageAlarms) to the topic.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchEncryptsAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
     if (!logsToo) return;
     key.addToResourcePolicy(new iam.PolicyStatement({

@@ -104,7 +104,11 @@ function differs(a: string | undefined, b: string | undefined): boolean {
 }
 
 class ResourceTarget extends RouteTarget {
-  constructor(public readonly _kind: string, private readonly resource: IConstruct, private readonly make: (d: TargetDefaults) => events.IRuleTarget) {
+  constructor(
+    public readonly _kind: string,
+    private readonly resource: IConstruct,
+    private readonly make: (d: TargetDefaults) => events.IRuleTarget,
+  ) {
     super();
   }
 

@@ -42,6 +42,7 @@ describe('where public types live', () => {
     ['RouteTarget', 'operations'],
     ['RegistryEventRouting', 'operations'],
     ['CentralEventBus', 'operations'],
+    ['RegistryUsageAlarms', 'operations'],
   ])('%s is declared in %s/', (name, folder) => {
     const file = declaringFile(name);
     expect(file).toBeDefined();
