@@ -219,12 +219,12 @@ export class RegistryEventRouting extends Construct {
    * @param id the route's construct ID (the rule's logical ID derives from it)
    */
   public addRoute(id: string, event: EcrEvent, options: EventRouteOptions = {}): events.Rule {
-    guard(() => `${this.subject} route '${String(id)}'`, {
+    guard(() => `RegistryEventRouting '${this.node.path}/${String(id)}'`, {
       id: [id, STRING],
       event: [event, instanceOf(EcrEvent)],
       options: [options, { targets: optional(listOf(instanceOf(RouteTarget))), description: optional(STRING), alarm: optional(BOOLEAN) }],
     });
-    const problems = new Problems(`${this.subject} route '${id}'`);
+    const problems = new Problems(`RegistryEventRouting '${this.node.path}/${id}'`);
     const rendered = event._render();
     problems.addAll(rendered.problems);
     const routeTargets = options.targets ?? this.defaultTargets;

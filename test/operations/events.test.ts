@@ -96,7 +96,7 @@ describe('filters that can never match are refused where the route is added, nam
     ['an empty cache prefix list', () => EcrEvent.pullThroughCacheAction({ cachePrefixes: [] }), /cachePrefixes is empty/],
   ])('%s', (_name, event, message) => {
     expect(add(event)).toThrow(message);
-    expect(add(event)).toThrow(/^RegistryEventRouting 'Stack\/Ops' route 'Route': \d+ problems?:/);
+    expect(add(event)).toThrow(/^RegistryEventRouting 'Stack\/Ops\/Route': \d+ problems?:/);
   });
 
   test('an action type ECR never sends (untyped callers) is refused by the factory', () => {

@@ -73,7 +73,7 @@ describe('RegistryEventRouting targets', () => {
     const stack = strictStack();
     const routing = new RegistryEventRouting(stack, 'Ops');
     expect(() => routing.addRoute('R', EcrEvent.imageAction(), { targets: [make(stack)] }))
-      .toThrow(/RegistryEventRouting 'Stack\/Ops' route 'R'.*\n.*is in us-east-1 and the rule in eu-west-1: EventBridge delivers to a .* only in the rule's region/);
+      .toThrow(/RegistryEventRouting 'Stack\/Ops\/R'.*\n.*is in us-east-1 and the rule in eu-west-1: EventBridge delivers to a .* only in the rule's region/);
   });
 
   test('given an event bus in another region, then the route is accepted (EventBridge delivers across regions to buses)', () => {
