@@ -23,7 +23,9 @@ const apiName = untyped(fc.oneof(fc.constantFrom('CreateRepository', 'DeleteRepo
 
 /** One of the events, with random options. */
 const event: fc.Arbitrary<() => EcrEvent> = fc.oneof(
-  fc.record({ ...filters, actionTypes: optional(untyped(fc.array(enumOf(ImageActionType), { maxLength: 3 }))), outcome: optional(enumOf(EventOutcome)) })
+  fc.record({
+    ...filters, actionTypes: optional(untyped(fc.array(enumOf(ImageActionType), { maxLength: 3 }))), outcome: optional(enumOf(EventOutcome)),
+  })
     .map((o) => () => EcrEvent.imageAction(o as any)),
   fc.record({ ...filters, outcome: optional(enumOf(EventOutcome)) }).map((o) => () => EcrEvent.imageScan(o as any)),
   fc.record({ ...filters, outcome: optional(enumOf(EventOutcome)), sourceAccounts: optional(untyped(fc.array(account, { maxLength: 2 }))) })
@@ -34,7 +36,9 @@ const event: fc.Arbitrary<() => EcrEvent> = fc.oneof(
     .map((o) => () => EcrEvent.scanResourceChange(o as any)),
   fc.record({ ...filters, outcome: optional(enumOf(EventOutcome)) }).map((o) => () => EcrEvent.referrerAction(o as any)),
   fc.constant(() => EcrEvent.artifactAction()),
-  fc.record({ ...filters, eventNames: untyped(fc.array(apiName, { maxLength: 3 })), outsideCloudFormation: optional(untyped(fc.boolean())), failedOnly: optional(fc.boolean()) })
+  fc.record({
+    ...filters, eventNames: untyped(fc.array(apiName, { maxLength: 3 })), outsideCloudFormation: optional(untyped(fc.boolean())), failedOnly: optional(fc.boolean()),
+  })
     .map((o) => () => EcrEvent.apiCall(o as any)),
   fc.record({ ...filters, eventNames: optional(untyped(fc.array(apiName, { maxLength: 3 }))) }).map((o) => () => EcrEvent.clickOps(o as any)),
 );
@@ -65,7 +69,9 @@ describe('fuzz', () => {
     fuzzConstruct(
       fc.record({
         apis: optional(untyped(fc.array(enumOf(EcrRateLimitedApi), { maxLength: 3 }))),
-        thresholdPercent: optional(untyped(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 100 }), weight: 6 }, fc.integer({ min: -10, max: 150 }), fc.double({ noNaN: true })))),
+        thresholdPercent: optional(untyped(fc.oneof(
+          { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 6 }, fc.integer({ min: -10, max: 150 }), fc.double({ noNaN: true }),
+        ))),
         quotas: optional(fc.dictionary(fc.constantFrom('BatchGetImage', 'PutImage', 'BatchGetImage', 'ListImages'), untyped(fc.integer({ min: -5, max: 5000 }), 80), { maxKeys: 2 })),
         dashboard: optional(fc.boolean()),
         sourceAccounts: optional(untyped(fc.array(account, { maxLength: 2 }))),
