@@ -37,7 +37,10 @@ const event: fc.Arbitrary<() => EcrEvent> = fc.oneof(
   fc.record({ ...filters, outcome: optional(enumOf(EventOutcome)) }).map((o) => () => EcrEvent.referrerAction(o as any)),
   fc.constant(() => EcrEvent.artifactAction()),
   fc.record({
-    ...filters, eventNames: untyped(fc.array(apiName, { maxLength: 3 })), outsideCloudFormation: optional(untyped(fc.boolean())), failedOnly: optional(fc.boolean()),
+    ...filters,
+    eventNames: untyped(fc.array(apiName, { maxLength: 3 })),
+    outsideCloudFormation: optional(untyped(fc.boolean())),
+    failedOnly: optional(fc.boolean()),
   })
     .map((o) => () => EcrEvent.apiCall(o as any)),
   fc.record({ ...filters, eventNames: optional(untyped(fc.array(apiName, { maxLength: 3 }))) }).map((o) => () => EcrEvent.clickOps(o as any)),
