@@ -378,11 +378,20 @@ export class EcrEvent {
     return EcrEvent.apiCall({ ...options, eventNames: options.eventNames ?? [...CLICK_OPS_API_ACTIONS], outsideCloudFormation: true });
   }
 
+  /**
+   * Every event of Amazon ECR (source `aws.ecr`): the seven direct events
+   * and the ECR API calls recorded by CloudTrail. For forwarding a
+   * registry's events to a central bus, where routes filter them.
+   */
+  public static allEvents(): EcrEvent {
+    return new EcrEvent(undefined, {}, undefined, () => undefined);
+  }
+
   /** The `detail-type` of the events routed. @internal */
-  public readonly _detailType: string;
+  public readonly _detailType: string | undefined;
 
   private constructor(
-    detailType: string,
+    detailType: string | undefined,
     private readonly filters: RepositoryEventFilterOptions,
     private readonly namePath: NamePath | undefined,
     private readonly detailFilters: (detail: Record<string, any>, problems: string[]) => void,
@@ -401,7 +410,8 @@ export class EcrEvent {
     const problems: string[] = [];
     const detail: Record<string, any> = {};
     this.detailFilters(detail, problems);
-    const pattern: Record<string, any> = { 'source': [ECR_EVENT_SOURCE], 'detail-type': [this._detailType] };
+    const pattern: Record<string, any> = { source: [ECR_EVENT_SOURCE] };
+    if (this._detailType !== undefined) pattern['detail-type'] = [this._detailType];
     const names = this.repositoryValues(problems);
     if (names !== undefined && this.namePath !== undefined) setPath(detail, this.namePath, names.values);
     if (Object.keys(detail).length > 0) pattern.detail = detail;

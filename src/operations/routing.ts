@@ -238,7 +238,7 @@ export class RegistryEventRouting extends Construct {
     problems.throwIfAny();
 
     const rule = new events.Rule(this, id, {
-      description: options.description ?? `Amazon ECR: ${event._detailType}`,
+      description: options.description ?? `Amazon ECR: ${event._detailType ?? 'every event'}`,
       eventBus: this.eventBus,
       eventPattern: eventPatternOf(rendered.pattern),
     });
