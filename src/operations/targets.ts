@@ -134,8 +134,27 @@ class BusTarget extends RouteTarget {
     super();
   }
 
+  /**
+   * The bus target with a role whose permission is a managed policy (the
+   * compliance packs refuse the inline policy aws-cdk-lib's target writes),
+   * one role per bus and routing construct.
+   */
   public _bind(defaults: TargetDefaults): events.IRuleTarget {
-    return new targets.EventBus(this.bus, { deadLetterQueue: defaults.deadLetterQueue });
+    const scope = defaults.scope;
+    const id = `BusRole${Names.nodeUniqueId(this.bus.node).slice(-8)}`;
+    let role = scope.node.tryFindChild(id) as iam.Role | undefined;
+    if (role === undefined) {
+      role = new iam.Role(scope, id, {
+        assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } }),
+        description: 'Lets EventBridge put the routed Amazon ECR events on an event bus',
+      });
+      new iam.ManagedPolicy(scope, `${id}Policy`, {
+        description: 'Puts the routed Amazon ECR events on one event bus',
+        roles: [role],
+        statements: [new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] })],
+      });
+    }
+    return new targets.EventBus(this.bus, { deadLetterQueue: defaults.deadLetterQueue, role: role.withoutPolicyUpdates() });
   }
 
   public _problems(stack: Stack): string[] {
