@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,6 +15,25 @@ import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { isConcreteNumber, Problems, subjectOf } from '../internal/problems';
+
+/** A target of a rule in CloudFormation's casing, for the keys the routes' targets use. */
+function renderTarget(target: Record<string, any>): Record<string, unknown> {
+  const known = ['id', 'arn', 'roleArn', 'deadLetterConfig', 'retryPolicy', 'input', 'inputPath'];
+  const unknown = Object.keys(target).filter((k) => !known.includes(k) && target[k] !== undefined);
+  if (unknown.length > 0) throw new Error(`a rule target has ${unknown.join(', ')}, which the baseline rendering of routes does not carry`);
+  return {
+    Id: target.id,
+    Arn: target.arn,
+    RoleArn: target.roleArn,
+    DeadLetterConfig: target.deadLetterConfig && { Arn: target.deadLetterConfig.arn },
+    RetryPolicy: target.retryPolicy && {
+      MaximumRetryAttempts: target.retryPolicy.maximumRetryAttempts,
+      MaximumEventAgeInSeconds: target.retryPolicy.maximumEventAgeInSeconds,
+    },
+    Input: target.input,
+    InputPath: target.inputPath,
+  };
+}
 
 /** Properties of a `RegistryEventRouting`. */
 export interface RegistryEventRoutingProps {
@@ -328,6 +347,37 @@ export class RegistryEventRouting extends Construct {
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       },
     }));
+  }
+
+  /**
+   * The CloudFormation properties of the construct's rules and dead-letter
+   * queue, for a registry baseline's StackSet body (which renders resources
+   * from their models, not from CDK's private rendering): the rule's
+   * targets in CloudFormation's casing, the queue's redrive allow policy as
+   * the JSON it is. Undefined for every other resource.
+   *
+   * @internal
+   */
+  public _renderBaselineProperties(resource: CfnResource): Record<string, unknown> | undefined {
+    const stack = Stack.of(this);
+    if (resource instanceof events.CfnRule && this.rules.some((r) => r.node.defaultChild === resource)) {
+      const targets = stack.resolve(resource.targets) as Record<string, any>[] | undefined;
+      return {
+        Description: resource.description,
+        EventBusName: resource.eventBusName,
+        EventPattern: resource.eventPattern,
+        State: resource.state,
+        Targets: targets?.map(renderTarget),
+      };
+    }
+    if (resource instanceof sqs.CfnQueue && this.deadLetterQueue.node.defaultChild === resource) {
+      return {
+        KmsMasterKeyId: resource.kmsMasterKeyId,
+        MessageRetentionPeriod: resource.messageRetentionPeriod,
+        RedriveAllowPolicy: resource.redriveAllowPolicy,
+      };
+    }
+    return undefined;
   }
 
   /** Rules of this stack on the same bus against the quota. */
