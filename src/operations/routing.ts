@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnResource, Duration, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -214,7 +214,18 @@ export class RegistryEventRouting extends Construct {
     const defaults: RouteTarget[] = [];
     if (props.targets === undefined) {
       this.topic = new sns.Topic(this, 'Topic', { displayName: 'Amazon ECR registry operations', masterKey: this.key, enforceSSL: true });
-      defaults.push(RouteTarget.topic(this.topic));
+      // EventBridge publishes for this account's rules of this construct only (confused deputy).
+      this.topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'EventBridgePublishesRoutedEvents',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules.map((r) => r.ruleArn) }) },
+        },
+      }));
+      defaults.push(RouteTarget._ownTopic(this.topic));
     } else {
       defaults.push(...props.targets);
     }
@@ -230,6 +241,9 @@ export class RegistryEventRouting extends Construct {
     this.alarmTopic = props.alarmTopic ?? this.topic;
 
     this.node.addValidation({ validate: () => this.checkRulesPerBus(props.rulesPerBusQuota) });
+    this.node.addValidation({
+      validate: () => (this.rules.length > 0 ? [] : [`${this.subject}: no route was added, so nothing would reach the targets: add one with addRoute()`]),
+    });
   }
 
   /**

@@ -72,6 +72,22 @@ export abstract class RouteTarget {
     return new BusTarget(central.eventBus, central);
   }
 
+  /**
+   * The routing construct's own topic: published to with the topic policy
+   * the construct writes, conditioned on its rules, instead of the
+   * unconditioned statement aws-cdk-lib's topic target adds.
+   *
+   * @internal
+   */
+  public static _ownTopic(topic: sns.ITopic): RouteTarget {
+    return new ResourceTarget('SNS topic', topic, (d) => ({
+      bind: (rule: events.IRule) => {
+        targets.addToDeadLetterQueueResourcePolicy(rule, d.deadLetterQueue);
+        return { ...targets.bindBaseTargetConfig(base(d)), arn: topic.topicArn, targetResource: topic };
+      },
+    }));
+  }
+
   /** What kind of target this is, for messages. @internal */
   public abstract readonly _kind: string;
 

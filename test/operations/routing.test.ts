@@ -91,6 +91,25 @@ describe('RegistryEventRouting targets', () => {
     expect(() => new RegistryEventRouting(strictStack(), 'Ops', props as any)).toThrow(message);
   });
 
+  test('given no route, then synthesis fails: nothing would reach the targets', () => {
+    const app = strictApp();
+    new RegistryEventRouting(new Stack(app, 'Stack', { env: ENV }), 'Ops');
+    expect(() => app.synth()).toThrow(/RegistryEventRouting 'Stack\/Ops': no route was added/);
+  });
+
+  test('given the construct\'s own topic, then EventBridge may publish to it only for the construct\'s rules of this account', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops');
+    routing.addRoute('A', EcrEvent.imageAction());
+    routing.addRoute('B', EcrEvent.clickOps());
+    const template = Template.fromStack(stack);
+    const statements = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy')).flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Principal).includes('events.amazonaws.com'));
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(statements[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(2);
+  });
+
   test('given six targets, then the route is refused: EventBridge takes five per rule', () => {
     const stack = strictStack();
     const topic = new sns.Topic(stack, 'T');
