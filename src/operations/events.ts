@@ -1,3 +1,4 @@
+import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import {
   CLICK_OPS_API_ACTIONS, CLOUDFORMATION_USER_AGENT, CLOUDTRAIL_DETAIL_TYPE, ECR_EVENT_SOURCE, ECR_EVENT_SOURCE_NAME,
@@ -7,6 +8,7 @@ import { compressFilters, FilterSemantics } from '../fleet/filters';
 import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from '../internal/ecr-facts';
 import { BOOLEAN, guard, listOf, oneOf, optional, Spec, STRING } from '../internal/input';
 import { isConcrete } from '../internal/problems';
+import { holdsToken } from '../internal/resolve';
 
 /** Which outcomes of an action a route matches. */
 export enum EventOutcome {
@@ -254,7 +256,7 @@ export class EcrEvent {
         else detail['action-type'] = sortedUnique(options.actionTypes);
       }
       outcomeFilter(detail, 'result', options.outcome ?? EventOutcome.ANY, SUCCESS_RESULT);
-    });
+    }).withRebuild((o) => EcrEvent.imageAction(o));
   }
 
   /**
@@ -265,7 +267,7 @@ export class EcrEvent {
     guard('EcrEvent.imageScan', { options: [options, { ...REPOSITORY_FILTER_SPEC, outcome: OUTCOME }] });
     return new EcrEvent(EcrDetailType.IMAGE_SCAN, options, REPOSITORY_NAME, (detail) => {
       outcomeFilter(detail, 'scan-status', options.outcome ?? EventOutcome.ANY, SCAN_COMPLETE);
-    });
+    }).withRebuild((o) => EcrEvent.imageScan(o));
   }
 
   /**
@@ -277,12 +279,12 @@ export class EcrEvent {
       outcomeFilter(detail, 'result', options.outcome ?? EventOutcome.FAILURE, SUCCESS_RESULT);
       if (options.sourceAccounts !== undefined) {
         if (options.sourceAccounts.length === 0) problems.push('sourceAccounts is empty: no event would match; leave it out to route replications from any account');
-        for (const a of options.sourceAccounts) {
+        for (const a of known(options.sourceAccounts)) {
           if (isConcrete(a) && !ACCOUNT_ID_PATTERN.test(a)) problems.push(`sourceAccounts holds '${a}', which is not an AWS account ID: exactly 12 digits`);
         }
         if (options.sourceAccounts.length > 0) detail['source-account'] = sortedUnique(options.sourceAccounts);
       }
-    });
+    }).withRebuild((o) => EcrEvent.replicationAction(o));
   }
 
   /**
@@ -299,7 +301,7 @@ export class EcrEvent {
       outcomeFilter(detail, 'sync-status', options.outcome ?? EventOutcome.FAILURE, SUCCESS_RESULT);
       exactFilter(detail, 'ecr-repository-prefix', 'cachePrefixes', options.cachePrefixes, problems);
       exactFilter(detail, 'upstream-registry-url', 'upstreamRegistryUrls', options.upstreamRegistryUrls, problems);
-    });
+    }).withRebuild((o) => EcrEvent.pullThroughCacheAction(o));
   }
 
   /**
@@ -316,7 +318,7 @@ export class EcrEvent {
         return;
       }
       detail.repositories = { ...(detail.repositories ?? {}), 'scan-frequency': sortedUnique(options.scanFrequencies) };
-    });
+    }).withRebuild((o) => EcrEvent.scanResourceChange(o));
   }
 
   /**
@@ -327,7 +329,7 @@ export class EcrEvent {
     guard('EcrEvent.referrerAction', { options: [options, { ...REPOSITORY_FILTER_SPEC, outcome: OUTCOME }] });
     return new EcrEvent(EcrDetailType.REFERRER_ACTION, options, REPOSITORY_NAME, (detail) => {
       outcomeFilter(detail, 'result', options.outcome ?? EventOutcome.ANY, SUCCESS_RESULT);
-    });
+    }).withRebuild((o) => EcrEvent.referrerAction(o));
   }
 
   /**
@@ -354,7 +356,7 @@ export class EcrEvent {
     return new EcrEvent(CLOUDTRAIL_DETAIL_TYPE, options, API_CALL_NAME, (detail, problems) => {
       detail.eventSource = [ECR_EVENT_SOURCE_NAME];
       if (options.eventNames.length === 0) problems.push('eventNames is empty: no call would match; name at least one ECR API action');
-      for (const name of options.eventNames) {
+      for (const name of known(options.eventNames)) {
         if (!isConcrete(name) || ECR_MUTATING_API_ACTIONS.includes(name)) continue;
         if (READ_ONLY_API_PREFIXES.some((p) => name.startsWith(p))) {
           problems.push(`eventNames holds '${name}', a read-only call: EventBridge does not receive CloudTrail events of Get, List and Describe calls, so the route could never match`);
@@ -365,7 +367,7 @@ export class EcrEvent {
       detail.eventName = sortedUnique(options.eventNames);
       if (options.outsideCloudFormation) detail.userAgent = [{ 'anything-but': [CLOUDFORMATION_USER_AGENT] }];
       if (options.failedOnly) detail.errorCode = [{ exists: true }];
-    });
+    }).withRebuild((o) => EcrEvent.apiCall(o));
   }
 
   /**
@@ -390,6 +392,9 @@ export class EcrEvent {
   /** The `detail-type` of the events routed. @internal */
   public readonly _detailType: string | undefined;
 
+  /** The same event with other options (values resolved at synth): set by the factories that take options. */
+  private rebuild?: (options: any) => EcrEvent;
+
   private constructor(
     detailType: string | undefined,
     private readonly filters: RepositoryEventFilterOptions,
@@ -397,6 +402,24 @@ export class EcrEvent {
     private readonly detailFilters: (detail: Record<string, any>, problems: string[]) => void,
   ) {
     this._detailType = detailType;
+  }
+
+  /**
+   * The options, and the problems of the event rebuilt from the same options
+   * once their tokens are resolved (values such as `Lazy` lists are known
+   * only at synth).
+   *
+   * @internal
+   */
+  public _recheck(): { options: unknown; problemsOf: (resolved: any) => string[] } | undefined {
+    const rebuild = this.rebuild;
+    if (rebuild === undefined) return undefined;
+    return { options: this.filters, problemsOf: (resolved) => rebuild(resolved)._render().problems };
+  }
+
+  private withRebuild(rebuild: (options: any) => EcrEvent): EcrEvent {
+    this.rebuild = rebuild;
+    return this;
   }
 
   /**
@@ -420,7 +443,7 @@ export class EcrEvent {
       if (fitted !== undefined) setPath(detail, this.namePath, fitted);
     }
     const length = JSON.stringify(pattern).length;
-    if (length > MAX_EVENT_PATTERN_LENGTH) {
+    if (length > MAX_EVENT_PATTERN_LENGTH && !holdsToken(pattern)) {
       problems.push(`the event pattern has ${length} characters, more than the ${MAX_EVENT_PATTERN_LENGTH} EventBridge takes: use repositoryPrefixes, or give otherRepositoryNames so that repositoryNames can be compressed into prefixes`);
     }
     return { pattern, problems };
@@ -436,7 +459,7 @@ export class EcrEvent {
     if (this.namePath === undefined) return undefined;
     if (prefixes !== undefined) {
       if (prefixes.length === 0) problems.push('repositoryPrefixes is empty: no event would match; leave it out to route every repository');
-      for (const p of prefixes) {
+      for (const p of known(prefixes)) {
         if (isConcrete(p) && !NAME_PREFIX.test(p)) {
           problems.push(`repositoryPrefixes holds '${p}', which cannot start a repository name: a lower-case letter or digit, then letters, digits, '.', '_', '-' or '/'`);
         }
@@ -444,13 +467,25 @@ export class EcrEvent {
     }
     if (names !== undefined) {
       if (names.length === 0) problems.push('repositoryNames is empty: no event would match; leave it out to route every repository');
-      for (const n of names) {
+      for (const n of known(names)) {
         if (isConcrete(n) && !REPOSITORY_NAME_PATTERN.test(n)) problems.push(`repositoryNames holds '${n}', which is not a repository name (${REPOSITORY_NAME_PATTERN.source})`);
       }
     }
+    if (isListToken(prefixes) || isListToken(names)) {
+      // Known only at synth: rendered then (and checked then, by the routing construct).
+      const render = (p: string[] | undefined, n: string[] | undefined) =>
+        [...sortedUnique(n ?? []), ...sortedUnique(p ?? []).map((x) => ({ prefix: x }))];
+      const atSynth: IResolvable = {
+        creationStack: [],
+        resolve: (context: IResolveContext) => render(context.resolve(prefixes), context.resolve(names)),
+        toString: () => Token.asString(atSynth),
+      };
+      return { values: atSynth as any };
+    }
     const exact = sortedUnique(names ?? []);
     const values: any[] = [...exact, ...sortedUnique(prefixes ?? []).map((p) => ({ prefix: p }))];
-    const compress = others !== undefined && exact.length > 1 && exact.every(isConcrete) ? { names: exact, others: [...others] } : undefined;
+    const compressible = others !== undefined && !isListToken(others) && exact.length > 1 && exact.every(isConcrete);
+    const compress = compressible ? { names: exact, others: [...others!] } : undefined;
     return { values, compress };
   }
 
@@ -463,13 +498,13 @@ export class EcrEvent {
     const length = JSON.stringify(pattern).length;
     if (length <= MAX_EVENT_PATTERN_LENGTH) return undefined;
     const prefixes = sortedUnique(this.filters.repositoryPrefixes ?? []).map((p) => ({ prefix: p }));
-    const known = [...compress.names, ...compress.others.filter(isConcrete)];
+    const registry = [...compress.names, ...compress.others.filter(isConcrete)];
     const fixed = length - JSON.stringify(compress.names).length + JSON.stringify(prefixes).length;
     let quota = compress.names.length;
     while (quota >= 1) {
       quota = Math.min(quota - 1, Math.floor(quota * (MAX_EVENT_PATTERN_LENGTH - fixed) / (length - fixed)));
       if (quota < 1) break;
-      const c = compressFilters(compress.names, known, quota, EXACT_NAMES);
+      const c = compressFilters(compress.names, registry, quota, EXACT_NAMES);
       const values: any[] = [...c.names, ...c.prefixes.map((p) => ({ prefix: p.filter })), ...prefixes];
       const next = fixed + JSON.stringify(values).length;
       if (next <= MAX_EVENT_PATTERN_LENGTH) return values;
@@ -492,8 +527,19 @@ function exactFilter(detail: Record<string, any>, field: string, what: string, v
     problems.push(`${what} is empty: no event would match; leave it out to route all`);
     return;
   }
-  for (const v of values) if (isConcrete(v) && v.length === 0) problems.push(`${what} holds an empty string, which no event carries`);
+  for (const v of known(values)) if (v.length === 0) problems.push(`${what} holds an empty string, which no event carries`);
   detail[field] = sortedUnique(values);
+}
+
+/** A list known only at synth (such as `Lazy.list`): one encoded item. */
+function isListToken(list: readonly string[] | undefined): boolean {
+  return list !== undefined && list.length === 1 && Tokenization.reverseList(list as string[]) !== undefined;
+}
+
+/** The items of a list that are known now: none of a list token, the concrete ones of a list. */
+function known(list: readonly string[] | undefined): string[] {
+  if (list === undefined || isListToken(list)) return [];
+  return list.filter(isConcrete);
 }
 
 function setPath(detail: Record<string, any>, path: NamePath, values: any[]): void {

@@ -15,6 +15,7 @@ import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { isConcreteNumber, Problems, subjectOf } from '../internal/problems';
+import { checkAtSynth } from '../internal/resolve';
 
 /** A target of a rule in CloudFormation's casing, for the keys the routes' targets use. */
 function renderTarget(target: Record<string, any>): Record<string, unknown> {
@@ -269,6 +270,13 @@ export class RegistryEventRouting extends Construct {
       problems.add('alarm is true, but the construct has no topic to notify: give alarmTopic, or leave targets out for the construct\'s own topic');
     }
     problems.throwIfAny();
+    // Values known only at synth (Lazy) are checked again then.
+    const recheck = event._recheck();
+    if (recheck !== undefined) {
+      checkAtSynth(this, problems, recheck.options, (p, resolved, atSynth) => {
+        if (atSynth) p.addAll(recheck.problemsOf(resolved));
+      });
+    }
 
     const rule = new events.Rule(this, id, {
       description: options.description ?? `Amazon ECR: ${event._detailType ?? 'every event'}`,

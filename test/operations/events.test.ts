@@ -1,10 +1,11 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { matchesPattern } from './matcher';
 import * as samples from './samples';
 import {
   EcrEvent, EventOutcome, ImageActionType, RegistryEventRouting, RepositoryScanFrequency,
 } from '../../src';
-import { strictStack, validTemplate } from '../util/harness';
+import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
 
 /** The event pattern of each rule of the synthesized template, by the rule's logical ID prefix. */
 function patterns(build: (routing: RegistryEventRouting) => void): Record<string, any> {
@@ -97,6 +98,21 @@ describe('filters that can never match are refused where the route is added, nam
   ])('%s', (_name, event, message) => {
     expect(add(event)).toThrow(message);
     expect(add(event)).toThrow(/^RegistryEventRouting 'Stack\/Ops\/Route': \d+ problems?:/);
+  });
+
+  test('a prefix known only at synth (Lazy) is checked at synth, naming the route', () => {
+    const app = strictApp();
+    const routing = new RegistryEventRouting(new Stack(app, 'Stack', { env: ENV }), 'Ops');
+    routing.addRoute('Route', EcrEvent.imageAction({ repositoryPrefixes: Lazy.list({ produce: () => ['Team/'] }) }));
+    expect(() => app.synth()).toThrow(/RegistryEventRouting 'Stack\/Ops\/Route': 1 problem:\n {2}- repositoryPrefixes holds 'Team\/', which cannot start a repository name/);
+  });
+
+  test('a valid prefix list known only at synth (Lazy) is rendered at synth', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops').addRoute('Route', EcrEvent.imageAction({ repositoryPrefixes: Lazy.list({ produce: () => ['my-', 'team-a/'] }) }));
+    const pattern = Object.values<any>(validTemplate(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    expect(pattern.detail['repository-name']).toEqual([{ prefix: 'my-' }, { prefix: 'team-a/' }]);
+    expect(matchesPattern(pattern, samples.IMAGE_PUSH)).toBe(true);
   });
 
   test('an action type ECR never sends (untyped callers) is refused by the factory', () => {
