@@ -30,6 +30,7 @@ export enum EcrRateLimitedApi {
   /** Image pull: a layer's download URL. */
   GET_DOWNLOAD_URL_FOR_LAYER = 'GetDownloadUrlForLayer',
 }
+Object.freeze(EcrRateLimitedApi);
 
 /** Properties of `RegistryUsageAlarms`. */
 export interface RegistryUsageAlarmsProps {

@@ -23,6 +23,7 @@ export enum EventOutcome {
   /** Every outcome. */
   ANY = 'ANY',
 }
+Object.freeze(EventOutcome);
 
 /** The kinds of `ECR Image Action` events. */
 export enum ImageActionType {
@@ -31,6 +32,7 @@ export enum ImageActionType {
   /** An image deletion. */
   DELETE = 'DELETE',
 }
+Object.freeze(ImageActionType);
 
 /** The scan frequency of a repository, as an `ECR Scan Resource Change` event reports it. */
 export enum RepositoryScanFrequency {
@@ -41,6 +43,7 @@ export enum RepositoryScanFrequency {
   /** Scanned continuously (enhanced scanning). */
   CONTINUOUS_SCAN = 'CONTINUOUS_SCAN',
 }
+Object.freeze(RepositoryScanFrequency);
 
 /** Which repositories a route covers. Exact names and prefixes together match either. */
 export interface RepositoryEventFilterOptions {
