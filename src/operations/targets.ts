@@ -216,7 +216,7 @@ class LogsResourcePolicy extends Construct {
     // The rules are known once every route is added: the condition is rendered at synth.
     const statement = new iam.PolicyStatement({
       sid: 'EventBridgeWritesRoutedEvents',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
       conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules }) } },
