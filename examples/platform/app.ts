@@ -332,6 +332,11 @@ export function buildRegistryBaseline(app: App): RegistryBaseline {
     description: 'Repositories created on first push',
   });
   new PullThroughCacheRule(baseline, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
+  // Every account of the OU sends its registry events to the shared-services account's bus.
+  const central = events.EventBus.fromEventBusArn(baseline, 'RegistryEventBus',
+    `arn:aws:events:eu-west-1:${ACCOUNTS.sharedServices}:event-bus/${REGISTRY_EVENT_BUS}`);
+  new RegistryEventRouting(baseline, 'ForwardRegistryEvents', { targets: [RouteTarget.eventBus(central)] })
+    .addRoute('AllEvents', EcrEvent.allEvents());
   return baseline;
 }
 
