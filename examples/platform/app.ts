@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, App, AppProps, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -262,12 +262,7 @@ export class WorkloadAccountStack extends Stack {
       encryption: RepositoryEncryption.kms(),
     });
     new BaseImageReplicas(this, 'BaseImageReplicas');
-    // Every event of this registry goes to the shared-services account's bus in eu-west-1.
-    const central = events.EventBus.fromEventBusArn(this, 'RegistryEventBus',
-      `arn:aws:events:eu-west-1:${ACCOUNTS.sharedServices}:event-bus/${REGISTRY_EVENT_BUS}`);
-    const forward = new RegistryEventRouting(this, 'ForwardRegistryEvents', { targets: [RouteTarget.eventBus(central)] })
-      .addRoute('AllEvents', EcrEvent.allEvents());
-    Annotations.of(forward).acknowledgeWarning('cdk-ecr-platform:crossAccountBus', 'The bus lets every account of the organization put events (RegistryOperations)');
+    // This account's registry events reach the shared-services bus through the registry baseline.
   }
 }
 
