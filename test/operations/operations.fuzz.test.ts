@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import {
   CentralEventBus, EcrEvent, EcrRateLimitedApi, EventOutcome, ImageActionType, RegistryEventRouting, RegistryUsageAlarms, RepositoryScanFrequency,
 } from '../../src';
-import { FUZZ_TIMEOUT, fuzzConstruct, lazy, untyped } from '../util/fuzz';
+import { FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, untyped } from '../util/fuzz';
 
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const enumOf = <T extends string>(values: Record<string, T>) => untyped(fc.oneof(
@@ -12,14 +12,26 @@ const enumOf = <T extends string>(values: Record<string, T>) => untyped(fc.oneof
 ));
 /** Repository names and prefixes, often valid, sometimes not; sometimes Lazy or untyped. */
 const name = untyped(lazy(fc.oneof(
-  fc.stringMatching(/^[a-z0-9]{1,6}([._/-][a-z0-9]{1,6}){0,2}$/),
+  { arbitrary: fc.stringMatching(/^[a-z0-9]{1,6}([._/-][a-z0-9]{1,6}){0,2}$/), weight: 12 },
   fc.constantFrom('', 'Team/', '-x', 'a'.repeat(300), 'team-a/'),
   fc.string({ maxLength: 8 }),
 )));
-const names = optional(untyped(fc.array(name, { maxLength: 4 })));
-const filters = { repositoryPrefixes: names, repositoryNames: names, otherRepositoryNames: names };
+/** A name that is a string (Lazy lists hold strings). */
+const plainName = fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9]{1,6}([._/-][a-z0-9]{1,6}){0,2}$/), weight: 6 }, fc.constantFrom('', 'Team/', '-x'));
+const names = optional(fc.oneof(
+  { arbitrary: untyped(fc.array(name, { minLength: 1, maxLength: 3 }), 80), weight: 6 },
+  lazyList(fc.array(plainName, { minLength: 1, maxLength: 3 })),
+  fc.constant([] as string[]),
+), { freq: 2 });
+const filters = {
+  repositoryPrefixes: names,
+  repositoryNames: names,
+  otherRepositoryNames: fc.option(names, { nil: undefined, freq: 4 }).map((n) => n ?? undefined),
+};
+/** Mostly a value in range, sometimes one outside. */
+const mostly = (inRange: fc.Arbitrary<number>, any: fc.Arbitrary<number>) => fc.oneof({ arbitrary: inRange, weight: 8 }, any);
 const account = untyped(fc.oneof({ arbitrary: fc.stringMatching(/^\d{12}$/), weight: 6 }, fc.string({ maxLength: 13 })));
-const apiName = untyped(fc.oneof(fc.constantFrom('CreateRepository', 'DeleteRepository', 'PutImage', 'DescribeImages', 'CreateBucket'), fc.string({ maxLength: 6 })));
+const apiName = untyped(fc.oneof({ arbitrary: fc.constantFrom('CreateRepository', 'DeleteRepository', 'PutImage'), weight: 8 }, fc.constantFrom('DescribeImages', 'CreateBucket'), fc.string({ maxLength: 6 })), 80);
 
 /** One of the events, with random options. */
 const event: fc.Arbitrary<() => EcrEvent> = fc.oneof(
@@ -51,9 +63,9 @@ describe('fuzz', () => {
     fuzzConstruct(
       fc.record({
         auditLog: optional(untyped(fc.boolean())),
-        retryAttempts: optional(untyped(fc.integer({ min: -2, max: 200 }))),
-        maxEventAgeMinutes: optional(fc.integer({ min: 0, max: 1500 })),
-        rulesPerBusQuota: optional(untyped(fc.integer({ min: 0, max: 5 }))),
+        retryAttempts: optional(untyped(mostly(fc.integer({ min: 0, max: 185 }), fc.integer({ min: -2, max: 200 })), 80)),
+        maxEventAgeMinutes: optional(mostly(fc.integer({ min: 1, max: 1440 }), fc.integer({ min: 0, max: 1500 }))),
+        rulesPerBusQuota: fc.option(untyped(mostly(fc.integer({ min: 3, max: 5 }), fc.integer({ min: 0, max: 2 })), 80), { nil: undefined, freq: 4 }),
         routes: fc.array(fc.record({ event, alarm: optional(untyped(fc.boolean())) }), { maxLength: 3 }),
       }),
       (stack, p) => {
