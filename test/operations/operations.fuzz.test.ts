@@ -18,11 +18,11 @@ const name = untyped(lazy(fc.oneof(
 )));
 /** A name that is a string (Lazy lists hold strings). */
 const plainName = fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9]{1,6}([._/-][a-z0-9]{1,6}){0,2}$/), weight: 6 }, fc.constantFrom('', 'Team/', '-x'));
-const names = optional(fc.oneof(
+const names = fc.option(fc.oneof(
   { arbitrary: untyped(fc.array(name, { minLength: 1, maxLength: 3 }), 80), weight: 6 },
   lazyList(fc.array(plainName, { minLength: 1, maxLength: 3 })),
   fc.constant([] as string[]),
-), { freq: 2 });
+), { nil: undefined, freq: 2 });
 const filters = {
   repositoryPrefixes: names,
   repositoryNames: names,
