@@ -1,9 +1,9 @@
 import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
 import {
   CLICK_OPS_API_ACTIONS, CLOUDFORMATION_USER_AGENT, CLOUDTRAIL_DETAIL_TYPE, ECR_EVENT_SOURCE, ECR_EVENT_SOURCE_NAME,
   ECR_MUTATING_API_ACTIONS, EcrDetailType, MAX_EVENT_PATTERN_LENGTH, READ_ONLY_API_PREFIXES, SCAN_COMPLETE, SUCCESS_RESULT,
 } from './facts';
+import { RenderedEvent } from './model';
 import { compressFilters, FilterSemantics } from '../fleet/filters';
 import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from '../internal/ecr-facts';
 import { BOOLEAN, guard, listOf, oneOf, optional, Spec, STRING } from '../internal/input';
@@ -204,11 +204,6 @@ export interface ClickOpsEventOptions extends RepositoryEventFilterOptions {
   readonly eventNames?: string[];
 }
 
-/** The pattern and problems of an event with its repository filters rendered. @internal */
-export interface RenderedEvent {
-  readonly pattern: Record<string, any>;
-  readonly problems: string[];
-}
 
 /** Where the repository name is in an event's detail. */
 type NamePath = readonly string[];
@@ -553,9 +548,4 @@ function setPath(detail: Record<string, any>, path: NamePath, values: any[]): vo
 
 function sortedUnique<T extends string>(values: readonly T[]): T[] {
   return [...new Set(values)].sort();
-}
-
-/** The pattern of an event, as aws-cdk-lib's rules take it. @internal */
-export function eventPatternOf(pattern: Record<string, any>): events.EventPattern {
-  return { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail };
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,15 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { CentralEventBus } from './central-bus';
+import { TargetDefaults } from './model';
 
-/** What every target of a routing construct shares. @internal */
-export interface TargetDefaults {
-  /** The construct the target's supporting resources are created in. */
-  readonly scope: Construct;
-  readonly deadLetterQueue: sqs.IQueue;
-  readonly retryAttempts: number;
-  readonly maxEventAge: Duration;
-}
 
 /**
  * Where a route sends events. Every target gets the routing construct's
