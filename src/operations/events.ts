@@ -169,7 +169,12 @@ export interface ReferrerEventOptions extends RepositoryEventFilterOptions {
   readonly outcome?: EventOutcome;
 }
 
-/** Options of a route for ECR API calls recorded by AWS CloudTrail. */
+/**
+ * Options of a route for ECR API calls recorded by AWS CloudTrail. Repository
+ * filters match the call's `requestParameters.repositoryName`: calls on the
+ * registry (PutRegistryPolicy, PutReplicationConfiguration, ...) name no
+ * repository, so a route with repository filters never routes them.
+ */
 export interface ApiCallEventOptions extends RepositoryEventFilterOptions {
   /**
    * The API actions routed, as CloudTrail names them (`CreateRepository`).
