@@ -23,17 +23,18 @@ function renderTarget(target: Record<string, any>): Record<string, unknown> {
   const known = ['id', 'arn', 'roleArn', 'deadLetterConfig', 'retryPolicy', 'input', 'inputPath'];
   const unknown = Object.keys(target).filter((k) => !known.includes(k) && target[k] !== undefined);
   if (unknown.length > 0) throw new Error(`a rule target has ${unknown.join(', ')}, which the baseline rendering of routes does not carry`);
+  // In the order aws-cdk-lib renders them (alphabetical), so that the body equals the template byte for byte.
   return {
-    Id: target.id,
     Arn: target.arn,
-    RoleArn: target.roleArn,
     DeadLetterConfig: target.deadLetterConfig && { Arn: target.deadLetterConfig.arn },
-    RetryPolicy: target.retryPolicy && {
-      MaximumRetryAttempts: target.retryPolicy.maximumRetryAttempts,
-      MaximumEventAgeInSeconds: target.retryPolicy.maximumEventAgeInSeconds,
-    },
+    Id: target.id,
     Input: target.input,
     InputPath: target.inputPath,
+    RetryPolicy: target.retryPolicy && {
+      MaximumEventAgeInSeconds: target.retryPolicy.maximumEventAgeInSeconds,
+      MaximumRetryAttempts: target.retryPolicy.maximumRetryAttempts,
+    },
+    RoleArn: target.roleArn,
   };
 }
 
