@@ -9,3 +9,4 @@ export * from './organization';
 export * from './fleet';
 export * from './bootstrap';
 export * from './region-options';
+export * from './operations';

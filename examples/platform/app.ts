@@ -1,13 +1,18 @@
 import * as path from 'path';
 import { App, AppProps, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as signer from 'aws-cdk-lib/aws-signer';
 import { Construct } from 'constructs';
 import {
+  CentralEventBus,
+  EcrEvent,
+  EventOutcome,
   FindingSeverity,
   FindingsRouting,
   FindingSuppression,
+  ImageActionType,
   InspectorPullDateRescanDuration,
   InspectorPullDateRescanMode,
   InspectorRescanDuration,
@@ -22,8 +27,10 @@ import {
   PullTimeUpdateExclusion,
   RegistryBaseline,
   RegistryBaselineStackSet,
+  RegistryEventRouting,
   RegistryScanning,
   RegistrySigning,
+  RegistryUsageAlarms,
   ReplicationDestination,
   RepositoryAccess,
   RepositoryCatalog,
@@ -31,7 +38,9 @@ import {
   RepositoryCreationTemplateAppliedFor,
   RepositoryEncryption,
   RepositoryFleet,
+  RepositoryScanFrequency,
   RoleDefaults,
+  RouteTarget,
   ScanFrequency,
   StackSetTarget,
   UpstreamRegistry,
@@ -48,6 +57,8 @@ export const MANAGEMENT_ACCOUNT = '999999999999';
 export const WORKLOADS_OU_ID = 'ou-ex12-workload';
 /** The regions every workload account gets the registry baseline in. */
 export const BASELINE_REGIONS = ['eu-west-1', 'eu-central-1'];
+/** The event bus of the shared-services account that receives every account's registry events. */
+export const REGISTRY_EVENT_BUS = 'registry-events';
 /** The example organization and its workloads organizational unit. */
 export const ORGANIZATION_ID = 'o-exampleorg1';
 export const WORKLOADS_OU = 'r-ex12/ou-ex12-workload';
@@ -124,6 +135,31 @@ export class SharedServicesRegistryStack extends Stack {
 
     new UpstreamCaches(this, 'UpstreamCaches');
     new ImageSecurity(this, 'ImageSecurity');
+    new RegistryOperations(this, 'Operations');
+  }
+}
+
+/**
+ * Operating the registries: the shared-services account receives every
+ * account's registry events on one bus (the workload accounts forward theirs),
+ * sends the ones that need a person to an encrypted topic with an audit log,
+ * raises alarms on failed replications and pull-through caches and on API
+ * calls approaching ECR's rate quotas, and shows the fleet on a dashboard.
+ */
+export class RegistryOperations extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const central = new CentralEventBus(this, 'Bus', { eventBusName: REGISTRY_EVENT_BUS, organizationId: ORGANIZATION_ID });
+    // The rules on the default bus see this account's events; the central bus, the other accounts'.
+    for (const [name, bus] of [['Local', undefined], ['Organization', central.eventBus]] as const) {
+      const routing = new RegistryEventRouting(this, name, { eventBus: bus, auditLog: true });
+      routing.addRoute('ReplicationFailures', EcrEvent.replicationAction({ outcome: EventOutcome.FAILURE }), { alarm: true });
+      routing.addRoute('PullThroughCacheFailures', EcrEvent.pullThroughCacheAction({ outcome: EventOutcome.FAILURE }), { alarm: true });
+      routing.addRoute('ScanningFellBackToManual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL] }));
+      routing.addRoute('PlatformImageDeletions', EcrEvent.imageAction({ actionTypes: [ImageActionType.DELETE], repositoryPrefixes: ['platform/'] }));
+      routing.addRoute('ClickOps', EcrEvent.clickOps());
+      if (bus === undefined) new RegistryUsageAlarms(this, 'Usage', { routing, thresholdPercent: 80, dashboard: true });
+    }
   }
 }
 
@@ -209,6 +245,11 @@ export class SecondRegionRegistryStack extends Stack {
       lifecyclePolicy: LifecyclePolicy.recommended(),
     });
     new BaseImageReplicas(this, 'BaseImageReplicas');
+    // Every event of this registry goes to the shared-services account's bus in eu-west-1.
+    const central = events.EventBus.fromEventBusArn(this, 'RegistryEventBus',
+      `arn:aws:events:eu-west-1:${ACCOUNTS.sharedServices}:event-bus/${REGISTRY_EVENT_BUS}`);
+    new RegistryEventRouting(this, 'ForwardRegistryEvents', { targets: [RouteTarget.eventBus(central)] })
+      .addRoute('AllEvents', EcrEvent.allEvents());
   }
 }
 
@@ -221,6 +262,7 @@ export class WorkloadAccountStack extends Stack {
       encryption: RepositoryEncryption.kms(),
     });
     new BaseImageReplicas(this, 'BaseImageReplicas');
+    // This account's registry events reach the shared-services bus through the registry baseline.
   }
 }
 
@@ -285,6 +327,11 @@ export function buildRegistryBaseline(app: App): RegistryBaseline {
     description: 'Repositories created on first push',
   });
   new PullThroughCacheRule(baseline, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
+  // Every account of the OU sends its registry events to the shared-services account's bus.
+  const central = events.EventBus.fromEventBusArn(baseline, 'RegistryEventBus',
+    `arn:aws:events:eu-west-1:${ACCOUNTS.sharedServices}:event-bus/${REGISTRY_EVENT_BUS}`);
+  new RegistryEventRouting(baseline, 'ForwardRegistryEvents', { targets: [RouteTarget.eventBus(central)] })
+    .addRoute('AllEvents', EcrEvent.allEvents());
   return baseline;
 }
 

@@ -230,7 +230,7 @@ export class RegistryBaseline extends Stack {
           problems.push(`'${c.node.scope.node.path}' is a policy with no statement or attached to no role, user or group, which aws-cdk-lib may leave out of the template: add statements and attach it, or remove it from the baseline`);
           continue;
         }
-        const properties = registry?._renderProperties(c) ?? publicProperties(c, problems);
+        const properties = registry?._renderProperties(c) ?? ownerRendering(c) ?? publicProperties(c, problems);
         const metadata = { ...(c.cfnOptions.metadata ?? {}) };
         delete metadata['aws:cdk:path'];
         const dependsOn = c.obtainDependencies()
@@ -287,6 +287,25 @@ function cfnElementsOf(stack: Stack): CfnElement[] {
   };
   walk(stack);
   return found;
+}
+
+/**
+ * A resource's CloudFormation properties as the construct that created it
+ * renders them from its own model, when it does: a construct of the
+ * library that creates resources with nested properties (the rules and
+ * dead-letter queue of `RegistryEventRouting`) implements
+ * `_renderBaselineProperties(resource)`. Found by walking up the scopes, so
+ * that this module needs none of those constructs.
+ */
+function ownerRendering(resource: CfnResource): Record<string, unknown> | undefined {
+  for (let scope = resource.node.scope; scope !== undefined; scope = scope.node.scope) {
+    const render = (scope as { _renderBaselineProperties?: (r: CfnResource) => Record<string, unknown> | undefined })._renderBaselineProperties;
+    if (typeof render === 'function') {
+      const rendered = render.call(scope, resource);
+      if (rendered !== undefined) return rendered;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -38,6 +38,11 @@ describe('where public types live', () => {
     ['FindingSuppressionProps', 'scanning'],
     ['CdkBootstrapTemplate', 'bootstrap'],
     ['CdkBootstrapHardeningOptions', 'bootstrap'],
+    ['EcrEvent', 'operations'],
+    ['RouteTarget', 'operations'],
+    ['RegistryEventRouting', 'operations'],
+    ['CentralEventBus', 'operations'],
+    ['RegistryUsageAlarms', 'operations'],
   ])('%s is declared in %s/', (name, folder) => {
     const file = declaringFile(name);
     expect(file).toBeDefined();

@@ -39,7 +39,7 @@ describe('cdk-nag', () => {
   test('given an app without cdk-nag, then the entry point fails to load (the pack is loaded with it), and the modules other than the pack load', () => {
     jest.isolateModules(() => {
       jest.doMock('cdk-nag', () => { throw new Error('Cannot find module \'cdk-nag\''); });
-      for (const folder of ['repository', 'registry', 'lifecycle', 'pull-through-cache', 'scanning', 'signing', 'organization', 'fleet']) {
+      for (const folder of ['repository', 'registry', 'lifecycle', 'pull-through-cache', 'scanning', 'signing', 'organization', 'fleet', 'operations']) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         expect(() => require(`../../src/${folder}`)).not.toThrow();
       }

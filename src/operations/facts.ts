@@ -1,0 +1,207 @@
+/*
+ * What Amazon ECR sends to EventBridge and publishes to CloudWatch, and the
+ * EventBridge quotas a route must fit: the one home of the operations facts.
+ * Routes, alarms and dashboards are built from these, and the tests run the
+ * documented sample events through the patterns built from them. Each fact
+ * names its page; what the pages do not say is said too.
+ */
+
+/** The `source` of every ECR event, direct or through CloudTrail (EventBridge events reference, "Amazon Elastic Container Registry events"). @internal */
+export const ECR_EVENT_SOURCE = 'aws.ecr';
+
+/**
+ * The `detail-type` of each event ECR sends directly to EventBridge, best
+ * effort (EventBridge events reference, "Amazon Elastic Container Registry
+ * events", lists these seven).
+ *
+ * @internal
+ */
+export const EcrDetailType = Object.freeze({
+  IMAGE_ACTION: 'ECR Image Action',
+  IMAGE_SCAN: 'ECR Image Scan',
+  REPLICATION_ACTION: 'ECR Replication Action',
+  PULL_THROUGH_CACHE_ACTION: 'ECR Pull Through Cache Action',
+  SCAN_RESOURCE_CHANGE: 'ECR Scan Resource Change',
+  REFERRER_ACTION: 'ECR Referrer Action',
+  ARTIFACT_ACTION: 'ECR Artifact Action',
+});
+
+/** The `detail-type` of API calls recorded by CloudTrail (EventBridge User Guide, "AWS service events delivered via AWS CloudTrail"). @internal */
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+/** The `detail.eventSource` of ECR API calls recorded by CloudTrail. @internal */
+export const ECR_EVENT_SOURCE_NAME = 'ecr.amazonaws.com';
+
+/**
+ * The `userAgent` (and `sourceIPAddress`) CloudTrail records for calls that
+ * AWS CloudFormation makes on a stack's behalf. Not stated on an ECR page:
+ * it is what CloudTrail records for calls a service makes for the user
+ * (CloudTrail User Guide, "CloudTrail record contents": for a call made by
+ * an AWS service, the service's DNS name).
+ *
+ * @internal
+ */
+export const CLOUDFORMATION_USER_AGENT = 'cloudformation.amazonaws.com';
+
+/**
+ * The detail fields each event type has, as the ECR User Guide's sample
+ * events ("Amazon ECR events and EventBridge") and the EventBridge schema
+ * registry (`aws.ecr@...`, as aws-cdk's generated event classes list them)
+ * show them. The repository name of an `ECR Scan Resource Change` event is
+ * inside the `repositories` list.
+ *
+ * @internal
+ */
+export const EVENT_FIELDS = Object.freeze({
+  [EcrDetailType.IMAGE_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag'],
+  [EcrDetailType.IMAGE_SCAN]: ['scan-status', 'repository-name', 'finding-severity-counts', 'image-digest', 'image-tags'],
+  [EcrDetailType.REPLICATION_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag', 'source-account', 'source-region'],
+  [EcrDetailType.PULL_THROUGH_CACHE_ACTION]: ['rule-version', 'sync-status', 'ecr-repository-prefix', 'repository-name', 'upstream-registry-url', 'image-tag', 'image-digest', 'failure-code', 'failure-reason'],
+  [EcrDetailType.SCAN_RESOURCE_CHANGE]: ['action-type', 'repositories', 'resource-type', 'scan-type'],
+  [EcrDetailType.REFERRER_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag', 'artifact-media-type', 'manifest-media-type'],
+  [EcrDetailType.ARTIFACT_ACTION]: [],
+} as Record<string, readonly string[]>);
+
+/**
+ * The `action-type` values ECR documents for `ECR Image Action`: a
+ * completed push and a deletion (ECR User Guide, sample events).
+ *
+ * @internal
+ */
+export const IMAGE_ACTION_TYPES: readonly string[] = Object.freeze(['PUSH', 'DELETE']);
+
+/**
+ * The value of `result` (image, replication and referrer actions) and of
+ * `sync-status` (pull-through cache) that ECR documents: `SUCCESS`. The
+ * samples show no failure, so the value of a failure is not documented
+ * (`FAILURE` and `FAILED` both appear in AWS's own writing): a failure is
+ * matched as anything but `SUCCESS`.
+ *
+ * @internal
+ */
+export const SUCCESS_RESULT = 'SUCCESS';
+
+/** The `scan-status` of a completed basic scan (ECR User Guide, sample events). @internal */
+export const SCAN_COMPLETE = 'COMPLETE';
+
+/**
+ * The scan frequencies of a repository in an `ECR Scan Resource Change`
+ * event (`scan-frequency`, `previous-scan-frequency`): the sample shows
+ * MANUAL, SCAN_ON_PUSH and CONTINUOUS_SCAN, which are the frequencies of
+ * the registry scanning configuration plus MANUAL.
+ *
+ * @internal
+ */
+export const SCAN_FREQUENCIES: readonly string[] = Object.freeze(['MANUAL', 'SCAN_ON_PUSH', 'CONTINUOUS_SCAN']);
+
+/**
+ * ECR API actions that change the registry or its repositories, as CloudTrail
+ * names them (`eventName`, the ECR API reference's action names). EventBridge
+ * receives the CloudTrail events of calls that change something; calls whose
+ * names begin with Get, List or Describe are not delivered (EventBridge User
+ * Guide, "AWS service events delivered via AWS CloudTrail").
+ *
+ * @internal
+ */
+export const ECR_MUTATING_API_ACTIONS: readonly string[] = Object.freeze([
+  'BatchDeleteImage', 'CompleteLayerUpload', 'CreatePullThroughCacheRule', 'CreateRepository',
+  'CreateRepositoryCreationTemplate', 'DeleteLifecyclePolicy', 'DeletePullThroughCacheRule', 'DeleteRegistryPolicy',
+  'DeleteRepository', 'DeleteRepositoryCreationTemplate', 'DeleteRepositoryPolicy', 'DeleteSigningConfiguration',
+  'DeregisterPullTimeUpdateExclusion', 'InitiateLayerUpload', 'PutAccountSetting', 'PutImage',
+  'PutImageScanningConfiguration', 'PutImageTagMutability', 'PutLifecyclePolicy', 'PutRegistryPolicy',
+  'PutRegistryScanningConfiguration', 'PutReplicationConfiguration', 'PutSigningConfiguration',
+  'RegisterPullTimeUpdateExclusion', 'SetRepositoryPolicy', 'StartImageScan', 'StartLifecyclePolicyPreview',
+  'TagResource', 'UntagResource', 'UpdateImageStorageClass', 'UpdatePullThroughCacheRule',
+  'UpdateRepositoryCreationTemplate', 'UploadLayerPart', 'ValidatePullThroughCacheRule',
+]);
+
+/** Prefixes of read-only API names whose CloudTrail events EventBridge does not receive. @internal */
+export const READ_ONLY_API_PREFIXES: readonly string[] = Object.freeze(['Get', 'List', 'Describe']);
+
+/**
+ * The API calls that change a repository or a registry setting the catalog
+ * owns: made outside CloudFormation, they are "click-ops".
+ *
+ * @internal
+ */
+export const CLICK_OPS_API_ACTIONS: readonly string[] = Object.freeze([
+  'CreateRepository', 'DeleteRepository', 'SetRepositoryPolicy', 'DeleteRepositoryPolicy',
+  'PutLifecyclePolicy', 'DeleteLifecyclePolicy', 'PutImageTagMutability', 'PutImageScanningConfiguration',
+  'PutRegistryPolicy', 'DeleteRegistryPolicy', 'PutReplicationConfiguration', 'PutRegistryScanningConfiguration',
+  'CreatePullThroughCacheRule', 'DeletePullThroughCacheRule',
+]);
+
+// ---------------------------------------------------------------------------
+// Usage metrics and rate quotas
+// ---------------------------------------------------------------------------
+
+/** The CloudWatch namespace of AWS usage metrics (ECR User Guide, "Amazon ECR usage metrics"). @internal */
+export const USAGE_NAMESPACE = 'AWS/Usage';
+
+/** The usage metric of API calls, statistic SUM over one-minute periods. @internal */
+export const CALL_COUNT_METRIC = 'CallCount';
+
+/**
+ * The dimensions every ECR API usage metric has besides `Resource` (the API
+ * action): ECR does not use the `Class` dimension (ECR User Guide, "Amazon
+ * ECR usage metrics"). ECR also publishes `ResourceCount` (MAXIMUM), but the
+ * page's table of its `Resource` values was not read: no alarm uses it.
+ *
+ * @internal
+ */
+export const ECR_USAGE_DIMENSIONS = Object.freeze({ Service: 'ECR', Type: 'API' });
+
+/**
+ * The ECR API actions with a usage metric (`Resource` dimension of
+ * `CallCount`) and their default rate quota, in requests per second per
+ * account and region (ECR User Guide, "Amazon ECR service quotas", current
+ * table: BatchCheckLayerAvailability 1,000 and BatchGetImage 2,000 read
+ * there; the others as that table lists them: GetAuthorizationToken 500,
+ * InitiateLayerUpload 100, UploadLayerPart 500, CompleteLayerUpload 100,
+ * PutImage 10, GetDownloadUrlForLayer 3,000). Every quota is adjustable:
+ * alarms take the account's applied value as an override. Older versions of
+ * the page list lower values (200 and 10 per second): the page does not say
+ * whether accounts created then kept them, so set the applied values of
+ * Service Quotas when they differ.
+ *
+ * @internal
+ */
+export const ECR_RATE_QUOTAS: Readonly<Record<string, number>> = Object.freeze({
+  GetAuthorizationToken: 500,
+  BatchCheckLayerAvailability: 1000,
+  InitiateLayerUpload: 100,
+  UploadLayerPart: 500,
+  CompleteLayerUpload: 100,
+  PutImage: 10,
+  BatchGetImage: 2000,
+  GetDownloadUrlForLayer: 3000,
+});
+
+// ---------------------------------------------------------------------------
+// EventBridge
+// ---------------------------------------------------------------------------
+
+/** The longest event pattern EventBridge accepts, in characters (EventBridge User Guide, "Amazon EventBridge quotas": event pattern size 2,048, not adjustable). @internal */
+export const MAX_EVENT_PATTERN_LENGTH = 2048;
+
+/**
+ * Rules per event bus (EventBridge quotas: 300 in every region but
+ * af-south-1 and eu-south-1, where it is 100; adjustable).
+ *
+ * @internal
+ */
+export function rulesPerBusQuota(region: string | undefined): number {
+  return region === 'af-south-1' || region === 'eu-south-1' ? 100 : 300;
+}
+
+/** Targets per rule (EventBridge quotas: 5, not adjustable). @internal */
+export const MAX_TARGETS_PER_RULE = 5;
+
+/** The longest event bus resource policy, in characters (EventBridge quotas: 10,240, adjustable). @internal */
+export const MAX_BUS_POLICY_LENGTH = 10240;
+
+/** The retry attempts EventBridge allows a target (RetryPolicy, MaximumRetryAttempts 0–185). @internal */
+export const MAX_RETRY_ATTEMPTS = 185;
+
+/** The longest event age EventBridge allows a target to retry for, in seconds (RetryPolicy, MaximumEventAgeInSeconds 60–86,400). @internal */
+export const EVENT_AGE_RANGE_SECONDS = Object.freeze({ min: 60, max: 86400 });

@@ -1,0 +1,420 @@
+import { Annotations, Aws, CfnResource, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EcrEvent } from './events';
+import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota } from './facts';
+import { eventPatternOf } from './model';
+import { RouteTarget } from './targets';
+import { acknowledgeRule } from '../internal/acknowledge';
+import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
+import { createLibraryKey } from '../internal/kms';
+import { isConcreteNumber, Problems, subjectOf } from '../internal/problems';
+import { checkAtSynth } from '../internal/resolve';
+
+/** A target of a rule in CloudFormation's casing, for the keys the routes' targets use. */
+function renderTarget(target: Record<string, any>): Record<string, unknown> {
+  const known = ['id', 'arn', 'roleArn', 'deadLetterConfig', 'retryPolicy', 'input', 'inputPath'];
+  const unknown = Object.keys(target).filter((k) => !known.includes(k) && target[k] !== undefined);
+  if (unknown.length > 0) throw new Error(`a rule target has ${unknown.join(', ')}, which the baseline rendering of routes does not carry`);
+  // In the order aws-cdk-lib renders them (alphabetical), so that the body equals the template byte for byte.
+  return {
+    Arn: target.arn,
+    DeadLetterConfig: target.deadLetterConfig && { Arn: target.deadLetterConfig.arn },
+    Id: target.id,
+    Input: target.input,
+    InputPath: target.inputPath,
+    RetryPolicy: target.retryPolicy && {
+      MaximumEventAgeInSeconds: target.retryPolicy.maximumEventAgeInSeconds,
+      MaximumRetryAttempts: target.retryPolicy.maximumRetryAttempts,
+    },
+    RoleArn: target.roleArn,
+  };
+}
+
+/** Properties of a `RegistryEventRouting`. */
+export interface RegistryEventRoutingProps {
+  /**
+   * Where routes send events unless a route names its own targets.
+   *
+   * @default - a new SNS topic encrypted with a new customer managed key (and the audit log group when `auditLog` is true)
+   */
+  readonly targets?: RouteTarget[];
+
+  /**
+   * Also send every routed event to a new CloudWatch Logs log group,
+   * encrypted with the construct's key, kept `auditLogRetention`: an audit
+   * trail of the registry's operations.
+   *
+   * @default false
+   */
+  readonly auditLog?: boolean;
+
+  /**
+   * How long the audit log group keeps events.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly auditLogRetention?: logs.RetentionDays;
+
+  /**
+   * The event bus the rules are on: the account's default bus receives the
+   * events of ECR and CloudTrail; a central bus receives the events other
+   * accounts forward to it.
+   *
+   * @default - the default event bus of the account and region
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * How many times EventBridge retries a target that fails (0–185).
+   *
+   * @default 185
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * How long EventBridge keeps retrying an event (1 minute to 24 hours).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly maxEventAge?: Duration;
+
+  /**
+   * Where EventBridge puts events it could not deliver.
+   *
+   * @default - a new SQS queue encrypted with the construct's key, accepting only TLS, keeping messages 14 days
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+
+  /**
+   * The topic alarms of routes notify.
+   *
+   * @default - the construct's own topic, when it has one
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * The rules-per-bus quota of the account and region: synthesis fails when
+   * the stack puts more rules on the bus.
+   *
+   * @default - EventBridge's default: 300, or 100 in af-south-1 and eu-south-1
+   */
+  readonly rulesPerBusQuota?: number;
+}
+
+/** Options of one route. */
+export interface EventRouteOptions {
+  /**
+   * Where this route sends events.
+   *
+   * @default - the construct's targets
+   */
+  readonly targets?: RouteTarget[];
+
+  /**
+   * The rule's description.
+   *
+   * @default - the event's detail type
+   */
+  readonly description?: string;
+
+  /**
+   * Raise a CloudWatch alarm when the route matches any event in 5 minutes
+   * (the rule's `MatchedEvents` metric), notifying the alarm topic: for
+   * routes of failures (replication, pull-through cache).
+   *
+   * @default false
+   */
+  readonly alarm?: boolean;
+}
+
+/**
+ * Routes Amazon ECR's events (the seven event types ECR sends to
+ * EventBridge, and ECR API calls recorded by CloudTrail) to targets with
+ * secure defaults: an encrypted topic, an optional encrypted audit log
+ * group, a dead-letter queue and a retry policy on every target that takes
+ * them, and an optional alarm per route. One rule per route, whatever the
+ * number of repositories it covers (repository name prefixes), within
+ * EventBridge's quotas (pattern size, targets per rule, rules per bus),
+ * checked at synth.
+ *
+ * @example
+ * const routing = new RegistryEventRouting(this, 'Operations', { auditLog: true });
+ * routing.addRoute('ReplicationFailures', EcrEvent.replicationAction(), { alarm: true });
+ * routing.addRoute('ClickOps', EcrEvent.clickOps());
+ */
+export class RegistryEventRouting extends Construct {
+  /** The topic events go to, unless targets were given. */
+  public readonly topic?: sns.Topic;
+  /** The key that encrypts the construct's topic, queue and log group, when it created any of them. */
+  public readonly key?: kms.Key;
+  /** The audit log group, when `auditLog` is true. */
+  public readonly auditLogGroup?: logs.LogGroup;
+  /** Where EventBridge puts events it could not deliver. */
+  public readonly deadLetterQueue: sqs.IQueue;
+  /** The rules, one per route, in the order added. */
+  public readonly rules: events.Rule[] = [];
+  /** The alarms of routes added with `alarm: true`. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  private readonly defaultTargets: RouteTarget[];
+  private readonly eventBus?: events.IEventBus;
+  private readonly retryAttempts: number;
+  private readonly maxEventAge: Duration;
+  private readonly alarmTopic?: sns.ITopic;
+  private readonly subject: string;
+
+  constructor(scope: Construct, id: string, props: RegistryEventRoutingProps = {}) {
+    guardConstruct('RegistryEventRouting', scope, id, props, {
+      targets: optional(listOf(instanceOf(RouteTarget))),
+      auditLog: optional(BOOLEAN),
+      auditLogRetention: optional(NUMBER),
+      eventBus: optional(OBJECT),
+      retryAttempts: optional(NUMBER),
+      maxEventAge: optional(instanceOf(Duration)),
+      deadLetterQueue: optional(OBJECT),
+      alarmTopic: optional(OBJECT),
+      rulesPerBusQuota: optional(NUMBER),
+    });
+    super(scope, id);
+    this.subject = subjectOf('RegistryEventRouting', scope, id);
+    const problems = new Problems(this.subject);
+    const retries = props.retryAttempts ?? MAX_RETRY_ATTEMPTS;
+    if (isConcreteNumber(retries) && (!Number.isInteger(retries) || retries < 0 || retries > MAX_RETRY_ATTEMPTS)) {
+      problems.add(`retryAttempts is ${retries}: EventBridge takes a whole number from 0 to ${MAX_RETRY_ATTEMPTS}`);
+    }
+    const age = props.maxEventAge ?? Duration.hours(24);
+    if (!age.isUnresolved()) {
+      const seconds = age.toSeconds();
+      if (seconds < EVENT_AGE_RANGE_SECONDS.min || seconds > EVENT_AGE_RANGE_SECONDS.max) {
+        problems.add(`maxEventAge is ${seconds} seconds: EventBridge takes ${EVENT_AGE_RANGE_SECONDS.min} to ${EVENT_AGE_RANGE_SECONDS.max} seconds (1 minute to 24 hours)`);
+      }
+    }
+    if (props.targets !== undefined && props.targets.length === 0) {
+      problems.add('targets is empty: leave it out for an encrypted SNS topic, or name at least one target');
+    }
+    const quota = props.rulesPerBusQuota;
+    if (isConcreteNumber(quota) && (!Number.isInteger(quota) || quota < 1)) problems.add(`rulesPerBusQuota is ${quota}: a whole number of at least 1`);
+    problems.throwIfAny();
+
+    this.retryAttempts = retries;
+    this.maxEventAge = age;
+    this.eventBus = props.eventBus;
+
+    const needsKey = props.targets === undefined || props.auditLog === true || props.deadLetterQueue === undefined;
+    if (needsKey) {
+      this.key = createLibraryKey(this, 'Key', { description: `Encrypts the ECR event routing of ${this.node.path}` });
+      this.allowServicesToUseKey(this.key, props.auditLog === true);
+    }
+    this.deadLetterQueue = props.deadLetterQueue ?? this.createDeadLetterQueue();
+    const defaults: RouteTarget[] = [];
+    if (props.targets === undefined) {
+      this.topic = new sns.Topic(this, 'Topic', { displayName: 'Amazon ECR registry operations', masterKey: this.key, enforceSSL: true });
+      // EventBridge publishes for this account's rules of this construct only (confused deputy).
+      this.topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'EventBridgePublishesRoutedEvents',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules.map((r) => r.ruleArn) }) },
+        },
+      }));
+      defaults.push(RouteTarget._ownTopic(this.topic));
+    } else {
+      defaults.push(...props.targets);
+    }
+    if (props.auditLog) {
+      this.auditLogGroup = new logs.LogGroup(this, 'AuditLog', {
+        logGroupName: `/aws/events/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
+        retention: props.auditLogRetention ?? logs.RetentionDays.ONE_YEAR,
+        encryptionKey: this.key,
+      });
+      defaults.push(RouteTarget.logGroup(this.auditLogGroup));
+    }
+    this.defaultTargets = defaults;
+    this.alarmTopic = props.alarmTopic ?? this.topic;
+
+    this.node.addValidation({ validate: () => this.checkRulesPerBus(props.rulesPerBusQuota) });
+    this.node.addValidation({
+      validate: () => (this.rules.length > 0 ? [] : [`${this.subject}: no route was added, so nothing would reach the targets: add one with addRoute()`]),
+    });
+  }
+
+  /**
+   * Adds a route: one rule that sends the event to the targets.
+   *
+   * @param id the route's construct ID (the rule's logical ID derives from it)
+   */
+  public addRoute(id: string, event: EcrEvent, options: EventRouteOptions = {}): events.Rule {
+    guard(() => `RegistryEventRouting '${this.node.path}/${String(id)}'`, {
+      id: [id, STRING],
+      event: [event, instanceOf(EcrEvent)],
+      options: [options, { targets: optional(listOf(instanceOf(RouteTarget))), description: optional(STRING), alarm: optional(BOOLEAN) }],
+    });
+    const problems = new Problems(`RegistryEventRouting '${this.node.path}/${id}'`);
+    const rendered = event._render();
+    problems.addAll(rendered.problems);
+    const routeTargets = options.targets ?? this.defaultTargets;
+    if (routeTargets.length === 0) problems.add('targets is empty: leave it out for the construct\'s targets, or name at least one');
+    if (routeTargets.length > MAX_TARGETS_PER_RULE) problems.add(`${routeTargets.length} targets: EventBridge takes at most ${MAX_TARGETS_PER_RULE} per rule`);
+    const stack = Stack.of(this);
+    for (const t of routeTargets) problems.addAll(t._problems(stack));
+    if (options.alarm && this.alarmTopic === undefined) {
+      problems.add('alarm is true, but the construct has no topic to notify: give alarmTopic, or leave targets out for the construct\'s own topic');
+    }
+    problems.throwIfAny();
+    // Values known only at synth (Lazy) are checked again then.
+    const recheck = event._recheck();
+    if (recheck !== undefined) {
+      checkAtSynth(this, problems, recheck.options, (p, resolved, atSynth) => {
+        if (atSynth) p.addAll(recheck.problemsOf(resolved));
+      });
+    }
+
+    const rule = new events.Rule(this, id, {
+      description: options.description ?? `Amazon ECR: ${event._detailType ?? 'every event'}`,
+      eventBus: this.eventBus,
+      eventPattern: eventPatternOf(rendered.pattern),
+    });
+    const defaults = { scope: this, deadLetterQueue: this.deadLetterQueue, retryAttempts: this.retryAttempts, maxEventAge: this.maxEventAge };
+    for (const t of routeTargets) {
+      rule.addTarget(t._bind(defaults));
+      const foreign = t._foreignAccount(stack);
+      if (foreign !== undefined && t._kind === 'event bus') {
+        Annotations.of(rule).addWarningV2('cdk-ecr-platform:crossAccountBus',
+          `events go to an event bus in account ${foreign}: its policy must let ${stack.account} put events (CentralEventBus with sourceAccounts or organizationId writes it)`);
+      }
+    }
+    this.rules.push(rule);
+    if (options.alarm) this.alarms.push(this.alarmOn(id, rule));
+    return rule;
+  }
+
+  private alarmOn(id: string, rule: events.Rule): cloudwatch.Alarm {
+    const metric = new cloudwatch.Metric({
+      namespace: 'AWS/Events',
+      metricName: 'MatchedEvents',
+      dimensionsMap: { RuleName: rule.ruleName },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+    const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Amazon ECR events matched the route ${id}`,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic!));
+    alarm.addOkAction(new actions.SnsAction(this.alarmTopic!));
+    return alarm;
+  }
+
+  private createDeadLetterQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Marks the queue as a dead-letter queue, which is what AWS Control Tower's
+      // CT.SQS.PR.1 reads (a queue is a dead-letter queue when its redrive allow
+      // policy is allowAll or byQueue); SQS redrives only within an account.
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
+    });
+    acknowledgeRule(queue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the EventBridge targets: EventBridge, not a queue, sends to it');
+    return queue;
+  }
+
+  /**
+   * Lets EventBridge (publishing to the topic, sending to the dead-letter
+   * queue), CloudWatch (alarms to the topic) and CloudWatch Logs (the audit
+   * log group) use the key, for this account only.
+   */
+  private allowServicesToUseKey(key: kms.Key, logsToo: boolean): void {
+    const stack = Stack.of(this);
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'EventBridgeEncryptsRoutedEvents',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+      },
+    }));
+    // CloudWatch publishes the alarms of routes (and of RegistryUsageAlarms) to the topic.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchEncryptsAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    if (!logsToo) return;
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsEncryptsAuditLog',
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      },
+    }));
+  }
+
+  /**
+   * The CloudFormation properties of the construct's rules and dead-letter
+   * queue, for a registry baseline's StackSet body (which renders resources
+   * from their models, not from CDK's private rendering): the rule's
+   * targets in CloudFormation's casing, the queue's redrive allow policy as
+   * the JSON it is. Undefined for every other resource.
+   *
+   * @internal
+   */
+  public _renderBaselineProperties(resource: CfnResource): Record<string, unknown> | undefined {
+    const stack = Stack.of(this);
+    if (resource instanceof events.CfnRule && this.rules.some((r) => r.node.defaultChild === resource)) {
+      const targets = stack.resolve(resource.targets) as Record<string, any>[] | undefined;
+      return {
+        Description: resource.description,
+        EventBusName: resource.eventBusName,
+        EventPattern: resource.eventPattern,
+        State: resource.state,
+        Targets: targets?.map(renderTarget),
+      };
+    }
+    if (resource instanceof sqs.CfnQueue && this.deadLetterQueue.node.defaultChild === resource) {
+      return {
+        KmsMasterKeyId: resource.kmsMasterKeyId,
+        MessageRetentionPeriod: resource.messageRetentionPeriod,
+        RedriveAllowPolicy: resource.redriveAllowPolicy,
+      };
+    }
+    return undefined;
+  }
+
+  /** Rules of this stack on the same bus against the quota. */
+  private checkRulesPerBus(quota: number | undefined): string[] {
+    const stack = Stack.of(this);
+    const busName = this.eventBus ? stack.resolve(this.eventBus.eventBusName) : undefined;
+    const limit = quota ?? rulesPerBusQuota(stack.region);
+    const sameBus = stack.node.findAll().filter((c): c is events.CfnRule => c instanceof events.CfnRule)
+      .filter((r) => {
+        const name = r.eventBusName === undefined ? undefined : stack.resolve(r.eventBusName);
+        return JSON.stringify(name ?? 'default') === JSON.stringify(busName ?? 'default');
+      });
+    if (sameBus.length <= limit) return [];
+    return [`${this.subject}: the stack puts ${sameBus.length} rules on the event bus, more than the rules-per-bus quota of ${limit}: route many repositories with one rule (repositoryPrefixes), or raise the quota and set rulesPerBusQuota`];
+  }
+}

@@ -1,0 +1,122 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { matchesPattern } from './matcher';
+import * as samples from './samples';
+import {
+  EcrEvent, EventOutcome, ImageActionType, RegistryEventRouting, RepositoryScanFrequency,
+} from '../../src';
+import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
+
+/** The event pattern of each rule of the synthesized template, by the rule's logical ID prefix. */
+function patterns(build: (routing: RegistryEventRouting) => void): Record<string, any> {
+  const stack = strictStack();
+  build(new RegistryEventRouting(stack, 'Ops'));
+  const template: Template = validTemplate(stack, { nag: true });
+  const out: Record<string, any> = {};
+  for (const [logicalId, r] of Object.entries<any>(template.findResources('AWS::Events::Rule'))) {
+    out[logicalId.replace(/^Ops/, '').replace(/[0-9A-F]{8}$/, '')] = r.Properties.EventPattern;
+  }
+  return out;
+}
+
+describe('a typed route for every event ECR sends: the synthesized pattern matches the documented sample and refuses its counterpart', () => {
+  const p = patterns((routing) => {
+    routing.addRoute('Deletes', EcrEvent.imageAction({ actionTypes: [ImageActionType.DELETE], repositoryNames: ['my-repository-name'] }));
+    routing.addRoute('Pushes', EcrEvent.imageAction({ actionTypes: [ImageActionType.PUSH], outcome: EventOutcome.SUCCESS }));
+    routing.addRoute('FailedPushes', EcrEvent.imageAction({ actionTypes: [ImageActionType.PUSH], outcome: EventOutcome.FAILURE }));
+    routing.addRoute('Scans', EcrEvent.imageScan({ outcome: EventOutcome.SUCCESS, repositoryPrefixes: ['my-'] }));
+    routing.addRoute('ScanFailures', EcrEvent.imageScan({ outcome: EventOutcome.FAILURE }));
+    routing.addRoute('Replication', EcrEvent.replicationAction({ sourceAccounts: ['111111111111'] }));
+    routing.addRoute('Cache', EcrEvent.pullThroughCacheAction({ cachePrefixes: ['docker-hub'] }));
+    routing.addRoute('CacheSyncs', EcrEvent.pullThroughCacheAction({ outcome: EventOutcome.SUCCESS, upstreamRegistryUrls: ['public.ecr.aws'] }));
+    routing.addRoute('Manual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL] }));
+    routing.addRoute('Continuous', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.CONTINUOUS_SCAN], repositoryPrefixes: ['repository-'] }));
+    routing.addRoute('Referrers', EcrEvent.referrerAction({ repositoryPrefixes: ['team-a/'] }));
+    routing.addRoute('Artifacts', EcrEvent.artifactAction());
+    routing.addRoute('ClickOps', EcrEvent.clickOps({ repositoryPrefixes: ['team-a/'] }));
+    routing.addRoute('FailedDeletes', EcrEvent.apiCall({ eventNames: ['DeleteRepository', 'BatchDeleteImage'], failedOnly: true }));
+  });
+
+  test.each<[string, string, unknown, unknown]>([
+    ['ECR Image Action (deletion)', 'Deletes', samples.IMAGE_DELETE, samples.IMAGE_PUSH],
+    ['ECR Image Action (push)', 'Pushes', samples.IMAGE_PUSH, samples.withDetail(samples.IMAGE_PUSH, { result: 'FAILURE' })],
+    ['ECR Image Action (failed push)', 'FailedPushes', samples.withDetail(samples.IMAGE_PUSH, { result: 'FAILED' }), samples.IMAGE_PUSH],
+    ['ECR Image Scan (completed)', 'Scans', samples.IMAGE_SCAN, samples.withDetail(samples.IMAGE_SCAN, { 'repository-name': 'other' })],
+    ['ECR Image Scan (failed)', 'ScanFailures', samples.withDetail(samples.IMAGE_SCAN, { 'scan-status': 'FAILED' }), samples.IMAGE_SCAN],
+    ['ECR Replication Action (failure)', 'Replication', samples.withDetail(samples.REPLICATION, { result: 'FAILURE' }), samples.REPLICATION],
+    ['ECR Pull Through Cache Action (failure)', 'Cache', samples.withDetail(samples.PULL_THROUGH_CACHE, { 'sync-status': 'FAILED' }), samples.PULL_THROUGH_CACHE],
+    ['ECR Pull Through Cache Action (sync)', 'CacheSyncs', samples.PULL_THROUGH_CACHE, samples.withDetail(samples.PULL_THROUGH_CACHE, { 'upstream-registry-url': 'quay.io' })],
+    ['ECR Scan Resource Change (fell back to manual)', 'Manual', samples.withDetail(samples.SCAN_RESOURCE_CHANGE, {
+      repositories: [{ 'repository-name': 'repository-1', 'scan-frequency': 'MANUAL', 'previous-scan-frequency': 'SCAN_ON_PUSH' }],
+    }), samples.SCAN_RESOURCE_CHANGE],
+    ['ECR Scan Resource Change (continuous)', 'Continuous', samples.SCAN_RESOURCE_CHANGE, samples.withDetail(samples.SCAN_RESOURCE_CHANGE, {
+      repositories: [{ 'repository-name': 'other', 'scan-frequency': 'CONTINUOUS_SCAN' }],
+    })],
+    ['ECR Referrer Action', 'Referrers', samples.REFERRER, samples.withDetail(samples.REFERRER, { 'repository-name': 'team-b/api' })],
+    ['ECR Artifact Action', 'Artifacts', samples.ARTIFACT, samples.IMAGE_PUSH],
+    ['CloudTrail: click-ops', 'ClickOps', samples.apiCall('CreateRepository'), samples.apiCall('CreateRepository', { userAgent: 'cloudformation.amazonaws.com' })],
+    ['CloudTrail: click-ops outside the prefixes', 'ClickOps', samples.apiCall('SetRepositoryPolicy'), samples.apiCall('DeleteRepository', { repositoryName: 'team-b/api' })],
+    ['CloudTrail: failed calls', 'FailedDeletes', samples.apiCall('DeleteRepository', { errorCode: 'AccessDenied' }), samples.apiCall('DeleteRepository')],
+  ])('%s', (_name, route, matching, notMatching) => {
+    const pattern = p[route];
+    expect(pattern).toBeDefined();
+    expect(matchesPattern(pattern, matching)).toBe(true);
+    expect(matchesPattern(pattern, notMatching)).toBe(false);
+  });
+
+  test('every event type of the EventBridge events reference has a route', () => {
+    const detailTypes = new Set(Object.values(p).map((pattern) => pattern['detail-type'][0]));
+    expect([...detailTypes].sort()).toEqual([
+      'AWS API Call via CloudTrail', 'ECR Artifact Action', 'ECR Image Action', 'ECR Image Scan', 'ECR Pull Through Cache Action',
+      'ECR Referrer Action', 'ECR Replication Action', 'ECR Scan Resource Change',
+    ]);
+  });
+
+  test('the failure filter is "anything but SUCCESS", so an undocumented failure value still matches', () => {
+    expect(p.Replication.detail.result).toEqual([{ 'anything-but': ['SUCCESS'] }]);
+    expect(p.Cache.detail['sync-status']).toEqual([{ 'anything-but': ['SUCCESS'] }]);
+  });
+});
+
+describe('filters that can never match are refused where the route is added, naming the construct and the rule', () => {
+  function add(event: () => EcrEvent): () => void {
+    return () => new RegistryEventRouting(strictStack(), 'Ops').addRoute('Route', event());
+  }
+
+  test.each<[string, () => EcrEvent, RegExp]>([
+    ['an empty prefix list', () => EcrEvent.imageAction({ repositoryPrefixes: [] }), /repositoryPrefixes is empty: no event would match/],
+    ['an empty name list', () => EcrEvent.replicationAction({ repositoryNames: [] }), /repositoryNames is empty/],
+    ['a prefix no repository name starts with', () => EcrEvent.imageAction({ repositoryPrefixes: ['Team/'] }), /'Team\/', which cannot start a repository name/],
+    ['an invalid repository name', () => EcrEvent.imageAction({ repositoryNames: ['-bad'] }), /'-bad', which is not a repository name/],
+    ['an empty action list', () => EcrEvent.imageAction({ actionTypes: [] }), /actionTypes is empty/],
+    ['an empty scan frequency list', () => EcrEvent.scanResourceChange({ scanFrequencies: [] }), /scanFrequencies is empty/],
+    ['a source account that is not one', () => EcrEvent.replicationAction({ sourceAccounts: ['12345'] }), /'12345', which is not an AWS account ID/],
+    ['a read-only API call', () => EcrEvent.apiCall({ eventNames: ['DescribeRepositories'] }), /a read-only call: EventBridge does not receive/],
+    ['an API action ECR does not have', () => EcrEvent.apiCall({ eventNames: ['CreateBucket'] }), /'CreateBucket', which is not an ECR API action/],
+    ['no API action', () => EcrEvent.apiCall({ eventNames: [] }), /eventNames is empty/],
+    ['an empty cache prefix list', () => EcrEvent.pullThroughCacheAction({ cachePrefixes: [] }), /cachePrefixes is empty/],
+  ])('%s', (_name, event, message) => {
+    expect(add(event)).toThrow(message);
+    expect(add(event)).toThrow(/^RegistryEventRouting 'Stack\/Ops\/Route': \d+ problems?:/);
+  });
+
+  test('a prefix known only at synth (Lazy) is checked at synth, naming the route', () => {
+    const app = strictApp();
+    const routing = new RegistryEventRouting(new Stack(app, 'Stack', { env: ENV }), 'Ops');
+    routing.addRoute('Route', EcrEvent.imageAction({ repositoryPrefixes: Lazy.list({ produce: () => ['Team/'] }) }));
+    expect(() => app.synth()).toThrow(/RegistryEventRouting 'Stack\/Ops\/Route': 1 problem:\n {2}- repositoryPrefixes holds 'Team\/', which cannot start a repository name/);
+  });
+
+  test('a valid prefix list known only at synth (Lazy) is rendered at synth', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops').addRoute('Route', EcrEvent.imageAction({ repositoryPrefixes: Lazy.list({ produce: () => ['my-', 'team-a/'] }) }));
+    const pattern = Object.values<any>(validTemplate(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    expect(pattern.detail['repository-name']).toEqual([{ prefix: 'my-' }, { prefix: 'team-a/' }]);
+    expect(matchesPattern(pattern, samples.IMAGE_PUSH)).toBe(true);
+  });
+
+  test('an action type ECR never sends (untyped callers) is refused by the factory', () => {
+    expect(() => EcrEvent.imageAction({ actionTypes: ['PULL' as ImageActionType] })).toThrow(/actionTypes\[0\] is "PULL": expected one of PUSH, DELETE/);
+    expect(() => EcrEvent.imageAction({ outcome: 'FAILED' as EventOutcome })).toThrow(/outcome is "FAILED": expected one of SUCCESS, FAILURE, ANY/);
+  });
+});

@@ -1,0 +1,195 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { matchesPattern } from './matcher';
+import * as samples from './samples';
+import { CentralEventBus, EcrEvent, RegistryEventRouting, RouteTarget } from '../../src';
+import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
+
+function targetsOf(template: Template): any[] {
+  return Object.values<any>(template.findResources('AWS::Events::Rule')).flatMap((r) => r.Properties.Targets);
+}
+
+describe('RegistryEventRouting targets', () => {
+  test('given the defaults, then events go to a KMS-encrypted, TLS-only topic, with a retry policy and an encrypted dead-letter queue, clean under every check', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops').addRoute('Replication', EcrEvent.replicationAction());
+    const template = validTemplate(stack, { nag: true });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 1209600 });
+    const [target] = targetsOf(template);
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
+    expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^OpsDeadLetterQueue/);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EventBridgeEncryptsRoutedEvents', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': ENV.account } }) })]) },
+    });
+  });
+
+  test('given a queue, a function of the user, an audit log and a bus, then every target but the bus has the retry policy and every one the dead-letter queue', () => {
+    const stack = strictStack();
+    const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS_MANAGED });
+    const fn = lambda.Function.fromFunctionArn(stack, 'Fn', `arn:aws:lambda:${ENV.region}:${ENV.account}:function:on-ecr-event`);
+    const bus = events.EventBus.fromEventBusArn(stack, 'Central', 'arn:aws:events:eu-west-1:222222222222:event-bus/registry');
+    const routing = new RegistryEventRouting(stack, 'Ops', {
+      targets: [RouteTarget.queue(queue), RouteTarget.lambdaFunction(fn), RouteTarget.eventBus(bus)],
+      auditLog: true,
+      retryAttempts: 10,
+      maxEventAge: Duration.hours(2),
+    });
+    const rule = routing.addRoute('Deletes', EcrEvent.imageAction());
+    const template = Template.fromStack(stack);
+    const targets = targetsOf(template);
+    expect(targets).toHaveLength(4);
+    for (const t of targets) expect(t.DeadLetterConfig).toBeDefined();
+    const withRetry = targets.filter((t) => t.RetryPolicy);
+    expect(withRetry).toHaveLength(3);
+    for (const t of withRetry) expect(t.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365, LogGroupName: Match.stringLikeRegexp('^/aws/events/') });
+    const policy = Object.values<any>(template.findResources('AWS::Logs::ResourcePolicy'))[0];
+    const document = JSON.stringify(policy.Properties.PolicyDocument);
+    expect(document).toContain('logs:PutLogEvents');
+    expect(document).toContain('aws:SourceArn');
+    expect(template.findResources('AWS::Lambda::Function')).toEqual({}); // no custom resource for the log group policy
+    Annotations.fromStack(stack).hasWarning(`/${rule.node.path}`, Match.stringLikeRegexp('event bus in account 222222222222'));
+  });
+
+  test('given an audit log, then the whole stack is clean under CloudFormation validation, the five packs and Control Tower', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops', { auditLog: true }).addRoute('ClickOps', EcrEvent.clickOps(), { alarm: true });
+    const template = validTemplate(stack, { nag: true });
+    template.resourceCountIs('AWS::Logs::ResourcePolicy', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events', MetricName: 'MatchedEvents', Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp('^OpsTopic') }],
+    });
+  });
+
+  test.each<[string, (stack: Stack) => RouteTarget]>([
+    ['a topic', (s) => RouteTarget.topic(sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:us-east-1:111111111111:ops'))],
+    ['a queue', (s) => RouteTarget.queue(sqs.Queue.fromQueueArn(s, 'Q', 'arn:aws:sqs:us-east-1:111111111111:ops'))],
+  ])('given %s in another region, then the route is refused: EventBridge delivers there only to a bus', (_name, make) => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops');
+    expect(() => routing.addRoute('R', EcrEvent.imageAction(), { targets: [make(stack)] }))
+      .toThrow(/RegistryEventRouting 'Stack\/Ops\/R'.*\n.*is in us-east-1 and the rule in eu-west-1: EventBridge delivers to a .* only in the rule's region/);
+  });
+
+  test('given an event bus in another region, then the route is accepted (EventBridge delivers across regions to buses)', () => {
+    const stack = strictStack();
+    const bus = events.EventBus.fromEventBusArn(stack, 'B', 'arn:aws:events:us-east-1:111111111111:event-bus/registry');
+    new RegistryEventRouting(stack, 'Ops').addRoute('R', EcrEvent.imageAction(), { targets: [RouteTarget.eventBus(bus)] });
+    expect(targetsOf(Template.fromStack(stack))[0].Arn).toContain('us-east-1');
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['too many retries', { retryAttempts: 186 }, /retryAttempts is 186: EventBridge takes a whole number from 0 to 185/],
+    ['an event age too long', { maxEventAge: Duration.hours(25) }, /maxEventAge is 90000 seconds/],
+    ['no targets', { targets: [] }, /targets is empty/],
+  ])('given %s, then the construct is refused', (_name, props, message) => {
+    expect(() => new RegistryEventRouting(strictStack(), 'Ops', props as any)).toThrow(message);
+  });
+
+  test('given no route, then synthesis fails: nothing would reach the targets', () => {
+    const app = strictApp();
+    new RegistryEventRouting(new Stack(app, 'Stack', { env: ENV }), 'Ops');
+    expect(() => app.synth()).toThrow(/RegistryEventRouting 'Stack\/Ops': no route was added/);
+  });
+
+  test('given the construct\'s own topic, then EventBridge may publish to it only for the construct\'s rules of this account', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops');
+    routing.addRoute('A', EcrEvent.imageAction());
+    routing.addRoute('B', EcrEvent.clickOps());
+    const template = Template.fromStack(stack);
+    const statements = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy')).flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Principal).includes('events.amazonaws.com'));
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(statements[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(2);
+  });
+
+  test('given six targets, then the route is refused: EventBridge takes five per rule', () => {
+    const stack = strictStack();
+    const topic = new sns.Topic(stack, 'T');
+    const routing = new RegistryEventRouting(stack, 'Ops');
+    expect(() => routing.addRoute('R', EcrEvent.imageAction(), { targets: Array.from({ length: 6 }, () => RouteTarget.topic(topic)) }))
+      .toThrow(/6 targets: EventBridge takes at most 5 per rule/);
+  });
+
+  test('given an alarm but own targets and no alarm topic, then the route is refused', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops', { targets: [RouteTarget.topic(new sns.Topic(stack, 'T'))] });
+    expect(() => routing.addRoute('R', EcrEvent.imageAction(), { alarm: true })).toThrow(/alarm is true, but the construct has no topic/);
+  });
+});
+
+describe('fleet scale', () => {
+  const names = Array.from({ length: 3000 }, (_, i) => `team-${String.fromCharCode(97 + (i % 3))}/service-${String(i).padStart(4, '0')}`);
+
+  test('given thousands of repositories and the registry\'s others, then one rule routes them with prefixes that cover no other repository', () => {
+    const stack = strictStack();
+    const members = names.filter((n) => !n.startsWith('team-c/'));
+    const others = names.filter((n) => n.startsWith('team-c/'));
+    new RegistryEventRouting(stack, 'Ops').addRoute('Fleet', EcrEvent.imageAction({ repositoryNames: members, otherRepositoryNames: others }));
+    const template = Template.fromStack(stack);
+    const pattern = Object.values<any>(template.findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
+    for (const name of [members[0], members[members.length - 1], 'team-a/service-0003']) {
+      expect(matchesPattern(pattern, samples.withDetail(samples.IMAGE_PUSH, { 'repository-name': name }))).toBe(true);
+    }
+    for (const name of [others[0], others[others.length - 1]]) {
+      expect(matchesPattern(pattern, samples.withDetail(samples.IMAGE_PUSH, { 'repository-name': name }))).toBe(false);
+    }
+  });
+
+  test('given thousands of names and no other repositories named, then the route is refused with the pattern size quota', () => {
+    const routing = new RegistryEventRouting(strictStack(), 'Ops');
+    expect(() => routing.addRoute('Fleet', EcrEvent.imageAction({ repositoryNames: names })))
+      .toThrow(/the event pattern has \d+ characters, more than the 2048 EventBridge takes/);
+  });
+
+  test('given more rules on the bus than the quota, then synthesis fails naming the quota', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const routing = new RegistryEventRouting(stack, 'Ops', { rulesPerBusQuota: 2 });
+    for (const id of ['A', 'B', 'C']) routing.addRoute(id, EcrEvent.imageAction());
+    expect(() => app.synth()).toThrow(/3 rules on the event bus, more than the rules-per-bus quota of 2/);
+  });
+});
+
+describe('CentralEventBus', () => {
+  test('given an organization, then the bus policy lets only its accounts put events, and a member routes to it', () => {
+    const app = new App();
+    const central = new CentralEventBus(new Stack(app, 'Central', { env: { account: '999999999999', region: 'eu-west-1' } }), 'Bus', { organizationId: 'o-a1b2c3d4e5' });
+    const member = new Stack(app, 'Member', { env: ENV });
+    new RegistryEventRouting(member, 'Ops', { targets: [RouteTarget.centralBus(central)] }).addRoute('All', EcrEvent.imageAction());
+    Template.fromStack(central.node.scope as Stack).hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({ Principal: { AWS: '*' }, Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
+    });
+  });
+
+  test('given source accounts without the routing account, then the route is refused', () => {
+    const app = new App();
+    const central = new CentralEventBus(new Stack(app, 'Central', { env: { account: '999999999999', region: 'eu-west-1' } }), 'Bus', { sourceAccounts: ['333333333333'] });
+    const routing = new RegistryEventRouting(new Stack(app, 'Member', { env: ENV }), 'Ops');
+    expect(() => routing.addRoute('All', EcrEvent.imageAction(), { targets: [RouteTarget.centralBus(central)] }))
+      .toThrow(/does not let account 111111111111 put events/);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['no policy', {}, /neither sourceAccounts nor organizationId is given/],
+    ['a bad account', { sourceAccounts: ['42'] }, /'42' is not an AWS account ID/],
+    ['a bad organization', { organizationId: 'org-1' }, /'org-1' is not an AWS Organizations ID/],
+  ])('given %s, then the bus is refused', (_name, props, message) => {
+    expect(() => new CentralEventBus(strictStack(), 'Bus', props as any)).toThrow(message);
+  });
+
+  test('given source accounts, then the central stack is clean under every check', () => {
+    const stack = strictStack({ env: { account: '999999999999', region: 'eu-west-1' } });
+    const central = new CentralEventBus(stack, 'Bus', { sourceAccounts: ['111111111111', '222222222222'] });
+    new RegistryEventRouting(stack, 'Ops', { eventBus: central.eventBus }).addRoute('ClickOps', EcrEvent.clickOps());
+    validTemplate(stack, { nag: true }).hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.anyValue() });
+  });
+});
