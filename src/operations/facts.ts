@@ -154,15 +154,14 @@ export const ECR_USAGE_DIMENSIONS = Object.freeze({ Service: 'ECR', Type: 'API' 
 /**
  * The ECR API actions with a usage metric (`Resource` dimension of
  * `CallCount`) and their default rate quota, in requests per second per
- * account and region (ECR User Guide, "Amazon ECR service quotas", current
- * table: BatchCheckLayerAvailability 1,000 and BatchGetImage 2,000 read
- * there; the others as that table lists them: GetAuthorizationToken 500,
- * InitiateLayerUpload 100, UploadLayerPart 500, CompleteLayerUpload 100,
- * PutImage 10, GetDownloadUrlForLayer 3,000). Every quota is adjustable:
- * alarms take the account's applied value as an override. Older versions of
- * the page list lower values (200 and 10 per second): the page does not say
- * whether accounts created then kept them, so set the applied values of
- * Service Quotas when they differ.
+ * account and region. Only BatchCheckLayerAvailability (1,000) and
+ * BatchGetImage (2,000) were read in the current table of the ECR User
+ * Guide ("Amazon ECR service quotas"); the other six are NOT verified
+ * against a source (the copies of the page at hand stop before them, and
+ * older versions list 200 and 10 per second). Every quota is adjustable and
+ * per account: alarms take the account's applied value as an override
+ * (`quotas`), which is what a platform team should pass, read from Service
+ * Quotas (`aws service-quotas list-service-quotas --service-code ecr`).
  *
  * @internal
  */
