@@ -253,15 +253,16 @@ export class RegistryEventRouting extends Construct {
    * Adds a route: one rule that sends the event to the targets.
    *
    * @param id the route's construct ID (the rule's logical ID derives from it)
+   * @param ecrEvent the events to route (`event` is a reserved word in C#)
    */
-  public addRoute(id: string, event: EcrEvent, options: EventRouteOptions = {}): events.Rule {
+  public addRoute(id: string, ecrEvent: EcrEvent, options: EventRouteOptions = {}): events.Rule {
     guard(() => `RegistryEventRouting '${this.node.path}/${String(id)}'`, {
       id: [id, STRING],
-      event: [event, instanceOf(EcrEvent)],
+      ecrEvent: [ecrEvent, instanceOf(EcrEvent)],
       options: [options, { targets: optional(listOf(instanceOf(RouteTarget))), description: optional(STRING), alarm: optional(BOOLEAN) }],
     });
     const problems = new Problems(`RegistryEventRouting '${this.node.path}/${id}'`);
-    const rendered = event._render();
+    const rendered = ecrEvent._render();
     problems.addAll(rendered.problems);
     const routeTargets = options.targets ?? this.defaultTargets;
     if (routeTargets.length === 0) problems.add('targets is empty: leave it out for the construct\'s targets, or name at least one');
@@ -273,7 +274,7 @@ export class RegistryEventRouting extends Construct {
     }
     problems.throwIfAny();
     // Values known only at synth (Lazy) are checked again then.
-    const recheck = event._recheck();
+    const recheck = ecrEvent._recheck();
     if (recheck !== undefined) {
       checkAtSynth(this, problems, recheck.options, (p, resolved, atSynth) => {
         if (atSynth) p.addAll(recheck.problemsOf(resolved));
@@ -281,7 +282,7 @@ export class RegistryEventRouting extends Construct {
     }
 
     const rule = new events.Rule(this, id, {
-      description: options.description ?? `Amazon ECR: ${event._detailType ?? 'every event'}`,
+      description: options.description ?? `Amazon ECR: ${ecrEvent._detailType ?? 'every event'}`,
       eventBus: this.eventBus,
       eventPattern: eventPatternOf(rendered.pattern),
     });
