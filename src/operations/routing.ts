@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnResource, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -14,7 +14,7 @@ import { eventPatternOf } from './model';
 import { RouteTarget } from './targets';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
-import { createLibraryKey } from '../internal/kms';
+import { allowLogsToEncrypt, createLibraryKey } from '../internal/kms';
 import { isConcreteNumber, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth } from '../internal/resolve';
 
@@ -362,16 +362,7 @@ export class RegistryEventRouting extends Construct {
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
     if (!logsToo) return;
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchLogsEncryptsAuditLog',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      },
-    }));
+    allowLogsToEncrypt(key, 'CloudWatchLogsEncryptsAuditLog');
   }
 
   /**
