@@ -5,7 +5,7 @@
  *   cdk-ecr-platform lifecycle validate --policy FILE [--format text|json]
  *   cdk-ecr-platform lifecycle preview  --policy FILE --images FILE [--now ISO-8601] [--format json|text]
  *   cdk-ecr-platform catalog validate --catalog FILE [--catalog-format yaml|json] [--format text|json]
- *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--format text|json]
+ *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--details] [--format text|json]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
  *
@@ -25,14 +25,17 @@
  */
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { CommandSpec, commandHelp, OptionSpec, ParsedArgs, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
-import type { PlacementState } from '../fleet/placement';
+import type { PlacementBudget, PlacementResult, PlacementState } from '../fleet/placement';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { previewLifecyclePolicy } from '../lifecycle/preview';
 import { parseTimestamp } from '../lifecycle/timestamp';
 
 /** Where the CLI reads and writes; replaced in tests. */
 export interface CliIo {
+  /** Whether standard error is a terminal: long commands show their progress there, never in logs. */
+  readonly stderrIsTTY?: boolean;
   /** Write to standard output. */
   stdout(text: string): void;
   /** Write to standard error. */
@@ -45,6 +48,8 @@ export interface CliIo {
   writeFile?(path: string, text: string): void;
   /** Whether a file exists. */
   exists?(path: string): boolean;
+  /** Milliseconds on a steady clock, to show progress once a command has run for more than a second. */
+  clock?(): number;
 }
 
 /** Exit codes of the CLI. */
@@ -102,12 +107,13 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     group: 'catalog',
     name: 'plan',
-    synopsis: '--catalog FILE --placement FILE [--previous FILE] [--write]\n      [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
+    synopsis: '--catalog FILE --placement FILE [--previous FILE] [--write] [--details]\n      [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
     positionals: 'some',
-    summary: 'Place the catalog\'s repositories in shard stacks from the\nplacement file (missing: empty) and print what is created,\nremoved and moved, and each shard\'s headroom.',
+    summary: 'Place the catalog\'s repositories in shard stacks from the\nplacement file (missing: empty) and print how many are created,\nremoved and moved, and per shard stack its changes and\nheadroom (--details: every repository).',
     options: [CATALOG, PLACEMENT,
       { name: '--previous', value: 'FILE', needs: 'a file', help: 'an earlier placement file, to list moves' },
       { name: '--write', help: 'write the new placement to --placement' },
+      { name: '--details', help: 'list every repository created, removed and moved (text;\nthe JSON always lists them)' },
       { name: '--max-resources', value: 'N', needs: 'a whole number', help: 'resources per shard stack, 10 to 500 (default 400, as\nRepositoryFleet)' },
       { name: '--max-bytes', value: 'N', needs: 'a whole number', help: 'estimated template bytes per shard stack, 50000 to 1000000\n(default 800000)' },
       CATALOG_FORMAT, FORMAT_TEXT],
@@ -173,7 +179,31 @@ function nodeIo(): CliIo {
     readStdin: () => readFileSync(0, 'utf8'),
     writeFile: writeFileAtomically,
     exists: (file) => existsSync(file),
+    stderrIsTTY: process.stderr.isTTY === true,
+    clock: () => performance.now(),
   };
+}
+
+/** How long a command runs before it shows its progress on a terminal. */
+const PROGRESS_AFTER_MS = 1000;
+
+/**
+ * The progress of a long command: each step is printed on standard error when it
+ * is a terminal and the command has run for more than a second (never in CI logs
+ * or pipes, where stderr is not a terminal).
+ */
+function progressOf(io: CliIo): (step: string) => void {
+  if (io.stderrIsTTY !== true || io.clock === undefined) return () => undefined;
+  const clock = io.clock.bind(io);
+  const start = clock();
+  return (step) => {
+    if (clock() - start > PROGRESS_AFTER_MS) io.stderr(`${step}...\n`);
+  };
+}
+
+/** A count with thousands separators (50,000), the same in every locale. */
+function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** The parsed options of a command (see args.ts). */
@@ -414,8 +444,25 @@ function readPlacement(io: CliIo, m: ReturnType<typeof catalogModules>, file: st
   }
 }
 
+/** One shard stack in the summary of `catalog plan`. */
+interface StackSummary {
+  readonly stack: string;
+  readonly shard: number;
+  readonly added: number;
+  readonly removed: number;
+  readonly movedIn: number;
+  readonly movedOut: number;
+  /** Null for a shard that only repositories moved out of, and that the placement no longer has. */
+  readonly repositories: number | null;
+  readonly resources: number | null;
+  readonly bytes: number | null;
+  readonly headroom: { readonly resources: number; readonly bytes: number } | null;
+}
+
 function catalogPlanCommand(io: CliIo, options: Options): number {
+  const progress = progressOf(io);
   const format = outputFormat(options);
+  const details = options.flags.has('--details');
   const file = catalogFile(io, options, 'plan');
   const placementFile = required(options, '--placement');
   if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
@@ -427,16 +474,22 @@ function catalogPlanCommand(io: CliIo, options: Options): number {
   // The fleet's own rule for its budget (RepositoryFleet maxResourcesPerStack and maxTemplateBytesPerStack).
   const budgetProblems = m.shardBudgetProblems(budget.resources, budget.bytes);
   if (budgetProblems.length > 0) throw new UsageError(`--max-resources and --max-bytes: ${budgetProblems.join('; ')}`);
+  progress(`reading catalog ${catalogName(file)}`);
   const { problems, repositories } = loadCatalog(io, file, options);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems, format);
+  progress(`reading placement ${placementFile}`);
   const previous = readPlacement(io, m, placementFile, true);
+  progress(`placing ${count(repositories.length)} repositories`);
   const result = m.placeRepositories(previous.repositories, repositories.map(m.fleetItem), budget, previous.shards);
   const before = (options.values.has('--previous') ? readPlacement(io, m, options.values.get('--previous')!, false) : previous).repositories;
   const moved = [...result.placement].filter(([name, shard]) => before.has(name) && before.get(name) !== shard);
   const write = () => {
     if (!io.writeFile) throw new InputError('cannot write files here');
+    progress(`writing ${placementFile}`);
     io.writeFile(placementFile, m.renderPlacementState({ ...previous, repositories: result.placement, shards: result.shards.map((u) => u.shard) }));
   };
+  const stacks = planStacks(result, previous.repositories, before, moved, budget);
+  const registry = previous.registry ? { registryKey: previous.registryKey === true } : null;
   if (format === 'json') {
     // Written first: the document says what was written, and nothing is printed when the write fails.
     if (options.flags.has('--write')) write();
@@ -444,6 +497,7 @@ function catalogPlanCommand(io: CliIo, options: Options): number {
       catalog: catalogName(file),
       placement: placementFile,
       budget,
+      summary: { create: result.created.length, remove: result.removed.length, move: moved.length, stacks, registry },
       create: result.created.map((name) => ({ name, shard: result.placement.get(name) })),
       remove: result.removed.map((name) => ({ name, shard: previous.repositories.get(name) })),
       move: moved.map(([name, shard]) => {
@@ -469,19 +523,68 @@ function catalogPlanCommand(io: CliIo, options: Options): number {
   };
   const out: string[] = [];
   out.push(`Plan for ${catalogName(file)} with ${placementFile} (per shard: ${budget.resources} resources, ~${budget.bytes} template bytes):`);
-  out.push(`  create ${result.created.length}${result.created.map((n) => `\n    + ${n} -> Shard${result.placement.get(n)}`).join('')}`);
-  out.push(`  remove ${result.removed.length}${result.removed.map((n) => `\n    - ${n} (Shard${previous.repositories.get(n)}; retained unless its removalPolicy says otherwise)`).join('')}`);
-  out.push(`  move ${moved.length}${moved.map(([n, s]) => `\n    ~ ${n} Shard${before.get(n)} -> Shard${s} (${keyNote(n)}; retain in the old stack, then cdk import into the new one)`).join('')}`);
-  out.push('Shards:');
-  for (const s of result.shards) {
-    out.push(`  Shard${s.shard}: ${s.repositories} repositories, ${s.resources}/${budget.resources} resources (headroom ${budget.resources - s.resources}), ~${s.bytes}/${budget.bytes} bytes (headroom ~${budget.bytes - s.bytes})`);
+  if (details) {
+    out.push(`  create ${result.created.length}${result.created.map((n) => `\n    + ${n} -> Shard${result.placement.get(n)}`).join('')}`);
+    out.push(`  remove ${result.removed.length}${result.removed.map((n) => `\n    - ${n} (Shard${previous.repositories.get(n)}; retained unless its removalPolicy says otherwise)`).join('')}`);
+    out.push(`  move ${moved.length}${moved.map(([n, s]) => `\n    ~ ${n} Shard${before.get(n)} -> Shard${s} (${keyNote(n)}; retain in the old stack, then cdk import into the new one)`).join('')}`);
+  } else {
+    out.push(`  create ${result.created.length}, remove ${result.removed.length}, move ${moved.length}`);
   }
+  out.push('Shards:');
+  for (const s of stacks) {
+    const changes = `added ${s.added}, removed ${s.removed}, moved in ${s.movedIn}, moved out ${s.movedOut}`;
+    out.push(s.headroom === null
+      ? `  ${s.stack}: not in the placement; ${changes}`
+      : `  ${s.stack}: ${s.repositories} repositories, ${s.resources}/${budget.resources} resources (headroom ${s.headroom.resources}), ~${s.bytes}/${budget.bytes} bytes (headroom ~${s.headroom.bytes}); ${changes}`);
+  }
+  if (registry) out.push(`Registry stack: kept (the placement file records it)${registry.registryKey ? ', with the fleet\'s registry key' : ''}`);
+  if (!details) out.push('--details lists every repository');
   io.stdout(`${out.join('\n')}\n`);
   if (options.flags.has('--write')) {
     write();
     io.stdout(`wrote ${placementFile}\n`);
   }
   return EXIT_OK;
+}
+
+/**
+ * Each shard stack's changes and use, in shard order: every shard of the new
+ * placement, then any shard that repositories only moved out of (an earlier
+ * placement given with --previous).
+ */
+function planStacks(
+  result: PlacementResult, previous: ReadonlyMap<string, number>, before: ReadonlyMap<string, number>,
+  moved: readonly [string, number][], budget: PlacementBudget,
+): StackSummary[] {
+  const tally = new Map<number, { added: number; removed: number; movedIn: number; movedOut: number }>();
+  const at = (shard: number) => {
+    let t = tally.get(shard);
+    if (t === undefined) tally.set(shard, t = { added: 0, removed: 0, movedIn: 0, movedOut: 0 });
+    return t;
+  };
+  for (const s of result.shards) at(s.shard);
+  for (const name of result.created) at(result.placement.get(name)!).added++;
+  for (const name of result.removed) at(previous.get(name)!).removed++;
+  for (const [name, shard] of moved) {
+    at(shard).movedIn++;
+    at(before.get(name)!).movedOut++;
+  }
+  const usage = new Map(result.shards.map((s) => [s.shard, s]));
+  return [...tally.entries()].sort((a, b) => a[0] - b[0]).map(([shard, t]) => {
+    const u = usage.get(shard);
+    return {
+      stack: `Shard${shard}`,
+      shard,
+      added: t.added,
+      removed: t.removed,
+      movedIn: t.movedIn,
+      movedOut: t.movedOut,
+      repositories: u?.repositories ?? null,
+      resources: u?.resources ?? null,
+      bytes: u?.bytes ?? null,
+      headroom: u ? { resources: budget.resources - u.resources, bytes: budget.bytes - u.bytes } : null,
+    };
+  });
 }
 
 function catalogMoveCommand(io: CliIo, options: Options): number {
@@ -507,7 +610,9 @@ function catalogMoveCommand(io: CliIo, options: Options): number {
     printJson(io, {
       placement: placementFile,
       moved: extra.map((name) => ({
-        name, from: previous.repositories.get(name), to: next.repositories.get(name),
+        name,
+        from: previous.repositories.get(name),
+        to: next.repositories.get(name),
         keyHolder: next.keys.has(name) ? m.keyHolderName(next.keys.get(name)!) : null,
       })),
     });

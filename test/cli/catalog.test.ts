@@ -136,13 +136,13 @@ describe('cdk-ecr-platform catalog plan', () => {
     expect(main(['catalog', 'move', 'bb', '--to', 'Shard2', '--placement', 'p.json'], io)).toBe(EXIT_OK);
     expect(JSON.parse(io.files['p.json'])).toEqual({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] }, keyScope: 'REGISTRY', registryKey: true });
     io.out = '';
-    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json', '--details'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('~ bb Shard1 -> Shard2 (keeps the key of Registry;');
   });
 
   test('given no placement file, when planned with --write, then everything is created, shards are filled to the budget and the file is written', () => {
     const io = fakeIo({ 'c.yaml': VALID });
-    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--write'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--write', '--details'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('create 25');
     expect(io.out).toContain('+ svc-0 -> Shard1');
     expect(io.out).toContain('Shard1: 10 repositories, 12/12 resources (headroom 0)');
@@ -152,14 +152,14 @@ describe('cdk-ecr-platform catalog plan', () => {
     // the catalog loses svc-3 and gains svc-new: only those change
     io.files['c.yaml'] = VALID.replace('  - name: svc-3\n', '') + '  - name: svc-new\n';
     io.out = '';
-    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '12'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--max-resources', '12', '--details'], io)).toBe(EXIT_OK);
     // (placed in name order, svc-3 went to Shard2 after svc-0 ... svc-2, svc-20 ... svc-24)
     expect(io.out).toMatch(/create 1\n {4}\+ svc-new -> Shard2\n {2}remove 1\n {4}- svc-3 \(Shard2; retained unless its removalPolicy says otherwise\)\n {2}move 0\n/);
   });
 
   test('given an earlier placement file, when planned, then moves made by editing the placement are listed', () => {
     const io = fakeIo({ 'c.yaml': 'repositories:\n  - name: aa\n  - name: bb\n', 'old.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa', 'bb'] } }), 'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa'], Shard2: ['bb'] } }) });
-    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json', '--details'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('move 1\n    ~ bb Shard1 -> Shard2 (no key recorded: a repository on the shard key needs "keys": {"bb": "Shard1"}, which `catalog move` writes; retain in the old stack, then cdk import into the new one)');
   });
 
@@ -169,6 +169,115 @@ describe('cdk-ecr-platform catalog plan', () => {
     expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--write'], io)).toBe(EXIT_OK);
     expect(io.out).toContain('Shard2: 0 repositories');
     expect(JSON.parse(io.files['p.json'])).toEqual(placement);
+  });
+});
+
+describe('cdk-ecr-platform catalog plan at scale', () => {
+  // Shard1 loses 'gone' and gains c1 and c2; Shard2 gains c3 and loses a7 to Shard3 (moved by editing the placement).
+  const SHARDED = {
+    'c.yaml': `repositories:\n${['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'b1', 'b2', 'c1', 'c2', 'c3'].map((n) => `  - name: ${n}\n`).join('')}`,
+    'old.json': JSON.stringify({ version: 1, shards: { Shard1: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'gone'], Shard2: ['b1', 'b2', 'a7'] } }),
+    'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'gone'], Shard2: ['b1', 'b2'], Shard3: ['a7'] }, registry: true, registryKey: true }),
+  };
+  const PLAN = ['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json', '--max-resources', '10'];
+  /** The output with each shard's estimated bytes left out (the size model's own tests check them). */
+  const lines = (out: string) => out.replace(/~\d+\/800000 bytes \(headroom ~\d+\)/g, '~B bytes').split('\n');
+
+  test('given creations, removals and moves over several shards, when planned, then it prints the totals and one line per shard stack, and no repository', () => {
+    const io = fakeIo({ ...SHARDED });
+    expect(main(PLAN, io)).toBe(EXIT_OK);
+    expect(lines(io.out)).toEqual([
+      'Plan for c.yaml with p.json (per shard: 10 resources, ~800000 template bytes):',
+      '  create 3, remove 1, move 1',
+      'Shards:',
+      '  Shard1: 8 repositories, 10/10 resources (headroom 0), ~B bytes; added 2, removed 1, moved in 0, moved out 0',
+      '  Shard2: 3 repositories, 5/10 resources (headroom 5), ~B bytes; added 1, removed 0, moved in 0, moved out 1',
+      '  Shard3: 1 repositories, 3/10 resources (headroom 7), ~B bytes; added 0, removed 0, moved in 1, moved out 0',
+      "Registry stack: kept (the placement file records it), with the fleet's registry key",
+      '--details lists every repository',
+      '',
+    ]);
+    expect(io.err).toBe('');
+  });
+
+  test('given --details, when planned, then every repository created, removed and moved is listed before the shard stacks', () => {
+    const io = fakeIo({ ...SHARDED });
+    expect(main([...PLAN, '--details'], io)).toBe(EXIT_OK);
+    expect(lines(io.out)).toEqual([
+      'Plan for c.yaml with p.json (per shard: 10 resources, ~800000 template bytes):',
+      '  create 3',
+      '    + c1 -> Shard1',
+      '    + c2 -> Shard1',
+      '    + c3 -> Shard2',
+      '  remove 1',
+      '    - gone (Shard1; retained unless its removalPolicy says otherwise)',
+      '  move 1',
+      '    ~ a7 Shard2 -> Shard3 (no key recorded: a repository on the shard key needs "keys": {"a7": "Shard2"}, which `catalog move` writes; retain in the old stack, then cdk import into the new one)',
+      'Shards:',
+      '  Shard1: 8 repositories, 10/10 resources (headroom 0), ~B bytes; added 2, removed 1, moved in 0, moved out 0',
+      '  Shard2: 3 repositories, 5/10 resources (headroom 5), ~B bytes; added 1, removed 0, moved in 0, moved out 1',
+      '  Shard3: 1 repositories, 3/10 resources (headroom 7), ~B bytes; added 0, removed 0, moved in 1, moved out 0',
+      "Registry stack: kept (the placement file records it), with the fleet's registry key",
+      '',
+    ]);
+  });
+
+  test('given an earlier placement with a shard the placement no longer has, when planned, then that shard is listed with its moves out', () => {
+    const io = fakeIo({
+      'c.yaml': 'repositories:\n  - name: aa\n',
+      'old.json': JSON.stringify({ version: 1, shards: { Shard4: ['aa'] } }),
+      'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['aa'] } }),
+    });
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--previous', 'old.json'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain('\n  Shard4: not in the placement; added 0, removed 0, moved in 0, moved out 1\n');
+  });
+
+  /** A clock that moves on by `step` milliseconds each time it is read. */
+  const ticking = (step: number) => {
+    let now = 0;
+    return () => (now += step);
+  };
+
+  test('given standard error on a terminal and a command past its first second, when planned, then the steps from then on are shown on stderr', () => {
+    const io = { ...fakeIo({ ...SHARDED }), stderrIsTTY: true, clock: ticking(400) };
+    const run = fakeIo();
+    io.stderr = run.stderr;
+    expect(main([...PLAN, '--write'], io)).toBe(EXIT_OK);
+    // the clock reads 400 at the start, then 400 ms more at each step: reading the catalog (400 ms in),
+    // the placement (800), placing (1,200: shown) and writing (1,600: shown)
+    expect(run.err).toBe('placing 12 repositories...\nwriting p.json...\n');
+  });
+
+  test.each([
+    ['not a terminal', { stderrIsTTY: false, clock: ticking(400) }],
+    ['a terminal, within the first second', { stderrIsTTY: true, clock: ticking(1) }],
+    ['a terminal without a clock', { stderrIsTTY: true }],
+  ])('given standard error %s, when planned, then no progress is shown', (_what, extra) => {
+    const io = { ...fakeIo({ ...SHARDED }), ...extra };
+    const run = fakeIo();
+    io.stdout = run.stdout; io.stderr = run.stderr;
+    expect(main([...PLAN, '--write'], io)).toBe(EXIT_OK);
+    expect(run.err).toBe('');
+    expect(run.out).toContain('\n  create 3, remove 1, move 1\n');
+  });
+
+  test('given a catalog of 50,000 repositories, when planned, then the text is a summary of one line per shard stack, not a line per repository', () => {
+    const names = Array.from({ length: 50_000 }, (_, i) => `team-${Math.floor(i / 1000)}/svc-${i}`);
+    const io = { ...fakeIo({ 'c.json': JSON.stringify({ repositories: names.map((name) => ({ name })) }) }), stderrIsTTY: true, clock: ticking(600) };
+    const run = fakeIo();
+    io.stdout = run.stdout; io.stderr = run.stderr;
+    expect(main(['catalog', 'plan', '--catalog', 'c.json', '--placement', 'p.json', '--write'], io)).toBe(EXIT_OK);
+    expect(run.err).toBe('reading placement p.json...\nplacing 50,000 repositories...\nwriting p.json...\n');
+    const out = run.out.split('\n');
+    const shards = JSON.parse(io.files['p.json']).shards as Record<string, string[]>;
+    const count = Object.keys(shards).length;
+    expect(count).toBeGreaterThan(100);
+    expect(out[1]).toBe('  create 50000, remove 0, move 0');
+    expect(out.filter((l) => /^ {2}Shard\d+: \d+ repositories, /.test(l))).toHaveLength(count);
+    // header, totals, "Shards:", one line per shard, the hint, "wrote", and the final newline
+    expect(out).toHaveLength(count + 6);
+    expect(out.slice(-3)).toEqual(['--details lists every repository', 'wrote p.json', '']);
+    expect(Object.values(shards).flat()).toHaveLength(50_000);
   });
 });
 

@@ -89,7 +89,7 @@ describe('--help of each command', () => {
     'lifecycle validate': ['--policy FILE', '--format F'],
     'lifecycle preview': ['--policy FILE', '--images FILE', '--now TIME', '--format F'],
     'catalog validate': ['--catalog FILE', '--catalog-format F', '--format F'],
-    'catalog plan': ['--catalog FILE', '--placement FILE', '--previous FILE', '--write', '--max-resources N', '--max-bytes N', '--catalog-format F', '--format F'],
+    'catalog plan': ['--catalog FILE', '--placement FILE', '--previous FILE', '--write', '--details', '--max-resources N', '--max-bytes N', '--catalog-format F', '--format F'],
     'catalog move': ['--to SHARD', '--placement FILE', '--format F'],
     'bootstrap harden': ['--template FILE', '--out FILE', '--kms-key ARN', '--keep-aes256', '--untagged-days N', '--format F'],
   };
@@ -164,6 +164,16 @@ describe('--format json', () => {
       catalog: 'c.yaml',
       placement: 'p.json',
       budget: { resources: 50, bytes: 800000 },
+      summary: {
+        create: 1,
+        remove: 1,
+        move: 1,
+        stacks: [
+          expect.objectContaining({ stack: 'Shard1', shard: 1, added: 1, removed: 1, movedIn: 1, movedOut: 0, repositories: 2 }),
+          expect.objectContaining({ stack: 'Shard2', shard: 2, added: 0, removed: 0, movedIn: 0, movedOut: 1, repositories: 0 }),
+        ],
+        registry: null,
+      },
       create: [{ name: 'team/web', shard: 1 }],
       remove: [{ name: 'gone', shard: 1 }],
       move: [{ name: 'team/api', from: 2, to: 1, keyHolder: null }],
@@ -174,7 +184,24 @@ describe('--format json', () => {
       wrote: 'p.json',
     });
     for (const s of doc.shards) expect(s.headroom).toEqual({ resources: 50 - s.resources, bytes: 800000 - s.bytes });
+    // each stack's summary has the use and headroom of its shard
+    const use = ({ resources, bytes, headroom }: any) => ({ resources, bytes, headroom });
+    expect(doc.summary.stacks.map(use)).toEqual(doc.shards.map(use));
     expect(JSON.parse(io.files['p.json']).shards).toEqual({ Shard1: ['team/api', 'team/web'], Shard2: [] });
+  });
+
+  test('given catalog plan of a placement with the registry stack, then the summary records it and the details stay without --details', () => {
+    const io = fakeIo({ 'c.yaml': CATALOG, 'p.json': JSON.stringify({ version: 1, shards: { Shard1: ['team/api'] }, registry: true }) });
+    const doc = runJson(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--format', 'json'], io, EXIT_OK);
+    expect(doc.summary.registry).toEqual({ registryKey: false });
+    expect(doc.create).toEqual([{ name: 'team/web', shard: 1 }]);
+    expect(runJson(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--details', '--format', 'json'], fakeIo({ ...io.files }), EXIT_OK)).toEqual(doc);
+  });
+
+  test('given --detail for --details, then "did you mean" knows the option', () => {
+    const io = fakeIo({ 'c.yaml': CATALOG });
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--detail'], io)).toBe(EXIT_USAGE);
+    expect(io.err).toContain('unknown option --detail; did you mean --details?');
   });
 
   test('given catalog plan of an invalid catalog, then the problems are the document, it exits 1 and nothing is written', () => {

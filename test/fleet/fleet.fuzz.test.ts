@@ -119,7 +119,7 @@ describe('output independent of the catalog\'s order', () => {
     const io: CliIo = {
       stdout: (t) => { plan += t; }, stderr: (t) => { plan += t; }, readFile: (f) => files[f], readStdin: () => '', exists: (f) => f in files,
     };
-    expect(main(['catalog', 'plan', '--catalog', 'c.json', '--placement', 'p.json', '--max-resources', '10'], io)).toBe(0);
+    expect(main(['catalog', 'plan', '--catalog', 'c.json', '--placement', 'p.json', '--max-resources', '10', '--details'], io)).toBe(0);
     const app = strictApp();
     new RepositoryFleet(app, 'Fleet', {
       repositories: RepositoryCatalog.fromText(catalogText, CatalogFormat.JSON, 'c.json').repositories,
