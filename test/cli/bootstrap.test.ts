@@ -1,26 +1,10 @@
 import * as fs from 'fs';
+import { fakeIo } from './fake-io';
 import { CdkBootstrapTemplate } from '../../src';
-import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
 import { cliBootstrapTemplate } from '../bootstrap/cli-template';
 
 /** An in-memory CLI environment: files by name, stdin text, captured output and written files. */
-function fakeIo(files: Record<string, string> = {}, stdin = ''): CliIo & { out: string; err: string; written: Record<string, string> } {
-  const io = {
-    out: '',
-    err: '',
-    written: {} as Record<string, string>,
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
-    readFile(file: string) {
-      if (!(file in files)) throw new Error(`ENOENT: no such file or directory, open '${file}'`);
-      return files[file];
-    },
-    readStdin: () => stdin,
-    writeFile(file: string, text: string) { io.written[file] = text; },
-  };
-  return io;
-}
-
 const ORIGINAL = `${JSON.stringify(cliBootstrapTemplate(), null, 2)}\n`;
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 

@@ -2,25 +2,8 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
-
-function fakeIo(files: Record<string, string> = {}): CliIo & { out: string; err: string; files: Record<string, string> } {
-  const io = {
-    out: '',
-    err: '',
-    files,
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
-    readFile(file: string) {
-      if (!(file in files)) throw new Error(`ENOENT: no such file or directory, open '${file}'`);
-      return files[file];
-    },
-    readStdin: () => '',
-    writeFile(file: string, text: string) { files[file] = text; },
-    exists: (file: string) => file in files,
-  };
-  return io;
-}
+import { fakeIo } from './fake-io';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
 
 const VALID = `defaults:
   lifecycle: { preset: expireUntagged, days: 7 }

@@ -2,7 +2,8 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main, writeFileAtomically } from '../../src/cli/main';
+import { fakeIo } from './fake-io';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main, writeFileAtomically } from '../../src/cli/main';
 import { LifecyclePolicy } from '../../src/lifecycle';
 import { cliBootstrapTemplate } from '../bootstrap/cli-template';
 
@@ -10,24 +11,6 @@ import { cliBootstrapTemplate } from '../bootstrap/cli-template';
  * What every command shares: "did you mean", the help of each command, --format json,
  * standard input with -, the exit codes and whole-file writes.
  */
-
-function fakeIo(files: Record<string, string> = {}, stdin = ''): CliIo & { out: string; err: string; files: Record<string, string> } {
-  const io = {
-    out: '',
-    err: '',
-    files,
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
-    readFile(file: string) {
-      if (!(file in files)) throw new Error(`ENOENT: no such file or directory, open '${file}'`);
-      return files[file];
-    },
-    readStdin: () => stdin,
-    writeFile(file: string, text: string) { files[file] = text; },
-    exists: (file: string) => file in files,
-  };
-  return io;
-}
 
 const POLICY = LifecyclePolicy.recommended().toJson();
 const BAD_POLICY = JSON.stringify({

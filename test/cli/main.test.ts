@@ -2,25 +2,11 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main, packageVersion } from '../../src/cli/main';
+import { fakeIo } from './fake-io';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main, packageVersion } from '../../src/cli/main';
 import { LifecyclePolicy } from '../../src/lifecycle';
 
 /** An in-memory CLI environment: files by name, stdin text, captured output. */
-function fakeIo(files: Record<string, string> = {}, stdin = ''): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(text: string) { io.out += text; },
-    stderr(text: string) { io.err += text; },
-    readFile(file: string) {
-      if (!(file in files)) throw new Error(`ENOENT: no such file or directory, open '${file}'`);
-      return files[file];
-    },
-    readStdin: () => stdin,
-  };
-  return io;
-}
-
 const VALID = LifecyclePolicy.recommended().toJson();
 const INVALID = JSON.stringify({
   rules: [
