@@ -1,3 +1,4 @@
+import { MAX_POLICY_TEXT } from '../internal/ecr-facts';
 /*
  * What Amazon ECR sends to EventBridge and publishes to CloudWatch, and the
  * EventBridge quotas a route must fit: the one home of the operations facts.
@@ -196,8 +197,12 @@ export function rulesPerBusQuota(region: string | undefined): number {
 /** Targets per rule (EventBridge quotas: 5, not adjustable). @internal */
 export const MAX_TARGETS_PER_RULE = 5;
 
-/** The longest event bus resource policy, in characters (EventBridge quotas: 10,240, adjustable). @internal */
-export const MAX_BUS_POLICY_LENGTH = 10240;
+/**
+ * The longest event bus resource policy, in characters (EventBridge quotas:
+ * 10,240, adjustable): the same number as ECR's policy text quota, which has
+ * one home. @internal
+ */
+export const MAX_BUS_POLICY_LENGTH = MAX_POLICY_TEXT;
 
 /** The retry attempts EventBridge allows a target (RetryPolicy, MaximumRetryAttempts 0–185). @internal */
 export const MAX_RETRY_ATTEMPTS = 185;
