@@ -10,6 +10,10 @@
  * same with the shard stacks recording none, as the fleet's shard stacks do
  * by default (`creationStackTraces`): the fleet's own cost, without that
  * saving.
+ *
+ * aws-cdk-lib's built-in CloudFormation validation runs as it does for a
+ * user: unless `CDK_VALIDATION=false` is in the environment. `validated` in
+ * the output says whether it ran (it writes its report into the assembly).
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -17,7 +21,7 @@ import * as path from 'path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
+import { DISABLE_CREATION_STACK_TRACES, VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { FleetRepositoryProps, LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, RepositoryFleet } from '../src';
 import { fleetItem } from '../src/fleet/fleet';
 import { createLibraryKey } from '../src/internal/kms';
@@ -129,7 +133,8 @@ function canonical(v: any): string {
   if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
   return JSON.stringify(v);
 }
+const validated = fs.existsSync(path.join(assembly.directory, VALIDATION_REPORT_FILE));
 const digest = crypto.createHash('sha256').update(bodies.sort().join('\n')).digest('hex');
 process.stdout.write(JSON.stringify({
-  variant, scenario, count, ms, cpuMs, constructCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, stacks: stacks.length, maxStackResources, maxStackBytes, digest,
+  variant, scenario, count, ms, cpuMs, constructCpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, resources, stacks: stacks.length, maxStackResources, maxStackBytes, validated, digest,
 }) + '\n');
