@@ -104,6 +104,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // Two workers on the 2-core machines CI and developers have: jest's
+      // default there is one (cores - 1), which runs every suite in one
+      // process, while much of a synthesis waits on cfn-guard child processes.
+      maxWorkers: 2,
+      // `npm test` is the inner loop: coverage on request (`npx jest --coverage`)
+      collectCoverage: false,
       // the *.fuzz.test.ts files run with the other tests at 60 inputs per property;
       // `npm run fuzz` runs them alone with 10,000 (FUZZ_RUNS, test/util/fuzz.ts)
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
