@@ -90,13 +90,16 @@ node app.js cdk.out
 
 # the peer ranges are a promise: the same app with the lowest versions they
 # allow and with the newest the registry serves (test/range/versions.js)
+# (each in a fresh folder: npm changing aws-cdk-lib's version in place can
+# leave its bundled dependencies half removed)
 for set in floor newest; do
   specs=$(node "$repo/test/range/versions.js" "$set")
   step "the same app with the $set of the peer ranges: $specs"
+  mkdir "$work/app-$set"
+  echo '{ "name": "consumer", "version": "1.0.0", "private": true }' > "$work/app-$set/package.json"
+  cp app.js "$work/app-$set/app.js"
   # shellcheck disable=SC2086
-  npm install --no-save --prefer-offline --no-audit --no-fund --loglevel=error $specs
-  rm -rf cdk.out
-  node app.js cdk.out
+  (cd "$work/app-$set" && npm install --prefer-offline --no-audit --no-fund --loglevel=error "$tarball" $specs && node app.js cdk.out)
 done
 
 step "the command line from node_modules/.bin"
