@@ -25,7 +25,7 @@ export enum EventOutcome {
 }
 Object.freeze(EventOutcome);
 
-/** The kinds of `ECR Image Action` events. */
+/** The kinds of `ECR Image Action` events: the `action-type` values the ECR User Guide's sample events document. */
 export enum ImageActionType {
   /** A completed image push. */
   PUSH = 'PUSH',
@@ -34,7 +34,12 @@ export enum ImageActionType {
 }
 Object.freeze(ImageActionType);
 
-/** The scan frequency of a repository, as an `ECR Scan Resource Change` event reports it. */
+/**
+ * The scan frequency of a repository, as an `ECR Scan Resource Change` event
+ * reports it (`scan-frequency`, `previous-scan-frequency`): the registry
+ * scanning rules' frequencies plus MANUAL, which `ScanFrequency` (the rules a
+ * registry takes) does not have.
+ */
 export enum RepositoryScanFrequency {
   /** Scanned only when asked: no scanning rule covers the repository any more. */
   MANUAL = 'MANUAL',

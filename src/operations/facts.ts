@@ -64,14 +64,6 @@ export const EVENT_FIELDS = Object.freeze({
 } as Record<string, readonly string[]>);
 
 /**
- * The `action-type` values ECR documents for `ECR Image Action`: a
- * completed push and a deletion (ECR User Guide, sample events).
- *
- * @internal
- */
-export const IMAGE_ACTION_TYPES: readonly string[] = Object.freeze(['PUSH', 'DELETE']);
-
-/**
  * The value of `result` (image, replication and referrer actions) and of
  * `sync-status` (pull-through cache) that ECR documents: `SUCCESS`. The
  * samples show no failure, so the value of a failure is not documented
@@ -84,16 +76,6 @@ export const SUCCESS_RESULT = 'SUCCESS';
 
 /** The `scan-status` of a completed basic scan (ECR User Guide, sample events). @internal */
 export const SCAN_COMPLETE = 'COMPLETE';
-
-/**
- * The scan frequencies of a repository in an `ECR Scan Resource Change`
- * event (`scan-frequency`, `previous-scan-frequency`): the sample shows
- * MANUAL, SCAN_ON_PUSH and CONTINUOUS_SCAN, which are the frequencies of
- * the registry scanning configuration plus MANUAL.
- *
- * @internal
- */
-export const SCAN_FREQUENCIES: readonly string[] = Object.freeze(['MANUAL', 'SCAN_ON_PUSH', 'CONTINUOUS_SCAN']);
 
 /**
  * ECR API actions that change the registry or its repositories, as CloudTrail

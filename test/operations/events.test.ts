@@ -5,6 +5,7 @@ import * as samples from './samples';
 import {
   EcrEvent, EventOutcome, ImageActionType, RegistryEventRouting, RepositoryScanFrequency,
 } from '../../src';
+import { EVENT_FIELDS } from '../../src/operations/facts';
 import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
 
 /** The event pattern of each rule of the synthesized template, by the rule's logical ID prefix. */
@@ -70,6 +71,17 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
       'AWS API Call via CloudTrail', 'ECR Artifact Action', 'ECR Image Action', 'ECR Image Scan', 'ECR Pull Through Cache Action',
       'ECR Referrer Action', 'ECR Replication Action', 'ECR Scan Resource Change',
     ]);
+  });
+
+  test('every detail field a route filters on is one its event type documents (no pattern on a field ECR never sends)', () => {
+    const undocumented = Object.entries<any>(p).flatMap(([route, pattern]) => {
+      const type = pattern['detail-type']?.[0];
+      if (!(type in EVENT_FIELDS)) return [];
+      const documented = (EVENT_FIELDS as Record<string, readonly string[]>)[type];
+      return Object.keys(pattern.detail ?? {}).filter((field) => !documented.includes(field)).map((field) => `${route}: ${type} ${field}`);
+    });
+    expect(Object.keys(p).length).toBeGreaterThan(5);
+    expect(undocumented).toEqual([]);
   });
 
   test('the failure filter is "anything but SUCCESS", so an undocumented failure value still matches', () => {
