@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
-import { addToWiringPass, AppRegistries, RegistryRef, wireCrossAccount } from '../internal/app-registries';
+import { addToWiringPass, AppRegistries, RegistryRef, wireCrossAccount } from '../registry/app-registries';
 import { BATCH_IMPORT_UPSTREAM_IMAGE_ACTION, normalizePrefix, PULL_THROUGH_ACTIONS, repositoryNamePrefix, UPSTREAM_PULL_ACTIONS } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';

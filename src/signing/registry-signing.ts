@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { signingConfigurationProblems, signingFilterProblems, signingProfileArnProblems, SigningRuleModel } from './checks';
 import { checkSigningCoversPullThroughCache } from './pull-through-checks';
-import { AppRegistries } from '../internal/app-registries';
+import { AppRegistries } from '../registry/app-registries';
 import { mergeFilters } from '../internal/filters';
 import { guard, listOf, optional, STRING, struct } from '../internal/input';
 import { isConcrete, Problems } from '../internal/problems';
