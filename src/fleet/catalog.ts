@@ -14,7 +14,7 @@ import { LifecyclePresets } from '../lifecycle/presets';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationCountProblem, destinationKey, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
 import { accessPolicyLength, RepositoryAccess } from '../repository/access';
-import { RepositoryEncryption } from '../repository/encryption';
+import { ImageEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
 import { ImageTagMutability } from '../repository/private-repository';
 import { checkTagMutabilityExclusions } from '../repository/tag-mutability';
@@ -64,7 +64,7 @@ Object.freeze(CatalogFormat);
  * A catalog of repositories as data, read from JSON or YAML: a `defaults`
  * block and one entry per repository. Every setting becomes the library's
  * own model object (`LifecyclePolicy`, `RepositoryAccess`,
- * `RepositoryEncryption`, `ReplicationDestination`), checked by that model;
+ * `ImageEncryption`, `ReplicationDestination`), checked by that model;
  * the catalog adds the file, line and column of each problem.
  *
  * ```yaml
@@ -340,7 +340,7 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   encryption: ['encryption', (n, r) => {
     // KMS means the shard stack's shared key, which is what a repository without encryption gets.
     const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
-    return e === EncryptionType.AES256 ? RepositoryEncryption.AES256 : undefined;
+    return e === EncryptionType.AES256 ? ImageEncryption.AES256 : undefined;
   }],
   access: ['access', (n, r) => {
     let failed = false;

@@ -21,7 +21,7 @@ import { Registry, registryRepositoryNames } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
 import { RepositoryAccess, resolvedAccessPolicy } from '../repository/access';
-import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
+import { defaultRepositoryEncryption, ImageEncryption } from '../repository/encryption';
 import { PrivateRepository } from '../repository/private-repository';
 import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 import { ScanFrequency } from '../scanning/enums';
@@ -123,7 +123,7 @@ export class RepositoryFleet extends Construct {
   private readonly keys: ReadonlyMap<string, number>;
   private readonly keyScope: FleetKeyScope;
   private registryStack?: Stack;
-  private registryKeyEncryption?: RepositoryEncryption;
+  private registryKeyEncryption?: ImageEncryption;
 
   constructor(scope: Construct, id: string, props: RepositoryFleetProps) {
     guardConstruct('RepositoryFleet', scope, id, props, {
@@ -271,7 +271,7 @@ export class RepositoryFleet extends Construct {
    * key, or the fleet's registry key.
    */
   private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, env: Environment | undefined, problems: Problems)
-    : RepositoryEncryption | undefined {
+    : ImageEncryption | undefined {
     const recorded = this.keys.get(r.repositoryName);
     const holder = recorded ?? (this.keyScope === FleetKeyScope.REGISTRY ? REGISTRY_KEY_HOLDER : shard);
     if (holder === shard) return r.encryption;
@@ -279,7 +279,7 @@ export class RepositoryFleet extends Construct {
       return holder === REGISTRY_KEY_HOLDER ? this.registryEncryption(env) : defaultRepositoryEncryption(shardStacks.get(holder)!);
     }
     if (recorded !== undefined && r.encryption.usesKms && r.encryption.key === undefined) {
-      problems.add(`repository '${r.repositoryName}' moved from ${keyHolderName(recorded)} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with RepositoryEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
+      problems.add(`repository '${r.repositoryName}' moved from ${keyHolderName(recorded)} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with ImageEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
     }
     return r.encryption;
   }
@@ -289,7 +289,7 @@ export class RepositoryFleet extends Construct {
    * created on first use and always exported, so that the registry stack
    * keeps the export while a shard that imports it is not yet deployed.
    */
-  private registryEncryption(env: Environment | undefined): RepositoryEncryption {
+  private registryEncryption(env: Environment | undefined): ImageEncryption {
     if (!this.registryKeyEncryption) {
       const stack = this.registry(env);
       this.registryKeyEncryption = defaultRepositoryEncryption(stack);

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { ReplicationDestination } from '../registry/replication';
 import { RepositoryAccess } from '../repository/access';
-import { RepositoryEncryption } from '../repository/encryption';
+import { ImageEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { ScanFrequency } from '../scanning/enums';
 
@@ -67,7 +67,7 @@ export interface FleetRepositoryProps {
    *
    * @default - KMS with the shard stack's shared key
    */
-  readonly encryption?: RepositoryEncryption;
+  readonly encryption?: ImageEncryption;
   /**
    * Who else may use the repository.
    *

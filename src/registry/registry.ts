@@ -2,11 +2,11 @@ import { Annotations, CfnDeletionPolicy, CfnResource, RemovalPolicy, Stack, Toke
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { addToWiringPass, AppRegistries, trackSynthesis } from './app-registries';
 import { ReplicationDestination, ReplicationRuleOptions } from './replication';
 import { filterProblems } from './replication-checks';
 import { ReplicationSetting } from './replication-setting';
 import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
-import { addToWiringPass, AppRegistries, trackSynthesis } from './app-registries';
 import {
   REGISTRY_SINGLETON_TYPES,
   REPLICATION_ACTIONS,

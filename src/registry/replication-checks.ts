@@ -1,5 +1,5 @@
-import { ReplicationDestination } from './replication';
 import { RegistryRef } from './app-registries';
+import { ReplicationDestination } from './replication';
 import { isConcrete } from '../internal/problems';
 
 /** How many replication rules one registry takes. @internal */

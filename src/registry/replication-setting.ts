@@ -1,6 +1,7 @@
 import { Annotations, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct, IConstruct } from 'constructs';
+import { AppRegistries, wireCrossAccount } from './app-registries';
 import { ReplicationDestination } from './replication';
 import {
   destinationCountProblem,
@@ -11,7 +12,6 @@ import {
   replicationRuleCountProblem,
 } from './replication-checks';
 import { PropertiesRenderer } from './settings';
-import { AppRegistries, wireCrossAccount } from './app-registries';
 import { normalizePrefix, prefixCovers, ROOT_PREFIX } from '../internal/ecr-facts';
 import { mergeFilters } from '../internal/filters';
 import { isConcrete, Problems } from '../internal/problems';

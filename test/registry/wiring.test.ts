@@ -4,8 +4,8 @@ import { App, Aspects, Lazy, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Node } from 'constructs';
 import { PrivateRepository, PullThroughCacheRule, Registry, ReplicationDestination, UpstreamRegistry } from '../../src';
-import { AppRegistries, RegistryRef } from '../../src/registry/app-registries';
 import { Problems } from '../../src/internal/problems';
+import { AppRegistries, RegistryRef } from '../../src/registry/app-registries';
 import { strictApp, synthesize } from '../util/harness';
 
 const SOURCE = { account: '111111111111', region: 'eu-west-1' };
