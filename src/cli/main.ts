@@ -28,6 +28,7 @@ import {
   catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
   outputFormat, packageVersion, positiveInteger, printJson, printProblemsJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
+import type { FleetRepositoryProps } from '../fleet/model';
 import type { PlacementBudget, PlacementResult, PlacementState } from '../fleet/placement';
 
 export type { CliIo } from './common';
@@ -86,10 +87,11 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     group: 'catalog',
     name: 'plan',
-    synopsis: '--catalog FILE --placement FILE [--previous FILE] [--write] [--details]\n      [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
+    synopsis: '--catalog FILE --placement FILE [--registry ACCOUNT/REGION] [--previous FILE] [--write]\n      [--details] [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
     positionals: 'some',
     summary: 'Place the catalog\'s repositories in shard stacks from the\nplacement file (missing: empty) and print how many are created,\nremoved and moved, and per shard stack its changes and\nheadroom (--details: every repository).',
     options: [CATALOG, PLACEMENT,
+      { name: '--registry', value: 'ACCOUNT/REGION', needs: 'an account and region, like 111111111111/eu-west-1', help: 'the registry to plan, for a catalog whose entries name accounts\nand regions (MultiRegistryFleet: one placement file per registry)' },
       { name: '--previous', value: 'FILE', needs: 'a file', help: 'an earlier placement file, to list moves' },
       { name: '--write', help: 'write the new placement to --placement' },
       { name: '--details', help: 'list every repository created, removed and moved (text;\nthe JSON always lists them)' },
@@ -219,6 +221,25 @@ function catalogValidateCommand(io: CliIo, options: Options): number {
   return EXIT_OK;
 }
 
+/**
+ * The entries of the registry `--registry ACCOUNT/REGION` names, for a catalog whose
+ * entries name accounts and regions (each registry has a fleet and placement file of
+ * its own); the whole catalog when it names none.
+ */
+function registryOf(repositories: FleetRepositoryProps[], registry: string | undefined): FleetRepositoryProps[] {
+  const keyOf = (r: FleetRepositoryProps) => `${r.account ?? '-'}/${r.region ?? '-'}`;
+  const registries = [...new Set(repositories.map(keyOf))].sort();
+  const spans = repositories.some((r) => r.account !== undefined || r.region !== undefined);
+  if (registry === undefined) {
+    if (!spans) return repositories;
+    throw new UsageError(`the catalog names the registries ${registries.join(', ')}: plan one at a time with --registry ACCOUNT/REGION and its placement file`);
+  }
+  if (!spans) throw new UsageError('--registry: the catalog names no account or region (its fleet is a RepositoryFleet): leave --registry out');
+  const chosen = repositories.filter((r) => keyOf(r) === registry);
+  if (chosen.length === 0) throw new UsageError(`--registry ${registry}: no entry of the catalog lives there (registries: ${registries.join(', ')})`);
+  return chosen;
+}
+
 /** One shard stack in the summary of `catalog plan`. */
 interface StackSummary {
   readonly stack: string;
@@ -250,8 +271,9 @@ function catalogPlanCommand(io: CliIo, options: Options): number {
   const budgetProblems = m.shardBudgetProblems(budget.resources, budget.bytes);
   if (budgetProblems.length > 0) throw new UsageError(`--max-resources and --max-bytes: ${budgetProblems.join('; ')}`);
   progress(`reading catalog ${catalogName(file)}`);
-  const { problems, repositories } = loadCatalog(io, file, options);
+  const { problems, repositories: all } = loadCatalog(io, file, options);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems, format);
+  const repositories = registryOf(all, options.values.get('--registry'));
   progress(`reading placement ${placementFile}`);
   const previous = readPlacement(io, m, placementFile, true);
   progress(`placing ${count(repositories.length)} repositories`);

@@ -8,7 +8,8 @@ import { EncryptionType } from '../internal/ecr-facts';
 import { closest } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
 import { policySizeProblem } from '../internal/policy-text';
-import { Problems } from '../internal/problems';
+import { checkAccountId, Problems } from '../internal/problems';
+import { checkRegion } from '../internal/regions';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
 import { ReplicationDestination } from '../registry/replication';
@@ -26,7 +27,7 @@ const ACCESS_PUSH_AND_PRINCIPAL_KEYS = ['pushOrganization', 'pushOrganizationalU
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
   top: ['$schema', 'defaults', 'repositories'],
-  entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy', 'acknowledge'],
+  entry: ['name', 'account', 'region', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy', 'acknowledge'],
   access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts', ...ACCESS_PUSH_AND_PRINCIPAL_KEYS],
   destination: ['account', 'region'],
   acknowledgement: ['id', 'reason'],
@@ -210,11 +211,17 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
   const sharedDefault = (key: string) => shared.get(key);
   const repositories: FleetRepositoryProps[] = [];
   const entries: CatalogEntryPosition[] = [];
-  const seen = new Map<string, number>();
-  const rules = new Map<string, { pos: Position; where: string }>();
-  const allDestinations = new Map<string, { pos: Position; where: string }>();
-  const ruleMembers = new Map<string, string[]>();
-  const continuous: { name: string; pos: Position; where: string }[] = [];
+  // Names, rules and quotas are per registry (account and region): a catalog may span several.
+  const registries = new Map<string, RegistryTally>();
+  const tallyOf = (entry: Record<string, unknown>): RegistryTally => {
+    const key = registryKeyOf(entry.account as string | undefined, entry.region as string | undefined);
+    let tally = registries.get(key);
+    if (!tally) {
+      tally = { seen: new Map(), rules: new Map(), allDestinations: new Map(), ruleMembers: new Map(), continuous: [] };
+      registries.set(key, tally);
+    }
+    return tally;
+  };
   reposNode.items.forEach((item, index) => {
     let where = `repositories[${index}]`;
     if (item.kind !== 'object') {
@@ -237,8 +244,6 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     const nameProblems = new Problems('');
     checkRepositoryName(nameProblems, name);
     for (const m of nameProblems.list) report(nameNode.pos, m);
-    if (seen.has(name)) report(nameNode.pos, `repository '${name}' is already listed at line ${seen.get(name)}`);
-    else seen.set(name, nameNode.pos.line);
 
     const entry: Record<string, unknown> = { repositoryName: name };
     const settings = new Map<string, { pos: Position; where: string }>();
@@ -256,6 +261,9 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     for (const key of Object.keys(entry)) {
       if (entry[key] === undefined) delete entry[key];
     }
+    const { seen, rules, allDestinations, ruleMembers, continuous } = tallyOf(entry);
+    if (seen.has(name)) report(nameNode.pos, `repository '${name}' is already listed at line ${seen.get(name)}${registries.size > 1 ? ' for the same account and region' : ''}`);
+    else seen.set(name, nameNode.pos.line);
     const destinations = entry.replicationDestinations as ReplicationDestination[] | undefined;
     if (destinations && destinations.length > 0) {
       const own = field(item, 'replication');
@@ -271,26 +279,55 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     }
     repositories.push(entry as unknown as FleetRepositoryProps);
   });
-  // The fleet's registry gets one replication rule per distinct set of destinations:
-  // ECR's quotas on rules and destinations are reported at the entry that first breaks them.
+  for (const [key, tally] of registries) registryQuotas(tally, registries.size > 1 ? `the registry ${key}'s` : 'the fleet\'s', at);
+  return { repositories, entries, problems };
+}
+
+/** What the catalog's entries of one registry (account and region) add up to, for ECR's per-registry quotas. */
+interface RegistryTally {
+  /** Repository name to the line that lists it. */
+  readonly seen: Map<string, number>;
+  /** Replication rules (per distinct set of destinations) to the entry that first uses them. */
+  readonly rules: Map<string, { pos: Position; where: string }>;
+  readonly allDestinations: Map<string, { pos: Position; where: string }>;
+  readonly ruleMembers: Map<string, string[]>;
+  readonly continuous: { name: string; pos: Position; where: string }[];
+}
+
+/**
+ * The registry (account and region) an entry lives in, as messages and fleets
+ * name it: `ACCOUNT/REGION`, with `-` for what the entry leaves to the fleet.
+ *
+ * @internal
+ */
+export function registryKeyOf(account: string | undefined, region: string | undefined): string {
+  return `${account ?? '-'}/${region ?? '-'}`;
+}
+
+/**
+ * ECR's quotas on one registry's rules, destinations and filters, reported at
+ * the entry that first breaks them: the registry gets one replication rule
+ * per distinct set of destinations.
+ */
+function registryQuotas(tally: RegistryTally, whose: string, at: At): void {
+  const { seen, rules, allDestinations, ruleMembers, continuous } = tally;
   const quota = (sources: Map<string, { pos: Position; where: string }>, problem: string | undefined, limit: number) => {
     if (problem === undefined) return;
     const first = [...sources.values()][limit];
-    at(first.pos, first.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+    at(first.pos, first.where, `replication: ${whose} ${problem.replace(/^the /, '')}`);
   };
   quota(rules, replicationRuleCountProblem(rules.size), MAX_REPLICATION_RULES);
   quota(allDestinations, destinationCountProblem(allDestinations.size), MAX_DESTINATIONS);
   // Filters of one rule past ECR's quota are compressed into prefixes by the fleet; a rule
-  // whose repositories interleave with the catalog's others so that no compression fits
+  // whose repositories interleave with the registry's others so that no compression fits
   // is reported at the entry that first uses it.
   const names = [...seen.keys()];
   for (const [key, members] of ruleMembers) {
     const problem = replicationFilterQuotaProblem(key, members, names);
-    if (problem !== undefined) at(rules.get(key)!.pos, rules.get(key)!.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+    if (problem !== undefined) at(rules.get(key)!.pos, rules.get(key)!.where, `replication: ${whose} ${problem.replace(/^the /, '')}`);
   }
   const scanProblem = continuousScanFilterQuotaProblem(continuous.map((c) => c.name), names);
-  if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: the fleet's ${scanProblem.replace(/^the /, '')}`);
-  return { repositories, entries, problems };
+  if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: ${whose} ${scanProblem.replace(/^the /, '')}`);
 }
 
 type Report = (pos: Position, message: string) => void;
@@ -314,6 +351,24 @@ function accessPolicySizeProblem(access: RepositoryAccess[]): string | undefined
 
 /** Catalog key to the FleetRepositoryProps field it sets and its reader. */
 const READERS: Record<string, [string, (node: CatalogNode, report: Report) => unknown]> = {
+  account: ['account', (n, r) => {
+    const account = readAccount(n, r, 'account');
+    if (account !== undefined) {
+      const p = new Problems('');
+      checkAccountId(p, 'account', account);
+      for (const m of p.list) r(n.pos, m);
+    }
+    return account;
+  }],
+  region: ['region', (n, r) => {
+    const region = readString(n, r, 'region');
+    if (region !== undefined) {
+      const p = new Problems('');
+      checkRegion(p, 'region', region);
+      for (const m of p.list) r(n.pos, m);
+    }
+    return region;
+  }],
   owner: ['owner', (n, r) => readString(n, r, 'owner')],
   costCenter: ['costCenter', (n, r) => readString(n, r, 'costCenter')],
   lifecycle: ['lifecyclePolicy', (n, r) => {

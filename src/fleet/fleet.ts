@@ -15,7 +15,7 @@ import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { closest } from '../internal/edit-distance';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
-import { Problems, subjectOf } from '../internal/problems';
+import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
@@ -147,6 +147,7 @@ export class RepositoryFleet extends Construct {
       else if (seen.has(r.repositoryName)) problems.add(`repositories[${i}]: repository '${r.repositoryName}' is listed twice`);
       seen.add(r.repositoryName);
       acknowledgementProblems(r, i).forEach((p) => problems.add(p));
+      registryProblems(r, i, props.env).forEach((p) => problems.add(p));
     });
     problems.throwIfAny();
 
@@ -517,3 +518,26 @@ export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   const ownKey = r.encryption !== undefined && r.encryption.usesKms && r.encryption.key === undefined;
   return { name: r.repositoryName, resources: ownKey ? 2 : 1, bytes: ownKey ? bytes + 2500 : bytes };
 }
+
+/**
+ * The problems of an entry that names another registry than the fleet's
+ * environment: a fleet deploys to one account and region.
+ */
+function registryProblems(entry: FleetRepositoryProps, index: number, env: Environment | undefined): string[] {
+  const problems: string[] = [];
+  for (const key of ['account', 'region'] as const) {
+    const own = entry[key];
+    if (own === undefined) continue;
+    if (typeof own !== 'string') {
+      problems.push(`repositories[${index}].${key} must be a string`);
+      continue;
+    }
+    const fleets = env?.[key];
+    if (fleets === undefined || (isConcrete(fleets) && isConcrete(own) && fleets !== own)) {
+      problems.push(`repositories[${index}] '${entry.repositoryName}' names ${key} ${own}, but this fleet deploys to ${fleets === undefined ? `no ${key} (its env has none)` : fleets}: `
+        + 'a RepositoryFleet builds the repositories of one account and region; use MultiRegistryFleet for a catalog that spans several');
+    }
+  }
+  return problems;
+}
+

@@ -33,6 +33,21 @@ export interface FleetRepositoryProps {
   /** The repository's name (ECR's naming rule). */
   readonly repositoryName: string;
   /**
+   * The account of the registry the repository lives in. A `RepositoryFleet`
+   * takes only repositories of its own environment; a catalog that spans
+   * accounts or regions is built by `MultiRegistryFleet`, one fleet (shards
+   * and registry stack) per account and region.
+   *
+   * @default - the fleet's account
+   */
+  readonly account?: string;
+  /**
+   * The region of the registry the repository lives in (see `account`).
+   *
+   * @default - the fleet's region
+   */
+  readonly region?: string;
+  /**
    * Value of the `owner` tag.
    *
    * @default - no owner tag
