@@ -20,8 +20,8 @@ export interface AccessAcknowledgement {
   readonly reason: string;
 }
 
-/** Thrown for an acknowledgements file that cannot be used. @internal */
-export class AcknowledgementError extends Error {}
+/** Thrown for an acknowledgements file that cannot be used. */
+class AcknowledgementError extends Error {}
 
 function key(g: AccessGrant): string {
   return `${g.repository}\u0000${g.principal}\u0000${g.capability}\u0000${g.decision}`;
