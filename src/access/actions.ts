@@ -78,9 +78,7 @@ export function expandAction(pattern: string): readonly string[] {
   let found = expanded.get(pattern);
   if (found === undefined) {
     const exact = CANONICAL.get(pattern.toLowerCase());
-    if (exact !== undefined) found = [exact];
-    else if (!/[*?]/.test(pattern)) found = [];
-    else {
+    if (exact !== undefined) {found = [exact];} else if (!/[*?]/.test(pattern)) {found = [];} else {
       const re = wildcardPattern(pattern);
       found = ALL_ECR_ACTIONS.filter((a) => re.test(a));
     }

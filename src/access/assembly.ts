@@ -75,7 +75,9 @@ export function readStacks(directory: string, readFile: ReadFile): StackTemplate
       const account = env && /^\d{12}$/.test(env[1]) ? env[1] : 'unknown-account';
       const region = env ? env[2] : 'unknown-region';
       const paths = constructPaths(directory, artifact, readFile);
-      const stack: StackTemplate = { name: String(artifact.displayName ?? id), stackName: String(artifact.properties?.stackName ?? id), account, region, template, paths };
+      const stack: StackTemplate = {
+        name: String(artifact.displayName ?? id), stackName: String(artifact.properties?.stackName ?? id), account, region, template, paths,
+      };
       stacks.push(stack, ...nestedStacks(directory, stack, readFile));
     }
   }

@@ -135,7 +135,11 @@ export class AccessDiff {
   public toJson(): string {
     const ack = this.acknowledged.map((g) => ({ ...g, acknowledgement: this.reasons.get(g) }));
     return `${JSON.stringify({
-      failed: this.failed, added: this.added, removed: this.removed, unacknowledged: this.unacknowledged, acknowledged: ack,
+      failed: this.failed,
+      added: this.added,
+      removed: this.removed,
+      unacknowledged: this.unacknowledged,
+      acknowledged: ack,
       unmatchedAcknowledgements: this.unmatchedAcknowledgements,
     }, null, 2)}\n`;
   }

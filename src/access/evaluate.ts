@@ -98,7 +98,9 @@ export function evaluateAccess(model: AppAccessModel): GrantRow[] {
   return rows.sort(compareRows);
 }
 
-function evaluateRepository(repo: RepositoryRecord, resource: readonly Statement[], identities: readonly IdentityRecord[], known: ReadonlyMap<string, IdentityRecord>): GrantRow[] {
+function evaluateRepository(
+  repo: RepositoryRecord, resource: readonly Statement[], identities: readonly IdentityRecord[], known: ReadonlyMap<string, IdentityRecord>,
+): GrantRow[] {
   const subjects = new Map<string, SubjectAccess>();
   const at = (given: Subject): SubjectAccess => {
     // a principal ARN of the app is its role, user or group, whichever policy names it
@@ -235,7 +237,9 @@ function organizationGuard(d: Statement): readonly string[] | undefined {
   return c.lowerKey === 'aws:principalorgid' && c.base === 'StringNotEquals' && !c.set && c.values.length > 0 ? c.values : undefined;
 }
 
-function narrowToOrganizations(access: SubjectAccess, denied: ReadonlySet<string>, orgs: readonly string[], source: string, at: (s: Subject) => SubjectAccess): void {
+function narrowToOrganizations(
+  access: SubjectAccess, denied: ReadonlySet<string>, orgs: readonly string[], source: string, at: (s: Subject) => SubjectAccess,
+): void {
   const kept: Contribution[] = [];
   for (const c of access.contributions) {
     const inside = intersect(c.actions, denied);
@@ -264,8 +268,14 @@ function rowsOf(repo: RepositoryRecord, access: SubjectAccess): GrantRow[] {
     if (before === undefined) continue;
     const after = levelOf(deniedActions);
     const base = {
-      repository: repo.path, repositoryName: repo.name ?? '(generated name)', account: repo.account, region: repo.region,
-      principal: access.label, principalKind: access.subject.kind, principalAccount: access.subject.account, capability,
+      repository: repo.path,
+      repositoryName: repo.name ?? '(generated name)',
+      account: repo.account,
+      region: repo.region,
+      principal: access.label,
+      principalKind: access.subject.kind,
+      principalAccount: access.subject.account,
+      capability,
     };
     const touching = (level: number) => access.contributions.filter((c) => c.level >= level && [...c.actions].some((a) => relevant.has(a)));
     if (after === undefined) {

@@ -51,7 +51,15 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-interface Line { repository: string; principal: string; decision: string; capabilities: string[]; statements: Set<string>; conditions: Set<string>; reasons: Set<string> }
+interface Line {
+  repository: string;
+  principal: string;
+  decision: string;
+  capabilities: string[];
+  statements: Set<string>;
+  conditions: Set<string>;
+  reasons: Set<string>;
+}
 
 /** Grants folded into one line per repository, principal and decision, capabilities listed. */
 function lines(grants: readonly GrantLike[]): Line[] {
@@ -59,7 +67,12 @@ function lines(grants: readonly GrantLike[]): Line[] {
   for (const g of grants) {
     const key = `${g.repository}\u0000${g.principal}\u0000${g.decision}`;
     let l = out.get(key);
-    if (!l) out.set(key, l = { repository: g.repository, principal: g.principal, decision: g.decision, capabilities: [], statements: new Set(), conditions: new Set(), reasons: new Set() });
+    if (!l) {
+      l = {
+        repository: g.repository, principal: g.principal, decision: g.decision, capabilities: [], statements: new Set(), conditions: new Set(), reasons: new Set(),
+      };
+      out.set(key, l);
+    }
     l.capabilities.push(g.capability);
     g.statements.forEach((s) => l!.statements.add(s));
     g.conditions.forEach((c) => l!.conditions.add(c));
@@ -149,7 +162,9 @@ const SHORT: Record<string, string> = { pull: 'pull', push: 'push', delete: 'del
  *
  * @internal
  */
-export function mermaidOf(grants: readonly GrantLike[], replications: readonly ReplicationLike[], removed: readonly GrantLike[], diff = false): string {
+export function mermaidOf(
+  grants: readonly GrantLike[], replications: readonly ReplicationLike[], removed: readonly GrantLike[], diff = false,
+): string {
   const live = grants.filter((g) => g.decision !== 'denied');
   const gone = removed.filter((g) => g.decision !== 'denied');
   const all = [...live, ...gone];

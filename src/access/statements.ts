@@ -120,12 +120,11 @@ function readStatement(raw: any, source: string, resolver: StackResolver, resour
   const principalElement = notPrincipal ? raw.NotPrincipal : raw.Principal;
   if (principalElement !== undefined) {
     principals = [];
-    if (principalElement === '*') principals.push({ kind: 'anyone', id: '*' });
-    else if (principalElement && typeof principalElement === 'object') {
+    if (principalElement === '*') {principals.push({ kind: 'anyone', id: '*' });} else if (principalElement && typeof principalElement === 'object') {
       for (const [kind, value] of Object.entries(principalElement)) {
         for (const text of strings(value, resolver, `Principal ${kind}`, unresolved)) principals.push(principalOf(kind, text));
       }
-    } else unresolved.push(`Principal ${JSON.stringify(principalElement)} is not understood`);
+    } else {unresolved.push(`Principal ${JSON.stringify(principalElement)} is not understood`);}
   } else if (resourcePolicy) {
     unresolved.push('the statement names no Principal');
   }
@@ -136,8 +135,7 @@ function readStatement(raw: any, source: string, resolver: StackResolver, resour
   const resources = resourceElement === undefined ? undefined : strings(resourceElement, resolver, 'Resource', unresolved);
   const conditions: ConditionClause[] = [];
   if (raw.Condition !== undefined) {
-    if (raw.Condition === null || typeof raw.Condition !== 'object') unresolved.push('Condition is not an object');
-    else {
+    if (raw.Condition === null || typeof raw.Condition !== 'object') {unresolved.push('Condition is not an object');} else {
       for (const [operator, block] of Object.entries<any>(raw.Condition)) {
         for (const [key, value] of Object.entries<any>(block ?? {})) {
           const clauseUnresolved: string[] = [];

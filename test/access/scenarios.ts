@@ -27,13 +27,13 @@ export interface Scenario {
 }
 
 /** A raw AWS::ECR::Repository that passes the Control Tower controls the harness runs. */
-export function rawRepository(stack: Stack, id: string, name: string, policy?: object): ecr.CfnRepository {
-  return new ecr.CfnRepository(stack, id, {
+export function rawRepository(scope: Stack, id: string, name: string, repositoryPolicy?: object): ecr.CfnRepository {
+  return new ecr.CfnRepository(scope, id, {
     repositoryName: name,
     imageScanningConfiguration: { scanOnPush: true },
     imageTagMutability: 'IMMUTABLE',
     lifecyclePolicy: { lifecyclePolicyText: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } }] }) },
-    repositoryPolicyText: policy,
+    repositoryPolicyText: repositoryPolicy,
   });
 }
 

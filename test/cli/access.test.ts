@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { fakeIo } from './fake-io';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
 import { PrivateRepository, RepositoryAccess } from '../../src';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
 import { OTHER, ORG, rawRepository } from '../access/scenarios';
 import { ENV, strictApp, synthesize } from '../util/harness';
-import { Stack } from 'aws-cdk-lib';
 
 /** The files of a synthesized app, in memory under `name/`. */
 function assembly(name: string, build: (app: App) => void): Record<string, string> {
