@@ -69,8 +69,13 @@ function lines(grants: readonly GrantLike[]): Line[] {
     let l = out.get(key);
     if (!l) {
       l = {
-        repository: g.repository, principal: g.principal, decision: g.decision,
-        capabilities: [], statements: new Set(), conditions: new Set(), reasons: new Set(),
+        repository: g.repository,
+        principal: g.principal,
+        decision: g.decision,
+        capabilities: [],
+        statements: new Set(),
+        conditions: new Set(),
+        reasons: new Set(),
       };
       out.set(key, l);
     }
