@@ -65,10 +65,20 @@ export function capabilitiesTouched(actions: ReadonlySet<string>): Capability[] 
   return CAPABILITIES.filter((c) => CAPABILITY_ACTIONS[c].actions.some((a) => actions.has(a)));
 }
 
+const compiled = new Map<string, RegExp>();
+
 /** A pattern of IAM's action grammar (`*` and `?`), case-insensitive, as a regular expression. @internal */
 export function wildcardPattern(pattern: string, caseInsensitive = true): RegExp {
-  const body = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
+  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
+  let re = compiled.get(key);
+  if (re === undefined) {
+    const body = pattern.replace(/[\\^$.|+()[\]{}*?]/g, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : `\\${ch}`));
+    re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
+    // policies repeat a few patterns across thousands of repositories
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(key, re);
+  }
+  return re;
 }
 
 const expanded = new Map<string, readonly string[]>();

@@ -1,6 +1,7 @@
-import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
 import { AccessReport, PrivateRepository, RepositoryAccess } from '../../src';
 import { ENV, strictApp, synthesize } from '../util/harness';
 
@@ -27,7 +28,7 @@ export interface Scenario {
 }
 
 /** A raw AWS::ECR::Repository that passes the Control Tower controls the harness runs. */
-export function rawRepository(scope: Stack, id: string, name: string, repositoryPolicy?: object): ecr.CfnRepository {
+export function rawRepository(scope: Construct, id: string, name: string, repositoryPolicy?: object): ecr.CfnRepository {
   return new ecr.CfnRepository(scope, id, {
     repositoryName: name,
     imageScanningConfiguration: { scanOnPush: true },
@@ -271,6 +272,17 @@ export const SCENARIOS: readonly Scenario[] = [
       }));
     },
     expect: [['joined', 'Registry/Reader', 'pull', 'allowed']],
+  },
+  {
+    name: 'a stage (nested assembly) and a nested stack are read too',
+    build: (app) => {
+      const stage = new Stage(app, 'Prod', { env: ENV });
+      const s = new Stack(stage, 'Registry');
+      new PrivateRepository(s, 'Repo', { repositoryName: 'staged', access: [RepositoryAccess.pullFromAccounts([OTHER])] });
+      const nested = new NestedStack(s, 'Nested');
+      rawRepository(nested, 'Inner', 'nested', policy({ Effect: 'Allow', Principal: { AWS: THIRD }, Action: PUSH }));
+    },
+    expect: [['staged', `account ${OTHER}`, 'pull', 'if-identity-allows'], ['nested', `account ${THIRD}`, 'push', 'if-identity-allows']],
   },
 ];
 
