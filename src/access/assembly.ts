@@ -61,6 +61,7 @@ export function readStacks(directory: string, readFile: ReadFile): StackTemplate
     throw new AccessInputError(`${manifestFile} is not a cloud assembly manifest: it has no "artifacts"`);
   }
   const stacks: StackTemplate[] = [];
+  const assetFiles = assetFilesOf(directory, manifest, readFile);
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts)) {
     if (artifact?.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
       stacks.push(...readStacks(path.join(directory, artifact.properties.directoryName), readFile));
@@ -78,7 +79,7 @@ export function readStacks(directory: string, readFile: ReadFile): StackTemplate
       const stack: StackTemplate = {
         name: String(artifact.displayName ?? id), stackName: String(artifact.properties?.stackName ?? id), account, region, template, paths,
       };
-      stacks.push(stack, ...nestedStacks(directory, stack, readFile));
+      stacks.push(stack, ...nestedStacks(directory, stack, readFile, assetFiles));
     }
   }
   return stacks;
@@ -103,17 +104,37 @@ function constructPaths(directory: string, artifact: any, readFile: ReadFile): M
   return out;
 }
 
-/** The nested stacks of a stack whose templates the assembly holds (`aws:asset:path` metadata). */
-function nestedStacks(directory: string, parent: StackTemplate, readFile: ReadFile): StackTemplate[] {
+/** The file assets of the assembly's asset manifests, by asset hash: where nested stack templates are. */
+function assetFilesOf(directory: string, manifest: any, readFile: ReadFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const artifact of Object.values<any>(manifest.artifacts)) {
+    if (artifact?.type !== 'cdk:asset-manifest' || typeof artifact.properties?.file !== 'string') continue;
+    let assets: any;
+    try {
+      assets = JSON.parse(readFile(path.join(directory, artifact.properties.file)));
+    } catch {
+      continue;
+    }
+    for (const [hash, asset] of Object.entries<any>(assets?.files ?? {})) {
+      if (typeof asset?.source?.path === 'string') out.set(hash, asset.source.path);
+    }
+  }
+  return out;
+}
+
+/** The nested stacks of a stack whose templates the assembly holds (`aws:asset:path` metadata, or the asset its TemplateURL names). */
+function nestedStacks(directory: string, parent: StackTemplate, readFile: ReadFile, assetFiles: ReadonlyMap<string, string>): StackTemplate[] {
   const out: StackTemplate[] = [];
   for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources ?? {})) {
-    const file = resource?.Metadata?.['aws:asset:path'];
+    const url = resource?.Type === 'AWS::CloudFormation::Stack' ? JSON.stringify(resource.Properties?.TemplateURL ?? '') : '';
+    const hash = /([0-9a-f]{64})\.json/.exec(url)?.[1];
+    const file = resource?.Metadata?.['aws:asset:path'] ?? (hash !== undefined ? assetFiles.get(hash) : undefined);
     if (resource?.Type !== 'AWS::CloudFormation::Stack' || typeof file !== 'string' || !file.endsWith('.json')) continue;
     const template = parseJson(readFile, path.join(directory, file), `the template of nested stack ${parent.name}/${logicalId}`);
     const nested: StackTemplate = {
       name: `${parent.name}/${logicalId}`, stackName: `${parent.stackName}-${logicalId}`, account: parent.account, region: parent.region, template, paths: parent.paths,
     };
-    out.push(nested, ...nestedStacks(directory, nested, readFile));
+    out.push(nested, ...nestedStacks(directory, nested, readFile, assetFiles));
   }
   return out;
 }
