@@ -5,6 +5,7 @@
  * the identity policies attached to them (AWS::IAM::Policy, AWS::IAM::ManagedPolicy,
  * inline Policies).
  */
+import { ALL_ECR_ACTIONS } from './actions';
 import { exportsOf, NamedResource, partitionOf, StackResolver, StackTemplate, Unresolved } from './assembly';
 import { readStatements, Statement } from './statements';
 
@@ -184,7 +185,9 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
       const identity = identityOf(stack, spec.kind, named.get(logicalId)!.arn!);
       for (const arn of list(resource.Properties?.ManagedPolicyArns)) {
         const resolved = resolver.string(arn);
-        if (typeof resolved === 'string' && managedByRef.has(resolved)) identity.statements.push(...managedByRef.get(resolved)!);
+        if (typeof resolved !== 'string') continue;
+        if (managedByRef.has(resolved)) identity.statements.push(...managedByRef.get(resolved)!);
+        else if (MAY_GRANT_ECR.test(resolved)) identity.statements.push(outsidePolicy(identity.path, resolved));
       }
     }
   }
@@ -193,6 +196,26 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
     registryPolicies,
     identities: [...identities.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     replications,
+  };
+}
+
+/**
+ * Managed policies outside the app whose names say they may grant ECR actions (AWS's
+ * AmazonEC2ContainerRegistry* policies, administrator and power-user policies): the report
+ * cannot read them, so what they grant is undecided rather than left out.
+ */
+const MAY_GRANT_ECR = /:policy\/(?:.*\/)?[^/]*(ContainerRegistry|ECR|Ecr|Administrator|PowerUser)[^/]*$/;
+
+function outsidePolicy(path: string, arn: string): Statement {
+  return {
+    source: `${path} managed policy ${arn}`,
+    effect: 'Allow',
+    notPrincipal: false,
+    actions: new Set(ALL_ECR_ACTIONS),
+    resources: ['*'],
+    notResource: false,
+    conditions: [],
+    unresolved: [`managed policy ${arn} is not in the app: what it grants is not read`],
   };
 }
 

@@ -284,6 +284,16 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     expect: [['staged', `account ${OTHER}`, 'pull', 'if-identity-allows'], ['nested', `account ${THIRD}`, 'push', 'if-identity-allows']],
   },
+  {
+    name: 'an AWS managed policy that may grant ECR actions is undecided, not left out',
+    build: (app) => {
+      const s = stack(app);
+      rawRepository(s, 'Repo', 'managed');
+      new iam.Role(s, 'Ci', { assumedBy: new iam.AccountRootPrincipal(), managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPowerUser')] });
+      new iam.Role(s, 'Logs', { assumedBy: new iam.AccountRootPrincipal(), managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')] });
+    },
+    expect: [['managed', 'Registry/Ci', 'push', 'undecided'], ['managed', 'Registry/Logs', 'pull', undefined]],
+  },
 ];
 
 /** Synthesizes a scenario and reads its report. */
