@@ -208,7 +208,7 @@ export function mermaidOf(
     out.push(`    ${id('r', r)}[${label(n > 1 ? `${r} (${n} repositories)` : r)}]`);
   }
   out.push('  end');
-  const edges = new Map<string, { from: string; to: string; caps: Set<string>; undecided: boolean; removed: boolean }>();
+  const edges = new Map<string, { from: string; to: string; group: string; caps: Map<string, Set<string>>; undecided: boolean; removed: boolean }>();
   const addEdges = (list: readonly GrantLike[], isRemoved: boolean) => {
     for (const g of list) {
       const from = id('p', principalName(g.principal));
@@ -216,8 +216,10 @@ export function mermaidOf(
       const undecided = g.decision === 'undecided';
       const key = `${from} ${to} ${undecided} ${isRemoved}`;
       let e = edges.get(key);
-      if (!e) edges.set(key, e = { from, to, caps: new Set(), undecided, removed: isRemoved });
-      e.caps.add(SHORT[g.capability] ?? g.capability);
+      if (!e) edges.set(key, e = { from, to, group: groupName(groupOf(g)), caps: new Map(), undecided, removed: isRemoved });
+      const cap = SHORT[g.capability] ?? g.capability;
+      if (!e.caps.has(cap)) e.caps.set(cap, new Set());
+      e.caps.get(cap)!.add(g.repository);
     }
   };
   addEdges(live, false);
@@ -225,7 +227,10 @@ export function mermaidOf(
   const styles: string[] = [];
   let index = 0;
   for (const e of [...edges.values()].sort((a, b) => (`${a.from} ${a.to}` < `${b.from} ${b.to}` ? -1 : 1))) {
-    const text = [...e.caps].sort((a, b) => Object.keys(SHORT).indexOf(a) - Object.keys(SHORT).indexOf(b)).join(' / ') + (e.undecided ? ' (undecided)' : '');
+    // a capability on part of a group says on how many of its repositories
+    const size = members.get(e.group)!.size;
+    const text = [...e.caps.entries()].sort((a, b) => Object.keys(SHORT).indexOf(a[0]) - Object.keys(SHORT).indexOf(b[0]))
+      .map(([cap, repos]) => (repos.size < size ? `${cap} (${repos.size} of ${size})` : cap)).join(' / ') + (e.undecided ? ' (undecided)' : '');
     out.push(`  ${e.from} ${e.undecided || e.removed ? '-.->' : '-->'}|${label(diff ? `${e.removed ? 'removed' : 'added'}: ${text}` : text)}| ${e.to}`);
     if (diff) styles.push(`  linkStyle ${index} stroke:${e.removed ? '#d73a49' : '#28a745'},stroke-width:2px`);
     index++;
