@@ -136,6 +136,11 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
       }
     }
     const managedByRef = new Map<string, Statement[]>();
+    const arnByName = new Map<string, string>();
+    for (const [logicalId, resource] of resources) {
+      const spec = IDENTITY_TYPES[resource?.Type];
+      if (spec) arnByName.set(`${spec.kind}:${named.get(logicalId)!.ref}`, named.get(logicalId)!.arn!);
+    }
     for (const [logicalId, resource] of resources) {
       const type = resource?.Type;
       const props = resource?.Properties ?? {};
@@ -168,7 +173,8 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
         const attach = (kind: IdentityRecord['kind'], property: string) => {
           for (const ref of list(props[property])) {
             const name = resolver.string(ref);
-            const target = name instanceof Unresolved ? undefined : identityOf(stack, kind, name);
+            // a Ref of the app's role (whatever its IAM path), or the name of one outside the app
+            const target = name instanceof Unresolved ? undefined : identityOf(stack, kind, arnByName.get(`${kind}:${name}`) ?? name);
             if (target) target.statements.push(...readStatements(props.PolicyDocument, label, resolver, false));
           }
         };
