@@ -62,3 +62,21 @@ describe('access diff: what needs review', () => {
     expect(diff.unmatchedAcknowledgements).toEqual([]);
   });
 });
+
+describe('access report: denies that cover part of a principal', () => {
+  test('a Deny of everyone but one account keeps the organization\'s grant, with the exception as a condition', () => {
+    const report = reportOf([
+      allow('*', PULL, { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }),
+      { Sid: 'OnlyOne', Effect: 'Deny', NotPrincipal: { AWS: '222222222222' }, Action: 'ecr:*' },
+    ]);
+    expect(report.grants.map((g) => [g.principal, g.capability, g.decision, g.conditions])).toEqual([
+      ['organization o-a1b2c3d4e5', 'pull', 'if-identity-allows', ['except principals S/Repo repository policy OnlyOne denies']],
+    ]);
+  });
+
+  test('an Allow with NotPrincipal grants everyone else: anyone, which needs review', () => {
+    const report = reportOf([{ Effect: 'Allow', NotPrincipal: { AWS: '222222222222' }, Action: PULL }]);
+    expect(report.grants.map((g) => [g.principal, g.capability, g.decision])).toEqual([['anyone (*)', 'pull', 'if-identity-allows']]);
+    expect(AccessDiff.between(BEFORE, report).failed).toBe(true);
+  });
+});
