@@ -49,11 +49,11 @@ export interface AppAccessModel {
   readonly replications: readonly ReplicationRecord[];
 }
 
-const IDENTITY_TYPES: Record<string, { kind: IdentityRecord['kind']; nameProperty: string }> = {
-  'AWS::IAM::Role': { kind: 'role', nameProperty: 'RoleName' },
-  'AWS::IAM::User': { kind: 'user', nameProperty: 'UserName' },
-  'AWS::IAM::Group': { kind: 'group', nameProperty: 'GroupName' },
-};
+const IDENTITY_TYPES = new Map<unknown, { kind: IdentityRecord['kind']; nameProperty: string }>([
+  ['AWS::IAM::Role', { kind: 'role', nameProperty: 'RoleName' }],
+  ['AWS::IAM::User', { kind: 'user', nameProperty: 'UserName' }],
+  ['AWS::IAM::Group', { kind: 'group', nameProperty: 'GroupName' }],
+]);
 
 function pathOf(stack: StackTemplate, logicalId: string, resource: any): string {
   const p = stack.paths.get(logicalId) ?? resource?.Metadata?.['aws:cdk:path'];
@@ -93,8 +93,8 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
           ref: known,
           arn: `arn:${partition}:ecr:${stack.region}:${stack.account}:repository/${known ?? `<generated:${stack.stackName}-${logicalId}>`}`,
         });
-      } else if (IDENTITY_TYPES[type]) {
-        const { kind, nameProperty } = IDENTITY_TYPES[type];
+      } else if (IDENTITY_TYPES.has(type)) {
+        const { kind, nameProperty } = IDENTITY_TYPES.get(type)!;
         const given = resource.Properties?.[nameProperty] === undefined ? undefined : resolverOf(stack).string(resource.Properties[nameProperty]);
         const name = typeof given === 'string' ? given : `${stack.stackName}-${logicalId}`;
         const iamPath = typeof resource.Properties?.Path === 'string' ? resource.Properties.Path : '/';
@@ -126,7 +126,7 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
     const resources = Object.entries<any>(stack.template.Resources ?? {});
     // identities first, so that policies attach to their records (with their construct paths)
     for (const [logicalId, resource] of resources) {
-      const spec = IDENTITY_TYPES[resource?.Type];
+      const spec = IDENTITY_TYPES.get(resource?.Type);
       if (!spec) continue;
       const n = named.get(logicalId)!;
       const identity = identityOf(stack, spec.kind, n.arn!, pathOf(stack, logicalId, resource));
@@ -138,7 +138,7 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
     const managedByRef = new Map<string, Statement[]>();
     const arnByName = new Map<string, string>();
     for (const [logicalId, resource] of resources) {
-      const spec = IDENTITY_TYPES[resource?.Type];
+      const spec = IDENTITY_TYPES.get(resource?.Type);
       if (spec) arnByName.set(`${spec.kind}:${named.get(logicalId)!.ref}`, named.get(logicalId)!.arn!);
     }
     for (const [logicalId, resource] of resources) {
@@ -186,7 +186,7 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
     }
     // managed policies attached by ARN from the identity (ManagedPolicyArns: [{ Ref: Policy }])
     for (const [logicalId, resource] of resources) {
-      const spec = IDENTITY_TYPES[resource?.Type];
+      const spec = IDENTITY_TYPES.get(resource?.Type);
       if (!spec) continue;
       const identity = identityOf(stack, spec.kind, named.get(logicalId)!.arn!);
       for (const arn of list(resource.Properties?.ManagedPolicyArns)) {

@@ -113,6 +113,24 @@ describe('access report (fuzzed)', () => {
     }), { numRuns: FUZZ_RUNS });
   }, FUZZ_TIMEOUT);
 
+  test('templates of any shape never crash the evaluator', () => {
+    const types = fc.constantFrom('AWS::ECR::Repository', 'AWS::ECR::RegistryPolicy', 'AWS::ECR::ReplicationConfiguration', 'AWS::IAM::Role', 'AWS::IAM::Policy',
+      'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::CloudFormation::Stack', 'constructor', '__proto__');
+    const resource = fc.record({
+      Type: types,
+      Properties: fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('RepositoryName', 'RepositoryPolicyText', 'PolicyText',
+        'PolicyDocument', 'Roles', 'Policies', 'ManagedPolicyArns', 'ReplicationConfiguration', 'TemplateURL'), fc.anything())),
+    });
+    fc.assert(fc.property(fc.dictionary(fc.constantFrom('A', 'B', 'C', 'D'), resource), fc.anything(), (resources, outputs) => {
+      const fileMap = {
+        [path.join('out', 'manifest.json')]: JSON.stringify({ artifacts: { S: { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/eu-west-1', properties: { templateFile: 'S.json' } } } }),
+        [path.join('out', 'S.json')]: JSON.stringify({ Resources: resources, Outputs: outputs }),
+      };
+      const r = report(fileMap);
+      expect(() => [r.toJson(), r.toMarkdown(), r.toCsv(), r.toMermaid(), r.summary()]).not.toThrow();
+    }), { numRuns: FUZZ_RUNS });
+  }, FUZZ_TIMEOUT);
+
   test('a folder without a manifest, or a template that is not JSON, is an input error', () => {
     expect(() => report({})).toThrow(/out is not a cloud assembly: it has no manifest.json/);
     const broken = files({ repositories: [{ name: 'app', statements: [], asString: false }], roleStatements: [], stackAccount: ACCOUNTS[0] });
