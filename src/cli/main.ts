@@ -8,6 +8,8 @@
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--details] [--format text|json]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
+ *   cdk-ecr-platform access report CDK_OUT [--format md|json|csv|mermaid]
+ *   cdk-ecr-platform access diff OLD_CDK_OUT NEW_CDK_OUT [--format md|json|mermaid] [--acknowledgements FILE]
  *
  * Every input file is named by its option, and `-` reads standard input. The table of
  * commands and options is COMMANDS below; args.ts parses against it.
@@ -23,6 +25,7 @@
  * template: every problem listed), 2 usage error or unreadable input. With `--format json`
  * standard output holds one JSON document for exit codes 0 and 1.
  */
+import { ACCESS_COMMANDS, accessDiffCommand, accessReportCommand } from './access';
 import { CommandSpec, commandHelp, OptionSpec, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
 import {
   catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
@@ -125,6 +128,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { ...FORMAT_TEXT, help: 'text (default) or json: the changes as JSON on standard\noutput (needs --out)' },
     ],
   },
+  ...ACCESS_COMMANDS,
 ];
 
 const EXIT_CODES = `--policy, --images, --catalog and --template may be - to read standard input
@@ -489,6 +493,8 @@ const RUN: Record<string, (io: CliIo, options: Options) => number> = {
   'catalog plan': catalogPlanCommand,
   'catalog move': catalogMoveCommand,
   'bootstrap harden': bootstrapHardenCommand,
+  'access report': accessReportCommand,
+  'access diff': accessDiffCommand,
 };
 
 /**
