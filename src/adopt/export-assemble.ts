@@ -122,7 +122,7 @@ function registryOf(responses: RegistryReadResponses): ExportedRegistry {
     replicationConfiguration: replication ? {
       rules: listOf(replication.rules).map((rule) => ({
         destinations: listOf(rule.destinations).map((d) => ({ region: d.region, registryId: d.registryId })),
-        repositoryFilters: rule.repositoryFilters === undefined ? undefined : listOf(rule.repositoryFilters).map((f) => ({ filter: f.filter, filterType: f.filterType })),
+        repositoryFilters: rule.repositoryFilters === undefined ? undefined : filtersOf(rule.repositoryFilters),
       })),
     } : undefined,
     registryPolicyText: responses.registryPolicy?.policyText,
@@ -130,7 +130,7 @@ function registryOf(responses: RegistryReadResponses): ExportedRegistry {
       scanType: scanning.scanType,
       rules: listOf(scanning.rules).map((rule) => ({
         scanFrequency: rule.scanFrequency,
-        repositoryFilters: listOf(rule.repositoryFilters).map((f) => ({ filter: f.filter, filterType: f.filterType })),
+        repositoryFilters: filtersOf(rule.repositoryFilters),
       })),
     } : undefined,
     pullThroughCacheRules: responses.pullThroughCacheRules === undefined ? undefined
@@ -143,7 +143,7 @@ function registryOf(responses: RegistryReadResponses): ExportedRegistry {
     signingConfiguration: signing ? {
       rules: listOf(signing.rules).map((rule) => ({
         signingProfileArn: rule.signingProfileArn,
-        repositoryFilters: rule.repositoryFilters === undefined ? undefined : listOf(rule.repositoryFilters).map((f) => ({ filter: f.filter, filterType: f.filterType })),
+        repositoryFilters: rule.repositoryFilters === undefined ? undefined : filtersOf(rule.repositoryFilters),
       })),
     } : undefined,
     pullTimeUpdateExclusions: responses.pullTimeUpdateExclusions === undefined ? undefined
@@ -184,6 +184,11 @@ function templateOf(template: ApiObject): ExportedCreationTemplate {
     createdAt: timeOf(template.createdAt),
     updatedAt: timeOf(template.updatedAt),
   }) as unknown as ExportedCreationTemplate;
+}
+
+/** Repository filters as `{ filter, filterType }`. */
+function filtersOf(filters: unknown): Array<{ filter: unknown; filterType: unknown }> {
+  return listOf(filters).map((f) => ({ filter: f.filter, filterType: f.filterType }));
 }
 
 function tagsOf(tags: unknown): ExportedTag[] {

@@ -167,7 +167,9 @@ async function send(client: EcrClientLike, sdk: EcrSdkModule, operation: string,
 }
 
 /** Every page of a call the SDK has a paginator for. */
-async function pages(client: EcrClientLike, sdk: EcrSdkModule, operation: string, input: object, resource: string, pageSize?: number): Promise<ApiObject[]> {
+async function pages(
+  client: EcrClientLike, sdk: EcrSdkModule, operation: string, input: object, resource: string, pageSize?: number,
+): Promise<ApiObject[]> {
   const paginate = sdk[`paginate${operation}`] as (config: object, input: object) => AsyncIterable<ApiObject>;
   const out: ApiObject[] = [];
   try {

@@ -8,6 +8,8 @@
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--details] [--format text|json]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
+ *   cdk-ecr-platform registry export --region R [--profile P] [--registry-id ID] --out FILE [--format text|json]
+ *   cdk-ecr-platform registry export --from-cli DIR [--region R] --out FILE [--format text|json]
  *
  * Every input file is named by its option, and `-` reads standard input. The table of
  * commands and options is COMMANDS below; args.ts parses against it.
@@ -28,6 +30,7 @@ import {
   catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
   outputFormat, packageVersion, positiveInteger, printJson, printProblemsJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
+import { registryExportCommand, registryExportSpec } from './registry-export';
 import type { PlacementBudget, PlacementResult, PlacementState } from '../fleet/placement';
 
 export type { CliIo } from './common';
@@ -123,6 +126,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { ...FORMAT_TEXT, help: 'text (default) or json: the changes as JSON on standard\noutput (needs --out)' },
     ],
   },
+  registryExportSpec(FORMAT_TEXT),
 ];
 
 const EXIT_CODES = `--policy, --images, --catalog and --template may be - to read standard input
@@ -459,20 +463,22 @@ function bootstrapHardenCommand(io: CliIo, options: Options): number {
   return EXIT_OK;
 }
 
-/** What runs each command of COMMANDS. */
-const RUN: Record<string, (io: CliIo, options: Options) => number> = {
+/** What runs each command of COMMANDS: its exit code, or a promise of it for a command that calls AWS. */
+const RUN: Record<string, (io: CliIo, options: Options) => number | Promise<number>> = {
   'lifecycle validate': validateCommand,
   'lifecycle preview': previewCommand,
   'catalog validate': catalogValidateCommand,
   'catalog plan': catalogPlanCommand,
   'catalog move': catalogMoveCommand,
   'bootstrap harden': bootstrapHardenCommand,
+  'registry export': registryExportCommand,
 };
 
 /**
- * Run the CLI with the arguments after the program name. Returns the exit code.
+ * Run the CLI with the arguments after the program name. Returns the exit code,
+ * or a promise of it for a command that calls AWS (`registry export`).
  */
-export function main(argv: string[], io: CliIo = nodeIo()): number {
+export function main(argv: string[], io: CliIo = nodeIo()): number | Promise<number> {
   let command: CommandSpec | undefined;
   try {
     const invocation = parseCommandLine(argv, COMMANDS, EXIT_CODES);
@@ -485,26 +491,36 @@ export function main(argv: string[], io: CliIo = nodeIo()): number {
       return EXIT_OK;
     }
     command = invocation.command;
-    return RUN[`${command.group} ${command.name}`](io, invocation.args);
+    const code = RUN[`${command.group} ${command.name}`](io, invocation.args);
+    const spec = command;
+    return typeof code === 'number' ? code : code.catch((error: unknown) => failure(io, error, spec));
   } catch (error) {
-    if (error instanceof UsageError) {
-      const help = error.command ?? command;
-      io.stderr(`${PROGRAM}: ${error.message}\n\n${help ? commandHelp(help) : USAGE}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof InputError) {
-      io.stderr(`${PROGRAM}: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
+    return failure(io, error, command);
   }
 }
 
+/** The exit code of a usage error or unreadable input, with its message; anything else is rethrown. */
+function failure(io: CliIo, error: unknown, command: CommandSpec | undefined): number {
+  if (error instanceof UsageError) {
+    const help = error.command ?? command;
+    io.stderr(`${PROGRAM}: ${error.message}\n\n${help ? commandHelp(help) : USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof InputError) {
+    io.stderr(`${PROGRAM}: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}
+
 if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
+  const internalError = (error: unknown) => {
     process.stderr.write(`${PROGRAM}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = EXIT_USAGE;
+  };
+  try {
+    Promise.resolve(main(process.argv.slice(2))).then((code) => { process.exitCode = code; }, internalError);
+  } catch (error) {
+    internalError(error);
   }
 }
