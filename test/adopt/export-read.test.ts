@@ -132,7 +132,7 @@ describe('readRegistryExport', () => {
       e.repositories[1].registryId = '210987654321';
       e.repositories[1].repositoryArn = 'arn:aws:ecr:eu-west-1:210987654321:repository/web';
     },
-      'export.json: repositories[1].registryId: "210987654321" is not the export\'s account "123456789012"'],
+    'export.json: repositories[1].registryId: "210987654321" is not the export\'s account "123456789012"'],
     ['a policy text that is not JSON', (e) => { e.repositories[0].repositoryPolicyText = '{"Version": '; },
       'export.json: repositories[0].repositoryPolicyText: is not JSON: Unexpected end of JSON input'],
     ['a lifecycle policy that is a JSON string', (e) => { e.repositories[0].lifecyclePolicyText = '"rules"'; },
