@@ -27,7 +27,8 @@ const timestamp = fc.oneof(
 const policyText = fc.record({ Sid: fc.string({ maxLength: 8 }), Effect: fc.constantFrom('Allow', 'Deny') })
   .chain((statement) => fc.constantFrom(0, 2).map((indent) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] }, null, indent)));
 
-const tags = fc.uniqueArray(fc.record({ Key: fc.string({ minLength: 1, maxLength: 10 }), Value: fc.string({ maxLength: 10 }) }), { selector: (t) => t.Key, maxLength: 4 });
+const tag = fc.record({ Key: fc.string({ minLength: 1, maxLength: 10 }), Value: fc.string({ maxLength: 10 }) });
+const tags = fc.uniqueArray(tag, { selector: (t) => t.Key, maxLength: 4 });
 
 const exclusionFilter = fc.stringMatching(/^[a-z0-9*._-]{1,12}$/);
 
@@ -82,7 +83,8 @@ export function registryExport(maxRepositories = 6): fc.Arbitrary<RegistryExport
     const registry = fc.record({
       replicationConfiguration: fc.record({
         rules: fc.array(fc.record({
-          destinations: fc.array(fc.record({ region: fc.constantFrom(...REGIONS.map(([r]) => r)), registryId: accountId }), { minLength: 1, maxLength: 2 }),
+          destinations: fc.array(fc.record({ region: fc.constantFrom(...REGIONS.map(([r]) => r)), registryId: accountId }),
+            { minLength: 1, maxLength: 2 }),
           repositoryFilters: fc.array(filter.map((f) => ({ filter: f, filterType: 'PREFIX_MATCH' })), { maxLength: 2 }),
         }), { maxLength: 3 }),
       }),
@@ -120,9 +122,16 @@ export function registryExport(maxRepositories = 6): fc.Arbitrary<RegistryExport
       }),
       pullTimeUpdateExclusions: fc.uniqueArray(roleName.map((n) => `arn:${partition}:iam::${account}:role/${n}`), { maxLength: 3 }),
     }, { requiredKeys: [] });
-    return fc.record({ repositories, registry, exportedAt: fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), { nil: undefined }) })
-      .map(({ repositories: r, registry: g, exportedAt }) => defined({
-        format: EXPORT_FORMAT, version: 1, account, region, exportedAt, repositories: [...r].sort((a, b) => (a.repositoryName < b.repositoryName ? -1 : 1)), registry: g,
+    const exportedAt = fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), { nil: undefined });
+    return fc.record({ repositories, registry, exportedAt })
+      .map(({ repositories: r, registry: g, exportedAt: at }) => defined({
+        format: EXPORT_FORMAT,
+        version: 1,
+        account,
+        region,
+        exportedAt: at,
+        repositories: [...r].sort((a, b) => (a.repositoryName < b.repositoryName ? -1 : 1)),
+        registry: g,
       }) as unknown as RegistryExportFile);
   });
 }
