@@ -89,6 +89,10 @@ export function readCliFolder(
       problems.push(`${fullPath}: is not the output of \`${command}\` (a JSON object)`);
       return undefined;
     }
+    if ('nextToken' in value || 'NextToken' in value) {
+      problems.push(`${fullPath}: holds one page of \`${command}\` (it has a next token): save the output of every page, without --max-items or --no-paginate`);
+      return undefined;
+    }
     if (field !== undefined && !(field in value) && Object.keys(value).length > 0) {
       problems.push(`${fullPath}: is not the output of \`${command}\`: it has no ${field}`);
       return undefined;

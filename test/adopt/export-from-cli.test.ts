@@ -108,6 +108,13 @@ describe('registry export --from-cli', () => {
     ]);
   });
 
+  test('given one page of a paginated call, then it says to save every page', async () => {
+    const files = { ...folder(), [path.join(DIR, 'describe-pull-through-cache-rules.json')]: json({ pullThroughCacheRules: [], NextToken: 'abc' }) };
+    const io = fakeIo(files);
+    expect(await main(COMMAND, io)).toBe(EXIT_INVALID);
+    expect(io.err).toContain('- ecr-export/describe-pull-through-cache-rules.json: holds one page of `aws ecr describe-pull-through-cache-rules` (it has a next token)');
+  });
+
   test('given a whole per-repository folder missing, then one problem names the folder', async () => {
     const files = Object.fromEntries(Object.entries(folder()).filter(([file]) => !file.includes('repository-policies')));
     const io = fakeIo(files);
