@@ -19,7 +19,7 @@ export function registryExportSpec(format: OptionSpec): CommandSpec {
   return {
     group: 'registry',
     name: 'export',
-    synopsis: '--out FILE (--region REGION [--profile P] [--registry-id ID] | --from-cli DIR [--region REGION])\n      [--format text|json]',
+    synopsis: '--out FILE (--region REGION [--profile P] [--registry-id ID]\n      | --from-cli DIR [--region REGION]) [--format text|json]',
     positionals: 'none',
     summary: 'Export what runs in one account and region (repositories with\ntheir lifecycle and repository policies and tags, and the\nregistry\'s settings) into one JSON file, with ECR\'s read calls\n(read-only; needs `npm install @aws-sdk/client-ecr`), or from\nthe saved outputs of `aws ecr` commands (--from-cli; see\ndocs/adoption.md). Nothing is written when a call fails.',
     options: [

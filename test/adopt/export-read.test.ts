@@ -1,5 +1,12 @@
+import * as sdk from '@aws-sdk/client-ecr';
 import { EXPORT_FORMAT, RegistryExportFile } from '../../src/adopt/export-model';
 import { readRegistryExport } from '../../src/adopt/export-read';
+import {
+  EncryptionType, IMAGE_TAG_MUTABILITIES, MANUAL_SCAN_FREQUENCY, REPLICATION_FILTER_TYPE, SCANNING_FILTER_TYPE, SIGNING_FILTER_TYPE,
+  TAG_MUTABILITY_EXCLUSION_FILTER_TYPE,
+} from '../../src/internal/ecr-facts';
+import { RepositoryCreationTemplateAppliedFor } from '../../src/repository/creation-template';
+import { ScanFrequency, ScanType } from '../../src/scanning/enums';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -190,5 +197,20 @@ describe('readRegistryExport', () => {
       'export.json: repositories: is missing: it must be a list',
       'export.json: registry: is missing: it must be an object',
     ]);
+  });
+});
+
+describe('the value sets the reader accepts', () => {
+  const sorted = (values: readonly string[]) => [...values].sort();
+  test('are the enums of the installed AWS SDK\'s ECR client (its model of ECR\'s API)', () => {
+    expect(sorted(IMAGE_TAG_MUTABILITIES)).toEqual(sorted(Object.values(sdk.ImageTagMutability)));
+    expect(sorted(Object.values(EncryptionType))).toEqual(sorted(Object.values(sdk.EncryptionType)));
+    expect(sorted(Object.values(ScanType))).toEqual(sorted(Object.values(sdk.ScanType)));
+    expect(sorted([...Object.values(ScanFrequency), MANUAL_SCAN_FREQUENCY])).toEqual(sorted(Object.values(sdk.ScanFrequency)));
+    expect(sorted(Object.values(RepositoryCreationTemplateAppliedFor))).toEqual(sorted(Object.values(sdk.RCTAppliedFor)));
+    expect([TAG_MUTABILITY_EXCLUSION_FILTER_TYPE]).toEqual(Object.values(sdk.ImageTagMutabilityExclusionFilterType));
+    expect([SCANNING_FILTER_TYPE]).toEqual(Object.values(sdk.ScanningRepositoryFilterType));
+    expect([REPLICATION_FILTER_TYPE]).toEqual(Object.values(sdk.RepositoryFilterType));
+    expect([SIGNING_FILTER_TYPE]).toEqual(Object.values(sdk.SigningRepositoryFilterType));
   });
 });
