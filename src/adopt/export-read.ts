@@ -138,6 +138,8 @@ class ExportChecker {
   readonly problems: string[] = [];
   private account: string | undefined;
   private region: string | undefined;
+  /** The partition of the export's region, when aws-cdk-lib knows the region. */
+  private partition: string | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -146,6 +148,7 @@ class ExportChecker {
       ? root.account as string : undefined;
     this.region = this.string(root, 'region', '') && this.pattern(root.region, 'region', REGION_SHAPE, 'an AWS region name (for example eu-west-1)')
       ? root.region as string : undefined;
+    this.partition = this.region !== undefined ? partitionOf(this.region) : undefined;
     this.optionalString(root, 'exportedAt', '');
     const repositories = this.list(root, 'repositories', '', true);
     const seen = new Map<string, number>();
@@ -339,9 +342,8 @@ class ExportChecker {
     const arnName = arn.slice(arn.indexOf(':repository/') + ':repository/'.length);
     const differences: string[] = [];
     if (this.region !== undefined && region !== this.region) differences.push(`its region ${JSON.stringify(region)} is not the export's ${JSON.stringify(this.region)}`);
-    const expectedPartition = this.region !== undefined ? partitionOf(this.region) : undefined;
-    if (expectedPartition !== undefined && partition !== expectedPartition) {
-      differences.push(`its partition ${JSON.stringify(partition)} is not ${JSON.stringify(expectedPartition)}, the partition of ${this.region}`);
+    if (this.partition !== undefined && partition !== this.partition) {
+      differences.push(`its partition ${JSON.stringify(partition)} is not ${JSON.stringify(this.partition)}, the partition of ${this.region}`);
     }
     if (registryId !== undefined && account !== registryId) differences.push(`its account ${JSON.stringify(account)} is not the registryId ${JSON.stringify(registryId)}`);
     if (name !== undefined && arnName !== name) differences.push(`its name ${JSON.stringify(arnName)} is not the repositoryName ${JSON.stringify(name)}`);
