@@ -5,6 +5,7 @@ import {
   ListTagsForResourceCommand, RegistryPolicyNotFoundException, Repository, RepositoryPolicyNotFoundException, SigningConfigurationNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
+import { cliFolderFileName } from '../../src/adopt/export-from-cli';
 import { CALLS_PER_REPOSITORY, LIVE_EXPORT_ACTIONS, REGISTRY_CALLS, REPOSITORIES_PER_PAGE } from '../../src/adopt/export-live';
 import { readRegistryExport } from '../../src/adopt/export-read';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
@@ -124,7 +125,22 @@ describe('registry export --region (live, AWS SDK mocked)', () => {
 
   test.each([0, 1, 7, 23])('given %i repositories, then it makes exactly pages + 3 per repository + the registry calls', async (n) => {
     mockRegistry(n);
-    expect(await main(exportCommand(['--format', 'json']), fakeIo())).toBe(EXIT_OK);
+    const io = fakeIo();
+    expect(await main(exportCommand(['--format', 'json']), io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.out)).toEqual({
+      source: `ECR in ${REGION}`,
+      out: 'export.json',
+      account: ACCOUNT,
+      region: REGION,
+      repositories: n,
+      lifecyclePolicies: Math.ceil(n / 2),
+      repositoryPolicies: Math.ceil(n / 3),
+      replicationRules: 1,
+      pullThroughCacheRules: 2,
+      repositoryCreationTemplates: 1,
+      unavailable: {},
+      problems: [],
+    });
     const pages = Math.max(1, Math.ceil(n / PAGE));
     expect(ecr.commandCalls(DescribeRepositoriesCommand)).toHaveLength(pages);
     expect(ecr.calls()).toHaveLength(pages + CALLS_PER_REPOSITORY * n + REGISTRY_CALLS);
@@ -143,6 +159,45 @@ describe('registry export --region (live, AWS SDK mocked)', () => {
     await main(exportCommand(), second);
     const strip = (text: string) => text.replace(/"exportedAt": "[^"]*"/, '');
     expect(strip(second.written['export.json'])).toBe(strip(first.written['export.json']));
+  });
+
+  test('given the same registry saved as AWS CLI outputs, then --from-cli makes the same export as the live one', async () => {
+    const repositories = mockRegistry(5);
+    const live = fakeIo();
+    expect(await main(exportCommand(), live)).toBe(EXIT_OK);
+    // The folder of docs/adoption.md, from the same (mocked) answers: JSON as the CLI prints it, {} for NotFound.
+    const client = new ECRClient({ region: REGION });
+    const save = async (command: any, absent?: string) => {
+      try {
+        const { $metadata, ...output } = await client.send(command) as any;
+        return `${JSON.stringify(output, null, 4)}\n`;
+      } catch (error) {
+        if ((error as Error).name !== absent) throw error;
+        return '{}\n';
+      }
+    };
+    const files: Record<string, string> = {
+      'cli/describe-repositories.json': `${JSON.stringify({ repositories }, null, 4)}\n`,
+      'cli/describe-registry.json': await save(new DescribeRegistryCommand({})),
+      'cli/get-registry-policy.json': await save(new GetRegistryPolicyCommand({}), 'RegistryPolicyNotFoundException'),
+      'cli/get-registry-scanning-configuration.json': await save(new GetRegistryScanningConfigurationCommand({})),
+      'cli/describe-pull-through-cache-rules.json': await save(new DescribePullThroughCacheRulesCommand({})),
+      'cli/describe-repository-creation-templates.json': await save(new DescribeRepositoryCreationTemplatesCommand({})),
+      'cli/get-signing-configuration.json': await save(new GetSigningConfigurationCommand({}), 'SigningConfigurationNotFoundException'),
+      'cli/list-pull-time-update-exclusions.json': await save(new ListPullTimeUpdateExclusionsCommand({})),
+    };
+    for (const name of ['BASIC_SCAN_TYPE_VERSION', 'BLOB_MOUNTING', 'REGISTRY_POLICY_SCOPE']) {
+      files[`cli/account-settings/${name}.json`] = await save(new GetAccountSettingCommand({ name }));
+    }
+    for (const r of repositories) {
+      const file = cliFolderFileName(r.repositoryName!);
+      files[`cli/lifecycle-policies/${file}`] = await save(new GetLifecyclePolicyCommand({ repositoryName: r.repositoryName }), 'LifecyclePolicyNotFoundException');
+      files[`cli/repository-policies/${file}`] = await save(new GetRepositoryPolicyCommand({ repositoryName: r.repositoryName }), 'RepositoryPolicyNotFoundException');
+      files[`cli/tags/${file}`] = await save(new ListTagsForResourceCommand({ resourceArn: r.repositoryArn }));
+    }
+    const cli = fakeIo(files);
+    expect(await main(['registry', 'export', '--from-cli', 'cli', '--out', 'export.json'], cli)).toBe(EXIT_OK);
+    expect(cli.written['export.json']).toBe(live.written['export.json'].replace(/ {2}"exportedAt": "[^"]*",\n/, ''));
   });
 
   test('given --registry-id, then the calls that take a registry ID name it', async () => {
