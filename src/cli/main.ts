@@ -19,7 +19,10 @@
  * CDK token, which JSON read from a file never is). The catalog commands load the
  * catalog model, which maps entries onto the construct library's classes and so needs
  * aws-cdk-lib (a peer dependency, installed wherever the library is); so does
- * `bootstrap harden`, which renders the repository's key with it.
+ * `bootstrap harden`, which renders the repository's key with it. `registry export` loads
+ * the adoption modules (aws-cdk-lib too) and, for a live export, `@aws-sdk/client-ecr`, which
+ * is not a dependency: a user installs it next to the library (docs/adoption.md). A failed
+ * AWS call ends it with exit code 2 and no file written.
  *
  * Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or bootstrap
  * template: every problem listed), 2 usage error or unreadable input. With `--format json`
