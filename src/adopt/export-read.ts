@@ -416,7 +416,7 @@ class ExportChecker {
     if (this.object(registry, 'accountSettings', path)) {
       const settings = registry.accountSettings as Json;
       for (const name of Object.keys(settings)) {
-        const values = ACCOUNT_SETTING_VALUES[name];
+        const values = Object.prototype.hasOwnProperty.call(ACCOUNT_SETTING_VALUES, name) ? ACCOUNT_SETTING_VALUES[name] : undefined;
         if (values === undefined) this.add(`${path}.accountSettings.${name}`, `is not an account setting this library reads (${Object.keys(ACCOUNT_SETTING_VALUES).join(', ')})`);
         else this.oneOf(settings, name, `${path}.accountSettings`, values);
       }

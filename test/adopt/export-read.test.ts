@@ -156,6 +156,8 @@ describe('readRegistryExport', () => {
       'export.json: registry.accountSettings.BLOB_MOUNTING: "ON" is not a value ECR returns (ENABLED, DISABLED)'],
     ['an account setting ECR does not have', (e) => { e.registry.accountSettings.TURBO = 'ON'; },
       'export.json: registry.accountSettings.TURBO: is not an account setting this library reads (BASIC_SCAN_TYPE_VERSION, REGISTRY_POLICY_SCOPE, BLOB_MOUNTING)'],
+    ['an account setting named like a property of every object', (e) => { e.registry.accountSettings = JSON.parse('{"constructor": "x"}'); },
+      'export.json: registry.accountSettings.constructor: is not an account setting this library reads (BASIC_SCAN_TYPE_VERSION, REGISTRY_POLICY_SCOPE, BLOB_MOUNTING)'],
     ['a signing filter type ECR does not have', (e) => { e.registry.signingConfiguration.rules[0].repositoryFilters[0].filterType = 'WILDCARD'; },
       'export.json: registry.signingConfiguration.rules[0].repositoryFilters[0].filterType: "WILDCARD" is not a value ECR returns (WILDCARD_MATCH)'],
     ['two cache rules with one prefix', (e) => { e.registry.pullThroughCacheRules.push({ ...e.registry.pullThroughCacheRules[0] }); },
