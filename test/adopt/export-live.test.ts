@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cliFolderFileName } from '../../src/adopt/export-from-cli';
-import { CALLS_PER_REPOSITORY, LIVE_EXPORT_ACTIONS, REGISTRY_CALLS, REPOSITORIES_PER_PAGE } from '../../src/adopt/export-live';
+import { CALLS_PER_REPOSITORY, DEFAULT_CONCURRENCY, LIVE_EXPORT_ACTIONS, REGISTRY_CALLS, REPOSITORIES_PER_PAGE } from '../../src/adopt/export-live';
 import { readRegistryExport } from '../../src/adopt/export-read';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
 import { loadEcrSdk } from '../../src/cli/registry-export';
@@ -198,6 +198,21 @@ describe('registry export --region (live, AWS SDK mocked)', () => {
     const cli = fakeIo(files);
     expect(await main(['registry', 'export', '--from-cli', 'cli', '--out', 'export.json'], cli)).toBe(EXIT_OK);
     expect(cli.written['export.json']).toBe(live.written['export.json'].replace(/ {2}"exportedAt": "[^"]*",\n/, ''));
+  });
+
+  test('given many repositories, then at most 8 per-repository calls are in flight at once', async () => {
+    mockRegistry(40);
+    let inFlight = 0;
+    let most = 0;
+    const slow = async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return { tags: [] };
+    };
+    ecr.on(ListTagsForResourceCommand).callsFake(slow);
+    expect(await main(exportCommand(), fakeIo())).toBe(EXIT_OK);
+    expect(most).toBe(DEFAULT_CONCURRENCY);
   });
 
   test('given --registry-id, then the calls that take a registry ID name it', async () => {
