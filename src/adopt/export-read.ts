@@ -8,8 +8,9 @@
  */
 import { EXPORT_FORMAT, EXPORT_VERSION, RegistryExportFile } from './export-model';
 import {
-  ACCOUNT_ID_PATTERN, EncryptionType, IMAGE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES, MANUAL_SCAN_FREQUENCY, REPLICATION_FILTER_TYPE,
-  REPOSITORY_ARN_PATTERN, ROOT_PREFIX, SCANNING_FILTER_TYPE, SIGNING_FILTER_TYPE, TAG_MUTABILITY_EXCLUSION_FILTER_TYPE, TEMPLATE_PREFIX_PATTERN,
+  ACCOUNT_ID_PATTERN, EncryptionType, hasTagMutabilityExclusions, IMAGE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES, MANUAL_SCAN_FREQUENCY,
+  REPLICATION_FILTER_TYPE, REPOSITORY_ARN_PATTERN, ROOT_PREFIX, SCANNING_FILTER_TYPE, SIGNING_FILTER_TYPE, TAG_MUTABILITY_EXCLUSION_FILTER_TYPE, tagMutabilityValue,
+  TEMPLATE_PREFIX_PATTERN,
 } from '../internal/ecr-facts';
 import { describeValue } from '../internal/input';
 import { Problems } from '../internal/problems';
@@ -285,12 +286,12 @@ class ExportChecker {
     }
     if (!known) return;
     const mutability = parent.imageTagMutability as string;
-    const withExclusion = mutability.endsWith('_WITH_EXCLUSION');
+    const withExclusion = hasTagMutabilityExclusions(mutability);
     const at = this.at(path, 'imageTagMutability');
     if (withExclusion && filters.length === 0) {
       this.add(at, `${mutability} has no imageTagMutabilityExclusionFilters: ECR returns the filters of a mutability with exclusions`);
     } else if (!withExclusion && filters.length > 0) {
-      this.add(at, `${mutability} has imageTagMutabilityExclusionFilters: ECR keeps exclusion filters only with ${mutability}_WITH_EXCLUSION`);
+      this.add(at, `${mutability} has imageTagMutabilityExclusionFilters: ECR keeps exclusion filters only with ${tagMutabilityValue(mutability, true)}`);
     }
   }
 

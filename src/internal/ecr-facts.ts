@@ -139,6 +139,11 @@ export function tagMutabilityValue(mutability: string, withExclusions: boolean):
   return withExclusions ? `${mutability}${WITH_EXCLUSION}` : mutability;
 }
 
+/** Whether an `ImageTagMutability` value is one with exclusion filters (`*_WITH_EXCLUSION`). @internal */
+export function hasTagMutabilityExclusions(mutability: string): boolean {
+  return mutability.endsWith(WITH_EXCLUSION);
+}
+
 /**
  * The `ImageTagMutability` values that keep tags immutable, as Security Hub
  * ECR.2 reads them (exclusions allowed).
