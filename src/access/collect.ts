@@ -8,6 +8,7 @@
 import { ALL_ECR_ACTIONS } from './actions';
 import { exportsOf, NamedResource, partitionOf, StackResolver, StackTemplate, Unresolved } from './assembly';
 import { readStatements, Statement } from './statements';
+import { EcrType } from '../internal/ecr-facts';
 
 /** A repository of the app. @internal */
 export interface RepositoryRecord {
@@ -86,7 +87,7 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
     const partition = partitionOf(stack.region);
     for (const [logicalId, resource] of Object.entries<any>(stack.template.Resources ?? {})) {
       const type = resource?.Type;
-      if (type === 'AWS::ECR::Repository') {
+      if (type === EcrType.REPOSITORY) {
         const name = resource.Properties?.RepositoryName === undefined ? undefined : resolverOf(stack).string(resource.Properties.RepositoryName);
         const known = typeof name === 'string' ? name : undefined;
         named.set(logicalId, {
@@ -145,16 +146,16 @@ export function collectAccessModel(stacks: readonly StackTemplate[]): AppAccessM
       const type = resource?.Type;
       const props = resource?.Properties ?? {};
       const path = pathOf(stack, logicalId, resource);
-      if (type === 'AWS::ECR::Repository') {
+      if (type === EcrType.REPOSITORY) {
         const n = named.get(logicalId)!;
         const statements = props.RepositoryPolicyText === undefined ? [] : readStatements(props.RepositoryPolicyText, `${path} repository policy`, resolver, true);
         repositories.push({ path, name: n.ref, account: stack.account, region: stack.region, arn: n.arn!, statements });
-      } else if (type === 'AWS::ECR::RegistryPolicy') {
+      } else if (type === EcrType.REGISTRY_POLICY) {
         const key = registryOf(stack.account, stack.region);
         const statements = registryPolicies.get(key) ?? [];
         statements.push(...readStatements(props.PolicyText, `${path} registry policy`, resolver, true));
         registryPolicies.set(key, statements);
-      } else if (type === 'AWS::ECR::ReplicationConfiguration') {
+      } else if (type === EcrType.REPLICATION_CONFIGURATION) {
         for (const rule of list(props.ReplicationConfiguration?.Rules)) {
           const filters = list(rule?.RepositoryFilters).map((f: any) => resolver.string(f?.Filter)).map((f) => (f instanceof Unresolved ? '(unresolved filter)' : f));
           for (const destination of list(rule?.Destinations)) {

@@ -10,6 +10,8 @@
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
  *   cdk-ecr-platform access report CDK_OUT [--format md|json|csv|mermaid]
  *   cdk-ecr-platform access diff OLD_CDK_OUT NEW_CDK_OUT [--format md|json|mermaid] [--acknowledgements FILE]
+ *   cdk-ecr-platform registry export --region R [--profile P] [--registry-id ID] --out FILE [--format text|json]
+ *   cdk-ecr-platform registry export --from-cli DIR [--region R] --out FILE [--format text|json]
  *
  * Every input file is named by its option, and `-` reads standard input. The table of
  * commands and options is COMMANDS below; args.ts parses against it.
@@ -19,7 +21,10 @@
  * CDK token, which JSON read from a file never is). The catalog commands load the
  * catalog model, which maps entries onto the construct library's classes and so needs
  * aws-cdk-lib (a peer dependency, installed wherever the library is); so does
- * `bootstrap harden`, which renders the repository's key with it.
+ * `bootstrap harden`, which renders the repository's key with it. `registry export` loads
+ * the adoption modules (aws-cdk-lib too) and, for a live export, `@aws-sdk/client-ecr`, which
+ * is not a dependency: a user installs it next to the library (docs/adoption.md). A failed
+ * AWS call ends it with exit code 2 and no file written.
  *
  * Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or bootstrap
  * template: every problem listed), 2 usage error or unreadable input. With `--format json`
@@ -31,6 +36,7 @@ import {
   catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
   outputFormat, packageVersion, positiveInteger, printJson, printProblemsJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
+import { registryExportCommand, registryExportSpec } from './registry-export';
 import type { FleetRepositoryProps } from '../fleet/model';
 import type { PlacementBudget, PlacementResult, PlacementState } from '../fleet/placement';
 
@@ -129,6 +135,7 @@ const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   ...ACCESS_COMMANDS,
+  registryExportSpec(FORMAT_TEXT),
 ];
 
 const EXIT_CODES = `--policy, --images, --catalog and --template may be - to read standard input
@@ -485,8 +492,8 @@ function bootstrapHardenCommand(io: CliIo, options: Options): number {
   return EXIT_OK;
 }
 
-/** What runs each command of COMMANDS. */
-const RUN: Record<string, (io: CliIo, options: Options) => number> = {
+/** What runs each command of COMMANDS: its exit code, or a promise of it for a command that calls AWS. */
+const RUN: Record<string, (io: CliIo, options: Options) => number | Promise<number>> = {
   'lifecycle validate': validateCommand,
   'lifecycle preview': previewCommand,
   'catalog validate': catalogValidateCommand,
@@ -495,12 +502,14 @@ const RUN: Record<string, (io: CliIo, options: Options) => number> = {
   'bootstrap harden': bootstrapHardenCommand,
   'access report': accessReportCommand,
   'access diff': accessDiffCommand,
+  'registry export': registryExportCommand,
 };
 
 /**
- * Run the CLI with the arguments after the program name. Returns the exit code.
+ * Run the CLI with the arguments after the program name. Returns the exit code,
+ * or a promise of it for a command that calls AWS (`registry export`).
  */
-export function main(argv: string[], io: CliIo = nodeIo()): number {
+export function main(argv: string[], io: CliIo = nodeIo()): number | Promise<number> {
   let command: CommandSpec | undefined;
   try {
     const invocation = parseCommandLine(argv, COMMANDS, EXIT_CODES);
@@ -513,26 +522,36 @@ export function main(argv: string[], io: CliIo = nodeIo()): number {
       return EXIT_OK;
     }
     command = invocation.command;
-    return RUN[`${command.group} ${command.name}`](io, invocation.args);
+    const code = RUN[`${command.group} ${command.name}`](io, invocation.args);
+    const spec = command;
+    return typeof code === 'number' ? code : code.catch((error: unknown) => failure(io, error, spec));
   } catch (error) {
-    if (error instanceof UsageError) {
-      const help = error.command ?? command;
-      io.stderr(`${PROGRAM}: ${error.message}\n\n${help ? commandHelp(help) : USAGE}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof InputError) {
-      io.stderr(`${PROGRAM}: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
+    return failure(io, error, command);
   }
 }
 
+/** The exit code of a usage error or unreadable input, with its message; anything else is rethrown. */
+function failure(io: CliIo, error: unknown, command: CommandSpec | undefined): number {
+  if (error instanceof UsageError) {
+    const help = error.command ?? command;
+    io.stderr(`${PROGRAM}: ${error.message}\n\n${help ? commandHelp(help) : USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof InputError) {
+    io.stderr(`${PROGRAM}: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}
+
 if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
+  const internalError = (error: unknown) => {
     process.stderr.write(`${PROGRAM}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = EXIT_USAGE;
+  };
+  try {
+    Promise.resolve(main(process.argv.slice(2))).then((code) => { process.exitCode = code; }, internalError);
+  } catch (error) {
+    internalError(error);
   }
 }

@@ -117,7 +117,7 @@ describe('cdk-ecr-platform access diff', () => {
 
   test('given --format mermaid, then added and removed edges are styled apart', () => {
     const io = fakeIo({ ...BEFORE, ...AFTER });
-    main(['access', 'diff', 'old', 'new', '--format', 'mermaid'], io);
+    void main(['access', 'diff', 'old', 'new', '--format', 'mermaid'], io);
     expect(io.out).toMatch(/\|"added: pull \/ push"\|/);
     expect(io.out).toMatch(/-\.->\|"removed: pull"\|/);
     expect(io.out).toContain('stroke:#d73a49');

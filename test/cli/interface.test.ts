@@ -49,7 +49,7 @@ describe('did you mean', () => {
   });
 
   test.each<[string, string[], string]>([
-    ['a command far from every command', ['registry'], 'unknown command "registry"'],
+    ['a command far from every command', ['deploy'], 'unknown command "deploy"'],
     ['an option far from every option', ['lifecycle', 'validate', '--policy', 'p.json', '--verbose'], 'unknown option --verbose'],
     ['the end-of-options marker', ['catalog', 'move', '--to', '2', '--placement', 'p.json', '--', 'aa'], 'unexpected argument "--" (no argument of these commands starts with -)'],
   ])('given %s, then it suggests nothing', (_name, argv, message) => {
