@@ -1,0 +1,310 @@
+/**
+ * The adoption plan: what the first deploy of a set of templates changes in a
+ * registry that already runs, as an export describes it. Per repository and
+ * per registry setting, property by property: no change, an in-place update,
+ * or a replacement, which is refused (ECR cannot change a repository's
+ * encryption, and a repository of another name is another repository); a
+ * value that cannot be known before the deploy is undecided, never "no
+ * change". Resources of the templates that do not run are created; what runs
+ * and no template holds is not managed (left alone).
+ *
+ * The live side comes from the one mapping (`mapping.ts`), so that the plan,
+ * the catalog import and the round-trip tests agree on what "the same" means.
+ *
+ * @module
+ */
+import { RegistryExportFile } from './export-model';
+import { LiveRegistryResource, REGISTRY_RESOURCES, registryResources, REPOSITORY_PROPERTIES, repositoryProperties } from './mapping';
+import { partitionOf, resolveValue, ResolveContext, Resolved } from './resolve';
+
+/** One stack's template, as synthesized. */
+export interface PlannedTemplate {
+  /** The stack's name (what `cdk deploy` and `cdk import` take). */
+  readonly stack: string;
+  readonly template: unknown;
+}
+
+/** What the first deploy does to one property. */
+export type PropertyVerdict = 'no change' | 'in-place update' | 'replacement' | 'undecided';
+
+/** What the first deploy does to one resource. */
+export type ResourceVerdict = PropertyVerdict | 'created' | 'not managed';
+
+export interface PropertyPlan {
+  readonly property: string;
+  readonly verdict: PropertyVerdict;
+  /** What runs (absent: ECR's default, or nothing). */
+  readonly live?: unknown;
+  /** What the template deploys (absent: the property is left out). */
+  readonly planned?: unknown;
+  /** Why, for a replacement or an undecided value. */
+  readonly reason?: string;
+}
+
+export interface ResourcePlan {
+  /** `AWS::ECR::Repository`, or the registry-level type. */
+  readonly type: string;
+  /** The repository's name, the rule's prefix, the principal; the account for a registry singleton. */
+  readonly id: string;
+  readonly verdict: ResourceVerdict;
+  /** The stack and logical ID that hold it (none for what is not managed). */
+  readonly stack?: string;
+  readonly logicalId?: string;
+  /** Only the properties that change or are undecided, in the mapping's order. */
+  readonly changes: PropertyPlan[];
+  /** Why, for a whole resource (a generated name, an unresolved identifier). */
+  readonly reason?: string;
+}
+
+export interface AdoptionPlanResult {
+  readonly account: string;
+  readonly region: string;
+  /** Every repository of the templates and of the export, in name order. */
+  readonly repositories: ResourcePlan[];
+  /** Every registry-level resource of the templates and of the export, by type then identifier. */
+  readonly registry: ResourcePlan[];
+  /** Count per verdict, over repositories and registry settings. */
+  readonly summary: Record<ResourceVerdict, number>;
+  /** The refused replacements and undecided values, one line each: what the plan's exit code reports. */
+  readonly problems: string[];
+}
+
+const VERDICTS: ResourceVerdict[] = ['no change', 'in-place update', 'replacement', 'undecided', 'created', 'not managed'];
+const RANK: Record<PropertyVerdict, number> = { 'no change': 0, 'in-place update': 1, 'undecided': 2, 'replacement': 3 };
+
+/** A template resource the plan looks at. */
+interface TemplateResource {
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: Record<string, unknown>;
+  readonly context: ResolveContext;
+}
+
+/**
+ * The plan of deploying these templates over the registry the export
+ * describes. Never throws on a template: what it cannot read is undecided.
+ */
+export function planAdoption(templates: readonly PlannedTemplate[], live: RegistryExportFile): AdoptionPlanResult {
+  const resources: TemplateResource[] = [];
+  for (const { stack, template } of [...templates].sort((a, b) => compare(a.stack, b.stack))) {
+    const declared = isObject(template) && isObject(template.Resources) ? template.Resources : {};
+    const types = new Map<string, string>();
+    for (const [id, r] of Object.entries(declared)) if (isObject(r) && typeof r.Type === 'string') types.set(id, r.Type);
+    const context: ResolveContext = { account: live.account, region: live.region, resources: types };
+    for (const [logicalId, r] of Object.entries(declared).sort((a, b) => compare(a[0], b[0]))) {
+      if (!isObject(r) || typeof r.Type !== 'string') continue;
+      if (r.Type !== 'AWS::ECR::Repository' && !REGISTRY_RESOURCES.some((m) => m.type === r.Type)) continue;
+      resources.push({ stack, logicalId, type: r.Type, properties: isObject(r.Properties) ? r.Properties : {}, context });
+    }
+  }
+  const repositories = planRepositories(resources.filter((r) => r.type === 'AWS::ECR::Repository'), live);
+  const registry = planRegistry(resources.filter((r) => r.type !== 'AWS::ECR::Repository'), live);
+  const summary = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<ResourceVerdict, number>;
+  const problems: string[] = [];
+  for (const plan of [...repositories, ...registry]) {
+    summary[plan.verdict]++;
+    const where = `${plan.type === 'AWS::ECR::Repository' ? 'repository' : plan.type} '${plan.id}'${plan.stack ? ` (${plan.stack}/${plan.logicalId})` : ''}`;
+    if (plan.reason !== undefined && (plan.verdict === 'undecided' || plan.verdict === 'replacement')) problems.push(`${where}: ${plan.reason}`);
+    for (const c of plan.changes) {
+      if (c.verdict === 'replacement') problems.push(`${where}: ${c.property} would replace it, refused: ${c.reason}`);
+      if (c.verdict === 'undecided') problems.push(`${where}: ${c.property} is undecided: ${c.reason}`);
+    }
+  }
+  return { account: live.account, region: live.region, repositories, registry, summary, problems };
+}
+
+function planRepositories(resources: TemplateResource[], live: RegistryExportFile): ResourcePlan[] {
+  const byName = new Map(live.repositories.map((r) => [r.repositoryName, r]));
+  const managed = new Set<string>();
+  const plans: ResourcePlan[] = [];
+  for (const r of resources) {
+    const at = { stack: r.stack, logicalId: r.logicalId };
+    const name = resolveValue(r.properties.RepositoryName, r.context);
+    if (r.properties.RepositoryName === undefined) {
+      plans.push({ type: r.type, id: `(${r.logicalId})`, verdict: 'created', ...at, changes: [], reason: 'no RepositoryName: CloudFormation generates a new name, so this is always a new repository' });
+      continue;
+    }
+    if (name.kind !== 'value' || typeof name.value !== 'string') {
+      plans.push({ type: r.type, id: `(${r.logicalId})`, verdict: 'undecided', ...at, changes: [], reason: `RepositoryName is ${describe(name)}: the plan cannot tell which repository this is` });
+      continue;
+    }
+    const exported = byName.get(name.value);
+    if (exported === undefined) {
+      plans.push({ type: r.type, id: name.value, verdict: 'created', ...at, changes: [] });
+      continue;
+    }
+    managed.add(name.value);
+    const liveProperties = repositoryProperties(exported);
+    const changes = REPOSITORY_PROPERTIES.filter((m) => m.property !== 'RepositoryName')
+      .map((m) => compareProperty(r.type, m.property, liveProperties[m.property], r.properties[m.property], m.replacement, r.context))
+      .filter((c) => c.verdict !== 'no change');
+    plans.push({ type: r.type, id: name.value, verdict: worst(changes), ...at, changes });
+  }
+  for (const r of live.repositories) {
+    if (!managed.has(r.repositoryName)) plans.push({ type: 'AWS::ECR::Repository', id: r.repositoryName, verdict: 'not managed', changes: [] });
+  }
+  return plans.sort((a, b) => compare(a.id, b.id) || compare(a.stack ?? '', b.stack ?? '') || compare(a.logicalId ?? '', b.logicalId ?? ''));
+}
+
+function planRegistry(resources: TemplateResource[], live: RegistryExportFile): ResourcePlan[] {
+  const running = registryResources(live);
+  const key = (type: string, id: string) => `${type}\n${id}`;
+  const liveByKey = new Map<string, LiveRegistryResource>(running.map((r) => [key(r.type, r.id), r]));
+  const managed = new Set<string>();
+  const plans: ResourcePlan[] = [];
+  for (const r of resources) {
+    const mapping = REGISTRY_RESOURCES.find((m) => m.type === r.type)!;
+    const at = { stack: r.stack, logicalId: r.logicalId };
+    let id: string;
+    if (mapping.singleton) {
+      id = live.account;
+    } else {
+      const resolved = resolveValue(r.properties[mapping.identifier], r.context);
+      if (resolved.kind !== 'value' || typeof resolved.value !== 'string') {
+        plans.push({ type: r.type, id: `(${r.logicalId})`, verdict: 'undecided', ...at, changes: [], reason: `${mapping.identifier} is ${describe(resolved)}` });
+        continue;
+      }
+      id = resolved.value;
+    }
+    const found = liveByKey.get(key(r.type, id));
+    if (found === undefined) {
+      plans.push({ type: r.type, id, verdict: 'created', ...at, changes: [] });
+      continue;
+    }
+    managed.add(key(r.type, id));
+    const names = [...new Set([...Object.keys(found.properties), ...Object.keys(r.properties)])]
+      .filter((p) => p !== mapping.identifier && !(r.type.startsWith('Custom::') && p !== 'Value'))
+      .sort(compare);
+    const changes = names
+      .map((p) => compareProperty(r.type, p, found.properties[p], r.properties[p], mapping.replacedBy.includes(p), r.context))
+      .filter((c) => c.verdict !== 'no change');
+    plans.push({ type: r.type, id, verdict: worst(changes), ...at, changes });
+  }
+  for (const r of running) {
+    if (managed.has(key(r.type, r.id))) continue;
+    // ECR's default scanning configuration (BASIC, no rules) is no setting of anyone's.
+    if (r.type === 'AWS::ECR::RegistryScanningConfiguration' && r.properties.ScanType === 'BASIC' && (r.properties.Rules as unknown[]).length === 0) continue;
+    plans.push({ type: r.type, id: r.id, verdict: 'not managed', changes: [] });
+  }
+  return plans.sort((a, b) => compare(a.type, b.type) || compare(a.id, b.id) || compare(a.stack ?? '', b.stack ?? ''));
+}
+
+function worst(changes: PropertyPlan[]): PropertyVerdict {
+  return changes.reduce<PropertyVerdict>((w, c) => (RANK[c.verdict] > RANK[w] ? c.verdict : w), 'no change');
+}
+
+/** A property's verdict: the live value against the template's, each brought to one form. */
+function compareProperty(type: string, property: string, live: unknown, given: unknown, replacement: boolean, context: ResolveContext): PropertyPlan {
+  const resolved = resolveValue(given, context);
+  const normal = normalizer(type, property);
+  if (resolved.kind === 'created') {
+    if (type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration') {
+      return {
+        property, verdict: 'replacement', live, planned: given,
+        reason: `the template encrypts with ${resolved.type} ${resolved.resource}, which it creates: a new key is not the key the repository has, and ECR cannot change a repository's encryption`,
+      };
+    }
+    return { property, verdict: 'undecided', live, planned: given, reason: `it is an attribute of ${resolved.type} ${resolved.resource}, which the template creates` };
+  }
+  if (resolved.kind === 'unknown') return { property, verdict: 'undecided', live, planned: given, reason: resolved.reason };
+  let a: unknown;
+  let b: unknown;
+  try {
+    a = normal(live, context);
+    b = normal(resolved.value, context);
+  } catch (error) {
+    return { property, verdict: 'undecided', live, planned: resolved.value, reason: error instanceof Error ? error.message : String(error) };
+  }
+  if (isUndecided(b)) return { property, verdict: 'undecided', live, planned: resolved.value, reason: b.undecided };
+  if (canonical(a) === canonical(b)) return { property, verdict: 'no change' };
+  if (!replacement) return { property, verdict: 'in-place update', live, planned: resolved.value };
+  return { property, verdict: 'replacement', live, planned: resolved.value, reason: replacementReason(type, property) };
+}
+
+function replacementReason(type: string, property: string): string {
+  if (type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration') return 'ECR cannot change a repository\'s encryption in place: CloudFormation would create a new, empty repository';
+  if (type === 'AWS::ECR::Repository' && property === 'RepositoryName') return 'a renamed repository is a new one';
+  return `CloudFormation replaces ${type} when ${property} changes`;
+}
+
+interface Undecided { readonly undecided: string }
+function isUndecided(v: unknown): v is Undecided {
+  return isObject(v) && typeof v.undecided === 'string' && Object.keys(v).length === 1;
+}
+
+type Normalizer = (value: unknown, context: ResolveContext) => unknown;
+
+/** How a property's values are brought to one form: ECR's defaults for what is left out, JSON texts as JSON, tags and lists of names as sets. */
+function normalizer(type: string, property: string): Normalizer {
+  const json = (v: unknown): unknown => (v === undefined ? null : typeof v === 'string' ? parseJson(v) : v);
+  const set = (v: unknown): unknown => (Array.isArray(v) ? [...v].map(canonical).sort() : v ?? []);
+  if (type === 'AWS::ECR::Repository') {
+    switch (property) {
+      case 'EncryptionConfiguration': return encryption;
+      case 'ImageTagMutability': return (v) => v ?? 'MUTABLE';
+      case 'ImageScanningConfiguration': return (v) => (isObject(v) ? v.ScanOnPush ?? false : false);
+      case 'ImageTagMutabilityExclusionFilters': return set;
+      case 'LifecyclePolicy': return (v) => (isObject(v) && v.LifecyclePolicyText !== undefined ? json(v.LifecyclePolicyText) : null);
+      case 'RepositoryPolicyText': return json;
+      case 'Tags': return set;
+      default: return (v) => v ?? null;
+    }
+  }
+  if (type === 'AWS::ECR::RegistryPolicy' && property === 'PolicyText') return json;
+  if (type === 'AWS::ECR::RepositoryCreationTemplate') {
+    if (property === 'LifecyclePolicy' || property === 'RepositoryPolicy') return json;
+    if (property === 'ResourceTags' || property === 'AppliedFor' || property === 'ImageTagMutabilityExclusionFilters') return set;
+  }
+  if (type === 'AWS::ECR::RegistryScanningConfiguration' && property === 'Rules') {
+    // The rules' filters are a set within each rule.
+    return (v) => (Array.isArray(v) ? v.map((r) => (isObject(r) ? { ...r, RepositoryFilters: set(r.RepositoryFilters) } : r)) : []);
+  }
+  return (v) => v ?? null;
+}
+
+/** An encryption configuration in one form: the type, and the key as an ARN where it can be told. */
+function encryption(value: unknown, context: ResolveContext): unknown {
+  const config = isObject(value) ? value : {};
+  const type = config.EncryptionType ?? 'AES256';
+  if (type === 'AES256') return { type };
+  const key = config.KmsKey;
+  if (key === undefined) return { type, key: 'the AWS managed key aws/ecr' };
+  if (typeof key !== 'string') return { undecided: 'KmsKey is not a string' };
+  if (key.startsWith('arn:')) {
+    if (/:alias\//.test(key)) return { undecided: `KmsKey ${key} is an alias: the plan cannot tell which key it names` };
+    return { type, key };
+  }
+  if (key.startsWith('alias/')) return { undecided: `KmsKey ${key} is an alias: the plan cannot tell which key it names` };
+  // A key ID: the key of that ID in the account and region.
+  return { type, key: `arn:${partitionOf(context.region).partition}:kms:${context.region}:${context.account}:key/${key}` };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { text };
+  }
+}
+
+/** JSON with object keys sorted: two values are the same when this is. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+function describe(resolved: Resolved): string {
+  if (resolved.kind === 'created') return `an attribute of ${resolved.type} ${resolved.resource}, which the template creates`;
+  if (resolved.kind === 'unknown') return `unknown before the deploy (${resolved.reason})`;
+  return `${JSON.stringify(resolved.value)}, not a string`;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
