@@ -72,6 +72,13 @@ export interface AdoptionPlanResult {
 const VERDICTS: ResourceVerdict[] = ['no change', 'in-place update', 'replacement', 'undecided', 'created', 'not managed'];
 const RANK: Record<PropertyVerdict, number> = { 'no change': 0, 'in-place update': 1, 'undecided': 2, 'replacement': 3 };
 
+/**
+ * What the stacks already hold, as the resource mappings of an earlier import
+ * say (stack name to logical ID to identifier): a resource of that logical ID
+ * whose identifier the template changes is replaced, not created.
+ */
+export type ImportedResources = ReadonlyMap<string, Readonly<Record<string, Readonly<Record<string, string>>>>>;
+
 /** A template resource the plan looks at. */
 interface TemplateResource {
   readonly stack: string;
@@ -85,7 +92,7 @@ interface TemplateResource {
  * The plan of deploying these templates over the registry the export
  * describes. Never throws on a template: what it cannot read is undecided.
  */
-export function planAdoption(templates: readonly PlannedTemplate[], live: RegistryExportFile): AdoptionPlanResult {
+export function planAdoption(templates: readonly PlannedTemplate[], live: RegistryExportFile, imported?: ImportedResources): AdoptionPlanResult {
   const resources: TemplateResource[] = [];
   for (const { stack, template } of [...templates].sort((a, b) => compare(a.stack, b.stack))) {
     const declared = isObject(template) && isObject(template.Resources) ? template.Resources : {};
@@ -98,7 +105,7 @@ export function planAdoption(templates: readonly PlannedTemplate[], live: Regist
       resources.push({ stack, logicalId, type: r.Type, properties: isObject(r.Properties) ? r.Properties : {}, context });
     }
   }
-  const repositories = planRepositories(resources.filter((r) => r.type === 'AWS::ECR::Repository'), live);
+  const repositories = planRepositories(resources.filter((r) => r.type === 'AWS::ECR::Repository'), live, imported);
   const registry = planRegistry(resources.filter((r) => r.type !== 'AWS::ECR::Repository'), live);
   const summary = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<ResourceVerdict, number>;
   const problems: string[] = [];
@@ -114,7 +121,7 @@ export function planAdoption(templates: readonly PlannedTemplate[], live: Regist
   return { account: live.account, region: live.region, repositories, registry, summary, problems };
 }
 
-function planRepositories(resources: TemplateResource[], live: RegistryExportFile): ResourcePlan[] {
+function planRepositories(resources: TemplateResource[], live: RegistryExportFile, imported: ImportedResources | undefined): ResourcePlan[] {
   const byName = new Map(live.repositories.map((r) => [r.repositoryName, r]));
   const managed = new Set<string>();
   const plans: ResourcePlan[] = [];
@@ -127,6 +134,16 @@ function planRepositories(resources: TemplateResource[], live: RegistryExportFil
     }
     if (name.kind !== 'value' || typeof name.value !== 'string') {
       plans.push({ type: r.type, id: `(${r.logicalId})`, verdict: 'undecided', ...at, changes: [], reason: `RepositoryName is ${describe(name)}: the plan cannot tell which repository this is` });
+      continue;
+    }
+    const held = imported?.get(r.stack)?.[r.logicalId]?.RepositoryName;
+    if (held !== undefined && held !== name.value) {
+      // The stack holds another repository under this logical ID: it stays managed, and the deploy would replace it.
+      managed.add(held);
+      plans.push({
+        type: r.type, id: held, verdict: 'replacement', ...at,
+        changes: [{ property: 'RepositoryName', verdict: 'replacement', live: held, planned: name.value, reason: replacementReason(r.type, 'RepositoryName') }],
+      });
       continue;
     }
     const exported = byName.get(name.value);

@@ -113,3 +113,17 @@ describe('the adoption plan of one repository', () => {
     expect(planOf(EXACT).account).toBe(ACCOUNT);
   });
 });
+
+describe('the adoption plan after an import', () => {
+  test('given a stack that already holds the repository (its import mapping) and a template that renames it, then a refused replacement: a renamed repository is a new one', () => {
+    const imported = new Map([['Repos', { Repo: { RepositoryName: 'team-a/api' } }]]);
+    const plan = planAdoption(stackWith({ ...EXACT, RepositoryName: 'team-a/api-v2' }), LIVE, imported);
+    expect(plan.repositories).toEqual([expect.objectContaining({ id: 'team-a/api', verdict: 'replacement' })]);
+    expect(plan.problems).toEqual([expect.stringMatching(/RepositoryName would replace it, refused: a renamed repository is a new one/)]);
+  });
+
+  test('given the same name as the import mapping, then the plan is as without it', () => {
+    const imported = new Map([['Repos', { Repo: { RepositoryName: 'team-a/api' } }]]);
+    expect(planAdoption(stackWith(EXACT), LIVE, imported)).toEqual(planAdoption(stackWith(EXACT), LIVE));
+  });
+});
