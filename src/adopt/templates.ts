@@ -16,17 +16,21 @@ import { resolveValue } from './resolve';
  * included, in the manifest's order. Throws a clear error when the folder
  * holds no cloud assembly.
  */
-export function assemblyTemplates(directory: string): PlannedTemplate[] {
+export function assemblyTemplates(directory: string, read: (file: string) => string = (file) => fs.readFileSync(file, 'utf8')): PlannedTemplate[] {
   const manifestFile = path.join(directory, 'manifest.json');
-  if (!fs.existsSync(manifestFile)) throw new Error(`${directory} is not a cloud assembly (no manifest.json): run cdk synth first`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  let manifest: any;
+  try {
+    manifest = JSON.parse(read(manifestFile));
+  } catch (error) {
+    throw new Error(`${directory} is not a cloud assembly (${manifestFile}: ${error instanceof Error ? error.message : String(error)}): run cdk synth first`);
+  }
   const out: PlannedTemplate[] = [];
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     if (artifact?.type === 'aws:cloudformation:stack') {
       const file = path.join(directory, artifact.properties?.templateFile ?? `${id}.template.json`);
-      out.push({ stack: artifact.properties?.stackName ?? id, template: JSON.parse(fs.readFileSync(file, 'utf8')) });
+      out.push({ stack: artifact.properties?.stackName ?? id, template: JSON.parse(read(file)) });
     } else if (artifact?.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
-      out.push(...assemblyTemplates(path.join(directory, artifact.properties.directoryName)));
+      out.push(...assemblyTemplates(path.join(directory, artifact.properties.directoryName), read));
     }
   }
   return out;
