@@ -1,0 +1,1 @@
+export { RegistryExport } from './registry-export';
