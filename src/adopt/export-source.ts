@@ -25,8 +25,7 @@ export function exportFromText(text: string, file: string): RegistryExportFile {
     if (value.version !== EXPORT_VERSION) problems.push(`$.version: ${JSON.stringify(value.version)} is not a version this library reads (${EXPORT_VERSION})`);
     if (typeof value.account !== 'string' || !/^\d{12}$/.test(value.account)) problems.push(`$.account: ${JSON.stringify(value.account)} is not a 12-digit account ID`);
     if (typeof value.region !== 'string' || value.region === '') problems.push(`$.region: ${JSON.stringify(value.region)} is not a region`);
-    if (!Array.isArray(value.repositories)) problems.push('$.repositories: must be a list');
-    else {
+    if (!Array.isArray(value.repositories)) {problems.push('$.repositories: must be a list');} else {
       value.repositories.forEach((r: any, i: number) => {
         if (typeof r !== 'object' || r === null || typeof r.repositoryName !== 'string') problems.push(`$.repositories[${i}].repositoryName: must be a string`);
         else if (typeof r.encryptionConfiguration !== 'object' || r.encryptionConfiguration === null) problems.push(`$.repositories[${i}].encryptionConfiguration: must be an object`);

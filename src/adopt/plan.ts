@@ -141,7 +141,10 @@ function planRepositories(resources: TemplateResource[], live: RegistryExportFil
       // The stack holds another repository under this logical ID: it stays managed, and the deploy would replace it.
       managed.add(held);
       plans.push({
-        type: r.type, id: held, verdict: 'replacement', ...at,
+        type: r.type,
+        id: held,
+        verdict: 'replacement',
+        ...at,
         changes: [{ property: 'RepositoryName', verdict: 'replacement', live: held, planned: name.value, reason: replacementReason(r.type, 'RepositoryName') }],
       });
       continue;
@@ -218,7 +221,10 @@ function compareProperty(type: string, property: string, live: unknown, given: u
   if (resolved.kind === 'created') {
     if (type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration') {
       return {
-        property, verdict: 'replacement', live, planned: given,
+        property,
+        verdict: 'replacement',
+        live,
+        planned: given,
         reason: `the template encrypts with ${resolved.type} ${resolved.resource}, which it creates: a new key is not the key the repository has, and ECR cannot change a repository's encryption`,
       };
     }

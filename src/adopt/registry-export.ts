@@ -142,7 +142,8 @@ export class RegistryExport {
       if (!CfnResource.isCfnResource(c) || Stack.of(c) !== stack) continue;
       Object.assign(resources, (stack.resolve((c as CfnElement)._toCloudFormation()) as { Resources?: Record<string, unknown> }).Resources ?? {});
     }
-    const mapping = importMappings([{ stack: stack.stackName, template: { Resources: resources } }], this.account, this.region, this.file).get(stack.stackName) ?? {};
+    const templates = [{ stack: stack.stackName, template: { Resources: resources } }];
+    const mapping = importMappings(templates, this.account, this.region, this.file).get(stack.stackName) ?? {};
     return `${JSON.stringify(mapping, null, 2)}\n`;
   }
 }

@@ -63,7 +63,9 @@ export function importMappings(templates: readonly PlannedTemplate[], account: s
     for (const logicalId of Object.keys(resources).sort()) {
       const r = resources[logicalId];
       const type = String(r?.Type);
-      const kind = type === 'AWS::ECR::Repository' ? { identifier: REPOSITORY_IDENTIFIER, singleton: false } : REGISTRY_RESOURCES.find((m) => m.type === type && !m.notImportable);
+      const kind = type === 'AWS::ECR::Repository'
+        ? { identifier: REPOSITORY_IDENTIFIER, singleton: false }
+        : REGISTRY_RESOURCES.find((m) => m.type === type && !m.notImportable);
       if (kind === undefined) continue;
       let id: string;
       if (kind.singleton) {

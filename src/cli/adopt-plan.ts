@@ -131,14 +131,20 @@ function printPlan(
   return plan.problems.length > 0 ? EXIT_INVALID : EXIT_OK;
 }
 
+interface WrittenMapping {
+  readonly stack: string;
+  readonly file: string;
+  readonly resources: number;
+}
+
 /** --write-import-mappings DIR: `<stack>.json` for every stack with something to import, for `cdk import STACK --resource-mapping FILE`. */
-function writeMappings(io: CliIo, options: Options, templates: PlannedTemplate[], live: RegistryExportFile): { stack: string; file: string; resources: number }[] | null {
+function writeMappings(io: CliIo, options: Options, templates: PlannedTemplate[], live: RegistryExportFile): WrittenMapping[] | null {
   const dir = options.values.get('--write-import-mappings');
   if (dir === undefined) return null;
   if (dir === '' || dir === '-') throw new UsageError('--write-import-mappings must name a folder');
   if (!io.writeFile) throw new InputError('cannot write files here');
   const mappings = adoptModules().importMappings(templates, live.account, live.region, live);
-  const out: { stack: string; file: string; resources: number }[] = [];
+  const out: WrittenMapping[] = [];
   try {
     io.makeDirectory?.(dir);
     for (const [stack, mapping] of [...mappings].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {

@@ -25,12 +25,12 @@
  * template: every problem listed), 2 usage error or unreadable input. With `--format json`
  * standard output holds one JSON document for exit codes 0 and 1.
  */
+import { adoptPlanCommand, catalogLivePlanCommand } from './adopt-plan';
 import { CommandSpec, commandHelp, OptionSpec, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
 import {
   catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
   outputFormat, packageVersion, positiveInteger, printJson, printProblemsJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
-import { adoptPlanCommand, catalogLivePlanCommand } from './adopt-plan';
 import type { PlacementBudget, PlacementResult, PlacementState } from '../fleet/placement';
 
 export type { CliIo } from './common';

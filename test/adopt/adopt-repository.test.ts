@@ -1,11 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
+import { exportedRepository, KEY_ARN, registryExport } from './exports';
+import { RegistryExport } from '../../src';
 import { repositoryProperties } from '../../src/adopt/mapping';
 import { planAdoption } from '../../src/adopt/plan';
-import { RegistryExport } from '../../src';
 import { strictStack, synthesize } from '../util/harness';
-import { exportedRepository, KEY_ARN, registryExport } from './exports';
 
 const REPOSITORIES = [
   exportedRepository('team-a/api'),

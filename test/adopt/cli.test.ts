@@ -1,7 +1,7 @@
-import { fakeIo } from '../cli/fake-io';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
-import { repositoryProperties } from '../../src/adopt/mapping';
 import { ACCOUNT, exportedRepository, registryExport } from './exports';
+import { repositoryProperties } from '../../src/adopt/mapping';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
+import { fakeIo } from '../cli/fake-io';
 
 const LIVE = registryExport([exportedRepository('team-a/api'), exportedRepository('team-a/legacy', { encryptionConfiguration: { encryptionType: 'AES256' } })]);
 

@@ -1,6 +1,6 @@
+import { ACCOUNT, registryExport } from './exports';
 import { registryResources } from '../../src/adopt/mapping';
 import { planAdoption } from '../../src/adopt/plan';
-import { ACCOUNT, registryExport } from './exports';
 
 const REGISTRY_POLICY = { Version: '2012-10-17', Statement: [{ Sid: 'replicate', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'], Resource: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*` }] };
 

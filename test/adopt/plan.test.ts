@@ -1,6 +1,6 @@
-import { planAdoption, PlannedTemplate } from '../../src/adopt/plan';
-import { repositoryProperties } from '../../src/adopt/mapping';
 import { ACCOUNT, exportedRepository, KEY_ARN, LIFECYCLE_TEXT, POLICY_TEXT, registryExport, REGION } from './exports';
+import { repositoryProperties } from '../../src/adopt/mapping';
+import { planAdoption, PlannedTemplate } from '../../src/adopt/plan';
 
 /** One stack with one repository of these properties. */
 function stackWith(properties: Record<string, unknown>, extra: Record<string, unknown> = {}): PlannedTemplate[] {
