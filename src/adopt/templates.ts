@@ -50,7 +50,9 @@ export type ResourceMapping = Record<string, Record<string, string>>;
  * is not a literal, or is resolved only at deploy, is left out: CloudFormation
  * needs the value. Custom resources (account settings) cannot be imported.
  */
-export function importMappings(templates: readonly PlannedTemplate[], account: string, region: string, live?: RegistryExportFile): Map<string, ResourceMapping> {
+export function importMappings(
+  templates: readonly PlannedTemplate[], account: string, region: string, live?: RegistryExportFile,
+): Map<string, ResourceMapping> {
   const running = live === undefined ? undefined : new Set([
     ...live.repositories.map((r) => `AWS::ECR::Repository\n${r.repositoryName}`),
     ...registryResources(live).map((r) => `${r.type}\n${r.id}`),
