@@ -120,7 +120,13 @@ export class RegistryExport {
         ]),
       });
     }
-    for (const tag of live.tags) cfn.tags.setTag(tag.Key, tag.Value);
+    for (const tag of live.tags) if (tag.Value !== '') cfn.tags.setTag(tag.Key, tag.Value);
+    const empty = live.tags.filter((t) => t.Value === '').map((t) => t.Key);
+    if (empty.length > 0) {
+      // ECR takes a tag with an empty value; CloudFormation's AWS::ECR::Repository does not (Tags[].Value: 1 to 255 characters).
+      Annotations.of(repository).addWarningV2('cdk-ecr-platform:adoptedEmptyTagValue',
+        `PrivateRepository '${repository.node.path}': the live tags ${empty.map((k) => `'${k}'`).join(', ')} of '${repositoryName}' have an empty value, which CloudFormation does not take: they are left out, and the first update after the import removes them from the repository; give them a value first (aws ecr tag-resource) to keep them`);
+    }
     return repository;
   }
 

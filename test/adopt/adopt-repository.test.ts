@@ -61,6 +61,17 @@ describe('RegistryExport.adoptRepository', () => {
     Annotations.fromStack(stack).hasWarning('/Stack/Repo', Match.stringLikeRegexp("adopts the live repository policy of 'open' as it runs, which is open: policy statement 'open' allows the '\\*' principal"));
   });
 
+  test('given a live tag with an empty value, which CloudFormation does not take, then it is left out with a warning, and the plan lists its removal', () => {
+    const exported = exportedRepository('tagged', { tags: [{ Key: 'empty', Value: '' }, { Key: 'team', Value: 'a' }] });
+    const stack = strictStack();
+    RegistryExport.fromJson(JSON.stringify(registryExport([exported]))).adoptRepository(stack, 'Repo', 'tagged');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ECR::Repository', { Tags: [{ Key: 'team', Value: 'a' }] });
+    Annotations.fromStack(stack).hasWarning('/Stack/Repo', Match.stringLikeRegexp("the live tags 'empty' of 'tagged' have an empty value, which CloudFormation does not take"));
+    const plan = planAdoption([{ stack: 'S', template: template.toJSON() }], registryExport([exported]));
+    expect(plan.repositories[0].changes).toEqual([expect.objectContaining({ property: 'Tags', verdict: 'in-place update' })]);
+  });
+
   test('given statements added after the adoption, then synthesis refuses to replace the live policy', () => {
     const stack = strictStack();
     const repo = EXPORT.adoptRepository(stack, 'Repo', 'team-a/api');

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { exportedRepository, registryExport } from './exports';
 import { RegistryExport, RepositoryEncryption, RepositoryFleet, ScanFrequency } from '../../src';
 import { ENV } from '../util/harness';
-import { exportedRepository, registryExport } from './exports';
 
 describe('RepositoryFleet.importResourceMappings', () => {
   test('given a fleet over two shards and a registry stack, and an export where some of it runs, then one mapping per stack holding what runs, by identifier', () => {
