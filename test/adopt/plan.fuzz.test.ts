@@ -88,7 +88,8 @@ describe('the adoption plan, on random exports', () => {
       fc.record({ 'Fn::Split': fc.anything() }),
       fc.record({ 'Fn::If': fc.anything() }),
     );
-    const value = fc.oneof(fc.anything(), intrinsic, fc.array(intrinsic, { maxLength: 3 }), fc.dictionary(fc.constantFrom('EncryptionType', 'KmsKey', 'ScanOnPush', 'LifecyclePolicyText'), fc.oneof(fc.anything(), intrinsic)));
+    const nested = fc.dictionary(fc.constantFrom('EncryptionType', 'KmsKey', 'ScanOnPush', 'LifecyclePolicyText'), fc.oneof(fc.anything(), intrinsic));
+    const value = fc.oneof(fc.anything(), intrinsic, fc.array(intrinsic, { maxLength: 3 }), nested);
     const resource = fc.record({
       Type: fc.oneof(fc.constantFrom('AWS::ECR::Repository', 'AWS::ECR::PullThroughCacheRule', 'AWS::ECR::RegistryPolicy', 'AWS::ECR::RepositoryCreationTemplate', 'Custom::EcrAccountSetting', 'AWS::KMS::Key'), fc.anything()),
       Properties: fc.oneof(fc.dictionary(fc.constantFrom(
