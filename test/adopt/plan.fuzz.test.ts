@@ -97,7 +97,8 @@ describe('the adoption plan, on random exports', () => {
         'ImageTagMutabilityExclusionFilters', 'EcrRepositoryPrefix', 'UpstreamRegistryUrl', 'Prefix', 'PolicyText', 'Name', 'Value',
       ), value), fc.anything()),
     }, { requiredKeys: [] });
-    const templates = fc.array(fc.record({ stack: fc.string(), template: fc.oneof(fc.anything(), fc.record({ Resources: fc.oneof(fc.dictionary(fc.string(), resource), fc.anything()) })) }), { maxLength: 3 });
+    const body = fc.oneof(fc.anything(), fc.record({ Resources: fc.oneof(fc.dictionary(fc.string(), resource), fc.anything()) }));
+    const templates = fc.array(fc.record({ stack: fc.string(), template: body }), { maxLength: 3 });
     fc.assert(fc.property(templates, fc.array(repository, { maxLength: 3 }), (given, repositories) => {
       const plan = planAdoption(given, registryExport(repositories, { pullThroughCacheRules: [{ ecrRepositoryPrefix: 'p', upstreamRegistryUrl: 'public.ecr.aws' }], accountSettings: { X: 'y' } }));
       expect(plan.account).toBe(ACCOUNT);
