@@ -1,1 +1,2 @@
 export { RegistryExport } from './registry-export';
+export { RepositoryMigration } from './migration';
