@@ -56,7 +56,7 @@ const POLICY: OptionSpec = { name: '--policy', value: 'FILE', needs: FILE_NEEDS,
 const CATALOG: OptionSpec = { name: '--catalog', value: 'FILE', needs: FILE_NEEDS, help: 'the repository catalog: YAML for .yaml/.yml, JSON otherwise;\nstandard input is JSON when it starts with { or [' };
 const CATALOG_FORMAT: OptionSpec = { name: '--catalog-format', value: 'F', needs: 'yaml or json', help: 'read the catalog as yaml or json, whatever its name' };
 const PLACEMENT: OptionSpec = { name: '--placement', value: 'FILE', needs: 'a file', help: 'the fleet\'s placement file (JSON)' };
-const LIVE: OptionSpec = { name: '--live', value: 'FILE', needs: FILE_NEEDS, help: 'a registry export (registry export --out FILE): print what the\nfirst deploy changes in that registry (the adoption plan)' };
+const LIVE: OptionSpec = { name: '--live', value: 'FILE', needs: FILE_NEEDS, help: 'a registry export (the file of `registry export`): print\nwhat the first deploy changes in that registry (the adoption plan)' };
 const IMPORTED: OptionSpec = { name: '--imported', value: 'DIR', needs: 'a folder', help: 'the resource mappings of an earlier import (<stack>.json):\na template that renames an imported repository is refused' };
 const WRITE_IMPORT_MAPPINGS: OptionSpec = { name: '--write-import-mappings', value: 'DIR', needs: 'a folder', help: 'write <stack>.json per stack for\n`cdk import STACK --resource-mapping DIR/STACK.json`' };
 
@@ -123,7 +123,7 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'What the first deploy of an app (its cloud assembly, cdk.out)\nchanges in a registry that already runs (a registry export): per\nrepository and registry setting, property by property, no change,\nin-place update or replacement (refused); created and not\nmanaged. Exit 1 for a refused replacement or an undecided value.',
     options: [
       { name: '--assembly', value: 'DIR', needs: 'a folder', help: 'the cloud assembly of `cdk synth` (cdk.out)' },
-      { ...LIVE, help: 'the registry export (registry export --out FILE)' },
+      { ...LIVE, help: 'the registry export (the file of `registry export`)' },
       IMPORTED, WRITE_IMPORT_MAPPINGS, FORMAT_TEXT,
     ],
   },
