@@ -74,10 +74,29 @@ export class RepositoryMigration {
     const literalName = typeof properties.RepositoryName === 'string' ? properties.RepositoryName : undefined;
     const repository = new PrivateRepository(scope, id, { repositoryName: literalName, encryption: RepositoryEncryption.AES256 });
     const cfn = repository.cfnRepository;
+    // Literal values go to the resource's typed attributes (which checks such as the compliance pack read), the rest as written.
+    const literal = (property: string) => properties[property] !== undefined && !hasIntrinsic(properties[property]);
+    const p = properties as Record<string, any>;
+    cfn.encryptionConfiguration = literal('EncryptionConfiguration')
+      ? { encryptionType: p.EncryptionConfiguration.EncryptionType, kmsKey: p.EncryptionConfiguration.KmsKey } : undefined;
+    cfn.imageScanningConfiguration = literal('ImageScanningConfiguration') ? { scanOnPush: p.ImageScanningConfiguration.ScanOnPush } : undefined;
+    cfn.imageTagMutability = literal('ImageTagMutability') ? p.ImageTagMutability : undefined;
+    cfn.imageTagMutabilityExclusionFilters = literal('ImageTagMutabilityExclusionFilters') && Array.isArray(p.ImageTagMutabilityExclusionFilters)
+      ? p.ImageTagMutabilityExclusionFilters.map((f: any) => ({
+        imageTagMutabilityExclusionFilterType: f?.ImageTagMutabilityExclusionFilterType, imageTagMutabilityExclusionFilterValue: f?.ImageTagMutabilityExclusionFilterValue,
+      }))
+      : undefined;
+    cfn.lifecyclePolicy = literal('LifecyclePolicy')
+      ? { lifecyclePolicyText: p.LifecyclePolicy.LifecyclePolicyText, registryId: p.LifecyclePolicy.RegistryId } : undefined;
+    cfn.repositoryPolicyText = p.RepositoryPolicyText;
+    cfn.emptyOnDelete = literal('EmptyOnDelete') ? p.EmptyOnDelete : undefined;
     for (const property of PROPERTIES) {
       if (property === 'RepositoryName' && literalName !== undefined) continue;
-      if (properties[property] === undefined) cfn.addPropertyDeletionOverride(property);
-      else cfn.addPropertyOverride(property, properties[property]);
+      // Tags as written, in their order; a value with intrinsic functions as written.
+      if (property === 'Tags' || property === 'RepositoryName' || (properties[property] !== undefined && !literal(property))) {
+        if (properties[property] === undefined) cfn.addPropertyDeletionOverride(property);
+        else cfn.addPropertyOverride(property, properties[property]);
+      }
     }
     cfn.cfnOptions.deletionPolicy = deletionPolicy(old.DeletionPolicy);
     cfn.cfnOptions.updateReplacePolicy = deletionPolicy(old.UpdateReplacePolicy);
@@ -94,6 +113,13 @@ function deletionPolicy(name: unknown): CfnDeletionPolicy | undefined {
     case 'Delete': return CfnDeletionPolicy.DELETE;
     default: return undefined;
   }
+}
+
+/** Whether a value holds an intrinsic function anywhere. */
+function hasIntrinsic(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasIntrinsic);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([k, v]) => k === 'Ref' || k.startsWith('Fn::') || hasIntrinsic(v));
 }
 
 /** The references of a value to anything but the pseudo parameters that are the same in every stack. */
