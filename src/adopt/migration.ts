@@ -83,7 +83,8 @@ export class RepositoryMigration {
     cfn.imageTagMutability = literal('ImageTagMutability') ? p.ImageTagMutability : undefined;
     cfn.imageTagMutabilityExclusionFilters = literal('ImageTagMutabilityExclusionFilters') && Array.isArray(p.ImageTagMutabilityExclusionFilters)
       ? p.ImageTagMutabilityExclusionFilters.map((f: any) => ({
-        imageTagMutabilityExclusionFilterType: f?.ImageTagMutabilityExclusionFilterType, imageTagMutabilityExclusionFilterValue: f?.ImageTagMutabilityExclusionFilterValue,
+        imageTagMutabilityExclusionFilterType: f?.ImageTagMutabilityExclusionFilterType,
+        imageTagMutabilityExclusionFilterValue: f?.ImageTagMutabilityExclusionFilterValue,
       }))
       : undefined;
     cfn.lifecyclePolicy = literal('LifecyclePolicy')
