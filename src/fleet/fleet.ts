@@ -350,9 +350,9 @@ export class RepositoryFleet extends Construct {
    *
    * @param registryExport the live registry (`RegistryExport.fromFile`)
    */
-  public importResourceMappings(registryExport: RegistryExport): Record<string, string> {
+  public importResourceMappings(registryExport: RegistryExport): { [stackName: string]: string } {
     guard(`RepositoryFleet.importResourceMappings '${this.node.path}'`, { registryExport: [registryExport, OBJECT] });
-    const out: Record<string, string> = {};
+    const out: { [stackName: string]: string } = {};
     for (const stack of [...this.stacks, ...(this.registryStack ? [this.registryStack] : [])]) {
       const text = registryExport.importResourceMapping(stack);
       if (text !== '{}\n') out[stack.stackName] = text;

@@ -60,6 +60,9 @@ describe('RepositoryMigration.sameAs (step 1 of moving a stack\'s repositories u
       removalPolicy: RemovalPolicy.RETAIN,
     });
     expect(step2.getLogicalId(second.cfnRepository)).toBe(step1.getLogicalId(first.cfnRepository));
+    // Step 1 holds the old values in the resource's typed attributes, which the compliance pack reads.
+    expect(first.cfnRepository.encryptionConfiguration).toEqual({ encryptionType: 'KMS', kmsKey: KEY_ARN });
+    expect(first.cfnRepository.imageTagMutability).toBe('IMMUTABLE');
     const live = registryExport([exportedRepository('team-a/api')]);
     const plan = planAdoption([{ stack: 'New', template: Template.fromStack(step2).toJSON() }], live);
     expect(plan.repositories[0].verdict).toBe('in-place update');
