@@ -104,6 +104,13 @@ export function sortedTags(tags: ReadonlyArray<ExportedTag>): ExportedTag[] {
  * | `AWS::ECR::RepositoryCreationTemplate` | `Prefix` | `DescribeRepositoryCreationTemplates` | `Prefix` only (`UpdateRepositoryCreationTemplate` takes every other field) |
  * | `AWS::ECR::PullTimeUpdateExclusion` | `PrincipalArn` | `ListPullTimeUpdateExclusions` | `PrincipalArn` (its only property) |
  * | `Custom::EcrAccountSetting` | none: a custom resource cannot be imported | `GetAccountSetting` | never (`PutAccountSetting`) |
+ *
+ * The identifiers are the types' `primaryIdentifier` (the resource schemas of
+ * `aws-cloudformation-resource-providers-ecr`, and the `...Reference`
+ * interfaces aws-cdk-lib generates from them); every one of these types
+ * supports resource import (CloudFormation User Guide, "Resource type
+ * support"). The pull-through cache rule's `EcrRepositoryPrefix` and
+ * `UpstreamRegistryUrl` are documented as "Update requires: Replacement".
  */
 export const REGISTRY_RESOURCES: ReadonlyArray<RegistryResourceMapping> = [
   { type: 'AWS::ECR::ReplicationConfiguration', identifier: 'RegistryId', singleton: true, replacedBy: [] },

@@ -279,6 +279,13 @@ function normalizer(type: string, property: string): Normalizer {
     if (property === 'LifecyclePolicy' || property === 'RepositoryPolicy') return json;
     if (property === 'ResourceTags' || property === 'AppliedFor' || property === 'ImageTagMutabilityExclusionFilters') return set;
   }
+  if ((type === 'AWS::ECR::ReplicationConfiguration' && property === 'ReplicationConfiguration') || (type === 'AWS::ECR::SigningConfiguration' && property === 'Rules')) {
+    // A rule without filters is the same with an empty list of them.
+    const rules = (list: unknown) => (Array.isArray(list)
+      ? list.map((r) => (isObject(r) && Array.isArray(r.RepositoryFilters) && r.RepositoryFilters.length === 0 ? { ...r, RepositoryFilters: undefined } : r))
+      : list);
+    return (v) => (property === 'Rules' ? rules(v ?? []) : isObject(v) ? { ...v, Rules: rules(v.Rules) } : v ?? null);
+  }
   if (type === 'AWS::ECR::RegistryScanningConfiguration' && property === 'Rules') {
     // The rules' filters are a set within each rule.
     return (v) => (Array.isArray(v) ? v.map((r) => (isObject(r) ? { ...r, RepositoryFilters: set(r.RepositoryFilters) } : r)) : []);
@@ -314,7 +321,9 @@ function parseJson(text: string): unknown {
 /** JSON with object keys sorted: two values are the same when this is. */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  if (isObject(value)) {
+    return `{${Object.keys(value).filter((k) => value[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
   return JSON.stringify(value) ?? 'null';
 }
 

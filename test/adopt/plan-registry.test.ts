@@ -86,3 +86,11 @@ describe('the adoption plan of registry settings', () => {
     expect(basic.registry).toEqual([]);
   });
 });
+
+describe('the adoption plan of what the library renders for the registry', () => {
+  test('given replication rules that render an empty list of filters where the export has none, then no change', () => {
+    const live = registryExport([], { replicationConfiguration: { rules: [{ destinations: [{ region: 'eu-central-1', registryId: ACCOUNT }] }] } });
+    const template = { Resources: { R: { Type: 'AWS::ECR::ReplicationConfiguration', Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'eu-central-1', RegistryId: { Ref: 'AWS::AccountId' } }], RepositoryFilters: [] }] } } } } };
+    expect(planAdoption([{ stack: 'Registry', template }], live).registry).toEqual([expect.objectContaining({ type: 'AWS::ECR::ReplicationConfiguration', verdict: 'no change' })]);
+  });
+});
