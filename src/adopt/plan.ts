@@ -279,7 +279,8 @@ function normalizer(type: string, property: string): Normalizer {
     if (property === 'LifecyclePolicy' || property === 'RepositoryPolicy') return json;
     if (property === 'ResourceTags' || property === 'AppliedFor' || property === 'ImageTagMutabilityExclusionFilters') return set;
   }
-  if ((type === 'AWS::ECR::ReplicationConfiguration' && property === 'ReplicationConfiguration') || (type === 'AWS::ECR::SigningConfiguration' && property === 'Rules')) {
+  const replicationRules = type === 'AWS::ECR::ReplicationConfiguration' && property === 'ReplicationConfiguration';
+  if (replicationRules || (type === 'AWS::ECR::SigningConfiguration' && property === 'Rules')) {
     // A rule without filters is the same with an empty list of them.
     const rules = (list: unknown) => (Array.isArray(list)
       ? list.map((r) => (isObject(r) && Array.isArray(r.RepositoryFilters) && r.RepositoryFilters.length === 0 ? { ...r, RepositoryFilters: undefined } : r))
