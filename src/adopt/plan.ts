@@ -283,7 +283,8 @@ function normalizer(type: string, property: string): Normalizer {
   if (replicationRules || (type === 'AWS::ECR::SigningConfiguration' && property === 'Rules')) {
     // A rule without filters is the same with an empty list of them.
     const rules = (list: unknown) => (Array.isArray(list)
-      ? list.map((r) => (isObject(r) && Array.isArray(r.RepositoryFilters) && r.RepositoryFilters.length === 0 ? { ...r, RepositoryFilters: undefined } : r))
+      ? list.map((r) => (isObject(r) && Array.isArray(r.RepositoryFilters) && r.RepositoryFilters.length === 0
+        ? { ...r, RepositoryFilters: undefined } : r))
       : list);
     return (v) => (property === 'Rules' ? rules(v ?? []) : isObject(v) ? { ...v, Rules: rules(v.Rules) } : v ?? null);
   }
