@@ -70,6 +70,14 @@ describe('cdk-ecr-platform adopt plan', () => {
     expect(io.out).toMatch(/RepositoryName would replace it, refused: a renamed repository is a new one/);
   });
 
+  test('given a key that is a parameter of the template, then the repository is undecided, listed as a problem, and it exits 1', () => {
+    const undecided = { Type: 'AWS::ECR::Repository', Properties: { ...repositoryProperties(LIVE.repositories[0]), EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { Ref: 'KeyArn' } } } };
+    const io = fakeIo({ ...assembly({ Repos: { Repo: undecided } }), 'export.json': JSON.stringify(LIVE) });
+    expect(main(['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'export.json'], io)).toBe(EXIT_INVALID);
+    expect(io.out).toContain('  ? repository team-a/api: undecided (Repos/Repo)\n');
+    expect(io.out).toContain("- repository 'team-a/api' (Repos/Repo): EncryptionConfiguration is undecided: the parameter KeyArn, known only at deploy");
+  });
+
   test.each([
     [['adopt', 'plan', '--assembly', 'cdk.out'], /--live FILE is required/],
     [['adopt', 'plan', '--live', 'export.json'], /--assembly FILE is required/],
@@ -95,6 +103,14 @@ describe('cdk-ecr-platform catalog plan --live', () => {
     ]);
     expect(doc.repositories[0].changes.map((c: any) => c.property)).toEqual(expect.arrayContaining(['LifecyclePolicy', 'RepositoryPolicyText', 'Tags']));
     expect(io.written).toEqual({});
+  });
+
+  test('given --write-import-mappings, then the shard stack that holds the live repository gets its mapping, and the repository to create is left out', () => {
+    const io = fakeIo({ 'c.yaml': CATALOG, 'export.json': JSON.stringify(registryExport([LIVE.repositories[1]])) });
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--live', 'export.json', '--write-import-mappings', 'import'], io)).toBe(EXIT_OK);
+    const files = Object.keys(io.written);
+    expect(files).toEqual([expect.stringMatching(/^import\/FleetShard1\w+\.json$/)]);
+    expect(Object.values(JSON.parse(io.written[files[0]]))).toEqual([{ RepositoryName: 'team-a/legacy' }]);
   });
 
   test('given a catalog whose fleet would encrypt a live AES256 repository with its shard key, then the replacement is refused and it exits 1', () => {
