@@ -118,6 +118,19 @@ export function planAdoption(templates: readonly PlannedTemplate[], live: Regist
       if (c.verdict === 'undecided') problems.push(`${where}: ${c.property} is undecided: ${c.reason}`);
     }
   }
+  // One resource per repository and per registry setting: a second one fails to create, and cannot be imported.
+  const holders = new Map<string, ResourcePlan[]>();
+  for (const plan of [...repositories, ...registry]) {
+    if (plan.stack === undefined || plan.id.startsWith('(')) continue;
+    const k = `${plan.type}\n${plan.id}`;
+    holders.set(k, [...holders.get(k) ?? [], plan]);
+  }
+  for (const list of holders.values()) {
+    if (list.length < 2) continue;
+    const p = list[0];
+    problems.push(`${p.type === 'AWS::ECR::Repository' ? 'repository' : p.type} '${p.id}' is declared by ${list.length} resources (${list.map((x) => `${x.stack}/${x.logicalId}`).join(', ')}): `
+      + 'the account has one, so keep one resource for it');
+  }
   return { account: live.account, region: live.region, repositories, registry, summary, problems };
 }
 

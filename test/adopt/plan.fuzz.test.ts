@@ -68,6 +68,14 @@ describe('the adoption plan, on random exports', () => {
     }), { numRuns: FUZZ_RUNS });
   });
 
+  test('given a renamed repository, then the new name is created and the live one is left alone, with no problem', () => {
+    fc.assert(fc.property(repository, (exported) => {
+      const plan = planAdoption(template({ ...repositoryProperties(exported), RepositoryName: `${exported.repositoryName}-renamed` }), registryExport([exported]));
+      expect(plan.repositories.map((p) => p.verdict).sort()).toEqual(['created', 'not managed']);
+      expect(plan.problems).toEqual([]);
+    }), { numRuns: FUZZ_RUNS });
+  });
+
   test('given a repository adopted with RegistryExport.adoptRepository, then its synthesized template plans no change', () => {
     // CloudFormation takes no empty tag value (see the adoption test of empty values).
     fc.assert(fc.property(repository.filter((r) => r.tags.every((t) => t.Value !== '')), (exported) => {

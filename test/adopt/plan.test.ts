@@ -114,6 +114,13 @@ describe('the adoption plan of one repository', () => {
   });
 });
 
+describe('the adoption plan of an app that declares a repository twice', () => {
+  test('given two stacks with the same repository name, then a problem that names both', () => {
+    const templates = [...stackWith(EXACT), { stack: 'Other', template: { Resources: { Again: { Type: 'AWS::ECR::Repository', Properties: EXACT } } } }];
+    expect(planAdoption(templates, LIVE).problems).toEqual(["repository 'team-a/api' is declared by 2 resources (Other/Again, Repos/Repo): the account has one, so keep one resource for it"]);
+  });
+});
+
 describe('the adoption plan after an import', () => {
   test('given a stack that already holds the repository (its import mapping) and a template that renames it, then a refused replacement: a renamed repository is a new one', () => {
     const imported = new Map([['Repos', { Repo: { RepositoryName: 'team-a/api' } }]]);
