@@ -10,7 +10,7 @@ import * as path from 'path';
 import { UsageError } from './args';
 import {
   catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, InputError, loadCatalog, messageOf, Options, outputFormat,
-  printJson, progressOf, read, readPlacement, reportCatalogProblems, required,
+  positiveInteger, printJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
 import type { RegistryExportFile } from '../adopt/export-model';
 import type { ImportedResources, PlannedTemplate } from '../adopt/plan';
@@ -73,14 +73,17 @@ export function adoptPlanCommand(io: CliIo, options: Options): number {
 
 /**
  * `catalog plan --catalog F --placement P --live FILE`: the catalog's fleet, placed as
- * the placement file says, synthesized in memory for the export's account and region.
+ * the placement file says, synthesized in memory for the export's account and region, as
+ * a child of the app with the construct ID `--fleet-id` (which names its stacks).
  */
 export function catalogLivePlanCommand(io: CliIo, options: Options, file: string): number {
   const progress = progressOf(io);
   const format = outputFormat(options);
   const placementFile = required(options, '--placement');
   if (placementFile === '-') throw new UsageError('--placement must name a file, not standard input');
-  if (options.flags.has('--write')) throw new UsageError('--write and --live: plan the placement first (catalog plan --write), then the adoption');
+  for (const other of ['--write', '--previous', '--details']) {
+    if (options.flags.has(other) || options.values.has(other)) throw new UsageError(`${other} and --live: plan the placement first (catalog plan ${other}), then the adoption`);
+  }
   const { file: liveFile, live } = readLive(io, options);
   progress(`reading catalog ${catalogName(file)}`);
   const catalog = loadCatalog(io, file, options);
@@ -88,13 +91,22 @@ export function catalogLivePlanCommand(io: CliIo, options: Options, file: string
   const m = catalogModules();
   const placement = readPlacement(io, m, placementFile, true);
   progress(`synthesizing the fleet of ${count(catalog.repositories.length)} repositories`);
-  const templates = synthesizeFleet(catalog.repositories, m.renderPlacementState(placement), live);
+  const budget = {
+    maxResourcesPerStack: positiveInteger(options, '--max-resources', m.DEFAULT_RESOURCES_PER_STACK),
+    maxTemplateBytesPerStack: positiveInteger(options, '--max-bytes', m.DEFAULT_TEMPLATE_BYTES_PER_STACK),
+  };
+  const fleetId = options.values.get('--fleet-id') ?? 'Fleet';
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(fleetId)) throw new UsageError(`--fleet-id ${JSON.stringify(fleetId)} must be a construct ID of letters, digits and -`);
+  const templates = synthesizeFleet(catalog.repositories, m.renderPlacementState(placement), live, budget, fleetId);
   progress('comparing with the export');
   return printPlan(io, options, format, templates, { catalog: catalogName(file), placement: placementFile }, catalogName(file), liveFile, live);
 }
 
 /** The fleet's templates, as `cdk synth` writes them for the export's account and region. */
-function synthesizeFleet(repositories: FleetRepositoryProps[], placementText: string, live: RegistryExportFile): PlannedTemplate[] {
+function synthesizeFleet(
+  repositories: FleetRepositoryProps[], placementText: string, live: RegistryExportFile,
+  budget: { maxResourcesPerStack: number; maxTemplateBytesPerStack: number }, fleetId: string,
+): PlannedTemplate[] {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const { RepositoryFleet } = require('../fleet/fleet') as typeof import('../fleet/fleet');
@@ -105,7 +117,7 @@ function synthesizeFleet(repositories: FleetRepositoryProps[], placementText: st
     const placementFile = path.join(work, 'fleet-placement.json');
     fs.writeFileSync(placementFile, placementText);
     const app = new App({ outdir: path.join(work, 'cdk.out') });
-    new RepositoryFleet(app, 'Fleet', { repositories, env: { account: live.account, region: live.region }, placementFile });
+    new RepositoryFleet(app, fleetId, { repositories, env: { account: live.account, region: live.region }, placementFile, ...budget });
     return app.synth().stacks.map((s) => ({ stack: s.stackName, template: s.template }));
   } catch (error) {
     throw new InputError(`the catalog's fleet cannot be synthesized: ${messageOf(error)}`);

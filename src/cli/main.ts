@@ -6,7 +6,7 @@
  *   cdk-ecr-platform lifecycle preview  --policy FILE --images FILE [--now ISO-8601] [--format json|text]
  *   cdk-ecr-platform catalog validate --catalog FILE [--catalog-format yaml|json] [--format text|json]
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--details] [--format text|json]
- *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE --live FILE [--imported DIR] [--write-import-mappings DIR] [--format text|json]
+ *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE --live FILE [--fleet-id ID] [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
  *   cdk-ecr-platform adopt plan --assembly DIR --live FILE [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
@@ -102,6 +102,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { name: '--max-resources', value: 'N', needs: 'a whole number', help: 'resources per shard stack, 10 to 500 (default 400, as\nRepositoryFleet)' },
       { name: '--max-bytes', value: 'N', needs: 'a whole number', help: 'estimated template bytes per shard stack, 50000 to 1000000\n(default 800000)' },
       LIVE, IMPORTED, WRITE_IMPORT_MAPPINGS,
+      { name: '--fleet-id', value: 'ID', needs: 'a construct ID', help: 'with --live: the RepositoryFleet\'s construct ID in the app,\nwhich names its stacks (default Fleet)' },
       CATALOG_FORMAT, FORMAT_TEXT],
   },
   {

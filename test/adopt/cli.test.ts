@@ -107,9 +107,10 @@ describe('cdk-ecr-platform catalog plan --live', () => {
 
   test('given --write-import-mappings, then the shard stack that holds the live repository gets its mapping, and the repository to create is left out', () => {
     const io = fakeIo({ 'c.yaml': CATALOG, 'export.json': JSON.stringify(registryExport([LIVE.repositories[1]])) });
-    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--live', 'export.json', '--write-import-mappings', 'import'], io)).toBe(EXIT_OK);
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--live', 'export.json', '--write-import-mappings', 'import', '--fleet-id', 'Repositories'], io)).toBe(EXIT_OK);
     const files = Object.keys(io.written);
-    expect(files).toEqual([expect.stringMatching(/^import\/FleetShard1\w+\.json$/)]);
+    // Named as the app's stacks are: the fleet's construct ID, then the shard.
+    expect(files).toEqual([expect.stringMatching(/^import\/RepositoriesShard1\w+\.json$/)]);
     expect(Object.values(JSON.parse(io.written[files[0]]))).toEqual([{ RepositoryName: 'team-a/legacy' }]);
   });
 
