@@ -302,8 +302,8 @@ function normalizer(type: string, property: string): Normalizer {
     return (v) => (property === 'Rules' ? rules(v ?? []) : isObject(v) ? { ...v, Rules: rules(v.Rules) } : v ?? null);
   }
   if (type === 'AWS::ECR::RegistryScanningConfiguration' && property === 'Rules') {
-    // The rules' filters are a set within each rule.
-    return (v) => (Array.isArray(v) ? v.map((r) => (isObject(r) ? { ...r, RepositoryFilters: set(r.RepositoryFilters) } : r)) : []);
+    // A set of rules (one per scan frequency, in whatever order ECR returns them), each with a set of filters.
+    return (v) => set(Array.isArray(v) ? v.map((r) => (isObject(r) ? { ...r, RepositoryFilters: set(r.RepositoryFilters) } : r)) : []);
   }
   return (v) => v ?? null;
 }

@@ -43,8 +43,15 @@ describe('the adoption plan of registry settings', () => {
     expect(plan.problems).toEqual([]);
   });
 
-  test('given the scanning filters in another order, then no change (a set); given another rule, then an in-place update', () => {
-    const reordered = planAdoption(registryTemplate((r) => find(r, 'AWS::ECR::RegistryScanningConfiguration').Properties.Rules[0].RepositoryFilters.reverse()), LIVE);
+  test('given the scanning rules and filters in another order, then no change (sets); given another scan type, then an in-place update', () => {
+    const reordered = planAdoption(registryTemplate((r) => {
+      const rules = find(r, 'AWS::ECR::RegistryScanningConfiguration').Properties.Rules;
+      rules[0].RepositoryFilters.reverse();
+      rules.unshift({ ScanFrequency: 'SCAN_ON_PUSH', RepositoryFilters: [{ Filter: '*', FilterType: 'WILDCARD' }] });
+    }), registryExport([], {
+      ...LIVE.registry,
+      scanningConfiguration: { ...LIVE.registry.scanningConfiguration!, rules: [...LIVE.registry.scanningConfiguration!.rules, { scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] },
+    }));
     expect(reordered.registry.find((p) => p.type === 'AWS::ECR::RegistryScanningConfiguration')!.verdict).toBe('no change');
     const edited = planAdoption(registryTemplate((r) => { find(r, 'AWS::ECR::RegistryScanningConfiguration').Properties.ScanType = 'BASIC'; }), LIVE);
     expect(edited.registry.find((p) => p.type === 'AWS::ECR::RegistryScanningConfiguration')).toEqual(expect.objectContaining({
