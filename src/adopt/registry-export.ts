@@ -5,13 +5,25 @@ import { Construct, IConstruct } from 'constructs';
 import { ExportedRepository, RegistryExportFile } from './export-model';
 import { exportFromText } from './export-source';
 import { repositoryProperties } from './mapping';
-import { importMappings } from './templates';
+import { planAdoption, PlannedTemplate } from './plan';
+import { renderPlanText } from './plan-text';
+import { assemblyTemplates, importMappings } from './templates';
 import { closest } from '../internal/edit-distance';
 import { guard, OBJECT, STRING } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability, PrivateRepository } from '../repository/private-repository';
+
+/** What the first deploy of an app changes in the exported registry (see `RegistryExport.planAssembly`). */
+export interface AdoptionPlanReport {
+  /** The plan as `adopt plan` prints it: the summary, then what changes, property by property. */
+  readonly text: string;
+  /** The plan as `adopt plan --format json` prints it (every repository and registry setting with its verdict). */
+  readonly json: string;
+  /** The refused replacements and undecided values, one line each; empty when the deploy replaces nothing and every value is known. */
+  readonly problems: string[];
+}
 
 /**
  * A registry export (the file of `cdk-ecr-platform registry export`): what
@@ -128,6 +140,36 @@ export class RegistryExport {
         `PrivateRepository '${repository.node.path}': the live tags ${empty.map((k) => `'${k}'`).join(', ')} of '${repositoryName}' have an empty value, which CloudFormation does not take: they are left out, and the first update after the import removes them from the repository; give them a value first (aws ecr tag-resource) to keep them`);
     }
     return repository;
+  }
+
+  /**
+   * The adoption plan of a cloud assembly (`cdk.out`, every stack, stages
+   * included) against this export: per repository and registry setting,
+   * property by property, no change, in-place update, replacement (refused)
+   * or undecided; created and not managed. The same as
+   * `cdk-ecr-platform adopt plan --assembly DIR --live FILE`.
+   *
+   * @param directory the cloud assembly folder
+   */
+  public planAssembly(directory: string): AdoptionPlanReport {
+    guard('RegistryExport.planAssembly', { directory: [directory, STRING] });
+    return this.report(assemblyTemplates(directory), directory);
+  }
+
+  /**
+   * The adoption plan of templates (stack name to template, as JSON objects)
+   * against this export; see `planAssembly`.
+   *
+   * @param templates stack name to its template
+   */
+  public planTemplates(templates: { [stackName: string]: any }): AdoptionPlanReport {
+    guard('RegistryExport.planTemplates', { templates: [templates, OBJECT] });
+    return this.report(Object.entries(templates).map(([stack, template]) => ({ stack, template })), 'the templates');
+  }
+
+  private report(templates: PlannedTemplate[], title: string): AdoptionPlanReport {
+    const plan = planAdoption(templates, this.file);
+    return { text: renderPlanText(plan, title), json: `${JSON.stringify(plan, null, 2)}\n`, problems: plan.problems };
   }
 
   /**

@@ -88,3 +88,22 @@ describe('RegistryExport.adoptRepository', () => {
     expect(() => RegistryExport.fromJson('[')).toThrow(/not valid JSON/);
   });
 });
+
+describe('RegistryExport.planAssembly and planTemplates', () => {
+  test('given an app synthesized into a cloud assembly, then the plan of its stacks against the export, as adopt plan prints it', () => {
+    const stack = strictStack();
+    EXPORT.adoptRepository(stack, 'Repo', 'team-a/api');
+    const assembly = stack.node.root as App;
+    const dir = assembly.synth().directory;
+    const report = EXPORT.planAssembly(dir);
+    expect(report.problems).toEqual([]);
+    expect(report.text).toContain('  repositories (2): 1 no change, 0 in-place update, 0 replacement (refused), 0 undecided, 0 created, 1 not managed');
+    expect(JSON.parse(report.json).summary['no change']).toBe(1);
+    expect(() => EXPORT.planAssembly('/nowhere')).toThrow(/\/nowhere is not a cloud assembly/);
+  });
+
+  test('given templates with a refused replacement, then its problem', () => {
+    const report = EXPORT.planTemplates({ S: { Resources: { R: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: 'team-a/api' } } } } });
+    expect(report.problems).toEqual([expect.stringMatching(/^repository 'team-a\/api' \(S\/R\): EncryptionConfiguration would replace it, refused/)]);
+  });
+});
