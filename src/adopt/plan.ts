@@ -86,6 +86,8 @@ interface TemplateResource {
   readonly type: string;
   readonly properties: Record<string, unknown>;
   readonly context: ResolveContext;
+  /** The template condition the resource is deployed under, if any. */
+  readonly condition?: string;
 }
 
 /**
@@ -102,11 +104,17 @@ export function planAdoption(templates: readonly PlannedTemplate[], live: Regist
     for (const [logicalId, r] of Object.entries(declared).sort((a, b) => compare(a[0], b[0]))) {
       if (!isObject(r) || typeof r.Type !== 'string') continue;
       if (r.Type !== 'AWS::ECR::Repository' && !REGISTRY_RESOURCES.some((m) => m.type === r.Type)) continue;
-      resources.push({ stack, logicalId, type: r.Type, properties: isObject(r.Properties) ? r.Properties : {}, context });
+      const condition = typeof r.Condition === 'string' ? r.Condition : undefined;
+      resources.push({ stack, logicalId, type: r.Type, properties: isObject(r.Properties) ? r.Properties : {}, context, condition });
     }
   }
-  const repositories = planRepositories(resources.filter((r) => r.type === 'AWS::ECR::Repository'), live, imported);
-  const registry = planRegistry(resources.filter((r) => r.type !== 'AWS::ECR::Repository'), live);
+  const conditions = new Map(resources.filter((r) => r.condition !== undefined).map((r) => [`${r.stack}\n${r.logicalId}`, r.condition!]));
+  const conditional = (plans: ResourcePlan[]) => (conditions.size === 0 ? plans : plans.map((p) => {
+    const condition = p.stack === undefined ? undefined : conditions.get(`${p.stack}\n${p.logicalId}`);
+    return condition === undefined ? p : { ...p, verdict: 'undecided' as const, reason: `deployed only when the condition ${condition} holds, which is known at deploy${p.reason ? `; ${p.reason}` : ''}` };
+  }));
+  const repositories = conditional(planRepositories(resources.filter((r) => r.type === 'AWS::ECR::Repository'), live, imported));
+  const registry = conditional(planRegistry(resources.filter((r) => r.type !== 'AWS::ECR::Repository'), live));
   const summary = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<ResourceVerdict, number>;
   const problems: string[] = [];
   for (const plan of [...repositories, ...registry]) {

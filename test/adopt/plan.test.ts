@@ -109,6 +109,12 @@ describe('the adoption plan of one repository', () => {
     expect(plan.repositories.find((p) => p.logicalId === 'Repo')).toEqual(expect.objectContaining({ verdict: 'created', reason: expect.stringMatching(/generates a new name/) }));
   });
 
+  test('given a repository under a template condition, then undecided: whether it is deployed is known at deploy', () => {
+    const plan = planAdoption([{ stack: 'Repos', template: { Resources: { Repo: { Type: 'AWS::ECR::Repository', Condition: 'IsProd', Properties: EXACT } } } }], LIVE);
+    expect(plan.repositories).toEqual([expect.objectContaining({ verdict: 'undecided', reason: expect.stringMatching(/^deployed only when the condition IsProd holds/) })]);
+    expect(plan.problems).toHaveLength(1);
+  });
+
   test('given the account of the export, then AWS::AccountId resolves to it', () => {
     expect(planOf(EXACT).account).toBe(ACCOUNT);
   });
