@@ -22,7 +22,8 @@
  * `bootstrap harden`, which renders the repository's key with it.
  *
  * Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or bootstrap
- * template: every problem listed), 2 usage error or unreadable input. With `--format json`
+ * template, an adoption plan with a refused replacement or an undecided value: every problem
+ * listed), 2 usage error or unreadable input. With `--format json`
  * standard output holds one JSON document for exit codes 0 and 1.
  */
 import { adoptPlanCommand, catalogLivePlanCommand } from './adopt-plan';
@@ -149,7 +150,8 @@ const EXIT_CODES = `--policy, --images, --catalog and --template may be - to rea
 (one of them at a time).
 
 Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or
-bootstrap template: every problem listed), 2 usage error or unreadable input.
+bootstrap template, an adoption plan with a refused replacement or an undecided
+value: every problem listed), 2 usage error or unreadable input.
 `;
 
 /** The help of the whole program. */
