@@ -22,6 +22,8 @@ export interface PlannedTemplate {
   /** The stack's name (what `cdk deploy` and `cdk import` take). */
   readonly stack: string;
   readonly template: unknown;
+  /** Where the stack deploys, as the cloud assembly says (`aws://ACCOUNT/REGION`; `unknown-account` for an environment-agnostic stack). */
+  readonly environment?: string;
 }
 
 /** What the first deploy does to one property. */
@@ -96,7 +98,14 @@ interface TemplateResource {
  */
 export function planAdoption(templates: readonly PlannedTemplate[], live: RegistryExportFile, imported?: ImportedResources): AdoptionPlanResult {
   const resources: TemplateResource[] = [];
-  for (const { stack, template } of [...templates].sort((a, b) => compare(a.stack, b.stack))) {
+  const problems: string[] = [];
+  for (const { stack, template, environment } of [...templates].sort((a, b) => compare(a.stack, b.stack))) {
+    const env = /^aws:\/\/(\d{12})\/([a-z0-9-]+)$/.exec(environment ?? '');
+    if (env && (env[1] !== live.account || env[2] !== live.region)) {
+      // Another registry: its resources are none of this export's business.
+      problems.push(`stack ${stack} deploys to ${environment}, and the export is of aws://${live.account}/${live.region}: plan it against an export of its own registry`);
+      continue;
+    }
     const declared = isObject(template) && isObject(template.Resources) ? template.Resources : {};
     const types = new Map<string, string>();
     for (const [id, r] of Object.entries(declared)) if (isObject(r) && typeof r.Type === 'string') types.set(id, r.Type);
@@ -116,7 +125,6 @@ export function planAdoption(templates: readonly PlannedTemplate[], live: Regist
   const repositories = conditional(planRepositories(resources.filter((r) => r.type === 'AWS::ECR::Repository'), live, imported));
   const registry = conditional(planRegistry(resources.filter((r) => r.type !== 'AWS::ECR::Repository'), live));
   const summary = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<ResourceVerdict, number>;
-  const problems: string[] = [];
   for (const plan of [...repositories, ...registry]) {
     summary[plan.verdict]++;
     const where = `${plan.type === 'AWS::ECR::Repository' ? 'repository' : plan.type} '${plan.id}'${plan.stack ? ` (${plan.stack}/${plan.logicalId})` : ''}`;

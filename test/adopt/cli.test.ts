@@ -78,6 +78,15 @@ describe('cdk-ecr-platform adopt plan', () => {
     expect(io.out).toContain("- repository 'team-a/api' (Repos/Repo): EncryptionConfiguration is undecided: the parameter KeyArn, known only at deploy");
   });
 
+  test('given an app whose stack deploys to another account than the export\'s, then that stack is not compared, and it says so and exits 1', () => {
+    const files = assembly({ Repos: EXACT });
+    files['cdk.out/manifest.json'] = files['cdk.out/manifest.json'].replace(`aws://${ACCOUNT}/`, 'aws://999999999999/');
+    const io = fakeIo({ ...files, 'export.json': JSON.stringify(LIVE) });
+    expect(main(['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'export.json'], io)).toBe(EXIT_INVALID);
+    expect(io.out).toContain(`- stack Repos deploys to aws://999999999999/eu-west-1, and the export is of aws://${ACCOUNT}/eu-west-1: plan it against an export of its own registry`);
+    expect(io.out).toContain('repositories (2): 0 no change, 0 in-place update, 0 replacement (refused), 0 undecided, 0 created, 2 not managed');
+  });
+
   test.each([
     [['adopt', 'plan', '--assembly', 'cdk.out'], /--live FILE is required/],
     [['adopt', 'plan', '--live', 'export.json'], /--assembly FILE is required/],
