@@ -58,7 +58,9 @@ export function importMappings(
     ...registryResources(live).map((r) => `${r.type}\n${r.id}`),
   ]);
   const out = new Map<string, ResourceMapping>();
-  for (const { stack, template } of templates) {
+  for (const { stack, template, environment } of templates) {
+    const env = /^aws:\/\/(\d{12})\/([a-z0-9-]+)$/.exec(environment ?? '');
+    if (env && (env[1] !== account || env[2] !== region)) continue; // another registry
     const resources: Record<string, any> = (template as any)?.Resources ?? {};
     const types = new Map(Object.entries(resources).map(([id, r]) => [id, String(r?.Type)]));
     const mapping: ResourceMapping = {};
