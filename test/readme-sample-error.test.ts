@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { findInPages } from './readme/pages';
 import { PrivateRepository } from '../src';
+import { findInPages } from './readme/pages';
 
 /*
  * The documentation (the README or a page of docs/: docs/repositories.md today)

@@ -4,9 +4,9 @@ import * as path from 'path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { pages } from './pages';
 import { LifecyclePolicy, PrivateRepository } from '../../src';
 import { limitGrantsToAwsServices } from '../../src/internal/kms';
-import { pages } from './pages';
 
 /**
  * What the examples of the README and of docs/ take as given, like jsii-rosetta fixtures: the

@@ -153,8 +153,8 @@ describe('README and docs/ examples', () => {
     }
     const cdkForExamples = { ...cdk, App: ExampleApp };
     const exports: { example?: (this: Stack) => void } = {};
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = (name: string) => (name === 'cdk-ecr-platform' ? lib : name === 'aws-cdk-lib' ? cdkForExamples
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       : require(name.startsWith('cdk-ecr-platform/lib/') ? path.join(ROOT, 'src', name.slice('cdk-ecr-platform/lib/'.length)) : name));
     new Function('exports', 'require', '__fixture', code)(exports, load, () => fixture);
     exports.example!.call(stack);
