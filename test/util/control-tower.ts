@@ -14,7 +14,7 @@ export const CONTROL_TOWER_RULES = path.join(path.dirname(require.resolve('@cdkl
 
 /**
  * The only place where a Control Tower rule is switched off, with the reason
- * (the README's compliance section repeats it). Keys are rule files
+ * (docs/compliance.md repeats it). Keys are rule files
  * (without `.guard`).
  */
 export const DISABLED_CONTROL_TOWER_RULES: Record<string, string> = {
