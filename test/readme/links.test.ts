@@ -76,12 +76,13 @@ describe('links of the documentation', () => {
   });
 
   test('given links that point nowhere, then the check reports each of them', () => {
-    const page = { file: 'docs/x.md', text: [
+    const text = [
       '# A title', '## A `code` heading', '## A title', '',
       '[ok](#a-title) [ok](#a-title-1) [ok](#a-code-heading) [ok](lifecycle.md#the-model) [ok](../README.md) [web](https://example.com/#x)',
       '[bad](#nothing) [bad](missing.md) [bad](lifecycle.md#nothing) [bad](../../outside.md)',
       '`[not a link](nowhere.md)`', '```', '[not a link](nowhere.md)', '```',
-    ].join('\n') };
+    ].join('\n');
+    const page = { file: 'docs/x.md', text };
     expect(broken([page])).toEqual([
       'docs/x.md: #nothing (no heading #nothing in docs/x.md)',
       'docs/x.md: missing.md (no file docs/missing.md)',
