@@ -27,7 +27,7 @@ export interface Fixture {
   readonly upstreamStack: Stack;
   /** Lifecycle policy text read from ECR. */
   readonly existingPolicyText: string;
-  /** The text of the documentation's repository catalog (the first ```yaml block with `repositories:` of the README or a page of docs/). */
+  /** The text of the documentation's repository catalog (the first ```yaml block with `repositories:` of docs/fleets.md, else of the README or another page of docs/). */
   readonly catalogYaml: string;
   /** A placement file path, in a fresh temporary folder. */
   readonly placementFile: string;
@@ -72,7 +72,9 @@ export function makeFixture(stack: Stack, names: string[]): Partial<Fixture> {
     upstreamStack: () => new Stack(stack.node.root, 'Upstream', { env: { account: '222222222222', region: stack.region } }),
     existingPolicyText: () => LifecyclePolicy.recommended().toJson(),
     catalogYaml: () => {
-      const block = pages().flatMap((p) => [...p.text.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1])).find((b) => /^repositories:/m.test(b));
+      // the fleets page's catalog first: other pages may show catalogs of their own
+      const ordered = pages().sort((a, b) => Number(b.file === 'docs/fleets.md') - Number(a.file === 'docs/fleets.md'));
+      const block = ordered.flatMap((p) => [...p.text.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1])).find((b) => /^repositories:/m.test(b));
       if (!block) throw new Error('neither the README nor a page of docs/ has a ```yaml block with a repository catalog');
       return block;
     },
