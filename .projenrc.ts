@@ -112,7 +112,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // default there is one (cores - 1), which runs every suite in one
       // process, while much of a synthesis waits on cfn-guard child processes.
       maxWorkers: 2,
-      // `npm test` is the inner loop: coverage on request (`npx jest --coverage`)
+      // `npm test` is the inner loop: coverage on request (`npx jest --coverage`), and
+      // AWS Control Tower's rules checked once per template text (test/util/control-tower.ts
+      // remembers verdicts by the template's hash); with CI set (.ci/run) or `npm run test:full`,
+      // they run on every synthesis: the full tier
       collectCoverage: false,
       // the *.fuzz.test.ts files run with the other tests at 60 inputs per property;
       // `npm run fuzz` runs them alone with 10,000 (FUZZ_RUNS, test/util/fuzz.ts)
@@ -178,6 +181,17 @@ project.addTask('eslint:fix', {
   description: 'Runs eslint against the codebase and fixes what it can',
   exec: 'projen eslint --fix',
 });
+
+// the full tier, as CI runs it: every test with the Control Tower rules run on every
+// synthesis (CONTROL_TOWER_CACHE=off; .ci/run gets the same from CI=true)
+const testFull = project.addTask('test:full', {
+  description: 'Run every test with the AWS Control Tower rules run on every synthesis (the full tier, as CI runs it), then lint and type-check',
+  env: { CONTROL_TOWER_CACHE: 'off' },
+});
+testFull.spawn(bundle);
+testFull.exec('jest --passWithNoTests --ci', { receiveArgs: true });
+testFull.spawn(project.tasks.tryFind('eslint')!);
+testFull.exec('tsc --noEmit -p test/tsconfig.json');
 
 // the end-to-end packaging check: needs lib/ from a jsii compilation
 project.addTask('test:package', {

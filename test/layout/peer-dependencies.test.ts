@@ -5,7 +5,7 @@ import { readSourceTree } from './import-graph';
 
 /*
  * Why cdk-nag is a required peer dependency and not an optional one (see .projenrc.ts and
- * the README's compliance section), checked so that the reasons and the package agree:
+ * docs/compliance.md), checked so that the reasons and the package agree:
  * the compliance pack's public types are cdk-nag's, and the entry point loads the pack.
  * Only the pack imports cdk-nag, so the rest of the library loads without it.
  */

@@ -54,7 +54,7 @@ function publicMembers(symbol: ts.Symbol): string[] {
 /**
  * Every name the package exports, one a line: the public API that 1.0 promises. A new
  * export must be added here on purpose, and a name that leaves is a breaking change
- * (see the README's upgrade notes).
+ * (see the upgrade notes, docs/upgrading.md).
  */
 const PUBLIC_NAMES_FILE = path.join(__dirname, 'public-names.txt');
 const declaredNames = () => fs.readFileSync(PUBLIC_NAMES_FILE, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));

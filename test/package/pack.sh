@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What npm publishes works in a consumer app. Builds the package the way the
-# README's Development section says (`npx projen compile`, then `npm pack`)
+# development notes (CONTRIBUTING.md) say (`npx projen compile`, then `npm pack`)
 # from a checkout without build output, checks the tarball holds what users
 # need and nothing else, installs it with aws-cdk-lib, constructs and cdk-nag
 # into a fresh app, synthesizes an app with every construct that has an asset

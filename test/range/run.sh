@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The declared peer-dependency range is a tested promise: runs the README's
-# examples (every one synthesized under CloudFormation validation, the five
+# The declared peer-dependency range is a tested promise: runs the examples of
+# the README and docs/ (every one synthesized under CloudFormation validation, the five
 # packs and the Control Tower rules) and the compliance pack's tests against
 # the lowest versions package.json allows and against the newest the npm
 # registry serves. `npx projen test:range [floor|newest]`; in CI, both.

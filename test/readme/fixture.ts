@@ -4,11 +4,12 @@ import * as path from 'path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { pages } from './pages';
 import { LifecyclePolicy, PrivateRepository } from '../../src';
 import { limitGrantsToAwsServices } from '../../src/internal/kms';
 
 /**
- * What the README's examples take as given, like jsii-rosetta fixtures: the
+ * What the examples of the README and of docs/ take as given, like jsii-rosetta fixtures: the
  * example's `this` is a stack, and these names are in scope.
  */
 export interface Fixture {
@@ -26,7 +27,7 @@ export interface Fixture {
   readonly upstreamStack: Stack;
   /** Lifecycle policy text read from ECR. */
   readonly existingPolicyText: string;
-  /** The text of the README's repository catalog (its ```yaml block with `repositories:`). */
+  /** The text of the documentation's repository catalog (the first ```yaml block with `repositories:` of docs/fleets.md, else of the README or another page of docs/). */
   readonly catalogYaml: string;
   /** A placement file path, in a fresh temporary folder. */
   readonly placementFile: string;
@@ -71,9 +72,10 @@ export function makeFixture(stack: Stack, names: string[]): Partial<Fixture> {
     upstreamStack: () => new Stack(stack.node.root, 'Upstream', { env: { account: '222222222222', region: stack.region } }),
     existingPolicyText: () => LifecyclePolicy.recommended().toJson(),
     catalogYaml: () => {
-      const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-      const block = [...readme.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]).find((b) => /^repositories:/m.test(b));
-      if (!block) throw new Error('the README has no ```yaml block with a repository catalog');
+      // the fleets page's catalog first: other pages may show catalogs of their own
+      const ordered = pages().sort((a, b) => Number(b.file === 'docs/fleets.md') - Number(a.file === 'docs/fleets.md'));
+      const block = ordered.flatMap((p) => [...p.text.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1])).find((b) => /^repositories:/m.test(b));
+      if (!block) throw new Error('neither the README nor a page of docs/ has a ```yaml block with a repository catalog');
       return block;
     },
     placementFile: () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'readme-placement-')), 'fleet-placement.json'),

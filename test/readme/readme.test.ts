@@ -1,30 +1,33 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import { App, AppProps, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ts from 'typescript';
 import { Fixture, FIXTURE_TYPES, makeFixture } from './fixture';
+import { pages, ROOT } from './pages';
 import * as lib from '../../src';
 import { describeFindings, strictApp, synthesize, VALIDATE_FLAG } from '../util/harness';
 
 /**
- * Every ```ts block of the README is type-checked against the library's
- * source (one program for all blocks), run with a stack as `this` and the
- * fixture's names in scope, and synthesized with CloudFormation validation,
- * the library's pack and cdk-nag's four packs: the examples are what users
- * copy, so they pass what the README tells users to run.
+ * Every ```ts block of the README and of every page of docs/ is type-checked
+ * against the library's source (one program for all blocks), run with a stack
+ * as `this` and the fixture's names in scope, and synthesized with
+ * CloudFormation validation, the library's pack and cdk-nag's four packs: the
+ * examples are what users copy, so they pass what the README tells users to
+ * run. Blocks with the same code (a front-page example repeated on its page)
+ * are synthesized once.
  */
 
-const ROOT = path.join(__dirname, '..', '..');
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const PAGES = pages();
+const README = PAGES.find((p) => p.file === 'README.md')!.text;
 
 interface Block {
-  readonly line: number;
+  /** Where the block is, `FILE:LINE` (every place, when several pages show the same code). */
+  readonly where: string;
   readonly imports: string;
   readonly body: string;
   /** Fixture names the block uses and does not declare itself. */
   readonly fixture: string[];
-  /** Library exports the block uses without importing them (imported by an earlier block of the README). */
+  /** Library exports the block uses without importing them (imported by an earlier block of its page). */
   readonly implicit: string[];
 }
 
@@ -35,23 +38,29 @@ function declared(code: string, name: string): boolean {
 }
 
 function blocks(): Block[] {
-  const out: Block[] = [];
-  const re = /^```ts\n([\s\S]*?)^```$/gm;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(README)) !== null) {
-    const code = m[1];
+  const byCode = new Map<string, { where: string[]; code: string }>();
+  for (const page of PAGES) {
+    const re = /^```ts\n([\s\S]*?)^```$/gm;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(page.text)) !== null) {
+      const where = `${page.file}:${page.text.slice(0, m.index).split('\n').length + 1}`;
+      const seen = byCode.get(m[1]);
+      if (seen) seen.where.push(where);
+      else byCode.set(m[1], { where: [where], code: m[1] });
+    }
+  }
+  return [...byCode.values()].map(({ where, code }) => {
     const imports = (code.match(IMPORT) ?? []).join('\n');
     const body = code.replace(IMPORT, '');
     const uses = (name: string) => new RegExp(`(?<![.\\w'])${name}\\b`).test(body);
-    out.push({
-      line: README.slice(0, m.index).split('\n').length + 1,
+    return {
+      where: where.join(', '),
       imports,
       body,
       fixture: Object.keys(FIXTURE_TYPES).filter((n) => uses(n) && !declared(code, n)),
       implicit: Object.keys(lib).filter((n) => uses(n) && !declared(code, n)),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** The module an example becomes: its imports, the implicit ones, and its body in a function whose `this` is a stack. */
@@ -74,9 +83,11 @@ function moduleOf(block: Block): string {
 const BLOCKS = blocks();
 const fileOf = (i: number) => path.join(ROOT, 'test', 'readme', `__readme_block_${i}.ts`);
 
-describe('README examples', () => {
-  test('the README has TypeScript examples', () => {
+describe('README and docs/ examples', () => {
+  test('the README and the pages of docs/ have TypeScript examples', () => {
     expect(BLOCKS.length).toBeGreaterThanOrEqual(8);
+    expect(BLOCKS.filter((b) => b.where.includes('README.md:')).length).toBeGreaterThanOrEqual(8);
+    expect(BLOCKS.filter((b) => b.where.includes('docs/')).length).toBeGreaterThanOrEqual(8);
   });
 
   test('a "your first app" section goes from npm install to cdk synth with the checks on, on a supported toolchain', () => {
@@ -103,7 +114,8 @@ describe('README examples', () => {
       types: [],
       lib: ['lib.es2022.d.ts'],
       baseUrl: ROOT,
-      paths: { 'cdk-ecr-platform': ['src/index.ts'] },
+      // the package's compiled lib/ is src/: a page may show a module of the package that the entry point does not export
+      paths: { 'cdk-ecr-platform': ['src/index.ts'], 'cdk-ecr-platform/lib/*': ['src/*'] },
     };
     const host = ts.createCompilerHost(options);
     const getSourceFile = host.getSourceFile.bind(host);
@@ -118,12 +130,12 @@ describe('README examples', () => {
       .filter((d) => d.file && files.has(d.file.fileName))
       .map((d) => {
         const i = [...files.keys()].indexOf(d.file!.fileName);
-        return `README.md block at line ${BLOCKS[i].line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}\n${files.get(d.file!.fileName)}`;
+        return `block at ${BLOCKS[i].where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}\n${files.get(d.file!.fileName)}`;
       });
     expect(problems).toEqual([]);
   });
 
-  test.each(BLOCKS.map((b) => [b.line, b] as const))('the example at line %i synthesizes with no CloudFormation or cdk-nag finding', (_line, block) => {
+  test.each(BLOCKS.map((b) => [b.where, b] as const))('the example at %s synthesizes with no CloudFormation or cdk-nag finding', (_where, block) => {
     const code = ts.transpileModule(moduleOf(block), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
@@ -141,8 +153,9 @@ describe('README examples', () => {
     }
     const cdkForExamples = { ...cdk, App: ExampleApp };
     const exports: { example?: (this: Stack) => void } = {};
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const load = (name: string) => (name === 'cdk-ecr-platform' ? lib : name === 'aws-cdk-lib' ? cdkForExamples : require(name));
+    const load = (name: string) => (name === 'cdk-ecr-platform' ? lib : name === 'aws-cdk-lib' ? cdkForExamples
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      : require(name.startsWith('cdk-ecr-platform/lib/') ? path.join(ROOT, 'src', name.slice('cdk-ecr-platform/lib/'.length)) : name));
     new Function('exports', 'require', '__fixture', code)(exports, load, () => fixture);
     exports.example!.call(stack);
     // Apps with no resource (lifecycle models, the pack's setup) are type-checked and run only.
