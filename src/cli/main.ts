@@ -122,7 +122,7 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'move',
     synopsis: 'NAME... --to SHARD --placement FILE [--format text|json]',
     positionals: 'some',
-    summary: 'Move repositories to another shard in the placement file\n(a deliberate move; see the README\'s move procedure),\nrecording the shard whose key encrypts each one.',
+    summary: 'Move repositories to another shard in the placement file\n(a deliberate move; see docs/fleets.md, Moving a repository),\nrecording the shard whose key encrypts each one.',
     options: [
       { name: '--to', value: 'SHARD', needs: 'a shard, like Shard3', help: 'the shard to move to (Shard3 or 3; a new one is created)' },
       PLACEMENT, FORMAT_TEXT,
@@ -450,7 +450,7 @@ function catalogMoveCommand(io: CliIo, options: Options): number {
     return EXIT_OK;
   }
   const out = extra.map((n) => `  ~ ${n} Shard${previous.repositories.get(n)} -> Shard${next.repositories.get(n)}${next.keys.has(n) ? ` (keeps the key of ${m.keyHolderName(next.keys.get(n)!)})` : ''}`);
-  io.stdout(`Moved in ${placementFile}:\n${out.join('\n')}\nNext: deploy the old shards (they keep the repositories, retained), then \`cdk import\` each new shard with fleet.importResourceMapping([...]) (see the README's move procedure).\n`);
+  io.stdout(`Moved in ${placementFile}:\n${out.join('\n')}\nNext: deploy the old shards (they keep the repositories, retained), then \`cdk import\` each new shard with fleet.importResourceMapping([...]) (see docs/fleets.md, "Moving a repository without losing images").\n`);
   return EXIT_OK;
 }
 

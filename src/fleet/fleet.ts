@@ -328,7 +328,7 @@ export class RepositoryFleet extends Construct {
   /**
    * The resource mapping `cdk import --resource-mapping FILE` needs to adopt
    * retained repositories into the shard that now holds them (see the move
-   * procedure in the README): logical ID to `{ RepositoryName }`.
+   * procedure in docs/fleets.md): logical ID to `{ RepositoryName }`.
    */
   public importResourceMapping(repositoryNames: string[]): string {
     const mapping: Record<string, { RepositoryName: string }> = {};
