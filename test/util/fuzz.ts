@@ -16,7 +16,8 @@ export const VALIDATION_ERROR = /^(?:\S+ '[^']*'|\S+): \d+ problems?:\n {2}- /;
  * '[path] message' per problem, from a construct's checks of values known at
  * synth (such as Lazy) or from app-level checks (name clashes, policy size).
  */
-export const SYNTH_VALIDATION_ERROR = /^Validation failed with the following errors:\n {2}\[[^\]]+\] \S/;
+// aws-cdk-lib prints the construct's path in brackets: empty for the app itself (RoleDefaults.of(app)), whose errors name it `Name ''`.
+export const SYNTH_VALIDATION_ERROR = /^Validation failed with the following errors:\n {2}(?:\[[^\]]+\] \S|\[\] \S+ '': )/;
 
 /** What untyped callers (JavaScript, jsii languages) pass where a value of the type belongs. */
 export const UNTYPED_VALUES: unknown[] = [null, undefined, 42, 'off-enum', true, {}, []];
