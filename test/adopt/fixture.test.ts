@@ -1,6 +1,6 @@
+import { generateRegistryExport } from './fixture';
 import { EXPORT_FORMAT } from '../../src/adopt/export-model';
 import { repositoryProperties } from '../../src/adopt/mapping';
-import { generateRegistryExport } from './fixture';
 
 describe('generateRegistryExport', () => {
   test('given a seed, when generated twice, then the exports are equal; another seed gives another export', () => {

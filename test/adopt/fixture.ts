@@ -1,5 +1,6 @@
 import {
-  EXPORT_FORMAT, EXPORT_VERSION, ExportedCreationTemplate, ExportedPullThroughCacheRule, ExportedRegistry, ExportedRepository, ExportedTag, RegistryExportFile,
+  EXPORT_FORMAT, EXPORT_VERSION, ExportedCreationTemplate, ExportedPullThroughCacheRule,
+  ExportedRegistry, ExportedRepository, ExportedTag, RegistryExportFile,
 } from '../../src/adopt/export-model';
 
 /**
@@ -41,15 +42,12 @@ export const FIXTURE_ORGANIZATION = 'o-a1b2c3d4e5';
 /** Other accounts of the organization the fixture's policies and replication name. */
 export const FIXTURE_ACCOUNTS = ['222222222222', '333333333333', '444444444444', '555555555555'];
 
-/** A small deterministic generator (mulberry32). */
+/** A small deterministic generator (Park and Miller's minimal standard). */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
+  let state = Math.abs(Math.floor(seed)) % 2147483646 + 1;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 48271) % 2147483647;
+    return (state - 1) / 2147483646;
   };
 }
 
