@@ -3,7 +3,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { FindingAcknowledgement, FleetRepositoryProps } from './model';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
-import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
+import { complianceRuleId, repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { EncryptionType } from '../internal/ecr-facts';
 import { closest } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
@@ -14,6 +14,7 @@ import { LifecyclePresets } from '../lifecycle/presets';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationCountProblem, destinationKey, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
 import { accessPolicyLength, RepositoryAccess } from '../repository/access';
+import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
 import { RepositoryEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
 import { ImageTagMutability } from '../repository/private-repository';
@@ -26,7 +27,8 @@ const ACCESS_PUSH_AND_PRINCIPAL_KEYS = ['pushOrganization', 'pushOrganizationalU
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
   top: ['$schema', 'defaults', 'repositories'],
-  entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy', 'acknowledge'],
+  entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'kmsKey', 'access', 'repositoryPolicy',
+    'tags', 'replication', 'scanning', 'scanOnPush', 'removalPolicy', 'acknowledge'],
   access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts', ...ACCESS_PUSH_AND_PRINCIPAL_KEYS],
   destination: ['account', 'region'],
   acknowledgement: ['id', 'reason'],
@@ -253,9 +255,14 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
       }
     }
     entries.push({ name, where, pos: item.pos, settings });
+    if (entry.lifecyclePolicy === NO_LIFECYCLE_POLICY) {
+      delete entry.lifecyclePolicy;
+      entry.noLifecyclePolicy = true;
+    }
     for (const key of Object.keys(entry)) {
       if (entry[key] === undefined) delete entry[key];
     }
+    adoptedSettingsProblems(entry as unknown as FleetRepositoryProps, (key) => field(item, key) ?? defaults.get(key), report);
     const destinations = entry.replicationDestinations as ReplicationDestination[] | undefined;
     if (destinations && destinations.length > 0) {
       const own = field(item, 'replication');
@@ -295,6 +302,43 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
 
 type Report = (pos: Position, message: string) => void;
 
+/**
+ * The checks across keys of an entry's settings reproduced from an existing
+ * repository: kmsKey with KMS encryption, tags with owner and costCenter,
+ * a repository policy with its access statements (size), and an open
+ * policy only with the acknowledgement of EcrCompliance-OpenAccess.
+ */
+function adoptedSettingsProblems(entry: FleetRepositoryProps, node: (key: string) => CatalogNode | undefined, report: Report): void {
+  const kmsNode = node('kmsKey');
+  const encryptionNode = node('encryption');
+  if (kmsNode && entry.kmsKeyArn !== undefined
+    && !(encryptionNode?.kind === 'scalar' && encryptionNode.value === EncryptionType.KMS)) {
+    report(kmsNode.pos, `kmsKey names the key of KMS encryption: give it with encryption: ${EncryptionType.KMS}`);
+  }
+  const tagsNode = node('tags');
+  if (tagsNode && entry.tags !== undefined) {
+    const own = { 'owner': { setting: 'owner', value: entry.owner }, 'cost-center': { setting: 'costCenter', value: entry.costCenter } };
+    for (const m of repositoryTagProblems(entry.tags, own)) report(tagsNode.pos, `tags: ${m}`);
+  }
+  const policyNode = node('repositoryPolicy');
+  if (policyNode && entry.repositoryPolicyText !== undefined) {
+    const read = readPolicyDocument(entry.repositoryPolicyText);
+    const accepted = entry.acknowledgements?.some((a) => a.id === OPEN_ACCESS_RULE) ?? false;
+    if (!accepted) {
+      for (const m of read.open) {
+        report(policyNode.pos, `repositoryPolicy: ${m}. This is the policy as it runs: to keep it, acknowledge: [{ id: ${OPEN_ACCESS_RULE}, reason: '...' }] in the entry; otherwise restrict or remove the statement`);
+      }
+    }
+    const accessLength = entry.access && entry.access.length > 0 ? accessPolicyLength(entry.access) : 0;
+    const problem = policySizeProblem('repositoryPolicy with the statements of access', entry.repositoryPolicyText.length + accessLength,
+      'Give access to fewer, wider principals, or drop statements the access key already grants.');
+    if (problem !== undefined) report(policyNode.pos, problem);
+  }
+}
+
+/** The rule whose acknowledgement accepts an open repository policy. */
+const OPEN_ACCESS_RULE = complianceRuleId('OpenAccess');
+
 /** Valid lifecycle policies of the catalog being read, by their catalog text. */
 let lifecycleCache = new Map<string, LifecyclePolicy>();
 /** The policy size problem (or none) of the catalog's accesses, by their shape (`toKeyed` with account counts). */
@@ -312,11 +356,15 @@ function accessPolicySizeProblem(access: RepositoryAccess[]): string | undefined
     'Give access to fewer, wider principals: access.organization or access.organizationalUnits rather than many accounts.');
 }
 
+/** What `lifecycle: none` reads as, until the entry says `noLifecyclePolicy`. */
+const NO_LIFECYCLE_POLICY = Symbol('no lifecycle policy');
+
 /** Catalog key to the FleetRepositoryProps field it sets and its reader. */
 const READERS: Record<string, [string, (node: CatalogNode, report: Report) => unknown]> = {
   owner: ['owner', (n, r) => readString(n, r, 'owner')],
   costCenter: ['costCenter', (n, r) => readString(n, r, 'costCenter')],
   lifecycle: ['lifecyclePolicy', (n, r) => {
+    if (n.kind === 'scalar' && n.value === 'none') return NO_LIFECYCLE_POLICY;
     // Equal policies are read once and shared: LifecyclePolicy is immutable, and a
     // repository renders and validates a shared policy object once.
     const key = JSON.stringify(toKeyed(n));
@@ -341,6 +389,43 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
     // KMS means the shard stack's shared key, which is what a repository without encryption gets.
     const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
     return e === EncryptionType.AES256 ? RepositoryEncryption.AES256 : undefined;
+  }],
+  kmsKey: ['kmsKeyArn', (n, r) => {
+    const arn = readString(n, r, 'kmsKey');
+    if (arn === undefined) return undefined;
+    const problems = kmsKeyArnProblems(arn);
+    for (const m of problems) r(n.pos, `kmsKey: ${m}`);
+    return problems.length > 0 ? undefined : arn;
+  }],
+  repositoryPolicy: ['repositoryPolicyText', (n, r) => {
+    if (n.kind !== 'object') {
+      r(n.pos, 'repositoryPolicy must be a policy document: a mapping with Version and Statement');
+      return undefined;
+    }
+    if (!noDuplicateKeys(n, (pos, m) => r(pos, `repositoryPolicy: ${m}`))) return undefined;
+    const text = JSON.stringify(toPlain(n));
+    const read = readPolicyDocument(text);
+    for (const m of read.problems) r(n.pos, `repositoryPolicy: ${m.replace(/^the repository policy('s)? ?/, '')}`);
+    return read.problems.length > 0 ? undefined : text;
+  }],
+  tags: ['tags', (n, r) => {
+    if (n.kind !== 'object') {
+      r(n.pos, 'tags must be a mapping of tag keys to values');
+      return undefined;
+    }
+    const tags: Record<string, string> = {};
+    let ok = true;
+    for (const e of n.entries) {
+      if (e.key in tags) { r(e.keyPos, `tags: key '${e.key}' appears twice`); ok = false; continue; }
+      const v = readString(e.value, r, `tags.${e.key}`);
+      if (v === undefined) ok = false; else tags[e.key] = v;
+    }
+    return ok ? tags : undefined;
+  }],
+  scanOnPush: ['imageScanOnPush', (n, r) => {
+    if (n.kind === 'scalar' && typeof n.value === 'boolean') return n.value;
+    r(n.pos, 'scanOnPush must be true or false');
+    return undefined;
   }],
   access: ['access', (n, r) => {
     let failed = false;

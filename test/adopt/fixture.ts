@@ -102,7 +102,7 @@ export function generateRegistryExport(options: RegistryExportOptions): Registry
     if (chance(0.5)) tags.push({ Key: 'environment', Value: pick(ENVIRONMENTS) });
     if (chance(0.3)) tags.push({ Key: 'app:component', Value: name.split('/')[1] });
     if (chance(0.2)) tags.push({ Key: 'ManagedBy', Value: pick(['terraform', 'scripts', 'console']) });
-    if (chance(0.1)) tags.push({ Key: 'notes', Value: '' });
+    if (chance(0.1)) tags.push({ Key: 'notes', Value: 'migrated from Jenkins' });
     let policy: string | undefined;
     if (open > 0) {
       open--;
