@@ -1,0 +1,326 @@
+import { EXPORT_FORMAT, EXPORT_VERSION, ExportedRepository, RegistryExportFile } from './export-model';
+import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
+import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK } from '../fleet/budget';
+import { fleetItem } from '../fleet/fleet';
+import { FindingAcknowledgement, FleetRepositoryProps } from '../fleet/model';
+import { compareNames, placeRepositories, renderPlacementState } from '../fleet/placement';
+import { EncryptionType, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
+import { LifecyclePolicy } from '../lifecycle/policy';
+import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
+import { RepositoryEncryption } from '../repository/encryption';
+import { ImageTagMutability } from '../repository/private-repository';
+
+/*
+ * catalog import: from a registry export to a catalog (YAML) and a placement
+ * file that reproduce every live setting of every repository. The catalog
+ * says explicitly what the library's defaults would say otherwise
+ * (encryption always, with the key's ARN for KMS; the lifecycle policy text,
+ * or none; MUTABLE tags; scan on push off), and acknowledges, with a reason
+ * that says so, the compliance findings the live settings raise, except an
+ * open repository policy: that one is written as it runs and reported, and
+ * the catalog refuses it until the user restricts it or acknowledges
+ * EcrCompliance-OpenAccess in the entry.
+ */
+
+/** The tags the catalog writes with keys of their own (`owner`, `costCenter`). */
+const OWN_TAGS: Readonly<Record<string, 'owner' | 'costCenter'>> = { 'owner': 'owner', 'cost-center': 'costCenter' };
+
+/** One repository of the export, as a catalog entry: the fleet's model and the catalog's keys, in the order written. */
+interface ImportedEntry {
+  readonly props: FleetRepositoryProps;
+  readonly keys: ReadonlyArray<readonly [string, unknown]>;
+}
+
+/** A repository whose policy allows `*` without a condition that restricts it. */
+export interface OpenRepositoryPolicy {
+  readonly repositoryName: string;
+  /** The open-access check's findings, one per statement. */
+  readonly statements: string[];
+}
+
+/** What a catalog import gives. */
+export interface CatalogImport {
+  /** Every problem: with any, nothing may be written. */
+  readonly problems: string[];
+  /** The catalog (YAML), when there is no problem. */
+  readonly catalogText?: string;
+  /** The placement file (JSON), when there is no problem. */
+  readonly placementText?: string;
+  /** The repositories imported, in name order. */
+  readonly repositories: FleetRepositoryProps[];
+  /** Repositories whose policy the catalog refuses until the user decides. */
+  readonly openPolicies: OpenRepositoryPolicy[];
+  /** The findings acknowledged because the live settings raise them: rule ID to how many repositories. */
+  readonly acknowledged: Readonly<Record<string, number>>;
+  /** How many shard stacks the placement has. */
+  readonly shards: number;
+  /** What the export holds that the catalog does not reproduce, one line each. */
+  readonly notReproduced: string[];
+}
+
+/** Where the export comes from, for the catalog's header and the acknowledgements' reasons. */
+export interface CatalogImportOptions {
+  /** The export file's name, for the catalog's header and messages. */
+  readonly source: string;
+}
+
+/**
+ * Reads an export's text: the export when it has no problem, and every
+ * problem. The one seam to the export reader.
+ */
+export function readExportText(text: string, file: string): { readonly registryExport?: RegistryExportFile; readonly problems: string[] } {
+  let value: any;
+  try {
+    value = JSON.parse(text.replace(/^\ufeff/, ''));
+  } catch (error) {
+    return { problems: [`${file}: not JSON: ${(error as Error).message}`] };
+  }
+  const problems: string[] = [];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { problems: [`${file}: expected an export object`] };
+  if (value.format !== EXPORT_FORMAT) problems.push(`${file}: format: expected '${EXPORT_FORMAT}', not ${JSON.stringify(value.format)}`);
+  if (value.version !== EXPORT_VERSION) problems.push(`${file}: version: expected ${EXPORT_VERSION}, not ${JSON.stringify(value.version)}`);
+  if (!Array.isArray(value.repositories)) problems.push(`${file}: repositories: expected a list`);
+  if (!value.registry || typeof value.registry !== 'object') problems.push(`${file}: registry: expected an object`);
+  return problems.length > 0 ? { problems } : { registryExport: value as RegistryExportFile, problems };
+}
+
+/**
+ * The catalog and placement that reproduce an export's repositories. Never
+ * throws on bad input: every problem is listed, and with any there is no
+ * catalog or placement text.
+ */
+export function importCatalog(registryExport: RegistryExportFile, options: CatalogImportOptions): CatalogImport {
+  const problems: string[] = [];
+  const openPolicies: OpenRepositoryPolicy[] = [];
+  const acknowledged: Record<string, number> = {};
+  const origin = `${registryExport.account}/${registryExport.region}`;
+  const lifecycles = new Map<string, LifecyclePolicy | string[]>();
+  const seen = new Set<string>();
+  const entries: ImportedEntry[] = [];
+  const sorted = [...registryExport.repositories].sort((a, b) => compareNames(String(a?.repositoryName), String(b?.repositoryName)));
+  for (const repository of sorted) {
+    const at = `${options.source}: repository '${repository?.repositoryName}'`;
+    if (seen.has(repository?.repositoryName)) {
+      problems.push(`${at}: listed twice`);
+      continue;
+    }
+    seen.add(repository?.repositoryName);
+    const entry = importRepository(repository, registryExport.region, origin, lifecycles, (m) => problems.push(`${at}: ${m}`));
+    if (!entry) continue;
+    entries.push(entry);
+    const read = entry.props.repositoryPolicyText !== undefined ? readPolicyDocument(entry.props.repositoryPolicyText) : undefined;
+    if (read && read.open.length > 0) openPolicies.push({ repositoryName: repository.repositoryName, statements: read.open });
+    for (const a of entry.props.acknowledgements ?? []) acknowledged[a.id] = (acknowledged[a.id] ?? 0) + 1;
+  }
+  const repositories = entries.map((e) => e.props);
+  const notReproduced = registryNotes(registryExport);
+  if (problems.length > 0) return { problems, repositories, openPolicies, acknowledged, shards: 0, notReproduced };
+
+  // The fleet's own placement, with its default budget: the first synthesis finds every repository placed.
+  const budget = { resources: DEFAULT_RESOURCES_PER_STACK, bytes: DEFAULT_TEMPLATE_BYTES_PER_STACK };
+  const placement = placeRepositories(new Map(), repositories.map(fleetItem), budget);
+  const shards = placement.shards.map((u) => u.shard);
+  const placementText = renderPlacementState({ repositories: placement.placement, shards, keys: new Map(), registry: false });
+  return {
+    problems,
+    catalogText: renderCatalog(entries, registryExport, options.source),
+    placementText,
+    repositories,
+    openPolicies,
+    acknowledged,
+    shards: placement.shards.length,
+    notReproduced,
+  };
+}
+
+/** One repository as a catalog entry, or undefined with its problems reported. */
+function importRepository(
+  r: ExportedRepository, region: string, origin: string, lifecycles: Map<string, LifecyclePolicy | string[]>, report: (message: string) => void,
+): ImportedEntry | undefined {
+  let ok = true;
+  const fail = (message: string) => { ok = false; report(message); };
+  if (!r || typeof r !== 'object' || typeof r.repositoryName !== 'string') {
+    fail('not a repository with a repositoryName');
+    return undefined;
+  }
+  const keys: [string, unknown][] = [['name', r.repositoryName]];
+  const props: Record<string, unknown> = { repositoryName: r.repositoryName };
+  const acknowledgements: FindingAcknowledgement[] = [];
+  const acknowledge = (rule: EcrComplianceRule, what: string) => acknowledgements.push({
+    id: complianceRuleId(rule),
+    reason: `Kept as it runs in ${origin} (catalog import): ${what}. Change the setting and drop this acknowledgement to comply.`,
+  });
+
+  // Tags: owner and cost-center have keys of their own.
+  const tags: Record<string, string> = {};
+  for (const tag of Array.isArray(r.tags) ? r.tags : []) {
+    const own = OWN_TAGS[tag.Key];
+    if (own !== undefined) {
+      keys.push([own, tag.Value]);
+      props[own] = tag.Value;
+    } else {
+      tags[tag.Key] = tag.Value;
+    }
+  }
+  if (Object.keys(tags).length > 0) {
+    const ownValues = { 'owner': { setting: 'owner', value: props.owner as string | undefined }, 'cost-center': { setting: 'costCenter', value: props.costCenter as string | undefined } };
+    const tagProblems = repositoryTagProblems(tags, ownValues);
+    tagProblems.forEach((m) => fail(`tags: ${m}`));
+    keys.push(['tags', tags]);
+    props.tags = tags;
+  }
+
+  // Tag mutability and its exclusion filters.
+  const mutability = String(r.imageTagMutability);
+  const base = mutability.replace(/_WITH_EXCLUSION$/, '');
+  if (base !== ImageTagMutability.MUTABLE && base !== ImageTagMutability.IMMUTABLE) {
+    fail(`imageTagMutability ${JSON.stringify(r.imageTagMutability)} is not one ECR returns`);
+  } else {
+    const exclusions = (r.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter);
+    if (mutability.endsWith('_WITH_EXCLUSION') !== exclusions.length > 0) {
+      fail(`imageTagMutability ${mutability} with ${exclusions.length} exclusion filters: a repository has filters exactly when its mutability ends with _WITH_EXCLUSION`);
+    }
+    if (base === ImageTagMutability.MUTABLE) {
+      keys.push(['tagMutability', base]);
+      props.imageTagMutability = ImageTagMutability.MUTABLE;
+    }
+    if (exclusions.length > 0) {
+      keys.push(['tagMutabilityExclusions', exclusions]);
+      props.imageTagMutabilityExclusions = exclusions;
+    }
+    if (!IMMUTABLE_TAG_MUTABILITIES.includes(mutability)) acknowledge('TagImmutability', `tags are ${mutability}`);
+    if (mutability !== ImageTagMutability.IMMUTABLE) acknowledge('ControlTowerImmutableTags', `tag mutability is ${mutability}`);
+  }
+
+  // Encryption: always explicit (the fleet's default, the shard's key, would replace the repository).
+  const encryption = r.encryptionConfiguration ?? { encryptionType: EncryptionType.AES256 };
+  if (encryption.encryptionType === EncryptionType.AES256) {
+    keys.push(['encryption', EncryptionType.AES256]);
+    props.encryption = RepositoryEncryption.AES256;
+  } else if (encryption.encryptionType === EncryptionType.KMS && typeof encryption.kmsKey === 'string') {
+    const keyProblems = kmsKeyArnProblems(encryption.kmsKey, region);
+    keyProblems.forEach((m) => fail(`encryptionConfiguration.kmsKey: ${m}`));
+    keys.push(['encryption', EncryptionType.KMS], ['kmsKey', encryption.kmsKey]);
+    props.kmsKeyArn = encryption.kmsKey;
+  } else if (KMS_ENCRYPTION_TYPES.includes(encryption.encryptionType)) {
+    fail(`encryption ${encryption.encryptionType}${encryption.kmsKey === undefined ? ' without a kmsKey' : ''} cannot be written in a catalog, which takes AES256, or KMS with the key's ARN`);
+  } else {
+    fail(`encryptionType ${JSON.stringify(encryption.encryptionType)} is not one ECR returns`);
+  }
+
+  // Scan on push: the library's default is on.
+  const scanOnPush = r.imageScanningConfiguration?.scanOnPush ?? false;
+  if (!scanOnPush) {
+    keys.push(['scanOnPush', false]);
+    props.imageScanOnPush = false;
+    acknowledge('ControlTowerScanOnPush', 'scan on push is off');
+    acknowledge('RepositoryScanning', 'scan on push is off and the catalog adds no registry scanning rule for it');
+  }
+
+  // The lifecycle policy: its text, or none (the library's default is a policy).
+  if (r.lifecyclePolicyText === undefined) {
+    keys.push(['lifecycle', 'none']);
+    props.noLifecyclePolicy = true;
+    acknowledge('LifecyclePolicy', 'the repository has no lifecycle policy');
+  } else {
+    let known = lifecycles.get(r.lifecyclePolicyText);
+    if (known === undefined) {
+      lifecycles.set(r.lifecyclePolicyText, known = readLifecycle(r.lifecyclePolicyText));
+    }
+    if (Array.isArray(known)) {
+      known.forEach((m) => fail(`lifecyclePolicyText: ${m}`));
+    } else {
+      keys.push(['lifecycle', { policy: JSON.parse(r.lifecyclePolicyText) }]);
+      props.lifecyclePolicy = known;
+    }
+  }
+
+  // The repository policy, as it runs.
+  if (r.repositoryPolicyText !== undefined) {
+    const read = readPolicyDocument(r.repositoryPolicyText);
+    read.problems.forEach((m) => fail(`repositoryPolicyText: ${m}`));
+    if (read.document) {
+      keys.push(['repositoryPolicy', read.document]);
+      props.repositoryPolicyText = JSON.stringify(read.document);
+    }
+  }
+
+  if (acknowledgements.length > 0) {
+    keys.push(['acknowledge', acknowledgements]);
+    props.acknowledgements = acknowledgements;
+  }
+  return ok ? { props: props as unknown as FleetRepositoryProps, keys } : undefined;
+}
+
+/**
+ * A live lifecycle policy text as the library's model, when the model
+ * renders it to the same JSON; otherwise why it cannot be reproduced.
+ */
+function readLifecycle(text: string): LifecyclePolicy | string[] {
+  let policy: LifecyclePolicy;
+  try {
+    policy = LifecyclePolicy.fromJson(text);
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).split('\n').filter((l) => l.trim() !== '');
+  }
+  const problems = policy.validate();
+  if (problems.length > 0) return problems;
+  if (!sameJson(JSON.parse(policy.toJson()), JSON.parse(text))) {
+    return ['the library renders this policy differently (a field it does not keep): it cannot be reproduced exactly'];
+  }
+  return policy;
+}
+
+/** Whether two JSON values are equal, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as any)[k], (b as any)[k]));
+  }
+  return a === b;
+}
+
+/** The registry-wide settings of the export the catalog does not reproduce. */
+function registryNotes(registryExport: RegistryExportFile): string[] {
+  const r = registryExport.registry ?? {};
+  const notes: string[] = [];
+  const rules = r.replicationConfiguration?.rules?.length ?? 0;
+  if (rules > 0) notes.push(`the replication configuration (${rules} rules)`);
+  if (r.registryPolicyText !== undefined) notes.push('the registry policy');
+  if (r.scanningConfiguration && (r.scanningConfiguration.rules?.length ?? 0) > 0) notes.push(`the registry scanning configuration (${r.scanningConfiguration.scanType}, ${r.scanningConfiguration.rules.length} rules)`);
+  if ((r.pullThroughCacheRules?.length ?? 0) > 0) notes.push(`${r.pullThroughCacheRules!.length} pull-through cache rules`);
+  if ((r.repositoryCreationTemplates?.length ?? 0) > 0) notes.push(`${r.repositoryCreationTemplates!.length} repository creation templates`);
+  if ((r.signingConfiguration?.rules?.length ?? 0) > 0) notes.push('the signing configuration');
+  if ((r.pullTimeUpdateExclusions?.length ?? 0) > 0) notes.push(`${r.pullTimeUpdateExclusions!.length} pull-time update exclusions`);
+  if (r.accountSettings && Object.keys(r.accountSettings).length > 0) notes.push(`the account settings (${Object.keys(r.accountSettings).sort().join(', ')})`);
+  return notes;
+}
+
+/**
+ * The catalog's YAML: a header, then one entry per repository in name order,
+ * every value written as JSON (a subset of YAML's flow style the catalog
+ * reader reads), so that no value changes type and the bytes are the same
+ * for the same export.
+ */
+function renderCatalog(entries: ImportedEntry[], registryExport: RegistryExportFile, source: string): string {
+  const lines = [
+    `# The repositories of registry ${registryExport.account} in ${registryExport.region}, written by \`cdk-ecr-platform catalog import\` from ${source}.`,
+    '# Every setting reproduces what runs. The acknowledgements accept the findings the live settings raise: review them.',
+    'repositories:',
+  ];
+  for (const entry of entries) {
+    entry.keys.forEach(([key, value], i) => {
+      if (key === 'acknowledge') {
+        lines.push('    acknowledge:');
+        for (const a of value as FindingAcknowledgement[]) lines.push(`      - ${JSON.stringify({ id: a.id, reason: a.reason })}`);
+      } else {
+        lines.push(`${i === 0 ? '  - ' : '    '}${key}: ${JSON.stringify(value)}`);
+      }
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
