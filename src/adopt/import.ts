@@ -197,6 +197,7 @@ function importRepository(
   if (encryption.encryptionType === EncryptionType.AES256) {
     keys.push(['encryption', EncryptionType.AES256]);
     props.encryption = RepositoryEncryption.AES256;
+    acknowledge('CustomerManagedKey', 'images are encrypted with AES256, and ECR cannot change a repository\'s encryption (a new repository would be needed)');
   } else if (encryption.encryptionType === EncryptionType.KMS && typeof encryption.kmsKey === 'string') {
     const keyProblems = kmsKeyArnProblems(encryption.kmsKey, region);
     keyProblems.forEach((m) => fail(`encryptionConfiguration.kmsKey: ${m}`));

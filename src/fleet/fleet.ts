@@ -12,7 +12,7 @@ import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, pl
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
 import { measureTemplateAtSynth } from './template-size';
-import { complianceRuleId, repositoryAcknowledgementProblems } from '../compliance/rule-ids';
+import { acknowledgedIds, complianceRuleId, repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { closest } from '../internal/edit-distance';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
@@ -196,7 +196,7 @@ export class RepositoryFleet extends Construct {
         removalPolicy: r.removalPolicy,
         imageScanOnPush: r.imageScanOnPush,
       });
-      for (const a of r.acknowledgements ?? []) acknowledgeRule(repo.cfnRepository, a.id, a.reason);
+      for (const a of r.acknowledgements ?? []) for (const rule of acknowledgedIds(a.id)) acknowledgeRule(repo.cfnRepository, rule, a.reason);
       if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
       for (const [key, value] of Object.entries(r.tags ?? {})) repo.cfnRepository.tags.setTag(key, value);
