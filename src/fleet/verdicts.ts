@@ -20,11 +20,11 @@ export interface CatalogVerdicts {
 const RULE_SETTINGS: Partial<Record<EcrComplianceRule, string[]>> = {
   TagImmutability: ['tagMutability'],
   ControlTowerImmutableTags: ['tagMutabilityExclusions', 'tagMutability'],
-  CustomerManagedKey: ['encryption'],
+  CustomerManagedKey: ['kmsKey', 'encryption'],
   LifecyclePolicy: ['lifecycle'],
-  OpenAccess: ['access'],
-  RepositoryScanning: ['scanning'],
-  ControlTowerScanOnPush: ['scanning'],
+  OpenAccess: ['repositoryPolicy', 'access'],
+  RepositoryScanning: ['scanOnPush', 'scanning'],
+  ControlTowerScanOnPush: ['scanOnPush', 'scanning'],
 };
 
 /**

@@ -17,6 +17,10 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(io.out).toMatch(/EcrCompliance-TagImmutability: \d+ repositories/);
     expect(io.out).toContain('Not reproduced by the catalog (registry settings): the replication configuration (3 rules); the registry policy;');
     expect(io.err).toBe('');
+    // catalog validate, which also runs the EcrCompliance pack on the catalog's fleet, accepts it as written.
+    const check = fakeIo({ 'repositories.yaml': io.written['repositories.yaml'] });
+    expect(main(['catalog', 'validate', '--catalog', 'repositories.yaml'], check)).toBe(EXIT_OK);
+    expect(check.out).toMatch(/^valid/);
   });
 
   test('given the same export in another order, when imported, then the files are byte-identical', () => {
