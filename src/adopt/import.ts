@@ -2,13 +2,16 @@ import { EXPORT_FORMAT, EXPORT_VERSION, ExportedRepository, RegistryExportFile }
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK } from '../fleet/budget';
 import { fleetItem } from '../fleet/fleet';
-import { FindingAcknowledgement, FleetRepositoryProps } from '../fleet/model';
+import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from '../fleet/model';
 import { compareNames, placeRepositories, renderPlacementState } from '../fleet/placement';
 import { EncryptionType, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { LifecyclePolicy } from '../lifecycle/policy';
+import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
+import { ScanFrequency, ScanType } from '../scanning/enums';
+import { ScanningRuleOptions } from '../scanning/registry-scanning';
 
 /*
  * catalog import: from a registry export to a catalog (YAML) and a placement
@@ -52,6 +55,8 @@ export interface CatalogImport {
   readonly openPolicies: OpenRepositoryPolicy[];
   /** The findings acknowledged because the live settings raise them: rule ID to how many repositories. */
   readonly acknowledged: Readonly<Record<string, number>>;
+  /** The registry settings the catalog's registry block reproduces, if any. */
+  readonly registry?: FleetRegistrySettings;
   /** How many shard stacks the placement has. */
   readonly shards: number;
   /** What the export holds that the catalog does not reproduce, one line each. */
@@ -113,6 +118,7 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
     for (const a of entry.props.acknowledgements ?? []) acknowledged[a.id] = (acknowledged[a.id] ?? 0) + 1;
   }
   const repositories = entries.map((e) => e.props);
+  const registry = registryBlock(registryExport, (m) => problems.push(`${options.source}: registry: ${m}`));
   const notReproduced = registryNotes(registryExport);
   if (problems.length > 0) return { problems, repositories, openPolicies, acknowledged, shards: 0, notReproduced };
 
@@ -120,10 +126,11 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
   const budget = { resources: DEFAULT_RESOURCES_PER_STACK, bytes: DEFAULT_TEMPLATE_BYTES_PER_STACK };
   const placement = placeRepositories(new Map(), repositories.map(fleetItem), budget);
   const shards = placement.shards.map((u) => u.shard);
-  const placementText = renderPlacementState({ repositories: placement.placement, shards, keys: new Map(), registry: false });
+  const placementText = renderPlacementState({ repositories: placement.placement, shards, keys: new Map(), registry: registry !== undefined });
   return {
     problems,
-    catalogText: renderCatalog(entries, registryExport, options.source),
+    catalogText: renderCatalog(entries, registry, registryExport, options.source),
+    registry: registry?.settings,
     placementText,
     repositories,
     openPolicies,
@@ -285,14 +292,64 @@ function sameJson(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+const SCAN_FREQUENCIES: readonly string[] = Object.values(ScanFrequency);
+
+/** The catalog's registry block: its keys in the order written, and the fleet's model of it. */
+interface RegistryBlock {
+  readonly keys: ReadonlyArray<readonly [string, unknown]>;
+  readonly settings: FleetRegistrySettings;
+}
+
+/**
+ * The registry block that reproduces the export's replication rules and
+ * registry scanning configuration, or undefined when it has neither.
+ */
+function registryBlock(registryExport: RegistryExportFile, report: (message: string) => void): RegistryBlock | undefined {
+  const r = registryExport.registry ?? {};
+  const keys: [string, unknown][] = [];
+  const settings: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[] } = {};
+  const rules = r.replicationConfiguration?.rules ?? [];
+  if (rules.length > 0) {
+    keys.push(['replication', rules.map((rule) => ({
+      destinations: rule.destinations.map((d) => ({ account: d.registryId, region: d.region })),
+      ...(rule.repositoryFilters && rule.repositoryFilters.length > 0 ? { filters: rule.repositoryFilters.map((f) => f.filter) } : {}),
+    }))]);
+    settings.replicationRules = [];
+    rules.forEach((rule, i) => {
+      const other = (rule.repositoryFilters ?? []).filter((f) => f.filterType !== 'PREFIX_MATCH');
+      if (other.length > 0) report(`replicationConfiguration.rules[${i}]: filter type ${other[0].filterType} is not PREFIX_MATCH, the only one ECR has`);
+      try {
+        const destinations = rule.destinations.map((d) => ReplicationDestination.of(d.registryId, d.region));
+        const filters = (rule.repositoryFilters ?? []).map((f) => f.filter);
+        settings.replicationRules!.push(filters.length > 0 ? { destinations, repositoryFilters: filters } : { destinations });
+      } catch (error) {
+        report(`replicationConfiguration.rules[${i}]: ${(error as Error).message}`);
+      }
+    });
+  }
+  const scanning = r.scanningConfiguration;
+  if (scanning && (scanning.rules.length > 0 || scanning.scanType === ScanType.ENHANCED)) {
+    const kept = scanning.rules.filter((rule) => SCAN_FREQUENCIES.includes(rule.scanFrequency));
+    keys.push(['scanType', scanning.scanType]);
+    settings.scanType = scanning.scanType as ScanType;
+    if (kept.length > 0) {
+      keys.push(['scanning', kept.map((rule) => ({ frequency: rule.scanFrequency, filters: rule.repositoryFilters.map((f) => f.filter) }))]);
+      settings.scanningRules = kept.map((rule) => ({
+        frequency: rule.scanFrequency as ScanFrequency,
+        repositoryFilters: rule.repositoryFilters.map((f) => f.filter),
+      }));
+    }
+  }
+  return keys.length > 0 ? { keys, settings } : undefined;
+}
+
 /** The registry-wide settings of the export the catalog does not reproduce. */
 function registryNotes(registryExport: RegistryExportFile): string[] {
   const r = registryExport.registry ?? {};
   const notes: string[] = [];
-  const rules = r.replicationConfiguration?.rules?.length ?? 0;
-  if (rules > 0) notes.push(`the replication configuration (${rules} rules)`);
+  const manual = (r.scanningConfiguration?.rules ?? []).filter((rule) => !SCAN_FREQUENCIES.includes(rule.scanFrequency));
+  if (manual.length > 0) notes.push(`the registry scanning rules of frequency ${manual.map((rule) => rule.scanFrequency).join(', ')} (the library's scanning rules scan on push or continuously)`);
   if (r.registryPolicyText !== undefined) notes.push('the registry policy');
-  if (r.scanningConfiguration && (r.scanningConfiguration.rules?.length ?? 0) > 0) notes.push(`the registry scanning configuration (${r.scanningConfiguration.scanType}, ${r.scanningConfiguration.rules.length} rules)`);
   if ((r.pullThroughCacheRules?.length ?? 0) > 0) notes.push(`${r.pullThroughCacheRules!.length} pull-through cache rules`);
   if ((r.repositoryCreationTemplates?.length ?? 0) > 0) notes.push(`${r.repositoryCreationTemplates!.length} repository creation templates`);
   if ((r.signingConfiguration?.rules?.length ?? 0) > 0) notes.push('the signing configuration');
@@ -307,12 +364,16 @@ function registryNotes(registryExport: RegistryExportFile): string[] {
  * reader reads), so that no value changes type and the bytes are the same
  * for the same export.
  */
-function renderCatalog(entries: ImportedEntry[], registryExport: RegistryExportFile, source: string): string {
+function renderCatalog(entries: ImportedEntry[], registry: RegistryBlock | undefined, registryExport: RegistryExportFile, source: string): string {
   const lines = [
     `# The repositories of registry ${registryExport.account} in ${registryExport.region}, written by \`cdk-ecr-platform catalog import\` from ${source}.`,
     '# Every setting reproduces what runs. The acknowledgements accept the findings the live settings raise: review them.',
-    'repositories:',
   ];
+  if (registry) {
+    lines.push('registry:');
+    for (const [key, value] of registry.keys) lines.push(`  ${key}: ${JSON.stringify(value)}`);
+  }
+  lines.push('repositories:');
   for (const entry of entries) {
     entry.keys.forEach(([key, value], i) => {
       if (key === 'acknowledge') {

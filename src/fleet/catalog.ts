@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { FindingAcknowledgement, FleetRepositoryProps } from './model';
+import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
 import { complianceRuleId, repositoryAcknowledgementProblems } from '../compliance/rule-ids';
@@ -11,22 +11,28 @@ import { policySizeProblem } from '../internal/policy-text';
 import { Problems } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
-import { ReplicationDestination } from '../registry/replication';
-import { destinationCountProblem, destinationKey, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
+import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
+import { destinationCountProblem, destinationKey, filterProblems, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
 import { accessPolicyLength, RepositoryAccess } from '../repository/access';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
 import { RepositoryEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
 import { ImageTagMutability } from '../repository/private-repository';
 import { checkTagMutabilityExclusions } from '../repository/tag-mutability';
-import { ScanFrequency } from '../scanning/enums';
+import { scanningConfigurationProblems } from '../scanning/checks';
+import { ScanFrequency, ScanType } from '../scanning/enums';
+import { ScanningRuleOptions } from '../scanning/registry-scanning';
 
 /** The access keys for push from the organization and for principal ARNs (read by `readPushAndPrincipalAccess`). */
 const ACCESS_PUSH_AND_PRINCIPAL_KEYS = ['pushOrganization', 'pushOrganizationalUnits', 'pullPrincipalArns', 'pushPrincipalArns'];
 
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
-  top: ['$schema', 'defaults', 'repositories'],
+  top: ['$schema', 'defaults', 'registry', 'repositories'],
+  registry: ['replication', 'scanType', 'scanning'],
+  replicationRule: ['destinations', 'filters'],
+  scanningRule: ['frequency', 'filters'],
+  scanType: Object.values(ScanType) as string[],
   entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'kmsKey', 'access', 'repositoryPolicy',
     'tags', 'replication', 'scanning', 'scanOnPush', 'removalPolicy', 'acknowledge'],
   access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts', ...ACCESS_PUSH_AND_PRINCIPAL_KEYS],
@@ -92,13 +98,13 @@ export class RepositoryCatalog {
    */
   public static fromText(text: string, format: CatalogFormat, fileName?: string): RepositoryCatalog {
     guard('RepositoryCatalog.fromText', { text: [text, STRING], fileName: [fileName, optional(STRING)] });
-    const { repositories, problems } = readCatalog(text, format, fileName ?? 'catalog');
+    const { repositories, registry, problems } = readCatalog(text, format, fileName ?? 'catalog');
     if (problems.length > 0) {
       const p = new Problems(`RepositoryCatalog '${fileName ?? 'catalog'}'`);
       p.addAll(problems);
       p.throwIfAny();
     }
-    return new RepositoryCatalog(repositories);
+    return new RepositoryCatalog(repositories, registry);
   }
 
   /**
@@ -122,6 +128,8 @@ export class RepositoryCatalog {
   private constructor(
     /** The repositories, in catalog order, with defaults applied. */
     public readonly repositories: FleetRepositoryProps[],
+    /** The registry-wide settings of the catalog's `registry` block (give them to `RepositoryFleet`'s `registry`), if it has one. */
+    public readonly registry?: FleetRegistrySettings,
   ) {}
 }
 
@@ -144,6 +152,8 @@ export interface CatalogEntryPosition {
 /** What reading a catalog gives: its repositories in catalog order, their positions, and every problem. @internal */
 export interface CatalogRead {
   readonly repositories: FleetRepositoryProps[];
+  /** The `registry` block, when the catalog has one. */
+  readonly registry?: FleetRegistrySettings;
   readonly entries: CatalogEntryPosition[];
   readonly problems: string[];
 }
@@ -193,6 +203,8 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
       }
     }
   }
+  const registryNode = field(root, 'registry');
+  const registry = registryNode ? readRegistry(registryNode, (pos, message) => at(pos, 'registry', message)) : undefined;
   const reposNode = field(root, 'repositories');
   if (!reposNode) {
     at(root.pos, '', 'the catalog has no repositories key');
@@ -297,7 +309,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
   }
   const scanProblem = continuousScanFilterQuotaProblem(continuous.map((c) => c.name), names);
   if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: the fleet's ${scanProblem.replace(/^the /, '')}`);
-  return { repositories, entries, problems };
+  return { repositories, entries, problems, registry };
 }
 
 type Report = (pos: Position, message: string) => void;
@@ -334,6 +346,54 @@ function adoptedSettingsProblems(entry: FleetRepositoryProps, node: (key: string
       'Give access to fewer, wider principals, or drop statements the access key already grants.');
     if (problem !== undefined) report(policyNode.pos, problem);
   }
+}
+
+/** The catalog's `registry` block: replication rules and the registry scanning configuration, checked by the registry's own rules. */
+function readRegistry(node: CatalogNode, report: Report): FleetRegistrySettings | undefined {
+  if (node.kind !== 'object') {
+    report(node.pos, `expected a mapping with ${CATALOG_KEYS.registry.join(', ')}`);
+    return undefined;
+  }
+  checkKeys(node, CATALOG_KEYS.registry, '', (pos, _w, m) => report(pos, m));
+  const out: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[] } = {};
+  const replication = field(node, 'replication');
+  if (replication) {
+    out.replicationRules = readList(replication, report, 'replication', (n, w) => {
+      if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with destinations and filters`); return undefined; }
+      checkKeys(n, CATALOG_KEYS.replicationRule, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
+      const d = field(n, 'destinations');
+      if (!d) { report(n.pos, `${w} needs destinations`); return undefined; }
+      const destinations = readReplication(d, (pos, m) => report(pos, `${w}.${m.replace(/^replication/, 'destinations')}`));
+      const f = field(n, 'filters');
+      const filters = f ? readStrings(f, report, `${w}.filters`) : undefined;
+      if (f && filters) for (const m of filterProblems(filters)) report(f.pos, `${w}.filters: ${m}`);
+      if (destinations === undefined || (f && filters === undefined)) return undefined;
+      return filters ? { destinations, repositoryFilters: filters } : { destinations };
+    });
+  }
+  const scanTypeNode = field(node, 'scanType');
+  if (scanTypeNode) out.scanType = readEnum(scanTypeNode, report, 'scanType', CATALOG_KEYS.scanType) as ScanType | undefined;
+  const scanning = field(node, 'scanning');
+  if (scanning) {
+    out.scanningRules = readList(scanning, report, 'scanning', (n, w) => {
+      if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with frequency and filters`); return undefined; }
+      checkKeys(n, CATALOG_KEYS.scanningRule, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
+      const fr = field(n, 'frequency'); const f = field(n, 'filters');
+      if (!fr || !f) { report(n.pos, `${w} needs frequency and filters`); return undefined; }
+      const frequency = readEnum(fr, report, `${w}.frequency`, CATALOG_KEYS.scanning) as ScanFrequency | undefined;
+      const filters = readStrings(f, report, `${w}.filters`);
+      return frequency === undefined || filters === undefined ? undefined : { frequency, repositoryFilters: filters };
+    });
+    if (out.scanningRules) {
+      const byFrequency = new Map<string, string[]>();
+      for (const r of out.scanningRules) byFrequency.set(r.frequency, [...byFrequency.get(r.frequency) ?? [], ...r.repositoryFilters]);
+      const rules = [...byFrequency].map(([frequency, filters]) => ({ frequency: frequency as ScanFrequency, filters: [...new Set(filters)] }));
+      const scanType = out.scanType ?? (byFrequency.has(ScanFrequency.CONTINUOUS_SCAN) ? ScanType.ENHANCED : ScanType.BASIC);
+      for (const m of scanningConfigurationProblems(scanType, rules)) report(scanning.pos, `scanning: ${m}`);
+    }
+  }
+  for (const key of Object.keys(out) as (keyof typeof out)[]) if (out[key] === undefined) delete out[key];
+  return out;
 }
 
 /** The rule whose acknowledgement accepts an open repository policy. */

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
-import { FleetRepositoryProps } from './model';
+import { FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
@@ -100,6 +100,13 @@ export interface RepositoryFleetProps {
    * @default FleetKeyScope.SHARD
    */
   readonly keyScope?: FleetKeyScope;
+  /**
+   * Registry-wide replication rules and scanning configuration the fleet's
+   * registry stack renders as given (`RepositoryCatalog.registry`).
+   *
+   * @default - only the settings the repositories' own replication and scanning add
+   */
+  readonly registry?: FleetRegistrySettings;
 }
 
 /**
@@ -137,6 +144,7 @@ export class RepositoryFleet extends Construct {
       updatePlacementFile: optional(BOOLEAN),
       creationStackTraces: optional(BOOLEAN),
       keyScope: optional(oneOf(FleetKeyScope)),
+      registry: optional(OBJECT),
     });
     super(scope, id);
     const problems = new Problems(subjectOf('RepositoryFleet', scope, id));
@@ -217,6 +225,7 @@ export class RepositoryFleet extends Construct {
     }
     // The registry key stays, with its export, once written: shards that import it deploy after the registry stack.
     if (this.keyScope === FleetKeyScope.REGISTRY || previous.registryKey) this.registryEncryption(props.env);
+    if (props.registry) this.addGivenRegistrySettings(props.registry, props.env);
     this.addRegistrySettings(entries, props.env, previous.registry, problems);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
@@ -450,6 +459,17 @@ export class RepositoryFleet extends Construct {
         },
       });
     }
+  }
+
+  /** The registry settings given as they are, in the registry stack, through the registry's own constructs. */
+  private addGivenRegistrySettings(settings: FleetRegistrySettings, env: Environment | undefined): void {
+    const rules = settings.replicationRules ?? [];
+    const scanning = settings.scanningRules ?? [];
+    if (rules.length === 0 && scanning.length === 0 && settings.scanType === undefined) return;
+    const stack = this.registry(env);
+    for (const rule of rules) Registry.of(stack).addReplicationRule(rule);
+    for (const rule of scanning) RegistryScanning.of(stack).addRule(rule);
+    if (settings.scanType !== undefined) RegistryScanning.of(stack).useScanType(settings.scanType);
   }
 
   private registry(env: Environment | undefined): Stack {

@@ -1,10 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { LifecyclePolicy } from '../lifecycle/policy';
-import { ReplicationDestination } from '../registry/replication';
+import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { RepositoryAccess } from '../repository/access';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
-import { ScanFrequency } from '../scanning/enums';
+import { ScanFrequency, ScanType } from '../scanning/enums';
+import { ScanningRuleOptions } from '../scanning/registry-scanning';
 
 /*
  * The fleet's model of one repository: what RepositoryFleet renders and what
@@ -150,4 +151,34 @@ export interface FleetRepositoryProps {
    * @default - none: every finding is reported
    */
   readonly acknowledgements?: FindingAcknowledgement[];
+}
+
+/**
+ * Registry-wide settings a fleet's registry stack renders as given, besides
+ * those its repositories' `replicationDestinations` and `scanFrequency` add:
+ * replication rules by name prefix and the registry scanning configuration,
+ * as an existing registry has them (`catalog import` writes them from an
+ * export). Rules with the same destinations, and scanning filters of the
+ * same frequency, are merged into one rule, as `Registry` and
+ * `RegistryScanning` do.
+ */
+export interface FleetRegistrySettings {
+  /**
+   * Replication rules: destinations and PREFIX_MATCH repository filters.
+   *
+   * @default - none besides the repositories' own
+   */
+  readonly replicationRules?: ReplicationRuleOptions[];
+  /**
+   * The scan type of the registry scanning configuration.
+   *
+   * @default - BASIC, or ENHANCED when a rule scans continuously
+   */
+  readonly scanType?: ScanType;
+  /**
+   * Registry scanning rules: a frequency and WILDCARD repository filters.
+   *
+   * @default - none besides the repositories' own
+   */
+  readonly scanningRules?: ScanningRuleOptions[];
 }

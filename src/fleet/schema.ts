@@ -95,6 +95,7 @@ export function catalogJsonSchema(): Record<string, unknown> {
     properties: {
       $schema: { type: 'string' },
       defaults: { type: 'object', additionalProperties: false, properties: settings },
+      registry: registrySchema(account),
       repositories: {
         type: 'array',
         items: {
@@ -103,6 +104,40 @@ export function catalogJsonSchema(): Record<string, unknown> {
           required: ['name'],
           properties: { name: { type: 'string', minLength: 2, maxLength: 256, pattern: REPOSITORY_NAME_PATTERN.source }, ...settings },
         },
+      },
+    },
+  };
+}
+
+/** The schema of the catalog's registry block: replication rules and the registry scanning configuration. */
+function registrySchema(account: unknown): Record<string, unknown> {
+  const filters = { type: 'array', minItems: 1, items: { type: 'string' } };
+  return {
+    type: 'object',
+    description: 'Registry-wide replication rules and scanning configuration, rendered by the fleet\'s registry stack',
+    additionalProperties: false,
+    properties: {
+      replication: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['destinations'],
+          properties: {
+            destinations: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.destination, properties: { account, region: { type: 'string', pattern: REGION_SHAPE.source } } },
+            },
+            filters: { ...filters, maxItems: 100 },
+          },
+        },
+      },
+      scanType: { enum: CATALOG_KEYS.scanType },
+      scanning: {
+        type: 'array',
+        maxItems: 2,
+        items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.scanningRule, properties: { frequency: { enum: CATALOG_KEYS.scanning }, filters } },
       },
     },
   };

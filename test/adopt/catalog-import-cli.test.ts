@@ -15,7 +15,9 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(JSON.parse(io.written['fleet-placement.json']).shards.Shard1).toHaveLength(40);
     expect(io.out).toMatch(/^Imported 40 repositories from export\.json: wrote repositories\.yaml and fleet-placement\.json \(1 shard stack\)\.\n/);
     expect(io.out).toMatch(/EcrCompliance-TagImmutability: \d+ repositories/);
-    expect(io.out).toContain('Not reproduced by the catalog (registry settings): the replication configuration (3 rules); the registry policy;');
+    expect(io.out).toContain('Not reproduced by the catalog (registry settings): the registry policy; 5 pull-through cache rules; 3 repository creation templates;');
+    expect(io.written['repositories.yaml']).toMatch(/^registry:\n  replication: \[\{"destinations":\[\{"account":"111111111111","region":"eu-central-1"\}\],"filters":\["payments\/"\]\}/m);
+    expect(JSON.parse(io.written['fleet-placement.json']).registry).toBe(true);
     expect(io.err).toBe('');
     // catalog validate, which also runs the EcrCompliance pack on the catalog's fleet, accepts it as written.
     const check = fakeIo({ 'repositories.yaml': io.written['repositories.yaml'] });

@@ -36,8 +36,10 @@ function imported(registryExport: RegistryExportFile): Written {
 
 /** The fleet of the written catalog and placement file, as a user's app builds it (CI: the placement file is not updated). */
 function fleetOf(app: App, written: Written, registryExport: RegistryExportFile): RepositoryFleet {
+  const catalog = RepositoryCatalog.fromFile(written.catalog);
   const fleet = new RepositoryFleet(app, 'Fleet', {
-    repositories: RepositoryCatalog.fromFile(written.catalog).repositories,
+    repositories: catalog.repositories,
+    registry: catalog.registry,
     env: { account: registryExport.account, region: registryExport.region },
     placementFile: written.placement,
     updatePlacementFile: false,
@@ -95,6 +97,29 @@ function normalizedOrder(expectedProps: Record<string, unknown>, actual: Record<
   return out;
 }
 
+/** The registry stack's replication and scanning configurations, compared with the export's as sets of rules and filters. */
+function compareRegistry(registryExport: RegistryExportFile, template: any): void {
+  const resources = Object.values<any>(template.Resources);
+  const of = (type: string) => resources.filter((r) => r.Type === type).map((r) => r.Properties);
+  const sorted = <T>(list: T[]) => list.map((x) => JSON.stringify(x)).sort();
+  const [replication] = of('AWS::ECR::ReplicationConfiguration');
+  // Rules as (destinations, filters) sets; the export's rules have distinct destinations, so none is merged.
+  const rules = (list: { destinations: string[]; filters: string[] }[]) =>
+    sorted(list.map((r) => ({ d: [...r.destinations].sort(), f: [...r.filters].sort() })));
+  expect(rules(replication.ReplicationConfiguration.Rules.map((r: any) => ({
+    destinations: r.Destinations.map((d: any) => `${d.RegistryId}/${d.Region}`),
+    filters: (r.RepositoryFilters ?? []).map((f: any) => `${f.FilterType}:${f.Filter}`),
+  })))).toEqual(rules(registryExport.registry.replicationConfiguration!.rules.map((r) => ({
+    destinations: r.destinations.map((d) => `${d.registryId}/${d.region}`),
+    filters: (r.repositoryFilters ?? []).map((f) => `${f.filterType}:${f.filter}`),
+  }))));
+  const [scanning] = of('AWS::ECR::RegistryScanningConfiguration');
+  const scanningRules = (list: { frequency: string; filters: string[] }[]) => sorted(list.map((r) => ({ q: r.frequency, f: [...r.filters].sort() })));
+  expect(scanning.ScanType).toBe(registryExport.registry.scanningConfiguration!.scanType);
+  expect(scanningRules(scanning.Rules.map((r: any) => ({ frequency: r.ScanFrequency, filters: r.RepositoryFilters.map((f: any) => `${f.FilterType}:${f.Filter}`) }))))
+    .toEqual(scanningRules(registryExport.registry.scanningConfiguration!.rules.map((r) => ({ frequency: r.scanFrequency, filters: r.repositoryFilters.map((f) => `${f.filterType}:${f.filter}`) }))));
+}
+
 describe('catalog import round trip', () => {
   test('given a realistic export of 1,000 repositories, when imported, read back and synthesized, then every repository renders exactly what the export says runs', () => {
     const registryExport = generateRegistryExport({ repositories: 1000, seed: 23 });
@@ -103,6 +128,8 @@ describe('catalog import round trip', () => {
     const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'round-trip-')) });
     const fleet = fleetOf(app, written, registryExport);
     compare(registryExport, synthesizedRepositories(app, fleet));
+    const registryStack = fleet.node.findChild('Registry') as Stack;
+    compareRegistry(registryExport, JSON.parse(readFileSync(path.join(app.outdir, registryStack.templateFile), 'utf8')));
   });
 
   test('given a sample of the same export, when synthesized with CloudFormation validation, every cdk-nag pack and Control Tower, then the only findings are the acknowledged ones', () => {

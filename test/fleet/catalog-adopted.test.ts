@@ -1,5 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
 import { repositoryConstructId } from '../../src/fleet/placement';
@@ -148,5 +148,46 @@ describe('catalog keys that reproduce an existing repository', () => {
       + '"action":{"type":"expire"}},{"rulePriority":20,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}}]}';
     const { repositories } = synthesized(`repositories:\n  - name: team/api\n    lifecycle: {"policy": ${text}}\n`);
     expect(repositories['team/api'].LifecyclePolicy.LifecyclePolicyText).toBe(text);
+  });
+});
+
+describe('catalog registry block', () => {
+  const REGISTRY = [
+    'registry:',
+    '  replication:',
+    "    - { destinations: [{ account: '222222222222', region: us-east-1 }], filters: [platform/, infra/] }",
+    '  scanType: ENHANCED',
+    '  scanning:',
+    "    - { frequency: CONTINUOUS_SCAN, filters: ['payments/*'] }",
+    "    - { frequency: SCAN_ON_PUSH, filters: ['*'] }",
+    'repositories:',
+    '  - name: platform/api',
+  ].join('\n');
+
+  test('given replication rules and a scanning configuration, when the fleet is synthesized with every pack, then its registry stack renders them', () => {
+    const app = strictApp();
+    const catalog = RepositoryCatalog.fromText(REGISTRY, CatalogFormat.YAML, 'c.yaml');
+    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: catalog.repositories, registry: catalog.registry, env: ENV });
+    const result = synthesize(app, { nag: true });
+    expect(describeFindings(result.nagFindings)).toBe('');
+    const template = Template.fromStack(fleet.node.findChild('Registry') as any);
+    template.hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: 'us-east-1', RegistryId: '222222222222' }], RepositoryFilters: [{ Filter: 'platform/', FilterType: 'PREFIX_MATCH' }, { Filter: 'infra/', FilterType: 'PREFIX_MATCH' }] }] },
+    });
+    template.hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
+      ScanType: 'ENHANCED',
+      Rules: Match.arrayWith([{ ScanFrequency: 'CONTINUOUS_SCAN', RepositoryFilters: [{ Filter: 'payments/*', FilterType: 'WILDCARD' }] }, { ScanFrequency: 'SCAN_ON_PUSH', RepositoryFilters: [{ Filter: '*', FilterType: 'WILDCARD' }] }].reverse()),
+    });
+    expect(JSON.parse(fleet.placementText).registry).toBe(true);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['a bad filter', "  replication: [{ destinations: [{ account: '222222222222', region: us-east-1 }], filters: [Platform/] }]",
+      /^c\.yaml:2:92: registry: replication\[0\]\.filters: repository filter 'Platform\/' is not a repository name prefix/],
+    ['a destination without region', "  replication: [{ destinations: [{ account: '222222222222' }] }]", /^c\.yaml:2:\d+: registry: replication\[0\]\.destinations\[0\] needs account and region/],
+    ['BASIC with continuous scanning', "  scanType: BASIC\n  scanning: [{ frequency: CONTINUOUS_SCAN, filters: ['*'] }]", /^c\.yaml:3:13: registry: scanning: scan type BASIC does not support CONTINUOUS_SCAN/],
+    ['an unknown key', '  replicaton: []', /^c\.yaml:2:3: registry: unknown key 'replicaton': did you mean 'replication'\?/],
+  ])('given %s, when validated, then the problem names the registry block', (_what, lines, expected) => {
+    expect(problemsOf(`registry:\n${lines}\nrepositories:\n  - name: team/api\n`)).toEqual([expect.stringMatching(expected)]);
   });
 });

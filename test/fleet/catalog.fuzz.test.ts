@@ -31,7 +31,9 @@ const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owne
   '    tags: { a: b, "aws:x": y }', '    tags:', '      k: ""', '      owner: x', '    tags: [a]',
   '    repositoryPolicy: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}]}',
   '    repositoryPolicy: { Statement: [] }', '    repositoryPolicy:', '      Statement: { Effect: Allow, Principal: { AWS: "arn:aws:iam::222222222222:root" } }',
-  '    acknowledge: [{ id: EcrCompliance-OpenAccess, reason: public }]'];
+  '    acknowledge: [{ id: EcrCompliance-OpenAccess, reason: public }]',
+  'registry:', '  replication: [{ destinations: [{ account: \'222222222222\', region: us-east-1 }], filters: [a/] }]', '  scanType: ENHANCED', '  scanType: FAST',
+  '  scanning: [{ frequency: CONTINUOUS_SCAN, filters: [\'*\'] }]', '  scanning: [{ frequency: SCAN_ON_PUSH }]', '  replication: [{ destinations: [] }]'];
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 /** Policy documents: restricted, open, malformed. */
