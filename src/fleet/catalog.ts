@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { checkKeys, field, model, noDuplicateKeys, Obj, readAccount, readEnum, readList, readNumber, readString, readStrings, Report, toPlain } from './catalog-nodes';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
@@ -138,7 +139,6 @@ export function catalogFormatOf(fileName: string): CatalogFormat {
   return /\.ya?ml$/i.test(fileName) ? CatalogFormat.YAML : CatalogFormat.JSON;
 }
 
-type Obj = Extract<CatalogNode, { kind: 'object' }>;
 
 /** Where an entry of a catalog is, and where each of its settings comes from (the entry, or `defaults`). @internal */
 export interface CatalogEntryPosition {
@@ -312,7 +312,6 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
   return { repositories, entries, problems, registry };
 }
 
-type Report = (pos: Position, message: string) => void;
 
 /**
  * The checks across keys of an entry's settings reproduced from an existing
@@ -508,89 +507,6 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
     return v === undefined ? undefined : REMOVAL[v];
   }],
 };
-type At = (pos: Position, where: string, message: string) => void;
-
-function field(node: Obj, key: string): CatalogNode | undefined {
-  for (const e of node.entries) if (e.key === key) return e.value;
-  return undefined;
-}
-
-function checkKeys(node: Obj, allowed: string[], where: string, at: At): void {
-  const seen = new Set<string>();
-  for (const e of node.entries) {
-    if (seen.has(e.key)) at(e.keyPos, where, `key '${e.key}' appears twice`);
-    seen.add(e.key);
-    if (!allowed.includes(e.key)) {
-      const hint = closest(e.key, allowed);
-      at(e.keyPos, where, `unknown key '${e.key}'${hint ? `: did you mean '${hint}'?` : `: expected one of ${allowed.join(', ')}`}`);
-    }
-  }
-}
-
-/** Runs a model factory; its error (the model's own rule) is reported at the node. */
-function model<T>(node: CatalogNode, report: Report, what: string, make: () => T): T | undefined {
-  try {
-    return make();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const lines = message.split('\n');
-    const bullets = lines.filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
-    for (const m of bullets.length > 0 ? bullets : [message]) report(node.pos, `${what}: ${m}`);
-    return undefined;
-  }
-}
-
-function readString(node: CatalogNode, report: Report, what: string): string | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
-  // YAML reads 2048, true or null without quotes as a number, boolean or null.
-  const unquoted = node.kind === 'scalar' && node.value !== null ? `, not the ${typeof node.value} ${node.raw ?? node.value}: put it in quotes` : '';
-  report(node.pos, `${what} must be a string${unquoted}`);
-  return undefined;
-}
-
-/** An account ID: a string, or (YAML without quotes) a number written as digits only. */
-function readAccount(node: CatalogNode, report: Report, what: string): string | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'number') {
-    if (node.raw === undefined || /^\d+$/.test(node.raw)) return String(node.value);
-    report(node.pos, `${what} ${node.raw} is not an account ID: write its 12 digits, in quotes`);
-    return undefined;
-  }
-  return readString(node, report, what);
-}
-
-function readNumber(node: CatalogNode, report: Report, what: string): number | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'number') return node.value;
-  report(node.pos, `${what} must be a number`);
-  return undefined;
-}
-
-function readList<T>(node: CatalogNode, report: Report, what: string, item: (n: CatalogNode, what: string) => T | undefined): T[] | undefined {
-  if (node.kind !== 'array') {
-    report(node.pos, `${what} must be a list`);
-    return undefined;
-  }
-  const out: T[] = [];
-  let ok = true;
-  node.items.forEach((n, i) => {
-    const v = item(n, `${what}[${i}]`);
-    if (v === undefined) ok = false; else out.push(v);
-  });
-  return ok ? out : undefined;
-}
-
-function readStrings(node: CatalogNode, report: Report, what: string): string[] | undefined {
-  return readList(node, report, what, (n, w) => readString(n, report, w));
-}
-
-function readEnum(node: CatalogNode, report: Report, what: string, values: string[]): string | undefined {
-  const v = readString(node, report, what);
-  if (v === undefined) return undefined;
-  if (values.includes(v)) return v;
-  const hint = closest(v, values);
-  report(node.pos, `${what} '${v}' is not one of ${values.join(', ')}${hint ? `: did you mean '${hint}'?` : ''}`);
-  return undefined;
-}
-
 function readLifecycle(node: CatalogNode, report: Report): LifecyclePolicy | undefined {
   let policy: LifecyclePolicy | undefined;
   if (node.kind === 'array') {
@@ -784,26 +700,6 @@ function readAcknowledgements(node: CatalogNode, report: Report): FindingAcknowl
   });
 }
 
-/** Whether no mapping in the node's tree has a key twice; reports each key that does. */
-function noDuplicateKeys(node: CatalogNode, report: Report): boolean {
-  if (node.kind === 'scalar') return true;
-  let ok = true;
-  if (node.kind === 'array') {
-    for (const item of node.items) ok = noDuplicateKeys(item, report) && ok;
-    return ok;
-  }
-  const seen = new Set<string>();
-  for (const e of node.entries) {
-    if (seen.has(e.key)) {
-      report(e.keyPos, `key '${e.key}' appears twice`);
-      ok = false;
-    }
-    seen.add(e.key);
-    ok = noDuplicateKeys(e.value, report) && ok;
-  }
-  return ok;
-}
-
 /**
  * The node as a cache key: every entry kept, a key given twice included.
  * With `accountCounts`, a list of accounts (valid, so 12 digits each) is
@@ -816,12 +712,4 @@ function toKeyed(node: CatalogNode, accountCounts = false): unknown {
     accountCounts && ACCOUNT_LISTS.includes(e.key) && e.value.kind === 'array'
       ? ['#', e.value.items.length, new Set(e.value.items.map((i) => (i.kind === 'scalar' ? String(i.value) : JSON.stringify(toKeyed(i))))).size]
       : toKeyed(e.value, accountCounts)])];
-}
-
-function toPlain(node: CatalogNode): unknown {
-  if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'array') return node.items.map(toPlain);
-  const out: Record<string, unknown> = {};
-  for (const e of node.entries) out[e.key] = toPlain(e.value);
-  return out;
 }

@@ -1,10 +1,16 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
+import { FleetKeyScope } from '../../src/fleet/key-scope';
 import { repositoryConstructId } from '../../src/fleet/placement';
+import { PrivateRepository } from '../../src/repository/private-repository';
 import { controlTowerRuleId } from '../util/control-tower';
-import { describeFindings, ENV, strictApp, synthesize } from '../util/harness';
+import { describeFindings, ENV, strictApp, strictStack, synthesize } from '../util/harness';
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ORG_POLICY = '{"Version": "2008-10-17", "Statement": [{"Sid": "OrgPull", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], '
@@ -60,14 +66,34 @@ describe('catalog keys that reproduce an existing repository', () => {
         .toThrow(/repositories\[0\] 'team\/api': kmsKeyArn the key '.*' is in us-east-1, but the repository is in eu-west-1/);
     });
 
-    test('given kmsKeyArn in a fleet whose key scope changed, when built, then the repository keeps the named key and the placement records no key for it', () => {
+    test('given kmsKeyArn for a placed repository and a key scope that changes, when built, then the repository keeps the named key and the placement records no key for it', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'adopted-key-'));
+      const placementFile = path.join(dir, 'placement.json');
+      writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: ['team/api', 'team/web'] } }));
       const app = strictApp();
-      const fleet = new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'team/api', kmsKeyArn: KEY }], env: ENV });
-      expect(JSON.parse(fleet.placementText).keys).toBeUndefined();
+      const fleet = new RepositoryFleet(app, 'Fleet', {
+        repositories: [{ repositoryName: 'team/api', kmsKeyArn: KEY }, { repositoryName: 'team/web' }], env: ENV, placementFile, keyScope: FleetKeyScope.REGISTRY,
+      });
+      // The repository without a key of its own keeps its shard's key (recorded); the one with an existing key needs no record.
+      expect(JSON.parse(fleet.placementText).keys).toEqual({ 'team/web': 'Shard1' });
+      const repositories = Template.fromStack(fleet.stacks[0]).findResources('AWS::ECR::Repository');
+      const api = Object.values<any>(repositories).find((r) => r.Properties.RepositoryName === 'team/api');
+      expect(api.Properties.EncryptionConfiguration).toEqual({ EncryptionType: 'KMS', KmsKey: KEY });
     });
   });
 
   describe('repositoryPolicy', () => {
+    test('given a kept policy document, when a statement is added to the repository later, then the kept statements come first, as given', () => {
+      const stack = strictStack();
+      const repo = new PrivateRepository(stack, 'Repo', { repositoryName: 'team/api' });
+      const document = JSON.parse(ORG_POLICY);
+      repo._keepPolicyDocument(document, document.Statement, true);
+      repo.addToResourcePolicy(new iam.PolicyStatement({ sid: 'Later', principals: [new iam.AccountPrincipal('222222222222')], actions: ['ecr:BatchGetImage'] }));
+      const policy = Object.values<any>(Template.fromStack(stack).findResources('AWS::ECR::Repository'))[0].Properties.RepositoryPolicyText;
+      expect(policy.Version).toBe('2008-10-17');
+      expect(policy.Statement.map((s: any) => s.Sid)).toEqual(['OrgPull', 'Later']);
+    });
+
     test('given an organization policy of version 2008-10-17, when synthesized with every pack, then it renders as given and passes', () => {
       const { repositories } = synthesized(`repositories:\n  - name: team/api\n    repositoryPolicy: ${ORG_POLICY}\n`, true);
       expect(repositories['team/api'].RepositoryPolicyText).toEqual(JSON.parse(ORG_POLICY));
