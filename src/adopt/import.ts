@@ -10,6 +10,7 @@ import { ReplicationDestination, ReplicationRuleOptions } from '../registry/repl
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
 import { RepositoryEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
+import { scanningFilterMatches } from '../scanning/checks';
 import { ScanFrequency, ScanType } from '../scanning/enums';
 import { ScanningRuleOptions } from '../scanning/registry-scanning';
 
@@ -102,6 +103,10 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
   const lifecycles = new Map<string, LifecyclePolicy | string[]>();
   const seen = new Set<string>();
   const entries: ImportedEntry[] = [];
+  // The registry scanning rules the catalog's registry block reproduces: a repository they cover is scanned whatever its own setting.
+  const scanningFilters = (registryExport.registry?.scanningConfiguration?.rules ?? [])
+    .filter((rule) => SCAN_FREQUENCIES.includes(rule.scanFrequency)).flatMap((rule) => rule.repositoryFilters.map((f) => f.filter));
+  const scannedByRegistry = (name: string) => scanningFilters.some((f) => scanningFilterMatches(f, name));
   const sorted = [...registryExport.repositories].sort((a, b) => compareNames(String(a?.repositoryName), String(b?.repositoryName)));
   for (const repository of sorted) {
     const at = `${options.source}: repository '${repository?.repositoryName}'`;
@@ -110,7 +115,7 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
       continue;
     }
     seen.add(repository?.repositoryName);
-    const entry = importRepository(repository, registryExport.region, origin, lifecycles, (m) => problems.push(`${at}: ${m}`));
+    const entry = importRepository(repository, registryExport.region, origin, lifecycles, scannedByRegistry, (m) => problems.push(`${at}: ${m}`));
     if (!entry) continue;
     entries.push(entry);
     const read = entry.props.repositoryPolicyText !== undefined ? readPolicyDocument(entry.props.repositoryPolicyText) : undefined;
@@ -142,7 +147,8 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
 
 /** One repository as a catalog entry, or undefined with its problems reported. */
 function importRepository(
-  r: ExportedRepository, region: string, origin: string, lifecycles: Map<string, LifecyclePolicy | string[]>, report: (message: string) => void,
+  r: ExportedRepository, region: string, origin: string, lifecycles: Map<string, LifecyclePolicy | string[]>,
+  scannedByRegistry: (name: string) => boolean, report: (message: string) => void,
 ): ImportedEntry | undefined {
   let ok = true;
   const fail = (message: string) => { ok = false; report(message); };
@@ -222,7 +228,9 @@ function importRepository(
     keys.push(['scanOnPush', false]);
     props.imageScanOnPush = false;
     acknowledge('ControlTowerScanOnPush', 'scan on push is off');
-    acknowledge('RepositoryScanning', 'scan on push is off and the catalog adds no registry scanning rule for it');
+    // Acknowledged even where a registry scanning rule covers the repository: the compliance pack sees that rule only
+    // when the registry stack shares the shards' account and region, which an environment-agnostic check does not know.
+    acknowledge('RepositoryScanning', `scan on push is off${scannedByRegistry(r.repositoryName) ? ' (a registry scanning rule of the catalog covers the repository)' : ''}`);
   }
 
   // The lifecycle policy: its text, or none (the library's default is a policy).

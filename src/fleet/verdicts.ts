@@ -40,7 +40,7 @@ const RULE_SETTINGS: Partial<Record<EcrComplianceRule, string[]>> = {
 export function catalogVerdicts(read: CatalogRead, file: string, pack: CompliancePack): CatalogVerdicts {
   const app = new App();
   try {
-    new RepositoryFleet(app, 'Fleet', { repositories: read.repositories });
+    new RepositoryFleet(app, 'Fleet', { repositories: read.repositories, registry: read.registry });
   } catch (error) {
     return { errors: [`${file}: ${error instanceof Error ? error.message : String(error)}`], warnings: [] };
   }
