@@ -12,7 +12,7 @@
  * 100k -> 1M <= 12x.
  */
 import * as os from 'os';
-import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecycleRule, StorageClass, TagStatus } from '../src/lifecycle';
+import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecyclePolicyRule, StorageClass, LifecycleTagStatus } from '../src/lifecycle';
 import { DescribedImage, previewLifecyclePolicy } from '../src/lifecycle/preview';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -98,8 +98,8 @@ function generateChunk(count: number, random: () => number): DescribedImage[] {
 }
 
 function realisticPolicy(): LifecyclePolicy {
-  const tagged = (description: string, patterns: string[], countType: CountType, countNumber: number, extra: Partial<LifecycleRule> = {}): LifecycleRule =>
-    ({ description, tagStatus: TagStatus.TAGGED, tagPatternList: patterns, countType, countNumber, ...extra });
+  const tagged = (description: string, patterns: string[], countType: CountType, countNumber: number, extra: Partial<LifecyclePolicyRule> = {}): LifecyclePolicyRule =>
+    ({ description, tagStatus: LifecycleTagStatus.TAGGED, tagPatternList: patterns, countType, countNumber, ...extra });
   const policy = LifecyclePolicy.combine(
     LifecyclePresets.protectTags(['prod', 'stable', 'latest', 'hotfix-*']),
     LifecyclePolicy.fromRules([
@@ -110,7 +110,7 @@ function realisticPolicy(): LifecyclePolicy {
       tagged('Expire feature builds after 30 days', ['feature-*-*'], CountType.SINCE_IMAGE_PUSHED, 30),
       tagged('Keep 5 nightlies', ['nightly-*'], CountType.IMAGE_COUNT_MORE_THAN, 5),
       tagged('Expire git builds after 90 days', ['git-*'], CountType.SINCE_IMAGE_PUSHED, 90),
-      { description: 'Expire tmp builds after 7 days', tagStatus: TagStatus.TAGGED, tagPrefixList: ['tmp'], countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 7 },
+      { description: 'Expire tmp builds after 7 days', tagStatus: LifecycleTagStatus.TAGGED, tagPrefixList: ['tmp'], countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 7 },
       tagged('Keep 100 arm64 builds', ['*-arm64'], CountType.IMAGE_COUNT_MORE_THAN, 100),
       tagged('Keep 100 amd64 builds', ['*-amd64'], CountType.IMAGE_COUNT_MORE_THAN, 100),
       tagged('Keep 30 hotfix candidates', ['*hotfix*'], CountType.IMAGE_COUNT_MORE_THAN, 30),
@@ -119,7 +119,7 @@ function realisticPolicy(): LifecyclePolicy {
     ]),
     LifecyclePresets.expireUntagged(14),
     LifecyclePresets.capTotal(5000),
-    LifecyclePolicy.fromRules([{ description: 'Delete archived images after 180 days', tagStatus: TagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 180 }]),
+    LifecyclePolicy.fromRules([{ description: 'Delete archived images after 180 days', tagStatus: LifecycleTagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 180 }]),
   );
   const problems = policy.validate();
   if (problems.length > 0 || policy.rules.length !== 20) throw new Error(`bench policy invalid: ${problems.join('; ')} (${policy.rules.length} rules)`);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { AccessReport } from '../src';
 
 /*
  * What the example apps print after a synthesis: every warning and error the
@@ -100,4 +101,9 @@ export function printFindings(outdir: string, plugins: string[]): number {
   if (counts.size === 0) console.log('  none');
   for (const [key, n] of [...counts.entries()].sort()) console.log(`  ${key}: ${n}`);
   return counts.size;
+}
+
+/** Prints a short access summary of the synthesized app: who can pull, push and administer its repositories. */
+export function printAccessSummary(outdir: string): void {
+  step('Reading who can access the repositories', () => process.stdout.write(AccessReport.fromCloudAssembly(outdir).summary()));
 }

@@ -10,3 +10,4 @@ export * from './fleet';
 export * from './bootstrap';
 export * from './region-options';
 export * from './operations';
+export * from './access';

@@ -7,7 +7,7 @@ import { PULL_ACTIONS, PUSH_ACTIONS } from '../src/repository/access';
 /*
  * No exported mutable state: every array or object the package exports (constants,
  * enums) is frozen, so that no module of an app can change what the library renders.
- * Instances of the library's classes (RepositoryEncryption.AES256, ...) are not frozen:
+ * Instances of the library's classes (ImageEncryption.AES256, ...) are not frozen:
  * the jsii kernel attaches its object ID to every instance it hands to Python, Java, .NET
  * or Go with Object.defineProperty, which a frozen object refuses.
  */
@@ -33,7 +33,7 @@ function reachable(value: object, seen = new Set<object>()): object[] {
 describe('exported constants', () => {
   test('there are constants to check (enums and action lists)', () => {
     const names = constants.map(([name]) => name);
-    expect(names).toEqual(expect.arrayContaining(['PULL_ACTIONS', 'PUSH_ACTIONS', 'TagStatus', 'ScanFrequency']));
+    expect(names).toEqual(expect.arrayContaining(['PULL_ACTIONS', 'PUSH_ACTIONS', 'LifecycleTagStatus', 'ScanFrequency']));
   });
 
   test.each(constants)('%s is frozen, and so is everything it holds', (_name, value) => {

@@ -7,14 +7,14 @@
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, RepositoryEncryption } from '../src';
+import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, ImageEncryption } from '../src';
 
 const app = new App();
 const stack = new Stack(app, 'EcrPlatformRepositoriesInteg');
 
 const repo = new PrivateRepository(stack, 'Repo', {
   repositoryName: 'integ/cdk-ecr-platform',
-  encryption: RepositoryEncryption.kms(),
+  encryption: ImageEncryption.kms(),
   imageTagMutabilityExclusions: ['latest'],
   lifecyclePolicy: LifecyclePolicy.combine(LifecyclePresets.expireUntagged(7), LifecyclePresets.capTotal(50)),
   access: [RepositoryAccess.pullFromLambda([stack.account])],

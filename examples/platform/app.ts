@@ -36,7 +36,7 @@ import {
   RepositoryCatalog,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   RepositoryFleet,
   RepositoryScanFrequency,
   RoleDefaults,
@@ -88,7 +88,7 @@ export class SharedServicesRegistryStack extends Stack {
 
     const baseImages = new PrivateRepository(this, 'BaseImages', {
       repositoryName: 'platform/base-images',
-      encryption: RepositoryEncryption.kms(key),
+      encryption: ImageEncryption.kms(key),
       // IMMUTABLE (the default), without exclusions: AWS Control Tower's
       // CT.ECR.PR.3 refuses IMMUTABLE_WITH_EXCLUSION
       access: [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)],
@@ -103,13 +103,13 @@ export class SharedServicesRegistryStack extends Stack {
     const ciRunner = new PrivateRepository(this, 'CiRunner', {
       repositoryName: 'platform/ci-runner',
       // KMS, not kmsDsse: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions.
-      encryption: RepositoryEncryption.kms(key),
+      encryption: ImageEncryption.kms(key),
       access: [RepositoryAccess.pullFromOrganizationalUnits(ORGANIZATION_ID, [WORKLOADS_OU])],
     });
 
     new PrivateRepository(this, 'Functions', {
       repositoryName: 'platform/functions',
-      encryption: RepositoryEncryption.kms(key),
+      encryption: ImageEncryption.kms(key),
       access: [
         RepositoryAccess.pullFromLambda([ACCOUNTS.sharedServices, ACCOUNTS.workloads]),
         RepositoryAccess.pushFromAccounts([ACCOUNTS.workloads]),
@@ -241,7 +241,7 @@ export class SecondRegionRegistryStack extends Stack {
     super(scope, id, props);
     new PrivateRepository(this, 'RegionalApi', {
       repositoryName: 'team-a/api',
-      encryption: RepositoryEncryption.kms(),
+      encryption: ImageEncryption.kms(),
       lifecyclePolicy: LifecyclePolicy.recommended(),
     });
     new BaseImageReplicas(this, 'BaseImageReplicas');
@@ -259,7 +259,7 @@ export class WorkloadAccountStack extends Stack {
     super(scope, id, props);
     new PrivateRepository(this, 'Orders', {
       repositoryName: 'team-b/orders',
-      encryption: RepositoryEncryption.kms(),
+      encryption: ImageEncryption.kms(),
     });
     new BaseImageReplicas(this, 'BaseImageReplicas');
     // This account's registry events reach the shared-services bus through the registry baseline.
@@ -282,7 +282,7 @@ export class BaseImageReplicas extends Construct {
       description: 'Replicas of the shared-services platform images',
       lifecyclePolicy: LifecyclePolicy.recommended(),
       access: [RepositoryAccess.pullFromOrganization(ORGANIZATION_ID)],
-      encryption: RepositoryEncryption.kms(),
+      encryption: ImageEncryption.kms(),
       resourceTags: { 'managed-by': 'cdk-ecr-platform', 'source-registry': ACCOUNTS.sharedServices },
     });
   }

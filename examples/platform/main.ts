@@ -4,7 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { EcrComplianceChecks } from '../../src';
 import { buildPlatformApp } from './app';
-import { printAnnotations, printFindings, step, synthesizeStep } from '../summary';
+import { printAccessSummary, printAnnotations, printFindings, step, synthesizeStep } from '../summary';
 import { CONTROL_TOWER_PLUGIN, controlTowerChecks, DISABLED_CONTROL_TOWER_RULES } from '../../test/util/control-tower';
 
 /**
@@ -51,6 +51,7 @@ function main(): number {
   // an error of a construct fails the job, as it fails a deployment
   const { errors } = printAnnotations(app);
   const findings = printFindings(outdir, plugins);
+  printAccessSummary(outdir);
   return failed || findings > 0 || errors > 0 ? 1 : 0;
 }
 

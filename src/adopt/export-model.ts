@@ -143,6 +143,13 @@ export interface ExportedRegistry {
   readonly signingConfiguration?: ExportedSigningConfiguration;
   /** `ListPullTimeUpdateExclusions`' `pullTimeUpdateExclusions` (principal ARNs). */
   readonly pullTimeUpdateExclusions?: string[];
+  /**
+   * The settings above that could not be read, by field name, with ECR's
+   * answer (`signingConfiguration`: a region without managed signing). A
+   * field named here is unknown, not empty: the import and the plan leave it
+   * alone. Absent when every setting was read.
+   */
+  readonly unavailable?: { readonly [field: string]: string };
 }
 
 /** A whole export file. */

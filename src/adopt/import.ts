@@ -1,4 +1,5 @@
-import { EXPORT_FORMAT, EXPORT_VERSION, ExportedRepository, RegistryExportFile } from './export-model';
+import { ExportedRepository, RegistryExportFile } from './export-model';
+import { readRegistryExport, RegistryExportReading } from './export-read';
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK } from '../fleet/budget';
 import { fleetItem } from '../fleet/fleet';
@@ -8,7 +9,7 @@ import { EncryptionType, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
-import { RepositoryEncryption } from '../repository/encryption';
+import { ImageEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { scanningFilterMatches } from '../scanning/checks';
 import { ScanFrequency, ScanType } from '../scanning/enums';
@@ -72,22 +73,10 @@ export interface CatalogImportOptions {
 
 /**
  * Reads an export's text: the export when it has no problem, and every
- * problem. The one seam to the export reader.
+ * problem (the export reader's, with the file and JSON path).
  */
-export function readExportText(text: string, file: string): { readonly registryExport?: RegistryExportFile; readonly problems: string[] } {
-  let value: any;
-  try {
-    value = JSON.parse(text.replace(/^\ufeff/, ''));
-  } catch (error) {
-    return { problems: [`${file}: not JSON: ${(error as Error).message}`] };
-  }
-  const problems: string[] = [];
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { problems: [`${file}: expected an export object`] };
-  if (value.format !== EXPORT_FORMAT) problems.push(`${file}: format: expected '${EXPORT_FORMAT}', not ${JSON.stringify(value.format)}`);
-  if (value.version !== EXPORT_VERSION) problems.push(`${file}: version: expected ${EXPORT_VERSION}, not ${JSON.stringify(value.version)}`);
-  if (!Array.isArray(value.repositories)) problems.push(`${file}: repositories: expected a list`);
-  if (!value.registry || typeof value.registry !== 'object') problems.push(`${file}: registry: expected an object`);
-  return problems.length > 0 ? { problems } : { registryExport: value as RegistryExportFile, problems };
+export function readExportText(text: string, file: string): RegistryExportReading {
+  return readRegistryExport(text, file);
 }
 
 /**
@@ -209,7 +198,7 @@ function importRepository(
   const encryption = r.encryptionConfiguration ?? { encryptionType: EncryptionType.AES256 };
   if (encryption.encryptionType === EncryptionType.AES256) {
     keys.push(['encryption', EncryptionType.AES256]);
-    props.encryption = RepositoryEncryption.AES256;
+    props.encryption = ImageEncryption.AES256;
     acknowledge('CustomerManagedKey', 'images are encrypted with AES256, and ECR cannot change a repository\'s encryption (a new repository would be needed)');
   } else if (encryption.encryptionType === EncryptionType.KMS && typeof encryption.kmsKey === 'string') {
     const keyProblems = kmsKeyArnProblems(encryption.kmsKey, region);

@@ -3,7 +3,7 @@ import { EcrType, EncryptionType, KMS_ENCRYPTION_TYPES } from '../internal/ecr-f
 import { BOOLEAN, formatProblems, guard, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
 import { expireUntaggedRules } from '../lifecycle/builders';
-import { TagStatus } from '../lifecycle/enums';
+import { LifecycleTagStatus } from '../lifecycle/enums';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
 
@@ -232,7 +232,7 @@ function hardenLifecyclePolicy(props: Record<string, any>, options: CdkBootstrap
     problems.push(...textProblems.map((p) => `${BOOTSTRAP_REPOSITORY_ID}'s lifecycle policy: ${p}`));
     return;
   }
-  const tagged = LifecyclePolicy.fromJson(text).rules.filter((rule) => rule.tagStatus !== TagStatus.UNTAGGED);
+  const tagged = LifecyclePolicy.fromJson(text).rules.filter((rule) => rule.tagStatus !== LifecycleTagStatus.UNTAGGED);
   for (const rule of tagged) {
     problems.push(`${BOOTSTRAP_REPOSITORY_ID}'s lifecycle policy: the rule with rulePriority ${rule.rulePriority} selects ${rule.tagStatus} images, so it can expire an asset image that a deployed stack references by its tag: give untaggedImageExpiryDays to replace the policy with one that expires only untagged images (\`cdk gc\` removes tagged images that no stack references)`);
   }

@@ -9,6 +9,10 @@
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
  *   cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--force] [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
+ *   cdk-ecr-platform access report CDK_OUT [--format md|json|csv|mermaid]
+ *   cdk-ecr-platform access diff OLD_CDK_OUT NEW_CDK_OUT [--format md|json|mermaid] [--acknowledgements FILE]
+ *   cdk-ecr-platform registry export --region R [--profile P] [--registry-id ID] --out FILE [--format text|json]
+ *   cdk-ecr-platform registry export --from-cli DIR [--region R] --out FILE [--format text|json]
  *
  * Every input file is named by its option, and `-` reads standard input. The table of
  * commands and options is COMMANDS below; args.ts parses against it.
@@ -18,18 +22,24 @@
  * CDK token, which JSON read from a file never is). The catalog commands load the
  * catalog model, which maps entries onto the construct library's classes and so needs
  * aws-cdk-lib (a peer dependency, installed wherever the library is); so does
- * `bootstrap harden`, which renders the repository's key with it.
+ * `bootstrap harden`, which renders the repository's key with it. `registry export` loads
+ * the adoption modules (aws-cdk-lib too) and, for a live export, `@aws-sdk/client-ecr`, which
+ * is not a dependency: a user installs it next to the library (docs/adoption.md). A failed
+ * AWS call ends it with exit code 2 and no file written.
  *
  * Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or bootstrap
  * template: every problem listed), 2 usage error or unreadable input. With `--format json`
  * standard output holds one JSON document for exit codes 0 and 1.
  */
+import { ACCESS_COMMANDS, accessDiffCommand, accessReportCommand } from './access';
 import { CommandSpec, commandHelp, OptionSpec, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
 import { catalogImportCommand } from './catalog-import';
 import {
   catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
   outputFormat, packageVersion, positiveInteger, printJson, printProblemsJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
+import { registryExportCommand, registryExportSpec } from './registry-export';
+import type { FleetRepositoryProps } from '../fleet/model';
 import type { PlacementBudget, PlacementResult, PlacementState } from '../fleet/placement';
 
 export type { CliIo } from './common';
@@ -88,10 +98,11 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     group: 'catalog',
     name: 'plan',
-    synopsis: '--catalog FILE --placement FILE [--previous FILE] [--write] [--details]\n      [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
+    synopsis: '--catalog FILE --placement FILE [--registry ACCOUNT/REGION] [--previous FILE] [--write]\n      [--details] [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
     positionals: 'some',
     summary: 'Place the catalog\'s repositories in shard stacks from the\nplacement file (missing: empty) and print how many are created,\nremoved and moved, and per shard stack its changes and\nheadroom (--details: every repository).',
     options: [CATALOG, PLACEMENT,
+      { name: '--registry', value: 'ACCOUNT/REGION', needs: 'an account and region, like 111111111111/eu-west-1', help: 'the registry to plan, for a catalog whose entries name accounts\nand regions (MultiRegistryFleet: one placement file per registry)' },
       { name: '--previous', value: 'FILE', needs: 'a file', help: 'an earlier placement file, to list moves' },
       { name: '--write', help: 'write the new placement to --placement' },
       { name: '--details', help: 'list every repository created, removed and moved (text;\nthe JSON always lists them)' },
@@ -139,6 +150,8 @@ const COMMANDS: readonly CommandSpec[] = [
       { ...FORMAT_TEXT, help: 'text (default) or json: the changes as JSON on standard\noutput (needs --out)' },
     ],
   },
+  ...ACCESS_COMMANDS,
+  registryExportSpec(FORMAT_TEXT),
 ];
 
 const EXIT_CODES = `--policy, --images, --catalog and --template may be - to read standard input
@@ -235,6 +248,25 @@ function catalogValidateCommand(io: CliIo, options: Options): number {
   return EXIT_OK;
 }
 
+/**
+ * The entries of the registry `--registry ACCOUNT/REGION` names, for a catalog whose
+ * entries name accounts and regions (each registry has a fleet and placement file of
+ * its own); the whole catalog when it names none.
+ */
+function registryOf(repositories: FleetRepositoryProps[], registry: string | undefined): FleetRepositoryProps[] {
+  const keyOf = (r: FleetRepositoryProps) => `${r.account ?? '-'}/${r.region ?? '-'}`;
+  const registries = [...new Set(repositories.map(keyOf))].sort();
+  const spans = repositories.some((r) => r.account !== undefined || r.region !== undefined);
+  if (registry === undefined) {
+    if (!spans) return repositories;
+    throw new UsageError(`the catalog names the registries ${registries.join(', ')}: plan one at a time with --registry ACCOUNT/REGION and its placement file`);
+  }
+  if (!spans) throw new UsageError('--registry: the catalog names no account or region (its fleet is a RepositoryFleet): leave --registry out');
+  const chosen = repositories.filter((r) => keyOf(r) === registry);
+  if (chosen.length === 0) throw new UsageError(`--registry ${registry}: no entry of the catalog lives there (registries: ${registries.join(', ')})`);
+  return chosen;
+}
+
 /** One shard stack in the summary of `catalog plan`. */
 interface StackSummary {
   readonly stack: string;
@@ -266,8 +298,9 @@ function catalogPlanCommand(io: CliIo, options: Options): number {
   const budgetProblems = m.shardBudgetProblems(budget.resources, budget.bytes);
   if (budgetProblems.length > 0) throw new UsageError(`--max-resources and --max-bytes: ${budgetProblems.join('; ')}`);
   progress(`reading catalog ${catalogName(file)}`);
-  const { problems, repositories } = loadCatalog(io, file, options);
+  const { problems, repositories: all } = loadCatalog(io, file, options);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems, format);
+  const repositories = registryOf(all, options.values.get('--registry'));
   progress(`reading placement ${placementFile}`);
   const previous = readPlacement(io, m, placementFile, true);
   progress(`placing ${count(repositories.length)} repositories`);
@@ -475,8 +508,8 @@ function bootstrapHardenCommand(io: CliIo, options: Options): number {
   return EXIT_OK;
 }
 
-/** What runs each command of COMMANDS. */
-const RUN: Record<string, (io: CliIo, options: Options) => number> = {
+/** What runs each command of COMMANDS: its exit code, or a promise of it for a command that calls AWS. */
+const RUN: Record<string, (io: CliIo, options: Options) => number | Promise<number>> = {
   'lifecycle validate': validateCommand,
   'lifecycle preview': previewCommand,
   'catalog validate': catalogValidateCommand,
@@ -484,12 +517,16 @@ const RUN: Record<string, (io: CliIo, options: Options) => number> = {
   'catalog move': catalogMoveCommand,
   'catalog import': catalogImportCommand,
   'bootstrap harden': bootstrapHardenCommand,
+  'access report': accessReportCommand,
+  'access diff': accessDiffCommand,
+  'registry export': registryExportCommand,
 };
 
 /**
- * Run the CLI with the arguments after the program name. Returns the exit code.
+ * Run the CLI with the arguments after the program name. Returns the exit code,
+ * or a promise of it for a command that calls AWS (`registry export`).
  */
-export function main(argv: string[], io: CliIo = nodeIo()): number {
+export function main(argv: string[], io: CliIo = nodeIo()): number | Promise<number> {
   let command: CommandSpec | undefined;
   try {
     const invocation = parseCommandLine(argv, COMMANDS, EXIT_CODES);
@@ -502,26 +539,36 @@ export function main(argv: string[], io: CliIo = nodeIo()): number {
       return EXIT_OK;
     }
     command = invocation.command;
-    return RUN[`${command.group} ${command.name}`](io, invocation.args);
+    const code = RUN[`${command.group} ${command.name}`](io, invocation.args);
+    const spec = command;
+    return typeof code === 'number' ? code : code.catch((error: unknown) => failure(io, error, spec));
   } catch (error) {
-    if (error instanceof UsageError) {
-      const help = error.command ?? command;
-      io.stderr(`${PROGRAM}: ${error.message}\n\n${help ? commandHelp(help) : USAGE}`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof InputError) {
-      io.stderr(`${PROGRAM}: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
+    return failure(io, error, command);
   }
 }
 
+/** The exit code of a usage error or unreadable input, with its message; anything else is rethrown. */
+function failure(io: CliIo, error: unknown, command: CommandSpec | undefined): number {
+  if (error instanceof UsageError) {
+    const help = error.command ?? command;
+    io.stderr(`${PROGRAM}: ${error.message}\n\n${help ? commandHelp(help) : USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof InputError) {
+    io.stderr(`${PROGRAM}: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}
+
 if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
+  const internalError = (error: unknown) => {
     process.stderr.write(`${PROGRAM}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     process.exitCode = EXIT_USAGE;
+  };
+  try {
+    Promise.resolve(main(process.argv.slice(2))).then((code) => { process.exitCode = code; }, internalError);
+  } catch (error) {
+    internalError(error);
   }
 }

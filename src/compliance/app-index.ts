@@ -2,7 +2,7 @@ import { CfnResource, ITaggable, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { AppRegistries, registryKeyOf } from '../internal/app-registries';
+import { AppRegistries, registryKeyOf } from '../registry/app-registries';
 import { wildcardMatches } from '../scanning/checks';
 
 /** A resource of the app with its stack's concrete environment, if any. */

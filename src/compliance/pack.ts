@@ -197,7 +197,7 @@ function ruleDefinitions(cmkLevel: NagMessageLevel): RuleDefinition[] {
     {
       id: 'CustomerManagedKey',
       level: cmkLevel,
-      info: 'The ECR repository is not encrypted with a customer managed KMS key (AES256, or KMS without a key: the AWS managed key aws/ecr, RepositoryEncryption.KMS_AWS_MANAGED). To comply: encryption RepositoryEncryption.kms(key) or .kms() (the PrivateRepository default uses the stack key), or acknowledge where AES256 or the AWS managed key is accepted.',
+      info: 'The ECR repository is not encrypted with a customer managed KMS key (AES256, or KMS without a key: the AWS managed key aws/ecr, ImageEncryption.KMS_AWS_MANAGED). To comply: encryption ImageEncryption.kms(key) or .kms() (the PrivateRepository default uses the stack key), or acknowledge where AES256 or the AWS managed key is accepted.',
       explanation: 'Security Hub ECR.5: a customer managed key lets you control and audit who can decrypt images. Use KMS or KMS_DSSE encryption with your own key.',
       check: customerManagedKey,
       types: [EcrType.REPOSITORY, EcrType.REPOSITORY_CREATION_TEMPLATE],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { checkKeys, field, model, noDuplicateKeys, Obj, readAccount, readEnum, readList, readNumber, readString, readStrings, Report, toPlain } from './catalog-nodes';
+import { At, checkKeys, field, model, noDuplicateKeys, Obj, readAccount, readEnum, readList, readNumber, readString, readStrings, Report, toPlain } from './catalog-nodes';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
@@ -9,14 +9,15 @@ import { EncryptionType } from '../internal/ecr-facts';
 import { closest } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
 import { policySizeProblem } from '../internal/policy-text';
-import { Problems } from '../internal/problems';
+import { checkAccountId, Problems } from '../internal/problems';
+import { checkRegion } from '../internal/regions';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { destinationCountProblem, destinationKey, filterProblems, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
 import { accessPolicyLength, RepositoryAccess } from '../repository/access';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
-import { RepositoryEncryption } from '../repository/encryption';
+import { ImageEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
 import { ImageTagMutability } from '../repository/private-repository';
 import { checkTagMutabilityExclusions } from '../repository/tag-mutability';
@@ -34,8 +35,8 @@ export const CATALOG_KEYS = {
   replicationRule: ['destinations', 'filters'],
   scanningRule: ['frequency', 'filters'],
   scanType: Object.values(ScanType) as string[],
-  entry: ['name', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'kmsKey', 'access', 'repositoryPolicy',
-    'tags', 'replication', 'scanning', 'scanOnPush', 'removalPolicy', 'acknowledge'],
+  entry: ['name', 'account', 'region', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'kmsKey', 'access',
+    'repositoryPolicy', 'tags', 'replication', 'scanning', 'scanOnPush', 'removalPolicy', 'acknowledge'],
   access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts', ...ACCESS_PUSH_AND_PRINCIPAL_KEYS],
   destination: ['account', 'region'],
   acknowledgement: ['id', 'reason'],
@@ -73,7 +74,7 @@ Object.freeze(CatalogFormat);
  * A catalog of repositories as data, read from JSON or YAML: a `defaults`
  * block and one entry per repository. Every setting becomes the library's
  * own model object (`LifecyclePolicy`, `RepositoryAccess`,
- * `RepositoryEncryption`, `ReplicationDestination`), checked by that model;
+ * `ImageEncryption`, `ReplicationDestination`), checked by that model;
  * the catalog adds the file, line and column of each problem.
  *
  * ```yaml
@@ -224,11 +225,17 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
   const sharedDefault = (key: string) => shared.get(key);
   const repositories: FleetRepositoryProps[] = [];
   const entries: CatalogEntryPosition[] = [];
-  const seen = new Map<string, number>();
-  const rules = new Map<string, { pos: Position; where: string }>();
-  const allDestinations = new Map<string, { pos: Position; where: string }>();
-  const ruleMembers = new Map<string, string[]>();
-  const continuous: { name: string; pos: Position; where: string }[] = [];
+  // Names, rules and quotas are per registry (account and region): a catalog may span several.
+  const registries = new Map<string, RegistryTally>();
+  const tallyOf = (entry: Record<string, unknown>): RegistryTally => {
+    const key = registryKeyOf(entry.account as string | undefined, entry.region as string | undefined);
+    let tally = registries.get(key);
+    if (!tally) {
+      tally = { seen: new Map(), rules: new Map(), allDestinations: new Map(), ruleMembers: new Map(), continuous: [] };
+      registries.set(key, tally);
+    }
+    return tally;
+  };
   reposNode.items.forEach((item, index) => {
     let where = `repositories[${index}]`;
     if (item.kind !== 'object') {
@@ -251,8 +258,6 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     const nameProblems = new Problems('');
     checkRepositoryName(nameProblems, name);
     for (const m of nameProblems.list) report(nameNode.pos, m);
-    if (seen.has(name)) report(nameNode.pos, `repository '${name}' is already listed at line ${seen.get(name)}`);
-    else seen.set(name, nameNode.pos.line);
 
     const entry: Record<string, unknown> = { repositoryName: name };
     const settings = new Map<string, { pos: Position; where: string }>();
@@ -275,6 +280,9 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
       if (entry[key] === undefined) delete entry[key];
     }
     adoptedSettingsProblems(entry as unknown as FleetRepositoryProps, (key) => field(item, key) ?? defaults.get(key), report);
+    const { seen, rules, allDestinations, ruleMembers, continuous } = tallyOf(entry);
+    if (seen.has(name)) report(nameNode.pos, `repository '${name}' is already listed at line ${seen.get(name)}${registries.size > 1 ? ' for the same account and region' : ''}`);
+    else seen.set(name, nameNode.pos.line);
     const destinations = entry.replicationDestinations as ReplicationDestination[] | undefined;
     if (destinations && destinations.length > 0) {
       const own = field(item, 'replication');
@@ -290,26 +298,55 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     }
     repositories.push(entry as unknown as FleetRepositoryProps);
   });
-  // The fleet's registry gets one replication rule per distinct set of destinations:
-  // ECR's quotas on rules and destinations are reported at the entry that first breaks them.
+  for (const [key, tally] of registries) registryQuotas(tally, registries.size > 1 ? `the registry ${key}'s` : 'the fleet\'s', at);
+  return { repositories, entries, problems, registry };
+}
+
+/** What the catalog's entries of one registry (account and region) add up to, for ECR's per-registry quotas. */
+interface RegistryTally {
+  /** Repository name to the line that lists it. */
+  readonly seen: Map<string, number>;
+  /** Replication rules (per distinct set of destinations) to the entry that first uses them. */
+  readonly rules: Map<string, { pos: Position; where: string }>;
+  readonly allDestinations: Map<string, { pos: Position; where: string }>;
+  readonly ruleMembers: Map<string, string[]>;
+  readonly continuous: { name: string; pos: Position; where: string }[];
+}
+
+/**
+ * The registry (account and region) an entry lives in, as messages and fleets
+ * name it: `ACCOUNT/REGION`, with `-` for what the entry leaves to the fleet.
+ *
+ * @internal
+ */
+export function registryKeyOf(account: string | undefined, region: string | undefined): string {
+  return `${account ?? '-'}/${region ?? '-'}`;
+}
+
+/**
+ * ECR's quotas on one registry's rules, destinations and filters, reported at
+ * the entry that first breaks them: the registry gets one replication rule
+ * per distinct set of destinations.
+ */
+function registryQuotas(tally: RegistryTally, whose: string, at: At): void {
+  const { seen, rules, allDestinations, ruleMembers, continuous } = tally;
   const quota = (sources: Map<string, { pos: Position; where: string }>, problem: string | undefined, limit: number) => {
     if (problem === undefined) return;
     const first = [...sources.values()][limit];
-    at(first.pos, first.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+    at(first.pos, first.where, `replication: ${whose} ${problem.replace(/^the /, '')}`);
   };
   quota(rules, replicationRuleCountProblem(rules.size), MAX_REPLICATION_RULES);
   quota(allDestinations, destinationCountProblem(allDestinations.size), MAX_DESTINATIONS);
   // Filters of one rule past ECR's quota are compressed into prefixes by the fleet; a rule
-  // whose repositories interleave with the catalog's others so that no compression fits
+  // whose repositories interleave with the registry's others so that no compression fits
   // is reported at the entry that first uses it.
   const names = [...seen.keys()];
   for (const [key, members] of ruleMembers) {
     const problem = replicationFilterQuotaProblem(key, members, names);
-    if (problem !== undefined) at(rules.get(key)!.pos, rules.get(key)!.where, `replication: the fleet's ${problem.replace(/^the /, '')}`);
+    if (problem !== undefined) at(rules.get(key)!.pos, rules.get(key)!.where, `replication: ${whose} ${problem.replace(/^the /, '')}`);
   }
   const scanProblem = continuousScanFilterQuotaProblem(continuous.map((c) => c.name), names);
-  if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: the fleet's ${scanProblem.replace(/^the /, '')}`);
-  return { repositories, entries, problems, registry };
+  if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: ${whose} ${scanProblem.replace(/^the /, '')}`);
 }
 
 
@@ -420,6 +457,24 @@ const NO_LIFECYCLE_POLICY = Symbol('no lifecycle policy');
 
 /** Catalog key to the FleetRepositoryProps field it sets and its reader. */
 const READERS: Record<string, [string, (node: CatalogNode, report: Report) => unknown]> = {
+  account: ['account', (n, r) => {
+    const account = readAccount(n, r, 'account');
+    if (account !== undefined) {
+      const p = new Problems('');
+      checkAccountId(p, 'account', account);
+      for (const m of p.list) r(n.pos, m);
+    }
+    return account;
+  }],
+  region: ['region', (n, r) => {
+    const region = readString(n, r, 'region');
+    if (region !== undefined) {
+      const p = new Problems('');
+      checkRegion(p, 'region', region);
+      for (const m of p.list) r(n.pos, m);
+    }
+    return region;
+  }],
   owner: ['owner', (n, r) => readString(n, r, 'owner')],
   costCenter: ['costCenter', (n, r) => readString(n, r, 'costCenter')],
   lifecycle: ['lifecyclePolicy', (n, r) => {
@@ -447,7 +502,7 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   encryption: ['encryption', (n, r) => {
     // KMS means the shard stack's shared key, which is what a repository without encryption gets.
     const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
-    return e === EncryptionType.AES256 ? RepositoryEncryption.AES256 : undefined;
+    return e === EncryptionType.AES256 ? ImageEncryption.AES256 : undefined;
   }],
   kmsKey: ['kmsKeyArn', (n, r) => {
     const arn = readString(n, r, 'kmsKey');

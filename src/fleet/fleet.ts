@@ -16,14 +16,14 @@ import { acknowledgedIds, complianceRuleId, repositoryAcknowledgementProblems } 
 import { acknowledgeRule } from '../internal/acknowledge';
 import { closest } from '../internal/edit-distance';
 import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
-import { Problems, subjectOf } from '../internal/problems';
+import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
 import { RepositoryAccess, resolvedAccessPolicy } from '../repository/access';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
-import { defaultRepositoryEncryption, RepositoryEncryption } from '../repository/encryption';
+import { defaultRepositoryEncryption, ImageEncryption } from '../repository/encryption';
 import { PrivateRepository } from '../repository/private-repository';
 import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
 import { ScanFrequency } from '../scanning/enums';
@@ -132,7 +132,7 @@ export class RepositoryFleet extends Construct {
   private readonly keys: ReadonlyMap<string, number>;
   private readonly keyScope: FleetKeyScope;
   private registryStack?: Stack;
-  private registryKeyEncryption?: RepositoryEncryption;
+  private registryKeyEncryption?: ImageEncryption;
 
   constructor(scope: Construct, id: string, props: RepositoryFleetProps) {
     guardConstruct('RepositoryFleet', scope, id, props, {
@@ -157,6 +157,7 @@ export class RepositoryFleet extends Construct {
       else if (seen.has(r.repositoryName)) problems.add(`repositories[${i}]: repository '${r.repositoryName}' is listed twice`);
       seen.add(r.repositoryName);
       acknowledgementProblems(r, i).forEach((p) => problems.add(p));
+      registryProblems(r, i, props.env).forEach((p) => problems.add(p));
       adoptedSettingProblems(r, i, props.env?.region).forEach((p) => problems.add(p));
     });
     problems.throwIfAny();
@@ -291,8 +292,8 @@ export class RepositoryFleet extends Construct {
    * key, or the fleet's registry key.
    */
   private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, env: Environment | undefined, problems: Problems)
-    : RepositoryEncryption | undefined {
-    if (r.kmsKeyArn !== undefined) return RepositoryEncryption.kms(existingKey(shardStacks.get(shard)!, r.kmsKeyArn));
+    : ImageEncryption | undefined {
+    if (r.kmsKeyArn !== undefined) return ImageEncryption.kms(existingKey(shardStacks.get(shard)!, r.kmsKeyArn));
     const recorded = this.keys.get(r.repositoryName);
     const holder = recorded ?? (this.keyScope === FleetKeyScope.REGISTRY ? REGISTRY_KEY_HOLDER : shard);
     if (holder === shard) return r.encryption;
@@ -300,7 +301,7 @@ export class RepositoryFleet extends Construct {
       return holder === REGISTRY_KEY_HOLDER ? this.registryEncryption(env) : defaultRepositoryEncryption(shardStacks.get(holder)!);
     }
     if (recorded !== undefined && r.encryption.usesKms && r.encryption.key === undefined) {
-      problems.add(`repository '${r.repositoryName}' moved from ${keyHolderName(recorded)} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with RepositoryEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
+      problems.add(`repository '${r.repositoryName}' moved from ${keyHolderName(recorded)} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with ImageEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
     }
     return r.encryption;
   }
@@ -310,7 +311,7 @@ export class RepositoryFleet extends Construct {
    * created on first use and always exported, so that the registry stack
    * keeps the export while a shard that imports it is not yet deployed.
    */
-  private registryEncryption(env: Environment | undefined): RepositoryEncryption {
+  private registryEncryption(env: Environment | undefined): ImageEncryption {
     if (!this.registryKeyEncryption) {
       const stack = this.registry(env);
       this.registryKeyEncryption = defaultRepositoryEncryption(stack);
@@ -600,3 +601,26 @@ export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   const ownKey = r.encryption !== undefined && r.encryption.usesKms && r.encryption.key === undefined;
   return { name: r.repositoryName, resources: ownKey ? 2 : 1, bytes: ownKey ? bytes + 2500 : bytes };
 }
+
+/**
+ * The problems of an entry that names another registry than the fleet's
+ * environment: a fleet deploys to one account and region.
+ */
+function registryProblems(entry: FleetRepositoryProps, index: number, env: Environment | undefined): string[] {
+  const problems: string[] = [];
+  for (const key of ['account', 'region'] as const) {
+    const own = entry[key];
+    if (own === undefined) continue;
+    if (typeof own !== 'string') {
+      problems.push(`repositories[${index}].${key} must be a string`);
+      continue;
+    }
+    const fleets = env?.[key];
+    if (fleets === undefined || (isConcrete(fleets) && isConcrete(own) && fleets !== own)) {
+      problems.push(`repositories[${index}] '${entry.repositoryName}' names ${key} ${own}, but this fleet deploys to ${fleets === undefined ? `no ${key} (its env has none)` : fleets}: `
+        + 'a RepositoryFleet builds the repositories of one account and region; use MultiRegistryFleet for a catalog that spans several');
+    }
+  }
+  return problems;
+}
+

@@ -3,3 +3,5 @@ export type { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProp
 export { FleetKeyScope } from './key-scope';
 export { RepositoryFleet } from './fleet';
 export type { RepositoryFleetProps } from './fleet';
+export { MultiRegistryFleet } from './multi-registry';
+export type { MultiRegistryFleetProps } from './multi-registry';

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { RepositoryAccess } from '../repository/access';
-import { RepositoryEncryption } from '../repository/encryption';
+import { ImageEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { ScanFrequency, ScanType } from '../scanning/enums';
 import { ScanningRuleOptions } from '../scanning/registry-scanning';
@@ -33,6 +33,21 @@ export interface FindingAcknowledgement {
 export interface FleetRepositoryProps {
   /** The repository's name (ECR's naming rule). */
   readonly repositoryName: string;
+  /**
+   * The account of the registry the repository lives in. A `RepositoryFleet`
+   * takes only repositories of its own environment; a catalog that spans
+   * accounts or regions is built by `MultiRegistryFleet`, one fleet (shards
+   * and registry stack) per account and region.
+   *
+   * @default - the fleet's account
+   */
+  readonly account?: string;
+  /**
+   * The region of the registry the repository lives in (see `account`).
+   *
+   * @default - the fleet's region
+   */
+  readonly region?: string;
   /**
    * Value of the `owner` tag.
    *
@@ -78,7 +93,7 @@ export interface FleetRepositoryProps {
    *
    * @default - KMS with the shard stack's shared key
    */
-  readonly encryption?: RepositoryEncryption;
+  readonly encryption?: ImageEncryption;
   /**
    * An existing customer managed key (or the AWS managed key `aws/ecr`, as
    * `DescribeRepositories` reports it) that encrypts the repository, by its

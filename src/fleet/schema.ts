@@ -46,6 +46,8 @@ export function catalogJsonSchema(): Record<string, unknown> {
     ],
   };
   const settings: Record<string, unknown> = {
+    account: { ...account, description: 'The account of the registry the repository lives in (MultiRegistryFleet builds one fleet per account and region)' },
+    region: { type: 'string', pattern: REGION_SHAPE.source, description: 'The region of the registry the repository lives in' },
     owner: { type: 'string', description: 'Value of the owner tag' },
     costCenter: { type: 'string', description: 'Value of the cost-center tag' },
     lifecycle: {

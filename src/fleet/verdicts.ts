@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CatalogRead } from './catalog';
 import { RepositoryFleet } from './fleet';
+import { MultiRegistryFleet } from './multi-registry';
 import { repositoryNameOf } from './placement';
 import { ECR_COMPLIANCE_PACK, EcrComplianceRule } from '../compliance/rule-ids';
 
@@ -38,9 +42,22 @@ const RULE_SETTINGS: Partial<Record<EcrComplianceRule, string[]>> = {
  * @internal
  */
 export function catalogVerdicts(read: CatalogRead, file: string, pack: CompliancePack): CatalogVerdicts {
-  const app = new App();
+  // A catalog whose entries name accounts or regions is built as the synth builds it: one fleet per
+  // registry, whose registries wire each other (replication between them) when the app is synthesized.
+  const multi = read.repositories.some((r) => r.account !== undefined || r.region !== undefined);
+  const outdir = multi ? mkdtempSync(join(tmpdir(), 'cdk-ecr-platform-verdicts-')) : undefined;
+  const app = new App(outdir ? { outdir } : {});
   try {
-    new RepositoryFleet(app, 'Fleet', { repositories: read.repositories, registry: read.registry });
+    if (multi) {
+      new MultiRegistryFleet(app, 'Fleet', { repositories: read.repositories });
+      try {
+        app.synth();
+      } finally {
+        rmSync(outdir!, { recursive: true, force: true });
+      }
+    } else {
+      new RepositoryFleet(app, 'Fleet', { repositories: read.repositories, registry: read.registry });
+    }
   } catch (error) {
     return { errors: [`${file}: ${error instanceof Error ? error.message : String(error)}`], warnings: [] };
   }
@@ -69,8 +86,8 @@ export function catalogVerdicts(read: CatalogRead, file: string, pack: Complianc
   return { errors: found.filter((f) => f.error).map((f) => f.text), warnings: found.filter((f) => !f.error).map((f) => f.text) };
 }
 
-/** The repository a path of the fleet's tree belongs to (`Fleet/Shard1/team-a--api/...`), if any. */
+/** The repository a path of the fleet's tree belongs to (`Fleet/Shard1/team-a--api/...`, `Fleet/111111111111-eu-west-1/Shard1/...`), if any. */
 function repositoryNameAt(path: string): string | undefined {
-  const m = /^Fleet\/Shard\d+\/([^/]+)/.exec(path);
+  const m = /^Fleet\/(?:\d{12}-[a-z0-9-]+\/)?Shard\d+\/([^/]+)/.exec(path);
   return m ? repositoryNameOf(m[1]) : undefined;
 }

@@ -139,6 +139,11 @@ export function tagMutabilityValue(mutability: string, withExclusions: boolean):
   return withExclusions ? `${mutability}${WITH_EXCLUSION}` : mutability;
 }
 
+/** Whether an `ImageTagMutability` value is one with exclusion filters (`*_WITH_EXCLUSION`). @internal */
+export function hasTagMutabilityExclusions(mutability: string): boolean {
+  return mutability.endsWith(WITH_EXCLUSION);
+}
+
 /**
  * The `ImageTagMutability` values that keep tags immutable, as Security Hub
  * ECR.2 reads them (exclusions allowed).
@@ -154,6 +159,43 @@ export const IMMUTABLE_TAG_MUTABILITIES: readonly string[] = Object.freeze(['IMM
  * @internal
  */
 export const CONTROL_TOWER_TAG_MUTABILITY = IMMUTABLE_TAG_MUTABILITIES[0];
+
+/**
+ * Every `imageTagMutability` ECR returns for a repository or creation template
+ * (ECR API, Repository and RepositoryCreationTemplate: MUTABLE, IMMUTABLE,
+ * IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION).
+ *
+ * @internal
+ */
+export const IMAGE_TAG_MUTABILITIES: readonly string[] = Object.freeze(
+  ['MUTABLE', 'IMMUTABLE'].flatMap((m) => [m, tagMutabilityValue(m, true)]),
+);
+
+// ---------------------------------------------------------------------------
+// Filter types
+// ---------------------------------------------------------------------------
+
+/** The only `filterType` of a tag mutability exclusion filter (ECR API, ImageTagMutabilityExclusionFilter). @internal */
+export const TAG_MUTABILITY_EXCLUSION_FILTER_TYPE = 'WILDCARD';
+
+/** The only `filterType` of a registry scanning rule's repository filter (ECR API, ScanningRepositoryFilter). @internal */
+export const SCANNING_FILTER_TYPE = 'WILDCARD';
+
+/** The only `filterType` of a replication rule's repository filter (ECR API, RepositoryFilter). @internal */
+export const REPLICATION_FILTER_TYPE = 'PREFIX_MATCH';
+
+/** The only `filterType` of a signing rule's repository filter (ECR API, SigningRepositoryFilter). @internal */
+export const SIGNING_FILTER_TYPE = 'WILDCARD_MATCH';
+
+/**
+ * The scan frequency ECR returns for a registry scanning rule that scans
+ * neither on push nor continuously (ECR API, RegistryScanningRule
+ * `scanFrequency`: SCAN_ON_PUSH, CONTINUOUS_SCAN, MANUAL). The library never
+ * sets it; an export can hold it.
+ *
+ * @internal
+ */
+export const MANUAL_SCAN_FREQUENCY = 'MANUAL';
 
 // ---------------------------------------------------------------------------
 // Repository names, prefixes and ARNs

@@ -3,10 +3,10 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
 import { LifecycleAction } from './enums';
 import { readLifecyclePolicyJson } from './parse';
-import { AppWarning, ownerOf, registerAppCheck, tryResolve } from '../internal/app-checks';
-import { AppRegistries, registryKeyOf } from '../internal/app-registries';
 import { policyStatements } from '../internal/policy';
 import { partitionOf } from '../internal/regions';
+import { AppWarning, ownerOf, registerAppCheck, tryResolve } from '../registry/app-checks';
+import { AppRegistries, registryKeyOf } from '../registry/app-registries';
 
 /*
  * Archive and the workloads that pull (ECR User Guide, "Archiving images"):

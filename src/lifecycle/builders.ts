@@ -1,5 +1,5 @@
-import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
-import { LifecycleRule } from './rule';
+import { CountType, LifecycleAction, StorageClass, LifecycleTagStatus } from './enums';
+import { LifecyclePolicyRule } from './rule';
 
 /*
  * Rule builders behind the presets. They return rules without priorities, so that
@@ -17,32 +17,32 @@ import { LifecycleRule } from './rule';
 export const KEEP_ALL_COUNT = 1_000_000_000;
 
 /** @internal */
-export function expireUntaggedRules(days: number): LifecycleRule[] {
+export function expireUntaggedRules(days: number): LifecyclePolicyRule[] {
   return [{
     description: `Expire untagged images pushed more than ${days} days ago`,
-    tagStatus: TagStatus.UNTAGGED,
+    tagStatus: LifecycleTagStatus.UNTAGGED,
     countType: CountType.SINCE_IMAGE_PUSHED,
     countNumber: days,
   }];
 }
 
 /** @internal */
-export function capTotalRules(count: number): LifecycleRule[] {
+export function capTotalRules(count: number): LifecyclePolicyRule[] {
   return [{
     description: `Keep at most ${count} images, expire the oldest`,
-    tagStatus: TagStatus.ANY,
+    tagStatus: LifecycleTagStatus.ANY,
     countType: CountType.IMAGE_COUNT_MORE_THAN,
     countNumber: count,
   }];
 }
 
 /** @internal */
-export function keepLastReleasesRules(count: number, patterns: string[]): LifecycleRule[] {
+export function keepLastReleasesRules(count: number, patterns: string[]): LifecyclePolicyRule[] {
   // One rule per pattern: patterns within one rule must ALL match (AND), which is not
   // what "keep the last N releases tagged v* or release-*" means.
   return patterns.map((pattern) => ({
     description: `Keep the last ${count} images tagged ${pattern}, expire older ones`,
-    tagStatus: TagStatus.TAGGED,
+    tagStatus: LifecycleTagStatus.TAGGED,
     tagPatternList: [pattern],
     countType: CountType.IMAGE_COUNT_MORE_THAN,
     countNumber: count,
@@ -50,10 +50,10 @@ export function keepLastReleasesRules(count: number, patterns: string[]): Lifecy
 }
 
 /** @internal */
-export function protectTagsRules(patterns: string[]): LifecycleRule[] {
+export function protectTagsRules(patterns: string[]): LifecyclePolicyRule[] {
   return patterns.map((pattern) => ({
     description: `Protect images tagged ${pattern} from every later rule`,
-    tagStatus: TagStatus.TAGGED,
+    tagStatus: LifecycleTagStatus.TAGGED,
     tagPatternList: [pattern],
     countType: CountType.IMAGE_COUNT_MORE_THAN,
     countNumber: KEEP_ALL_COUNT,
@@ -61,11 +61,11 @@ export function protectTagsRules(patterns: string[]): LifecycleRule[] {
 }
 
 /** @internal */
-export function archiveUnpulledRules(days: number, deleteAfterArchivedDays: number): LifecycleRule[] {
+export function archiveUnpulledRules(days: number, deleteAfterArchivedDays: number): LifecyclePolicyRule[] {
   return [
     {
       description: `Archive tagged images not pulled for ${days} days`,
-      tagStatus: TagStatus.TAGGED,
+      tagStatus: LifecycleTagStatus.TAGGED,
       tagPatternList: ['*'],
       countType: CountType.SINCE_IMAGE_PULLED,
       countNumber: days,
@@ -73,7 +73,7 @@ export function archiveUnpulledRules(days: number, deleteAfterArchivedDays: numb
     },
     {
       description: `Delete images archived more than ${deleteAfterArchivedDays} days ago`,
-      tagStatus: TagStatus.ANY,
+      tagStatus: LifecycleTagStatus.ANY,
       storageClass: StorageClass.ARCHIVE,
       countType: CountType.SINCE_IMAGE_TRANSITIONED,
       countNumber: deleteAfterArchivedDays,

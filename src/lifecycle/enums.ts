@@ -3,7 +3,7 @@
  *
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
  */
-export enum TagStatus {
+export enum LifecycleTagStatus {
   /** Images with at least one tag; the rule also needs a tag prefix list or a tag pattern list. */
   TAGGED = 'tagged',
   /** Images with no tag at all. Only one rule per storage class may select untagged images. */
@@ -11,7 +11,7 @@ export enum TagStatus {
   /** Every image. An `any` rule must have the highest priority number within its storage class. */
   ANY = 'any',
 }
-Object.freeze(TagStatus);
+Object.freeze(LifecycleTagStatus);
 
 /**
  * The ECR storage class a rule selects images from.

@@ -1,7 +1,7 @@
-import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
+import { CountType, LifecycleAction, StorageClass, LifecycleTagStatus } from './enums';
 import { assignPriorities } from './priorities';
 import { isSinceCountType } from './render';
-import { LifecycleRule } from './rule';
+import { LifecyclePolicyRule } from './rule';
 import { validatePositionedRules } from './validate';
 
 /*
@@ -39,7 +39,7 @@ export interface ParsedLifecyclePolicy {
    * One entry per element of the `rules` array, in order: the rule when it could be read,
    * otherwise only its `rulePriority` when that is a number (for the duplicate check).
    */
-  readonly entries: Array<{ readonly rule?: LifecycleRule; readonly rulePriority?: number }>;
+  readonly entries: Array<{ readonly rule?: LifecyclePolicyRule; readonly rulePriority?: number }>;
 }
 
 /**
@@ -84,7 +84,7 @@ export function readLifecyclePolicyJson(text: string): ParsedLifecyclePolicy {
  * structural and semantic, when the text has a structural problem.
  * @internal
  */
-export function parseLifecyclePolicyJson(text: string): LifecycleRule[] {
+export function parseLifecyclePolicyJson(text: string): LifecyclePolicyRule[] {
   const parsed = readLifecyclePolicyJson(text);
   if (parsed.problems.length > 0) {
     throw parseError([...parsed.problems, ...semanticProblems(parsed)]);
@@ -150,7 +150,7 @@ function readStringList(value: unknown, where: string, problems: string[]): stri
   return [...value] as string[];
 }
 
-function readRule(raw: Record<string, unknown>, where: string, problems: string[]): LifecycleRule | undefined {
+function readRule(raw: Record<string, unknown>, where: string, problems: string[]): LifecyclePolicyRule | undefined {
   const before = problems.length;
   checkKeys(raw, RULE_KEYS, where, problems);
 
@@ -178,7 +178,7 @@ function readRule(raw: Record<string, unknown>, where: string, problems: string[
   }
   const sel = `${where}.selection`;
   checkKeys(selection, SELECTION_KEYS, sel, problems);
-  const tagStatus = readEnum(selection.tagStatus, TagStatus, `${sel}.tagStatus`, problems);
+  const tagStatus = readEnum(selection.tagStatus, LifecycleTagStatus, `${sel}.tagStatus`, problems);
   const countType = readEnum(selection.countType, CountType, `${sel}.countType`, problems);
   const storageClass = selection.storageClass === undefined || selection.storageClass === null
     ? undefined : readEnum(selection.storageClass, StorageClass, `${sel}.storageClass`, problems);
@@ -223,7 +223,7 @@ function readRule(raw: Record<string, unknown>, where: string, problems: string[
   if (problems.length > before || tagStatus === undefined || countType === undefined || countNumber === undefined) {
     return undefined;
   }
-  const rule: { -readonly [K in keyof LifecycleRule]: LifecycleRule[K] } = { tagStatus, countType, countNumber };
+  const rule: { -readonly [K in keyof LifecyclePolicyRule]: LifecyclePolicyRule[K] } = { tagStatus, countType, countNumber };
   if (rulePriority !== undefined) rule.rulePriority = rulePriority;
   if (description !== undefined) rule.description = description;
   if (tagPrefixList !== undefined) rule.tagPrefixList = tagPrefixList;

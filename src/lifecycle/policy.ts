@@ -3,7 +3,7 @@ import { lifecyclePolicyJsonProblems, parseLifecyclePolicyJson } from './parse';
 import { previewLifecyclePolicy } from './preview';
 import { assignPriorities, copyRule } from './priorities';
 import { renderLifecyclePolicy, sortByPriority } from './render';
-import { LifecycleRule } from './rule';
+import { LifecyclePolicyRule } from './rule';
 import { lazyPolicyText } from './token';
 import { containsToken, validateLifecyclePolicy } from './validate';
 import { guard, instanceOf, listOf, OBJECT, optional, STRING } from '../internal/input';
@@ -31,7 +31,7 @@ export class LifecyclePolicy {
    *
    * @param rules the rules, in the order their automatic priorities should follow
    */
-  public static fromRules(rules: LifecycleRule[]): LifecyclePolicy {
+  public static fromRules(rules: LifecyclePolicyRule[]): LifecyclePolicy {
     guard('LifecyclePolicy.fromRules', { rules: [rules, listOf(OBJECT)] });
     return new LifecyclePolicy(rules);
   }
@@ -76,7 +76,7 @@ export class LifecyclePolicy {
    *
    * @param rules the rules, in the order their automatic priorities should follow
    */
-  public static validateRules(rules: LifecycleRule[]): string[] {
+  public static validateRules(rules: LifecyclePolicyRule[]): string[] {
     guard('LifecyclePolicy.validateRules', { rules: [rules, listOf(OBJECT)] });
     return LifecyclePolicy.fromRules(rules).validate();
   }
@@ -116,7 +116,7 @@ export class LifecyclePolicy {
    */
   public static combine(...policies: LifecyclePolicy[]): LifecyclePolicy {
     guard('LifecyclePolicy.combine', { policies: [policies, listOf(instanceOf(LifecyclePolicy))] });
-    const rules: LifecycleRule[] = [];
+    const rules: LifecyclePolicyRule[] = [];
     for (const policy of policies) {
       rules.push(...policy.inputRules);
     }
@@ -124,9 +124,9 @@ export class LifecyclePolicy {
   }
 
   /** The rules as given, priorities only where explicit. */
-  private readonly inputRules: LifecycleRule[];
+  private readonly inputRules: LifecyclePolicyRule[];
   /** The rules with priorities assigned, sorted by priority. */
-  private readonly assignedRules: LifecycleRule[];
+  private readonly assignedRules: LifecyclePolicyRule[];
   /**
    * The rendered text, once rendered (the policy is immutable, so a policy
    * shared by thousands of repositories is rendered once). Unset while the
@@ -136,7 +136,7 @@ export class LifecyclePolicy {
   /** The problems, once validated (immutable, like the text). */
   private validatedProblems?: readonly string[];
 
-  private constructor(rules: LifecycleRule[]) {
+  private constructor(rules: LifecyclePolicyRule[]) {
     if (!Array.isArray(rules)) {
       throw new Error('LifecyclePolicy.fromRules expects an array of rules');
     }
@@ -147,7 +147,7 @@ export class LifecyclePolicy {
   /**
    * The rules, with priorities assigned, sorted by priority (a copy).
    */
-  public get rules(): LifecycleRule[] {
+  public get rules(): LifecyclePolicyRule[] {
     return this.assignedRules.map((rule) => copyRule(rule, rule.rulePriority));
   }
 

@@ -1,6 +1,6 @@
 import { archiveUnpulledRules, capTotalRules, expireUntaggedRules, keepLastReleasesRules, protectTagsRules } from './builders';
 import { LifecyclePolicy } from './policy';
-import { LifecycleRule } from './rule';
+import { LifecyclePolicyRule } from './rule';
 import { MIN_ARCHIVE_DAYS } from './validate';
 import { guard, listOf, NUMBER, optional, STRING } from '../internal/input';
 
@@ -128,7 +128,7 @@ export class LifecyclePresets {
   private constructor() {}
 }
 
-function checked(preset: string, rules: LifecycleRule[], extra?: string): LifecyclePolicy {
+function checked(preset: string, rules: LifecyclePolicyRule[], extra?: string): LifecyclePolicy {
   const policy = LifecyclePolicy.fromRules(rules);
   const problems = extra !== undefined ? [extra] : policy.validate();
   if (problems.length > 0) {

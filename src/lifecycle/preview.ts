@@ -1,6 +1,6 @@
 /* eslint-disable no-bitwise -- bit masks, radix digits and digit range checks in hot loops; see the comments at each use */
-import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
-import { LifecycleRule } from './rule';
+import { CountType, LifecycleAction, StorageClass, LifecycleTagStatus } from './enums';
+import { LifecyclePolicyRule } from './rule';
 import { parseTimestamp } from './timestamp';
 
 /*
@@ -91,7 +91,7 @@ export interface PreviewOutput {
 
 /** What previewLifecyclePolicy needs of a policy (LifecyclePolicy satisfies it). */
 export interface PreviewablePolicy {
-  readonly rules: LifecycleRule[];
+  readonly rules: LifecyclePolicyRule[];
   validate(): string[];
 }
 
@@ -195,7 +195,7 @@ function ruleSelects(rule: CompiledRule, tags: string[]): boolean {
   return true;
 }
 
-function compileRule(rule: LifecycleRule, index: number, nowMs: number): CompiledRule {
+function compileRule(rule: LifecyclePolicyRule, index: number, nowMs: number): CompiledRule {
   if (!Number.isSafeInteger(rule.countNumber) || !Number.isSafeInteger(rule.rulePriority)
     || [...(rule.tagPrefixList ?? []), ...(rule.tagPatternList ?? [])].some((entry) => entry.includes('Token['))) {
     throw new Error('Cannot preview a lifecycle policy that contains unresolved CDK tokens');
@@ -207,7 +207,8 @@ function compileRule(rule: LifecycleRule, index: number, nowMs: number): Compile
       : rule.countType === CountType.SINCE_IMAGE_PULLED ? Clock.PULLED : Clock.ARCHIVED;
   return {
     priority: rule.rulePriority!,
-    selects: rule.tagStatus === TagStatus.ANY ? Selects.ANY : rule.tagStatus === TagStatus.UNTAGGED ? Selects.UNTAGGED : Selects.TAGGED,
+    selects: rule.tagStatus === LifecycleTagStatus.ANY ? Selects.ANY
+      : rule.tagStatus === LifecycleTagStatus.UNTAGGED ? Selects.UNTAGGED : Selects.TAGGED,
     terms: list.map((entry) => compileTerm(entry, isPattern)),
     clock,
     countNumber: rule.countNumber,

@@ -1,5 +1,5 @@
-import { TagStatus } from './enums';
-import { LifecycleRule } from './rule';
+import { LifecycleTagStatus } from './enums';
+import { LifecyclePolicyRule } from './rule';
 
 /**
  * Give every rule a priority, deterministically.
@@ -15,7 +15,7 @@ import { LifecycleRule } from './rule';
  * @param reserved priorities taken by something else (never assigned)
  * @internal
  */
-export function assignPriorities(rules: LifecycleRule[], reserved: number[] = []): LifecycleRule[] {
+export function assignPriorities(rules: LifecyclePolicyRule[], reserved: number[] = []): LifecyclePolicyRule[] {
   const used = new Set<number>(reserved);
   for (const rule of rules) {
     if (typeof rule.rulePriority === 'number') {
@@ -26,7 +26,7 @@ export function assignPriorities(rules: LifecycleRule[], reserved: number[] = []
 
   let next = 1;
   rules.forEach((rule, index) => {
-    if (rule.rulePriority !== undefined || rule.tagStatus === TagStatus.ANY) {
+    if (rule.rulePriority !== undefined || rule.tagStatus === LifecycleTagStatus.ANY) {
       return;
     }
     while (used.has(next)) {
@@ -43,7 +43,7 @@ export function assignPriorities(rules: LifecycleRule[], reserved: number[] = []
     }
   }
   rules.forEach((rule, index) => {
-    if (rule.rulePriority === undefined && rule.tagStatus === TagStatus.ANY) {
+    if (rule.rulePriority === undefined && rule.tagStatus === LifecycleTagStatus.ANY) {
       highest++;
       assigned[index] = highest;
     }
@@ -57,8 +57,8 @@ export function assignPriorities(rules: LifecycleRule[], reserved: number[] = []
  * Keys whose value is undefined are left out.
  * @internal
  */
-export function copyRule(rule: LifecycleRule, rulePriority: number | undefined): LifecycleRule {
-  const copy: { -readonly [K in keyof LifecycleRule]: LifecycleRule[K] } = {
+export function copyRule(rule: LifecyclePolicyRule, rulePriority: number | undefined): LifecyclePolicyRule {
+  const copy: { -readonly [K in keyof LifecyclePolicyRule]: LifecyclePolicyRule[K] } = {
     tagStatus: rule.tagStatus,
     countType: rule.countType,
     countNumber: rule.countNumber,

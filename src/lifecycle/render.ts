@@ -1,5 +1,5 @@
 import { CountType, LifecycleAction } from './enums';
-import { LifecycleRule } from './rule';
+import { LifecyclePolicyRule } from './rule';
 import { isUnresolvedToken, tokenAsString } from './token';
 
 /*
@@ -14,7 +14,7 @@ const TOKEN_PLACEHOLDER = '__CDK_ECR_PLATFORM_NUMBER_TOKEN_';
  * Sort rules by priority, keeping the given order for equal priorities and for tokens.
  * @internal
  */
-export function sortByPriority(rules: LifecycleRule[]): LifecycleRule[] {
+export function sortByPriority(rules: LifecyclePolicyRule[]): LifecyclePolicyRule[] {
   const indexed = rules.map((rule, index) => ({ rule, index }));
   indexed.sort((a, b) => {
     const pa = a.rule.rulePriority;
@@ -41,7 +41,7 @@ export function isSinceCountType(countType: CountType): boolean {
  * Render rules (priorities already assigned) as ECR lifecycle policy JSON.
  * @internal
  */
-export function renderLifecyclePolicy(rules: LifecycleRule[]): string {
+export function renderLifecyclePolicy(rules: LifecyclePolicyRule[]): string {
   const numberTokens: unknown[] = [];
   const num = (value: number): number | string => {
     if (isUnresolvedToken(value)) {

@@ -1,4 +1,4 @@
-import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
+import { CountType, LifecycleAction, StorageClass, LifecycleTagStatus } from './enums';
 
 /**
  * One rule of an Amazon ECR lifecycle policy.
@@ -9,7 +9,7 @@ import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
  *
  * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
  */
-export interface LifecycleRule {
+export interface LifecyclePolicyRule {
   /**
    * The order in which rules are applied, lowest first. Must be a unique positive integer.
    *
@@ -28,11 +28,11 @@ export interface LifecycleRule {
   /**
    * Whether the rule selects tagged images, untagged images or any image.
    */
-  readonly tagStatus: TagStatus;
+  readonly tagStatus: LifecycleTagStatus;
 
   /**
    * Tag prefixes; an image is selected when every prefix starts at least one of its tags.
-   * Only for `TagStatus.TAGGED`, and only when `tagPatternList` is not given.
+   * Only for `LifecycleTagStatus.TAGGED`, and only when `tagPatternList` is not given.
    *
    * @default - no prefix list
    */
@@ -41,7 +41,7 @@ export interface LifecycleRule {
   /**
    * Tag patterns (anchored at both ends, `*` matches any run of characters, at most four `*`);
    * an image is selected when every pattern matches at least one of its tags.
-   * Only for `TagStatus.TAGGED`, and only when `tagPrefixList` is not given.
+   * Only for `LifecycleTagStatus.TAGGED`, and only when `tagPrefixList` is not given.
    *
    * @default - no pattern list
    */

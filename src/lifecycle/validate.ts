@@ -1,6 +1,6 @@
-import { CountType, LifecycleAction, StorageClass, TagStatus } from './enums';
+import { CountType, LifecycleAction, StorageClass, LifecycleTagStatus } from './enums';
 import { renderLifecyclePolicy } from './render';
-import { LifecycleRule } from './rule';
+import { LifecyclePolicyRule } from './rule';
 import { isUnresolvedToken } from './token';
 import { guard, listOf, OBJECT } from '../internal/input';
 
@@ -56,18 +56,18 @@ const MAX_TAG_LENGTH = 128;
  */
 export interface PositionedRule {
   readonly index: number;
-  readonly rule?: LifecycleRule;
+  readonly rule?: LifecyclePolicyRule;
   readonly rulePriority?: number;
 }
 
-interface Entry { readonly index: number; readonly rule: LifecycleRule }
+interface Entry { readonly index: number; readonly rule: LifecyclePolicyRule }
 
 /**
  * How a rule is named in messages: by position, priority and description, for example
  * `rules[1] (rulePriority 2, "Keep releases")`. The position tells two rules with the same
  * priority apart.
  */
-function ruleLabel(entry: { readonly index: number; readonly rule?: LifecycleRule; readonly rulePriority?: number }): string {
+function ruleLabel(entry: { readonly index: number; readonly rule?: LifecyclePolicyRule; readonly rulePriority?: number }): string {
   const priority = entry.rule !== undefined ? entry.rule.rulePriority : entry.rulePriority;
   const parts = [priority === undefined ? 'no rulePriority'
     : isUnresolvedToken(priority) ? 'rulePriority not yet known' : `rulePriority ${String(priority)}`];
@@ -94,7 +94,7 @@ function isEnumValue(value: unknown, values: Record<string, string>): boolean {
  * function is not part of the API jsii publishes.)
  * @internal
  */
-export function validateLifecyclePolicy(rules: LifecycleRule[], atSynth = false): string[] {
+export function validateLifecyclePolicy(rules: LifecyclePolicyRule[], atSynth = false): string[] {
   guard('validateLifecyclePolicy', { rules: [rules, listOf(OBJECT)] });
   return validatePositionedRules(rules.map((rule, index) => ({ index, rule })), atSynth);
 }
@@ -152,7 +152,7 @@ export function validatePolicyText(text: string): string[] {
 }
 
 /** True when a rule holds an unresolved CDK token. @internal */
-export function containsToken(rule: LifecycleRule): boolean {
+export function containsToken(rule: LifecyclePolicyRule): boolean {
   return isUnresolvedToken(rule.rulePriority) || isUnresolvedToken(rule.countNumber) || isUnresolvedToken(rule.description)
     || isUnresolvedToken(rule.tagPrefixList) || isUnresolvedToken(rule.tagPatternList)
     || [rule.tagPrefixList, rule.tagPatternList].some((list) => Array.isArray(list) && list.some(isUnresolvedToken));
@@ -175,7 +175,7 @@ function validatePriority(entry: PositionedRule, priority: unknown, byPriority: 
   return [];
 }
 
-function validateEnums(rule: LifecycleRule, label: string): string[] {
+function validateEnums(rule: LifecyclePolicyRule, label: string): string[] {
   const problems: string[] = [];
   // Untyped callers (JavaScript, jsii languages) can pass null, which ECR rejects in the JSON.
   for (const key of ['rulePriority', 'description', 'tagPrefixList', 'tagPatternList', 'storageClass', 'action'] as const) {
@@ -184,7 +184,7 @@ function validateEnums(rule: LifecycleRule, label: string): string[] {
   if (rule.description !== undefined && rule.description !== null && typeof rule.description !== 'string') {
     problems.push(`${label}: description ${JSON.stringify(rule.description)} is not a string.`);
   }
-  if (!isEnumValue(rule.tagStatus, TagStatus)) {
+  if (!isEnumValue(rule.tagStatus, LifecycleTagStatus)) {
     problems.push(`${label}: tagStatus ${JSON.stringify(rule.tagStatus)} is not one of tagged, untagged, any.`);
   }
   if (!isEnumValue(rule.countType, CountType)) {
@@ -199,7 +199,7 @@ function validateEnums(rule: LifecycleRule, label: string): string[] {
   return problems;
 }
 
-function validateCountNumber(rule: LifecycleRule, label: string): string[] {
+function validateCountNumber(rule: LifecyclePolicyRule, label: string): string[] {
   const count = rule.countNumber;
   if (isUnresolvedToken(count)) {
     return [];
@@ -210,17 +210,17 @@ function validateCountNumber(rule: LifecycleRule, label: string): string[] {
   return [];
 }
 
-function validateTagSelection(rule: LifecycleRule, label: string, atSynth: boolean): string[] {
+function validateTagSelection(rule: LifecyclePolicyRule, label: string, atSynth: boolean): string[] {
   const problems: string[] = [];
   const prefixes = rule.tagPrefixList;
   const patterns = rule.tagPatternList;
-  if (rule.tagStatus === TagStatus.TAGGED) {
+  if (rule.tagStatus === LifecycleTagStatus.TAGGED) {
     if (prefixes !== undefined && patterns !== undefined) {
       problems.push(`${label}: a tagged rule takes exactly one of tagPrefixList and tagPatternList, but both are set; remove one.`);
     } else if (prefixes === undefined && patterns === undefined) {
       problems.push(`${label}: a tagged rule needs a tagPatternList or a tagPrefixList, but neither is set; add one (or use tagStatus any).`);
     }
-  } else if (isEnumValue(rule.tagStatus, TagStatus) && (prefixes !== undefined || patterns !== undefined)) {
+  } else if (isEnumValue(rule.tagStatus, LifecycleTagStatus) && (prefixes !== undefined || patterns !== undefined)) {
     problems.push(`${label}: an ${rule.tagStatus} rule takes no tagPrefixList or tagPatternList; remove the list or use tagStatus tagged.`);
   }
 
@@ -276,7 +276,7 @@ function checkPrefix(prefix: unknown, label: string): string[] {
   return [];
 }
 
-function validateStorageClassTable(rule: LifecycleRule, label: string): string[] {
+function validateStorageClassTable(rule: LifecyclePolicyRule, label: string): string[] {
   const problems: string[] = [];
   const action = rule.action ?? LifecycleAction.EXPIRE;
   const archive = rule.storageClass === StorageClass.ARCHIVE;
@@ -306,7 +306,7 @@ function validatePerStorageClass(entries: Entry[]): string[] {
   for (const storageClass of [StorageClass.STANDARD, StorageClass.ARCHIVE]) {
     const inClass = entries.filter((entry) => (entry.rule.storageClass ?? StorageClass.STANDARD) === storageClass);
 
-    const untagged = inClass.filter((entry) => entry.rule.tagStatus === TagStatus.UNTAGGED);
+    const untagged = inClass.filter((entry) => entry.rule.tagStatus === LifecycleTagStatus.UNTAGGED);
     for (const extra of untagged.slice(1)) {
       problems.push(`${ruleLabel(extra)}: only one rule per storage class may select untagged images, and ${ruleLabel(untagged[0])} already does `
         + `in the ${storageClass} storage class; merge the two rules.`);
@@ -316,7 +316,7 @@ function validatePerStorageClass(entries: Entry[]): string[] {
     if (numbered.length === 0) continue;
     const highest = numbered.reduce((best, entry) => (entry.rule.rulePriority! > best.rule.rulePriority! ? entry : best));
     for (const entry of numbered) {
-      if (entry.rule.tagStatus === TagStatus.ANY && entry !== highest) {
+      if (entry.rule.tagStatus === LifecycleTagStatus.ANY && entry !== highest) {
         problems.push(`${ruleLabel(entry)}: an "any" rule must have the highest rulePriority in the ${storageClass} storage class, `
           + `but ${ruleLabel(highest)} is higher; give this rule a rulePriority above ${highest.rule.rulePriority}, or merge the "any" rules.`);
       }

@@ -6,7 +6,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PullThroughCacheCredentials } from './credentials';
 import { UpstreamAuthentication, UpstreamRegistry } from './upstream';
-import { addToWiringPass, AppRegistries, RegistryRef, wireCrossAccount } from '../internal/app-registries';
 import { BATCH_IMPORT_UPSTREAM_IMAGE_ACTION, normalizePrefix, PULL_THROUGH_ACTIONS, repositoryNamePrefix, UPSTREAM_PULL_ACTIONS } from '../internal/ecr-facts';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { addOrganizationProblems } from '../internal/organizations';
@@ -14,12 +13,13 @@ import { statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePresets } from '../lifecycle';
+import { addToWiringPass, AppRegistries, RegistryRef, wireCrossAccount } from '../registry/app-registries';
 import { checkPhysicalNames } from '../registry/physical-names';
 import { Registry } from '../registry/registry';
 import { RegistrySettingKind } from '../registry/settings';
 import { PULL_ACTIONS, RepositoryAccess } from '../repository/access';
 import { acknowledgeFindings, nagResourceString, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from '../repository/creation-template';
-import { RepositoryEncryption } from '../repository/encryption';
+import { ImageEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { checkSigningCoversPullThroughCache } from '../signing/pull-through-checks';
 
@@ -47,7 +47,7 @@ const propsSpec = () => ({
   customRole: optional(OBJECT),
   createTemplate: optional(BOOLEAN),
   lifecyclePolicy: optional(instanceOf(LifecyclePolicy)),
-  encryption: optional(instanceOf(RepositoryEncryption)),
+  encryption: optional(instanceOf(ImageEncryption)),
   imageTagMutability: optional(oneOf(ImageTagMutability)),
   access: optional(listOf(instanceOf(RepositoryAccess))),
   resourceTags: optional(mapOf(STRING)),
@@ -118,7 +118,7 @@ export interface PullThroughCacheRuleProps {
    *
    * @default - KMS with the stack's shared customer managed key
    */
-  readonly encryption?: RepositoryEncryption;
+  readonly encryption?: ImageEncryption;
 
   /**
    * Whether tags can be overwritten in cached repositories. Upstream tags

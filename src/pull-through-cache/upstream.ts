@@ -1,9 +1,9 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { RegistryRef } from '../internal/app-registries';
 import { guard, STRING } from '../internal/input';
 import { isConcrete, Problems } from '../internal/problems';
 import { RegionOptions } from '../region-options';
+import { RegistryRef } from '../registry/app-registries';
 
 /**
  * How an upstream registry authenticates ECR.

@@ -1,8 +1,8 @@
 import { CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
-import { ownerOf, tryResolve } from '../internal/app-checks';
-import { AppRegistries, registryKeyOf, warnOnce } from '../internal/app-registries';
+import { ownerOf, tryResolve } from './app-checks';
+import { AppRegistries, registryKeyOf, warnOnce } from './app-registries';
 import { EncryptionType } from '../internal/ecr-facts';
 
 /*

@@ -1,6 +1,6 @@
 import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ownerOf } from '../internal/app-checks';
+import { ownerOf } from './app-checks';
 import { CREDENTIAL_SECRET_PREFIX, EcrType, normalizePrefix } from '../internal/ecr-facts';
 
 /** A kind of physical name that must be unique per account and region. */

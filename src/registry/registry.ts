@@ -1,35 +1,24 @@
-import { Annotations, CfnDeletionPolicy, CfnResource, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnDeletionPolicy, CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { addToWiringPass, AppRegistries, trackSynthesis } from './app-registries';
 import { ReplicationDestination, ReplicationRuleOptions } from './replication';
-import {
-  destinationCountProblem,
-  destinationKey,
-  destinationProblems,
-  filterProblems,
-  MAX_FILTERS_PER_RULE,
-  replicationRuleCountProblem,
-} from './replication-checks';
+import { filterProblems } from './replication-checks';
+import { ReplicationSetting } from './replication-setting';
 import { describeSetting, PropertiesRenderer, RegistrySetting, RegistrySettingKind, RegistrySettings, SettingClaim, settingKeyed } from './settings';
-import { addToWiringPass, AppRegistries, trackSynthesis, wireCrossAccount } from '../internal/app-registries';
 import {
-  normalizePrefix,
-  prefixCovers,
   REGISTRY_SINGLETON_TYPES,
   REPLICATION_ACTIONS,
   REPOSITORY_ARN_PATTERN,
   repositoryNamePrefix,
-  ROOT_PREFIX,
   UPSTREAM_PULL_ACTIONS,
   V1_REGISTRY_POLICY_ACTIONS,
 } from '../internal/ecr-facts';
-import { mergeFilters } from '../internal/filters';
 import { guard, instanceOf, listOf, OBJECT, optional, STRING, struct } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
 import { concretePolicyLength, policySizeProblem, statementSid } from '../internal/policy-text';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
-import { checkNowAndAtSynth } from '../internal/resolve';
 import { isRolledOut } from '../internal/rollout';
 
 /** The construct ID of a stack's registry. */
@@ -37,12 +26,6 @@ const REGISTRY_ID = 'EcrRegistry';
 
 /** Prefixes listed in one source account's replication grant; beyond that, every repository. */
 const MAX_REPLICATION_PREFIXES = 20;
-
-interface Rule {
-  readonly destinations: ReplicationDestination[];
-  /** PREFIX_MATCH filters; undefined when the rule replicates every repository. */
-  filters: string[] | undefined;
-}
 
 /**
  * The Amazon ECR private registry of a stack's account and region.
@@ -84,29 +67,35 @@ export class Registry extends Construct {
 
   private readonly stack: Stack;
   private policyResource?: ecr.CfnRegistryPolicy;
-  private replicationResource?: ecr.CfnReplicationConfiguration;
   private policyDocument?: iam.PolicyDocument;
   /** Per source account: the prefixes granted, or 'all'. */
   private readonly replicationSources = new Map<string, string[] | 'all'>();
   private readonly replicationStatements = new Map<string, number>();
   private readonly pullThroughCacheAccounts = new Set<string>();
-  private readonly rules = new Map<string, Rule>();
+  /** The replication configuration: a setting of its own, which this registry owns. */
+  private readonly replication: ReplicationSetting;
   /** The settings this registry renders, for the app-wide clash check and the quotas. */
   private readonly claims = new RegistrySettings();
   /** How each setting's resources render their properties from the setting's model. */
   private readonly renderers = new Map<CfnResource, PropertiesRenderer>();
   private wiringAdded = false;
-  private overMatchWarned = false;
   private removalPolicy?: RemovalPolicy;
   /** ECR account settings the app sets for this registry (EcrAccountSettings). */
   private readonly accountSettings = new Map<string, string>();
   private warnedAtSynth = false;
-  /** Filters added for one repository by `replicateTo`, to warn about what else they cover. */
-  private readonly repositoryFilters: { filter: string; node: IConstruct }[] = [];
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
     this.stack = scope;
+    this.replication = new ReplicationSetting({
+      scope: this,
+      stack: scope,
+      account: scope.account,
+      region: scope.region,
+      claim: () => this.claimOwn(RegistrySettingKind.REPLICATION),
+      renderAs: (resource, properties) => this._renderAs(resource, properties),
+      needsWiring: () => this.ensureWiring(),
+    });
     this.node.addValidation({ validate: () => [...this.clashes(), ...this.policyProblems(), ...this.deployTimeWarnings()] });
     trackSynthesis(this);
   }
@@ -163,7 +152,7 @@ export class Registry extends Construct {
 
   /** The replication configuration resource, once a rule was added. */
   public get cfnReplicationConfiguration(): ecr.CfnReplicationConfiguration | undefined {
-    return this.replicationResource;
+    return this.replication.cfnReplicationConfiguration;
   }
 
   /**
@@ -323,7 +312,7 @@ export class Registry extends Construct {
     guard(`Registry.addReplicationRule '${this.node.path}'`, {
       options: [options, struct({ destinations: listOf(instanceOf(ReplicationDestination)), repositoryFilters: optional(listOf(STRING)) })],
     });
-    this.addRule(`Registry '${this.node.path}'`, options.destinations, options.repositoryFilters);
+    this.replication.addRule(`Registry '${this.node.path}'`, options.destinations, options.repositoryFilters);
   }
 
   /**
@@ -350,7 +339,7 @@ export class Registry extends Construct {
       problems.add(`namespace '${repositoryNamespace}' is not a repository namespace: name one such as 'team-a/' (to replicate every repository, use addReplicationRule without repositoryFilters)`);
       problems.throwIfAny();
     }
-    this.addRule(subject, destinations, [normalized]);
+    this.replication.addRule(subject, destinations, [normalized]);
   }
 
   /**
@@ -364,9 +353,7 @@ export class Registry extends Construct {
       problems.add('replicateTo needs a concrete repositoryName: replication filters match repository names at synth, so set repositoryName (a generated or token name cannot be matched)');
       problems.throwIfAny();
     }
-    this.addRule(subject, destinations, [repositoryName!]);
-    this.repositoryFilters.push({ filter: repositoryName!, node: node ?? this });
-    this.ensureWiring();
+    this.replication.addRepository(subject, repositoryName!, destinations, node ?? this);
   }
 
   /**
@@ -446,62 +433,6 @@ export class Registry extends Construct {
     return this.policyDocument;
   }
 
-  private addRule(subject: string, destinations: ReplicationDestination[], filters: string[] | undefined): void {
-    const problems = new Problems(subject);
-    problems.addAll(destinationProblems(destinations, { account: this.account, region: this.region }));
-    if (filters !== undefined) {
-      if (filters.length === 0) problems.add('repositoryFilters is empty: leave it out to replicate every repository, or name at least one prefix');
-      checkNowAndAtSynth(this, problems, filters, (p, f) => p.addAll(filterProblems(f)));
-    }
-    const key = destinationKey(destinations);
-    const existing = this.rules.get(key);
-    const merged = mergeFilters(existing, filters);
-    if (merged !== undefined && merged.length > MAX_FILTERS_PER_RULE) {
-      problems.add(`the replication rule to ${key} would have ${merged.length} repository filters: ECR takes at most ${MAX_FILTERS_PER_RULE} per rule (use a shared prefix such as 'team/')`);
-    }
-    const ruleCount = existing ? undefined : replicationRuleCountProblem(this.rules.size + 1);
-    if (ruleCount !== undefined) problems.add(ruleCount);
-    const allDestinations = new Set<string>();
-    for (const r of this.rules.values()) for (const d of r.destinations) allDestinations.add(d.toString());
-    for (const d of destinations) allDestinations.add(d.toString());
-    const destinationCount = destinationCountProblem(allDestinations.size);
-    if (destinationCount !== undefined) problems.add(destinationCount);
-    problems.throwIfAny();
-
-    if (existing) {
-      existing.filters = merged;
-    } else {
-      this.rules.set(key, { destinations: uniqueDestinations(destinations), filters: merged });
-    }
-    this.ensureReplication();
-    if (destinations.some((d) => d._ref.account !== this.account)) this.ensureWiring();
-  }
-
-  private ensureReplication(): void {
-    if (this.replicationResource) return;
-    this.claimOwn(RegistrySettingKind.REPLICATION);
-    this.replicationResource = new ecr.CfnReplicationConfiguration(this, 'Replication', {
-      replicationConfiguration: {
-        rules: Lazy.any({ produce: () => this.renderRules() }),
-      },
-    });
-    this._renderAs(this.replicationResource, () => ({
-      ReplicationConfiguration: {
-        Rules: [...this.rules.values()].map((r) => ({
-          Destinations: r.destinations.map((d) => ({ Region: d.region, RegistryId: d.account })),
-          RepositoryFilters: r.filters?.map((f) => ({ Filter: f, FilterType: 'PREFIX_MATCH' })),
-        })),
-      },
-    }));
-  }
-
-  private renderRules(): ecr.CfnReplicationConfiguration.ReplicationRuleProperty[] {
-    return [...this.rules.values()].map((r) => ({
-      destinations: r.destinations.map((d) => ({ region: d.region, registryId: d.account })),
-      repositoryFilters: r.filters?.map((f) => ({ filter: f, filterType: 'PREFIX_MATCH' })),
-    }));
-  }
-
   /**
    * Cross-account destinations are wired when the whole app is known (the
    * destination stack may be declared after the source), by the app's
@@ -521,67 +452,7 @@ export class Registry extends Construct {
    * @internal
    */
   public _wire(registries: AppRegistries): void {
-    this.wireDestinations(registries);
-    if (this.overMatchWarned) return;
-    this.overMatchWarned = true;
-    this.warnOverMatch(registries);
-  }
-
-  /** Warns about repository filters that cover other repositories of the app. */
-  private warnOverMatch(registries: AppRegistries): void {
-    if (this.repositoryFilters.length === 0) return;
-    const names = registries.repositoryNames(this.stack);
-    for (const { filter, node } of this.repositoryFilters) {
-      const others = names.filter((n) => n !== filter && n.startsWith(filter));
-      if (others.length === 0) continue;
-      Annotations.of(node).addWarningV2('cdk-ecr-platform:replicationFilterCoversOthers',
-        `The replication filter '${filter}' also replicates ${others.map((n) => `'${n}'`).join(', ')}: ECR replication filters are name prefixes (PREFIX_MATCH) with no exact-match form, so every repository whose name starts with '${filter}' is replicated, now or later. Rename the repositories apart, or replicate a namespace with Registry.replicateNamespace('${filter}/', ...).`);
-    }
-  }
-
-  /**
-   * Adds the registry policy statement each cross-account destination needs
-   * to the destination's stack when it is in the app, or warns.
-   */
-  private wireDestinations(registries: AppRegistries): void {
-    for (const d of this.destinations()) {
-      wireCrossAccount(registries, {
-        scope: this,
-        target: d._ref,
-        grant: (target, account) => Registry.of(target).allowReplicationFrom(account, this._replicatedPrefixes(d)),
-        sourceUnknown: {
-          id: 'cdk-ecr-platform:replicationSourceAccountUnknown',
-          message: `Replication to ${d} from an environment-agnostic stack: the destination's registry policy cannot name the source account, so it is not wired. Give the stack an env, or call Registry.of(destinationStack).allowReplicationFrom(sourceAccount).`,
-        },
-        targetOutsideApp: (account) => ({
-          id: 'cdk-ecr-platform:replicationDestinationOutsideApp',
-          message: `Replication to ${d}: no stack of that account and region is in this app, so deploy Registry.of(stack).allowReplicationFrom('${account}') there, or ECR cannot replicate.`,
-        }),
-      });
-    }
-  }
-
-  /** The distinct destinations of every rule. */
-  private destinations(): ReplicationDestination[] {
-    const destinations = new Map<string, ReplicationDestination>();
-    for (const r of this.rules.values()) for (const d of r.destinations) destinations.set(d._ref.key, d);
-    return [...destinations.values()];
-  }
-
-  /**
-   * The PREFIX_MATCH filters replicated to a destination, or undefined when
-   * a rule to it replicates every repository.
-   *
-   * @internal
-   */
-  public _replicatedPrefixes(destination: ReplicationDestination): string[] | undefined {
-    const prefixes = new Set<string>();
-    for (const r of this.rules.values()) {
-      if (!r.destinations.some((d) => d._ref.equals(destination._ref))) continue;
-      if (r.filters === undefined) return undefined;
-      r.filters.forEach((f) => prefixes.add(f));
-    }
-    return prefixes.size > 0 ? [...prefixes] : undefined;
+    this.replication.wire(registries, (target, account, prefixes) => Registry.of(target).allowReplicationFrom(account, prefixes));
   }
 
   /**
@@ -616,7 +487,7 @@ export class Registry extends Construct {
     if (this.warnedAtSynth) return [];
     this.warnedAtSynth = true;
     this.warnPolicyScope();
-    this.warnReplicaTemplates();
+    this.replication.warnReplicaTemplates();
     this.warnScanningResetOnDelete();
     return [];
   }
@@ -659,28 +530,6 @@ export class Registry extends Construct {
       if (value !== undefined) return value;
     }
     return undefined;
-  }
-
-  /**
-   * Replicas get their settings only from a REPLICATION creation template
-   * of the destination: without one, ECR creates them with AES256, mutable
-   * tags and no lifecycle policy. Checked for destinations whose stack is
-   * in the app.
-   */
-  private warnReplicaTemplates(): void {
-    const registries = AppRegistries.of(this);
-    for (const d of this.destinations()) {
-      const stacks = registries.stacksOf(d._ref);
-      if (stacks.length === 0) continue; // outside the app: nothing to compare with
-      const prefixes = stacks.flatMap((s) => registries.memo(s, 'replicationTemplatePrefixes', () => replicationTemplatePrefixes(s)));
-      const covered = (name: string) => prefixes.some((p) => prefixCovers(p, name));
-      const filters = this._replicatedPrefixes(d);
-      const uncovered = filters === undefined ? (prefixes.includes(ROOT_PREFIX) ? [] : ['(every repository)']) : filters.filter((f) => isConcrete(f) && !covered(f));
-      if (uncovered.length === 0) continue;
-      Annotations.of(this).addWarningV2('cdk-ecr-platform:replicationWithoutTemplate',
-        `Replication to ${d}: no repository creation template applied for REPLICATION in that registry (stack${stacks.length > 1 ? 's' : ''} ${stacks.map((s) => `'${s.node.path}'`).join(', ')}) covers ${uncovered.map((f) => `'${f}'`).join(', ')}, so ECR creates those replicas with AES256 encryption, mutable tags and no lifecycle policy. `
-        + 'Add a RepositoryCreationTemplate with appliedFor REPLICATION and a prefix that covers them (a template prefix \'team\' covers repositories named \'team/...\'; \'ROOT\' covers every repository) in that stack.');
-    }
   }
 
   /** Registry-level resources that another stack of the same account and region renders too. */
@@ -734,29 +583,6 @@ const SETTINGS_REMOVAL_POLICIES: readonly RemovalPolicy[] = [RemovalPolicy.RETAI
  */
 export function registryRepositoryNames(stack: Stack): string[] {
   return AppRegistries.of(stack).repositoryNames(stack);
-}
-
-/**
- * The prefixes of the creation templates applied for REPLICATION in a stack
- * (without a trailing '/'; 'ROOT' as is), from the L1 resources, so that
- * templates declared with aws-cdk-lib count too.
- */
-function replicationTemplatePrefixes(stack: Stack): string[] {
-  const prefixes: string[] = [];
-  for (const node of stack.node.findAll()) {
-    if (!(node instanceof ecr.CfnRepositoryCreationTemplate) || Stack.of(node) !== stack) continue;
-    const appliedFor = stack.resolve(node.appliedFor);
-    const prefix = stack.resolve(node.prefix);
-    if (!Array.isArray(appliedFor) || !appliedFor.includes('REPLICATION') || typeof prefix !== 'string') continue;
-    prefixes.push(normalizePrefix(prefix));
-  }
-  return prefixes;
-}
-
-function uniqueDestinations(destinations: ReplicationDestination[]): ReplicationDestination[] {
-  const seen = new Map<string, ReplicationDestination>();
-  for (const d of destinations) if (!seen.has(d._ref.key)) seen.set(d._ref.key, d);
-  return [...seen.values()];
 }
 
 /** Problems with a registry policy statement. */

@@ -1,5 +1,5 @@
+import { RegistryRef } from './app-registries';
 import { ReplicationDestination } from './replication';
-import { RegistryRef } from '../internal/app-registries';
 import { isConcrete } from '../internal/problems';
 
 /** How many replication rules one registry takes. @internal */

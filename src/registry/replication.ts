@@ -1,4 +1,4 @@
-import { RegistryRef } from '../internal/app-registries';
+import { RegistryRef } from './app-registries';
 import { guard, STRING } from '../internal/input';
 import { checkAccountId, isConcrete, Problems } from '../internal/problems';
 import { RegionOptions } from '../region-options';

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
-import { checkEncryptionRegion, defaultRepositoryEncryption, encryptionKeyFor, renderEncryption, RepositoryEncryption } from './encryption';
+import { checkEncryptionRegion, defaultRepositoryEncryption, encryptionKeyFor, renderEncryption, ImageEncryption } from './encryption';
 import { ImageTagMutability } from './private-repository';
 import { repositoryPolicyStatementProblems } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
@@ -25,7 +25,7 @@ const propsSpec = () => ({
   appliedFor: listOf(oneOf(RepositoryCreationTemplateAppliedFor)),
   lifecyclePolicy: optional(instanceOf(LifecyclePolicy)),
   access: optional(listOf(instanceOf(RepositoryAccess))),
-  encryption: optional(instanceOf(RepositoryEncryption)),
+  encryption: optional(instanceOf(ImageEncryption)),
   imageTagMutability: optional(oneOf(ImageTagMutability)),
   imageTagMutabilityExclusions: optional(listOf(STRING)),
   resourceTags: optional(mapOf(STRING)),
@@ -89,7 +89,7 @@ export interface RepositoryCreationTemplateProps {
    * @default - KMS with the stack's shared customer managed key (a custom
    * role that may use it is created)
    */
-  readonly encryption?: RepositoryEncryption;
+  readonly encryption?: ImageEncryption;
 
   /**
    * Whether tags can be overwritten in the repositories ECR creates.

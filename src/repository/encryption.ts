@@ -9,9 +9,9 @@ import { Problems } from '../internal/problems';
 /**
  * How a repository encrypts its images at rest.
  */
-export class RepositoryEncryption {
+export class ImageEncryption {
   /** AES-256 with keys that Amazon ECR manages (ECR's default). */
-  public static readonly AES256 = new RepositoryEncryption(EncryptionType.AES256);
+  public static readonly AES256 = new ImageEncryption(EncryptionType.AES256);
 
   /**
    * AWS KMS with the AWS managed key of Amazon ECR (alias `aws/ecr`): the
@@ -26,16 +26,16 @@ export class RepositoryEncryption {
    * compliance pack reports it as `CustomerManagedKey` (a warning by
    * default, see `customerManagedKeyLevel`), as it does AES256.
    */
-  public static readonly KMS_AWS_MANAGED = new RepositoryEncryption(EncryptionType.KMS, undefined, true);
+  public static readonly KMS_AWS_MANAGED = new ImageEncryption(EncryptionType.KMS, undefined, true);
 
   /**
    * AWS KMS with a customer managed key.
    *
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
    */
-  public static kms(key?: kms.IKey): RepositoryEncryption {
-    guard('RepositoryEncryption.kms', { key: [key, optional(OBJECT)] });
-    return new RepositoryEncryption(EncryptionType.KMS, key);
+  public static kms(key?: kms.IKey): ImageEncryption {
+    guard('ImageEncryption.kms', { key: [key, optional(OBJECT)] });
+    return new ImageEncryption(EncryptionType.KMS, key);
   }
 
   /**
@@ -46,9 +46,9 @@ export class RepositoryEncryption {
    *
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
    */
-  public static kmsDsse(key?: kms.IKey): RepositoryEncryption {
-    guard('RepositoryEncryption.kmsDsse', { key: [key, optional(OBJECT)] });
-    return new RepositoryEncryption(EncryptionType.KMS_DSSE, key);
+  public static kmsDsse(key?: kms.IKey): ImageEncryption {
+    guard('ImageEncryption.kmsDsse', { key: [key, optional(OBJECT)] });
+    return new ImageEncryption(EncryptionType.KMS_DSSE, key);
   }
 
   private constructor(
@@ -87,7 +87,7 @@ export class RepositoryEncryption {
  * @param description the description of a new key
  * @internal
  */
-export function encryptionKeyFor(scope: Construct, encryption: RepositoryEncryption, description: string): kms.IKey | undefined {
+export function encryptionKeyFor(scope: Construct, encryption: ImageEncryption, description: string): kms.IKey | undefined {
   if (!encryption.usesKms || encryption._usesAwsManagedKey) return undefined;
   return encryption.key ?? createLibraryKey(scope, 'Key', { description });
 }
@@ -105,7 +105,7 @@ export function encryptionKeyFor(scope: Construct, encryption: RepositoryEncrypt
  * @internal
  */
 export function renderEncryption(
-  encryption: RepositoryEncryption,
+  encryption: ImageEncryption,
   key: kms.IKey | undefined,
 ): { encryptionType: string; kmsKey?: string } | undefined {
   if (!encryption.usesKms) return undefined;
@@ -119,14 +119,14 @@ export function renderEncryption(
  *
  * @internal
  */
-export function checkEncryptionRegion(problems: Problems, scope: IConstruct, encryption: RepositoryEncryption | undefined): void {
+export function checkEncryptionRegion(problems: Problems, scope: IConstruct, encryption: ImageEncryption | undefined): void {
   if (encryption?.encryptionType !== EncryptionType.KMS_DSSE) return;
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) {
     Annotations.of(scope).addWarningV2('cdk-ecr-platform:kmsDsseRegionUnknown',
-      `RepositoryEncryption.kmsDsse() is available only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), and this stack's region is not known: deploying it anywhere else fails. Give the stack an env, or use RepositoryEncryption.kms().`);
+      `ImageEncryption.kmsDsse() is available only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), and this stack's region is not known: deploying it anywhere else fails. Give the stack an env, or use ImageEncryption.kms().`);
   } else if (!DSSE_REGIONS.includes(region)) {
-    problems.add(`encryption is RepositoryEncryption.kmsDsse(), but ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), not in '${region}': use RepositoryEncryption.kms()`);
+    problems.add(`encryption is ImageEncryption.kmsDsse(), but ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), not in '${region}': use ImageEncryption.kms()`);
   }
 }
 
@@ -142,10 +142,10 @@ const STACK_KEY_ID = 'EcrRepositoryKey';
  *
  * @internal
  */
-export function defaultRepositoryEncryption(scope: IConstruct): RepositoryEncryption {
+export function defaultRepositoryEncryption(scope: IConstruct): ImageEncryption {
   const stack = Stack.of(scope);
   const key = (stack.node.tryFindChild(STACK_KEY_ID) as kms.IKey | undefined) ?? createLibraryKey(stack, STACK_KEY_ID, {
     description: `Encrypts the images of the ECR repositories of stack ${stack.stackName} that do not choose their own key`,
   });
-  return RepositoryEncryption.kms(key);
+  return ImageEncryption.kms(key);
 }

@@ -1,5 +1,5 @@
 export { RepositoryAccess } from './access';
-export { RepositoryEncryption } from './encryption';
+export { ImageEncryption } from './encryption';
 export * from './private-repository';
 export * from './public-repository';
 export { RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor } from './creation-template';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IAM_MINIMIZE_POLICIES } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { policyPushers, RepositoryAccess } from './access';
-import { defaultRepositoryEncryption, RepositoryEncryption } from './encryption';
+import { defaultRepositoryEncryption, ImageEncryption } from './encryption';
 import { concretePolicyLength } from '../internal/policy-text';
 
 /*
@@ -15,9 +15,9 @@ import { concretePolicyLength } from '../internal/policy-text';
  * frozen statement) in a WeakMap, so nothing outlives an App.
  */
 
-const stackEncryptions = new WeakMap<Stack, RepositoryEncryption>();
+const stackEncryptions = new WeakMap<Stack, ImageEncryption>();
 /** Per stack, the default encryption with the stack's shared key (one object for all its repositories). @internal */
-export function stackEncryption(scope: Construct): RepositoryEncryption {
+export function stackEncryption(scope: Construct): ImageEncryption {
   const stack = Stack.of(scope);
   let encryption = stackEncryptions.get(stack);
   if (!encryption) {

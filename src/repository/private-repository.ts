@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { Construct } from 'constructs';
 import { policyPushers, RepositoryAccess } from './access';
-import { checkEncryptionRegion, encryptionKeyFor, renderEncryption, RepositoryEncryption } from './encryption';
+import { checkEncryptionRegion, encryptionKeyFor, renderEncryption, ImageEncryption } from './encryption';
 import { checkRepositoryName } from './names';
 import { renderedLength, RepositoryPolicyText, sharedRendering, sharedStatements, stackEncryption } from './policy-cache';
 import { addToRepositoryPolicy, checkRepositoryPolicySize } from './statement-checks';
@@ -16,7 +16,7 @@ import { BOOLEAN, formatProblems, guard, guardConstruct, instanceOf, listOf, OBJ
 import { hasStarPrincipal, policyStatements } from '../internal/policy';
 import { checkAccountId, checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth, resolveKnown } from '../internal/resolve';
-import { LifecyclePolicy, LifecycleRule } from '../lifecycle';
+import { LifecyclePolicy, LifecyclePolicyRule } from '../lifecycle';
 import { attachLifecyclePolicy } from '../lifecycle/attach';
 import { validateLifecyclePolicy } from '../lifecycle/validate';
 import { checkPhysicalNames } from '../registry/physical-names';
@@ -72,7 +72,7 @@ export interface PrivateRepositoryProps {
    * @default - KMS with the stack's shared customer managed key (one key per
    * stack, rotation on, retained on delete)
    */
-  readonly encryption?: RepositoryEncryption;
+  readonly encryption?: ImageEncryption;
 
   /**
    * The lifecycle policy. More rules can be added with `addLifecycleRule()`.
@@ -170,7 +170,7 @@ const buildPropsSpec = () => ({
   repositoryName: optional(STRING),
   imageTagMutability: optional(oneOf(ImageTagMutability)),
   imageTagMutabilityExclusions: optional(listOf(STRING)),
-  encryption: optional(instanceOf(RepositoryEncryption)),
+  encryption: optional(instanceOf(ImageEncryption)),
   lifecyclePolicy: optional(instanceOf(LifecyclePolicy)),
   lifecycleRegistryId: optional(STRING),
   access: optional(listOf(instanceOf(RepositoryAccess))),
@@ -293,7 +293,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
   }
 
   /** How images are encrypted at rest. */
-  public readonly encryption: RepositoryEncryption;
+  public readonly encryption: ImageEncryption;
   /** The customer managed key, for KMS encryption (none for AES256 and the AWS managed key). */
   public readonly encryptionKey?: kms.IKey;
   /** The underlying CloudFormation resource. */
@@ -377,7 +377,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
 
   /**
    * Adds a rule to the lifecycle policy, like aws-cdk-lib's
-   * `addLifecycleRule`, with this library's `LifecycleRule`. The policy in
+   * `addLifecycleRule`, with this library's `LifecyclePolicyRule`. The policy in
    * force becomes the one given (or the default, `LifecyclePolicy.recommended()`)
    * followed by the added rules, as `LifecyclePolicy.combine` joins them:
    * explicit priorities are kept, the other rules are numbered again across
@@ -392,7 +392,7 @@ export class PrivateRepository extends ecr.RepositoryBase {
    *
    * @param rule the rule to add
    */
-  public addLifecycleRule(rule: LifecycleRule): void {
+  public addLifecycleRule(rule: LifecyclePolicyRule): void {
     const subject = `PrivateRepository.addLifecycleRule '${this.node.path}'`;
     guard(subject, { rule: [rule, OBJECT] });
     const first = this.lifecycle === this.lifecycleBase.policy;

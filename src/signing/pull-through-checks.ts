@@ -1,9 +1,9 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
-import { AppWarning, ownerOf, registerAppCheck, tryResolve } from '../internal/app-checks';
-import { AppRegistries } from '../internal/app-registries';
 import { normalizePrefix, ROOT_PREFIX } from '../internal/ecr-facts';
+import { AppWarning, ownerOf, registerAppCheck, tryResolve } from '../registry/app-checks';
+import { AppRegistries } from '../registry/app-registries';
 import { wildcardMatches } from '../scanning/checks';
 
 /*

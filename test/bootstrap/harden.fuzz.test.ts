@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { cliBootstrapTemplate } from './cli-template';
-import { CdkBootstrapTemplate, LifecyclePolicy, TagStatus } from '../../src';
+import { CdkBootstrapTemplate, LifecyclePolicy, LifecycleTagStatus } from '../../src';
 import { FUZZ_RUNS, untyped, VALIDATION_ERROR } from '../util/fuzz';
 
 /*
@@ -75,7 +75,7 @@ describe('CdkBootstrapTemplate.hardenContainerAssets with random options and rep
       expect(repository.ImageTagMutabilityExclusionFilters).toBeUndefined();
       const policy = LifecyclePolicy.fromJson(repository.LifecyclePolicy.LifecyclePolicyText);
       expect(policy.validate()).toEqual([]);
-      expect(policy.rules.every((r) => r.tagStatus === TagStatus.UNTAGGED)).toBe(true);
+      expect(policy.rules.every((r) => r.tagStatus === LifecycleTagStatus.UNTAGGED)).toBe(true);
       if (opts.keepAes256Encryption !== true) expect(repository.EncryptionConfiguration.KmsKey).toBeDefined();
       expect(hardened.Resources[KEY] === undefined).toBe(JSON.stringify(repository.EncryptionConfiguration?.KmsKey) !== JSON.stringify({ 'Fn::GetAtt': [KEY, 'Arn'] }));
       for (const section of ['Parameters', 'Conditions', 'Outputs']) expect(hardened[section]).toEqual(original[section]);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { cliBootstrapTemplate, cliVersion } from './cli-template';
-import { CdkBootstrapTemplate, LifecyclePolicy, TagStatus } from '../../src';
+import { CdkBootstrapTemplate, LifecyclePolicy, LifecycleTagStatus } from '../../src';
 import { hardenBootstrapTemplate } from '../../src/bootstrap/harden';
 import { CT } from '../util/control-tower';
 import { addControlTowerChecks, addNagPacks, describeFindings, Finding, readFindings, strictApp } from '../util/harness';
@@ -142,7 +142,7 @@ describe(`the CDK bootstrap template of the installed CDK CLI (${cliVersion()})`
       expect(properties.ImageTagMutability).toBe('IMMUTABLE');
       const policy = LifecyclePolicy.fromJson(properties.LifecyclePolicy.LifecyclePolicyText);
       expect(policy.validate()).toEqual([]);
-      expect(policy.rules.map((r) => r.tagStatus)).toEqual([TagStatus.UNTAGGED]);
+      expect(policy.rules.map((r) => r.tagStatus)).toEqual([LifecycleTagStatus.UNTAGGED]);
     }
     expect(existingKey.Resources[REPOSITORY].Properties.LifecyclePolicy.LifecyclePolicyText).toContain('"countNumber":7');
   });

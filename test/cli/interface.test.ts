@@ -49,7 +49,7 @@ describe('did you mean', () => {
   });
 
   test.each<[string, string[], string]>([
-    ['a command far from every command', ['registry'], 'unknown command "registry"'],
+    ['a command far from every command', ['deploy'], 'unknown command "deploy"'],
     ['an option far from every option', ['lifecycle', 'validate', '--policy', 'p.json', '--verbose'], 'unknown option --verbose'],
     ['the end-of-options marker', ['catalog', 'move', '--to', '2', '--placement', 'p.json', '--', 'aa'], 'unexpected argument "--" (no argument of these commands starts with -)'],
   ])('given %s, then it suggests nothing', (_name, argv, message) => {
@@ -72,7 +72,7 @@ describe('--help of each command', () => {
     'lifecycle validate': ['--policy FILE', '--format F'],
     'lifecycle preview': ['--policy FILE', '--images FILE', '--now TIME', '--format F'],
     'catalog validate': ['--catalog FILE', '--catalog-format F', '--format F'],
-    'catalog plan': ['--catalog FILE', '--placement FILE', '--previous FILE', '--write', '--details', '--max-resources N', '--max-bytes N', '--catalog-format F', '--format F'],
+    'catalog plan': ['--catalog FILE', '--placement FILE', '--registry ACCOUNT', '--previous FILE', '--write', '--details', '--max-resources N', '--max-bytes N', '--catalog-format F', '--format F'],
     'catalog move': ['--to SHARD', '--placement FILE', '--format F'],
     'bootstrap harden': ['--template FILE', '--out FILE', '--kms-key ARN', '--keep-aes256', '--untagged-days N', '--format F'],
   };

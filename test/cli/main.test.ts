@@ -205,7 +205,7 @@ describe('usage', () => {
 
   test.each<[string, string[], string]>([
     ['no command', [], 'no command given'],
-    ['an unknown command', ['registry'], 'unknown command "registry"'],
+    ['an unknown command', ['deploy'], 'unknown command "deploy"'],
     ['no lifecycle command', ['lifecycle'], 'lifecycle needs a command: validate or preview'],
     ['an unknown lifecycle command', ['lifecycle', 'apply'], 'unknown command "lifecycle apply"'],
     ['an extra argument', ['lifecycle', 'validate', 'extra', '--policy', 'p'], 'unexpected argument "extra"'],

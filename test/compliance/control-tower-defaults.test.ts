@@ -5,7 +5,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
   EcrAccountSettings, FindingsRouting, InspectorScanning, PrivateRepository, PullThroughCacheCredentials, PullThroughCacheRule,
-  RegistryPolicyScope, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor, RepositoryEncryption, UpstreamRegistry,
+  RegistryPolicyScope, RepositoryCreationTemplate, RepositoryCreationTemplateAppliedFor, ImageEncryption, UpstreamRegistry,
 } from '../../src';
 import { CONTROL_TOWER_PLUGIN, CONTROL_TOWER_RULES } from '../util/control-tower';
 import { readFindings, strictStack, validTemplate } from '../util/harness';
@@ -23,9 +23,9 @@ const CREATE_GRANT_STATEMENT = {
 /** Every construct of the library that creates a customer managed key. */
 const KEY_SITES: Array<[string, (stack: Stack) => void, number]> = [
   ['the stack\'s shared repository key', (s) => new PrivateRepository(s, 'Repo', {}), 1],
-  ['a repository\'s own key', (s) => new PrivateRepository(s, 'Repo', { encryption: RepositoryEncryption.kms() }), 1],
+  ['a repository\'s own key', (s) => new PrivateRepository(s, 'Repo', { encryption: ImageEncryption.kms() }), 1],
   ['a creation template\'s key', (s) => new RepositoryCreationTemplate(s, 'Template', {
-    prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: RepositoryEncryption.kms(),
+    prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: ImageEncryption.kms(),
   }), 1],
   ['the pull-through cache credentials key (and the shared key)', (s) => new PullThroughCacheRule(s, 'Cache', {
     ecrRepositoryPrefix: 'docker-hub', upstream: UpstreamRegistry.dockerHub(), credentials: PullThroughCacheCredentials.createSecret(),

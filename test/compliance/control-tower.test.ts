@@ -4,7 +4,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { buildPlatformApp } from '../../examples/platform/app';
 import {
-  EcrComplianceChecks, ImageTagMutability, LifecyclePolicy, PrivateRepository, RegistryScanning, RepositoryEncryption, ScanFrequency,
+  EcrComplianceChecks, ImageTagMutability, LifecyclePolicy, PrivateRepository, RegistryScanning, ImageEncryption, ScanFrequency,
 } from '../../src';
 import { CONTROL_TOWER_PLUGIN, controlTowerChecks } from '../util/control-tower';
 import { readFindings, strictApp } from '../util/harness';
@@ -43,7 +43,7 @@ function corpus(): Array<[string, Build]> {
   for (const mutability of [undefined, ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE]) {
     for (const exclusions of [undefined, ['latest'], ['dev-*', 'latest']]) {
       for (const scanOnPush of [undefined, true, false]) {
-        for (const encryption of [undefined, RepositoryEncryption.AES256]) {
+        for (const encryption of [undefined, ImageEncryption.AES256]) {
           for (const registryRule of [false, true]) {
             const name = `Lib-${mutability ?? 'default'}-${exclusions?.length ?? 0}-${scanOnPush ?? 'default'}-${encryption ? 'aes' : 'kms'}-${registryRule ? 'rule' : 'norule'}`;
             cases.push([name, (stack) => {

@@ -43,7 +43,7 @@ describe('every finding of the pack says how to comply, in one line', () => {
     ['TagImmutability', /To comply: use imageTagMutability IMMUTABLE/],
     ['LifecyclePolicy', /To comply: set lifecyclePolicy .*lifecycle validate/],
     ['PublicRepositoryTags', /To comply: Tags\.of\(repository\)\.add\(/],
-    ['CustomerManagedKey', /To comply: encryption RepositoryEncryption\.kms\(key\)/],
+    ['CustomerManagedKey', /To comply: encryption ImageEncryption\.kms\(key\)/],
     ['OpenAccess', /To comply: name the principals .*aws:PrincipalOrgID/],
     ['PullThroughCacheCredentials', /To comply: PullThroughCacheCredentials\.createSecret\(\)/],
     ['ReplicationDestinationPolicy', /To comply: Registry\.of\(destinationStack\)\.allowReplicationFrom\(sourceAccount\)/],

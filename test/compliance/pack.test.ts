@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagMessageLevel } from 'cdk-nag';
 import {
-  EcrComplianceChecks, LifecyclePolicy, PrivateRepository, PublicRepository, Registry, ReplicationDestination, RepositoryEncryption,
+  EcrComplianceChecks, LifecyclePolicy, PrivateRepository, PublicRepository, Registry, ReplicationDestination, ImageEncryption,
 } from '../../src';
 import { OTHER_RULES, REPOSITORY_RULES } from '../../src/compliance/rule-ids';
 import { Finding, readFindings, strictApp } from '../util/harness';
@@ -42,7 +42,7 @@ describe('EcrComplianceChecks', () => {
   test('a PrivateRepository with a customer managed key, covered by a scanning rule, has no finding', () => {
     expect(findingsFor((app) => {
       const stack = new Stack(app, 'S', { env: A });
-      new PrivateRepository(stack, 'Repo', { repositoryName: 'team-a/api', encryption: RepositoryEncryption.kms() });
+      new PrivateRepository(stack, 'Repo', { repositoryName: 'team-a/api', encryption: ImageEncryption.kms() });
       scanAll(stack);
     })).toEqual([]);
   });

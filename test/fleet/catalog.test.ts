@@ -1,7 +1,7 @@
 import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { CatalogFormat, readCatalog, RepositoryCatalog } from '../../src/fleet/catalog';
 import { RepositoryFleet } from '../../src/fleet/fleet';
-import { RepositoryEncryption } from '../../src/repository/encryption';
+import { ImageEncryption } from '../../src/repository/encryption';
 import { ImageTagMutability } from '../../src/repository/private-repository';
 import { ScanFrequency } from '../../src/scanning/enums';
 
@@ -46,7 +46,7 @@ describe('RepositoryCatalog', () => {
     expect(JSON.parse(a.lifecyclePolicy!.toJson()).rules).toHaveLength(2);
     expect(a.access).toHaveLength(1);
     expect(b.owner).toBe('team-b');
-    expect(b.encryption).toBe(RepositoryEncryption.AES256);
+    expect(b.encryption).toBe(ImageEncryption.AES256);
     expect(b.imageTagMutability).toBe(ImageTagMutability.MUTABLE);
     expect(b.removalPolicy).toBe(RemovalPolicy.DESTROY);
     expect(b.access).toHaveLength(1);

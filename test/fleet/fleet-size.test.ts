@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { FleetRepositoryProps } from '../../src/fleet/model';
 import { fleetItem, RepositoryFleet } from '../../src/fleet/fleet';
+import { FleetRepositoryProps } from '../../src/fleet/model';
 import { LifecyclePolicy, LifecyclePresets } from '../../src/lifecycle';
 import { RepositoryAccess } from '../../src/repository/access';
 import { ENV } from '../util/harness';

@@ -10,7 +10,7 @@ import { RepositoryFleet } from '../../src/fleet/fleet';
 import { FleetKeyScope } from '../../src/fleet/key-scope';
 import { moveRepositories, parsePlacementState, renderPlacementState } from '../../src/fleet/placement';
 import { ReplicationDestination } from '../../src/registry/replication';
-import { RepositoryEncryption } from '../../src/repository/encryption';
+import { ImageEncryption } from '../../src/repository/encryption';
 import { PrivateRepository } from '../../src/repository/private-repository';
 import { RegistrySigning } from '../../src/signing/registry-signing';
 import { describeFindings, ENV, readFindings, strictApp, synthesize, validTemplate } from '../util/harness';
@@ -367,7 +367,7 @@ describe('RepositoryFleet', () => {
   test('given a moved repository whose encryption creates a key of its own, then the fleet refuses it naming the repository', () => {
     const placementFile = tmpFile('placement.json');
     writeFileSync(placementFile, JSON.stringify({ version: 1, shards: { Shard1: [], Shard2: ['moved'] }, keys: { moved: 'Shard1' } }));
-    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'moved', encryption: RepositoryEncryption.kms() }], env: ENV, placementFile }))
+    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'moved', encryption: ImageEncryption.kms() }], env: ENV, placementFile }))
       .toThrow(/repository 'moved' moved from Shard1 \(placement file keys\), but its encryption creates a key of its own/);
   });
 

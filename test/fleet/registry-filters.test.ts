@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { FleetRepositoryProps } from '../../src/fleet/model';
 import { RepositoryFleet } from '../../src/fleet/fleet';
+import { FleetRepositoryProps } from '../../src/fleet/model';
 import { ReplicationDestination } from '../../src/registry/replication';
 import { PrivateRepository } from '../../src/repository/private-repository';
 import { ScanFrequency } from '../../src/scanning/enums';

@@ -2,12 +2,12 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { App, CfnWaitConditionHandle } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { FleetRepositoryProps } from '../../src/fleet/model';
 import { fleetItem, RepositoryFleet } from '../../src/fleet/fleet';
+import { FleetRepositoryProps } from '../../src/fleet/model';
 import { SHARD_OVERHEAD_BYTES } from '../../src/fleet/placement';
 import { LifecyclePolicy, LifecyclePresets } from '../../src/lifecycle';
 import { RepositoryAccess } from '../../src/repository/access';
-import { RepositoryEncryption } from '../../src/repository/encryption';
+import { ImageEncryption } from '../../src/repository/encryption';
 import { ImageTagMutability } from '../../src/repository/private-repository';
 import { FUZZ_RUNS, FUZZ_TIMEOUT } from '../util/fuzz';
 import { ENV } from '../util/harness';
@@ -70,7 +70,7 @@ describe('RepositoryFleet template size', () => {
         imageTagMutabilityExclusions: e.exclusions.length > 0 ? e.exclusions : undefined,
         owner: e.owner,
         costCenter: e.costCenter,
-        encryption: e.encryption === 'aes' ? RepositoryEncryption.AES256 : e.encryption === 'own-key' ? RepositoryEncryption.kms() : undefined,
+        encryption: e.encryption === 'aes' ? ImageEncryption.AES256 : e.encryption === 'own-key' ? ImageEncryption.kms() : undefined,
       }));
       const app = new App({ builtinCloudFormationValidation: false });
       const fleet = new RepositoryFleet(app, 'Fleet', { repositories, env: ENV, maxTemplateBytesPerStack: 50_000, maxResourcesPerStack: 30 });

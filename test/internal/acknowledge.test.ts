@@ -12,7 +12,7 @@ function acknowledgedEntries(scope: Construct) {
 }
 
 describe('acknowledgeRule', () => {
-  test.each(['AwsSolutions-ECR1', 'EcrCompliance-RepositoryEncryption', 'Some Rule'])(
+  test.each(['AwsSolutions-ECR1', 'EcrCompliance-ImageEncryption', 'Some Rule'])(
     'given rule %s, when acknowledged, then the construct holds the metadata entry Validations.acknowledge writes',
     (id) => {
       const stack = new Stack(new App(), 'Stack');

@@ -16,7 +16,7 @@ import {
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   ScanFrequency,
   UpstreamRegistry,
 } from '../../src';
@@ -115,8 +115,8 @@ describe('one way to create a default customer managed key', () => {
   test('every key the library creates is retained on delete, rotates, and limits grants to AWS services', () => {
     const stack = strictStack();
     new PrivateRepository(stack, 'Shared', { repositoryName: 'team/shared' }); // the stack's shared key
-    new PrivateRepository(stack, 'Own', { repositoryName: 'team/own', encryption: RepositoryEncryption.kms() });
-    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: RepositoryEncryption.kms() });
+    new PrivateRepository(stack, 'Own', { repositoryName: 'team/own', encryption: ImageEncryption.kms() });
+    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: ImageEncryption.kms() });
     new PullThroughCacheRule(stack, 'DockerHub', { ecrRepositoryPrefix: 'docker-hub', upstream: UpstreamRegistry.dockerHub(), credentials: PullThroughCacheCredentials.createSecret() });
     new FindingsRouting(stack, 'Findings');
     new EcrAccountSettings(stack, 'Settings', { registryPolicyScope: RegistryPolicyScope.V2 });

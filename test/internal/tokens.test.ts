@@ -13,10 +13,10 @@ import {
   RegistrySigning,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   ReplicationDestination,
   ScanFrequency,
-  TagStatus,
+  LifecycleTagStatus,
   UpstreamRegistry,
 } from '../../src';
 import { acknowledgeControlTower, CT } from '../util/control-tower';
@@ -38,19 +38,19 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
     ['tag mutability exclusion', (s) => new PrivateRepository(s, 'Repo', { imageTagMutabilityExclusions: [lazy('has space')] }),
       /PrivateRepository 'Stack\/Repo'.*\n {2}- imageTagMutabilityExclusions filter 'has space' must be/],
     ['lifecycle countNumber', (s) => new PrivateRepository(s, 'Repo', {
-      lifecyclePolicy: LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: lazyNumber(0), description: 'x'.repeat(80) }]),
+      lifecyclePolicy: LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: lazyNumber(0), description: 'x'.repeat(80) }]),
     }), /lifecyclePolicy: rules\[0\] \(rulePriority 1, "x+"\): countNumber 0 is not an integer of at least 1/],
     ['lifecycle tag prefix', (s) => new PrivateRepository(s, 'Repo', {
-      lifecyclePolicy: LifecyclePolicy.fromRules([{ tagStatus: TagStatus.TAGGED, tagPrefixList: [lazy('v*')], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 }]),
+      lifecyclePolicy: LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.TAGGED, tagPrefixList: [lazy('v*')], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 }]),
     }), /tag prefix "v\*" contains \*/],
     ['lifecycle text length', (s) => new PrivateRepository(s, 'Repo', {
-      lifecyclePolicy: LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5, description: lazy('x'.repeat(31000)) }]),
+      lifecyclePolicy: LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5, description: lazy('x'.repeat(31000)) }]),
     }), /Lifecycle policy text is \d+ characters; ECR accepts 100 to 30720/],
     ['creation template prefix', (s) => new RepositoryCreationTemplate(s, 'Template', {
-      prefix: lazy('Bad Prefix'), appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: RepositoryEncryption.AES256,
+      prefix: lazy('Bad Prefix'), appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: ImageEncryption.AES256,
     }), /RepositoryCreationTemplate 'Stack\/Template'.*\n {2}- prefix 'Bad Prefix' is neither 'ROOT' nor a repository namespace/],
     ['creation template description', (s) => new RepositoryCreationTemplate(s, 'Template', {
-      prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: RepositoryEncryption.AES256, description: lazy('d'.repeat(300)),
+      prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: ImageEncryption.AES256, description: lazy('d'.repeat(300)),
     }), /description has 300 characters: ECR takes at most 256/],
     ['pull-through cache prefix', (s) => new PullThroughCacheRule(s, 'Rule', { ecrRepositoryPrefix: lazy('x'), upstream: UpstreamRegistry.ecrPublic() }),
       /PullThroughCacheRule 'Stack\/Rule'.*\n {2}- ecrRepositoryPrefix 'x' has 1 characters/],
@@ -92,7 +92,9 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
     const description = 'say "hi" \\ \u0000 done';
     new PrivateRepository(stack, 'Repo', {
       lifecyclePolicy: LifecyclePolicy.fromRules([
-        { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: lazyNumber(30), description: lazy(description) },
+        {
+          tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: lazyNumber(30), description: lazy(description),
+        },
       ]),
     });
     const policy = lifecycleOf(validTemplate(stack, { nag: true }));
@@ -105,8 +107,8 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
     const repo = new PrivateRepository(stack, 'Repo', {
       imageTagMutabilityExclusions: Lazy.list({ produce: () => ['latest', 'dev-*'] }),
       lifecyclePolicy: LifecyclePolicy.fromRules([
-        { tagStatus: TagStatus.TAGGED, tagPrefixList: Lazy.list({ produce: () => ['v', 'release'] }), countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 },
-        { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100, description: 'Keep at most 100 images' },
+        { tagStatus: LifecycleTagStatus.TAGGED, tagPrefixList: Lazy.list({ produce: () => ['v', 'release'] }), countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 },
+        { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100, description: 'Keep at most 100 images' },
       ]),
     });
     acknowledgeControlTower(repo, [CT.ECR_TAG_IMMUTABILITY], 'exclusions chosen on purpose');
@@ -125,7 +127,7 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
   test.each<[string, (stack: Stack, list: string[]) => void, RegExp]>([
     ['tagPatternList', (s, list) => new PrivateRepository(s, 'Repo', {
       lifecyclePolicy: LifecyclePolicy.fromRules([
-        { tagStatus: TagStatus.TAGGED, tagPatternList: list, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10, description: 'releases kept, older ones expire' },
+        { tagStatus: LifecycleTagStatus.TAGGED, tagPatternList: list, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10, description: 'releases kept, older ones expire' },
       ]),
     }), /tagPatternList is a CDK list token known only at deploy time/],
     ['imageTagMutabilityExclusions', (s, list) => new PrivateRepository(s, 'Repo', { imageTagMutabilityExclusions: list }),
@@ -142,7 +144,7 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
     const repo = new PrivateRepository(stack, 'Repo', {
       repositoryName: Fn.importValue('RepoName'),
       lifecyclePolicy: LifecyclePolicy.fromRules([
-        { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: count.valueAsNumber, description: Fn.importValue('Description') },
+        { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: count.valueAsNumber, description: Fn.importValue('Description') },
       ]),
     });
     // the guard rule reads the template as written: policy text joined from deploy-time values is not a string there
@@ -157,12 +159,12 @@ describe('values known at synth (Lazy) are checked with the call-site rules', ()
 
 describe('KMS_DSSE exists only in the AWS GovCloud (US) Regions', () => {
   test.each<[string, (stack: Stack) => void]>([
-    ['PrivateRepository', (s) => new PrivateRepository(s, 'Repo', { encryption: RepositoryEncryption.kmsDsse() })],
+    ['PrivateRepository', (s) => new PrivateRepository(s, 'Repo', { encryption: ImageEncryption.kmsDsse() })],
     ['RepositoryCreationTemplate', (s) => new RepositoryCreationTemplate(s, 'Repo', {
-      prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: RepositoryEncryption.kmsDsse(),
+      prefix: 'team', appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION], encryption: ImageEncryption.kmsDsse(),
     })],
   ])('given %s with kmsDsse() in eu-west-1, then it is refused; in us-gov-east-1 it is valid; without a region it warns', (kind, build) => {
-    expect(() => build(strictStack())).toThrow(new RegExp(`${kind} 'Stack/Repo': 1 problem:\\n {2}- encryption is RepositoryEncryption.kmsDsse\\(\\), but ECR offers dual-layer KMS encryption only in the AWS GovCloud \\(US\\) Regions \\(us-gov-west-1, us-gov-east-1\\), not in 'eu-west-1'`));
+    expect(() => build(strictStack())).toThrow(new RegExp(`${kind} 'Stack/Repo': 1 problem:\\n {2}- encryption is ImageEncryption.kmsDsse\\(\\), but ECR offers dual-layer KMS encryption only in the AWS GovCloud \\(US\\) Regions \\(us-gov-west-1, us-gov-east-1\\), not in 'eu-west-1'`));
 
     const gov = strictStack({ env: { account: '111111111111', region: 'us-gov-east-1' } });
     build(gov);

@@ -20,7 +20,7 @@ import {
   ReplicationDestination,
   RepositoryAccess,
   RepositoryCreationTemplate,
-  RepositoryEncryption,
+  ImageEncryption,
   UpstreamRegistry,
 } from '../../src';
 import { VALIDATION_ERROR } from '../util/fuzz';
@@ -46,7 +46,7 @@ const CASES: Array<[string, (stack: Stack) => unknown, RegExp]> = [
   ['PrivateRepository name number', (s) => new PrivateRepository(s, 'R', { repositoryName: 42 as any }), /props.repositoryName is 42: expected a string/],
   ['PrivateRepository removal policy off-enum', (s) => new PrivateRepository(s, 'R', { removalPolicy: 'keep' as any }), /props.removalPolicy is "keep": expected one of destroy, retain/],
   ['PrivateRepository emptyOnDelete string', (s) => new PrivateRepository(s, 'R', { emptyOnDelete: 'true' as any }), /props.emptyOnDelete is "true": expected true or false/],
-  ['PrivateRepository encryption string', (s) => new PrivateRepository(s, 'R', { encryption: 'KMS' as any }), /props.encryption is "KMS": expected a RepositoryEncryption/],
+  ['PrivateRepository encryption string', (s) => new PrivateRepository(s, 'R', { encryption: 'KMS' as any }), /props.encryption is "KMS": expected a ImageEncryption/],
   ['PrivateRepository scope null', () => new PrivateRepository(n, 'R'), /scope is null: expected an object/],
   ['PrivateRepository.allow null', (s) => new PrivateRepository(s, 'R').allow(n), /access is null: expected a RepositoryAccess/],
   ['PrivateRepository.replicateTo null item', (s) => new PrivateRepository(s, 'R', { repositoryName: 'r1' }).replicateTo([n]), /destinations\[0\] is null: expected a ReplicationDestination/],
@@ -68,7 +68,7 @@ const CASES: Array<[string, (stack: Stack) => unknown, RegExp]> = [
   ['RepositoryAccess.pullFromPrincipalArns null', () => RepositoryAccess.pullFromPrincipalArns(n), /RepositoryAccess.pullFromPrincipalArns: 1 problem:\n {2}- principalArns is null: expected a list/],
   ['RepositoryAccess.pushFromPrincipalArns number item', () => RepositoryAccess.pushFromPrincipalArns([1 as any]), /principalArns\[0\] is 1: expected a string/],
   ['RepositoryAccess.fromStatement object', () => RepositoryAccess.fromStatement({} as any), /statement is an object: expected a PolicyStatement/],
-  ['RepositoryEncryption.kms string', () => RepositoryEncryption.kms('alias/x' as any), /key is "alias\/x": expected an object/],
+  ['ImageEncryption.kms string', () => ImageEncryption.kms('alias/x' as any), /key is "alias\/x": expected an object/],
   // Lifecycle
   ['LifecyclePolicy.fromRules null', () => LifecyclePolicy.fromRules(n), /LifecyclePolicy.fromRules: 1 problem:\n {2}- rules is null: expected a list/],
   ['LifecyclePolicy.fromRules null rule', () => LifecyclePolicy.fromRules([n]), /rules\[0\] is null: expected an object/],

@@ -43,6 +43,8 @@ describe('where public types live', () => {
     ['RegistryEventRouting', 'operations'],
     ['CentralEventBus', 'operations'],
     ['RegistryUsageAlarms', 'operations'],
+    ['AccessReport', 'access'],
+    ['AccessDiff', 'access'],
   ])('%s is declared in %s/', (name, folder) => {
     const file = declaringFile(name);
     expect(file).toBeDefined();

@@ -2,7 +2,7 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { PrivateRepository } from '../../src';
-import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecycleRule, StorageClass, TagStatus } from '../../src/lifecycle';
+import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecyclePolicyRule, StorageClass, LifecycleTagStatus } from '../../src/lifecycle';
 import { DescribedImage, previewLifecyclePolicy } from '../../src/lifecycle/preview';
 import { parseTimestamp } from '../../src/lifecycle/timestamp';
 import { SYNTH_VALIDATION_ERROR, UNTYPED_VALUES, VALIDATION_ERROR } from '../util/fuzz';
@@ -34,20 +34,20 @@ const standardCountArb = fc.oneof(
   fc.record({ countType: fc.constant(CountType.SINCE_IMAGE_PULLED), action: fc.constant(LifecycleAction.TRANSITION) }),
 );
 
-function clean(rule: Record<string, unknown>): LifecycleRule {
-  return Object.fromEntries(Object.entries(rule).filter(([, value]) => value !== undefined)) as unknown as LifecycleRule;
+function clean(rule: Record<string, unknown>): LifecyclePolicyRule {
+  return Object.fromEntries(Object.entries(rule).filter(([, value]) => value !== undefined)) as unknown as LifecyclePolicyRule;
 }
 
-const standardRuleArb = (tagStatus: TagStatus) => fc.record({
+const standardRuleArb = (tagStatus: LifecycleTagStatus) => fc.record({
   description: descriptionArb,
-  list: tagStatus === TagStatus.TAGGED ? tagListArb : fc.constant({}),
+  list: tagStatus === LifecycleTagStatus.TAGGED ? tagListArb : fc.constant({}),
   count: standardCountArb,
   countNumber: fc.integer({ min: 1, max: 40 }),
 }).map(({ description, list, count, countNumber }) => clean({ description, tagStatus, ...list, ...count, countNumber }));
 
-const archiveRuleArb = (tagStatus: TagStatus) => fc.record({
+const archiveRuleArb = (tagStatus: LifecycleTagStatus) => fc.record({
   description: descriptionArb,
-  list: tagStatus === TagStatus.TAGGED ? tagListArb : fc.constant({}),
+  list: tagStatus === LifecycleTagStatus.TAGGED ? tagListArb : fc.constant({}),
   countNumber: fc.integer({ min: 90, max: 400 }),
   explicitExpire: fc.boolean(),
 }).map(({ description, list, countNumber, explicitExpire }) => clean({
@@ -61,13 +61,13 @@ const archiveRuleArb = (tagStatus: TagStatus) => fc.record({
 }));
 
 /** Rules of a valid policy, without priorities (assigned automatically). */
-const validRulesArb: fc.Arbitrary<LifecycleRule[]> = fc.record({
-  tagged: fc.array(standardRuleArb(TagStatus.TAGGED), { maxLength: 6 }),
-  untagged: fc.option(standardRuleArb(TagStatus.UNTAGGED), { nil: undefined }),
-  any: fc.option(standardRuleArb(TagStatus.ANY), { nil: undefined }),
-  archiveTagged: fc.array(archiveRuleArb(TagStatus.TAGGED), { maxLength: 2 }),
-  archiveUntagged: fc.option(archiveRuleArb(TagStatus.UNTAGGED), { nil: undefined }),
-  archiveAny: fc.option(archiveRuleArb(TagStatus.ANY), { nil: undefined }),
+const validRulesArb: fc.Arbitrary<LifecyclePolicyRule[]> = fc.record({
+  tagged: fc.array(standardRuleArb(LifecycleTagStatus.TAGGED), { maxLength: 6 }),
+  untagged: fc.option(standardRuleArb(LifecycleTagStatus.UNTAGGED), { nil: undefined }),
+  any: fc.option(standardRuleArb(LifecycleTagStatus.ANY), { nil: undefined }),
+  archiveTagged: fc.array(archiveRuleArb(LifecycleTagStatus.TAGGED), { maxLength: 2 }),
+  archiveUntagged: fc.option(archiveRuleArb(LifecycleTagStatus.UNTAGGED), { nil: undefined }),
+  archiveAny: fc.option(archiveRuleArb(LifecycleTagStatus.ANY), { nil: undefined }),
   seed: fc.integer(),
 }).map(({ tagged, untagged, any, archiveTagged, archiveUntagged, archiveAny, seed }) => {
   const rules = [...tagged, ...archiveTagged];
@@ -132,9 +132,9 @@ function patternRegex(pattern: string): RegExp {
   return regex;
 }
 
-function selects(rule: LifecycleRule, tags: string[]): boolean {
-  if (rule.tagStatus === TagStatus.ANY) return true;
-  if (rule.tagStatus === TagStatus.UNTAGGED) return tags.length === 0;
+function selects(rule: LifecyclePolicyRule, tags: string[]): boolean {
+  if (rule.tagStatus === LifecycleTagStatus.ANY) return true;
+  if (rule.tagStatus === LifecycleTagStatus.UNTAGGED) return tags.length === 0;
   if (tags.length === 0) return false;
   if (rule.tagPrefixList) return rule.tagPrefixList.every((prefix) => tags.some((tag) => tag.startsWith(prefix)));
   return rule.tagPatternList!.every((pattern) => tags.some((tag) => patternRegex(pattern).test(tag)));
@@ -183,7 +183,7 @@ describe('lifecycle policy properties', () => {
       const policy = LifecyclePolicy.fromRules(rules);
       const reparsed = LifecyclePolicy.fromJson(policy.toJson());
       expect(reparsed.toJson()).toBe(policy.toJson());
-      const withDefaults = (all: LifecycleRule[]) => all.map((rule) => ({ ...rule, action: rule.action ?? LifecycleAction.EXPIRE }));
+      const withDefaults = (all: LifecyclePolicyRule[]) => all.map((rule) => ({ ...rule, action: rule.action ?? LifecycleAction.EXPIRE }));
       expect(withDefaults(reparsed.rules)).toEqual(withDefaults(policy.rules));
     }), { numRuns: RUNS });
   }, TIMEOUT);
@@ -197,17 +197,17 @@ describe('lifecycle policy properties', () => {
   interface Mutation {
     readonly name: string;
     /** Index of the rule to change, or -1 when the mutation does not apply. */
-    readonly applies: (rules: LifecycleRule[]) => number;
-    readonly apply: (rules: LifecycleRule[], index: number) => LifecycleRule[];
+    readonly applies: (rules: LifecyclePolicyRule[]) => number;
+    readonly apply: (rules: LifecyclePolicyRule[], index: number) => LifecyclePolicyRule[];
     readonly message: string;
   }
-  const untaggedRule = (countNumber: number): LifecycleRule =>
-    ({ tagStatus: TagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber });
-  const replace = (rules: LifecycleRule[], index: number, changes: Partial<LifecycleRule>) =>
+  const untaggedRule = (countNumber: number): LifecyclePolicyRule =>
+    ({ tagStatus: LifecycleTagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber });
+  const replace = (rules: LifecyclePolicyRule[], index: number, changes: Partial<LifecyclePolicyRule>) =>
     rules.map((rule, i) => (i === index ? clean({ ...rule, ...changes }) : rule));
-  const first = (predicate: (rule: LifecycleRule) => boolean) => (rules: LifecycleRule[]) => rules.findIndex(predicate);
-  const isTagged = (rule: LifecycleRule) => rule.tagStatus === TagStatus.TAGGED;
-  const isStandard = (rule: LifecycleRule) => (rule.storageClass ?? StorageClass.STANDARD) === StorageClass.STANDARD;
+  const first = (predicate: (rule: LifecyclePolicyRule) => boolean) => (rules: LifecyclePolicyRule[]) => rules.findIndex(predicate);
+  const isTagged = (rule: LifecyclePolicyRule) => rule.tagStatus === LifecycleTagStatus.TAGGED;
+  const isStandard = (rule: LifecyclePolicyRule) => (rule.storageClass ?? StorageClass.STANDARD) === StorageClass.STANDARD;
 
   const mutations: Mutation[] = [
     { name: 'countNumber 0', applies: () => 0, apply: (rules, i) => replace(rules, i, { countNumber: 0 }), message: 'is not an integer of at least 1' },
@@ -216,7 +216,7 @@ describe('lifecycle policy properties', () => {
     { name: 'both lists', applies: first(isTagged), apply: (rules, i) => replace(rules, i, { tagPrefixList: ['v'], tagPatternList: ['v*'] }), message: 'but both are set' },
     { name: 'no list', applies: first(isTagged), apply: (rules, i) => replace(rules, i, { tagPrefixList: undefined, tagPatternList: undefined }), message: 'but neither is set' },
     { name: 'five wildcards', applies: first(isTagged), apply: (rules, i) => replace(rules, i, { tagPrefixList: undefined, tagPatternList: ['*a*b*c*d*'] }), message: 'ECR allows at most 4' },
-    { name: 'list on untagged', applies: first((rule) => rule.tagStatus === TagStatus.UNTAGGED), apply: (rules, i) => replace(rules, i, { tagPatternList: ['v*'] }), message: 'takes no tagPrefixList or tagPatternList' },
+    { name: 'list on untagged', applies: first((rule) => rule.tagStatus === LifecycleTagStatus.UNTAGGED), apply: (rules, i) => replace(rules, i, { tagPatternList: ['v*'] }), message: 'takes no tagPrefixList or tagPatternList' },
     { name: 'duplicate priority', applies: (rules) => (rules.length >= 2 ? 0 : -1), apply: (rules) => rules.map((rule, i) => (i < 2 ? { ...rule, rulePriority: 7 } : rule)), message: 'is also used by' },
     {
       name: 'second untagged rule',
@@ -226,10 +226,10 @@ describe('lifecycle policy properties', () => {
     },
     {
       name: 'any rule first',
-      applies: first((rule) => isStandard(rule) && rule.tagStatus !== TagStatus.ANY),
+      applies: first((rule) => isStandard(rule) && rule.tagStatus !== LifecycleTagStatus.ANY),
       apply: (rules) => [
-        { rulePriority: 1, tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 },
-        ...rules.filter((rule) => !(isStandard(rule) && rule.tagStatus === TagStatus.ANY)),
+        { rulePriority: 1, tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 },
+        ...rules.filter((rule) => !(isStandard(rule) && rule.tagStatus === LifecycleTagStatus.ANY)),
       ],
       message: 'must have the highest rulePriority in the standard storage class',
     },
@@ -241,7 +241,7 @@ describe('lifecycle policy properties', () => {
     {
       name: 'too many rules',
       applies: () => 0,
-      apply: (rules) => [...rules, ...Array.from({ length: 51 }, (_, i) => ({ tagStatus: TagStatus.TAGGED, tagPrefixList: [`r${i}`], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }))],
+      apply: (rules) => [...rules, ...Array.from({ length: 51 }, (_, i) => ({ tagStatus: LifecycleTagStatus.TAGGED, tagPrefixList: [`r${i}`], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }))],
       message: 'ECR allows at most 50',
     },
   ];
@@ -259,7 +259,7 @@ describe('lifecycle policy properties', () => {
    * The same rules with some values known only at synth: each bit of `mask` makes one kind of
    * value Lazy (descriptions, counts, whole tag lists, tag list entries).
    */
-  const lazify = (rules: LifecycleRule[], mask: number): LifecycleRule[] => rules.map((rule, i) => {
+  const lazify = (rules: LifecyclePolicyRule[], mask: number): LifecyclePolicyRule[] => rules.map((rule, i) => {
     const on = (bit: number) => ((mask >>> ((i * 4 + bit) % 31)) & 1) === 1;
     const out: Record<string, unknown> = { ...rule };
     if (on(0) && rule.description !== undefined) out.description = Lazy.string({ produce: () => rule.description });
@@ -270,7 +270,7 @@ describe('lifecycle policy properties', () => {
       if (on(2)) out[key] = Lazy.list({ produce: () => list });
       else if (on(3)) out[key] = list.map((entry) => Lazy.string({ produce: () => entry }));
     }
-    return out as unknown as LifecycleRule;
+    return out as unknown as LifecyclePolicyRule;
   });
 
   test('Lazy values render, at synth, exactly the text of the same policy with literal values', () => {

@@ -1,7 +1,7 @@
-import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecycleRule, StorageClass, TagStatus } from '../../src/lifecycle';
+import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecyclePolicyRule, StorageClass, LifecycleTagStatus } from '../../src/lifecycle';
 
-const rule = (overrides: Partial<LifecycleRule> = {}): LifecycleRule => ({
-  tagStatus: TagStatus.TAGGED,
+const rule = (overrides: Partial<LifecyclePolicyRule> = {}): LifecyclePolicyRule => ({
+  tagStatus: LifecycleTagStatus.TAGGED,
   tagPatternList: ['v*'],
   countType: CountType.IMAGE_COUNT_MORE_THAN,
   countNumber: 5,
@@ -12,8 +12,8 @@ describe('LifecyclePolicy rendering', () => {
   test('given rules with and without optional fields, when rendered, then keys follow ECR order and optional keys are omitted', () => {
     const policy = LifecyclePolicy.fromRules([
       rule({ description: 'keep releases' }),
-      { tagStatus: TagStatus.TAGGED, tagPatternList: ['*'], countType: CountType.SINCE_IMAGE_PULLED, countNumber: 30, action: LifecycleAction.TRANSITION },
-      { tagStatus: TagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 90 },
+      { tagStatus: LifecycleTagStatus.TAGGED, tagPatternList: ['*'], countType: CountType.SINCE_IMAGE_PULLED, countNumber: 30, action: LifecycleAction.TRANSITION },
+      { tagStatus: LifecycleTagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 90 },
     ]);
     expect(policy.toJson()).toBe(
       '{"rules":['
@@ -36,9 +36,9 @@ describe('LifecyclePolicy rendering', () => {
 describe('automatic priorities', () => {
   test('given no priorities, when built, then rules are numbered in order with any rules last', () => {
     const policy = LifecyclePolicy.fromRules([
-      { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100, description: 'cap' },
+      { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100, description: 'cap' },
       rule({ description: 'a' }),
-      { tagStatus: TagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1, description: 'b' },
+      { tagStatus: LifecycleTagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1, description: 'b' },
     ]);
     expect(policy.rules.map((r) => [r.rulePriority, r.description])).toEqual([[1, 'a'], [2, 'b'], [3, 'cap']]);
     expect(policy.validate()).toEqual([]);
@@ -49,7 +49,7 @@ describe('automatic priorities', () => {
       rule({ description: 'auto-1' }),
       rule({ description: 'explicit-1', rulePriority: 1, tagPatternList: ['x*'] }),
       rule({ description: 'auto-2', tagPatternList: ['y*'] }),
-      { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100, description: 'any' },
+      { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100, description: 'any' },
       rule({ description: 'explicit-10', rulePriority: 10, tagPatternList: ['z*'] }),
     ]);
     expect(policy.rules.map((r) => [r.rulePriority, r.description])).toEqual([

@@ -1,5 +1,5 @@
 import { DAY, NOW, daysAgo, image, nameOf } from './fixtures';
-import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecycleRule, StorageClass, TagStatus } from '../../src/lifecycle';
+import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePresets, LifecyclePolicyRule, StorageClass, LifecycleTagStatus } from '../../src/lifecycle';
 import { DescribedImage, PreviewOutput, previewLifecyclePolicy } from '../../src/lifecycle/preview';
 
 function run(policy: LifecyclePolicy | string, images: DescribedImage[]): PreviewOutput {
@@ -126,8 +126,8 @@ describe('counting and claiming', () => {
 
   test('claimed images still count for lower-priority imageCountMoreThan rules', () => {
     const policy = LifecyclePolicy.fromRules([
-      { tagStatus: TagStatus.TAGGED, tagPatternList: ['prod'], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100 },
-      { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 2 },
+      { tagStatus: LifecycleTagStatus.TAGGED, tagPatternList: ['prod'], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 100 },
+      { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 2 },
     ]);
     // Newest first: p1 (claimed by rule 1), p2 (claimed), a, b. Rule 2 keeps the first two it
     // sees (both claimed) and acts on a and b.
@@ -137,21 +137,21 @@ describe('counting and claiming', () => {
 
   test('a since* rule claims the images it selects even when they are too young to act on', () => {
     const policy = LifecyclePolicy.fromRules([
-      { tagStatus: TagStatus.TAGGED, tagPatternList: ['pr-*'], countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 30 },
-      { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 },
+      { tagStatus: LifecycleTagStatus.TAGGED, tagPatternList: ['pr-*'], countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 30 },
+      { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 },
     ]);
     const output = previewLifecyclePolicy(policy, [image('new', ['v2'], 1), image('young-pr', ['pr-1'], 10), image('old-pr', ['pr-2'], 40)], NOW);
     expect(output.previewResults.map((r) => [nameOf(r.imageDigest), r.appliedRulePriority])).toEqual([['old-pr', 1]]);
   });
 
   test('equal push times: the image with the smaller digest counts as newer', () => {
-    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]);
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]);
     const output = previewLifecyclePolicy(policy, [image('bbb', [], 1), image('aaa', [], 1), image('ccc', [], 1)], NOW);
     expect(acted(output)).toEqual(['bbb', 'ccc']);
   });
 
   test('equal push times in a large repository (radix sort path) are also broken by digest', () => {
-    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 150 }]);
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 150 }]);
     const images = Array.from({ length: 200 }, (_, i) => image(`img-${String(199 - i).padStart(3, '0')}`, [], i < 100 ? 1 : 2));
     const output = previewLifecyclePolicy(policy, images, NOW);
     // Kept: all 100 pushed 1 day ago and the 50 smallest digests of those pushed 2 days ago.
@@ -159,7 +159,7 @@ describe('counting and claiming', () => {
   });
 
   test('large repositories (radix sort path) order push times one microsecond apart', () => {
-    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 }]);
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 }]);
     const images = Array.from({ length: 100 }, (_, i) => (i * 37) % 100).map((micros) => ({
       imageDigest: `sha256:${String(99 - micros).padStart(3, '0')}`, // newer images get smaller digests: ties would invert the order
       imagePushedAt: `2025-01-01T00:00:00.000${String(micros).padStart(3, '0')}+00:00`,
@@ -169,7 +169,7 @@ describe('counting and claiming', () => {
   });
 
   test('push times centuries apart (comparison sort fallback) keep the newest images', () => {
-    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 }]);
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 }]);
     const images = Array.from({ length: 100 }, (_, i) => (i * 37) % 100).map((age) => ({
       imageDigest: `sha256:${String(age).padStart(3, '0')}`,
       imagePushedAt: `${1700 + 3 * (99 - age)}-06-01T00:00:00Z`,
@@ -178,15 +178,15 @@ describe('counting and claiming', () => {
   });
 
   test('images restored from archive count as new by their restore time', () => {
-    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]);
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]);
     const output = previewLifecyclePolicy(policy, [image('recent', [], 5), image('restored', [], 300, { lastActivatedAt: daysAgo(1), imageStatus: 'ACTIVE' })], NOW);
     expect(acted(output)).toEqual(['recent']);
   });
 });
 
 describe('ages', () => {
-  const since = (countType: CountType, days: number, extra: Partial<LifecycleRule> = {}) => LifecyclePolicy.fromRules([
-    { tagStatus: TagStatus.ANY, countType, countNumber: days, ...extra },
+  const since = (countType: CountType, days: number, extra: Partial<LifecyclePolicyRule> = {}) => LifecyclePolicy.fromRules([
+    { tagStatus: LifecycleTagStatus.ANY, countType, countNumber: days, ...extra },
   ]);
 
   test('images exactly N days old are not older than N days', () => {
@@ -216,9 +216,9 @@ describe('ages', () => {
 
 describe('storage classes', () => {
   const policy = LifecyclePolicy.combine(
-    LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]),
+    LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1 }]),
     LifecyclePolicy.fromRules([
-      { tagStatus: TagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 90 },
+      { tagStatus: LifecycleTagStatus.ANY, storageClass: StorageClass.ARCHIVE, countType: CountType.SINCE_IMAGE_TRANSITIONED, countNumber: 90 },
     ]),
   );
 
@@ -243,7 +243,7 @@ describe('storage classes', () => {
 
 describe('output', () => {
   test('results are shaped like get-lifecycle-policy-preview and pass timestamps and tags through', () => {
-    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.ANY, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1 }]);
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.ANY, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1 }]);
     const pushedEpochSeconds = (NOW - 3 * DAY) / 1000 + 0.123456;
     const output = previewLifecyclePolicy(policy, [
       { imageDigest: 'sha256:t', imageTags: ['v1'], imagePushedAt: pushedEpochSeconds, imageSizeInBytes: 10 },
@@ -261,8 +261,8 @@ describe('output', () => {
 
   test('results are grouped by rule priority and keep the input order within a rule', () => {
     const policy = LifecyclePolicy.fromRules([
-      { tagStatus: TagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1 },
-      { tagStatus: TagStatus.ANY, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1 },
+      { tagStatus: LifecycleTagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1 },
+      { tagStatus: LifecycleTagStatus.ANY, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 1 },
     ]);
     const output = previewLifecyclePolicy(policy, [image('t1', ['a'], 5), image('u1', [], 9), image('t2', ['b'], 7), image('u2', [], 3)], NOW);
     expect(output.previewResults.map((r) => [nameOf(r.imageDigest), r.appliedRulePriority])).toEqual([['u1', 1], ['u2', 1], ['t1', 2], ['t2', 2]]);
@@ -316,7 +316,7 @@ describe('errors', () => {
   });
 
   test('given an invalid policy, when previewed, then it throws listing the problems', () => {
-    const policy = LifecyclePolicy.fromRules([{ tagStatus: TagStatus.TAGGED, countType: CountType.SINCE_IMAGE_PULLED, countNumber: 0 }]);
+    const policy = LifecyclePolicy.fromRules([{ tagStatus: LifecycleTagStatus.TAGGED, countType: CountType.SINCE_IMAGE_PULLED, countNumber: 0 }]);
     expect(() => previewLifecyclePolicy(policy, [], NOW)).toThrow(/Cannot preview an invalid lifecycle policy:\n- rules\[0\] \(rulePriority 1\): countNumber 0/);
   });
 

@@ -1,32 +1,32 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { CountType, LifecycleAction, LifecyclePolicy, LifecycleRule, StorageClass, TagStatus } from '../../src/lifecycle';
+import { CountType, LifecycleAction, LifecyclePolicy, LifecyclePolicyRule, StorageClass, LifecycleTagStatus } from '../../src/lifecycle';
 import { validateLifecyclePolicy, validatePolicyText } from '../../src/lifecycle/validate';
 
-const tagged = (overrides: Partial<LifecycleRule> = {}): LifecycleRule => ({
+const tagged = (overrides: Partial<LifecyclePolicyRule> = {}): LifecyclePolicyRule => ({
   description: 'releases',
-  tagStatus: TagStatus.TAGGED,
+  tagStatus: LifecycleTagStatus.TAGGED,
   tagPatternList: ['v*'],
   countType: CountType.IMAGE_COUNT_MORE_THAN,
   countNumber: 10,
   ...overrides,
 });
 
-const untagged = (overrides: Partial<LifecycleRule> = {}): LifecycleRule => ({
-  tagStatus: TagStatus.UNTAGGED,
+const untagged = (overrides: Partial<LifecyclePolicyRule> = {}): LifecyclePolicyRule => ({
+  tagStatus: LifecycleTagStatus.UNTAGGED,
   countType: CountType.SINCE_IMAGE_PUSHED,
   countNumber: 14,
   ...overrides,
 });
 
-const archiveExpire = (overrides: Partial<LifecycleRule> = {}): LifecycleRule => ({
-  tagStatus: TagStatus.ANY,
+const archiveExpire = (overrides: Partial<LifecyclePolicyRule> = {}): LifecyclePolicyRule => ({
+  tagStatus: LifecycleTagStatus.ANY,
   storageClass: StorageClass.ARCHIVE,
   countType: CountType.SINCE_IMAGE_TRANSITIONED,
   countNumber: 90,
   ...overrides,
 });
 
-function problemsOf(rules: LifecycleRule[]): string[] {
+function problemsOf(rules: LifecyclePolicyRule[]): string[] {
   return LifecyclePolicy.fromRules(rules).validate();
 }
 
@@ -38,12 +38,12 @@ describe('validateLifecyclePolicy', () => {
       tagged({ tagPatternList: ['*'], countType: CountType.SINCE_IMAGE_PULLED, countNumber: 60, action: LifecycleAction.TRANSITION }),
       untagged(),
       archiveExpire({ countNumber: 180 }),
-      { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1000 },
+      { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 1000 },
     ];
     expect(problemsOf(rules)).toEqual([]);
   });
 
-  test.each<[string, LifecycleRule[], string]>([
+  test.each<[string, LifecyclePolicyRule[], string]>([
     ['no rules', [], 'has no rules; add at least one rule'],
     ['51 rules', Array.from({ length: 51 }, (_, i) => tagged({ tagPatternList: [`t${i}*`] })), 'has 51 rules; ECR allows at most 50'],
     ['priority 0', [tagged({ rulePriority: 0 })], 'rulePriority 0 is not a positive integer'],
@@ -58,7 +58,7 @@ describe('validateLifecyclePolicy', () => {
     ['tagged with an empty list', [tagged({ tagPatternList: [] })], 'tagPatternList is empty; list at least one pattern'],
     ['tagged with an empty prefix list', [tagged({ tagPatternList: undefined, tagPrefixList: [] })], 'tagPrefixList is empty; list at least one prefix'],
     ['untagged with a list', [untagged({ tagPrefixList: ['v'] })], 'an untagged rule takes no tagPrefixList or tagPatternList'],
-    ['any with a list', [{ tagStatus: TagStatus.ANY, tagPatternList: ['v*'], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 }], 'an any rule takes no tagPrefixList or tagPatternList'],
+    ['any with a list', [{ tagStatus: LifecycleTagStatus.ANY, tagPatternList: ['v*'], countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 }], 'an any rule takes no tagPrefixList or tagPatternList'],
     ['five wildcards', [tagged({ tagPatternList: ['*a*b*c*d*'] })], 'tag pattern "*a*b*c*d*" has 5 wildcards (*); ECR allows at most 4'],
     ['pattern with a space', [tagged({ tagPatternList: ['v 1*'] })], 'tag pattern "v 1*" cannot match any image tag'],
     ['empty pattern', [tagged({ tagPatternList: [''] })], 'tag pattern "" is empty or not a string'],
@@ -67,8 +67,8 @@ describe('validateLifecyclePolicy', () => {
     ['prefix starting with a dot', [tagged({ tagPatternList: undefined, tagPrefixList: ['.v'] })], 'tag prefix ".v" cannot start any image tag'],
     ['empty prefix', [tagged({ tagPatternList: undefined, tagPrefixList: [''] })], 'tag prefix "" is empty or not a string'],
     ['two untagged rules', [untagged({ description: 'a' }), untagged({ description: 'b', countNumber: 30 })], 'rules[1] (rulePriority 2, "b"): only one rule per storage class may select untagged images, and rules[0] (rulePriority 1, "a") already does in the standard storage class'],
-    ['two untagged archive rules', [archiveExpire({ tagStatus: TagStatus.UNTAGGED }), archiveExpire({ tagStatus: TagStatus.UNTAGGED, countNumber: 100 })], 'already does in the archive storage class'],
-    ['any rule not last', [{ rulePriority: 1, tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 }, tagged({ rulePriority: 2 })],
+    ['two untagged archive rules', [archiveExpire({ tagStatus: LifecycleTagStatus.UNTAGGED }), archiveExpire({ tagStatus: LifecycleTagStatus.UNTAGGED, countNumber: 100 })], 'already does in the archive storage class'],
+    ['any rule not last', [{ rulePriority: 1, tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 5 }, tagged({ rulePriority: 2 })],
       'rules[0] (rulePriority 1): an "any" rule must have the highest rulePriority in the standard storage class, but rules[1] (rulePriority 2, "releases") is higher'],
     ['sinceImagePulled expire', [tagged({ countType: CountType.SINCE_IMAGE_PULLED, countNumber: 30 })], 'sinceImagePulled rules can only transition images to archive'],
     ['sinceImageTransitioned on standard', [archiveExpire({ storageClass: undefined })], 'sinceImageTransitioned selects archived images; set storageClass to archive'],
@@ -76,7 +76,7 @@ describe('validateLifecyclePolicy', () => {
     ['archive with imageCountMoreThan', [archiveExpire({ countType: CountType.IMAGE_COUNT_MORE_THAN })], 'the archive storage class can only be selected with countType sinceImageTransitioned'],
     ['transition from archive', [archiveExpire({ countType: CountType.SINCE_IMAGE_PUSHED, action: LifecycleAction.TRANSITION })], 'only standard images can transition'],
     ['archived less than 90 days', [archiveExpire({ countNumber: 89 })], 'archived images must stay archived at least 90 days before a policy deletes them; countNumber 89 is too small'],
-    ['unknown tagStatus', [tagged({ tagStatus: 'some' as TagStatus })], 'tagStatus "some" is not one of tagged, untagged, any'],
+    ['unknown tagStatus', [tagged({ tagStatus: 'some' as LifecycleTagStatus })], 'tagStatus "some" is not one of tagged, untagged, any'],
     ['unknown countType', [tagged({ countType: 'sinceForever' as CountType })], 'countType "sinceForever" is not one of'],
     ['unknown storageClass', [tagged({ storageClass: 'glacier' as StorageClass })], 'storageClass "glacier" is not one of standard, archive'],
     ['unknown action', [tagged({ action: 'delete' as LifecycleAction })], 'action "delete" is not one of expire, transition'],
@@ -105,7 +105,7 @@ describe('validateLifecyclePolicy', () => {
   });
 
   test('given unresolved tokens, when validated, then the token values are not checked', () => {
-    const rules: LifecycleRule[] = [
+    const rules: LifecyclePolicyRule[] = [
       tagged({ rulePriority: Token.asNumber({ Ref: 'Priority' }), countNumber: Token.asNumber({ Ref: 'Count' }), tagPatternList: [Token.asString({ Ref: 'Pattern' })] }),
       untagged({ description: Token.asString({ Ref: 'Description' }) }),
     ];

@@ -13,7 +13,7 @@ import {
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   ScanFrequency,
   ScanType,
   UpstreamRegistry,
@@ -63,7 +63,7 @@ describe('fuzz', () => {
         p.templates.forEach((t, i) => new RepositoryCreationTemplate(baseline, `T${i}`, {
           prefix: t.prefix,
           appliedFor: t.appliedFor,
-          encryption: t.encryption === undefined ? undefined : t.encryption === 'AES256' ? RepositoryEncryption.AES256 : t.encryption === 'KMS' ? RepositoryEncryption.kms() : RepositoryEncryption.kmsDsse(),
+          encryption: t.encryption === undefined ? undefined : t.encryption === 'AES256' ? ImageEncryption.AES256 : t.encryption === 'KMS' ? ImageEncryption.kms() : ImageEncryption.kmsDsse(),
           imageTagMutability: t.mutability,
           imageTagMutabilityExclusions: t.exclusions,
           resourceTags: t.resourceTags,

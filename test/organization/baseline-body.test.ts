@@ -17,7 +17,7 @@ import {
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   ScanFrequency,
   ScanType,
   UpstreamRegistry,
@@ -48,14 +48,14 @@ function everySetting(app: App): RegistryBaseline {
   new RepositoryCreationTemplate(baseline, 'Secure', {
     prefix: 'secure/',
     appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH],
-    encryption: RepositoryEncryption.kms(),
+    encryption: ImageEncryption.kms(),
     resourceTags: { team: 'platform' },
     access: [RepositoryAccess.pullFromAccounts(['222222222222'])],
     imageTagMutability: ImageTagMutability.IMMUTABLE,
     imageTagMutabilityExclusions: ['latest', 'dev-*'],
     description: 'secure repositories',
   });
-  new RepositoryCreationTemplate(baseline, 'Plain', { prefix: 'plain', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: RepositoryEncryption.AES256 });
+  new RepositoryCreationTemplate(baseline, 'Plain', { prefix: 'plain', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: ImageEncryption.AES256 });
   new PullThroughCacheRule(baseline, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
   new PullThroughCacheRule(baseline, 'K8s', { ecrRepositoryPrefix: 'k8s', upstream: UpstreamRegistry.kubernetes(), createTemplate: false });
   const registry = Registry.of(baseline);

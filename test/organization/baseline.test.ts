@@ -16,7 +16,7 @@ import {
   RegistryScanning,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   ScanFrequency,
   StackSetCallAs,
   StackSetRegionConcurrency,
@@ -33,7 +33,7 @@ function fullBaseline(app: App, id = 'Baseline'): RegistryBaseline {
   const baseline = new RegistryBaseline(app, id);
   RegistryScanning.of(baseline).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
   new RepositoryCreationTemplate(baseline, 'OnPush', { prefix: 'ROOT', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH, RepositoryCreationTemplateAppliedFor.REPLICATION] });
-  new RepositoryCreationTemplate(baseline, 'Kms', { prefix: 'secure', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: RepositoryEncryption.kms(), resourceTags: { team: 'platform' } });
+  new RepositoryCreationTemplate(baseline, 'Kms', { prefix: 'secure', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: ImageEncryption.kms(), resourceTags: { team: 'platform' } });
   new PullThroughCacheRule(baseline, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
   new PullThroughCacheRule(baseline, 'K8s', { ecrRepositoryPrefix: 'k8s', upstream: UpstreamRegistry.kubernetes() });
   return baseline;
@@ -296,7 +296,7 @@ describe('RegistryBaseline in a Stage with an environment', () => {
     const app = strictApp();
     const stage = new Stage(app, 'Templates', { env: { account: '999999999999', region: 'us-east-1' } });
     const baseline = new RegistryBaseline(stage, 'Baseline');
-    new RepositoryCreationTemplate(baseline, 'Kms', { prefix: 'secure', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: RepositoryEncryption.kms() });
+    new RepositoryCreationTemplate(baseline, 'Kms', { prefix: 'secure', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: ImageEncryption.kms() });
     expect(baseline.account).toBe(Aws.ACCOUNT_ID);
     expect(JSON.stringify(baseline._template())).not.toContain('999999999999');
   });

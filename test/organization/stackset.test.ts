@@ -7,7 +7,7 @@ import {
   RegistryScanning,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   ScanFrequency,
   StackSetTarget,
   UpstreamRegistry,
@@ -20,7 +20,7 @@ const MANAGEMENT = { account: '999999999999', region: 'us-east-1' };
 function baselineIn(scope: App | Stage): RegistryBaseline {
   const baseline = new RegistryBaseline(scope, 'Baseline');
   RegistryScanning.of(baseline).addRule({ frequency: ScanFrequency.SCAN_ON_PUSH, repositoryFilters: ['*'] });
-  new RepositoryCreationTemplate(baseline, 'Kms', { prefix: 'secure', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: RepositoryEncryption.kms() });
+  new RepositoryCreationTemplate(baseline, 'Kms', { prefix: 'secure', appliedFor: [RepositoryCreationTemplateAppliedFor.CREATE_ON_PUSH], encryption: ImageEncryption.kms() });
   new PullThroughCacheRule(baseline, 'EcrPublic', { ecrRepositoryPrefix: 'ecr-public', upstream: UpstreamRegistry.ecrPublic() });
   return baseline;
 }

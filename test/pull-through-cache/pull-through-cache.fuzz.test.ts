@@ -3,7 +3,7 @@ import {
   ImageTagMutability,
   PullThroughCacheCredentials,
   PullThroughCacheRule,
-  RepositoryEncryption,
+  ImageEncryption,
   UpstreamAuthentication,
   UpstreamRegistry,
 } from '../../src';
@@ -68,7 +68,7 @@ describe('fuzz', () => {
                 ? PullThroughCacheCredentials.createSecret()
                 : r.credentials === 'named' ? PullThroughCacheCredentials.createSecret({ secretName: r.secretName }) : undefined,
             createTemplate: r.createTemplate,
-            encryption: r.kms ? RepositoryEncryption.kms() : undefined,
+            encryption: r.kms ? ImageEncryption.kms() : undefined,
             imageTagMutability: r.mutability,
             resourceTags: r.tags,
           });

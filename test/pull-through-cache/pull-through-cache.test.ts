@@ -15,7 +15,7 @@ import {
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   UpstreamAuthentication,
   UpstreamRegistry,
 } from '../../src';
@@ -172,7 +172,7 @@ describe('PullThroughCacheRule', () => {
       ecrRepositoryPrefix: 'quay',
       upstream: UpstreamRegistry.quay(),
       lifecyclePolicy: LifecyclePresets.expireUntagged(3),
-      encryption: RepositoryEncryption.kms(),
+      encryption: ImageEncryption.kms(),
       imageTagMutability: ImageTagMutability.IMMUTABLE,
       access: [RepositoryAccess.pullFromOrganization('o-exampleorg1')],
       resourceTags: { team: 'platform' },
@@ -207,7 +207,7 @@ describe('PullThroughCacheRule', () => {
 
   test('given createTemplate false, then no template, and a warning when template settings are given', () => {
     const stack = strictStack();
-    new PullThroughCacheRule(stack, 'Cache', { ecrRepositoryPrefix: 'quay', upstream: UpstreamRegistry.quay(), createTemplate: false, encryption: RepositoryEncryption.kms() });
+    new PullThroughCacheRule(stack, 'Cache', { ecrRepositoryPrefix: 'quay', upstream: UpstreamRegistry.quay(), createTemplate: false, encryption: ImageEncryption.kms() });
     new RepositoryCreationTemplate(stack, 'Mine', { prefix: 'quay', appliedFor: [RepositoryCreationTemplateAppliedFor.PULL_THROUGH_CACHE] });
     const template = validTemplate(stack, { nag: true });
     template.resourceCountIs('AWS::ECR::RepositoryCreationTemplate', 1);

@@ -10,7 +10,7 @@ import {
   PrivateRepository,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor as AppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   RepositoryFleet,
 } from '../../src';
 import { ENV, strictApp } from '../util/harness';
@@ -45,13 +45,13 @@ describe('blob mounting and repository keys', () => {
   test('given every kind of repository of the registry, then each counts with its encryption; pull-through-only templates and undecidable keys do not', () => {
     const { app } = appWithSettings();
     const stack = new Stack(app, 'Repos', { env: ENV });
-    new PrivateRepository(stack, 'Plain', { repositoryName: 'team/plain', encryption: RepositoryEncryption.AES256 });
+    new PrivateRepository(stack, 'Plain', { repositoryName: 'team/plain', encryption: ImageEncryption.AES256 });
     new ecr.CfnRepository(stack, 'RawKms', { repositoryName: 'team/raw', encryptionConfiguration: { encryptionType: 'KMS' } });
     new ecr.Repository(stack, 'L2', { repositoryName: 'team/l2', encryption: ecr.RepositoryEncryption.KMS, encryptionKey: kms.Key.fromKeyArn(stack, 'Imported', KEY_ARN) });
     new RepositoryCreationTemplate(stack, 'Replicas', {
-      prefix: 'replicas', appliedFor: [AppliedFor.REPLICATION], encryption: RepositoryEncryption.kms(kms.Key.fromKeyArn(stack, 'Other', OTHER_KEY_ARN)),
+      prefix: 'replicas', appliedFor: [AppliedFor.REPLICATION], encryption: ImageEncryption.kms(kms.Key.fromKeyArn(stack, 'Other', OTHER_KEY_ARN)),
     });
-    new RepositoryCreationTemplate(stack, 'Cache', { prefix: 'cache', appliedFor: [AppliedFor.PULL_THROUGH_CACHE], encryption: RepositoryEncryption.AES256 });
+    new RepositoryCreationTemplate(stack, 'Cache', { prefix: 'cache', appliedFor: [AppliedFor.PULL_THROUGH_CACHE], encryption: ImageEncryption.AES256 });
     new ecr.CfnRepository(stack, 'ByAlias', { repositoryName: 'team/alias', encryptionConfiguration: { encryptionType: 'KMS', kmsKey: 'alias/team' } });
     // another account and another region are other registries
     new PrivateRepository(new Stack(app, 'OtherRegion', { env: { ...ENV, region: 'eu-central-1' } }), 'Far', { repositoryName: 'team/far' });
@@ -68,7 +68,7 @@ describe('blob mounting and repository keys', () => {
     const { app } = appWithSettings();
     const placementFile = path.join(mkdtempSync(path.join(tmpdir(), 'fleet-')), 'placement.json');
     new RepositoryFleet(app, 'Fleet', { repositories: [{ repositoryName: 'svc/a' }, { repositoryName: 'svc/b' }], env: ENV, placementFile });
-    new PrivateRepository(new Stack(app, 'Plain', { env: ENV }), 'Repo', { encryption: RepositoryEncryption.AES256 });
+    new PrivateRepository(new Stack(app, 'Plain', { env: ENV }), 'Repo', { encryption: ImageEncryption.AES256 });
     const [warning] = synthWarnings(app, ID);
     expect(warning.message).toMatch(/AES256: 'Plain\/Repo'; KMS with key '[^']+': 'Fleet\/Shard1\/[^']+', 'Fleet\/Shard1\/[^']+'/);
   });
@@ -77,8 +77,8 @@ describe('blob mounting and repository keys', () => {
     const { app } = appWithSettings();
     const keys = new Stack(app, 'Keys', { env: ENV });
     const key = new kms.Key(keys, 'Shared', { enableKeyRotation: true });
-    new PrivateRepository(new Stack(app, 'A', { env: ENV }), 'Api', { encryption: RepositoryEncryption.kms(key) });
-    new PrivateRepository(new Stack(app, 'B', { env: ENV }), 'Web', { encryption: RepositoryEncryption.kms(key) });
+    new PrivateRepository(new Stack(app, 'A', { env: ENV }), 'Api', { encryption: ImageEncryption.kms(key) });
+    new PrivateRepository(new Stack(app, 'B', { env: ENV }), 'Web', { encryption: ImageEncryption.kms(key) });
     new RepositoryCreationTemplate(new Stack(app, 'C', { env: ENV }), 'Cache', { prefix: 'cache', appliedFor: [AppliedFor.PULL_THROUGH_CACHE] });
     expect(synthWarnings(app, ID)).toEqual([]);
   });
@@ -88,14 +88,14 @@ describe('blob mounting and repository keys', () => {
   ])('given blob mounting %s, then repositories with different keys get no warning', (_name, value) => {
     const { app } = appWithSettings(value);
     new PrivateRepository(new Stack(app, 'A', { env: ENV }), 'Api');
-    new PrivateRepository(new Stack(app, 'B', { env: ENV }), 'Web', { encryption: RepositoryEncryption.AES256 });
+    new PrivateRepository(new Stack(app, 'B', { env: ENV }), 'Web', { encryption: ImageEncryption.AES256 });
     expect(synthWarnings(app, ID)).toEqual([]);
   });
 
   test('given many repositories on one encryption, then the message names three and counts the rest', () => {
     const { app } = appWithSettings();
     const stack = new Stack(app, 'Repos', { env: ENV });
-    for (const name of ['e', 'd', 'c', 'b', 'a']) new PrivateRepository(stack, name.toUpperCase(), { encryption: RepositoryEncryption.AES256 });
+    for (const name of ['e', 'd', 'c', 'b', 'a']) new PrivateRepository(stack, name.toUpperCase(), { encryption: ImageEncryption.AES256 });
     new PrivateRepository(stack, 'Kms');
     const [warning] = synthWarnings(app, ID);
     expect(warning.message).toContain("AES256: 'Repos/A', 'Repos/B', 'Repos/C' and 2 more; KMS with key 'Repos/EcrRepositoryKey': 'Repos/Kms'");
@@ -106,8 +106,8 @@ describe('blob mounting and repository keys', () => {
     const stack = new Stack(app, 'Agnostic');
     new EcrAccountSettings(stack, 'AccountSettings', { blobMounting: BlobMounting.ENABLED });
     new PrivateRepository(stack, 'Api');
-    new PrivateRepository(stack, 'Web', { encryption: RepositoryEncryption.AES256 });
-    new PrivateRepository(new Stack(app, 'Elsewhere'), 'Other', { encryption: RepositoryEncryption.kms() });
+    new PrivateRepository(stack, 'Web', { encryption: ImageEncryption.AES256 });
+    new PrivateRepository(new Stack(app, 'Elsewhere'), 'Other', { encryption: ImageEncryption.kms() });
     const [warning] = synthWarnings(app, ID);
     expect(warning.message).toContain("stack 'Agnostic' (no concrete account and region, so only this stack is checked)");
     expect(warning.message).toContain('use 2 encryption configurations');
@@ -118,7 +118,7 @@ describe('blob mounting and repository keys', () => {
     const stack = new Stack(app, 'Repos', { env: ENV });
     new ecr.CfnRepository(stack, 'Imported', { encryptionConfiguration: { encryptionType: 'KMS', kmsKey: Fn.importValue('shared-key-arn') } });
     new ecr.CfnRepository(stack, 'Param', { encryptionConfiguration: { encryptionType: new CfnParameter(stack, 'Type').valueAsString } });
-    new PrivateRepository(stack, 'Plain', { encryption: RepositoryEncryption.AES256 });
+    new PrivateRepository(stack, 'Plain', { encryption: ImageEncryption.AES256 });
     expect(synthWarnings(app, ID)).toEqual([]);
   });
 

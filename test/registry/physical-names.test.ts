@@ -8,7 +8,7 @@ import {
   Registry,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   UpstreamRegistry,
 } from '../../src';
 import { strictApp } from '../util/harness';
@@ -176,7 +176,7 @@ describe('duplicate names known only at deploy', () => {
   const template = (scope: Stack, id: string, prefix: string) => new RepositoryCreationTemplate(scope, id, {
     prefix,
     appliedFor: [RepositoryCreationTemplateAppliedFor.REPLICATION],
-    encryption: RepositoryEncryption.AES256,
+    encryption: ImageEncryption.AES256,
   });
 
   test.each([

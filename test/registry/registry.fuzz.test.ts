@@ -6,7 +6,7 @@ import {
   RepositoryAccess,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor,
-  RepositoryEncryption,
+  ImageEncryption,
   ReplicationDestination,
 } from '../../src';
 import { fuzzConstruct, lazy, lazyList, untyped } from '../util/fuzz';
@@ -86,8 +86,8 @@ describe('fuzz', () => {
         new RepositoryCreationTemplate(stack, 'Template', {
           prefix: p.prefix,
           appliedFor: p.appliedFor,
-          encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse()
-            : p.encryption === 'AES256' ? RepositoryEncryption.AES256 : p.encryption as any,
+          encryption: p.encryption === 'KMS' ? ImageEncryption.kms() : p.encryption === 'KMS_DSSE' ? ImageEncryption.kmsDsse()
+            : p.encryption === 'AES256' ? ImageEncryption.AES256 : p.encryption as any,
           imageTagMutability: p.mutability,
           imageTagMutabilityExclusions: p.exclusions,
           resourceTags: p.tags,

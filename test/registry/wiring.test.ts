@@ -4,8 +4,8 @@ import { App, Aspects, Lazy, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Node } from 'constructs';
 import { PrivateRepository, PullThroughCacheRule, Registry, ReplicationDestination, UpstreamRegistry } from '../../src';
-import { AppRegistries, RegistryRef } from '../../src/internal/app-registries';
 import { Problems } from '../../src/internal/problems';
+import { AppRegistries, RegistryRef } from '../../src/registry/app-registries';
 import { strictApp, synthesize } from '../util/harness';
 
 const SOURCE = { account: '111111111111', region: 'eu-west-1' };
@@ -163,7 +163,7 @@ describe('one lookup of the stacks of a registry', () => {
     // (baseline nested-stack check, StackSet clash check) and a setting's own resources
     // (its owner's subtree, stopping at nested stacks).
     const elsewhere = ['organization/baseline.ts', 'organization/stackset.ts', 'registry/settings.ts'];
-    expect(relative.filter((f) => !elsewhere.includes(f))).toEqual(['internal/app-registries.ts']);
+    expect(relative.filter((f) => !elsewhere.includes(f))).toEqual(['registry/app-registries.ts']);
   });
 
   test('registry, pull-through cache and compliance code reach other stacks only through AppRegistries', () => {

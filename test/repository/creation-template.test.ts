@@ -10,7 +10,7 @@ import {
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor as AppliedFor,
   RepositoryCreationTemplateProps,
-  RepositoryEncryption,
+  ImageEncryption,
 } from '../../src';
 import { strictApp, strictStack, validTemplate } from '../util/harness';
 
@@ -35,8 +35,8 @@ describe('RepositoryCreationTemplate', () => {
 
   test('given AES256, then no key, no role, and no EncryptionConfiguration (ECR\'s default), as a repository renders it', () => {
     const stack = strictStack();
-    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'platform', appliedFor: [AppliedFor.REPLICATION], encryption: RepositoryEncryption.AES256 });
-    new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api', encryption: RepositoryEncryption.AES256 });
+    new RepositoryCreationTemplate(stack, 'Template', { prefix: 'platform', appliedFor: [AppliedFor.REPLICATION], encryption: ImageEncryption.AES256 });
+    new PrivateRepository(stack, 'Repo', { repositoryName: 'platform/api', encryption: ImageEncryption.AES256 });
     const template = validTemplate(stack);
     template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { EncryptionConfiguration: Match.absent(), CustomRoleArn: Match.absent() });
     template.hasResourceProperties('AWS::ECR::Repository', { EncryptionConfiguration: Match.absent() });
@@ -51,7 +51,7 @@ describe('RepositoryCreationTemplate', () => {
       appliedFor: [AppliedFor.REPLICATION, AppliedFor.PULL_THROUGH_CACHE],
       lifecyclePolicy: LifecyclePolicy.combine(LifecyclePresets.protectTags(['prod-*']), LifecyclePolicy.recommended()),
       access: [RepositoryAccess.pullFromOrganization('o-exampleorg1')],
-      encryption: RepositoryEncryption.kms(),
+      encryption: ImageEncryption.kms(),
       imageTagMutability: ImageTagMutability.MUTABLE,
       imageTagMutabilityExclusions: ['v*'],
       resourceTags: { 'team': 'platform', 'cost-center': '42' },
@@ -157,7 +157,7 @@ describe('RepositoryCreationTemplate', () => {
 
   test('given an environment-agnostic stack, then a template with tags and KMS is still clean under cdk-nag, and warns about the unknown environment', () => {
     const stack = new Stack(strictApp(), 'Agnostic');
-    new RepositoryCreationTemplate(stack, 'Template', { ...base, encryption: RepositoryEncryption.kms(), resourceTags: { team: 'x' } });
+    new RepositoryCreationTemplate(stack, 'Template', { ...base, encryption: ImageEncryption.kms(), resourceTags: { team: 'x' } });
     validTemplate(stack, { nag: true }).resourceCountIs('AWS::IAM::Role', 1);
     AssertAnnotations.fromStack(stack).hasWarning('/Agnostic/EcrRegistry', Match.stringLikeRegexp("renders AWS::ECR::RepositoryCreationTemplate with prefix 'team' without a concrete account and region"));
   });

@@ -6,12 +6,12 @@ import {
   CountType,
   LifecyclePolicy,
   LifecyclePresets,
-  LifecycleRule,
+  LifecyclePolicyRule,
   PrivateRepository,
   RepositoryCreationTemplate,
   RepositoryCreationTemplateAppliedFor as AppliedFor,
-  RepositoryEncryption,
-  TagStatus,
+  ImageEncryption,
+  LifecycleTagStatus,
 } from '../../src';
 import { ENV, strictApp, strictStack, synthesize, validTemplate } from '../util/harness';
 
@@ -21,9 +21,9 @@ import { ENV, strictApp, strictStack, synthesize, validTemplate } from '../util/
  * key, and a lookup of an existing repository.
  */
 
-const keepReleases: LifecycleRule = {
+const keepReleases: LifecyclePolicyRule = {
   description: 'Keep the last 10 releases',
-  tagStatus: TagStatus.TAGGED,
+  tagStatus: LifecycleTagStatus.TAGGED,
   tagPatternList: ['v*'],
   countType: CountType.IMAGE_COUNT_MORE_THAN,
   countNumber: 10,
@@ -93,17 +93,17 @@ describe('addLifecycleRule', () => {
   });
 
   describe('the whole policy is checked at each call, with every problem and where its rules come from', () => {
-    const tagged = (n: number): LifecycleRule[] => Array.from({ length: n }, (_, i) => ({ ...keepReleases, tagPatternList: [`v${i}-*`] }));
-    test.each<[string, LifecyclePolicy | undefined, LifecycleRule, RegExp[]]>([
+    const tagged = (n: number): LifecyclePolicyRule[] => Array.from({ length: n }, (_, i) => ({ ...keepReleases, tagPatternList: [`v${i}-*`] }));
+    test.each<[string, LifecyclePolicy | undefined, LifecyclePolicyRule, RegExp[]]>([
       ['a second untagged rule next to the default one', undefined,
-        { tagStatus: TagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 3 },
+        { tagStatus: LifecycleTagStatus.UNTAGGED, countType: CountType.SINCE_IMAGE_PUSHED, countNumber: 3 },
         [/rules\[2\] \(rulePriority 2\): only one rule per storage class may select untagged images, and rules\[0\]/,
           /rules\[0\] to rules\[1\] are those of the default LifecyclePolicy\.recommended\(\) \(give lifecyclePolicy to start from other rules\); the rules from rules\[2\] on were added with addLifecycleRule\(\)/]],
       ['a second any rule next to the default one', undefined,
-        { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 },
+        { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 },
         [/an "any" rule must have the highest rulePriority/]],
       ['an any rule below a tagged rule', LifecyclePolicy.fromRules([{ ...keepReleases, rulePriority: 5 }]),
-        { tagStatus: TagStatus.ANY, rulePriority: 1, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 },
+        { tagStatus: LifecycleTagStatus.ANY, rulePriority: 1, countType: CountType.IMAGE_COUNT_MORE_THAN, countNumber: 10 },
         [/rules\[1\] \(rulePriority 1\): an "any" rule must have the highest rulePriority/, /rules\[0\] to rules\[0\] are those of lifecyclePolicy;/]],
       ['a priority used twice', LifecyclePolicy.fromRules([{ ...keepReleases, rulePriority: 5 }]),
         { ...keepReleases, tagPatternList: ['rc-*'], rulePriority: 5 },
@@ -185,16 +185,16 @@ describe('lifecycleRegistryId', () => {
   });
 });
 
-describe('RepositoryEncryption.KMS_AWS_MANAGED', () => {
+describe('ImageEncryption.KMS_AWS_MANAGED', () => {
   test('a repository is encrypted with the AWS managed key: KMS without a key, no key created, reported by the pack as ECR.5 does', () => {
     // Security Hub ECR.5 asks for a customer managed key: the pack's CustomerManagedKey rule (a warning by default) reports the repository
     const reported = strictStack();
-    new PrivateRepository(reported, 'Repo', { encryption: RepositoryEncryption.KMS_AWS_MANAGED });
+    new PrivateRepository(reported, 'Repo', { encryption: ImageEncryption.KMS_AWS_MANAGED });
     expect(() => synthesize(reported.node.root as App, { nag: true })).toThrow(/not encrypted with a customer managed KMS key[\s\S]*Stack\/Repo\/Resource[\s\S]*EcrCompliance-CustomerManagedKey/);
 
     // and it is the only finding of every pack: acknowledged, the repository is clean
     const stack = strictStack();
-    const repo = new PrivateRepository(stack, 'Repo', { encryption: RepositoryEncryption.KMS_AWS_MANAGED });
+    const repo = new PrivateRepository(stack, 'Repo', { encryption: ImageEncryption.KMS_AWS_MANAGED });
     Validations.of(repo).acknowledge({ id: 'EcrCompliance-CustomerManagedKey', reason: 'the AWS managed key is accepted for these images' });
     expect(repo.encryptionKey).toBeUndefined();
     expect(repo.encryption.usesKms).toBe(true);
@@ -206,7 +206,7 @@ describe('RepositoryEncryption.KMS_AWS_MANAGED', () => {
   test('a repository creation template is encrypted with the AWS managed key too, with no key created', () => {
     const stack = strictStack();
     const template = new RepositoryCreationTemplate(stack, 'Template', {
-      prefix: 'platform', appliedFor: [AppliedFor.REPLICATION], encryption: RepositoryEncryption.KMS_AWS_MANAGED,
+      prefix: 'platform', appliedFor: [AppliedFor.REPLICATION], encryption: ImageEncryption.KMS_AWS_MANAGED,
     });
     expect(template.encryptionKey).toBeUndefined();
     const t = validTemplate(stack);

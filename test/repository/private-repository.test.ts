@@ -4,7 +4,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, RepositoryEncryption, ImageTagMutability } from '../../src';
+import { LifecyclePolicy, LifecyclePresets, PrivateRepository, RepositoryAccess, ImageEncryption, ImageTagMutability } from '../../src';
 import { acknowledgeControlTower, CT } from '../util/control-tower';
 import { strictStack, synthesize, validTemplate } from '../util/harness';
 
@@ -34,7 +34,7 @@ describe('PrivateRepository', () => {
 
   test('given AES256, then no key and no EncryptionConfiguration (ECR default), and scan on push can be turned off', () => {
     const stack = strictStack();
-    const repo = new PrivateRepository(stack, 'Repo', { encryption: RepositoryEncryption.AES256, imageScanOnPush: false });
+    const repo = new PrivateRepository(stack, 'Repo', { encryption: ImageEncryption.AES256, imageScanOnPush: false });
     expect(() => validTemplate(stack)).toThrow(/CT\.ECR\.PR\.2[^\n]*\n\s+Stack\/Repo\/Resource/);
     acknowledgeControlTower(repo, [CT.ECR_SCAN_ON_PUSH], 'scan on push turned off on purpose');
     const template = validTemplate(stack);
@@ -66,8 +66,8 @@ describe('PrivateRepository', () => {
   });
 
   test.each([
-    ['KMS', RepositoryEncryption.kms()],
-    ['KMS_DSSE', RepositoryEncryption.kmsDsse()],
+    ['KMS', ImageEncryption.kms()],
+    ['KMS_DSSE', ImageEncryption.kmsDsse()],
   ])('given %s encryption without a key, then a rotating retained customer managed key is created', (type, encryption) => {
     // KMS_DSSE exists only in the AWS GovCloud (US) Regions.
     const stack = strictStack(type === 'KMS_DSSE' ? { env: { account: '111111111111', region: 'us-gov-west-1' } } : {});
@@ -83,7 +83,7 @@ describe('PrivateRepository', () => {
   test('given a key, then it is used and no key is created', () => {
     const stack = strictStack();
     const key = new kms.Key(stack, 'Shared', { enableKeyRotation: true });
-    new PrivateRepository(stack, 'Repo', { encryption: RepositoryEncryption.kms(key) });
+    new PrivateRepository(stack, 'Repo', { encryption: ImageEncryption.kms(key) });
     // the user's key is the user's: the library adds no statement to it
     acknowledgeControlTower(key, [CT.KMS_CREATE_GRANT], 'a key of the user, without the CreateGrant statement');
     const template = validTemplate(stack);

@@ -9,8 +9,8 @@ import {
   PublicOperatingSystem,
   PublicRepository,
   RepositoryAccess,
-  RepositoryEncryption,
-  TagStatus,
+  ImageEncryption,
+  LifecycleTagStatus,
 } from '../../src';
 import { resolvedAccessPolicy } from '../../src/repository/access';
 import { acknowledgeControlTower, CT } from '../util/control-tower';
@@ -56,7 +56,7 @@ describe('fuzz', () => {
         lifecycleRegistryId: fc.option(account.map((a) => (typeof a === 'string' ? lazyOf(a) : a)), { nil: undefined, freq: 3 }),
         // rules added after construction: often valid next to the policy, sometimes not (a second untagged or any rule), sometimes Lazy
         addedRules: fc.option(fc.array(untyped(fc.record({
-          tagStatus: fc.constantFrom(TagStatus.TAGGED, TagStatus.UNTAGGED, TagStatus.ANY),
+          tagStatus: fc.constantFrom(LifecycleTagStatus.TAGGED, LifecycleTagStatus.UNTAGGED, LifecycleTagStatus.ANY),
           pattern: fc.stringMatching(/^[a-z0-9]{1,6}\*?$/),
           countNumber: lazyNumber(fc.integer({ min: 0, max: 2000 })),
         }), 60), { maxLength: 3 }), { nil: undefined, freq: 2 }),
@@ -95,12 +95,12 @@ describe('fuzz', () => {
           repositoryName: p.repositoryName,
           imageTagMutability: p.imageTagMutability,
           imageTagMutabilityExclusions: p.imageTagMutabilityExclusions,
-          encryption: p.encryption === 'KMS' ? RepositoryEncryption.kms() : p.encryption === 'KMS_DSSE' ? RepositoryEncryption.kmsDsse()
-            : p.encryption === 'AES256' ? RepositoryEncryption.AES256 : p.encryption === 'KMS_AWS_MANAGED' ? RepositoryEncryption.KMS_AWS_MANAGED
+          encryption: p.encryption === 'KMS' ? ImageEncryption.kms() : p.encryption === 'KMS_DSSE' ? ImageEncryption.kmsDsse()
+            : p.encryption === 'AES256' ? ImageEncryption.AES256 : p.encryption === 'KMS_AWS_MANAGED' ? ImageEncryption.KMS_AWS_MANAGED
               : p.encryption as any,
           lifecycleRegistryId: p.lifecycleRegistryId,
           lifecyclePolicy: p.lifecycle && LifecyclePolicy.fromRules([
-            { tagStatus: TagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, ...p.lifecycle },
+            { tagStatus: LifecycleTagStatus.ANY, countType: CountType.IMAGE_COUNT_MORE_THAN, ...p.lifecycle },
           ]),
           removalPolicy: p.removalPolicy,
           emptyOnDelete: p.emptyOnDelete,
@@ -116,8 +116,8 @@ describe('fuzz', () => {
           // an untyped caller's value in place of a rule
           const rule = r !== null && typeof r === 'object' && 'tagStatus' in r ? {
             tagStatus: r.tagStatus,
-            tagPatternList: r.tagStatus === TagStatus.TAGGED ? [r.pattern] : undefined,
-            countType: r.tagStatus === TagStatus.UNTAGGED ? CountType.SINCE_IMAGE_PUSHED : CountType.IMAGE_COUNT_MORE_THAN,
+            tagPatternList: r.tagStatus === LifecycleTagStatus.TAGGED ? [r.pattern] : undefined,
+            countType: r.tagStatus === LifecycleTagStatus.UNTAGGED ? CountType.SINCE_IMAGE_PUSHED : CountType.IMAGE_COUNT_MORE_THAN,
             countNumber: r.countNumber,
           } : r;
           repo.addLifecycleRule(rule as any);

@@ -7,7 +7,7 @@ import { AppIndex } from '../app-index';
  * Private repositories (and repository creation templates) encrypt with a
  * customer managed AWS KMS key: KMS or KMS_DSSE with a key named.
  * Security Hub ECR.5. KMS without a key is encrypted with the AWS managed
- * key `aws/ecr` (`RepositoryEncryption.KMS_AWS_MANAGED`), which is not
+ * key `aws/ecr` (`ImageEncryption.KMS_AWS_MANAGED`), which is not
  * customer managed: non-compliant, as ECR.5 reads it.
  */
 export function customerManagedKey(node: CfnResource, index: AppIndex): NagRuleResult {

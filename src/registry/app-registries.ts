@@ -1,8 +1,8 @@
 import { Annotations, AspectPriority, Aspects, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { IConstruct } from 'constructs';
-import { checkAccountId, isConcrete, Problems } from './problems';
-import { checkRegion, partitionOf } from './regions';
+import { checkAccountId, isConcrete, Problems } from '../internal/problems';
+import { checkRegion, partitionOf } from '../internal/regions';
 import { RegionOptions } from '../region-options';
 
 /**
