@@ -299,6 +299,9 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     repositories.push(entry as unknown as FleetRepositoryProps);
   });
   for (const [key, tally] of registries) registryQuotas(tally, registries.size > 1 ? `the registry ${key}'s` : 'the fleet\'s', at);
+  if (registryNode && repositories.some((r) => r.account !== undefined || r.region !== undefined)) {
+    at(registryNode.pos, 'registry', 'is the settings of the one registry of a RepositoryFleet: a catalog whose entries name account or region (several registries) cannot have it');
+  }
   return { repositories, entries, problems, registry };
 }
 

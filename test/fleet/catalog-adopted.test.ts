@@ -216,4 +216,9 @@ describe('catalog registry block', () => {
   ])('given %s, when validated, then the problem names the registry block', (_what, lines, expected) => {
     expect(problemsOf(`registry:\n${lines}\nrepositories:\n  - name: team/api\n`)).toEqual([expect.stringMatching(expected)]);
   });
+
+  test('given a registry block in a catalog whose entries name their region, when validated, then the block is refused', () => {
+    expect(problemsOf('registry:\n  scanType: BASIC\nrepositories:\n  - name: team/api\n    region: eu-west-1\n'))
+      .toEqual([expect.stringMatching(/^c\.yaml:2:3: registry: is the settings of the one registry of a RepositoryFleet/)]);
+  });
 });
