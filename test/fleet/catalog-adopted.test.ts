@@ -164,6 +164,11 @@ describe('catalog keys that reproduce an existing repository', () => {
       expect(repositories['team/web'].LifecyclePolicy).toBeDefined();
     });
 
+    test('given lifecycle none acknowledged for EcrCompliance-LifecyclePolicy, when synthesized with every pack, then its Missing finding is acknowledged too', () => {
+      synthesized('repositories:\n  - name: team/api\n    lifecycle: none\n    acknowledge: [{ id: EcrCompliance-LifecyclePolicy, reason: "kept as it runs" }]\n', true,
+        { 'team/api': ['ecr_private_lifecycle_policy_configured_check'] });
+    });
+
     test('given scanOnPush that is not a boolean, when validated, then it is refused', () => {
       expect(problemsOf('repositories:\n  - name: team/api\n    scanOnPush: "no"\n')).toEqual([expect.stringMatching(/^c\.yaml:3:17: .*scanOnPush must be true or false/)]);
     });
