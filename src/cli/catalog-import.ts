@@ -25,7 +25,7 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
     }
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const m = require('../adopt/import') as typeof import('../adopt/import');
+  const m = require('../fleet/catalog-import') as typeof import('../fleet/catalog-import');
   /* eslint-enable @typescript-eslint/no-require-imports */
   progress(`reading export ${from}`);
   const source = from === '-' ? 'stdin' : from;

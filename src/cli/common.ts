@@ -3,7 +3,7 @@
  * progress on a terminal, problem reports, and loading a catalog or placement file.
  * Each command lives in a file of its own (or in main.ts) and imports from here.
  */
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { ParsedArgs, PROGRAM, UsageError } from './args';
@@ -25,6 +25,8 @@ export interface CliIo {
   writeFile?(path: string, text: string): void;
   /** Whether a file exists. */
   exists?(path: string): boolean;
+  /** Create a folder and its parents (the folder of `--write-import-mappings`). */
+  makeDirectory?(path: string): void;
   /** Milliseconds on a steady clock, to show progress once a command has run for more than a second. */
   clock?(): number;
 }
@@ -58,6 +60,7 @@ export function nodeIo(): CliIo {
     readStdin: () => readFileSync(0, 'utf8'),
     writeFile: writeFileAtomically,
     exists: (file) => existsSync(file),
+    makeDirectory: (dir) => mkdirSync(dir, { recursive: true }),
     stderrIsTTY: process.stderr.isTTY === true,
     clock: () => performance.now(),
   };

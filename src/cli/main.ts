@@ -6,8 +6,10 @@
  *   cdk-ecr-platform lifecycle preview  --policy FILE --images FILE [--now ISO-8601] [--format json|text]
  *   cdk-ecr-platform catalog validate --catalog FILE [--catalog-format yaml|json] [--format text|json]
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--details] [--format text|json]
+ *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE --live FILE [--fleet-id ID] [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
  *   cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--force] [--format text|json]
+ *   cdk-ecr-platform adopt plan --assembly DIR --live FILE [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
  *   cdk-ecr-platform access report CDK_OUT [--format md|json|csv|mermaid]
  *   cdk-ecr-platform access diff OLD_CDK_OUT NEW_CDK_OUT [--format md|json|mermaid] [--acknowledgements FILE]
@@ -28,10 +30,12 @@
  * AWS call ends it with exit code 2 and no file written.
  *
  * Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or bootstrap
- * template: every problem listed), 2 usage error or unreadable input. With `--format json`
+ * template, an adoption plan with a refused replacement or an undecided value: every problem
+ * listed), 2 usage error or unreadable input. With `--format json`
  * standard output holds one JSON document for exit codes 0 and 1.
  */
 import { ACCESS_COMMANDS, accessDiffCommand, accessReportCommand } from './access';
+import { adoptPlanCommand, catalogLivePlanCommand } from './adopt-plan';
 import { CommandSpec, commandHelp, OptionSpec, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
 import { catalogImportCommand } from './catalog-import';
 import {
@@ -65,6 +69,9 @@ const POLICY: OptionSpec = { name: '--policy', value: 'FILE', needs: FILE_NEEDS,
 const CATALOG: OptionSpec = { name: '--catalog', value: 'FILE', needs: FILE_NEEDS, help: 'the repository catalog: YAML for .yaml/.yml, JSON otherwise;\nstandard input is JSON when it starts with { or [' };
 const CATALOG_FORMAT: OptionSpec = { name: '--catalog-format', value: 'F', needs: 'yaml or json', help: 'read the catalog as yaml or json, whatever its name' };
 const PLACEMENT: OptionSpec = { name: '--placement', value: 'FILE', needs: 'a file', help: 'the fleet\'s placement file (JSON)' };
+const LIVE: OptionSpec = { name: '--live', value: 'FILE', needs: FILE_NEEDS, help: 'a registry export (the file of `registry export`): print\nwhat the first deploy changes in that registry (the adoption plan)' };
+const IMPORTED: OptionSpec = { name: '--imported', value: 'DIR', needs: 'a folder', help: 'the resource mappings of an earlier import (<stack>.json):\na template that renames an imported repository is refused' };
+const WRITE_IMPORT_MAPPINGS: OptionSpec = { name: '--write-import-mappings', value: 'DIR', needs: 'a folder', help: 'write <stack>.json per stack for\n`cdk import STACK --resource-mapping DIR/STACK.json`' };
 
 /** Every command and its options: the help and the parser are made from this table. */
 const COMMANDS: readonly CommandSpec[] = [
@@ -100,7 +107,7 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'plan',
     synopsis: '--catalog FILE --placement FILE [--registry ACCOUNT/REGION] [--previous FILE] [--write]\n      [--details] [--max-resources N] [--max-bytes N] [--catalog-format yaml|json] [--format text|json]',
     positionals: 'some',
-    summary: 'Place the catalog\'s repositories in shard stacks from the\nplacement file (missing: empty) and print how many are created,\nremoved and moved, and per shard stack its changes and\nheadroom (--details: every repository).',
+    summary: 'Place the catalog\'s repositories in shard stacks from the\nplacement file (missing: empty) and print how many are created,\nremoved and moved, and per shard stack its changes and\nheadroom (--details: every repository). With --live, the\nadoption plan instead: what the first deploy of the fleet\nchanges in the exported registry (see adopt plan).',
     options: [CATALOG, PLACEMENT,
       { name: '--registry', value: 'ACCOUNT/REGION', needs: 'an account and region, like 111111111111/eu-west-1', help: 'the registry to plan, for a catalog whose entries name accounts\nand regions (MultiRegistryFleet: one placement file per registry)' },
       { name: '--previous', value: 'FILE', needs: 'a file', help: 'an earlier placement file, to list moves' },
@@ -108,6 +115,8 @@ const COMMANDS: readonly CommandSpec[] = [
       { name: '--details', help: 'list every repository created, removed and moved (text;\nthe JSON always lists them)' },
       { name: '--max-resources', value: 'N', needs: 'a whole number', help: 'resources per shard stack, 10 to 500 (default 400, as\nRepositoryFleet)' },
       { name: '--max-bytes', value: 'N', needs: 'a whole number', help: 'estimated template bytes per shard stack, 50000 to 1000000\n(default 800000)' },
+      LIVE, IMPORTED, WRITE_IMPORT_MAPPINGS,
+      { name: '--fleet-id', value: 'ID', needs: 'a construct ID', help: 'with --live: the RepositoryFleet\'s construct ID in the app,\nwhich names its stacks (default Fleet)' },
       CATALOG_FORMAT, FORMAT_TEXT],
   },
   {
@@ -136,6 +145,18 @@ const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    group: 'adopt',
+    name: 'plan',
+    synopsis: '--assembly DIR --live FILE [--imported DIR] [--write-import-mappings DIR]\n      [--format text|json]',
+    positionals: 'none',
+    summary: 'What the first deploy of an app (its cloud assembly, cdk.out)\nchanges in a registry that already runs (a registry export): per\nrepository and registry setting, property by property, no change,\nin-place update or replacement (refused); created and not\nmanaged. Exit 1 for a refused replacement or an undecided value.',
+    options: [
+      { name: '--assembly', value: 'DIR', needs: 'a folder', help: 'the cloud assembly of `cdk synth` (cdk.out)' },
+      { ...LIVE, help: 'the registry export (the file of `registry export`)' },
+      IMPORTED, WRITE_IMPORT_MAPPINGS, FORMAT_TEXT,
+    ],
+  },
+  {
     group: 'bootstrap',
     name: 'harden',
     synopsis: '--template FILE [--out FILE]\n      [--kms-key ARN | --keep-aes256] [--untagged-days N] [--format text|json]',
@@ -158,7 +179,8 @@ const EXIT_CODES = `--policy, --images, --catalog and --template may be - to rea
 (one of them at a time).
 
 Exit codes: 0 success, 1 problems found (an invalid lifecycle policy, catalog or
-bootstrap template: every problem listed), 2 usage error or unreadable input.
+bootstrap template, an adoption plan with a refused replacement or an undecided
+value: every problem listed), 2 usage error or unreadable input.
 `;
 
 /** The help of the whole program. */
@@ -283,6 +305,7 @@ interface StackSummary {
 }
 
 function catalogPlanCommand(io: CliIo, options: Options): number {
+  if (options.values.has('--live')) return catalogLivePlanCommand(io, options, catalogFile(io, options, 'plan'));
   const progress = progressOf(io);
   const format = outputFormat(options);
   const details = options.flags.has('--details');
@@ -516,6 +539,7 @@ const RUN: Record<string, (io: CliIo, options: Options) => number | Promise<numb
   'catalog plan': catalogPlanCommand,
   'catalog move': catalogMoveCommand,
   'catalog import': catalogImportCommand,
+  'adopt plan': adoptPlanCommand,
   'bootstrap harden': bootstrapHardenCommand,
   'access report': accessReportCommand,
   'access diff': accessDiffCommand,

@@ -12,10 +12,11 @@ import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, pl
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
 import { measureTemplateAtSynth } from './template-size';
+import type { RegistryExport } from '../adopt/registry-export';
 import { acknowledgedIds, complianceRuleId, repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { closest } from '../internal/edit-distance';
-import { BOOLEAN, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
+import { BOOLEAN, guard, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { Registry, registryRepositoryNames } from '../registry/registry';
@@ -357,6 +358,28 @@ export class RepositoryFleet extends Construct {
       mapping[Stack.of(repo).getLogicalId(repo.cfnRepository)] = { RepositoryName: name };
     }
     return `${JSON.stringify(mapping, null, 2)}\n`;
+  }
+
+  /**
+   * The resource mappings that adopt a live registry into the fleet, one per
+   * stack (shards and the registry stack) that holds something the export
+   * says runs: stack name to the text of the file for
+   * `cdk import STACK --resource-mapping FILE`. Repositories are identified
+   * by `RepositoryName`, the registry singletons (replication, scanning) by
+   * the registry ID; what does not run is left out (the next deploy creates
+   * it). Check first with `cdk-ecr-platform catalog plan --live` that the
+   * import changes nothing it would replace.
+   *
+   * @param registryExport the live registry (`RegistryExport.fromFile`)
+   */
+  public importResourceMappings(registryExport: RegistryExport): { [stackName: string]: string } {
+    guard(`RepositoryFleet.importResourceMappings '${this.node.path}'`, { registryExport: [registryExport, OBJECT] });
+    const out: { [stackName: string]: string } = {};
+    for (const stack of [...this.stacks, ...(this.registryStack ? [this.registryStack] : [])]) {
+      const text = registryExport.importResourceMapping(stack);
+      if (text !== '{}\n') out[stack.stackName] = text;
+    }
+    return out;
   }
 
   private privateRepository(repositoryName: string): PrivateRepository {

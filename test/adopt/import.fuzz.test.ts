@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { generateRegistryExport } from './fixture';
-import { importCatalog } from '../../src/adopt/import';
 import { CatalogFormat, readCatalog } from '../../src/fleet/catalog';
+import { importCatalog } from '../../src/fleet/catalog-import';
 import { fleetItem } from '../../src/fleet/fleet';
 import { FUZZ_RUNS } from '../util/fuzz';
 

@@ -72,8 +72,10 @@ describe('--help of each command', () => {
     'lifecycle validate': ['--policy FILE', '--format F'],
     'lifecycle preview': ['--policy FILE', '--images FILE', '--now TIME', '--format F'],
     'catalog validate': ['--catalog FILE', '--catalog-format F', '--format F'],
-    'catalog plan': ['--catalog FILE', '--placement FILE', '--registry ACCOUNT', '--previous FILE', '--write', '--details', '--max-resources N', '--max-bytes N', '--catalog-format F', '--format F'],
+    'catalog plan': ['--catalog FILE', '--placement FILE', '--registry ACCOUNT', '--previous FILE', '--write', '--details', '--max-resources N', '--max-bytes N',
+      '--live FILE', '--imported DIR', '--write-import-mappings DIR', '--fleet-id ID', '--catalog-format F', '--format F'],
     'catalog move': ['--to SHARD', '--placement FILE', '--format F'],
+    'adopt plan': ['--assembly DIR', '--live FILE', '--imported DIR', '--write-import-mappings DIR', '--format F'],
     'bootstrap harden': ['--template FILE', '--out FILE', '--kms-key ARN', '--keep-aes256', '--untagged-days N', '--format F'],
   };
   const every = [...new Set(Object.values(options).flat().map((o) => o.split(' ')[0]))];

@@ -1,10 +1,10 @@
-import { ExportedRepository, RegistryExportFile } from './export-model';
-import { readRegistryExport, RegistryExportReading } from './export-read';
+import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK } from './budget';
+import { fleetItem } from './fleet';
+import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
+import { compareNames, placeRepositories, renderPlacementState } from './placement';
+import { ExportedRepository, RegistryExportFile } from '../adopt/export-model';
+import { readRegistryExport, RegistryExportReading } from '../adopt/export-read';
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
-import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK } from '../fleet/budget';
-import { fleetItem } from '../fleet/fleet';
-import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from '../fleet/model';
-import { compareNames, placeRepositories, renderPlacementState } from '../fleet/placement';
 import { EncryptionType, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';

@@ -1,0 +1,3 @@
+export { RegistryExport } from './registry-export';
+export type { AdoptionPlanReport } from './registry-export';
+export { RepositoryMigration } from './migration';
