@@ -5,6 +5,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { generateRegistryExport } from './fixture';
 import { ExportedRepository, RegistryExportFile } from '../../src/adopt/export-model';
 import { repositoryProperties } from '../../src/adopt/mapping';
+import { planAdoption } from '../../src/adopt/plan';
 import { RepositoryCatalog } from '../../src/fleet/catalog';
 import { importCatalog } from '../../src/fleet/catalog-import';
 import { RepositoryFleet } from '../../src/fleet/fleet';
@@ -130,6 +131,19 @@ describe('catalog import round trip', () => {
     compare(registryExport, synthesizedRepositories(app, fleet));
     const registryStack = fleet.node.findChild('Registry') as Stack;
     compareRegistry(registryExport, JSON.parse(readFileSync(path.join(app.outdir, registryStack.templateFile), 'utf8')));
+
+    // The adoption plan of the first deploy: nothing changes on any repository, nor on the registry settings the catalog holds.
+    const templates = [...fleet.stacks, registryStack].map((stack) => ({
+      stack: stack.stackName,
+      template: JSON.parse(readFileSync(path.join(app.outdir, stack.templateFile), 'utf8')),
+      environment: `aws://${registryExport.account}/${registryExport.region}`,
+    }));
+    const plan = planAdoption(templates, registryExport);
+    expect(plan.problems).toEqual([]);
+    expect(plan.repositories.filter((r) => r.verdict !== 'no change').map((r) => `${r.id}: ${r.verdict} ${JSON.stringify(r.changes)}`)).toEqual([]);
+    expect(plan.registry.filter((r) => r.verdict === 'no change').map((r) => r.type).sort())
+      .toEqual(['AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
+    expect(plan.registry.filter((r) => r.verdict !== 'no change' && r.verdict !== 'not managed').map((r) => `${r.type} ${r.id}: ${r.verdict} ${JSON.stringify(r.changes)}`)).toEqual([]);
   });
 
   test('given a sample of the same export, when synthesized with CloudFormation validation, every cdk-nag pack and Control Tower, then the only findings are the acknowledged ones', () => {
