@@ -89,3 +89,18 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(io.written['repositories.yaml']).toContain('# The repositories of registry 111111111111 in eu-west-1');
   });
 });
+
+describe('catalog import, then catalog plan --live', () => {
+  test('given an imported catalog, when planned against the same export, then the first deploy changes nothing, the registry settings included', () => {
+    const exported = text(generateRegistryExport({ repositories: 25, seed: 11 }));
+    const io = fakeIo({ 'export.json': exported });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    const plan = fakeIo({ ...io.files });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--format', 'json'], plan)).toBe(EXIT_OK);
+    const report = JSON.parse(plan.out);
+    expect(report.repositories.filter((r: any) => r.verdict !== 'no change')).toEqual([]);
+    expect(report.registry.filter((r: any) => r.verdict === 'no change').map((r: any) => r.type).sort())
+      .toEqual(['AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
+    expect(report.registry.filter((r: any) => r.verdict !== 'no change' && r.verdict !== 'not managed')).toEqual([]);
+  });
+});
