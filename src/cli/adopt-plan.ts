@@ -14,7 +14,7 @@ import {
 } from './common';
 import type { RegistryExportFile } from '../adopt/export-model';
 import type { ImportedResources, PlannedTemplate } from '../adopt/plan';
-import type { FleetRepositoryProps } from '../fleet/model';
+import type { FleetRegistrySettings, FleetRepositoryProps } from '../fleet/model';
 
 /** The adoption modules, loaded only by the commands that plan. */
 function adoptModules() {
@@ -97,14 +97,14 @@ export function catalogLivePlanCommand(io: CliIo, options: Options, file: string
   };
   const fleetId = options.values.get('--fleet-id') ?? 'Fleet';
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(fleetId)) throw new UsageError(`--fleet-id ${JSON.stringify(fleetId)} must be a construct ID of letters, digits and -`);
-  const templates = synthesizeFleet(catalog.repositories, m.renderPlacementState(placement), live, budget, fleetId);
+  const templates = synthesizeFleet(catalog.repositories, catalog.registry, m.renderPlacementState(placement), live, budget, fleetId);
   progress('comparing with the export');
   return printPlan(io, options, format, templates, { catalog: catalogName(file), placement: placementFile }, catalogName(file), liveFile, live);
 }
 
 /** The fleet's templates, as `cdk synth` writes them for the export's account and region. */
 function synthesizeFleet(
-  repositories: FleetRepositoryProps[], placementText: string, live: RegistryExportFile,
+  repositories: FleetRepositoryProps[], registry: FleetRegistrySettings | undefined, placementText: string, live: RegistryExportFile,
   budget: { maxResourcesPerStack: number; maxTemplateBytesPerStack: number }, fleetId: string,
 ): PlannedTemplate[] {
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -118,7 +118,7 @@ function synthesizeFleet(
     fs.writeFileSync(placementFile, placementText);
     // The plan compares templates: CloudFormation's validation runs in `cdk synth`, and would be most of the time here.
     const app = new App({ outdir: path.join(work, 'cdk.out'), builtinCloudFormationValidation: false });
-    new RepositoryFleet(app, fleetId, { repositories, env: { account: live.account, region: live.region }, placementFile, ...budget });
+    new RepositoryFleet(app, fleetId, { repositories, registry, env: { account: live.account, region: live.region }, placementFile, ...budget });
     return app.synth().stacks.map((s) => ({ stack: s.stackName, template: s.template }));
   } catch (error) {
     throw new InputError(`the catalog's fleet cannot be synthesized: ${messageOf(error)}`);

@@ -8,6 +8,7 @@
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--details] [--format text|json]
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE --live FILE [--fleet-id ID] [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
+ *   cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--force] [--format text|json]
  *   cdk-ecr-platform adopt plan --assembly DIR --live FILE [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
  *   cdk-ecr-platform access report CDK_OUT [--format md|json|csv|mermaid]
@@ -36,6 +37,7 @@
 import { ACCESS_COMMANDS, accessDiffCommand, accessReportCommand } from './access';
 import { adoptPlanCommand, catalogLivePlanCommand } from './adopt-plan';
 import { CommandSpec, commandHelp, OptionSpec, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
+import { catalogImportCommand } from './catalog-import';
 import {
   catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
   outputFormat, packageVersion, positiveInteger, printJson, printProblemsJson, progressOf, read, readPlacement, reportCatalogProblems, required,
@@ -126,6 +128,20 @@ const COMMANDS: readonly CommandSpec[] = [
     options: [
       { name: '--to', value: 'SHARD', needs: 'a shard, like Shard3', help: 'the shard to move to (Shard3 or 3; a new one is created)' },
       PLACEMENT, FORMAT_TEXT,
+    ],
+  },
+  {
+    group: 'catalog',
+    name: 'import',
+    synopsis: '--from FILE --out FILE --placement FILE [--force] [--format text|json]',
+    positionals: 'none',
+    summary: 'Write a catalog (YAML) and a placement file that reproduce every\nrepository of a registry export. Bad input: every problem,\nnothing written. Open repository policies are written as they\nrun, listed, and exit 1: the catalog refuses them until each\nis restricted or acknowledged (EcrCompliance-OpenAccess).',
+    options: [
+      { name: '--from', value: 'FILE', needs: FILE_NEEDS, help: 'the registry export (JSON, `cdk-ecr-platform registry export`)' },
+      { name: '--out', value: 'FILE', needs: 'a file', help: 'the catalog to write (YAML)' },
+      PLACEMENT,
+      { name: '--force', help: 'replace --out and --placement when they exist' },
+      FORMAT_TEXT,
     ],
   },
   {
@@ -522,6 +538,7 @@ const RUN: Record<string, (io: CliIo, options: Options) => number | Promise<numb
   'catalog validate': catalogValidateCommand,
   'catalog plan': catalogPlanCommand,
   'catalog move': catalogMoveCommand,
+  'catalog import': catalogImportCommand,
   'adopt plan': adoptPlanCommand,
   'bootstrap harden': bootstrapHardenCommand,
   'access report': accessReportCommand,

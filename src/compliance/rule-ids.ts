@@ -24,6 +24,20 @@ export const OTHER_RULES = ['PublicRepositoryTags', 'PullThroughCacheCredentials
 /** A rule of the pack, by suffix. @internal */
 export type EcrComplianceRule = typeof REPOSITORY_RULES[number] | typeof OTHER_RULES[number];
 
+/**
+ * The findings a rule of the pack reports on their own (`EcrCompliance-LifecyclePolicy[Missing]`),
+ * by rule: an acknowledgement of the rule covers each of them. @internal
+ */
+export const RULE_FINDINGS: Partial<Record<EcrComplianceRule, readonly string[]>> = {
+  LifecyclePolicy: ['Missing', 'Invalid'],
+};
+
+/** The IDs an acknowledgement of a rule (full ID) records: the rule's, and each of its findings'. @internal */
+export function acknowledgedIds(id: string): string[] {
+  const findings = RULE_FINDINGS[id.replace(`${ECR_COMPLIANCE_PACK}-`, '') as EcrComplianceRule] ?? [];
+  return [id, ...findings.map((f) => `${id}[${f}]`)];
+}
+
 /** The full ID (`EcrCompliance-TagImmutability`) of a rule. @internal */
 export function complianceRuleId(rule: EcrComplianceRule): string {
   return `${ECR_COMPLIANCE_PACK}-${rule}`;

@@ -1,9 +1,10 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { FindingAcknowledgement, FleetRepositoryProps } from './model';
+import { At, checkKeys, field, model, noDuplicateKeys, Obj, readAccount, readEnum, readList, readNumber, readString, readStrings, Report, toPlain } from './catalog-nodes';
+import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
-import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
+import { complianceRuleId, repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { EncryptionType } from '../internal/ecr-facts';
 import { closest } from '../internal/edit-distance';
 import { guard, optional, STRING } from '../internal/input';
@@ -12,22 +13,30 @@ import { checkAccountId, Problems } from '../internal/problems';
 import { checkRegion } from '../internal/regions';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { LifecyclePresets } from '../lifecycle/presets';
-import { ReplicationDestination } from '../registry/replication';
-import { destinationCountProblem, destinationKey, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
+import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
+import { destinationCountProblem, destinationKey, filterProblems, MAX_DESTINATIONS, MAX_REPLICATION_RULES, replicationRuleCountProblem } from '../registry/replication-checks';
 import { accessPolicyLength, RepositoryAccess } from '../repository/access';
+import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
 import { ImageEncryption } from '../repository/encryption';
 import { checkRepositoryName } from '../repository/names';
 import { ImageTagMutability } from '../repository/private-repository';
 import { checkTagMutabilityExclusions } from '../repository/tag-mutability';
-import { ScanFrequency } from '../scanning/enums';
+import { scanningConfigurationProblems } from '../scanning/checks';
+import { ScanFrequency, ScanType } from '../scanning/enums';
+import { ScanningRuleOptions } from '../scanning/registry-scanning';
 
 /** The access keys for push from the organization and for principal ARNs (read by `readPushAndPrincipalAccess`). */
 const ACCESS_PUSH_AND_PRINCIPAL_KEYS = ['pushOrganization', 'pushOrganizationalUnits', 'pullPrincipalArns', 'pushPrincipalArns'];
 
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
-  top: ['$schema', 'defaults', 'repositories'],
-  entry: ['name', 'account', 'region', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'access', 'replication', 'scanning', 'removalPolicy', 'acknowledge'],
+  top: ['$schema', 'defaults', 'registry', 'repositories'],
+  registry: ['replication', 'scanType', 'scanning'],
+  replicationRule: ['destinations', 'filters'],
+  scanningRule: ['frequency', 'filters'],
+  scanType: Object.values(ScanType) as string[],
+  entry: ['name', 'account', 'region', 'owner', 'costCenter', 'lifecycle', 'tagMutability', 'tagMutabilityExclusions', 'encryption', 'kmsKey', 'access',
+    'repositoryPolicy', 'tags', 'replication', 'scanning', 'scanOnPush', 'removalPolicy', 'acknowledge'],
   access: ['pullAccounts', 'pushAccounts', 'organization', 'organizationalUnits', 'lambdaAccounts', ...ACCESS_PUSH_AND_PRINCIPAL_KEYS],
   destination: ['account', 'region'],
   acknowledgement: ['id', 'reason'],
@@ -91,13 +100,13 @@ export class RepositoryCatalog {
    */
   public static fromText(text: string, format: CatalogFormat, fileName?: string): RepositoryCatalog {
     guard('RepositoryCatalog.fromText', { text: [text, STRING], fileName: [fileName, optional(STRING)] });
-    const { repositories, problems } = readCatalog(text, format, fileName ?? 'catalog');
+    const { repositories, registry, problems } = readCatalog(text, format, fileName ?? 'catalog');
     if (problems.length > 0) {
       const p = new Problems(`RepositoryCatalog '${fileName ?? 'catalog'}'`);
       p.addAll(problems);
       p.throwIfAny();
     }
-    return new RepositoryCatalog(repositories);
+    return new RepositoryCatalog(repositories, registry);
   }
 
   /**
@@ -121,6 +130,8 @@ export class RepositoryCatalog {
   private constructor(
     /** The repositories, in catalog order, with defaults applied. */
     public readonly repositories: FleetRepositoryProps[],
+    /** The registry-wide settings of the catalog's `registry` block (give them to `RepositoryFleet`'s `registry`), if it has one. */
+    public readonly registry?: FleetRegistrySettings,
   ) {}
 }
 
@@ -129,7 +140,6 @@ export function catalogFormatOf(fileName: string): CatalogFormat {
   return /\.ya?ml$/i.test(fileName) ? CatalogFormat.YAML : CatalogFormat.JSON;
 }
 
-type Obj = Extract<CatalogNode, { kind: 'object' }>;
 
 /** Where an entry of a catalog is, and where each of its settings comes from (the entry, or `defaults`). @internal */
 export interface CatalogEntryPosition {
@@ -143,6 +153,8 @@ export interface CatalogEntryPosition {
 /** What reading a catalog gives: its repositories in catalog order, their positions, and every problem. @internal */
 export interface CatalogRead {
   readonly repositories: FleetRepositoryProps[];
+  /** The `registry` block, when the catalog has one. */
+  readonly registry?: FleetRegistrySettings;
   readonly entries: CatalogEntryPosition[];
   readonly problems: string[];
 }
@@ -192,6 +204,8 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
       }
     }
   }
+  const registryNode = field(root, 'registry');
+  const registry = registryNode ? readRegistry(registryNode, (pos, message) => at(pos, 'registry', message)) : undefined;
   const reposNode = field(root, 'repositories');
   if (!reposNode) {
     at(root.pos, '', 'the catalog has no repositories key');
@@ -258,9 +272,14 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
       }
     }
     entries.push({ name, where, pos: item.pos, settings });
+    if (entry.lifecyclePolicy === NO_LIFECYCLE_POLICY) {
+      delete entry.lifecyclePolicy;
+      entry.noLifecyclePolicy = true;
+    }
     for (const key of Object.keys(entry)) {
       if (entry[key] === undefined) delete entry[key];
     }
+    adoptedSettingsProblems(entry as unknown as FleetRepositoryProps, (key) => field(item, key) ?? defaults.get(key), report);
     const { seen, rules, allDestinations, ruleMembers, continuous } = tallyOf(entry);
     if (seen.has(name)) report(nameNode.pos, `repository '${name}' is already listed at line ${seen.get(name)}${registries.size > 1 ? ' for the same account and region' : ''}`);
     else seen.set(name, nameNode.pos.line);
@@ -280,7 +299,10 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     repositories.push(entry as unknown as FleetRepositoryProps);
   });
   for (const [key, tally] of registries) registryQuotas(tally, registries.size > 1 ? `the registry ${key}'s` : 'the fleet\'s', at);
-  return { repositories, entries, problems };
+  if (registryNode && repositories.some((r) => r.account !== undefined || r.region !== undefined)) {
+    at(registryNode.pos, 'registry', 'is the settings of the one registry of a RepositoryFleet: a catalog whose entries name account or region (several registries) cannot have it');
+  }
+  return { repositories, entries, problems, registry };
 }
 
 /** What the catalog's entries of one registry (account and region) add up to, for ECR's per-registry quotas. */
@@ -330,7 +352,91 @@ function registryQuotas(tally: RegistryTally, whose: string, at: At): void {
   if (scanProblem !== undefined) at(continuous[0].pos, continuous[0].where, `scanning: ${whose} ${scanProblem.replace(/^the /, '')}`);
 }
 
-type Report = (pos: Position, message: string) => void;
+
+/**
+ * The checks across keys of an entry's settings reproduced from an existing
+ * repository: kmsKey with KMS encryption, tags with owner and costCenter,
+ * a repository policy with its access statements (size), and an open
+ * policy only with the acknowledgement of EcrCompliance-OpenAccess.
+ */
+function adoptedSettingsProblems(entry: FleetRepositoryProps, node: (key: string) => CatalogNode | undefined, report: Report): void {
+  const kmsNode = node('kmsKey');
+  const encryptionNode = node('encryption');
+  if (kmsNode && entry.kmsKeyArn !== undefined
+    && !(encryptionNode?.kind === 'scalar' && encryptionNode.value === EncryptionType.KMS)) {
+    report(kmsNode.pos, `kmsKey names the key of KMS encryption: give it with encryption: ${EncryptionType.KMS}`);
+  }
+  const tagsNode = node('tags');
+  if (tagsNode && entry.tags !== undefined) {
+    const own = { 'owner': { setting: 'owner', value: entry.owner }, 'cost-center': { setting: 'costCenter', value: entry.costCenter } };
+    for (const m of repositoryTagProblems(entry.tags, own)) report(tagsNode.pos, `tags: ${m}`);
+  }
+  const policyNode = node('repositoryPolicy');
+  if (policyNode && entry.repositoryPolicyText !== undefined) {
+    const read = readPolicyDocument(entry.repositoryPolicyText);
+    const accepted = entry.acknowledgements?.some((a) => a.id === OPEN_ACCESS_RULE) ?? false;
+    if (!accepted) {
+      for (const m of read.open) {
+        report(policyNode.pos, `repositoryPolicy: ${m}. This is the policy as it runs: to keep it, acknowledge: [{ id: ${OPEN_ACCESS_RULE}, reason: '...' }] in the entry; otherwise restrict or remove the statement`);
+      }
+    }
+    const accessLength = entry.access && entry.access.length > 0 ? accessPolicyLength(entry.access) : 0;
+    const problem = policySizeProblem('repositoryPolicy with the statements of access', entry.repositoryPolicyText.length + accessLength,
+      'Give access to fewer, wider principals, or drop statements the access key already grants.');
+    if (problem !== undefined) report(policyNode.pos, problem);
+  }
+}
+
+/** The catalog's `registry` block: replication rules and the registry scanning configuration, checked by the registry's own rules. */
+function readRegistry(node: CatalogNode, report: Report): FleetRegistrySettings | undefined {
+  if (node.kind !== 'object') {
+    report(node.pos, `expected a mapping with ${CATALOG_KEYS.registry.join(', ')}`);
+    return undefined;
+  }
+  checkKeys(node, CATALOG_KEYS.registry, '', (pos, _w, m) => report(pos, m));
+  const out: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[] } = {};
+  const replication = field(node, 'replication');
+  if (replication) {
+    out.replicationRules = readList(replication, report, 'replication', (n, w) => {
+      if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with destinations and filters`); return undefined; }
+      checkKeys(n, CATALOG_KEYS.replicationRule, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
+      const d = field(n, 'destinations');
+      if (!d) { report(n.pos, `${w} needs destinations`); return undefined; }
+      const destinations = readReplication(d, (pos, m) => report(pos, `${w}.${m.replace(/^replication/, 'destinations')}`));
+      const f = field(n, 'filters');
+      const filters = f ? readStrings(f, report, `${w}.filters`) : undefined;
+      if (f && filters) for (const m of filterProblems(filters)) report(f.pos, `${w}.filters: ${m}`);
+      if (destinations === undefined || (f && filters === undefined)) return undefined;
+      return filters ? { destinations, repositoryFilters: filters } : { destinations };
+    });
+  }
+  const scanTypeNode = field(node, 'scanType');
+  if (scanTypeNode) out.scanType = readEnum(scanTypeNode, report, 'scanType', CATALOG_KEYS.scanType) as ScanType | undefined;
+  const scanning = field(node, 'scanning');
+  if (scanning) {
+    out.scanningRules = readList(scanning, report, 'scanning', (n, w) => {
+      if (n.kind !== 'object') { report(n.pos, `${w} must be a mapping with frequency and filters`); return undefined; }
+      checkKeys(n, CATALOG_KEYS.scanningRule, '', (pos, _x, m) => report(pos, `${w}: ${m}`));
+      const fr = field(n, 'frequency'); const f = field(n, 'filters');
+      if (!fr || !f) { report(n.pos, `${w} needs frequency and filters`); return undefined; }
+      const frequency = readEnum(fr, report, `${w}.frequency`, CATALOG_KEYS.scanning) as ScanFrequency | undefined;
+      const filters = readStrings(f, report, `${w}.filters`);
+      return frequency === undefined || filters === undefined ? undefined : { frequency, repositoryFilters: filters };
+    });
+    if (out.scanningRules) {
+      const byFrequency = new Map<string, string[]>();
+      for (const r of out.scanningRules) byFrequency.set(r.frequency, [...byFrequency.get(r.frequency) ?? [], ...r.repositoryFilters]);
+      const rules = [...byFrequency].map(([frequency, filters]) => ({ frequency: frequency as ScanFrequency, filters: [...new Set(filters)] }));
+      const scanType = out.scanType ?? (byFrequency.has(ScanFrequency.CONTINUOUS_SCAN) ? ScanType.ENHANCED : ScanType.BASIC);
+      for (const m of scanningConfigurationProblems(scanType, rules)) report(scanning.pos, `scanning: ${m}`);
+    }
+  }
+  for (const key of Object.keys(out) as (keyof typeof out)[]) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+/** The rule whose acknowledgement accepts an open repository policy. */
+const OPEN_ACCESS_RULE = complianceRuleId('OpenAccess');
 
 /** Valid lifecycle policies of the catalog being read, by their catalog text. */
 let lifecycleCache = new Map<string, LifecyclePolicy>();
@@ -348,6 +454,9 @@ function accessPolicySizeProblem(access: RepositoryAccess[]): string | undefined
   return policySizeProblem('the repository policy', accessPolicyLength(access),
     'Give access to fewer, wider principals: access.organization or access.organizationalUnits rather than many accounts.');
 }
+
+/** What `lifecycle: none` reads as, until the entry says `noLifecyclePolicy`. */
+const NO_LIFECYCLE_POLICY = Symbol('no lifecycle policy');
 
 /** Catalog key to the FleetRepositoryProps field it sets and its reader. */
 const READERS: Record<string, [string, (node: CatalogNode, report: Report) => unknown]> = {
@@ -372,6 +481,7 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   owner: ['owner', (n, r) => readString(n, r, 'owner')],
   costCenter: ['costCenter', (n, r) => readString(n, r, 'costCenter')],
   lifecycle: ['lifecyclePolicy', (n, r) => {
+    if (n.kind === 'scalar' && n.value === 'none') return NO_LIFECYCLE_POLICY;
     // Equal policies are read once and shared: LifecyclePolicy is immutable, and a
     // repository renders and validates a shared policy object once.
     const key = JSON.stringify(toKeyed(n));
@@ -397,6 +507,43 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
     const e = readEnum(n, r, 'encryption', CATALOG_KEYS.encryption);
     return e === EncryptionType.AES256 ? ImageEncryption.AES256 : undefined;
   }],
+  kmsKey: ['kmsKeyArn', (n, r) => {
+    const arn = readString(n, r, 'kmsKey');
+    if (arn === undefined) return undefined;
+    const problems = kmsKeyArnProblems(arn);
+    for (const m of problems) r(n.pos, `kmsKey: ${m}`);
+    return problems.length > 0 ? undefined : arn;
+  }],
+  repositoryPolicy: ['repositoryPolicyText', (n, r) => {
+    if (n.kind !== 'object') {
+      r(n.pos, 'repositoryPolicy must be a policy document: a mapping with Version and Statement');
+      return undefined;
+    }
+    if (!noDuplicateKeys(n, (pos, m) => r(pos, `repositoryPolicy: ${m}`))) return undefined;
+    const text = JSON.stringify(toPlain(n));
+    const read = readPolicyDocument(text);
+    for (const m of read.problems) r(n.pos, `repositoryPolicy: ${m.replace(/^the repository policy('s)? ?/, '')}`);
+    return read.problems.length > 0 ? undefined : text;
+  }],
+  tags: ['tags', (n, r) => {
+    if (n.kind !== 'object') {
+      r(n.pos, 'tags must be a mapping of tag keys to values');
+      return undefined;
+    }
+    const tags: Record<string, string> = {};
+    let ok = true;
+    for (const e of n.entries) {
+      if (e.key in tags) { r(e.keyPos, `tags: key '${e.key}' appears twice`); ok = false; continue; }
+      const v = readString(e.value, r, `tags.${e.key}`);
+      if (v === undefined) ok = false; else tags[e.key] = v;
+    }
+    return ok ? tags : undefined;
+  }],
+  scanOnPush: ['imageScanOnPush', (n, r) => {
+    if (n.kind === 'scalar' && typeof n.value === 'boolean') return n.value;
+    r(n.pos, 'scanOnPush must be true or false');
+    return undefined;
+  }],
   access: ['access', (n, r) => {
     let failed = false;
     const access = readAccess(n, (pos, m) => { failed = true; r(pos, m); });
@@ -418,89 +565,6 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
     return v === undefined ? undefined : REMOVAL[v];
   }],
 };
-type At = (pos: Position, where: string, message: string) => void;
-
-function field(node: Obj, key: string): CatalogNode | undefined {
-  for (const e of node.entries) if (e.key === key) return e.value;
-  return undefined;
-}
-
-function checkKeys(node: Obj, allowed: string[], where: string, at: At): void {
-  const seen = new Set<string>();
-  for (const e of node.entries) {
-    if (seen.has(e.key)) at(e.keyPos, where, `key '${e.key}' appears twice`);
-    seen.add(e.key);
-    if (!allowed.includes(e.key)) {
-      const hint = closest(e.key, allowed);
-      at(e.keyPos, where, `unknown key '${e.key}'${hint ? `: did you mean '${hint}'?` : `: expected one of ${allowed.join(', ')}`}`);
-    }
-  }
-}
-
-/** Runs a model factory; its error (the model's own rule) is reported at the node. */
-function model<T>(node: CatalogNode, report: Report, what: string, make: () => T): T | undefined {
-  try {
-    return make();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const lines = message.split('\n');
-    const bullets = lines.filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
-    for (const m of bullets.length > 0 ? bullets : [message]) report(node.pos, `${what}: ${m}`);
-    return undefined;
-  }
-}
-
-function readString(node: CatalogNode, report: Report, what: string): string | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
-  // YAML reads 2048, true or null without quotes as a number, boolean or null.
-  const unquoted = node.kind === 'scalar' && node.value !== null ? `, not the ${typeof node.value} ${node.raw ?? node.value}: put it in quotes` : '';
-  report(node.pos, `${what} must be a string${unquoted}`);
-  return undefined;
-}
-
-/** An account ID: a string, or (YAML without quotes) a number written as digits only. */
-function readAccount(node: CatalogNode, report: Report, what: string): string | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'number') {
-    if (node.raw === undefined || /^\d+$/.test(node.raw)) return String(node.value);
-    report(node.pos, `${what} ${node.raw} is not an account ID: write its 12 digits, in quotes`);
-    return undefined;
-  }
-  return readString(node, report, what);
-}
-
-function readNumber(node: CatalogNode, report: Report, what: string): number | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'number') return node.value;
-  report(node.pos, `${what} must be a number`);
-  return undefined;
-}
-
-function readList<T>(node: CatalogNode, report: Report, what: string, item: (n: CatalogNode, what: string) => T | undefined): T[] | undefined {
-  if (node.kind !== 'array') {
-    report(node.pos, `${what} must be a list`);
-    return undefined;
-  }
-  const out: T[] = [];
-  let ok = true;
-  node.items.forEach((n, i) => {
-    const v = item(n, `${what}[${i}]`);
-    if (v === undefined) ok = false; else out.push(v);
-  });
-  return ok ? out : undefined;
-}
-
-function readStrings(node: CatalogNode, report: Report, what: string): string[] | undefined {
-  return readList(node, report, what, (n, w) => readString(n, report, w));
-}
-
-function readEnum(node: CatalogNode, report: Report, what: string, values: string[]): string | undefined {
-  const v = readString(node, report, what);
-  if (v === undefined) return undefined;
-  if (values.includes(v)) return v;
-  const hint = closest(v, values);
-  report(node.pos, `${what} '${v}' is not one of ${values.join(', ')}${hint ? `: did you mean '${hint}'?` : ''}`);
-  return undefined;
-}
-
 function readLifecycle(node: CatalogNode, report: Report): LifecyclePolicy | undefined {
   let policy: LifecyclePolicy | undefined;
   if (node.kind === 'array') {
@@ -694,26 +758,6 @@ function readAcknowledgements(node: CatalogNode, report: Report): FindingAcknowl
   });
 }
 
-/** Whether no mapping in the node's tree has a key twice; reports each key that does. */
-function noDuplicateKeys(node: CatalogNode, report: Report): boolean {
-  if (node.kind === 'scalar') return true;
-  let ok = true;
-  if (node.kind === 'array') {
-    for (const item of node.items) ok = noDuplicateKeys(item, report) && ok;
-    return ok;
-  }
-  const seen = new Set<string>();
-  for (const e of node.entries) {
-    if (seen.has(e.key)) {
-      report(e.keyPos, `key '${e.key}' appears twice`);
-      ok = false;
-    }
-    seen.add(e.key);
-    ok = noDuplicateKeys(e.value, report) && ok;
-  }
-  return ok;
-}
-
 /**
  * The node as a cache key: every entry kept, a key given twice included.
  * With `accountCounts`, a list of accounts (valid, so 12 digits each) is
@@ -726,12 +770,4 @@ function toKeyed(node: CatalogNode, accountCounts = false): unknown {
     accountCounts && ACCOUNT_LISTS.includes(e.key) && e.value.kind === 'array'
       ? ['#', e.value.items.length, new Set(e.value.items.map((i) => (i.kind === 'scalar' ? String(i.value) : JSON.stringify(toKeyed(i))))).size]
       : toKeyed(e.value, accountCounts)])];
-}
-
-function toPlain(node: CatalogNode): unknown {
-  if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'array') return node.items.map(toPlain);
-  const out: Record<string, unknown> = {};
-  for (const e of node.entries) out[e.key] = toPlain(e.value);
-  return out;
 }

@@ -1,18 +1,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { Annotations, CfnResource, CfnWaitConditionHandle, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
-import { FleetRepositoryProps } from './model';
+import { FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
 import { FleetRepositoryReference } from './reference';
 import { continuousScanFilterQuotaMessage, replicationFilterQuotaMessage } from './registry-quotas';
 import { measureTemplateAtSynth } from './template-size';
 import type { RegistryExport } from '../adopt/registry-export';
-import { repositoryAcknowledgementProblems } from '../compliance/rule-ids';
+import { acknowledgedIds, complianceRuleId, repositoryAcknowledgementProblems } from '../compliance/rule-ids';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { closest } from '../internal/edit-distance';
 import { BOOLEAN, guard, guardConstruct, listOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
@@ -22,6 +23,7 @@ import { Registry, registryRepositoryNames } from '../registry/registry';
 import { ReplicationDestination } from '../registry/replication';
 import { destinationKey, MAX_FILTERS_PER_RULE } from '../registry/replication-checks';
 import { RepositoryAccess, resolvedAccessPolicy } from '../repository/access';
+import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
 import { defaultRepositoryEncryption, ImageEncryption } from '../repository/encryption';
 import { PrivateRepository } from '../repository/private-repository';
 import { MAX_SCANNING_FILTERS_PER_RULE } from '../scanning/checks';
@@ -99,6 +101,13 @@ export interface RepositoryFleetProps {
    * @default FleetKeyScope.SHARD
    */
   readonly keyScope?: FleetKeyScope;
+  /**
+   * Registry-wide replication rules and scanning configuration the fleet's
+   * registry stack renders as given (`RepositoryCatalog.registry`).
+   *
+   * @default - only the settings the repositories' own replication and scanning add
+   */
+  readonly registry?: FleetRegistrySettings;
 }
 
 /**
@@ -136,6 +145,7 @@ export class RepositoryFleet extends Construct {
       updatePlacementFile: optional(BOOLEAN),
       creationStackTraces: optional(BOOLEAN),
       keyScope: optional(oneOf(FleetKeyScope)),
+      registry: optional(OBJECT),
     });
     super(scope, id);
     const problems = new Problems(subjectOf('RepositoryFleet', scope, id));
@@ -149,6 +159,7 @@ export class RepositoryFleet extends Construct {
       seen.add(r.repositoryName);
       acknowledgementProblems(r, i).forEach((p) => problems.add(p));
       registryProblems(r, i, props.env).forEach((p) => problems.add(p));
+      adoptedSettingProblems(r, i, props.env?.region).forEach((p) => problems.add(p));
     });
     problems.throwIfAny();
 
@@ -168,7 +179,7 @@ export class RepositoryFleet extends Construct {
       // ECR cannot change a repository's key: the repositories placed before keep theirs, recorded in the file.
       for (const r of entries) {
         const holder = implicitKeyHolder(previous, r.repositoryName);
-        if (holder === undefined || keys.has(r.repositoryName) || r.encryption !== undefined) continue;
+        if (holder === undefined || keys.has(r.repositoryName) || r.encryption !== undefined || r.kmsKeyArn !== undefined) continue;
         keys.set(r.repositoryName, holder);
         keptKeys.push(r.repositoryName);
       }
@@ -193,10 +204,18 @@ export class RepositoryFleet extends Construct {
         encryption: this.encryptionOf(r, result.placement.get(r.repositoryName)!, shardStacks, props.env, problems),
         access: r.access,
         removalPolicy: r.removalPolicy,
+        imageScanOnPush: r.imageScanOnPush,
       });
-      for (const a of r.acknowledgements ?? []) acknowledgeRule(repo.cfnRepository, a.id, a.reason);
+      for (const a of r.acknowledgements ?? []) for (const rule of acknowledgedIds(a.id)) acknowledgeRule(repo.cfnRepository, rule, a.reason);
       if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
+      for (const [key, value] of Object.entries(r.tags ?? {})) repo.cfnRepository.tags.setTag(key, value);
+      if (r.noLifecyclePolicy === true) repo.cfnRepository.lifecyclePolicy = undefined;
+      if (r.repositoryPolicyText !== undefined) {
+        const read = readPolicyDocument(r.repositoryPolicyText);
+        const accepted = r.acknowledgements?.find((a) => a.id === OPEN_ACCESS_RULE)?.reason;
+        repo._keepPolicyDocument(read.document!, read.statements, read.open.length === 0, accepted);
+      }
       this.repositories.set(r.repositoryName, repo);
     }
     for (const usage of result.shards) {
@@ -208,6 +227,7 @@ export class RepositoryFleet extends Construct {
     }
     // The registry key stays, with its export, once written: shards that import it deploy after the registry stack.
     if (this.keyScope === FleetKeyScope.REGISTRY || previous.registryKey) this.registryEncryption(props.env);
+    if (props.registry) this.addGivenRegistrySettings(props.registry, props.env);
     this.addRegistrySettings(entries, props.env, previous.registry, problems);
     if (props.repositories.some((r) => r.scanFrequency !== undefined)) {
       // A registry scanning configuration overrides every repository's own scan on
@@ -274,6 +294,7 @@ export class RepositoryFleet extends Construct {
    */
   private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, env: Environment | undefined, problems: Problems)
     : ImageEncryption | undefined {
+    if (r.kmsKeyArn !== undefined) return ImageEncryption.kms(existingKey(shardStacks.get(shard)!, r.kmsKeyArn));
     const recorded = this.keys.get(r.repositoryName);
     const holder = recorded ?? (this.keyScope === FleetKeyScope.REGISTRY ? REGISTRY_KEY_HOLDER : shard);
     if (holder === shard) return r.encryption;
@@ -464,6 +485,17 @@ export class RepositoryFleet extends Construct {
     }
   }
 
+  /** The registry settings given as they are, in the registry stack, through the registry's own constructs. */
+  private addGivenRegistrySettings(settings: FleetRegistrySettings, env: Environment | undefined): void {
+    const rules = settings.replicationRules ?? [];
+    const scanning = settings.scanningRules ?? [];
+    if (rules.length === 0 && scanning.length === 0 && settings.scanType === undefined) return;
+    const stack = this.registry(env);
+    for (const rule of rules) Registry.of(stack).addReplicationRule(rule);
+    for (const rule of scanning) RegistryScanning.of(stack).addRule(rule);
+    if (settings.scanType !== undefined) RegistryScanning.of(stack).useScanType(settings.scanType);
+  }
+
   private registry(env: Environment | undefined): Stack {
     return this.registryStack ??= new Stack(this, 'Registry', { env, description: `ECR registry settings of fleet ${this.node.path}` });
   }
@@ -508,6 +540,54 @@ function accessBytes(access: RepositoryAccess[] | undefined): number {
   return bytes;
 }
 
+/** The rule whose acknowledgement accepts an open repository policy. */
+const OPEN_ACCESS_RULE = complianceRuleId('OpenAccess');
+
+/**
+ * Problems of the settings an entry reproduces from an existing repository:
+ * the key ARN, the tags, the policy document (an open one only with the
+ * acknowledgement of EcrCompliance-OpenAccess) and no lifecycle policy.
+ */
+function adoptedSettingProblems(r: FleetRepositoryProps, i: number, region: string | undefined): string[] {
+  const at = `repositories[${i}]${typeof r.repositoryName === 'string' ? ` '${r.repositoryName}'` : ''}`;
+  const problems: string[] = [];
+  if (r.kmsKeyArn !== undefined) {
+    if (typeof r.kmsKeyArn !== 'string') problems.push(`${at}: kmsKeyArn must be a string`);
+    else kmsKeyArnProblems(r.kmsKeyArn, region !== undefined && !Token.isUnresolved(region) ? region : undefined).forEach((p) => problems.push(`${at}: kmsKeyArn ${p}`));
+    if (r.encryption !== undefined) problems.push(`${at}: give either encryption or kmsKeyArn (which means KMS with that key), not both`);
+  }
+  if (r.tags !== undefined) {
+    if (typeof r.tags !== 'object' || r.tags === null || Array.isArray(r.tags)) {
+      problems.push(`${at}: tags must be a mapping of keys to values`);
+    } else {
+      repositoryTagProblems(r.tags, { 'owner': { setting: 'owner', value: r.owner }, 'cost-center': { setting: 'costCenter', value: r.costCenter } })
+        .forEach((p) => problems.push(`${at}: tags: ${p}`));
+    }
+  }
+  if (r.noLifecyclePolicy === true && r.lifecyclePolicy !== undefined) problems.push(`${at}: give either lifecyclePolicy or noLifecyclePolicy, not both`);
+  if (r.repositoryPolicyText !== undefined) {
+    if (typeof r.repositoryPolicyText !== 'string') {
+      problems.push(`${at}: repositoryPolicyText must be the policy's JSON text`);
+    } else {
+      const read = readPolicyDocument(r.repositoryPolicyText);
+      read.problems.forEach((p) => problems.push(`${at}: repositoryPolicyText: ${p}`));
+      if (!r.acknowledgements?.some((a) => a?.id === OPEN_ACCESS_RULE)) {
+        read.open.forEach((p) => problems.push(`${at}: repositoryPolicyText: ${p}. To keep this policy as it runs, acknowledge ${OPEN_ACCESS_RULE} with the reason`));
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * An existing key of a shard stack, by ARN: one reference per key and stack
+ * (it creates no resource).
+ */
+function existingKey(stack: Stack, arn: string): kms.IKey {
+  const id = `ExistingKey${arn.replace(/[^A-Za-z0-9]/g, '')}`;
+  return (stack.node.tryFindChild(id) as kms.IKey | undefined) ?? kms.Key.fromKeyArn(stack, id, arn);
+}
+
 /** Problems of an entry's acknowledgements: each names a rule of the compliance pack that checks repositories, with a reason, once. */
 function acknowledgementProblems(r: FleetRepositoryProps, i: number): string[] {
   if (r.acknowledgements === undefined) return [];
@@ -533,6 +613,9 @@ export function fleetItem(r: FleetRepositoryProps): PlacementItem {
   if (r.lifecyclePolicy) bytes += policyBytes(r.lifecyclePolicy);
   else bytes += 700;
   bytes += accessBytes(r.access);
+  if (r.repositoryPolicyText !== undefined) bytes += r.repositoryPolicyText.length * 2 + 64;
+  for (const [key, value] of Object.entries(r.tags ?? {})) bytes += 60 + key.length + value.length;
+  if (r.kmsKeyArn !== undefined) bytes += 60 + r.kmsKeyArn.length;
   bytes += (r.imageTagMutabilityExclusions?.length ?? 0) * 90;
   if (r.owner !== undefined) bytes += 60 + r.owner.length;
   if (r.costCenter !== undefined) bytes += 60 + r.costCenter.length;

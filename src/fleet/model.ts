@@ -1,10 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { LifecyclePolicy } from '../lifecycle/policy';
-import { ReplicationDestination } from '../registry/replication';
+import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { RepositoryAccess } from '../repository/access';
 import { ImageEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
-import { ScanFrequency } from '../scanning/enums';
+import { ScanFrequency, ScanType } from '../scanning/enums';
+import { ScanningRuleOptions } from '../scanning/registry-scanning';
 
 /*
  * The fleet's model of one repository: what RepositoryFleet renders and what
@@ -66,6 +67,16 @@ export interface FleetRepositoryProps {
    */
   readonly lifecyclePolicy?: LifecyclePolicy;
   /**
+   * Whether the repository has no lifecycle policy at all, as an existing
+   * repository may have: the template then renders none (rather than the
+   * default `LifecyclePolicy.recommended()`). Security Hub ECR.3 and
+   * Control Tower CT.ECR.PR.1 fail such a repository (`EcrCompliance-LifecyclePolicy`).
+   * Not with `lifecyclePolicy`.
+   *
+   * @default false
+   */
+  readonly noLifecyclePolicy?: boolean;
+  /**
    * Whether tags can be overwritten.
    *
    * @default ImageTagMutability.IMMUTABLE
@@ -83,6 +94,42 @@ export interface FleetRepositoryProps {
    * @default - KMS with the shard stack's shared key
    */
   readonly encryption?: ImageEncryption;
+  /**
+   * An existing customer managed key (or the AWS managed key `aws/ecr`, as
+   * `DescribeRepositories` reports it) that encrypts the repository, by its
+   * ARN (`arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID`, in the repository's
+   * region): KMS encryption, with exactly that ARN as `KmsKey`. No key is
+   * created or recorded for it. Not with `encryption`.
+   *
+   * @default - as `encryption` says
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * A repository policy document (JSON text), kept as it runs: its Version
+   * and statements are rendered as given, followed by the statements of
+   * `access`. It is judged by the library's open-access check: a statement
+   * that allows `*` without a condition that restricts it to named accounts
+   * or organizations is refused unless the entry acknowledges
+   * `EcrCompliance-OpenAccess`.
+   *
+   * @default - no policy statements other than those of `access`
+   */
+  readonly repositoryPolicyText?: string;
+  /**
+   * Tags of the repository, key to value, besides `owner` and `cost-center`
+   * (which `owner` and `costCenter` set): at most 50 tags in all, keys of 1
+   * to 128 characters, values of up to 256, no `aws:` prefix.
+   *
+   * @default - no other tags
+   */
+  readonly tags?: { [key: string]: string };
+  /**
+   * The repository's own scan on push (`ImageScanningConfiguration.ScanOnPush`).
+   * Control Tower CT.ECR.PR.2 fails `false` (`EcrCompliance-ControlTowerScanOnPush`).
+   *
+   * @default true
+   */
+  readonly imageScanOnPush?: boolean;
   /**
    * Who else may use the repository.
    *
@@ -119,4 +166,34 @@ export interface FleetRepositoryProps {
    * @default - none: every finding is reported
    */
   readonly acknowledgements?: FindingAcknowledgement[];
+}
+
+/**
+ * Registry-wide settings a fleet's registry stack renders as given, besides
+ * those its repositories' `replicationDestinations` and `scanFrequency` add:
+ * replication rules by name prefix and the registry scanning configuration,
+ * as an existing registry has them (`catalog import` writes them from an
+ * export). Rules with the same destinations, and scanning filters of the
+ * same frequency, are merged into one rule, as `Registry` and
+ * `RegistryScanning` do.
+ */
+export interface FleetRegistrySettings {
+  /**
+   * Replication rules: destinations and PREFIX_MATCH repository filters.
+   *
+   * @default - none besides the repositories' own
+   */
+  readonly replicationRules?: ReplicationRuleOptions[];
+  /**
+   * The scan type of the registry scanning configuration.
+   *
+   * @default - BASIC, or ENHANCED when a rule scans continuously
+   */
+  readonly scanType?: ScanType;
+  /**
+   * Registry scanning rules: a frequency and WILDCARD repository filters.
+   *
+   * @default - none besides the repositories' own
+   */
+  readonly scanningRules?: ScanningRuleOptions[];
 }

@@ -1,10 +1,11 @@
 import { CATALOG_KEYS } from './catalog';
 import { complianceRuleId, REPOSITORY_RULES } from '../compliance/rule-ids';
-import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN } from '../internal/ecr-facts';
+import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN, REPOSITORY_TAG_LIMITS } from '../internal/ecr-facts';
 import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
 import { REGION_SHAPE } from '../internal/regions';
 import { MAX_INTEGER, MIN_ARCHIVE_DAYS } from '../lifecycle/validate';
 import { principalArnPattern } from '../repository/access';
+import { KMS_KEY_ARN } from '../repository/adopted-settings';
 import { EXCLUSION_FILTER } from '../repository/tag-mutability';
 
 /**
@@ -49,10 +50,14 @@ export function catalogJsonSchema(): Record<string, unknown> {
     region: { type: 'string', pattern: REGION_SHAPE.source, description: 'The region of the registry the repository lives in' },
     owner: { type: 'string', description: 'Value of the owner tag' },
     costCenter: { type: 'string', description: 'Value of the cost-center tag' },
-    lifecycle: { description: 'A preset with its parameters, a list of presets combined in order, or a full policy', oneOf: [lifecyclePart, { type: 'array', minItems: 1, items: lifecyclePart }] },
+    lifecycle: {
+      description: 'A preset with its parameters, a list of presets combined in order, a full policy, or none (no lifecycle policy, as an existing repository may have)',
+      oneOf: [lifecyclePart, { type: 'array', minItems: 1, items: lifecyclePart }, { const: 'none' }],
+    },
     tagMutability: { enum: CATALOG_KEYS.tagMutability },
     tagMutabilityExclusions: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', pattern: EXCLUSION_FILTER.source } },
-    encryption: { enum: CATALOG_KEYS.encryption, description: "KMS uses the shard stack's shared customer managed key" },
+    encryption: { enum: CATALOG_KEYS.encryption, description: "KMS uses the shard stack's shared customer managed key, or the key named by kmsKey" },
+    ...adoptedSettingsSchema(),
     access: {
       type: 'object',
       additionalProperties: false,
@@ -92,6 +97,7 @@ export function catalogJsonSchema(): Record<string, unknown> {
     properties: {
       $schema: { type: 'string' },
       defaults: { type: 'object', additionalProperties: false, properties: settings },
+      registry: registrySchema(account),
       repositories: {
         type: 'array',
         items: {
@@ -102,6 +108,66 @@ export function catalogJsonSchema(): Record<string, unknown> {
         },
       },
     },
+  };
+}
+
+/** The schema of the catalog's registry block: replication rules and the registry scanning configuration. */
+function registrySchema(account: unknown): Record<string, unknown> {
+  const filters = { type: 'array', minItems: 1, items: { type: 'string' } };
+  return {
+    type: 'object',
+    description: 'Registry-wide replication rules and scanning configuration, rendered by the fleet\'s registry stack',
+    additionalProperties: false,
+    properties: {
+      replication: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['destinations'],
+          properties: {
+            destinations: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.destination, properties: { account, region: { type: 'string', pattern: REGION_SHAPE.source } } },
+            },
+            filters: { ...filters, maxItems: 100 },
+          },
+        },
+      },
+      scanType: { enum: CATALOG_KEYS.scanType },
+      scanning: {
+        type: 'array',
+        maxItems: 2,
+        items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.scanningRule, properties: { frequency: { enum: CATALOG_KEYS.scanning }, filters } },
+      },
+    },
+  };
+}
+
+/** The schema of the keys that reproduce an existing repository's settings. */
+function adoptedSettingsSchema(): Record<string, unknown> {
+  const { maxTags, maxKeyLength, minValueLength, maxValueLength } = REPOSITORY_TAG_LIMITS;
+  return {
+    kmsKey: { type: 'string', pattern: KMS_KEY_ARN.source, description: 'The ARN of an existing KMS key (with encryption: KMS), rendered exactly as KmsKey' },
+    repositoryPolicy: {
+      type: 'object',
+      description: 'A repository policy document, rendered as given before the statements of access; an open statement needs the acknowledgement of EcrCompliance-OpenAccess',
+      required: ['Statement'],
+      properties: {
+        Version: { enum: ['2012-10-17', '2008-10-17'] },
+        Id: { type: 'string' },
+        Statement: { oneOf: [{ type: 'object' }, { type: 'array', minItems: 1, items: { type: 'object' } }] },
+      },
+    },
+    tags: {
+      type: 'object',
+      description: 'Tags besides owner and cost-center (which owner and costCenter set)',
+      maxProperties: maxTags,
+      propertyNames: { minLength: 1, maxLength: maxKeyLength, not: { pattern: '^[aA][wW][sS]:' } },
+      additionalProperties: { type: 'string', minLength: minValueLength, maxLength: maxValueLength },
+    },
+    scanOnPush: { type: 'boolean', description: "The repository's own scan on push (default true; false fails Control Tower CT.ECR.PR.2)" },
   };
 }
 

@@ -24,11 +24,11 @@ export interface CatalogVerdicts {
 const RULE_SETTINGS: Partial<Record<EcrComplianceRule, string[]>> = {
   TagImmutability: ['tagMutability'],
   ControlTowerImmutableTags: ['tagMutabilityExclusions', 'tagMutability'],
-  CustomerManagedKey: ['encryption'],
+  CustomerManagedKey: ['kmsKey', 'encryption'],
   LifecyclePolicy: ['lifecycle'],
-  OpenAccess: ['access'],
-  RepositoryScanning: ['scanning'],
-  ControlTowerScanOnPush: ['scanning'],
+  OpenAccess: ['repositoryPolicy', 'access'],
+  RepositoryScanning: ['scanOnPush', 'scanning'],
+  ControlTowerScanOnPush: ['scanOnPush', 'scanning'],
 };
 
 /**
@@ -56,7 +56,7 @@ export function catalogVerdicts(read: CatalogRead, file: string, pack: Complianc
         rmSync(outdir!, { recursive: true, force: true });
       }
     } else {
-      new RepositoryFleet(app, 'Fleet', { repositories: read.repositories });
+      new RepositoryFleet(app, 'Fleet', { repositories: read.repositories, registry: read.registry });
     }
   } catch (error) {
     return { errors: [`${file}: ${error instanceof Error ? error.message : String(error)}`], warnings: [] };

@@ -286,6 +286,18 @@ export const REPOSITORY_ARN_PATTERN = /^arn:[^:]+:ecr:[^:]*:[^:]*:repository\/.+
 export const MAX_POLICY_TEXT = 10240;
 
 /**
+ * Tags of a repository (ECR API reference, Tag and TagResource; AWS tagging
+ * restrictions): at most 50 per resource, keys of 1 to 128 characters,
+ * values of up to 256, and the `aws:` prefix (any case) reserved for AWS on
+ * keys and values. ECR's API takes an empty value, but CloudFormation's
+ * `AWS::ECR::Repository` schema takes values of 1 character or more (its
+ * validation reports an empty one), so a template cannot hold one.
+ *
+ * @internal
+ */
+export const REPOSITORY_TAG_LIMITS = Object.freeze({ maxTags: 50, maxKeyLength: 128, minValueLength: 1, maxValueLength: 256, reservedPrefix: 'aws:' });
+
+/**
  * The longest about text and usage text of an ECR Public repository's
  * catalog data (ECR Public API, RepositoryCatalogDataInput).
  *

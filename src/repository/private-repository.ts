@@ -13,6 +13,7 @@ import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutabil
 import { acknowledgeRule } from '../internal/acknowledge';
 import { ACCOUNT_ID_PATTERN, MAX_POLICY_TEXT } from '../internal/ecr-facts';
 import { BOOLEAN, formatProblems, guard, guardConstruct, instanceOf, listOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
+import { hasStarPrincipal, policyStatements } from '../internal/policy';
 import { checkAccountId, checkRemovalPolicy, isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkNowAndAtSynth, resolveKnown } from '../internal/resolve';
 import { LifecyclePolicy, LifecyclePolicyRule } from '../lifecycle';
@@ -322,6 +323,8 @@ export class PrivateRepository extends ecr.RepositoryBase {
   private readonly policyStatements: iam.PolicyStatement[] = [];
   /** Principals allowed to push by the repository policy. */
   private readonly policyPushers: string[] = [];
+  /** A policy document the repository keeps as it runs (see `_keepPolicyDocument`), rendered before the statements added here. */
+  private keptPolicy?: { readonly document: Record<string, unknown>; readonly statements: unknown[] };
 
   constructor(scope: Construct, id: string, props: PrivateRepositoryProps = {}) {
     guardConstruct('PrivateRepository', scope, id, props, propsSpec());
@@ -537,10 +540,10 @@ export class PrivateRepository extends ecr.RepositoryBase {
     if (this.policyStatements.length > 0) {
       const rendering = sharedRendering(this, this.policy, this.policyStatements);
       if (rendering === undefined) {
-        this.cfnRepository.repositoryPolicyText = this.policyDocument().text;
+        this.setPolicyText(this.policyDocument().text);
         this.checkPolicySize();
       } else {
-        this.cfnRepository.repositoryPolicyText = rendering;
+        this.setPolicyText(rendering);
         // A combination of shared statements that no repository had alone may be too long.
         if (renderedLength(this, rendering) > MAX_POLICY_TEXT) this.checkPolicySize();
       }
@@ -569,8 +572,53 @@ export class PrivateRepository extends ecr.RepositoryBase {
     // A policy begun with shared statements is checked from its first statement of its own.
     this.checkPolicySize();
     // The document is handed out below, so it may change: the resource renders it through the token from now on.
-    this.cfnRepository.repositoryPolicyText = this.policyText;
+    this.setPolicyText(this.policyText);
     return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  /**
+   * Keeps a repository policy document exactly as it runs (an adopted
+   * repository's `GetRepositoryPolicy` text, checked by the caller): its
+   * Version and statements render as given, followed by the statements of
+   * `allow()` and `addToResourcePolicy()`. A `*` principal that every
+   * statement restricts is acknowledged for AwsSolutions-ECR1, as `allow()`
+   * does for organization access; `acceptedOpenAccess` is the reason an
+   * unrestricted one was accepted (the repository then acknowledges
+   * EcrCompliance-OpenAccess with it).
+   *
+   * @internal
+   */
+  public _keepPolicyDocument(document: Record<string, unknown>, statements: unknown[], restricted: boolean, acceptedOpenAccess?: string): void {
+    const own = this.cfnRepository.repositoryPolicyText;
+    this.keptPolicy = { document, statements };
+    this.setPolicyText(own);
+    if (statements.some((s) => hasStarPrincipal((s as { Principal?: unknown })?.Principal))) {
+      if (restricted) {
+        acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1',
+          'Every * principal in this repository policy is restricted to named accounts or organizations by its condition (the library\'s open-access check); the policy is kept as it runs.');
+      } else if (acceptedOpenAccess !== undefined) {
+        acknowledgeRule(this.cfnRepository, 'AwsSolutions-ECR1', acceptedOpenAccess);
+      }
+    }
+  }
+
+  /** Sets the policy the resource renders: the kept document's statements first, then `own` (the statements added here). */
+  private setPolicyText(own: unknown): void {
+    const kept = this.keptPolicy;
+    if (!kept) {
+      this.cfnRepository.repositoryPolicyText = own;
+      return;
+    }
+    if (own === undefined) {
+      this.cfnRepository.repositoryPolicyText = kept.document;
+      return;
+    }
+    this.cfnRepository.repositoryPolicyText = Lazy.any({
+      produce: () => {
+        const statements = policyStatements(Stack.of(this).resolve(own)) ?? [];
+        return { ...kept.document, Statement: [...kept.statements, ...statements] };
+      },
+    });
   }
 
   /** Checks the size of the repository policy at synth, once. */

@@ -26,7 +26,25 @@ const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owne
   '    acknowledge:', '      - { id: EcrCompliance-RegistrySingleton }', '      - reason: x',
   "    access: { pushPrincipalArns: ['arn:aws:iam::222222222222:role/ci-*'] }",
   '    access: { organization: o-a1b2c3d4e5, pushOrganization: yes }', '      pushOrganizationalUnits: [r-ab12/ou-ab12-11111111]', '      pushOrganization: true',
-  '      pullPrincipalArns: [arn:aws:iam::222222222222:role/ci]', '      pushPrincipalArns:', '        - arn:aws:sts::222222222222:assumed-role/ci/s'];
+  '      pullPrincipalArns: [arn:aws:iam::222222222222:role/ci]', '      pushPrincipalArns:', '        - arn:aws:sts::222222222222:assumed-role/ci/s',
+  '    kmsKey: arn:aws:kms:eu-west-1:111111111111:key/abc', '    encryption: KMS', '    kmsKey: 12', '    scanOnPush: false', '    scanOnPush: off', '    lifecycle: none',
+  '    tags: { a: b, "aws:x": y }', '    tags:', '      k: ""', '      owner: x', '    tags: [a]',
+  '    repositoryPolicy: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}]}',
+  '    repositoryPolicy: { Statement: [] }', '    repositoryPolicy:', '      Statement: { Effect: Allow, Principal: { AWS: "arn:aws:iam::222222222222:root" } }',
+  '    acknowledge: [{ id: EcrCompliance-OpenAccess, reason: public }]',
+  'registry:', '  replication: [{ destinations: [{ account: \'222222222222\', region: us-east-1 }], filters: [a/] }]', '  scanType: ENHANCED', '  scanType: FAST',
+  '  scanning: [{ frequency: CONTINUOUS_SCAN, filters: [\'*\'] }]', '  scanning: [{ frequency: SCAN_ON_PUSH }]', '  replication: [{ destinations: [] }]'];
+
+const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** Policy documents: restricted, open, malformed. */
+const POLICIES: unknown[] = [
+  { Version: '2012-10-17', Statement: [{ Sid: 'Org', Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }] },
+  { Version: '2008-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: ['ecr:BatchGetImage'] }] },
+  { Version: '2012-10-17', Statement: [{ Sid: 'Open', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'ecr:BatchGetImage' }] },
+  { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'ecr:*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }] },
+  { Statement: [] },
+  { Version: 1, Statement: [{ Effect: 'Maybe', Principal: '*' }] },
+];
 
 /** Access settings as YAML flow text and as JSON: good and bad principal ARNs, push from the organization or its units. */
 const ACCESS_VARIANTS: [string, unknown][] = [
@@ -96,6 +114,58 @@ describe('RepositoryCatalog reader (property)', () => {
           .map((r) => [r.repositoryName, r.owner, r.replicationDestinations?.map(String), r.lifecyclePolicy?.toJson(),
             JSON.stringify(resolvedAccessPolicy(r.access ?? []))]);
         expect(plain(CatalogFormat.YAML, yaml)).toEqual(plain(CatalogFormat.JSON, json));
+      }
+    }), { numRuns: FUZZ_RUNS * 3 });
+  });
+
+  test('given random settings of existing repositories written as YAML and as JSON, when read, then both agree, and an open policy is refused unless acknowledged', () => {
+    const tagKey = fc.oneof(fc.stringMatching(/^[a-z:]{1,8}$/), fc.constantFrom('owner', 'cost-center', 'aws:x', 'AWS:y', 'k'.repeat(129)));
+    const tagValue = fc.oneof(fc.stringMatching(/^[a-z0-9 ]{0,8}$/), fc.constant('v'.repeat(257)));
+    const entry = fc.record({
+      owner: fc.option(fc.constant('team'), { nil: undefined }),
+      tags: fc.option(fc.dictionary(tagKey, tagValue, { maxKeys: 4 }), { nil: undefined }),
+      kmsKey: fc.option(fc.constantFrom(KEY, KEY.replace('key/', 'alias/'), 'arn:aws:kms:eu-west-1:12:key/a'), { nil: undefined }),
+      encryption: fc.option(fc.constantFrom('KMS', 'AES256'), { nil: undefined }),
+      scanOnPush: fc.option(fc.boolean(), { nil: undefined }),
+      lifecycleNone: fc.boolean(),
+      policy: fc.option(fc.nat(POLICIES.length - 1), { nil: undefined }),
+      acknowledgeOpen: fc.boolean(),
+    });
+    fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 4 }), (entries) => {
+      const settings = entries.map((e, i) => ({
+        name: `team/r${i}`,
+        ...(e.owner !== undefined ? { owner: e.owner } : {}),
+        ...(e.tags !== undefined ? { tags: e.tags } : {}),
+        ...(e.encryption !== undefined ? { encryption: e.encryption } : {}),
+        ...(e.kmsKey !== undefined ? { kmsKey: e.kmsKey } : {}),
+        ...(e.scanOnPush !== undefined ? { scanOnPush: e.scanOnPush } : {}),
+        ...(e.lifecycleNone ? { lifecycle: 'none' } : {}),
+        ...(e.policy !== undefined ? { repositoryPolicy: POLICIES[e.policy] } : {}),
+        ...(e.acknowledgeOpen ? { acknowledge: [{ id: 'EcrCompliance-OpenAccess', reason: 'public by design' }] } : {}),
+      }));
+      // YAML whose values are JSON flow text: the form catalog import writes.
+      const yaml = ['repositories:', ...settings.flatMap((e) => [
+        `  - name: ${JSON.stringify(e.name)}`,
+        ...Object.entries(e).filter(([k]) => k !== 'name').map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`),
+      ])].join('\n');
+      const json = JSON.stringify({ repositories: settings });
+      const yamlProblems = RepositoryCatalog.validate(yaml, CatalogFormat.YAML, 'c');
+      for (const p of yamlProblems) expect(p).toMatch(/^c:\d+:\d+: repositories\[\d+\] 'team\/r\d+': \S/);
+      const strip = (p: string) => p.replace(/^c:\d+:\d+: /, '');
+      expect(yamlProblems.map(strip)).toEqual(RepositoryCatalog.validate(json, CatalogFormat.JSON, 'c').map(strip));
+      entries.forEach((e, i) => {
+        const open = e.policy === 2 || e.policy === 3;
+        const refused = yamlProblems.some((p) => p.includes(`'team/r${i}': repositoryPolicy: policy statement`) && p.includes("allows the '*' principal"));
+        expect(refused).toBe(open && !e.acknowledgeOpen);
+      });
+      if (yamlProblems.length === 0) {
+        const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories
+          .map((r) => [r.repositoryName, r.tags, r.kmsKeyArn, r.imageScanOnPush, r.noLifecyclePolicy, r.repositoryPolicyText]);
+        const read = plain(CatalogFormat.YAML, yaml);
+        expect(read).toEqual(plain(CatalogFormat.JSON, json));
+        read.forEach((r, i) => {
+          if (settings[i].repositoryPolicy !== undefined) expect(JSON.parse(r[5] as string)).toEqual(settings[i].repositoryPolicy);
+        });
       }
     }), { numRuns: FUZZ_RUNS * 3 });
   });

@@ -3,6 +3,9 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { EcrType } from '../../internal/ecr-facts';
 import { LifecyclePolicy } from '../../lifecycle';
 import { AppIndex, hasIntrinsic } from '../app-index';
+import { RULE_FINDINGS } from '../rule-ids';
+
+const [MISSING, INVALID] = RULE_FINDINGS.LifecyclePolicy!;
 
 /**
  * Private repositories have a lifecycle policy, and the policy is valid
@@ -18,7 +21,7 @@ export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResu
   if (node.cfnResourceType === EcrType.REPOSITORY) {
     text = index.propertiesOf(node).LifecyclePolicy?.LifecyclePolicyText;
     // as Control Tower's CT.ECR.PR.1 reads it: absent, or blank text
-    if (text === undefined || (typeof text === 'string' && /^\s*$/.test(text))) return ['Missing'];
+    if (text === undefined || (typeof text === 'string' && /^\s*$/.test(text))) return [MISSING];
   } else if (node.cfnResourceType === EcrType.REPOSITORY_CREATION_TEMPLATE) {
     text = index.propertiesOf(node).LifecyclePolicy;
     if (text === undefined) return NagRuleCompliance.NOT_APPLICABLE;
@@ -26,7 +29,7 @@ export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResu
     return NagRuleCompliance.NOT_APPLICABLE;
   }
   if (typeof text !== 'string' || hasIntrinsic(text)) return NagRuleCompliance.NOT_APPLICABLE;
-  return index.memo(`lifecycle:${text}`, () => lifecycleTextProblems(text)).length > 0 ? ['Invalid'] : NagRuleCompliance.COMPLIANT;
+  return index.memo(`lifecycle:${text}`, () => lifecycleTextProblems(text)).length > 0 ? [INVALID] : NagRuleCompliance.COMPLIANT;
 }
 
 /** Every problem of a lifecycle policy text, parse errors included. @internal */

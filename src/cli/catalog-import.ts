@@ -1,0 +1,83 @@
+/*
+ * cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--force] [--format text|json]
+ *
+ * A catalog and a placement file that reproduce every repository of a registry export.
+ * Bad input: every problem, nothing written. Open repository policies: the catalog is
+ * written with them as they run, they are listed, and the exit code is 1 (the catalog
+ * refuses them until each is restricted or acknowledged).
+ */
+import { UsageError } from './args';
+import { CliIo, count, EXIT_INVALID, EXIT_OK, InputError, messageOf, Options, outputFormat, printJson, progressOf, read, required } from './common';
+
+export function catalogImportCommand(io: CliIo, options: Options): number {
+  const progress = progressOf(io);
+  const format = outputFormat(options);
+  const from = required(options, '--from');
+  const out = required(options, '--out');
+  const placementFile = required(options, '--placement');
+  for (const [name, file] of [['--out', out], ['--placement', placementFile]]) {
+    if (file === '-') throw new UsageError(`${name} must name a file, not standard output`);
+  }
+  if (out === placementFile) throw new UsageError('--out and --placement must be different files');
+  if (!options.flags.has('--force')) {
+    for (const file of [out, placementFile]) {
+      if (io.exists?.(file)) throw new InputError(`${file} exists: give --force to replace it (catalog import writes a new catalog, it does not merge)`);
+    }
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const m = require('../fleet/catalog-import') as typeof import('../fleet/catalog-import');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  progress(`reading export ${from}`);
+  const source = from === '-' ? 'stdin' : from;
+  const reading = m.readExportText(read(io, from, 'export'), source);
+  const exported = reading.registryExport;
+  progress(exported ? `importing ${count(exported.repositories.length)} repositories` : 'reporting problems');
+  const result = exported ? m.importCatalog(exported, { source }) : undefined;
+  const problems = result ? result.problems : reading.problems;
+  if (problems.length > 0 || !result || result.catalogText === undefined || result.placementText === undefined) {
+    if (format === 'json') {
+      printJson(io, { from: source, written: false, problems });
+    } else {
+      io.stderr(`Nothing written: the export ${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n`);
+      for (const p of problems) io.stderr(`- ${p}\n`);
+    }
+    return EXIT_INVALID;
+  }
+  if (!io.writeFile) throw new InputError('cannot write files here');
+  progress(`writing ${out} and ${placementFile}`);
+  try {
+    // Each file is written whole or not at all; the placement last, so that a catalog never goes without it.
+    io.writeFile(out, result.catalogText);
+    io.writeFile(placementFile, result.placementText);
+  } catch (error) {
+    throw new InputError(`cannot write: ${messageOf(error)}`);
+  }
+  const acknowledged = Object.entries(result.acknowledged).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (format === 'json') {
+    printJson(io, {
+      from: source,
+      written: true,
+      catalog: out,
+      placement: placementFile,
+      repositories: result.repositories.length,
+      shards: result.shards,
+      acknowledged: Object.fromEntries(acknowledged),
+      openPolicies: result.openPolicies,
+      notReproduced: result.notReproduced,
+    });
+  } else {
+    io.stdout(`Imported ${count(result.repositories.length)} repositories from ${source}: wrote ${out} and ${placementFile} (${result.shards} shard stack${result.shards === 1 ? '' : 's'}).\n`);
+    if (acknowledged.length > 0) {
+      io.stdout('Findings the live settings raise, acknowledged in the catalog (review them):\n');
+      for (const [id, n] of acknowledged) io.stdout(`  ${id}: ${count(n)} repositories\n`);
+    }
+    if (result.notReproduced.length > 0) io.stdout(`Not reproduced by the catalog (registry settings): ${result.notReproduced.join('; ')}.\n`);
+    if (result.openPolicies.length > 0) {
+      io.stdout(`${result.openPolicies.length} repository polic${result.openPolicies.length === 1 ? 'y allows' : 'ies allow'} '*' without a condition that restricts it. `
+        + 'The catalog holds them as they run and refuses them until you decide: restrict the statement, or add\n'
+        + "  acknowledge: [{ id: EcrCompliance-OpenAccess, reason: '...' }] to the entry:\n");
+      for (const o of result.openPolicies) for (const s of o.statements) io.stdout(`- ${o.repositoryName}: ${s}\n`);
+    }
+  }
+  return result.openPolicies.length > 0 ? EXIT_INVALID : EXIT_OK;
+}

@@ -1,0 +1,106 @@
+import { generateRegistryExport } from './fixture';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, main } from '../../src/cli/main';
+import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
+import { fakeIo } from '../cli/fake-io';
+
+const ARGS = ['catalog', 'import', '--from', 'export.json', '--out', 'repositories.yaml', '--placement', 'fleet-placement.json'];
+const text = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+describe('cdk-ecr-platform catalog import', () => {
+  test('given an export, when imported, then the catalog and placement are written, the catalog is valid and the output lists what the import acknowledged and left out', () => {
+    const io = fakeIo({ 'export.json': text(generateRegistryExport({ repositories: 40, seed: 5 })) });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    expect(Object.keys(io.written).sort()).toEqual(['fleet-placement.json', 'repositories.yaml']);
+    expect(RepositoryCatalog.validate(io.written['repositories.yaml'], CatalogFormat.YAML, 'repositories.yaml')).toEqual([]);
+    expect(JSON.parse(io.written['fleet-placement.json']).shards.Shard1).toHaveLength(40);
+    expect(io.out).toMatch(/^Imported 40 repositories from export\.json: wrote repositories\.yaml and fleet-placement\.json \(1 shard stack\)\.\n/);
+    expect(io.out).toMatch(/EcrCompliance-TagImmutability: \d+ repositories/);
+    expect(io.out).toContain('Not reproduced by the catalog (registry settings): the registry policy; 5 pull-through cache rules; 3 repository creation templates;');
+    expect(io.written['repositories.yaml']).toMatch(/^registry:\n  replication: \[\{"destinations":\[\{"account":"111111111111","region":"eu-central-1"\}\],"filters":\["payments\/"\]\}/m);
+    expect(JSON.parse(io.written['fleet-placement.json']).registry).toBe(true);
+    expect(io.err).toBe('');
+    // catalog validate, which also runs the EcrCompliance pack on the catalog's fleet, accepts it as written.
+    const check = fakeIo({ 'repositories.yaml': io.written['repositories.yaml'] });
+    expect(main(['catalog', 'validate', '--catalog', 'repositories.yaml'], check)).toBe(EXIT_OK);
+    expect(check.out).toMatch(/^valid/);
+  });
+
+  test('given the same export in another order, when imported, then the files are byte-identical', () => {
+    const exported = generateRegistryExport({ repositories: 30, seed: 9 });
+    const a = fakeIo({ 'export.json': text(exported) });
+    const b = fakeIo({ 'export.json': text({ ...exported, repositories: [...exported.repositories].reverse() }) });
+    expect(main(ARGS, a)).toBe(EXIT_OK);
+    expect(main(ARGS, b)).toBe(EXIT_OK);
+    expect(b.written).toEqual(a.written);
+  });
+
+  test('given an open repository policy, when imported, then the catalog is written with it, the output names it, the exit code is 1, and the catalog refuses it until acknowledged', () => {
+    const io = fakeIo({ 'export.json': text(generateRegistryExport({ repositories: 10, seed: 2, openPolicies: 1 })) });
+    expect(main([...ARGS, '--format', 'json'], io)).toBe(EXIT_INVALID);
+    const report = JSON.parse(io.out);
+    expect(report.written).toBe(true);
+    expect(report.openPolicies).toEqual([{ repositoryName: expect.any(String), statements: [expect.stringMatching(/^policy statement 'PublicPull' allows the '\*' principal/)] }]);
+    const catalog = io.written['repositories.yaml'];
+    const problems = RepositoryCatalog.validate(catalog, CatalogFormat.YAML, 'repositories.yaml');
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`'${report.openPolicies[0].repositoryName}': repositoryPolicy: policy statement 'PublicPull' allows`))]);
+    // The user decides: the finding acknowledged in the entry (its list of acknowledgements, or a new one) makes the catalog valid.
+    const lines = catalog.split('\n');
+    const start = lines.indexOf(`  - name: ${JSON.stringify(report.openPolicies[0].repositoryName)}`);
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith('    '));
+    const list = lines.slice(start, end).indexOf('    acknowledge:');
+    const item = '      - { id: EcrCompliance-OpenAccess, reason: "public base images" }';
+    if (list >= 0) lines.splice(start + list + 1, 0, item); else lines.splice(start + 1, 0, '    acknowledge:', item);
+    const acknowledged = lines.join('\n');
+    expect(RepositoryCatalog.validate(acknowledged, CatalogFormat.YAML, 'repositories.yaml')).toEqual([]);
+  });
+
+  test('given an export with several problems, when imported, then every problem is listed and nothing is written', () => {
+    const exported = generateRegistryExport({ repositories: 5, seed: 4 });
+    const repositories = exported.repositories.map((r, i) => (i === 0 ? { ...r, encryptionConfiguration: { encryptionType: 'KMS_DSSE', kmsKey: 'arn:aws:kms:eu-west-1:111111111111:key/x' } }
+      : i === 1 ? { ...r, tags: [{ Key: 'empty', Value: '' }] }
+        : i === 2 ? { ...r, lifecyclePolicyText: '{"rules":[]}' } : r));
+    const io = fakeIo({ 'export.json': text({ ...exported, repositories }) });
+    expect(main(ARGS, io)).toBe(EXIT_INVALID);
+    expect(io.written).toEqual({});
+    expect(io.err).toMatch(/^Nothing written: the export export\.json has 3 problems:\n/);
+    expect(io.err).toContain(`repository '${exported.repositories[0].repositoryName}': encryption KMS_DSSE cannot be written in a catalog`);
+    expect(io.err).toContain(`repository '${exported.repositories[1].repositoryName}': tags: tag 'empty' has an empty value`);
+    expect(io.err).toContain(`repository '${exported.repositories[2].repositoryName}': lifecyclePolicyText:`);
+  });
+
+  test.each<[string, string]>([
+    ['not JSON', '{"format": '],
+    ['a repository listed twice', text((() => { const e = generateRegistryExport({ repositories: 3, seed: 1 }); return { ...e, repositories: [...e.repositories, e.repositories[0]] }; })())],
+    ['another version', text({ format: 'cdk-ecr-platform/registry-export', version: 9, repositories: [], registry: {} })],
+  ])('given an export that is %s, when imported, then it is refused and nothing is written', (_what, content) => {
+    const io = fakeIo({ 'export.json': content });
+    expect(main(ARGS, io)).toBe(EXIT_INVALID);
+    expect(io.written).toEqual({});
+    expect(io.err).toMatch(/^Nothing written: the export export\.json has \d problems?:\n- export\.json:/);
+  });
+
+  test('given an existing catalog, when imported without --force, then nothing is written; with --force it is replaced', () => {
+    const files = { 'export.json': text(generateRegistryExport({ repositories: 3, seed: 1 })), 'repositories.yaml': 'repositories: []\n' };
+    const io = fakeIo(files);
+    expect(main(ARGS, io)).toBe(EXIT_USAGE);
+    expect(io.err).toContain('repositories.yaml exists: give --force to replace it');
+    expect(io.written).toEqual({});
+    expect(main([...ARGS, '--force'], io)).toBe(EXIT_OK);
+    expect(io.written['repositories.yaml']).toContain('# The repositories of registry 111111111111 in eu-west-1');
+  });
+});
+
+describe('catalog import, then catalog plan --live', () => {
+  test('given an imported catalog, when planned against the same export, then the first deploy changes nothing, the registry settings included', () => {
+    const exported = text(generateRegistryExport({ repositories: 25, seed: 11 }));
+    const io = fakeIo({ 'export.json': exported });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    const plan = fakeIo({ ...io.files });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--format', 'json'], plan)).toBe(EXIT_OK);
+    const report = JSON.parse(plan.out);
+    expect(report.repositories.filter((r: any) => r.verdict !== 'no change')).toEqual([]);
+    expect(report.registry.filter((r: any) => r.verdict === 'no change').map((r: any) => r.type).sort())
+      .toEqual(['AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
+    expect(report.registry.filter((r: any) => r.verdict !== 'no change' && r.verdict !== 'not managed')).toEqual([]);
+  });
+});
