@@ -4,32 +4,58 @@
  * when there are many, replication between registries), and the short summary.
  */
 
-/** The fields of a grant the formats read. @internal */
-export interface GrantLike {
+/**
+ * A principal's capability on a repository, as the access report finds it.
+ */
+export interface AccessGrant {
+  /** The repository's construct path (or stack/logical ID for a raw template). */
   readonly repository: string;
+  /** The repository's name, or `(generated name)` when CloudFormation names it. */
   readonly repositoryName: string;
+  /** The repository's account (`unknown-account` for an environment-agnostic stack). */
   readonly account: string;
+  /** The repository's region (`unknown-region` for an environment-agnostic stack). */
   readonly region: string;
+  /** The principal: anyone (*), organization o-..., OU o-.../r-.../ou-.../, account N, a role's construct path or ARN, service S (source ...). */
   readonly principal: string;
+  /** anyone, organization, ou, account, role, user, group, principal (an ARN), service or other. */
   readonly principalKind: string;
+  /**
+   * The principal's account, when it has one.
+   * @default - none (anyone, an organization, an OU, a service)
+   */
   readonly principalAccount?: string;
+  /** pull, push, delete (images), admin (policy, lifecycle, tag mutability, delete the repository...) or replicate (replication, pull-through cache). */
   readonly capability: string;
+  /** allowed, if-identity-allows (the principal's own identity policies, outside the app, decide), undecided or denied (an explicit deny overrides an allow). */
   readonly decision: string;
-  readonly statements: readonly string[];
-  readonly conditions: readonly string[];
+  /** The policy statements that grant it (and, when denied, deny it). */
+  readonly statements: string[];
+  /** The conditions under which it holds. */
+  readonly conditions: string[];
+  /**
+   * Why the decision is undecided or denied.
+   * @default - none
+   */
   readonly reason?: string;
 }
 
-/** The fields of a replication the formats read. @internal */
-export interface ReplicationLike {
+/**
+ * Replication from one registry (`account/region`) to another, from a replication configuration of the app.
+ */
+export interface AccessReplication {
+  /** The source registry, `account/region`. */
   readonly source: string;
+  /** The destination registry, `account/region`. */
   readonly destination: string;
-  readonly filters: readonly string[];
+  /** The repository name prefixes replicated; empty: every repository. */
+  readonly filters: string[];
+  /** The replication configuration's construct path. */
   readonly path: string;
 }
 
 /** Whether a grant reaches outside the repository's account (another account, an organization, an OU, anyone). @internal */
-export function crossAccount(g: GrantLike): boolean {
+export function crossAccount(g: AccessGrant): boolean {
   if (g.principalKind === 'service') return false;
   return g.principalAccount === undefined || g.principalAccount !== g.account;
 }
@@ -41,7 +67,7 @@ export function crossAccount(g: GrantLike): boolean {
  *
  * @internal
  */
-export function needsAcknowledgement(g: GrantLike): boolean {
+export function needsAcknowledgement(g: AccessGrant): boolean {
   if (g.decision === 'denied') return false;
   if (g.principalKind === 'anyone') return true;
   return crossAccount(g) && (g.capability === 'push' || g.capability === 'delete' || g.capability === 'admin');
@@ -62,7 +88,7 @@ interface Line {
 }
 
 /** Grants folded into one line per repository, principal and decision, capabilities listed. */
-function lines(grants: readonly GrantLike[]): Line[] {
+function lines(grants: readonly AccessGrant[]): Line[] {
   const out = new Map<string, Line>();
   for (const g of grants) {
     const key = `${g.repository}\u0000${g.principal}\u0000${g.decision}`;
@@ -88,7 +114,7 @@ function lines(grants: readonly GrantLike[]): Line[] {
 }
 
 /** A markdown table of grants. @internal */
-export function grantTable(grants: readonly GrantLike[], mark = ''): string[] {
+export function grantTable(grants: readonly AccessGrant[], mark = ''): string[] {
   const out = ['| | Repository | Principal | Can | Decision | Granted by | Conditions |', '|---|---|---|---|---|---|---|'];
   for (const l of lines(grants)) {
     const decision = l.reasons.size > 0 ? `${l.decision}: ${[...l.reasons].join('; ')}` : l.decision;
@@ -97,12 +123,12 @@ export function grantTable(grants: readonly GrantLike[], mark = ''): string[] {
   return out;
 }
 
-function count(grants: readonly GrantLike[], decision: string): number {
+function count(grants: readonly AccessGrant[], decision: string): number {
   return grants.filter((g) => g.decision === decision).length;
 }
 
 /** The report as markdown. @internal */
-export function markdownOf(grants: readonly GrantLike[], replications: readonly ReplicationLike[], repositories: number): string {
+export function markdownOf(grants: readonly AccessGrant[], replications: readonly AccessReplication[], repositories: number): string {
   const out = ['# Repository access', ''];
   out.push(`${repositories} repositories; ${grants.length} grants (${count(grants, 'allowed')} allowed, ${count(grants, 'if-identity-allows')} if the principal's identity policies allow, ${count(grants, 'undecided')} undecided, ${count(grants, 'denied')} denied).`, '');
   const flagged = grants.filter(needsAcknowledgement);
@@ -121,7 +147,7 @@ function csvField(text: string): string {
 }
 
 /** The report as CSV. @internal */
-export function csvOf(grants: readonly GrantLike[]): string {
+export function csvOf(grants: readonly AccessGrant[]): string {
   const header = ['repository', 'repositoryName', 'account', 'region', 'principal', 'principalKind', 'principalAccount', 'capability', 'decision', 'statements', 'conditions', 'reason'];
   const rows = grants.map((g) => [g.repository, g.repositoryName, g.account, g.region, g.principal, g.principalKind, g.principalAccount ?? '', g.capability, g.decision,
     g.statements.join('; '), g.conditions.join('; '), g.reason ?? ''].map(csvField).join(','));
@@ -129,7 +155,7 @@ export function csvOf(grants: readonly GrantLike[]): string {
 }
 
 /** The short summary the main job prints. @internal */
-export function summaryOf(grants: readonly GrantLike[], repositories: number): string {
+export function summaryOf(grants: readonly AccessGrant[], repositories: number): string {
   const live = grants.filter((g) => g.decision !== 'denied');
   const principals = new Set(live.map((g) => g.principal));
   const flagged = live.filter(needsAcknowledgement);
@@ -153,7 +179,7 @@ function label(text: string): string {
   return `"${text.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'))}"`;
 }
 
-function namespaceOf(g: GrantLike): string {
+function namespaceOf(g: AccessGrant): string {
   const name = g.repositoryName;
   if (name === '(generated name)' || name === '*') return g.repository;
   const slash = name.indexOf('/');
@@ -169,13 +195,13 @@ const SHORT: Record<string, string> = { pull: 'pull', push: 'push', delete: 'del
  * @internal
  */
 export function mermaidOf(
-  grants: readonly GrantLike[], replications: readonly ReplicationLike[], removed: readonly GrantLike[], diff = false,
+  grants: readonly AccessGrant[], replications: readonly AccessReplication[], removed: readonly AccessGrant[], diff = false,
 ): string {
   const live = grants.filter((g) => g.decision !== 'denied');
   const gone = removed.filter((g) => g.decision !== 'denied');
   const all = [...live, ...gone];
   const repositories = new Set(all.map((g) => g.repository));
-  const groupOf = (g: GrantLike) => (repositories.size > REPOSITORY_NODES ? namespaceOf(g) : `${g.repositoryName === '(generated name)' ? g.repository : g.repositoryName}`);
+  const groupOf = (g: AccessGrant) => (repositories.size > REPOSITORY_NODES ? namespaceOf(g) : `${g.repositoryName === '(generated name)' ? g.repository : g.repositoryName}`);
   const fold = (names: string[], other: string) => {
     const sorted = [...new Set(names)].sort();
     const kept = new Set(sorted.slice(0, MAX_NODES));
@@ -209,7 +235,7 @@ export function mermaidOf(
   }
   out.push('  end');
   const edges = new Map<string, { from: string; to: string; group: string; caps: Map<string, Set<string>>; undecided: boolean; removed: boolean }>();
-  const addEdges = (list: readonly GrantLike[], isRemoved: boolean) => {
+  const addEdges = (list: readonly AccessGrant[], isRemoved: boolean) => {
     for (const g of list) {
       const from = id('p', principalName(g.principal));
       const to = id('r', groupName(groupOf(g)));

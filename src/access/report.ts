@@ -2,57 +2,10 @@ import * as fs from 'fs';
 import { AccessInputError, ReadFile, readStacks } from './assembly';
 import { collectAccessModel } from './collect';
 import { evaluateAccess, GrantRow } from './evaluate';
-import { csvOf, markdownOf, mermaidOf, summaryOf } from './format';
+import { AccessGrant, AccessReplication, csvOf, markdownOf, mermaidOf, summaryOf } from './format';
 
-/**
- * A principal's capability on a repository, as the access report finds it.
- */
-export interface AccessGrant {
-  /** The repository's construct path (or stack/logical ID for a raw template). */
-  readonly repository: string;
-  /** The repository's name, or `(generated name)` when CloudFormation names it. */
-  readonly repositoryName: string;
-  /** The repository's account (`unknown-account` for an environment-agnostic stack). */
-  readonly account: string;
-  /** The repository's region (`unknown-region` for an environment-agnostic stack). */
-  readonly region: string;
-  /** The principal: anyone (*), organization o-..., OU o-.../r-.../ou-.../, account N, a role's construct path or ARN, service S (source ...). */
-  readonly principal: string;
-  /** anyone, organization, ou, account, role, user, group, principal (an ARN), service or other. */
-  readonly principalKind: string;
-  /**
-   * The principal's account, when it has one.
-   * @default - none (anyone, an organization, an OU, a service)
-   */
-  readonly principalAccount?: string;
-  /** pull, push, delete (images), admin (policy, lifecycle, tag mutability, delete the repository...) or replicate (replication, pull-through cache). */
-  readonly capability: string;
-  /** allowed, if-identity-allows (the principal's own identity policies, outside the app, decide), undecided or denied (an explicit deny overrides an allow). */
-  readonly decision: string;
-  /** The policy statements that grant it (and, when denied, deny it). */
-  readonly statements: string[];
-  /** The conditions under which it holds. */
-  readonly conditions: string[];
-  /**
-   * Why the decision is undecided or denied.
-   * @default - none
-   */
-  readonly reason?: string;
-}
+export type { AccessGrant, AccessReplication } from './format';
 
-/**
- * Replication from one registry (`account/region`) to another, from a replication configuration of the app.
- */
-export interface AccessReplication {
-  /** The source registry, `account/region`. */
-  readonly source: string;
-  /** The destination registry, `account/region`. */
-  readonly destination: string;
-  /** The repository name prefixes replicated; empty: every repository. */
-  readonly filters: string[];
-  /** The replication configuration's construct path. */
-  readonly path: string;
-}
 
 /**
  * Who can pull, push, delete images from, administer or replicate into each repository of
