@@ -219,6 +219,11 @@ const pipelineApp = project.addTask('pipeline', {
 });
 pipelineApp.spawn(project.tasks.tryFind('bundle')!);
 pipelineApp.exec('ts-node --project test/tsconfig.json --transpile-only examples/pipeline/main.ts');
+const adoptionApp = project.addTask('adoption', {
+  description: 'Run the adoption example: import the committed export of a live registry, synthesize the fleet with every check, plan the first deploy',
+});
+adoptionApp.spawn(project.tasks.tryFind('bundle')!);
+adoptionApp.exec('ts-node --project test/tsconfig.json --transpile-only examples/adoption/main.ts');
 const fuzz = project.addTask('fuzz', {
   description: 'Property-based tests with 10,000 inputs per construct',
   env: { FUZZ_RUNS: '10000' },
