@@ -1,4 +1,5 @@
 import { ExportedRepository, ExportedTag, RegistryExportFile } from './export-model';
+import { EcrType } from '../internal/ecr-facts';
 
 /**
  * The one mapping between what ECR's read calls return for a repository and
@@ -113,10 +114,10 @@ export function sortedTags(tags: ReadonlyArray<ExportedTag>): ExportedTag[] {
  * `UpstreamRegistryUrl` are documented as "Update requires: Replacement".
  */
 export const REGISTRY_RESOURCES: ReadonlyArray<RegistryResourceMapping> = [
-  { type: 'AWS::ECR::ReplicationConfiguration', identifier: 'RegistryId', singleton: true, replacedBy: [] },
-  { type: 'AWS::ECR::RegistryPolicy', identifier: 'RegistryId', singleton: true, replacedBy: [] },
-  { type: 'AWS::ECR::RegistryScanningConfiguration', identifier: 'RegistryId', singleton: true, replacedBy: [] },
-  { type: 'AWS::ECR::SigningConfiguration', identifier: 'RegistryId', singleton: true, replacedBy: [] },
+  { type: EcrType.REPLICATION_CONFIGURATION, identifier: 'RegistryId', singleton: true, replacedBy: [] },
+  { type: EcrType.REGISTRY_POLICY, identifier: 'RegistryId', singleton: true, replacedBy: [] },
+  { type: EcrType.REGISTRY_SCANNING_CONFIGURATION, identifier: 'RegistryId', singleton: true, replacedBy: [] },
+  { type: EcrType.SIGNING_CONFIGURATION, identifier: 'RegistryId', singleton: true, replacedBy: [] },
   {
     type: 'AWS::ECR::PullThroughCacheRule',
     identifier: 'EcrRepositoryPrefix',
@@ -166,7 +167,7 @@ export function registryResources(live: RegistryExportFile): LiveRegistryResourc
   const rules = registry.replicationConfiguration?.rules ?? [];
   if (rules.length > 0) {
     out.push({
-      type: 'AWS::ECR::ReplicationConfiguration',
+      type: EcrType.REPLICATION_CONFIGURATION,
       id: account,
       properties: {
         ReplicationConfiguration: {
@@ -179,11 +180,11 @@ export function registryResources(live: RegistryExportFile): LiveRegistryResourc
     });
   }
   if (registry.registryPolicyText !== undefined) {
-    out.push({ type: 'AWS::ECR::RegistryPolicy', id: account, properties: { PolicyText: JSON.parse(registry.registryPolicyText) } });
+    out.push({ type: EcrType.REGISTRY_POLICY, id: account, properties: { PolicyText: JSON.parse(registry.registryPolicyText) } });
   }
   const scanning = registry.scanningConfiguration ?? { scanType: 'BASIC', rules: [] };
   out.push({
-    type: 'AWS::ECR::RegistryScanningConfiguration',
+    type: EcrType.REGISTRY_SCANNING_CONFIGURATION,
     id: account,
     properties: {
       ScanType: scanning.scanType,
@@ -193,7 +194,7 @@ export function registryResources(live: RegistryExportFile): LiveRegistryResourc
   const signing = registry.signingConfiguration?.rules ?? [];
   if (signing.length > 0) {
     out.push({
-      type: 'AWS::ECR::SigningConfiguration',
+      type: EcrType.SIGNING_CONFIGURATION,
       id: account,
       properties: {
         Rules: signing.map((r) => ({

@@ -16,6 +16,7 @@
 import { RegistryExportFile } from './export-model';
 import { LiveRegistryResource, REGISTRY_RESOURCES, registryResources, REPOSITORY_PROPERTIES, repositoryProperties } from './mapping';
 import { partitionOf, resolveValue, ResolveContext, Resolved } from './resolve';
+import { EcrType } from '../internal/ecr-facts';
 
 /** One stack's template, as synthesized. */
 export interface PlannedTemplate {
@@ -233,7 +234,7 @@ function planRegistry(resources: TemplateResource[], live: RegistryExportFile): 
   for (const r of running) {
     if (managed.has(key(r.type, r.id))) continue;
     // ECR's default scanning configuration (BASIC, no rules) is no setting of anyone's.
-    if (r.type === 'AWS::ECR::RegistryScanningConfiguration' && r.properties.ScanType === 'BASIC' && (r.properties.Rules as unknown[]).length === 0) continue;
+    if (r.type === EcrType.REGISTRY_SCANNING_CONFIGURATION && r.properties.ScanType === 'BASIC' && (r.properties.Rules as unknown[]).length === 0) continue;
     plans.push({ type: r.type, id: r.id, verdict: 'not managed', changes: [] });
   }
   return plans.sort((a, b) => compare(a.type, b.type) || compare(a.id, b.id) || compare(a.stack ?? '', b.stack ?? ''));
@@ -303,13 +304,13 @@ function normalizer(type: string, property: string): Normalizer {
       default: return (v) => v ?? null;
     }
   }
-  if (type === 'AWS::ECR::RegistryPolicy' && property === 'PolicyText') return json;
+  if (type === EcrType.REGISTRY_POLICY && property === 'PolicyText') return json;
   if (type === 'AWS::ECR::RepositoryCreationTemplate') {
     if (property === 'LifecyclePolicy' || property === 'RepositoryPolicy') return json;
     if (property === 'ResourceTags' || property === 'AppliedFor' || property === 'ImageTagMutabilityExclusionFilters') return set;
   }
-  const replicationRules = type === 'AWS::ECR::ReplicationConfiguration' && property === 'ReplicationConfiguration';
-  if (replicationRules || (type === 'AWS::ECR::SigningConfiguration' && property === 'Rules')) {
+  const replicationRules = type === EcrType.REPLICATION_CONFIGURATION && property === 'ReplicationConfiguration';
+  if (replicationRules || (type === EcrType.SIGNING_CONFIGURATION && property === 'Rules')) {
     // A rule without filters is the same with an empty list of them.
     const rules = (list: unknown) => (Array.isArray(list)
       ? list.map((r) => (isObject(r) && Array.isArray(r.RepositoryFilters) && r.RepositoryFilters.length === 0
@@ -317,7 +318,7 @@ function normalizer(type: string, property: string): Normalizer {
       : list);
     return (v) => (property === 'Rules' ? rules(v ?? []) : isObject(v) ? { ...v, Rules: rules(v.Rules) } : v ?? null);
   }
-  if (type === 'AWS::ECR::RegistryScanningConfiguration' && property === 'Rules') {
+  if (type === EcrType.REGISTRY_SCANNING_CONFIGURATION && property === 'Rules') {
     // A set of rules (one per scan frequency, in whatever order ECR returns them), each with a set of filters.
     return (v) => set(Array.isArray(v) ? v.map((r) => (isObject(r) ? { ...r, RepositoryFilters: set(r.RepositoryFilters) } : r)) : []);
   }

@@ -8,6 +8,7 @@ import { repositoryProperties } from './mapping';
 import { planAdoption, PlannedTemplate } from './plan';
 import { renderPlanText } from './plan-text';
 import { assemblyTemplates, importMappings } from './templates';
+import { EncryptionType } from '../internal/ecr-facts';
 import { closest } from '../internal/edit-distance';
 import { guard, OBJECT, STRING } from '../internal/input';
 import { openAccessProblems } from '../internal/policy';
@@ -201,6 +202,6 @@ function encryptionOf(scope: IConstruct, id: string, live: ExportedRepository): 
   const { encryptionType, kmsKey } = live.encryptionConfiguration;
   if (encryptionType === 'AES256') return ImageEncryption.AES256;
   const key = kmsKey !== undefined ? kms.Key.fromKeyArn(scope, `${id}LiveKey`, kmsKey) : undefined;
-  if (encryptionType === 'KMS_DSSE') return ImageEncryption.kmsDsse(key);
+  if (encryptionType === EncryptionType.KMS_DSSE) return ImageEncryption.kmsDsse(key);
   return key ? ImageEncryption.kms(key) : ImageEncryption.KMS_AWS_MANAGED;
 }

@@ -5,7 +5,7 @@ import { compareNames, placeRepositories, renderPlacementState } from './placeme
 import { ExportedRepository, RegistryExportFile } from '../adopt/export-model';
 import { readRegistryExport, RegistryExportReading } from '../adopt/export-read';
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
-import { EncryptionType, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
+import { EncryptionType, hasTagMutabilityExclusions, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
@@ -179,7 +179,7 @@ function importRepository(
     fail(`imageTagMutability ${JSON.stringify(r.imageTagMutability)} is not one ECR returns`);
   } else {
     const exclusions = (r.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter);
-    if (mutability.endsWith('_WITH_EXCLUSION') !== exclusions.length > 0) {
+    if (hasTagMutabilityExclusions(mutability) !== exclusions.length > 0) {
       fail(`imageTagMutability ${mutability} with ${exclusions.length} exclusion filters: a repository has filters exactly when its mutability ends with _WITH_EXCLUSION`);
     }
     if (base === ImageTagMutability.MUTABLE) {
