@@ -61,13 +61,15 @@ export function catalogVerdicts(read: CatalogRead, file: string, pack: Complianc
   } catch (error) {
     return { errors: [`${file}: ${error instanceof Error ? error.message : String(error)}`], warnings: [] };
   }
-  const entries = new Map(read.entries.map((e) => [e.name, e]));
+  // By registry and name: in a catalog across registries, one name may live in several.
+  const registryOf = (r: { account?: string; region?: string } | undefined) => (multi ? `${r?.account}-${r?.region}` : '');
+  const entries = new Map(read.entries.map((e, i) => [`${registryOf(read.repositories[i])}/${e.name}`, e]));
   const found: { error: boolean; line: number; column: number; text: string }[] = [];
   for (const violation of pack.validateScope(app).violations) {
     const rule = violation.ruleName.replace(`${ECR_COMPLIANCE_PACK}-`, '').replace(/\[.*$/, '') as EcrComplianceRule;
     for (const resource of violation.violatingResources) {
-      const name = repositoryNameAt(resource.constructPath ?? '');
-      const entry = name === undefined ? undefined : entries.get(name);
+      const at0 = repositoryAt(resource.constructPath ?? '');
+      const entry = at0 === undefined ? undefined : entries.get(`${at0.registry}/${at0.name}`);
       const setting = (RULE_SETTINGS[rule] ?? []).map((k) => entry?.settings.get(k)).find((s) => s !== undefined);
       const at = setting ?? (entry ? { pos: entry.pos, where: entry.where } : undefined);
       const text = `${violation.ruleName} (${violation.severity ?? 'error'}): ${violation.description}${entry
@@ -86,8 +88,12 @@ export function catalogVerdicts(read: CatalogRead, file: string, pack: Complianc
   return { errors: found.filter((f) => f.error).map((f) => f.text), warnings: found.filter((f) => !f.error).map((f) => f.text) };
 }
 
-/** The repository a path of the fleet's tree belongs to (`Fleet/Shard1/team-a--api/...`, `Fleet/111111111111-eu-west-1/Shard1/...`), if any. */
-function repositoryNameAt(path: string): string | undefined {
-  const m = /^Fleet\/(?:\d{12}-[a-z0-9-]+\/)?Shard\d+\/([^/]+)/.exec(path);
-  return m ? repositoryNameOf(m[1]) : undefined;
+/**
+ * The repository a path of the fleet's tree belongs to (`Fleet/Shard1/team-a--api/...`, or
+ * `Fleet/111111111111-eu-west-1/Shard1/...` in a catalog across registries), with its
+ * registry (`ACCOUNT-REGION`, empty for a single fleet), if any.
+ */
+function repositoryAt(path: string): { registry: string; name: string } | undefined {
+  const m = /^Fleet\/(?:(\d{12}-[a-z0-9-]+)\/)?Shard\d+\/([^/]+)/.exec(path);
+  return m ? { registry: m[1] ?? '', name: repositoryNameOf(m[2]) } : undefined;
 }

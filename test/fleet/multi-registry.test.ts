@@ -176,6 +176,13 @@ describe('the catalog commands on a catalog across registries', () => {
     const io = fakeIo({ 'c.yaml': `${CATALOG}  - name: team-c/cache\n    region: us-east-1\n    tagMutability: MUTABLE\n` });
     expect(main(['catalog', 'validate', '--catalog', 'c.yaml'], io)).toBe(1);
     expect(io.err).toMatch(/c\.yaml:\d+:\d+: repositories\[4\] 'team-c\/cache': EcrCompliance-TagImmutability/);
+    // The same name in two registries: the finding names the entry of the registry that has it (here the first).
+    const twoRegistries = fakeIo({
+      'c.yaml': "defaults: { account: '111111111111', region: eu-west-1 }\nrepositories:\n  - name: team-a/web\n    tagMutability: MUTABLE\n  - name: team-a/web\n    region: us-east-1\n",
+    });
+    expect(main(['catalog', 'validate', '--catalog', 'c.yaml'], twoRegistries)).toBe(1);
+    expect(twoRegistries.err).toMatch(/c\.yaml:4:\d+: repositories\[0\] 'team-a\/web': EcrCompliance-TagImmutability/);
+    expect(twoRegistries.err).not.toMatch(/repositories\[1\]/);
     const valid = fakeIo({ 'c.yaml': CATALOG });
     expect(main(['catalog', 'validate', '--catalog', 'c.yaml'], valid)).toBe(EXIT_OK);
     expect(valid.out).toMatch(/^valid \(4 repositories/);
