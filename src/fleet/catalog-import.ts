@@ -304,7 +304,7 @@ interface RegistryBlock {
 function registryBlock(registryExport: RegistryExportFile, report: (message: string) => void): RegistryBlock | undefined {
   const r = registryExport.registry ?? {};
   const keys: [string, unknown][] = [];
-  const settings: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[] } = {};
+  const settings: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[]; policyText?: string } = {};
   const rules = r.replicationConfiguration?.rules ?? [];
   if (rules.length > 0) {
     keys.push(['replication', rules.map((rule) => ({
@@ -337,6 +337,15 @@ function registryBlock(registryExport: RegistryExportFile, report: (message: str
       }));
     }
   }
+  if (r.registryPolicyText !== undefined) {
+    try {
+      const policy = JSON.parse(r.registryPolicyText);
+      keys.push(['policy', policy]);
+      settings.policyText = JSON.stringify(policy);
+    } catch (error) {
+      report(`registryPolicyText is not JSON: ${(error as Error).message}`);
+    }
+  }
   return keys.length > 0 ? { keys, settings } : undefined;
 }
 
@@ -346,7 +355,6 @@ function registryNotes(registryExport: RegistryExportFile): string[] {
   const notes: string[] = [];
   const manual = (r.scanningConfiguration?.rules ?? []).filter((rule) => !SCAN_FREQUENCIES.includes(rule.scanFrequency));
   if (manual.length > 0) notes.push(`the registry scanning rules of frequency ${manual.map((rule) => rule.scanFrequency).join(', ')} (the library's scanning rules scan on push or continuously)`);
-  if (r.registryPolicyText !== undefined) notes.push('the registry policy');
   if ((r.pullThroughCacheRules?.length ?? 0) > 0) notes.push(`${r.pullThroughCacheRules!.length} pull-through cache rules`);
   if ((r.repositoryCreationTemplates?.length ?? 0) > 0) notes.push(`${r.repositoryCreationTemplates!.length} repository creation templates`);
   if ((r.signingConfiguration?.rules?.length ?? 0) > 0) notes.push('the signing configuration');

@@ -31,7 +31,7 @@ const ACCESS_PUSH_AND_PRINCIPAL_KEYS = ['pushOrganization', 'pushOrganizationalU
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
   top: ['$schema', 'defaults', 'registry', 'repositories'],
-  registry: ['replication', 'scanType', 'scanning'],
+  registry: ['replication', 'scanType', 'scanning', 'policy'],
   replicationRule: ['destinations', 'filters'],
   scanningRule: ['frequency', 'filters'],
   scanType: Object.values(ScanType) as string[],
@@ -394,7 +394,17 @@ function readRegistry(node: CatalogNode, report: Report): FleetRegistrySettings 
     return undefined;
   }
   checkKeys(node, CATALOG_KEYS.registry, '', (pos, _w, m) => report(pos, m));
-  const out: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[] } = {};
+  const out: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[]; policyText?: string } = {};
+  const policy = field(node, 'policy');
+  if (policy) {
+    if (policy.kind !== 'object') {
+      report(policy.pos, 'policy must be a policy document: a mapping with Version and Statement');
+    } else if (noDuplicateKeys(policy, (pos, m) => report(pos, `policy: ${m}`))) {
+      const plain = toPlain(policy) as { Statement?: unknown };
+      if (!Array.isArray(plain.Statement) || plain.Statement.length === 0) report(policy.pos, 'policy: Statement must be a non-empty list of statements');
+      else out.policyText = JSON.stringify(plain);
+    }
+  }
   const replication = field(node, 'replication');
   if (replication) {
     out.replicationRules = readList(replication, report, 'replication', (n, w) => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { Annotations, CfnResource, CfnWaitConditionHandle, Environment, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
@@ -489,8 +490,13 @@ export class RepositoryFleet extends Construct {
   private addGivenRegistrySettings(settings: FleetRegistrySettings, env: Environment | undefined): void {
     const rules = settings.replicationRules ?? [];
     const scanning = settings.scanningRules ?? [];
-    if (rules.length === 0 && scanning.length === 0 && settings.scanType === undefined) return;
+    if (rules.length === 0 && scanning.length === 0 && settings.scanType === undefined && settings.policyText === undefined) return;
     const stack = this.registry(env);
+    if (settings.policyText !== undefined) {
+      // The statements as they run; Registry.addToPolicy applies the registry policy's own rules to each.
+      const document = JSON.parse(settings.policyText) as { Statement: unknown[] };
+      for (const statement of document.Statement) Registry.of(stack).addToPolicy(iam.PolicyStatement.fromJson(statement));
+    }
     for (const rule of rules) Registry.of(stack).addReplicationRule(rule);
     for (const rule of scanning) RegistryScanning.of(stack).addRule(rule);
     if (settings.scanType !== undefined) RegistryScanning.of(stack).useScanType(settings.scanType);

@@ -196,4 +196,12 @@ export interface FleetRegistrySettings {
    * @default - none besides the repositories' own
    */
   readonly scanningRules?: ScanningRuleOptions[];
+  /**
+   * The registry policy as it runs (`GetRegistryPolicy`'s policy text): its
+   * statements go to the registry stack's registry policy as they are,
+   * checked by the registry's own rules (`Registry.addToPolicy`).
+   *
+   * @default - no registry policy besides what the fleet's own settings add
+   */
+  readonly policyText?: string;
 }

@@ -116,7 +116,7 @@ function registrySchema(account: unknown): Record<string, unknown> {
   const filters = { type: 'array', minItems: 1, items: { type: 'string' } };
   return {
     type: 'object',
-    description: 'Registry-wide replication rules and scanning configuration, rendered by the fleet\'s registry stack',
+    description: 'Registry-wide replication rules, scanning configuration and registry policy, rendered by the fleet\'s registry stack',
     additionalProperties: false,
     properties: {
       replication: {
@@ -140,6 +140,11 @@ function registrySchema(account: unknown): Record<string, unknown> {
         type: 'array',
         maxItems: 2,
         items: { type: 'object', additionalProperties: false, required: CATALOG_KEYS.scanningRule, properties: { frequency: { enum: CATALOG_KEYS.scanning }, filters } },
+      },
+      policy: {
+        type: 'object',
+        required: ['Statement'],
+        description: 'The registry policy as it runs: its statements go to the registry stack\'s registry policy, checked by the registry\'s rules',
       },
     },
   };

@@ -15,7 +15,7 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(JSON.parse(io.written['fleet-placement.json']).shards.Shard1).toHaveLength(40);
     expect(io.out).toMatch(/^Imported 40 repositories from export\.json: wrote repositories\.yaml and fleet-placement\.json \(1 shard stack\)\.\n/);
     expect(io.out).toMatch(/EcrCompliance-TagImmutability: \d+ repositories/);
-    expect(io.out).toContain('Not reproduced by the catalog (registry settings): the registry policy; 5 pull-through cache rules; 3 repository creation templates;');
+    expect(io.out).toContain('Not reproduced by the catalog (registry settings): 5 pull-through cache rules; 3 repository creation templates;');
     expect(io.written['repositories.yaml']).toMatch(/^registry:\n  replication: \[\{"destinations":\[\{"account":"111111111111","region":"eu-central-1"\}\],"filters":\["payments\/"\]\}/m);
     expect(JSON.parse(io.written['fleet-placement.json']).registry).toBe(true);
     expect(io.err).toBe('');
@@ -100,7 +100,7 @@ describe('catalog import, then catalog plan --live', () => {
     const report = JSON.parse(plan.out);
     expect(report.repositories.filter((r: any) => r.verdict !== 'no change')).toEqual([]);
     expect(report.registry.filter((r: any) => r.verdict === 'no change').map((r: any) => r.type).sort())
-      .toEqual(['AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
+      .toEqual(['AWS::ECR::RegistryPolicy', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
     expect(report.registry.filter((r: any) => r.verdict !== 'no change' && r.verdict !== 'not managed')).toEqual([]);
   });
 });

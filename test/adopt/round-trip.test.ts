@@ -142,7 +142,7 @@ describe('catalog import round trip', () => {
     expect(plan.problems).toEqual([]);
     expect(plan.repositories.filter((r) => r.verdict !== 'no change').map((r) => `${r.id}: ${r.verdict} ${JSON.stringify(r.changes)}`)).toEqual([]);
     expect(plan.registry.filter((r) => r.verdict === 'no change').map((r) => r.type).sort())
-      .toEqual(['AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
+      .toEqual(['AWS::ECR::RegistryPolicy', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
     expect(plan.registry.filter((r) => r.verdict !== 'no change' && r.verdict !== 'not managed').map((r) => `${r.type} ${r.id}: ${r.verdict} ${JSON.stringify(r.changes)}`)).toEqual([]);
   });
 

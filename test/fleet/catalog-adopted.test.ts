@@ -218,8 +218,25 @@ describe('catalog registry block', () => {
     ['a destination without region', "  replication: [{ destinations: [{ account: '222222222222' }] }]", /^c\.yaml:2:\d+: registry: replication\[0\]\.destinations\[0\] needs account and region/],
     ['BASIC with continuous scanning', "  scanType: BASIC\n  scanning: [{ frequency: CONTINUOUS_SCAN, filters: ['*'] }]", /^c\.yaml:3:13: registry: scanning: scan type BASIC does not support CONTINUOUS_SCAN/],
     ['an unknown key', '  replicaton: []', /^c\.yaml:2:3: registry: unknown key 'replicaton': did you mean 'replication'\?/],
+    ['a policy that is not a document', '  policy: [x]', /^c\.yaml:2:\d+: registry: policy must be a policy document/],
+    ['a policy without statements', "  policy: { Version: '2012-10-17', Statement: [] }", /^c\.yaml:2:\d+: registry: policy: Statement must be a non-empty list/],
   ])('given %s, when validated, then the problem names the registry block', (_what, lines, expected) => {
     expect(problemsOf(`registry:\n${lines}\nrepositories:\n  - name: team/api\n`)).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test('given a registry policy as it runs, when the fleet is synthesized, then the registry stack renders its statements; a statement the registry policy does not take is refused', () => {
+    const statement = { Sid: 'ReplicationFromOrg', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: ['ecr:CreateRepository', 'ecr:ReplicateImage'], Resource: 'arn:aws:ecr:eu-west-1:123456789012:repository/*' };
+    const text = (st: object) => `registry:\n  policy: ${JSON.stringify({ Version: '2012-10-17', Statement: [st] })}\nrepositories:\n  - name: platform/api\n`;
+    const catalog = RepositoryCatalog.fromText(text(statement), CatalogFormat.YAML, 'c.yaml');
+    const app = strictApp();
+    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: catalog.repositories, registry: catalog.registry, env: ENV });
+    synthesize(app, { nag: true });
+    Template.fromStack(fleet.node.findChild('Registry') as any).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: { Version: '2012-10-17', Statement: [statement] },
+    });
+    const wildcard = RepositoryCatalog.fromText(text({ ...statement, Action: 'ecr:*' }), CatalogFormat.YAML, 'c.yaml');
+    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: wildcard.repositories, registry: wildcard.registry, env: ENV }))
+      .toThrow(/action 'ecr:\*' is not a single ECR action/);
   });
 
   test('given a registry block in a catalog whose entries name their region, when validated, then the block is refused', () => {
