@@ -304,7 +304,9 @@ interface RegistryBlock {
 function registryBlock(registryExport: RegistryExportFile, report: (message: string) => void): RegistryBlock | undefined {
   const r = registryExport.registry ?? {};
   const keys: [string, unknown][] = [];
-  const settings: { replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[]; policyText?: string } = {};
+  const settings: {
+    replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[]; policyText?: string;
+  } = {};
   const rules = r.replicationConfiguration?.rules ?? [];
   if (rules.length > 0) {
     keys.push(['replication', rules.map((rule) => ({
