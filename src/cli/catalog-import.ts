@@ -26,10 +26,11 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const m = require('../fleet/catalog-import') as typeof import('../fleet/catalog-import');
+  const { readRegistryExport } = require('../adopt/export-read') as typeof import('../adopt/export-read');
   /* eslint-enable @typescript-eslint/no-require-imports */
   progress(`reading export ${from}`);
   const source = from === '-' ? 'stdin' : from;
-  const reading = m.readExportText(read(io, from, 'export'), source);
+  const reading = readRegistryExport(read(io, from, 'export'), source);
   const exported = reading.registryExport;
   progress(exported ? `importing ${count(exported.repositories.length)} repositories` : 'reporting problems');
   const result = exported ? m.importCatalog(exported, { source }) : undefined;

@@ -275,8 +275,10 @@ function catalogValidateCommand(io: CliIo, options: Options): number {
  * entries name accounts and regions (each registry has a fleet and placement file of
  * its own); the whole catalog when it names none.
  */
-function registryOf(repositories: FleetRepositoryProps[], registry: string | undefined): FleetRepositoryProps[] {
-  const keyOf = (r: FleetRepositoryProps) => `${r.account ?? '-'}/${r.region ?? '-'}`;
+function registryOf(
+  m: ReturnType<typeof catalogModules>, repositories: FleetRepositoryProps[], registry: string | undefined,
+): FleetRepositoryProps[] {
+  const keyOf = (r: FleetRepositoryProps) => m.registryKeyOf(r.account, r.region);
   const registries = [...new Set(repositories.map(keyOf))].sort();
   const spans = repositories.some((r) => r.account !== undefined || r.region !== undefined);
   if (registry === undefined) {
@@ -323,7 +325,7 @@ function catalogPlanCommand(io: CliIo, options: Options): number {
   progress(`reading catalog ${catalogName(file)}`);
   const { problems, repositories: all } = loadCatalog(io, file, options);
   if (problems.length > 0) return reportCatalogProblems(io, file, problems, format);
-  const repositories = registryOf(all, options.values.get('--registry'));
+  const repositories = registryOf(m, all, options.values.get('--registry'));
   progress(`reading placement ${placementFile}`);
   const previous = readPlacement(io, m, placementFile, true);
   progress(`placing ${count(repositories.length)} repositories`);

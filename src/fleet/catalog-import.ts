@@ -3,7 +3,6 @@ import { fleetItem } from './fleet';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, placeRepositories, renderPlacementState } from './placement';
 import { ExportedRepository, RegistryExportFile } from '../adopt/export-model';
-import { readRegistryExport, RegistryExportReading } from '../adopt/export-read';
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
 import { EncryptionType, hasTagMutabilityExclusions, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { LifecyclePolicy } from '../lifecycle/policy';
@@ -69,14 +68,6 @@ export interface CatalogImport {
 export interface CatalogImportOptions {
   /** The export file's name, for the catalog's header and messages. */
   readonly source: string;
-}
-
-/**
- * Reads an export's text: the export when it has no problem, and every
- * problem (the export reader's, with the file and JSON path).
- */
-export function readExportText(text: string, file: string): RegistryExportReading {
-  return readRegistryExport(text, file);
 }
 
 /**

@@ -11,6 +11,15 @@ import { checkAccountId, isConcrete, Problems, subjectOf } from '../internal/pro
 import { checkRegion } from '../internal/regions';
 
 /**
+ * The construct ID of a registry's fleet in a `MultiRegistryFleet` (`ACCOUNT-REGION`).
+ *
+ * @internal
+ */
+export function registryFleetId(account: string, region: string): string {
+  return `${account}-${region}`;
+}
+
+/**
  * Properties of a fleet that spans several registries.
  */
 export interface MultiRegistryFleetProps {
@@ -115,7 +124,7 @@ export class MultiRegistryFleet extends Construct {
       }
       checkAccountId(problems, `repositories[${i}].account`, account);
       checkRegion(problems, `repositories[${i}].region`, region);
-      const key = `${account}-${region}`;
+      const key = registryFleetId(account, region);
       let group = groups.get(key);
       if (!group) groups.set(key, group = { account, region, repositories: [] });
       group.repositories.push({ ...r, account, region });
@@ -148,7 +157,7 @@ export class MultiRegistryFleet extends Construct {
    * @param region the registry's region
    */
   public fleet(account: string, region: string): RepositoryFleet {
-    const fleet = this.byRegistry.get(`${account}-${region}`);
+    const fleet = this.byRegistry.get(registryFleetId(account, region));
     if (!fleet) {
       const known = [...this.byRegistry.keys()].join(', ') || 'none';
       throw new Error(`MultiRegistryFleet '${this.node.path}': no repository of the catalog lives in account ${account}, region ${region} (registries: ${known})`);

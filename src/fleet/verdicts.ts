@@ -5,7 +5,7 @@ import { App, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CatalogRead } from './catalog';
 import { RepositoryFleet } from './fleet';
-import { MultiRegistryFleet } from './multi-registry';
+import { MultiRegistryFleet, registryFleetId } from './multi-registry';
 import { repositoryNameOf } from './placement';
 import { ECR_COMPLIANCE_PACK, EcrComplianceRule } from '../compliance/rule-ids';
 
@@ -62,7 +62,7 @@ export function catalogVerdicts(read: CatalogRead, file: string, pack: Complianc
     return { errors: [`${file}: ${error instanceof Error ? error.message : String(error)}`], warnings: [] };
   }
   // By registry and name: in a catalog across registries, one name may live in several.
-  const registryOf = (r: { account?: string; region?: string } | undefined) => (multi ? `${r?.account}-${r?.region}` : '');
+  const registryOf = (r: { account?: string; region?: string } | undefined) => (multi ? registryFleetId(String(r?.account), String(r?.region)) : '');
   const entries = new Map(read.entries.map((e, i) => [`${registryOf(read.repositories[i])}/${e.name}`, e]));
   const found: { error: boolean; line: number; column: number; text: string }[] = [];
   for (const violation of pack.validateScope(app).violations) {

@@ -8,7 +8,7 @@ import { checkEncryptionRegion, defaultRepositoryEncryption, encryptionKeyFor, r
 import { ImageTagMutability } from './private-repository';
 import { repositoryPolicyStatementProblems } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
-import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
+import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, REPOSITORY_TAG_LIMITS, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
 import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
@@ -48,9 +48,10 @@ Object.freeze(RepositoryCreationTemplateAppliedFor);
 
 const MAX_PREFIX = 256;
 const MAX_DESCRIPTION = 256;
-const MAX_TAGS = 50;
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+// ECR's tag limits (one home: the facts module); a template's resource tags may have empty values.
+const { maxTags: MAX_TAGS, maxKeyLength, maxValueLength, reservedPrefix } = REPOSITORY_TAG_LIMITS;
+const TAG_KEY = new RegExp(`^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,${maxKeyLength}}$`, 'u');
+const TAG_VALUE = new RegExp(`^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,${maxValueLength}}$`, 'u');
 
 /**
  * Properties of a repository creation template.
@@ -182,10 +183,10 @@ export class RepositoryCreationTemplate extends Construct {
       }
       if (v.tags.length > MAX_TAGS) p.add(`resourceTags has ${v.tags.length} tags: ECR takes at most ${MAX_TAGS}`);
       for (const [k, value] of v.tags) {
-        if (isConcrete(k) && (!TAG_KEY.test(k) || k.toLowerCase().startsWith('aws:'))) {
-          p.add(`resourceTags key '${k}' must be 1 to 128 letters, digits, spaces or _.:/=+-@ and must not start with 'aws:'`);
+        if (isConcrete(k) && (!TAG_KEY.test(k) || k.toLowerCase().startsWith(reservedPrefix))) {
+          p.add(`resourceTags key '${k}' must be 1 to ${maxKeyLength} letters, digits, spaces or _.:/=+-@ and must not start with '${reservedPrefix}'`);
         }
-        if (isConcrete(value) && !TAG_VALUE.test(value)) p.add(`resourceTags value '${value}' of key '${k}' must be up to 256 letters, digits, spaces or _.:/=+-@`);
+        if (isConcrete(value) && !TAG_VALUE.test(value)) p.add(`resourceTags value '${value}' of key '${k}' must be up to ${maxValueLength} letters, digits, spaces or _.:/=+-@`);
       }
     });
     const mutability = renderTagMutability(this, tagMutability, props.imageTagMutabilityExclusions);

@@ -117,7 +117,7 @@ describe('cdk-ecr-platform access diff', () => {
 
   test('given --format mermaid, then added and removed edges are styled apart', () => {
     const io = fakeIo({ ...BEFORE, ...AFTER });
-    void main(['access', 'diff', 'old', 'new', '--format', 'mermaid'], io);
+    expect(main(['access', 'diff', 'old', 'new', '--format', 'mermaid'], io)).toBe(EXIT_INVALID);
     expect(io.out).toMatch(/\|"added: pull \/ push"\|/);
     expect(io.out).toMatch(/-\.->\|"removed: pull"\|/);
     expect(io.out).toContain('stroke:#d73a49');
