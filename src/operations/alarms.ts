@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, USAGE_NAMESPACE } from './facts';
+import { renderAlarmProperties } from './model';
 import { RegistryEventRouting } from './routing';
 import { BOOLEAN, guardConstruct, instanceOf, listOf, mapOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
@@ -201,6 +202,19 @@ export class RegistryUsageAlarms extends Construct {
       }
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: [widgets] });
     }
+  }
+
+  /**
+   * The CloudFormation properties of the construct's alarms, for a registry
+   * baseline's StackSet body (their dimensions are a nested structure the
+   * baseline's generic rendering does not carry). Undefined for every other
+   * resource.
+   *
+   * @internal
+   */
+  public _renderBaselineProperties(resource: CfnResource): Record<string, unknown> | undefined {
+    if (resource instanceof cloudwatch.CfnAlarm && this.alarms.some((a) => a.node.defaultChild === resource)) return renderAlarmProperties(resource);
+    return undefined;
   }
 
   /** A topic encrypted with a key CloudWatch may use, for this account only. */

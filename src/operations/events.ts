@@ -172,6 +172,15 @@ export interface ReferrerEventOptions extends RepositoryEventFilterOptions {
    * @default EventOutcome.ANY
    */
   readonly outcome?: EventOutcome;
+
+  /**
+   * Only referrers of these artifact media types (`artifact-media-type`,
+   * exact), such as `application/vnd.cncf.notary.signature` for Notation
+   * signatures.
+   *
+   * @default - every artifact type
+   */
+  readonly artifactMediaTypes?: string[];
 }
 
 /**
@@ -334,16 +343,19 @@ export class EcrEvent {
    * SBOMs and attestations that refer to an image.
    */
   public static referrerAction(options: ReferrerEventOptions = {}): EcrEvent {
-    guard('EcrEvent.referrerAction', { options: [options, { ...REPOSITORY_FILTER_SPEC, outcome: OUTCOME }] });
-    return new EcrEvent(EcrDetailType.REFERRER_ACTION, options, REPOSITORY_NAME, (detail) => {
+    guard('EcrEvent.referrerAction', { options: [options, { ...REPOSITORY_FILTER_SPEC, outcome: OUTCOME, artifactMediaTypes: optional(listOf(STRING)) }] });
+    return new EcrEvent(EcrDetailType.REFERRER_ACTION, options, REPOSITORY_NAME, (detail, problems) => {
       outcomeFilter(detail, 'result', options.outcome ?? EventOutcome.ANY, SUCCESS_RESULT);
+      exactFilter(detail, 'artifact-media-type', 'artifactMediaTypes', options.artifactMediaTypes, problems);
     }).withRebuild((o) => EcrEvent.referrerAction(o));
   }
 
   /**
    * Artifact actions (`ECR Artifact Action`). The EventBridge events
-   * reference lists this event but no page documents its fields, so it is
-   * routed whole, without filters.
+   * reference lists this event, but neither the ECR User Guide nor the
+   * EventBridge schema registry (`aws.ecr` schemas, as aws-cdk's generated
+   * event classes list them) documents its fields, so it is routed whole,
+   * without filters: a filter on a guessed field would never match.
    */
   public static artifactAction(): EcrEvent {
     return new EcrEvent(EcrDetailType.ARTIFACT_ACTION, {}, undefined, () => undefined);

@@ -45,21 +45,29 @@ export const ECR_EVENT_SOURCE_NAME = 'ecr.amazonaws.com';
 export const CLOUDFORMATION_USER_AGENT = 'cloudformation.amazonaws.com';
 
 /**
- * The detail fields each event type has, as the ECR User Guide's sample
- * events ("Amazon ECR events and EventBridge") and the EventBridge schema
- * registry (`aws.ecr@...`, as aws-cdk's generated event classes list them)
- * show them. The repository name of an `ECR Scan Resource Change` event is
- * inside the `repositories` list.
+ * The detail fields each event type has. Image push, image deletion, basic
+ * scan, scan resource change and pull-through cache events: the ECR User
+ * Guide's sample events ("Amazon ECR events and EventBridge",
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html).
+ * Replication and referrer events, and the fields the samples do not show
+ * (media types of an image action, failure code and reason of a cache
+ * action, storage class of a referrer action): the EventBridge schema
+ * registry's `aws.ecr` schemas, as aws-cdk's generated event patterns
+ * (`@aws-cdk/mixins-preview` `aws_ecr.events`: ECRImageAction,
+ * ECRReplicationAction, ECRReferrerAction, ECRPullThroughCacheAction)
+ * list them. `ECR Artifact Action` has no schema there and no sample: no
+ * field is documented. The repository name of an `ECR Scan Resource
+ * Change` event is inside the `repositories` list.
  *
  * @internal
  */
 export const EVENT_FIELDS = Object.freeze({
-  [EcrDetailType.IMAGE_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag'],
+  [EcrDetailType.IMAGE_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag', 'artifact-media-type', 'manifest-media-type'],
   [EcrDetailType.IMAGE_SCAN]: ['scan-status', 'repository-name', 'finding-severity-counts', 'image-digest', 'image-tags'],
   [EcrDetailType.REPLICATION_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag', 'source-account', 'source-region'],
   [EcrDetailType.PULL_THROUGH_CACHE_ACTION]: ['rule-version', 'sync-status', 'ecr-repository-prefix', 'repository-name', 'upstream-registry-url', 'image-tag', 'image-digest', 'failure-code', 'failure-reason'],
   [EcrDetailType.SCAN_RESOURCE_CHANGE]: ['action-type', 'repositories', 'resource-type', 'scan-type'],
-  [EcrDetailType.REFERRER_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag', 'artifact-media-type', 'manifest-media-type'],
+  [EcrDetailType.REFERRER_ACTION]: ['action-type', 'result', 'repository-name', 'image-digest', 'image-tag', 'artifact-media-type', 'manifest-media-type', 'last-activated-at', 'target-storage-class'],
   [EcrDetailType.ARTIFACT_ACTION]: [],
 } as Record<string, readonly string[]>);
 
@@ -127,8 +135,19 @@ export const CALL_COUNT_METRIC = 'CallCount';
 /**
  * The dimensions every ECR API usage metric has besides `Resource` (the API
  * action): ECR does not use the `Class` dimension (ECR User Guide, "Amazon
- * ECR usage metrics"). ECR also publishes `ResourceCount` (MAXIMUM), but the
- * page's table of its `Resource` values was not read: no alarm uses it.
+ * ECR usage metrics",
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/monitoring-usage.html).
+ *
+ * The current page also lists `ResourceCount` (statistic MAXIMUM over 5
+ * minutes, "the number of the specified resources in your account") with a
+ * second table of dimensions for resource usage metrics; the copies of the
+ * page at hand (the Japanese translation of the current page, the
+ * awsdocs/amazon-ecr-user-guide repository, which predates the metric) are
+ * cut off before that table, so the `Type` and `Resource` values ECR gives
+ * `ResourceCount` (whether one counts repositories per registry) are not
+ * known. No alarm uses `ResourceCount`: an alarm on guessed dimensions
+ * would never go off. Service Quotas shows the metric of each quota that
+ * has one (its "usage metric" of the quota), for an alarm made there.
  *
  * @internal
  */
@@ -137,14 +156,29 @@ export const ECR_USAGE_DIMENSIONS = Object.freeze({ Service: 'ECR', Type: 'API' 
 /**
  * The ECR API actions with a usage metric (`Resource` dimension of
  * `CallCount`) and their default rate quota, in requests per second per
- * account and region. Only BatchCheckLayerAvailability (1,000) and
- * BatchGetImage (2,000) were read in the current table of the ECR User
- * Guide ("Amazon ECR service quotas"); the other six are NOT verified
- * against a source (the copies of the page at hand stop before them, and
- * older versions list 200 and 10 per second). Every quota is adjustable and
- * per account: alarms take the account's applied value as an override
- * (`quotas`), which is what a platform team should pass, read from Service
- * Quotas (`aws service-quotas list-service-quotas --service-code ecr`).
+ * account and region.
+ *
+ * The eight actions are the ones "Amazon ECR usage metrics" lists (all of
+ * them: GetAuthorizationToken, BatchCheckLayerAvailability,
+ * InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload, PutImage,
+ * BatchGetImage, GetDownloadUrlForLayer), so the alarms cover every action
+ * with a usage metric.
+ *
+ * Values: BatchCheckLayerAvailability 1,000 and BatchGetImage 2,000 per
+ * second are read in the current quota table (ECR User Guide, "Amazon ECR
+ * service quotas",
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html,
+ * both adjustable). The other six are NOT verified: every copy of that
+ * page and of the general reference ("Amazon ECR endpoints and quotas")
+ * that could be searched stops before their rows, and the repository
+ * awsdocs/amazon-ecr-user-guide holds only a link to the table. No page
+ * at hand confirms the six values below; the troubleshooting page
+ * ("Troubleshooting Amazon ECR error messages") describes
+ * GetAuthorizationToken as 20 per second with bursts of 200, an older
+ * throttle that does not match the quota table's format. Every rate quota is adjustable and per account: alarms take
+ * the account's applied value as an override (`quotas`), which is what a
+ * platform team should pass, read from Service Quotas
+ * (`aws service-quotas list-service-quotas --service-code ecr`).
  *
  * @internal
  */

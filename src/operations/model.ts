@@ -3,6 +3,7 @@
  * package's public API (this file is not exported by the folder's index).
  */
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -25,4 +26,36 @@ export interface TargetDefaults {
 /** The pattern of an event, as aws-cdk-lib's rules take it. @internal */
 export function eventPatternOf(pattern: Record<string, any>): events.EventPattern {
   return { source: pattern.source, detailType: pattern['detail-type'], detail: pattern.detail };
+}
+
+/** The CloudFormation properties of an alarm the operations constructs create, in the order aws-cdk-lib renders them (alphabetical). */
+const ALARM_PROPERTIES: ReadonlyArray<[string, string]> = [
+  ['actionsEnabled', 'ActionsEnabled'], ['alarmActions', 'AlarmActions'], ['alarmDescription', 'AlarmDescription'], ['alarmName', 'AlarmName'],
+  ['comparisonOperator', 'ComparisonOperator'], ['datapointsToAlarm', 'DatapointsToAlarm'], ['dimensions', 'Dimensions'],
+  ['evaluationPeriods', 'EvaluationPeriods'], ['metricName', 'MetricName'], ['namespace', 'Namespace'], ['okActions', 'OKActions'],
+  ['period', 'Period'], ['statistic', 'Statistic'], ['threshold', 'Threshold'], ['treatMissingData', 'TreatMissingData'],
+];
+
+/**
+ * The CloudFormation properties of an alarm on one metric, for a registry
+ * baseline's StackSet body: the alarm's dimensions are a nested structure
+ * that the baseline's generic rendering does not carry, so the construct
+ * that created the alarm renders it from the alarm's own properties.
+ *
+ * @internal
+ */
+export function renderAlarmProperties(alarm: cloudwatch.CfnAlarm): Record<string, unknown> {
+  const values = alarm as unknown as Record<string, any>;
+  const rendered: Record<string, unknown> = {};
+  for (const [name, cfnName] of ALARM_PROPERTIES) {
+    const value = values[name];
+    if (value === undefined) continue;
+    rendered[cfnName] = name === 'dimensions'
+      ? (value as cloudwatch.CfnAlarm.DimensionProperty[]).map((d) => ({ Name: d.name, Value: d.value }))
+      : value;
+  }
+  for (const other of ['metrics', 'extendedStatistic', 'unit', 'insufficientDataActions', 'thresholdMetricId', 'evaluateLowSampleCountPercentile']) {
+    if (values[other] !== undefined) throw new Error(`the alarm '${alarm.node.path}' sets ${other}, which the baseline rendering of alarms does not carry`);
+  }
+  return rendered;
 }

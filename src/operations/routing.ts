@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,15 +7,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
-import { EcrEvent } from './events';
+import { Construct, IConstruct } from 'constructs';
+import { EcrEvent, EventOutcome } from './events';
 import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota } from './facts';
-import { eventPatternOf } from './model';
+import { eventPatternOf, renderAlarmProperties } from './model';
 import { RouteTarget } from './targets';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { allowLogsToEncrypt, createLibraryKey } from '../internal/kms';
-import { isConcreteNumber, Problems, subjectOf } from '../internal/problems';
+import { formatProblems, isConcreteNumber, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth } from '../internal/resolve';
 
 /** A target of a rule in CloudFormation's casing, for the keys the routes' targets use. */
@@ -134,6 +134,28 @@ export interface EventRouteOptions {
    */
   readonly alarm?: boolean;
 }
+
+/** Options of the failure alarms of a `RegistryEventRouting`. */
+export interface FailureAlarmsOptions {
+  /**
+   * Only failures in repositories whose name starts with one of these
+   * prefixes (both routes).
+   *
+   * @default - every repository
+   */
+  readonly repositoryPrefixes?: string[];
+
+  /**
+   * Where the two routes send the failure events (the alarms notify the
+   * alarm topic either way).
+   *
+   * @default - the construct's targets
+   */
+  readonly targets?: RouteTarget[];
+}
+
+/** The routes `addFailureAlarms` adds. */
+const FAILURE_ROUTES = ['ReplicationFailures', 'PullThroughCacheFailures'] as const;
 
 /**
  * Routes Amazon ECR's events (the seven event types ECR sends to
@@ -286,6 +308,12 @@ export class RegistryEventRouting extends Construct {
       eventBus: this.eventBus,
       eventPattern: eventPatternOf(rendered.pattern),
     });
+    rule.node.addValidation({
+      validate: () => {
+        const late = routeTargets.flatMap((t) => t._synthProblems(stack));
+        return late.length === 0 ? [] : [formatProblems(`RegistryEventRouting '${this.node.path}/${id}'`, late)];
+      },
+    });
     const defaults = { scope: this, deadLetterQueue: this.deadLetterQueue, retryAttempts: this.retryAttempts, maxEventAge: this.maxEventAge };
     for (const t of routeTargets) {
       rule.addTarget(t._bind(defaults));
@@ -298,6 +326,32 @@ export class RegistryEventRouting extends Construct {
     this.rules.push(rule);
     if (options.alarm) this.alarms.push(this.alarmOn(id, rule));
     return rule;
+  }
+
+  /**
+   * The failure alarms in one call: a route of failed replications
+   * (`ECR Replication Action`) and one of failed pull-through cache syncs
+   * (`ECR Pull Through Cache Action`, a cache that can no longer reach or
+   * read its upstream), each with an alarm that goes off when its rule
+   * matches an event in 5 minutes and notifies the alarm topic. The routes
+   * are `ReplicationFailures` and `PullThroughCacheFailures`.
+   *
+   * @returns the two rules; their alarms are the last two of `alarms`
+   */
+  public addFailureAlarms(options: FailureAlarmsOptions = {}): events.Rule[] {
+    guard(() => `RegistryEventRouting '${this.node.path}'`, {
+      options: [options, { repositoryPrefixes: optional(listOf(STRING)), targets: optional(listOf(instanceOf(RouteTarget))) }],
+    });
+    const taken = FAILURE_ROUTES.filter((id) => this.node.tryFindChild(id) !== undefined);
+    if (taken.length > 0) {
+      throw new Error(`RegistryEventRouting '${this.node.path}': 1 problem:\n  - addFailureAlarms adds the routes ${FAILURE_ROUTES.join(' and ')}, but ${taken.join(' and ')} already exists: call it once, or add the routes yourself with addRoute(..., { alarm: true })`);
+    }
+    const filters = { repositoryPrefixes: options.repositoryPrefixes, outcome: EventOutcome.FAILURE };
+    const route = { targets: options.targets, alarm: true };
+    return [
+      this.addRoute(FAILURE_ROUTES[0], EcrEvent.replicationAction(filters), { ...route, description: 'Amazon ECR: failed replications' }),
+      this.addRoute(FAILURE_ROUTES[1], EcrEvent.pullThroughCacheAction(filters), { ...route, description: 'Amazon ECR: failed pull-through cache syncs' }),
+    ];
   }
 
   private alarmOn(id: string, rule: events.Rule): cloudwatch.Alarm {
@@ -366,11 +420,12 @@ export class RegistryEventRouting extends Construct {
   }
 
   /**
-   * The CloudFormation properties of the construct's rules and dead-letter
-   * queue, for a registry baseline's StackSet body (which renders resources
-   * from their models, not from CDK's private rendering): the rule's
-   * targets in CloudFormation's casing, the queue's redrive allow policy as
-   * the JSON it is. Undefined for every other resource.
+   * The CloudFormation properties of the construct's rules, alarms and
+   * dead-letter queue, for a registry baseline's StackSet body (which
+   * renders resources from their models, not from CDK's private rendering):
+   * the rule's targets and the alarms' dimensions in CloudFormation's
+   * casing, the queue's redrive allow policy as the JSON it is. Undefined
+   * for every other resource.
    *
    * @internal
    */
@@ -386,6 +441,9 @@ export class RegistryEventRouting extends Construct {
         Targets: targets?.map(renderTarget),
       };
     }
+    if (resource instanceof cloudwatch.CfnAlarm && this.alarms.some((a) => a.node.defaultChild === resource)) {
+      return renderAlarmProperties(resource);
+    }
     if (resource instanceof sqs.CfnQueue && this.deadLetterQueue.node.defaultChild === resource) {
       return {
         KmsMasterKeyId: resource.kmsMasterKeyId,
@@ -396,17 +454,74 @@ export class RegistryEventRouting extends Construct {
     return undefined;
   }
 
-  /** Rules of this stack on the same bus against the quota. */
+  /**
+   * Rules on the construct's event bus against the rules-per-bus quota,
+   * across every stack of the app in the same account and region (a bus is
+   * one per account and region, whatever the stacks that put rules on it);
+   * only this stack's when its account or region is unresolved. Reported by
+   * the first routing construct on the bus (by path), naming the stacks.
+   */
   private checkRulesPerBus(quota: number | undefined): string[] {
     const stack = Stack.of(this);
-    const busName = this.eventBus ? stack.resolve(this.eventBus.eventBusName) : undefined;
     const limit = quota ?? rulesPerBusQuota(stack.region);
-    const sameBus = stack.node.findAll().filter((c): c is events.CfnRule => c instanceof events.CfnRule)
-      .filter((r) => {
-        const name = r.eventBusName === undefined ? undefined : stack.resolve(r.eventBusName);
-        return JSON.stringify(name ?? 'default') === JSON.stringify(busName ?? 'default');
-      });
-    if (sameBus.length <= limit) return [];
-    return [`${this.subject}: the stack puts ${sameBus.length} rules on the event bus, more than the rules-per-bus quota of ${limit}: route many repositories with one rule (repositoryPrefixes), or raise the quota and set rulesPerBusQuota`];
+    const key = this._busKey();
+    if (key === undefined) return [];
+    const known = (v: string) => !Token.isUnresolved(v);
+    const stacks = known(stack.account) && known(stack.region)
+      ? this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
+      : [stack];
+    const routings = stacks.flatMap((s) => s.node.findAll().filter((c): c is RegistryEventRouting => c instanceof RegistryEventRouting && Stack.of(c) === s));
+    const first = routings.filter((r) => r._busKey() === key).map((r) => r.node.path).sort()[0];
+    if (first !== undefined && first !== this.node.path) return [];
+    const perStack: string[] = [];
+    let total = 0;
+    for (const s of stacks) {
+      const count = s.node.findAll().filter((c): c is events.CfnRule => c instanceof events.CfnRule && Stack.of(c) === s)
+        .filter((rule) => busKeyOfRule(rule, routings) === key).length;
+      if (count === 0) continue;
+      total += count;
+      perStack.push(`${s.node.path}: ${count}`);
+    }
+    if (total <= limit) return [];
+    const where = stacks.length > 1 ? ` of account ${stack.account} in ${stack.region}, across the app (${perStack.join(', ')})` : '';
+    return [`${this.subject}: ${total} rules on the event bus${where}, more than the rules-per-bus quota of ${limit}: route many repositories with one rule (repositoryPrefixes), or raise the quota and set rulesPerBusQuota`];
   }
+
+  /**
+   * Which bus the construct's rules are on, comparable across stacks of one
+   * account and region: `default`, a bus of the app by its path, or an
+   * imported bus by its name; undefined when the name is known only at deploy.
+   *
+   * @internal
+   */
+  public _busKey(): string | undefined {
+    const bus = this.eventBus;
+    if (bus === undefined) return 'default';
+    const resource = bus.node.defaultChild;
+    if (resource instanceof events.CfnEventBus) return `bus:${bus.node.path}`;
+    return Token.isUnresolved(bus.eventBusName) ? undefined : busNameKey(bus.eventBusName);
+  }
+}
+
+/** A bus name or ARN as a key: `default`, or the name. */
+function busNameKey(nameOrArn: string): string {
+  const name = nameOrArn.includes(':event-bus/') ? nameOrArn.slice(nameOrArn.indexOf(':event-bus/') + ':event-bus/'.length) : nameOrArn;
+  return name === 'default' ? 'default' : `name:${name}`;
+}
+
+/**
+ * The bus key of any rule of the app: a routing construct's rule has its
+ * construct's; another rule, the default bus, a name, or a bus of its own
+ * stack it references. Undefined when unknown at synth.
+ */
+function busKeyOfRule(rule: events.CfnRule, routings: RegistryEventRouting[]): string | undefined {
+  const owner = routings.find((r) => r.rules.some((x) => x.node.defaultChild === rule));
+  if (owner !== undefined) return owner._busKey();
+  if (rule.eventBusName === undefined) return 'default';
+  if (!Token.isUnresolved(rule.eventBusName)) return busNameKey(rule.eventBusName);
+  const stack = Stack.of(rule);
+  const resolved = JSON.stringify(stack.resolve(rule.eventBusName));
+  const bus = stack.node.findAll().find((c: IConstruct): c is events.CfnEventBus => c instanceof events.CfnEventBus
+    && Stack.of(c) === stack && [c.ref, c.attrName].some((v) => JSON.stringify(stack.resolve(v)) === resolved));
+  return bus?.node.scope === undefined ? undefined : `bus:${bus.node.scope.node.path}`;
 }

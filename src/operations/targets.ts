@@ -95,6 +95,16 @@ export abstract class RouteTarget {
    */
   public abstract _problems(stack: Stack): string[];
 
+  /**
+   * Problems known only once the app is complete (at synth): an event bus
+   * of the app in another account that no policy opens to the rule's account.
+   *
+   * @internal
+   */
+  public _synthProblems(_stack: Stack): string[] {
+    return [];
+  }
+
   /** The target's account when it differs from the rule's, concrete values only. @internal */
   public abstract _foreignAccount(stack: Stack): string | undefined;
 }
@@ -171,8 +181,29 @@ class BusTarget extends RouteTarget {
     return [`the central event bus '${this.central.node.path}' does not let account ${stack.account} put events: add it to the bus's sourceAccounts, or give the bus an organizationId`];
   }
 
+  /**
+   * A bus of this app in another account, outside a `CentralEventBus`,
+   * must have a bus policy (an `AWS::Events::EventBusPolicy` on it), or
+   * EventBridge refuses every event the rule sends. An imported bus's
+   * policy is unknown: the route warns instead (`crossAccountBus`).
+   */
+  public _synthProblems(stack: Stack): string[] {
+    if (this.central !== undefined || this.bus.node.scope instanceof CentralEventBus) return [];
+    const resource = this.bus.node.defaultChild;
+    if (!(resource instanceof events.CfnEventBus)) return [];
+    const account = Stack.of(this.bus).account;
+    if (!differs(account, stack.account)) return [];
+    const busStack = Stack.of(this.bus);
+    const ref = JSON.stringify(busStack.resolve(resource.ref));
+    const name = JSON.stringify(busStack.resolve(resource.name));
+    const hasPolicy = busStack.node.findAll().some((c) => c instanceof events.CfnEventBusPolicy && Stack.of(c) === busStack
+      && [ref, name, JSON.stringify('default')].includes(JSON.stringify(busStack.resolve(c.eventBusName ?? 'default'))));
+    if (hasPolicy) return [];
+    return [`the event bus '${this.bus.node.path}' is in account ${account} and has no bus policy, so EventBridge refuses the events of account ${stack.account}: make it a CentralEventBus with sourceAccounts or organizationId (RouteTarget.centralBus), or add a policy with eventBus.addToResourcePolicy`];
+  }
+
   public _foreignAccount(stack: Stack): string | undefined {
-    if (this.central !== undefined) return undefined; // its policy was checked
+    if (this.central !== undefined || this.bus.node.scope instanceof CentralEventBus) return undefined; // its policy was checked
     const account = envOf(this.bus).account;
     return differs(account, stack.account) ? account : undefined;
   }

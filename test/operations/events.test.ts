@@ -22,17 +22,19 @@ function patterns(build: (routing: RegistryEventRouting) => void): Record<string
 
 describe('a typed route for every event ECR sends: the synthesized pattern matches the documented sample and refuses its counterpart', () => {
   const p = patterns((routing) => {
-    routing.addRoute('Deletes', EcrEvent.imageAction({ actionTypes: [ImageActionType.DELETE], repositoryNames: ['my-repository-name'] }));
+    routing.addRoute('Deletes', EcrEvent.imageAction({ actionTypes: [ImageActionType.DELETE], repositoryNames: ['team-a/api'] }));
     routing.addRoute('Pushes', EcrEvent.imageAction({ actionTypes: [ImageActionType.PUSH], outcome: EventOutcome.SUCCESS }));
     routing.addRoute('FailedPushes', EcrEvent.imageAction({ actionTypes: [ImageActionType.PUSH], outcome: EventOutcome.FAILURE }));
-    routing.addRoute('Scans', EcrEvent.imageScan({ outcome: EventOutcome.SUCCESS, repositoryPrefixes: ['my-'] }));
+    routing.addRoute('Scans', EcrEvent.imageScan({ outcome: EventOutcome.SUCCESS, repositoryPrefixes: ['team-a/'] }));
     routing.addRoute('ScanFailures', EcrEvent.imageScan({ outcome: EventOutcome.FAILURE }));
     routing.addRoute('Replication', EcrEvent.replicationAction({ sourceAccounts: ['111111111111'] }));
-    routing.addRoute('Cache', EcrEvent.pullThroughCacheAction({ cachePrefixes: ['docker-hub'] }));
+    routing.addRoute('Replicated', EcrEvent.replicationAction({ outcome: EventOutcome.SUCCESS, repositoryPrefixes: ['team-a/'] }));
+    routing.addRoute('Cache', EcrEvent.pullThroughCacheAction({ cachePrefixes: ['ecr-public'] }));
     routing.addRoute('CacheSyncs', EcrEvent.pullThroughCacheAction({ outcome: EventOutcome.SUCCESS, upstreamRegistryUrls: ['public.ecr.aws'] }));
     routing.addRoute('Manual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL] }));
-    routing.addRoute('Continuous', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.CONTINUOUS_SCAN], repositoryPrefixes: ['repository-'] }));
+    routing.addRoute('Continuous', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.CONTINUOUS_SCAN], repositoryPrefixes: ['team-a/'] }));
     routing.addRoute('Referrers', EcrEvent.referrerAction({ repositoryPrefixes: ['team-a/'] }));
+    routing.addRoute('Signatures', EcrEvent.referrerAction({ artifactMediaTypes: ['application/vnd.cncf.notary.signature'], outcome: EventOutcome.SUCCESS }));
     routing.addRoute('Artifacts', EcrEvent.artifactAction());
     routing.addRoute('ClickOps', EcrEvent.clickOps({ repositoryPrefixes: ['team-a/'] }));
     routing.addRoute('FailedDeletes', EcrEvent.apiCall({ eventNames: ['DeleteRepository', 'BatchDeleteImage'], failedOnly: true }));
@@ -40,20 +42,24 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
 
   test.each<[string, string, unknown, unknown]>([
     ['ECR Image Action (deletion)', 'Deletes', samples.IMAGE_DELETE, samples.IMAGE_PUSH],
-    ['ECR Image Action (push)', 'Pushes', samples.IMAGE_PUSH, samples.withDetail(samples.IMAGE_PUSH, { result: 'FAILURE' })],
+    ['ECR Image Action (push)', 'Pushes', samples.IMAGE_PUSH, samples.withDetail(samples.IMAGE_PUSH, { result: 'FAILED' })],
     ['ECR Image Action (failed push)', 'FailedPushes', samples.withDetail(samples.IMAGE_PUSH, { result: 'FAILED' }), samples.IMAGE_PUSH],
-    ['ECR Image Scan (completed)', 'Scans', samples.IMAGE_SCAN, samples.withDetail(samples.IMAGE_SCAN, { 'repository-name': 'other' })],
+    ['ECR Image Scan (completed)', 'Scans', samples.IMAGE_SCAN, samples.withDetail(samples.IMAGE_SCAN, { 'repository-name': 'team-b/web' })],
     ['ECR Image Scan (failed)', 'ScanFailures', samples.withDetail(samples.IMAGE_SCAN, { 'scan-status': 'FAILED' }), samples.IMAGE_SCAN],
-    ['ECR Replication Action (failure)', 'Replication', samples.withDetail(samples.REPLICATION, { result: 'FAILURE' }), samples.REPLICATION],
-    ['ECR Pull Through Cache Action (failure)', 'Cache', samples.withDetail(samples.PULL_THROUGH_CACHE, { 'sync-status': 'FAILED' }), samples.PULL_THROUGH_CACHE],
+    ['ECR Replication Action (failure)', 'Replication', samples.withDetail(samples.REPLICATION, { result: 'FAILED' }), samples.REPLICATION],
+    ['ECR Replication Action (failure from another account)', 'Replication',
+      samples.withDetail(samples.REPLICATION, { result: 'FAILED' }), samples.withDetail(samples.REPLICATION, { 'result': 'FAILED', 'source-account': '222222222222' })],
+    ['ECR Replication Action (success)', 'Replicated', samples.REPLICATION, samples.withDetail(samples.REPLICATION, { 'repository-name': 'team-b/web' })],
+    ['ECR Pull Through Cache Action (failure)', 'Cache', samples.PULL_THROUGH_CACHE_FAILURE, samples.PULL_THROUGH_CACHE],
     ['ECR Pull Through Cache Action (sync)', 'CacheSyncs', samples.PULL_THROUGH_CACHE, samples.withDetail(samples.PULL_THROUGH_CACHE, { 'upstream-registry-url': 'quay.io' })],
     ['ECR Scan Resource Change (fell back to manual)', 'Manual', samples.withDetail(samples.SCAN_RESOURCE_CHANGE, {
-      repositories: [{ 'repository-name': 'repository-1', 'scan-frequency': 'MANUAL', 'previous-scan-frequency': 'SCAN_ON_PUSH' }],
+      repositories: [{ 'repository-name': 'team-a/api', 'scan-frequency': 'MANUAL', 'previous-scan-frequency': 'CONTINUOUS_SCAN' }],
     }), samples.SCAN_RESOURCE_CHANGE],
     ['ECR Scan Resource Change (continuous)', 'Continuous', samples.SCAN_RESOURCE_CHANGE, samples.withDetail(samples.SCAN_RESOURCE_CHANGE, {
-      repositories: [{ 'repository-name': 'other', 'scan-frequency': 'CONTINUOUS_SCAN' }],
+      repositories: [{ 'repository-name': 'team-b/web', 'scan-frequency': 'CONTINUOUS_SCAN' }],
     })],
     ['ECR Referrer Action', 'Referrers', samples.REFERRER, samples.withDetail(samples.REFERRER, { 'repository-name': 'team-b/api' })],
+    ['ECR Referrer Action (signatures)', 'Signatures', samples.REFERRER, samples.withDetail(samples.REFERRER, { 'artifact-media-type': 'application/spdx+json' })],
     ['ECR Artifact Action', 'Artifacts', samples.ARTIFACT, samples.IMAGE_PUSH],
     ['CloudTrail: click-ops', 'ClickOps', samples.apiCall('CreateRepository'), samples.apiCall('CreateRepository', { userAgent: 'cloudformation.amazonaws.com' })],
     ['CloudTrail: click-ops outside the prefixes', 'ClickOps', samples.apiCall('SetRepositoryPolicy'), samples.apiCall('DeleteRepository', { repositoryName: 'team-b/api' })],
@@ -63,6 +69,29 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
     expect(pattern).toBeDefined();
     expect(matchesPattern(pattern, matching)).toBe(true);
     expect(matchesPattern(pattern, notMatching)).toBe(false);
+  });
+
+  test('no route matches a sample of another event type', () => {
+    const all: any[] = [
+      samples.IMAGE_PUSH, samples.IMAGE_DELETE, samples.IMAGE_SCAN, samples.SCAN_RESOURCE_CHANGE, samples.PULL_THROUGH_CACHE,
+      samples.PULL_THROUGH_CACHE_FAILURE, samples.REPLICATION, samples.REFERRER, samples.ARTIFACT, samples.apiCall('CreateRepository'),
+    ];
+    const crossed = Object.entries<any>(p).flatMap(([route, pattern]) => all
+      .filter((sample) => sample['detail-type'] !== pattern['detail-type'][0] && matchesPattern(pattern, sample))
+      .map((sample) => `${route} matches ${sample['detail-type']}`));
+    expect(crossed).toEqual([]);
+  });
+
+  test('every sample carries only fields its event type documents, and every documented type has a sample', () => {
+    const all: any[] = [
+      samples.IMAGE_PUSH, samples.IMAGE_DELETE, samples.IMAGE_SCAN, samples.SCAN_RESOURCE_CHANGE, samples.PULL_THROUGH_CACHE,
+      samples.PULL_THROUGH_CACHE_FAILURE, samples.REPLICATION, samples.REFERRER, samples.ARTIFACT,
+    ];
+    const fields = EVENT_FIELDS as Record<string, readonly string[]>;
+    const undocumented = all.flatMap((sample) => Object.keys(sample.detail)
+      .filter((f) => !fields[sample['detail-type']].includes(f)).map((f) => `${sample['detail-type']}: ${f}`));
+    expect(undocumented).toEqual([]);
+    expect(new Set(all.map((sample) => sample['detail-type']))).toEqual(new Set(Object.keys(fields)));
   });
 
   test('every event type of the EventBridge events reference has a route', () => {
@@ -107,6 +136,8 @@ describe('filters that can never match are refused where the route is added, nam
     ['an API action ECR does not have', () => EcrEvent.apiCall({ eventNames: ['CreateBucket'] }), /'CreateBucket', which is not an ECR API action/],
     ['no API action', () => EcrEvent.apiCall({ eventNames: [] }), /eventNames is empty/],
     ['an empty cache prefix list', () => EcrEvent.pullThroughCacheAction({ cachePrefixes: [] }), /cachePrefixes is empty/],
+    ['an empty artifact media type list', () => EcrEvent.referrerAction({ artifactMediaTypes: [] }), /artifactMediaTypes is empty/],
+    ['an empty artifact media type', () => EcrEvent.referrerAction({ artifactMediaTypes: [''] }), /artifactMediaTypes holds an empty string/],
   ])('%s', (_name, event, message) => {
     expect(add(event)).toThrow(message);
     expect(add(event)).toThrow(/^RegistryEventRouting 'Stack\/Ops\/Route': \d+ problems?:/);
