@@ -2,7 +2,7 @@
  * The shapes the operations constructs hand each other, kept out of the
  * package's public API (this file is not exported by the folder's index).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -45,17 +45,18 @@ const ALARM_PROPERTIES: ReadonlyArray<[string, string]> = [
  * @internal
  */
 export function renderAlarmProperties(alarm: cloudwatch.CfnAlarm): Record<string, unknown> {
-  const values = alarm as unknown as Record<string, any>;
+  const stack = Stack.of(alarm);
+  const values = alarm as unknown as Record<string, unknown>;
+  // aws-cdk-lib's alarms hold their action lists as tokens that resolve to nothing when empty.
+  const value = (name: string) => stack.resolve(values[name]);
   const rendered: Record<string, unknown> = {};
   for (const [name, cfnName] of ALARM_PROPERTIES) {
-    const value = values[name];
-    if (value === undefined) continue;
-    rendered[cfnName] = name === 'dimensions'
-      ? (value as cloudwatch.CfnAlarm.DimensionProperty[]).map((d) => ({ Name: d.name, Value: d.value }))
-      : value;
+    const v = value(name);
+    if (v === undefined) continue;
+    rendered[cfnName] = name === 'dimensions' ? (v as { name: unknown; value: unknown }[]).map((d) => ({ Name: d.name, Value: d.value })) : v;
   }
   for (const other of ['metrics', 'extendedStatistic', 'unit', 'insufficientDataActions', 'thresholdMetricId', 'evaluateLowSampleCountPercentile']) {
-    if (values[other] !== undefined) throw new Error(`the alarm '${alarm.node.path}' sets ${other}, which the baseline rendering of alarms does not carry`);
+    if (value(other) !== undefined) throw new Error(`the alarm '${alarm.node.path}' sets ${other}, which the baseline rendering of alarms does not carry`);
   }
   return rendered;
 }

@@ -4,7 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { matchesPattern } from './matcher';
 import * as samples from './samples';
 import {
-  CentralEventBus, EcrEvent, RegistryBaseline, RegistryBaselineStackSet, RegistryEventRouting, RouteTarget, StackSetTarget,
+  CentralEventBus, EcrEvent, EcrRateLimitedApi, RegistryBaseline, RegistryBaselineStackSet, RegistryEventRouting, RegistryUsageAlarms, RouteTarget, StackSetTarget,
 } from '../../src';
 import { strictApp, validTemplate } from '../util/harness';
 
@@ -37,5 +37,29 @@ describe('the registry baseline carries the routing to a central bus', () => {
     for (const [logicalId, resource] of Object.entries<any>(template.Resources)) {
       expect(JSON.stringify(body.Resources[logicalId].Properties)).toEqual(JSON.stringify(resource.Properties));
     }
+  });
+});
+
+describe('alarms in a registry baseline', () => {
+  test('given route alarms, the failure alarms and usage alarms in a baseline, then the StackSet body carries them exactly as the baseline template, clean under every check', () => {
+    const app = strictApp();
+    const baseline = new RegistryBaseline(app, 'Baseline');
+    const routing = new RegistryEventRouting(baseline, 'Local', { auditLog: true });
+    routing.addRoute('ClickOps', EcrEvent.clickOps(), { alarm: true });
+    routing.addFailureAlarms();
+    new RegistryUsageAlarms(baseline, 'Usage', { routing, apis: [EcrRateLimitedApi.BATCH_GET_IMAGE, EcrRateLimitedApi.PUT_IMAGE], quotas: { BatchGetImage: 4000 } });
+    const organization = new Stack(app, 'Organization', { env: { account: '999999999999', region: 'us-east-1' } });
+    new RegistryBaselineStackSet(organization, 'Rollout', { baseline, target: StackSetTarget.fromOrganizationalUnits(['ou-ab12-cd34ef56']), regions: ['eu-west-1'] });
+
+    const template = validTemplate(baseline, { nag: true }).toJSON();
+    const alarms = Object.entries<any>(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(5);
+    const stackSet = Object.values<any>(Template.fromStack(organization).toJSON().Resources).find((r) => r.Type === 'AWS::CloudFormation::StackSet');
+    const body = JSON.parse(stackSet.Properties.TemplateBody);
+    expect(Object.keys(body.Resources).sort()).toEqual(Object.keys(template.Resources).sort());
+    for (const [logicalId, resource] of Object.entries<any>(template.Resources)) {
+      expect(JSON.stringify(body.Resources[logicalId].Properties)).toEqual(JSON.stringify(resource.Properties));
+    }
+    for (const [logicalId] of alarms) expect(body.Resources[logicalId].Properties.Dimensions.length).toBeGreaterThan(0);
   });
 });

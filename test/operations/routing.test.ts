@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -191,5 +192,122 @@ describe('CentralEventBus', () => {
     const central = new CentralEventBus(stack, 'Bus', { sourceAccounts: ['111111111111', '222222222222'] });
     new RegistryEventRouting(stack, 'Ops', { eventBus: central.eventBus }).addRoute('ClickOps', EcrEvent.clickOps());
     validTemplate(stack, { nag: true }).hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.anyValue() });
+  });
+});
+
+describe('failure alarms in one call', () => {
+  test('given addFailureAlarms(), then a route and an alarm for failed replications and for failed pull-through cache syncs notify the topic, clean under every check', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops');
+    const [replication, cache] = routing.addFailureAlarms({ repositoryPrefixes: ['team-a/', 'ecr-public/'] });
+    const template = validTemplate(stack, { nag: true });
+    template.resourceCountIs('AWS::Events::Rule', 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    expect(routing.alarms).toHaveLength(2);
+    for (const rule of [replication, cache]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Events', MetricName: 'MatchedEvents', Threshold: 1,
+        Dimensions: [{ Name: 'RuleName', Value: { Ref: stack.getLogicalId(rule.node.defaultChild as events.CfnRule) } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^OpsTopic') }],
+      });
+    }
+    const rules = template.findResources('AWS::Events::Rule');
+    const pattern = (rule: events.Rule) => rules[stack.getLogicalId(rule.node.defaultChild as events.CfnRule)].Properties.EventPattern;
+    expect(matchesPattern(pattern(replication), samples.withDetail(samples.REPLICATION, { result: 'FAILED' }))).toBe(true);
+    expect(matchesPattern(pattern(replication), samples.REPLICATION)).toBe(false);
+    expect(matchesPattern(pattern(cache), samples.PULL_THROUGH_CACHE_FAILURE)).toBe(true);
+    expect(matchesPattern(pattern(cache), samples.PULL_THROUGH_CACHE)).toBe(false);
+    expect(matchesPattern(pattern(cache), samples.withDetail(samples.PULL_THROUGH_CACHE_FAILURE, { 'repository-name': 'docker-hub/alpine' }))).toBe(false);
+  });
+
+  test('given addFailureAlarms() twice, then the second call is refused naming the routes', () => {
+    const routing = new RegistryEventRouting(strictStack(), 'Ops');
+    routing.addFailureAlarms();
+    expect(() => routing.addFailureAlarms()).toThrow(/RegistryEventRouting 'Stack\/Ops': 1 problem:\n {2}- addFailureAlarms adds the routes ReplicationFailures and PullThroughCacheFailures, but ReplicationFailures and PullThroughCacheFailures already exists/);
+  });
+
+  test('given own targets and no alarm topic, then addFailureAlarms() is refused like an alarm of a route', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops', { targets: [RouteTarget.topic(new sns.Topic(stack, 'T'))] });
+    expect(() => routing.addFailureAlarms()).toThrow(/alarm is true, but the construct has no topic/);
+  });
+});
+
+describe('rules per bus across the stacks of an app', () => {
+  function twoStacks(envB: { account: string; region: string }, quota: number) {
+    const app = strictApp();
+    const a = new Stack(app, 'RegistryA', { env: ENV });
+    const b = new Stack(app, 'RegistryB', { env: envB });
+    for (const [stack, ids] of [[a, ['A1', 'A2']], [b, ['B1', 'B2']]] as const) {
+      const routing = new RegistryEventRouting(stack, 'Ops', { rulesPerBusQuota: quota });
+      for (const id of ids) routing.addRoute(id, EcrEvent.imageAction());
+    }
+    return app;
+  }
+
+  test('given two stacks of one account and region whose rules together pass the quota, then synthesis fails naming both stacks and the quota', () => {
+    expect(() => twoStacks(ENV, 3).synth())
+      .toThrow(/RegistryEventRouting 'RegistryA\/Ops': 4 rules on the event bus of account 111111111111 in eu-west-1, across the app \(RegistryA: 2, RegistryB: 2\), more than the rules-per-bus quota of 3/);
+  });
+
+  test('given the same stacks in two regions, then each bus is within the quota', () => {
+    expect(() => twoStacks({ ...ENV, region: 'eu-central-1' }, 3).synth()).not.toThrow();
+  });
+
+  test('given rules of the app outside the routing on the same default bus, then they count', () => {
+    const app = strictApp();
+    const a = new Stack(app, 'RegistryA', { env: ENV });
+    new RegistryEventRouting(a, 'Ops', { rulesPerBusQuota: 2 }).addRoute('A1', EcrEvent.imageAction());
+    const other = new Stack(app, 'Other', { env: ENV });
+    new events.Rule(other, 'Mine1', { eventPattern: { source: ['aws.ec2'] } });
+    new events.Rule(other, 'Mine2', { eventPattern: { source: ['aws.ec2'] } });
+    expect(() => app.synth()).toThrow(/3 rules on the event bus .*\(Other: 2, RegistryA: 1\)|3 rules on the event bus .*\(RegistryA: 1, Other: 2\)/);
+  });
+
+  test('given a bus of one stack that routings of two stacks put rules on, then the rules of both count, and rules on the default bus do not', () => {
+    const app = strictApp();
+    const busStack = new Stack(app, 'Bus', { env: ENV });
+    const bus = new events.EventBus(busStack, 'Registry', { eventBusName: 'registry' });
+    new RegistryEventRouting(busStack, 'Ops', { eventBus: bus, rulesPerBusQuota: 2 }).addRoute('A', EcrEvent.imageAction());
+    const member = new Stack(app, 'Member', { env: ENV });
+    const routing = new RegistryEventRouting(member, 'Ops', { eventBus: bus, rulesPerBusQuota: 2 });
+    routing.addRoute('B', EcrEvent.imageAction());
+    routing.addRoute('C', EcrEvent.imageAction());
+    new RegistryEventRouting(member, 'Default', { rulesPerBusQuota: 2 }).addRoute('D', EcrEvent.imageAction());
+    expect(() => app.synth()).toThrow(/RegistryEventRouting 'Bus\/Ops': 3 rules on the event bus .*\(Bus: 1, Member: 2\)/);
+  });
+
+  test('given a stack whose account is unresolved, then only its own rules count', () => {
+    const app = strictApp();
+    const a = new Stack(app, 'Agnostic');
+    const routing = new RegistryEventRouting(a, 'Ops', { rulesPerBusQuota: 2 });
+    for (const id of ['A', 'B']) routing.addRoute(id, EcrEvent.imageAction());
+    const b = new Stack(app, 'Other', { env: ENV });
+    new RegistryEventRouting(b, 'Ops', { rulesPerBusQuota: 2 }).addRoute('C', EcrEvent.imageAction());
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('an event bus of the app in another account', () => {
+  function route(policy: (bus: events.EventBus) => void) {
+    const app = strictApp();
+    const central = new Stack(app, 'Central', { env: { account: '999999999999', region: 'eu-west-1' } });
+    const bus = new events.EventBus(central, 'Registry', { eventBusName: 'registry' });
+    policy(bus);
+    const member = new Stack(app, 'Member', { env: ENV });
+    new RegistryEventRouting(member, 'Ops', { targets: [RouteTarget.eventBus(bus)] }).addRoute('All', EcrEvent.allEvents());
+    return app;
+  }
+
+  test('given no bus policy, then synthesis fails naming the route, the bus and the fix', () => {
+    expect(() => route(() => undefined).synth())
+      .toThrow(/RegistryEventRouting 'Member\/Ops\/All': 1 problem:\n {2}- the event bus 'Central\/Registry' is in account 999999999999 and has no bus policy, so EventBridge refuses the events of account 111111111111/);
+  });
+
+  test('given a bus policy that admits the account, then the route synthesizes', () => {
+    const app = route((bus) => bus.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'Member', principals: [new iam.AccountPrincipal(ENV.account)], actions: ['events:PutEvents'], resources: [bus.eventBusArn],
+    })));
+    expect(() => app.synth()).not.toThrow();
   });
 });
