@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
 import {
   CentralEventBus,
   EcrEvent,
-  EventOutcome,
   FindingSeverity,
   FindingsRouting,
   FindingSuppression,
@@ -153,8 +152,7 @@ export class RegistryOperations extends Construct {
     // The rules on the default bus see this account's events; the central bus, the other accounts'.
     for (const [name, bus] of [['Local', undefined], ['Organization', central.eventBus]] as const) {
       const routing = new RegistryEventRouting(this, name, { eventBus: bus, auditLog: true });
-      routing.addRoute('ReplicationFailures', EcrEvent.replicationAction({ outcome: EventOutcome.FAILURE }), { alarm: true });
-      routing.addRoute('PullThroughCacheFailures', EcrEvent.pullThroughCacheAction({ outcome: EventOutcome.FAILURE }), { alarm: true });
+      routing.addFailureAlarms();
       routing.addRoute('ScanningFellBackToManual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL] }));
       routing.addRoute('PlatformImageDeletions', EcrEvent.imageAction({ actionTypes: [ImageActionType.DELETE], repositoryPrefixes: ['platform/'] }));
       routing.addRoute('ClickOps', EcrEvent.clickOps());

@@ -349,8 +349,8 @@ export class RegistryEventRouting extends Construct {
     const filters = { repositoryPrefixes: options.repositoryPrefixes, outcome: EventOutcome.FAILURE };
     const route = { targets: options.targets, alarm: true };
     return [
-      this.addRoute(FAILURE_ROUTES[0], EcrEvent.replicationAction(filters), { ...route, description: 'Amazon ECR: failed replications' }),
-      this.addRoute(FAILURE_ROUTES[1], EcrEvent.pullThroughCacheAction(filters), { ...route, description: 'Amazon ECR: failed pull-through cache syncs' }),
+      this.addRoute(FAILURE_ROUTES[0], EcrEvent.replicationAction(filters), route),
+      this.addRoute(FAILURE_ROUTES[1], EcrEvent.pullThroughCacheAction(filters), route),
     ];
   }
 

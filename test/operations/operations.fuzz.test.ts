@@ -46,7 +46,7 @@ const event: fc.Arbitrary<() => EcrEvent> = fc.oneof(
     .map((o) => () => EcrEvent.pullThroughCacheAction(o as any)),
   fc.record({ ...filters, scanFrequencies: optional(untyped(fc.array(enumOf(RepositoryScanFrequency), { maxLength: 3 }))) })
     .map((o) => () => EcrEvent.scanResourceChange(o as any)),
-  fc.record({ ...filters, outcome: optional(enumOf(EventOutcome)) }).map((o) => () => EcrEvent.referrerAction(o as any)),
+  fc.record({ ...filters, outcome: optional(enumOf(EventOutcome)), artifactMediaTypes: names }).map((o) => () => EcrEvent.referrerAction(o as any)),
   fc.constant(() => EcrEvent.artifactAction()),
   fc.record({
     ...filters,
@@ -67,6 +67,7 @@ describe('fuzz', () => {
         maxEventAgeMinutes: optional(mostly(fc.integer({ min: 1, max: 1440 }), fc.integer({ min: 0, max: 1500 }))),
         rulesPerBusQuota: fc.option(untyped(mostly(fc.integer({ min: 3, max: 5 }), fc.integer({ min: 0, max: 2 })), 80), { nil: undefined, freq: 4 }),
         routes: fc.array(fc.record({ event, alarm: optional(untyped(fc.boolean())) }), { maxLength: 3 }),
+        failureAlarms: fc.option(fc.record({ repositoryPrefixes: names }), { nil: undefined, freq: 3 }),
       }),
       (stack, p) => {
         const routing = new RegistryEventRouting(stack, 'Ops', {
@@ -76,6 +77,7 @@ describe('fuzz', () => {
           rulesPerBusQuota: p.rulesPerBusQuota,
         });
         p.routes.forEach((r, i) => routing.addRoute(`Route${i}`, r.event(), { alarm: r.alarm }));
+        if (p.failureAlarms !== undefined) routing.addFailureAlarms(p.failureAlarms as any);
       },
     );
   }, FUZZ_TIMEOUT);
