@@ -470,7 +470,8 @@ export class RegistryEventRouting extends Construct {
     const stacks = known(stack.account) && known(stack.region)
       ? this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
       : [stack];
-    const routings = stacks.flatMap((s) => s.node.findAll().filter((c): c is RegistryEventRouting => c instanceof RegistryEventRouting && Stack.of(c) === s));
+    const routings = stacks.flatMap((s) => s.node.findAll()
+      .filter((c): c is RegistryEventRouting => c instanceof RegistryEventRouting && Stack.of(c) === s));
     const first = routings.filter((r) => r._busKey() === key).map((r) => r.node.path).sort()[0];
     if (first !== undefined && first !== this.node.path) return [];
     const perStack: string[] = [];

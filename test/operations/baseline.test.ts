@@ -4,7 +4,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { matchesPattern } from './matcher';
 import * as samples from './samples';
 import {
-  CentralEventBus, EcrEvent, EcrRateLimitedApi, RegistryBaseline, RegistryBaselineStackSet, RegistryEventRouting, RegistryUsageAlarms, RouteTarget, StackSetTarget,
+  CentralEventBus, EcrEvent, EcrRateLimitedApi, RegistryBaseline, RegistryBaselineStackSet, RegistryEventRouting, RegistryUsageAlarms,
+  RouteTarget, StackSetTarget,
 } from '../../src';
 import { strictApp, validTemplate } from '../util/harness';
 

@@ -206,7 +206,9 @@ describe('failure alarms in one call', () => {
     expect(routing.alarms).toHaveLength(2);
     for (const rule of [replication, cache]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Events', MetricName: 'MatchedEvents', Threshold: 1,
+        Namespace: 'AWS/Events',
+        MetricName: 'MatchedEvents',
+        Threshold: 1,
         Dimensions: [{ Name: 'RuleName', Value: { Ref: stack.getLogicalId(rule.node.defaultChild as events.CfnRule) } }],
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^OpsTopic') }],
       });

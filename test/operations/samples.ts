@@ -31,7 +31,7 @@ const DIGEST = 'sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c
 const ACCOUNT = '210987654321';
 
 function envelope(detailType: string, id: string, time: string, region: string, resources: string[] = []) {
-  return { version: '0', id, 'detail-type': detailType, 'source': 'aws.ecr', 'account': ACCOUNT, time, region, resources };
+  return { 'version': '0', id, 'detail-type': detailType, 'source': 'aws.ecr', 'account': ACCOUNT, time, region, resources };
 }
 
 /** User Guide, "Event for a completed image push". */
