@@ -102,7 +102,9 @@ export interface RegistryEventRoutingProps {
 
   /**
    * The rules-per-bus quota of the account and region: synthesis fails when
-   * the stack puts more rules on the bus.
+   * the app puts more rules on the bus, counted across every stack of the
+   * same account and region (the first routing construct on the bus, by
+   * path, checks with its quota).
    *
    * @default - EventBridge's default: 300, or 100 in af-south-1 and eu-south-1
    */

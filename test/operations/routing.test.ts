@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { matchesPattern } from './matcher';
@@ -70,6 +71,8 @@ describe('RegistryEventRouting targets', () => {
   test.each<[string, (stack: Stack) => RouteTarget]>([
     ['a topic', (s) => RouteTarget.topic(sns.Topic.fromTopicArn(s, 'T', 'arn:aws:sns:us-east-1:111111111111:ops'))],
     ['a queue', (s) => RouteTarget.queue(sqs.Queue.fromQueueArn(s, 'Q', 'arn:aws:sqs:us-east-1:111111111111:ops'))],
+    ['a Lambda function', (s) => RouteTarget.lambdaFunction(lambda.Function.fromFunctionArn(s, 'F', 'arn:aws:lambda:us-east-1:111111111111:function:ops'))],
+    ['a log group', (s) => RouteTarget.logGroup(logs.LogGroup.fromLogGroupArn(s, 'L', 'arn:aws:logs:us-east-1:111111111111:log-group:ops:*'))],
   ])('given %s in another region, then the route is refused: EventBridge delivers there only to a bus', (_name, make) => {
     const stack = strictStack();
     const routing = new RegistryEventRouting(stack, 'Ops');
