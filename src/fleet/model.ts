@@ -105,6 +105,16 @@ export interface FleetRepositoryProps {
    */
   readonly kmsKeyArn?: string;
   /**
+   * Whether `kmsKeyArn`'s key encrypts the repository in two layers:
+   * dual-layer server-side encryption (`KMS_DSSE`) rather than `KMS`, as an
+   * existing repository may have it. Amazon ECR offers it only in the AWS
+   * GovCloud (US) Regions. Only with `kmsKeyArn` (with the AWS managed key,
+   * give `encryption: ImageEncryption.KMS_DSSE_AWS_MANAGED`).
+   *
+   * @default false
+   */
+  readonly dualLayerEncryption?: boolean;
+  /**
    * A repository policy document (JSON text), kept as it runs: its Version
    * and statements are rendered as given, followed by the statements of
    * `access`. It is judged by the library's open-access check: a statement

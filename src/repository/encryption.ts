@@ -29,6 +29,16 @@ export class ImageEncryption {
   public static readonly KMS_AWS_MANAGED = new ImageEncryption(EncryptionType.KMS, undefined, true);
 
   /**
+   * Dual-layer server-side encryption with AWS KMS (KMS_DSSE) with the AWS
+   * managed key of Amazon ECR (alias `aws/ecr`): the `KMS_DSSE` encryption
+   * type without a key, which ECR takes as it takes `KMS` without one (ECR
+   * API, EncryptionConfiguration). No key is created. Available only in the
+   * AWS GovCloud (US) Regions, as `kmsDsse()`; like `KMS_AWS_MANAGED`, it is
+   * not a customer managed key (Security Hub ECR.5, `CustomerManagedKey`).
+   */
+  public static readonly KMS_DSSE_AWS_MANAGED = new ImageEncryption(EncryptionType.KMS_DSSE, undefined, true);
+
+  /**
    * AWS KMS with a customer managed key.
    *
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
