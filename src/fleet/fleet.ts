@@ -567,8 +567,9 @@ function adoptedSettingProblems(r: FleetRepositoryProps, i: number, region: stri
     else kmsKeyArnProblems(r.kmsKeyArn, region !== undefined && !Token.isUnresolved(region) ? region : undefined).forEach((p) => problems.push(`${at}: kmsKeyArn ${p}`));
     if (r.encryption !== undefined) problems.push(`${at}: give either encryption or kmsKeyArn (which means KMS with that key), not both`);
   }
-  if (r.dualLayerEncryption !== undefined && typeof r.dualLayerEncryption !== 'boolean') problems.push(`${at}: dualLayerEncryption must be true or false`);
-  else if (r.dualLayerEncryption === true && r.kmsKeyArn === undefined) {
+  if (r.dualLayerEncryption !== undefined && typeof r.dualLayerEncryption !== 'boolean') {
+    problems.push(`${at}: dualLayerEncryption must be true or false`);
+  } else if (r.dualLayerEncryption === true && r.kmsKeyArn === undefined) {
     problems.push(`${at}: dualLayerEncryption says how kmsKeyArn's key encrypts: give kmsKeyArn (with the AWS managed key, encryption ImageEncryption.KMS_DSSE_AWS_MANAGED)`);
   }
   if (r.tags !== undefined) {

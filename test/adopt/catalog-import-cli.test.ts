@@ -63,7 +63,7 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(main(ARGS, io)).toBe(EXIT_INVALID);
     expect(io.written).toEqual({});
     expect(io.err).toMatch(/^Nothing written: the export export\.json has 3 problems:\n/);
-    expect(io.err).toContain(`repository '${exported.repositories[0].repositoryName}': encryption KMS_DSSE cannot be written in a catalog`);
+    expect(io.err).toContain(`repository '${exported.repositories[0].repositoryName}': encryption KMS_DSSE in eu-west-1: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions`);
     expect(io.err).toContain(`repository '${exported.repositories[1].repositoryName}': tags: tag 'empty' has an empty value`);
     expect(io.err).toContain(`repository '${exported.repositories[2].repositoryName}': lifecyclePolicyText:`);
   });
