@@ -199,7 +199,7 @@ function importRepository(
   const liveMutability = String(r.imageTagMutability);
   const complies = comply && liveMutability !== CONTROL_TOWER_TAG_MUTABILITY && IMAGE_TAG_MUTABILITIES.includes(liveMutability);
   if (liveMutability !== CONTROL_TOWER_TAG_MUTABILITY && IMAGE_TAG_MUTABILITIES.includes(liveMutability)) {
-    failsControl('CT.ECR.PR.3', `tag mutability ${liveMutability}`, `tag mutability ${CONTROL_TOWER_TAG_MUTABILITY}`);
+    failsControl('CT.ECR.PR.3', `tags ${liveMutability}`, `tags ${CONTROL_TOWER_TAG_MUTABILITY}`);
   }
   const mutability = complies ? CONTROL_TOWER_TAG_MUTABILITY : liveMutability;
   const base = mutability.replace(/_WITH_EXCLUSION$/, '');
