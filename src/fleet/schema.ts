@@ -1,5 +1,5 @@
-import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
 import { CATALOG_KEYS } from './catalog';
+import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
 import { CONTROL_TOWER_CONTROLS } from '../compliance/control-tower-controls';
 import { complianceRuleId, REPOSITORY_RULES } from '../compliance/rule-ids';
 import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN, REPOSITORY_TAG_LIMITS } from '../internal/ecr-facts';
