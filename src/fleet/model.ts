@@ -17,10 +17,18 @@ import { ScanningRuleOptions } from '../scanning/registry-scanning';
  * An accepted finding of the `EcrCompliance` pack on a repository, in
  * cdk-nag's terms: the rule ID and why it is accepted. The repository
  * records it as `Validations.of(repository).acknowledge({ id, reason })`
- * does.
+ * does. An AWS Control Tower control on repositories (`CT.ECR.PR.1` to
+ * `CT.ECR.PR.3`) is accepted the same way: the repository then records
+ * both the pack's finding that mirrors the control and the finding of AWS's
+ * cfn-guard rule for it, as `@cdklabs/cdk-validator-cfnguard` reports it
+ * (`cdk-validator-cfnguard::RULE`).
  */
 export interface FindingAcknowledgement {
-  /** The rule ID, for example `EcrCompliance-TagImmutability`: a rule of the pack that checks repositories. */
+  /**
+   * The rule ID, for example `EcrCompliance-TagImmutability`: a rule of the
+   * pack that checks repositories; or a Control Tower control on
+   * repositories, for example `CT.ECR.PR.3`.
+   */
   readonly id: string;
   /** Why the finding is accepted (not empty). */
   readonly reason: string;
@@ -169,8 +177,9 @@ export interface FleetRepositoryProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Findings of the `EcrCompliance` pack accepted for this repository, each
-   * with its reason (for example `EcrCompliance-TagImmutability` for a
+   * Findings of the `EcrCompliance` pack, or AWS Control Tower controls on
+   * repositories, accepted for this repository, each with its reason (for
+   * example `EcrCompliance-TagImmutability` and `CT.ECR.PR.3` for a
    * repository with `MUTABLE` tags).
    *
    * @default - none: every finding is reported
