@@ -30,7 +30,10 @@ import { ScanningRuleOptions } from '../scanning/registry-scanning';
  * that says so, the compliance findings the live settings raise, except an
  * open repository policy: that one is written as it runs and reported, and
  * the catalog refuses it until the user restricts it or acknowledges
- * EcrCompliance-OpenAccess in the entry.
+ * EcrCompliance-OpenAccess in the entry. AWS Control Tower's controls on
+ * repositories (CT.ECR.PR.1-3) that a live setting fails are acknowledged per
+ * entry with the reason a governed account refuses the deploy, or, with the
+ * controlTower option, the setting is written to comply (control-tower.ts).
  */
 
 /** The tags the catalog writes with keys of their own (`owner`, `costCenter`). */
@@ -139,7 +142,7 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
   const placementText = renderPlacementState({ repositories: placement.placement, shards, keys: new Map(), registry: registry !== undefined });
   return {
     problems,
-    catalogText: renderCatalog(entries, registry, registryExport, options.source),
+    catalogText: renderCatalog(entries, registry, registryExport, options.source, options.controlTower === true && controlTower.length > 0),
     registry: registry?.settings,
     placementText,
     repositories,
@@ -415,10 +418,14 @@ function registryNotes(registryExport: RegistryExportFile): string[] {
  * reader reads), so that no value changes type and the bytes are the same
  * for the same export.
  */
-function renderCatalog(entries: ImportedEntry[], registry: RegistryBlock | undefined, registryExport: RegistryExportFile, source: string): string {
+function renderCatalog(
+  entries: ImportedEntry[], registry: RegistryBlock | undefined, registryExport: RegistryExportFile, source: string, changedForControlTower: boolean,
+): string {
   const lines = [
     `# The repositories of registry ${registryExport.account} in ${registryExport.region}, written by \`cdk-ecr-platform catalog import\` from ${source}.`,
-    '# Every setting reproduces what runs. The acknowledgements accept the findings the live settings raise: review them.',
+    changedForControlTower
+      ? '# Every setting reproduces what runs, except those AWS Control Tower\'s controls refuse (--control-tower): the first deploy changes those in place.'
+      : '# Every setting reproduces what runs. The acknowledgements accept the findings the live settings raise: review them.',
   ];
   if (registry) {
     lines.push('registry:');

@@ -171,6 +171,7 @@ describe('adopting repositories that fail AWS Control Tower\'s controls', () => 
       ],
     }]);
     expect(result.catalogText).not.toContain('CT.ECR.PR');
+    expect(result.catalogText).toContain('except those AWS Control Tower\'s controls refuse (--control-tower): the first deploy changes those in place');
     const { plan, repositories } = adopt(result.catalogText!, LIVE);
     expect(repositories['team/mutable']).toMatchObject({ ImageTagMutability: 'IMMUTABLE', ImageScanningConfiguration: { ScanOnPush: true }, LifecyclePolicy: { LifecyclePolicyText: expect.any(String) } });
     const mutable = plan.repositories.find((p) => p.id === 'team/mutable')!;
