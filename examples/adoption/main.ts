@@ -5,6 +5,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { CatalogFormat, EcrComplianceChecks, RepositoryCatalog, RepositoryFleet } from '../../src';
 import { main as cli } from '../../src/cli/main';
+import { CONTROL_TOWER_PLUGIN, controlTowerChecks } from '../../test/util/control-tower';
 import { printAnnotations, printFindings, step, synthesizeStep } from '../summary';
 
 /**
@@ -14,16 +15,16 @@ import { printAnnotations, printFindings, step, synthesizeStep } from '../summar
  * scanning) taken over by a catalog fleet without replacing anything:
  *
  *   1. `cdk-ecr-platform catalog import` writes the catalog and placement file;
- *   2. the fleet is synthesized from them, with CloudFormation validation and the five
- *      cdk-nag packs (the findings the live settings raise are acknowledged by the
- *      import, each with its reason);
+ *   2. the fleet is synthesized from them, with CloudFormation validation, the five
+ *      cdk-nag packs and the AWS Control Tower proactive controls (as cfn-guard rules);
+ *      the findings the live settings raise are acknowledged by the import, each with its
+ *      reason: the mutable, unscanned repositories without a lifecycle policy this registry
+ *      has fail CT.ECR.PR.1-3, and the import acknowledges those controls per entry (a
+ *      governed account would refuse the deploy until the settings change;
+ *      `catalog import --control-tower` writes compliant values instead);
  *   3. `cdk-ecr-platform adopt plan` compares the synthesized templates with the export:
- *      the first deploy must change nothing.
- *
- * The AWS Control Tower proactive controls are not run here: they refuse the mutable
- * and unscanned repositories this registry has (CT.ECR.PR.2, CT.ECR.PR.3), which is what
- * a governed account would do at deploy; bring such repositories in line after the
- * import, as docs/adoption.md says.
+ *      the first deploy must change nothing, and the plan lists the Control Tower controls
+ *      each repository's template fails.
  *
  * Exit code 0 when every step passes and the plan has nothing to change.
  */
@@ -54,12 +55,14 @@ export function runAdoptionExample(work = fs.mkdtempSync(path.join(os.tmpdir(), 
       new NIST80053R5Checks(fleetApp),
       new HIPAASecurityChecks(fleetApp),
       new PCIDSS321Checks(fleetApp),
+      // every AWS Control Tower proactive control but those switched off in test/util/control-tower.ts
+      controlTowerChecks(),
     );
     return fleetApp;
   });
-  const failed = synthesizeStep(app, 'CloudFormation validation and five cdk-nag packs');
+  const failed = synthesizeStep(app, 'CloudFormation validation, five cdk-nag packs and the AWS Control Tower controls');
   const { errors } = printAnnotations(app);
-  const findings = printFindings(outdir, ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']);
+  const findings = printFindings(outdir, ['CloudFormation Validate', 'EcrCompliance', 'AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', CONTROL_TOWER_PLUGIN]);
 
   const planned = step('Planning the first deploy against the export (adopt plan)', () =>
     cli(['adopt', 'plan', '--assembly', outdir, '--live', exportFile]));

@@ -267,10 +267,8 @@ class ExportChecker {
     const at = this.at(path, 'encryptionConfiguration');
     if (!this.oneOf(encryption, 'encryptionType', at, Object.values(EncryptionType))) return;
     const type = encryption.encryptionType as string;
-    const hasKey = this.optionalString(encryption, 'kmsKey', at);
-    if (KMS_ENCRYPTION_TYPES.includes(type) && !hasKey && encryption.kmsKey === undefined) {
-      this.add(`${at}.kmsKey`, `is missing: ECR returns the key of ${type} encryption`);
-    }
+    // KMS or KMS_DSSE without kmsKey is ECR's AWS managed key (as CreateRepository takes it without one).
+    this.optionalString(encryption, 'kmsKey', at);
     if (!KMS_ENCRYPTION_TYPES.includes(type) && encryption.kmsKey !== undefined) {
       this.add(`${at}.kmsKey`, `is set with ${type} encryption, which uses no KMS key`);
     }

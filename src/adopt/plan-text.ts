@@ -34,6 +34,7 @@ export function renderPlanText(plan: AdoptionPlanResult, title: string): string 
       for (const c of p.changes) out.push(...propertyLines(c));
     }
   }
+  out.push(...controlTowerLines(plan.repositories));
   for (const [verdict, heading] of [['created', 'Created (in the app, not live)'], ['not managed', 'Not managed (live, in no template: left alone)']] as const) {
     const list = all.filter((p) => p.verdict === verdict);
     if (list.length === 0) continue;
@@ -69,4 +70,18 @@ function show(value: unknown): string {
   if (value === undefined) return '(none)';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > VALUE_WIDTH ? `${text.slice(0, VALUE_WIDTH)}... (${text.length} characters)` : text;
+}
+
+/** The AWS Control Tower controls the planned repositories fail, per control, with the repositories by name. */
+function controlTowerLines(repositories: ResourcePlan[]): string[] {
+  const failing = repositories.filter((p) => (p.controlTower ?? []).length > 0);
+  if (failing.length === 0) return [];
+  const out = ['', `AWS Control Tower: ${failing.length} of ${repositories.length} repositories fail controls on repositories in the templates `
+    + '(an account that enforces a control refuses the deploy that creates or updates the repository, acknowledged in the app or not; --format json lists them per repository):'];
+  const controls = [...new Set(failing.flatMap((p) => p.controlTower!))].sort();
+  for (const control of controls) {
+    const names = failing.filter((p) => p.controlTower!.includes(control)).map((p) => p.id);
+    out.push(`  ${control}: ${names.length} repositories: ${names.slice(0, LISTED).join(', ')}${names.length > LISTED ? `, ... and ${names.length - LISTED} more` : ''}`);
+  }
+  return out;
 }

@@ -16,7 +16,8 @@
 import { RegistryExportFile } from './export-model';
 import { LiveRegistryResource, REGISTRY_RESOURCES, registryResources, REPOSITORY_PROPERTIES, repositoryProperties } from './mapping';
 import { partitionOf, resolveValue, ResolveContext, Resolved } from './resolve';
-import { EcrType } from '../internal/ecr-facts';
+import { failedControlTowerControls } from '../compliance/control-tower-controls';
+import { AWS_MANAGED_KEY_ALIAS, CONTROL_TOWER_TAG_MUTABILITY, EcrType } from '../internal/ecr-facts';
 
 /** One stack's template, as synthesized. */
 export interface PlannedTemplate {
@@ -40,7 +41,7 @@ export interface PropertyPlan {
   readonly live?: unknown;
   /** What the template deploys (absent: the property is left out). */
   readonly planned?: unknown;
-  /** Why, for a replacement or an undecided value. */
+  /** Why, for a replacement or an undecided value; what it does, for some in-place updates. */
   readonly reason?: string;
 }
 
@@ -57,6 +58,13 @@ export interface ResourcePlan {
   readonly changes: PropertyPlan[];
   /** Why, for a whole resource (a generated name, an unresolved identifier). */
   readonly reason?: string;
+  /**
+   * For a repository the templates declare: the AWS Control Tower controls on
+   * repositories (CT.ECR.PR.1-3) its planned properties fail, in ID order. An
+   * account that enforces one refuses a deploy that creates or updates the
+   * repository, whatever the app acknowledges.
+   */
+  readonly controlTower?: string[];
 }
 
 export interface AdoptionPlanResult {
@@ -181,7 +189,7 @@ function planRepositories(resources: TemplateResource[], live: RegistryExportFil
     }
     const exported = byName.get(name.value);
     if (exported === undefined) {
-      plans.push({ type: r.type, id: name.value, verdict: 'created', ...at, changes: [] });
+      plans.push({ type: r.type, id: name.value, verdict: 'created', ...at, changes: [], ...controlTowerOf(r.properties) });
       continue;
     }
     managed.add(name.value);
@@ -189,7 +197,7 @@ function planRepositories(resources: TemplateResource[], live: RegistryExportFil
     const changes = REPOSITORY_PROPERTIES.filter((m) => m.property !== 'RepositoryName')
       .map((m) => compareProperty(r.type, m.property, liveProperties[m.property], r.properties[m.property], m.replacement, r.context))
       .filter((c) => c.verdict !== 'no change');
-    plans.push({ type: r.type, id: name.value, verdict: worst(changes), ...at, changes });
+    plans.push({ type: r.type, id: name.value, verdict: worst(changes), ...at, changes, ...controlTowerOf(r.properties) });
   }
   for (const r of live.repositories) {
     if (!managed.has(r.repositoryName)) plans.push({ type: 'AWS::ECR::Repository', id: r.repositoryName, verdict: 'not managed', changes: [] });
@@ -270,9 +278,36 @@ function compareProperty(type: string, property: string, live: unknown, given: u
     return { property, verdict: 'undecided', live, planned: resolved.value, reason: error instanceof Error ? error.message : String(error) };
   }
   if (isUndecided(b)) return { property, verdict: 'undecided', live, planned: resolved.value, reason: b.undecided };
+  const managedKey = type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration' ? awsManagedKeyOrArn(a, b) : undefined;
+  if (managedKey !== undefined) return { property, verdict: 'undecided', live, planned: resolved.value, reason: managedKey };
   if (canonical(a) === canonical(b)) return { property, verdict: 'no change' };
-  if (!replacement) return { property, verdict: 'in-place update', live, planned: resolved.value };
+  if (!replacement) return { property, verdict: 'in-place update', live, planned: resolved.value, ...inPlaceConsequence(type, property, b) };
   return { property, verdict: 'replacement', live, planned: resolved.value, reason: replacementReason(type, property) };
+}
+
+/** The Control Tower controls a repository's planned properties fail, when any. */
+function controlTowerOf(properties: Record<string, unknown>): { controlTower?: string[] } {
+  const failed = failedControlTowerControls(properties);
+  return failed.length > 0 ? { controlTower: failed } : {};
+}
+
+/**
+ * What an in-place update of a repository's setting does to its users, where
+ * it changes what they can do: tags made immutable, scanning on push, a
+ * lifecycle policy that expires images.
+ */
+function inPlaceConsequence(type: string, property: string, planned: unknown): { reason?: string } {
+  if (type !== 'AWS::ECR::Repository') return {};
+  if (property === 'ImageTagMutability' && typeof planned === 'string' && planned.startsWith(CONTROL_TOWER_TAG_MUTABILITY)) {
+    return { reason: 'once tags are immutable, a push of a tag that already exists in the repository fails (tags such as latest no longer move)' };
+  }
+  if (property === 'ImageScanningConfiguration' && planned === true) {
+    return { reason: 'images pushed from then on are scanned on push, while the registry has no scanning configuration (which overrides it)' };
+  }
+  if (property === 'LifecyclePolicy' && planned !== null) {
+    return { reason: 'the lifecycle policy expires the images its rules select from its first evaluation on: expired images are deleted' };
+  }
+  return {};
 }
 
 function replacementReason(type: string, property: string): string {
@@ -325,13 +360,31 @@ function normalizer(type: string, property: string): Normalizer {
   return (v) => v ?? null;
 }
 
+/** How the plan writes ECR's AWS managed key: a KMS or KMS_DSSE configuration without KmsKey (or an export without kmsKey). */
+const AWS_MANAGED_KEY = `the AWS managed key ${AWS_MANAGED_KEY_ALIAS}`;
+
+/**
+ * Why two encryption configurations of the same type, one with ECR's AWS
+ * managed key (no key) and one with a key's ARN, are undecided: the ARN may be
+ * that of the AWS managed key, and neither the template nor the export says.
+ */
+function awsManagedKeyOrArn(live: unknown, planned: unknown): string | undefined {
+  if (!isObject(live) || !isObject(planned) || live.type !== planned.type) return undefined;
+  const keys = [live.key, planned.key];
+  if (!keys.includes(AWS_MANAGED_KEY) || keys.every((k) => k === AWS_MANAGED_KEY)) return undefined;
+  const arn = keys.find((k) => k !== AWS_MANAGED_KEY);
+  return live.key === AWS_MANAGED_KEY
+    ? `the repository uses ECR's AWS managed key (the export names no key) and the template names ${arn}: the same only if that is the key of alias ${AWS_MANAGED_KEY_ALIAS}, which the plan cannot tell; leave KmsKey out to match`
+    : `the repository's key is ${arn} and the template leaves KmsKey out (ECR's AWS managed key): the same only if ${arn} is the key of alias ${AWS_MANAGED_KEY_ALIAS}, which the plan cannot tell; name that ARN as KmsKey to match`;
+}
+
 /** An encryption configuration in one form: the type, and the key as an ARN where it can be told. */
 function encryption(value: unknown, context: ResolveContext): unknown {
   const config = isObject(value) ? value : {};
   const type = config.EncryptionType ?? 'AES256';
   if (type === 'AES256') return { type };
   const key = config.KmsKey;
-  if (key === undefined) return { type, key: 'the AWS managed key aws/ecr' };
+  if (key === undefined) return { type, key: AWS_MANAGED_KEY };
   if (typeof key !== 'string') return { undecided: 'KmsKey is not a string' };
   if (key.startsWith('arn:')) {
     if (/:alias\//.test(key)) return { undecided: `KmsKey ${key} is an alias: the plan cannot tell which key it names` };

@@ -197,11 +197,12 @@ export class RegistryExport {
   }
 }
 
-/** The encryption of a live repository: its existing key by ARN, the AWS managed key, or AES256. */
+/** The encryption of a live repository: KMS or KMS_DSSE with its existing key by ARN or with the AWS managed key, or AES256. */
 function encryptionOf(scope: IConstruct, id: string, live: ExportedRepository): ImageEncryption {
   const { encryptionType, kmsKey } = live.encryptionConfiguration;
   if (encryptionType === 'AES256') return ImageEncryption.AES256;
   const key = kmsKey !== undefined ? kms.Key.fromKeyArn(scope, `${id}LiveKey`, kmsKey) : undefined;
-  if (encryptionType === EncryptionType.KMS_DSSE) return ImageEncryption.kmsDsse(key);
+  // No key: ECR's AWS managed key, never a new key (which would be another encryption).
+  if (encryptionType === EncryptionType.KMS_DSSE) return key ? ImageEncryption.kmsDsse(key) : ImageEncryption.KMS_DSSE_AWS_MANAGED;
   return key ? ImageEncryption.kms(key) : ImageEncryption.KMS_AWS_MANAGED;
 }

@@ -1,13 +1,16 @@
 /*
- * cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--force] [--format text|json]
+ * cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--control-tower] [--force] [--format text|json]
  *
  * A catalog and a placement file that reproduce every repository of a registry export.
  * Bad input: every problem, nothing written. Open repository policies: the catalog is
  * written with them as they run, they are listed, and the exit code is 1 (the catalog
- * refuses them until each is restricted or acknowledged).
+ * refuses them until each is restricted or acknowledged). AWS Control Tower's controls on
+ * repositories that live settings fail are acknowledged per entry and listed, or, with
+ * --control-tower, the settings are changed to comply and listed with what that does.
  */
 import { UsageError } from './args';
 import { CliIo, count, EXIT_INVALID, EXIT_OK, InputError, messageOf, Options, outputFormat, printJson, progressOf, read, required } from './common';
+import type { ControlTowerImport } from '../fleet/control-tower';
 
 export function catalogImportCommand(io: CliIo, options: Options): number {
   const progress = progressOf(io);
@@ -33,7 +36,7 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
   const reading = readRegistryExport(read(io, from, 'export'), source);
   const exported = reading.registryExport;
   progress(exported ? `importing ${count(exported.repositories.length)} repositories` : 'reporting problems');
-  const result = exported ? m.importCatalog(exported, { source }) : undefined;
+  const result = exported ? m.importCatalog(exported, { source, controlTower: options.flags.has('--control-tower') }) : undefined;
   const problems = result ? result.problems : reading.problems;
   if (problems.length > 0 || !result || result.catalogText === undefined || result.placementText === undefined) {
     if (format === 'json') {
@@ -65,6 +68,7 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
       acknowledged: Object.fromEntries(acknowledged),
       openPolicies: result.openPolicies,
       notReproduced: result.notReproduced,
+      controlTower: result.controlTower,
     });
   } else {
     io.stdout(`Imported ${count(result.repositories.length)} repositories from ${source}: wrote ${out} and ${placementFile} (${result.shards} shard stack${result.shards === 1 ? '' : 's'}).\n`);
@@ -72,6 +76,7 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
       io.stdout('Findings the live settings raise, acknowledged in the catalog (review them):\n');
       for (const [id, n] of acknowledged) io.stdout(`  ${id}: ${count(n)} repositories\n`);
     }
+    for (const line of controlTowerLines(result.controlTower)) io.stdout(`${line}\n`);
     if (result.notReproduced.length > 0) io.stdout(`Not reproduced by the catalog (registry settings): ${result.notReproduced.join('; ')}.\n`);
     if (result.openPolicies.length > 0) {
       io.stdout(`${result.openPolicies.length} repository polic${result.openPolicies.length === 1 ? 'y allows' : 'ies allow'} '*' without a condition that restricts it. `
@@ -81,4 +86,35 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
     }
   }
   return result.openPolicies.length > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/** Repository names listed per control before the rest is counted. */
+const LISTED = 20;
+
+/** What the import did about AWS Control Tower's controls on repositories, per control: the repositories that fail it, acknowledged or changed. */
+function controlTowerLines(imports: readonly ControlTowerImport[]): string[] {
+  if (imports.length === 0) return [];
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  const { controlTowerConsequence } = require('../fleet/control-tower') as typeof import('../fleet/control-tower');
+  const changed = imports[0].changed;
+  const byControl = new Map<ControlTowerImport['controls'][number]['control'], { names: string[]; live: Set<string>; compliant?: string }>();
+  for (const i of imports) {
+    for (const c of i.controls) {
+      const entry = byControl.get(c.control) ?? { names: [], live: new Set<string>(), compliant: c.compliant };
+      entry.names.push(i.repositoryName);
+      entry.live.add(c.live);
+      byControl.set(c.control, entry);
+    }
+  }
+  const lines = [changed
+    ? `AWS Control Tower: ${count(imports.length)} repositories had settings its controls refuse; the catalog writes compliant values (the adoption plan lists them as in-place updates):`
+    : `AWS Control Tower: ${count(imports.length)} repositories have settings its controls refuse, acknowledged per entry. An account that enforces a control refuses the deploy that creates or updates such a repository until the setting changes (--control-tower writes compliant values instead):`];
+  for (const [control, e] of [...byControl].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const live = [...e.live].sort().join(', ');
+    lines.push(changed
+      ? `  ${control}: ${live} -> ${e.compliant} in ${count(e.names.length)} repositories: ${controlTowerConsequence(control)}`
+      : `  ${control}: ${live} in ${count(e.names.length)} repositories`);
+    lines.push(`    ${e.names.slice(0, LISTED).join(', ')}${e.names.length > LISTED ? `, ... and ${e.names.length - LISTED} more (--format json lists every one)` : ''}`);
+  }
+  return lines;
 }

@@ -8,7 +8,7 @@
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE [--previous FILE] [--write] [--details] [--format text|json]
  *   cdk-ecr-platform catalog plan --catalog FILE --placement FILE --live FILE [--fleet-id ID] [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform catalog move NAME... --to SHARD --placement FILE [--format text|json]
- *   cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--force] [--format text|json]
+ *   cdk-ecr-platform catalog import --from FILE --out FILE --placement FILE [--control-tower] [--force] [--format text|json]
  *   cdk-ecr-platform adopt plan --assembly DIR --live FILE [--imported DIR] [--write-import-mappings DIR] [--format text|json]
  *   cdk-ecr-platform bootstrap harden --template FILE [--out FILE] [--kms-key ARN | --keep-aes256] [--untagged-days N]
  *   cdk-ecr-platform access report CDK_OUT [--format md|json|csv|mermaid]
@@ -133,13 +133,14 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     group: 'catalog',
     name: 'import',
-    synopsis: '--from FILE --out FILE --placement FILE [--force] [--format text|json]',
+    synopsis: '--from FILE --out FILE --placement FILE [--control-tower] [--force]\n      [--format text|json]',
     positionals: 'none',
     summary: 'Write a catalog (YAML) and a placement file that reproduce every\nrepository of a registry export. Bad input: every problem,\nnothing written. Open repository policies are written as they\nrun, listed, and exit 1: the catalog refuses them until each\nis restricted or acknowledged (EcrCompliance-OpenAccess).',
     options: [
       { name: '--from', value: 'FILE', needs: FILE_NEEDS, help: 'the registry export (JSON, `cdk-ecr-platform registry export`)' },
       { name: '--out', value: 'FILE', needs: 'a file', help: 'the catalog to write (YAML)' },
       PLACEMENT,
+      { name: '--control-tower', help: 'where a live setting fails an AWS Control Tower control on\nrepositories (CT.ECR.PR.1-3), write the value it accepts\n(IMMUTABLE tags, scan on push, the recommended lifecycle\npolicy) instead of acknowledging the control' },
       { name: '--force', help: 'replace --out and --placement when they exist' },
       FORMAT_TEXT,
     ],

@@ -4,6 +4,8 @@
  * checked against them (the fleet loads without cdk-nag).
  */
 
+import { CONTROL_TOWER_ECR_CONTROLS, ControlTowerEcrControl } from '../internal/ecr-facts';
+
 /** The pack's name: the prefix of every rule ID. @internal */
 export const ECR_COMPLIANCE_PACK = 'EcrCompliance';
 
@@ -32,8 +34,35 @@ export const RULE_FINDINGS: Partial<Record<EcrComplianceRule, readonly string[]>
   LifecyclePolicy: ['Missing', 'Invalid'],
 };
 
-/** The IDs an acknowledgement of a rule (full ID) records: the rule's, and each of its findings'. @internal */
+/**
+ * The pack's finding that mirrors each AWS Control Tower control on
+ * repositories: an acknowledgement of the control (`CT.ECR.PR.3`) records it,
+ * besides the cfn-guard plugin's rule. CT.ECR.PR.1 is the LifecyclePolicy
+ * rule's `Missing` finding only (an invalid policy is no Control Tower matter).
+ *
+ * @internal
+ */
+export const CONTROL_TOWER_MIRRORS: Readonly<Record<ControlTowerEcrControl, string>> = {
+  'CT.ECR.PR.1': `${ECR_COMPLIANCE_PACK}-LifecyclePolicy[${RULE_FINDINGS.LifecyclePolicy![0]}]`,
+  'CT.ECR.PR.2': `${ECR_COMPLIANCE_PACK}-ControlTowerScanOnPush`,
+  'CT.ECR.PR.3': `${ECR_COMPLIANCE_PACK}-ControlTowerImmutableTags`,
+};
+
+/** Whether an acknowledgement ID names an AWS Control Tower control on repositories (`CT.ECR.PR.1` to `CT.ECR.PR.3`). @internal */
+export function isControlTowerAcknowledgement(id: unknown): id is ControlTowerEcrControl {
+  return typeof id === 'string' && Object.prototype.hasOwnProperty.call(CONTROL_TOWER_ECR_CONTROLS, id);
+}
+
+/**
+ * The IDs an acknowledgement of a rule (full ID) records: the rule's, and each
+ * of its findings'; for a Control Tower control, the pack's finding that
+ * mirrors it (the cfn-guard rule's ID, which has a plugin prefix, is recorded
+ * apart: `controlTowerGuardRuleId`).
+ *
+ * @internal
+ */
 export function acknowledgedIds(id: string): string[] {
+  if (isControlTowerAcknowledgement(id)) return [CONTROL_TOWER_MIRRORS[id]];
   const findings = RULE_FINDINGS[id.replace(`${ECR_COMPLIANCE_PACK}-`, '') as EcrComplianceRule] ?? [];
   return [id, ...findings.map((f) => `${id}[${f}]`)];
 }
@@ -57,16 +86,17 @@ export function repositoryAcknowledgementProblems(
 ): { field: 'id' | 'reason'; message: string }[] {
   const problems: { field: 'id' | 'reason'; message: string }[] = [];
   const ids = REPOSITORY_RULES.map(complianceRuleId);
+  const controls = Object.keys(CONTROL_TOWER_ECR_CONTROLS);
   if (typeof id !== 'string') {
     problems.push({ field: 'id', message: `id must be a rule ID such as ${ids[2]}, not ${JSON.stringify(id) ?? 'undefined'}` });
-  } else if (!ids.includes(id)) {
+  } else if (!ids.includes(id) && !isControlTowerAcknowledgement(id)) {
     const other = OTHER_RULES.map(complianceRuleId).includes(id);
-    const hint = other ? undefined : closest(id, ids);
+    const hint = other ? undefined : closest(id, [...ids, ...controls]);
     problems.push({
       field: 'id',
       message: other
         ? `${id} checks no repository, so a repository cannot acknowledge it: acknowledge it on the construct it names, with Validations.of(construct).acknowledge({ id, reason })`
-        : `'${id}' is no rule of the ${ECR_COMPLIANCE_PACK} pack that checks repositories${hint ? `: did you mean '${hint}'?` : ''} (its rules: ${ids.join(', ')})`,
+        : `'${id}' is no rule of the ${ECR_COMPLIANCE_PACK} pack that checks repositories${hint ? `: did you mean '${hint}'?` : ''} (its rules: ${ids.join(', ')}), nor an AWS Control Tower control on repositories (${Object.keys(CONTROL_TOWER_ECR_CONTROLS).sort().join(', ')})`,
     });
   }
   if (typeof reason !== 'string' || reason.trim() === '') {

@@ -1,10 +1,17 @@
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK } from './budget';
+import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
+import {
+  CONTROL_TOWER_LIFECYCLE_PRESET, controlTowerAcknowledgementReason, ControlTowerChange, ControlTowerImport,
+} from './control-tower';
 import { fleetItem } from './fleet';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, placeRepositories, renderPlacementState } from './placement';
 import { ExportedRepository, RegistryExportFile } from '../adopt/export-model';
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
-import { EncryptionType, hasTagMutabilityExclusions, IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
+import {
+  CONTROL_TOWER_TAG_MUTABILITY, ControlTowerEcrControl, EncryptionType, hasTagMutabilityExclusions, IMAGE_TAG_MUTABILITIES,
+  IMMUTABLE_TAG_MUTABILITIES, KMS_DSSE_REGIONS, KMS_ENCRYPTION_TYPES,
+} from '../internal/ecr-facts';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
@@ -23,7 +30,10 @@ import { ScanningRuleOptions } from '../scanning/registry-scanning';
  * that says so, the compliance findings the live settings raise, except an
  * open repository policy: that one is written as it runs and reported, and
  * the catalog refuses it until the user restricts it or acknowledges
- * EcrCompliance-OpenAccess in the entry.
+ * EcrCompliance-OpenAccess in the entry. AWS Control Tower's controls on
+ * repositories (CT.ECR.PR.1-3) that a live setting fails are acknowledged per
+ * entry with the reason a governed account refuses the deploy, or, with the
+ * controlTower option, the setting is written to comply (control-tower.ts).
  */
 
 /** The tags the catalog writes with keys of their own (`owner`, `costCenter`). */
@@ -33,6 +43,8 @@ const OWN_TAGS: Readonly<Record<string, 'owner' | 'costCenter'>> = { 'owner': 'o
 interface ImportedEntry {
   readonly props: FleetRepositoryProps;
   readonly keys: ReadonlyArray<readonly [string, unknown]>;
+  /** The Control Tower controls the live settings fail (acknowledged, or changed to comply). */
+  readonly controlTower: ControlTowerChange[];
 }
 
 /** A repository whose policy allows `*` without a condition that restricts it. */
@@ -62,12 +74,23 @@ export interface CatalogImport {
   readonly shards: number;
   /** What the export holds that the catalog does not reproduce, one line each. */
   readonly notReproduced: string[];
+  /**
+   * The AWS Control Tower controls the live settings fail, per repository:
+   * acknowledged in the catalog, or (with `controlTower`) changed to comply.
+   */
+  readonly controlTower: ControlTowerImport[];
 }
 
 /** Where the export comes from, for the catalog's header and the acknowledgements' reasons. */
 export interface CatalogImportOptions {
   /** The export file's name, for the catalog's header and messages. */
   readonly source: string;
+  /**
+   * Write values that AWS Control Tower's controls on repositories accept
+   * (CT.ECR.PR.1-3) where the live ones fail them, instead of acknowledging
+   * the controls: the first deploy then updates those settings in place.
+   */
+  readonly controlTower?: boolean;
 }
 
 /**
@@ -76,6 +99,7 @@ export interface CatalogImportOptions {
  * catalog or placement text.
  */
 export function importCatalog(registryExport: RegistryExportFile, options: CatalogImportOptions): CatalogImport {
+  const controlTower: ControlTowerImport[] = [];
   const problems: string[] = [];
   const openPolicies: OpenRepositoryPolicy[] = [];
   const acknowledged: Record<string, number> = {};
@@ -95,8 +119,12 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
       continue;
     }
     seen.add(repository?.repositoryName);
-    const entry = importRepository(repository, registryExport.region, origin, lifecycles, scannedByRegistry, (m) => problems.push(`${at}: ${m}`));
+    const entry = importRepository(repository, registryExport.region, origin, lifecycles, scannedByRegistry,
+      (m) => problems.push(`${at}: ${m}`), options.controlTower === true);
     if (!entry) continue;
+    if (entry.controlTower.length > 0) {
+      controlTower.push({ repositoryName: repository.repositoryName, controls: entry.controlTower, changed: options.controlTower === true });
+    }
     entries.push(entry);
     const read = entry.props.repositoryPolicyText !== undefined ? readPolicyDocument(entry.props.repositoryPolicyText) : undefined;
     if (read && read.open.length > 0) openPolicies.push({ repositoryName: repository.repositoryName, statements: read.open });
@@ -105,7 +133,7 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
   const repositories = entries.map((e) => e.props);
   const registry = registryBlock(registryExport, (m) => problems.push(`${options.source}: registry: ${m}`));
   const notReproduced = registryNotes(registryExport);
-  if (problems.length > 0) return { problems, repositories, openPolicies, acknowledged, shards: 0, notReproduced };
+  if (problems.length > 0) return { problems, repositories, openPolicies, acknowledged, shards: 0, notReproduced, controlTower };
 
   // The fleet's own placement, with its default budget: the first synthesis finds every repository placed.
   const budget = { resources: DEFAULT_RESOURCES_PER_STACK, bytes: DEFAULT_TEMPLATE_BYTES_PER_STACK };
@@ -114,7 +142,7 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
   const placementText = renderPlacementState({ repositories: placement.placement, shards, keys: new Map(), registry: registry !== undefined });
   return {
     problems,
-    catalogText: renderCatalog(entries, registry, registryExport, options.source),
+    catalogText: renderCatalog(entries, registry, registryExport, options.source, options.controlTower === true && controlTower.length > 0),
     registry: registry?.settings,
     placementText,
     repositories,
@@ -122,13 +150,14 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
     acknowledged,
     shards: placement.shards.length,
     notReproduced,
+    controlTower,
   };
 }
 
 /** One repository as a catalog entry, or undefined with its problems reported. */
 function importRepository(
   r: ExportedRepository, region: string, origin: string, lifecycles: Map<string, LifecyclePolicy | string[]>,
-  scannedByRegistry: (name: string) => boolean, report: (message: string) => void,
+  scannedByRegistry: (name: string) => boolean, report: (message: string) => void, comply = false,
 ): ImportedEntry | undefined {
   let ok = true;
   const fail = (message: string) => { ok = false; report(message); };
@@ -143,6 +172,12 @@ function importRepository(
     id: complianceRuleId(rule),
     reason: `Kept as it runs in ${origin} (catalog import): ${what}. Change the setting and drop this acknowledgement to comply.`,
   });
+  // A Control Tower control the live setting fails: acknowledged with a reason that says what a governed account does, or (comply) changed.
+  const controlTower: ControlTowerChange[] = [];
+  const failsControl = (control: ControlTowerEcrControl, live: string, compliant: string) => {
+    controlTower.push({ control, live, compliant: comply ? compliant : undefined });
+    if (!comply) acknowledgements.push({ id: control, reason: controlTowerAcknowledgementReason(control, origin, live) });
+  };
 
   // Tags: owner and cost-center have keys of their own.
   const tags: Record<string, string> = {};
@@ -164,15 +199,21 @@ function importRepository(
   }
 
   // Tag mutability and its exclusion filters.
-  const mutability = String(r.imageTagMutability);
+  const liveMutability = String(r.imageTagMutability);
+  const complies = comply && liveMutability !== CONTROL_TOWER_TAG_MUTABILITY && IMAGE_TAG_MUTABILITIES.includes(liveMutability);
+  if (liveMutability !== CONTROL_TOWER_TAG_MUTABILITY && IMAGE_TAG_MUTABILITIES.includes(liveMutability)) {
+    failsControl('CT.ECR.PR.3', `tags ${liveMutability}`, `tags ${CONTROL_TOWER_TAG_MUTABILITY}`);
+  }
+  const mutability = complies ? CONTROL_TOWER_TAG_MUTABILITY : liveMutability;
   const base = mutability.replace(/_WITH_EXCLUSION$/, '');
   if (base !== ImageTagMutability.MUTABLE && base !== ImageTagMutability.IMMUTABLE) {
     fail(`imageTagMutability ${JSON.stringify(r.imageTagMutability)} is not one ECR returns`);
   } else {
-    const exclusions = (r.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter);
-    if (hasTagMutabilityExclusions(mutability) !== exclusions.length > 0) {
-      fail(`imageTagMutability ${mutability} with ${exclusions.length} exclusion filters: a repository has filters exactly when its mutability ends with _WITH_EXCLUSION`);
+    const liveExclusions = (r.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter);
+    if (hasTagMutabilityExclusions(liveMutability) !== liveExclusions.length > 0) {
+      fail(`imageTagMutability ${liveMutability} with ${liveExclusions.length} exclusion filters: a repository has filters exactly when its mutability ends with _WITH_EXCLUSION`);
     }
+    const exclusions = complies ? [] : liveExclusions;
     if (base === ImageTagMutability.MUTABLE) {
       keys.push(['tagMutability', base]);
       props.imageTagMutability = ImageTagMutability.MUTABLE;
@@ -182,7 +223,6 @@ function importRepository(
       props.imageTagMutabilityExclusions = exclusions;
     }
     if (!IMMUTABLE_TAG_MUTABILITIES.includes(mutability)) acknowledge('TagImmutability', `tags are ${mutability}`);
-    if (mutability !== ImageTagMutability.IMMUTABLE) acknowledge('ControlTowerImmutableTags', `tag mutability is ${mutability}`);
   }
 
   // Encryption: always explicit (the fleet's default, the shard's key, would replace the repository).
@@ -191,23 +231,33 @@ function importRepository(
     keys.push(['encryption', EncryptionType.AES256]);
     props.encryption = ImageEncryption.AES256;
     acknowledge('CustomerManagedKey', 'images are encrypted with AES256, and ECR cannot change a repository\'s encryption (a new repository would be needed)');
-  } else if (encryption.encryptionType === EncryptionType.KMS && typeof encryption.kmsKey === 'string') {
-    const keyProblems = kmsKeyArnProblems(encryption.kmsKey, region);
-    keyProblems.forEach((m) => fail(`encryptionConfiguration.kmsKey: ${m}`));
-    keys.push(['encryption', EncryptionType.KMS], ['kmsKey', encryption.kmsKey]);
-    props.kmsKeyArn = encryption.kmsKey;
   } else if (KMS_ENCRYPTION_TYPES.includes(encryption.encryptionType)) {
-    fail(`encryption ${encryption.encryptionType}${encryption.kmsKey === undefined ? ' without a kmsKey' : ''} cannot be written in a catalog, which takes AES256, or KMS with the key's ARN`);
+    const dualLayer = encryption.encryptionType === EncryptionType.KMS_DSSE;
+    if (dualLayer && !KMS_DSSE_REGIONS.includes(region)) {
+      fail(`encryption ${EncryptionType.KMS_DSSE} in ${region}: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${KMS_DSSE_REGIONS.join(', ')}), so no repository of ${region} has it`);
+    }
+    if (encryption.kmsKey === undefined) {
+      // No key: ECR's AWS managed key, which the template names by leaving KmsKey out.
+      keys.push(['encryption', encryption.encryptionType], ['kmsKey', CATALOG_AWS_MANAGED_KEY]);
+      props.encryption = dualLayer ? ImageEncryption.KMS_DSSE_AWS_MANAGED : ImageEncryption.KMS_AWS_MANAGED;
+      acknowledge('CustomerManagedKey', `images are encrypted with ECR's AWS managed key (${encryption.encryptionType} without a key), and ECR cannot change a repository's encryption (a new repository would be needed)`);
+    } else {
+      kmsKeyArnProblems(encryption.kmsKey, region).forEach((m) => fail(`encryptionConfiguration.kmsKey: ${m}`));
+      keys.push(['encryption', encryption.encryptionType], ['kmsKey', encryption.kmsKey]);
+      props.kmsKeyArn = encryption.kmsKey;
+      if (dualLayer) props.dualLayerEncryption = true;
+    }
   } else {
     fail(`encryptionType ${JSON.stringify(encryption.encryptionType)} is not one ECR returns`);
   }
 
   // Scan on push: the library's default is on.
-  const scanOnPush = r.imageScanningConfiguration?.scanOnPush ?? false;
+  const liveScanOnPush = r.imageScanningConfiguration?.scanOnPush ?? false;
+  if (!liveScanOnPush) failsControl('CT.ECR.PR.2', 'scan on push off', 'scan on push on');
+  const scanOnPush = liveScanOnPush || comply;
   if (!scanOnPush) {
     keys.push(['scanOnPush', false]);
     props.imageScanOnPush = false;
-    acknowledge('ControlTowerScanOnPush', 'scan on push is off');
     // Acknowledged even where a registry scanning rule covers the repository: the compliance pack sees that rule only
     // when the registry stack shares the shards' account and region, which an environment-agnostic check does not know.
     acknowledge('RepositoryScanning', `scan on push is off${scannedByRegistry(r.repositoryName) ? ' (a registry scanning rule of the catalog covers the repository)' : ''}`);
@@ -215,6 +265,12 @@ function importRepository(
 
   // The lifecycle policy: its text, or none (the library's default is a policy).
   if (r.lifecyclePolicyText === undefined) {
+    failsControl('CT.ECR.PR.1', 'no lifecycle policy', `the lifecycle policy ${CONTROL_TOWER_LIFECYCLE_PRESET}`);
+  }
+  if (r.lifecyclePolicyText === undefined && comply) {
+    keys.push(['lifecycle', { preset: CONTROL_TOWER_LIFECYCLE_PRESET }]);
+    props.lifecyclePolicy = LifecyclePolicy.recommended();
+  } else if (r.lifecyclePolicyText === undefined) {
     keys.push(['lifecycle', 'none']);
     props.noLifecyclePolicy = true;
     acknowledge('LifecyclePolicy', 'the repository has no lifecycle policy');
@@ -245,7 +301,7 @@ function importRepository(
     keys.push(['acknowledge', acknowledgements]);
     props.acknowledgements = acknowledgements;
   }
-  return ok ? { props: props as unknown as FleetRepositoryProps, keys } : undefined;
+  return ok ? { props: props as unknown as FleetRepositoryProps, keys, controlTower } : undefined;
 }
 
 /**
@@ -362,10 +418,14 @@ function registryNotes(registryExport: RegistryExportFile): string[] {
  * reader reads), so that no value changes type and the bytes are the same
  * for the same export.
  */
-function renderCatalog(entries: ImportedEntry[], registry: RegistryBlock | undefined, registryExport: RegistryExportFile, source: string): string {
+function renderCatalog(
+  entries: ImportedEntry[], registry: RegistryBlock | undefined, registryExport: RegistryExportFile, source: string, changedForControlTower: boolean,
+): string {
   const lines = [
     `# The repositories of registry ${registryExport.account} in ${registryExport.region}, written by \`cdk-ecr-platform catalog import\` from ${source}.`,
-    '# Every setting reproduces what runs. The acknowledgements accept the findings the live settings raise: review them.',
+    changedForControlTower
+      ? '# Every setting reproduces what runs, except those AWS Control Tower\'s controls refuse (--control-tower): the first deploy changes those in place.'
+      : '# Every setting reproduces what runs. The acknowledgements accept the findings the live settings raise: review them.',
   ];
   if (registry) {
     lines.push('registry:');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { CATALOG_AWS_MANAGED_KEY, joinCatalogEncryption } from './catalog-encryption';
 import { At, checkKeys, field, model, noDuplicateKeys, Obj, readAccount, readEnum, readList, readNumber, readString, readStrings, Report, toPlain } from './catalog-nodes';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
@@ -49,7 +50,7 @@ export const CATALOG_KEYS = {
     capTotal: ['count'],
   } as Record<string, string[]>,
   // The catalog speaks ECR's own values, taken from the model.
-  encryption: [EncryptionType.KMS, EncryptionType.AES256] as string[],
+  encryption: [EncryptionType.KMS, EncryptionType.AES256, EncryptionType.KMS_DSSE] as string[],
   tagMutability: Object.values(ImageTagMutability) as string[],
   scanning: Object.values(ScanFrequency) as string[],
   removalPolicy: ['retain', 'retain-on-update-or-delete', 'destroy'],
@@ -279,6 +280,7 @@ function readCatalogText(text: string, format: CatalogFormat, file: string): Cat
     for (const key of Object.keys(entry)) {
       if (entry[key] === undefined) delete entry[key];
     }
+    joinCatalogEncryption(entry, (key) => field(item, key) ?? defaults.get(key), report);
     adoptedSettingsProblems(entry as unknown as FleetRepositoryProps, (key) => field(item, key) ?? defaults.get(key), report);
     const { seen, rules, allDestinations, ruleMembers, continuous } = tallyOf(entry);
     if (seen.has(name)) report(nameNode.pos, `repository '${name}' is already listed at line ${seen.get(name)}${registries.size > 1 ? ' for the same account and region' : ''}`);
@@ -355,17 +357,11 @@ function registryQuotas(tally: RegistryTally, whose: string, at: At): void {
 
 /**
  * The checks across keys of an entry's settings reproduced from an existing
- * repository: kmsKey with KMS encryption, tags with owner and costCenter,
+ * repository: tags with owner and costCenter (encryption and kmsKey: catalog-encryption.ts),
  * a repository policy with its access statements (size), and an open
  * policy only with the acknowledgement of EcrCompliance-OpenAccess.
  */
 function adoptedSettingsProblems(entry: FleetRepositoryProps, node: (key: string) => CatalogNode | undefined, report: Report): void {
-  const kmsNode = node('kmsKey');
-  const encryptionNode = node('encryption');
-  if (kmsNode && entry.kmsKeyArn !== undefined
-    && !(encryptionNode?.kind === 'scalar' && encryptionNode.value === EncryptionType.KMS)) {
-    report(kmsNode.pos, `kmsKey names the key of KMS encryption: give it with encryption: ${EncryptionType.KMS}`);
-  }
   const tagsNode = node('tags');
   if (tagsNode && entry.tags !== undefined) {
     const own = { 'owner': { setting: 'owner', value: entry.owner }, 'cost-center': { setting: 'costCenter', value: entry.costCenter } };
@@ -520,8 +516,9 @@ const READERS: Record<string, [string, (node: CatalogNode, report: Report) => un
   kmsKey: ['kmsKeyArn', (n, r) => {
     const arn = readString(n, r, 'kmsKey');
     if (arn === undefined) return undefined;
+    if (arn === CATALOG_AWS_MANAGED_KEY) return arn;
     const problems = kmsKeyArnProblems(arn);
-    for (const m of problems) r(n.pos, `kmsKey: ${m}`);
+    for (const m of problems) r(n.pos, `kmsKey: ${m}, or ${CATALOG_AWS_MANAGED_KEY} for ECR's AWS managed key`);
     return problems.length > 0 ? undefined : arn;
   }],
   repositoryPolicy: ['repositoryPolicyText', (n, r) => {

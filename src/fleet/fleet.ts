@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
+import { acknowledgeControlTower } from './control-tower';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
 import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
 import { FleetRegistrySettings, FleetRepositoryProps } from './model';
@@ -208,6 +209,7 @@ export class RepositoryFleet extends Construct {
         imageScanOnPush: r.imageScanOnPush,
       });
       for (const a of r.acknowledgements ?? []) for (const rule of acknowledgedIds(a.id)) acknowledgeRule(repo.cfnRepository, rule, a.reason);
+      acknowledgeControlTower(repo.cfnRepository, r.acknowledgements);
       if (r.owner !== undefined) repo.cfnRepository.tags.setTag('owner', r.owner);
       if (r.costCenter !== undefined) repo.cfnRepository.tags.setTag('cost-center', r.costCenter);
       for (const [key, value] of Object.entries(r.tags ?? {})) repo.cfnRepository.tags.setTag(key, value);
@@ -295,14 +297,17 @@ export class RepositoryFleet extends Construct {
    */
   private encryptionOf(r: FleetRepositoryProps, shard: number, shardStacks: Map<number, Stack>, env: Environment | undefined, problems: Problems)
     : ImageEncryption | undefined {
-    if (r.kmsKeyArn !== undefined) return ImageEncryption.kms(existingKey(shardStacks.get(shard)!, r.kmsKeyArn));
+    if (r.kmsKeyArn !== undefined) {
+      const key = existingKey(shardStacks.get(shard)!, r.kmsKeyArn);
+      return r.dualLayerEncryption === true ? ImageEncryption.kmsDsse(key) : ImageEncryption.kms(key);
+    }
     const recorded = this.keys.get(r.repositoryName);
     const holder = recorded ?? (this.keyScope === FleetKeyScope.REGISTRY ? REGISTRY_KEY_HOLDER : shard);
     if (holder === shard) return r.encryption;
     if (r.encryption === undefined) {
       return holder === REGISTRY_KEY_HOLDER ? this.registryEncryption(env) : defaultRepositoryEncryption(shardStacks.get(holder)!);
     }
-    if (recorded !== undefined && r.encryption.usesKms && r.encryption.key === undefined) {
+    if (recorded !== undefined && r.encryption.usesKms && r.encryption.key === undefined && !r.encryption._usesAwsManagedKey) {
       problems.add(`repository '${r.repositoryName}' moved from ${keyHolderName(recorded)} (placement file keys), but its encryption creates a key of its own with the repository, which cannot move with it: name that key with ImageEncryption.kms(kms.Key.fromKeyArn(...)) before moving it`);
     }
     return r.encryption;
@@ -561,6 +566,11 @@ function adoptedSettingProblems(r: FleetRepositoryProps, i: number, region: stri
     if (typeof r.kmsKeyArn !== 'string') problems.push(`${at}: kmsKeyArn must be a string`);
     else kmsKeyArnProblems(r.kmsKeyArn, region !== undefined && !Token.isUnresolved(region) ? region : undefined).forEach((p) => problems.push(`${at}: kmsKeyArn ${p}`));
     if (r.encryption !== undefined) problems.push(`${at}: give either encryption or kmsKeyArn (which means KMS with that key), not both`);
+  }
+  if (r.dualLayerEncryption !== undefined && typeof r.dualLayerEncryption !== 'boolean') {
+    problems.push(`${at}: dualLayerEncryption must be true or false`);
+  } else if (r.dualLayerEncryption === true && r.kmsKeyArn === undefined) {
+    problems.push(`${at}: dualLayerEncryption says how kmsKeyArn's key encrypts: give kmsKeyArn (with the AWS managed key, encryption ImageEncryption.KMS_DSSE_AWS_MANAGED)`);
   }
   if (r.tags !== undefined) {
     if (typeof r.tags !== 'object' || r.tags === null || Array.isArray(r.tags)) {

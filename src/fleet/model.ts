@@ -17,10 +17,18 @@ import { ScanningRuleOptions } from '../scanning/registry-scanning';
  * An accepted finding of the `EcrCompliance` pack on a repository, in
  * cdk-nag's terms: the rule ID and why it is accepted. The repository
  * records it as `Validations.of(repository).acknowledge({ id, reason })`
- * does.
+ * does. An AWS Control Tower control on repositories (`CT.ECR.PR.1` to
+ * `CT.ECR.PR.3`) is accepted the same way: the repository then records
+ * both the pack's finding that mirrors the control and the finding of AWS's
+ * cfn-guard rule for it, as `@cdklabs/cdk-validator-cfnguard` reports it
+ * (`cdk-validator-cfnguard::RULE`).
  */
 export interface FindingAcknowledgement {
-  /** The rule ID, for example `EcrCompliance-TagImmutability`: a rule of the pack that checks repositories. */
+  /**
+   * The rule ID, for example `EcrCompliance-TagImmutability`: a rule of the
+   * pack that checks repositories; or a Control Tower control on
+   * repositories, for example `CT.ECR.PR.3`.
+   */
   readonly id: string;
   /** Why the finding is accepted (not empty). */
   readonly reason: string;
@@ -105,6 +113,16 @@ export interface FleetRepositoryProps {
    */
   readonly kmsKeyArn?: string;
   /**
+   * Whether `kmsKeyArn`'s key encrypts the repository in two layers:
+   * dual-layer server-side encryption (`KMS_DSSE`) rather than `KMS`, as an
+   * existing repository may have it. Amazon ECR offers it only in the AWS
+   * GovCloud (US) Regions. Only with `kmsKeyArn` (with the AWS managed key,
+   * give `encryption: ImageEncryption.KMS_DSSE_AWS_MANAGED`).
+   *
+   * @default false
+   */
+  readonly dualLayerEncryption?: boolean;
+  /**
    * A repository policy document (JSON text), kept as it runs: its Version
    * and statements are rendered as given, followed by the statements of
    * `access`. It is judged by the library's open-access check: a statement
@@ -159,8 +177,9 @@ export interface FleetRepositoryProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Findings of the `EcrCompliance` pack accepted for this repository, each
-   * with its reason (for example `EcrCompliance-TagImmutability` for a
+   * Findings of the `EcrCompliance` pack, or AWS Control Tower controls on
+   * repositories, accepted for this repository, each with its reason (for
+   * example `EcrCompliance-TagImmutability` and `CT.ECR.PR.3` for a
    * repository with `MUTABLE` tags).
    *
    * @default - none: every finding is reported

@@ -1,4 +1,6 @@
 import { CATALOG_KEYS } from './catalog';
+import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
+import { CONTROL_TOWER_CONTROLS } from '../compliance/control-tower-controls';
 import { complianceRuleId, REPOSITORY_RULES } from '../compliance/rule-ids';
 import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN, REPOSITORY_TAG_LIMITS } from '../internal/ecr-facts';
 import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
@@ -56,7 +58,10 @@ export function catalogJsonSchema(): Record<string, unknown> {
     },
     tagMutability: { enum: CATALOG_KEYS.tagMutability },
     tagMutabilityExclusions: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', pattern: EXCLUSION_FILTER.source } },
-    encryption: { enum: CATALOG_KEYS.encryption, description: "KMS uses the shard stack's shared customer managed key, or the key named by kmsKey" },
+    encryption: {
+      enum: CATALOG_KEYS.encryption,
+      description: "KMS uses the shard stack's shared customer managed key, or the key named by kmsKey; KMS_DSSE (AWS GovCloud (US) Regions only) the key named by kmsKey",
+    },
     ...adoptedSettingsSchema(),
     access: {
       type: 'object',
@@ -78,13 +83,13 @@ export function catalogJsonSchema(): Record<string, unknown> {
     scanning: { enum: CATALOG_KEYS.scanning },
     removalPolicy: { enum: CATALOG_KEYS.removalPolicy },
     acknowledge: {
-      description: 'Accepted findings of the EcrCompliance pack, each with its reason',
+      description: 'Accepted findings of the EcrCompliance pack, or AWS Control Tower controls on repositories (the pack\'s mirror and the cfn-guard rule), each with its reason',
       type: 'array',
       items: {
         type: 'object',
         additionalProperties: false,
         required: CATALOG_KEYS.acknowledgement,
-        properties: { id: { enum: REPOSITORY_RULES.map(complianceRuleId) }, reason: { type: 'string', pattern: '\\S' } },
+        properties: { id: { enum: [...REPOSITORY_RULES.map(complianceRuleId), ...CONTROL_TOWER_CONTROLS] }, reason: { type: 'string', pattern: '\\S' } },
       },
     },
   };
@@ -154,7 +159,11 @@ function registrySchema(account: unknown): Record<string, unknown> {
 function adoptedSettingsSchema(): Record<string, unknown> {
   const { maxTags, maxKeyLength, minValueLength, maxValueLength } = REPOSITORY_TAG_LIMITS;
   return {
-    kmsKey: { type: 'string', pattern: KMS_KEY_ARN.source, description: 'The ARN of an existing KMS key (with encryption: KMS), rendered exactly as KmsKey' },
+    kmsKey: {
+      type: 'string',
+      pattern: `(?:${KMS_KEY_ARN.source})|(?:^${CATALOG_AWS_MANAGED_KEY.replace('/', '\\/')}$)`,
+      description: `The ARN of an existing KMS key (with encryption: KMS or KMS_DSSE), rendered exactly as KmsKey; ${CATALOG_AWS_MANAGED_KEY} for ECR's AWS managed key (no KmsKey rendered)`,
+    },
     repositoryPolicy: {
       type: 'object',
       description: 'A repository policy document, rendered as given before the statements of access; an open statement needs the acknowledgement of EcrCompliance-OpenAccess',

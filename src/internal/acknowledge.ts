@@ -26,3 +26,19 @@ export function acknowledgeRule(scope: IConstruct, id: string, reason: string): 
   annotations.acknowledgeWarning(qualified);
   annotations.acknowledgeWarning(id);
 }
+
+/**
+ * Acknowledges a finding of a policy validation plugin by its qualified ID
+ * (`PLUGIN::RULE`, for example `cdk-validator-cfnguard::RULE` for AWS Control
+ * Tower's cfn-guard rules): the `aws:cdk:acknowledged-rules` metadata entry
+ * that `Validations.of(scope).acknowledge({ id, reason })` records for that ID
+ * (a plugin name without spaces is its own namespace), which aws-cdk-lib
+ * matches against the plugin's violations at the scope and below.
+ *
+ * @param qualifiedId a rule ID with its plugin prefix
+ * @internal
+ */
+export function acknowledgePluginRule(scope: IConstruct, qualifiedId: string, reason: string): void {
+  if (!/^[^\s:]+::[^\s:]+$/.test(qualifiedId)) throw new Error(`acknowledgePluginRule takes PLUGIN::RULE, not '${qualifiedId}'`);
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [qualifiedId]: reason });
+}

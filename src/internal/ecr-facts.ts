@@ -127,6 +127,16 @@ export const KMS_ENCRYPTION_TYPES: readonly string[] = Object.freeze([Encryption
 /** The only regions where ECR offers KMS_DSSE (ECR User Guide, "Encryption at rest"). @internal */
 export const KMS_DSSE_REGIONS: readonly string[] = Object.freeze(['us-gov-west-1', 'us-gov-east-1']);
 
+/**
+ * The alias name of Amazon ECR's AWS managed key: the key ECR uses for KMS or
+ * KMS_DSSE when no key is given (ECR API, EncryptionConfiguration: "If no key
+ * is specified, the default AWS managed KMS key for Amazon ECR will be used";
+ * KMS_DSSE takes it as KMS does).
+ *
+ * @internal
+ */
+export const AWS_MANAGED_KEY_ALIAS = 'aws/ecr';
+
 // ---------------------------------------------------------------------------
 // Tag mutability
 // ---------------------------------------------------------------------------
@@ -159,6 +169,27 @@ export const IMMUTABLE_TAG_MUTABILITIES: readonly string[] = Object.freeze(['IMM
  * @internal
  */
 export const CONTROL_TOWER_TAG_MUTABILITY = IMMUTABLE_TAG_MUTABILITIES[0];
+
+/**
+ * AWS Control Tower's proactive controls on ECR repositories, by control ID:
+ * what each requires of an AWS::ECR::Repository, and the rule name under which
+ * AWS publishes it as a cfn-guard rule (`@cdklabs/cdk-validator-cfnguard`,
+ * `rules/control-tower/cfn-guard/ecr/ct-ecr-pr-N.guard`), which is the rule ID
+ * its policy validation plugin (`cdk-validator-cfnguard`) reports.
+ *
+ * @internal
+ */
+export const CONTROL_TOWER_ECR_CONTROLS = Object.freeze({
+  'CT.ECR.PR.1': Object.freeze({ guardRule: 'ecr_private_lifecycle_policy_configured_check', requires: 'a lifecycle policy (non-empty LifecyclePolicyText)' }),
+  'CT.ECR.PR.2': Object.freeze({ guardRule: 'ecr_private_image_scanning_enabled_check', requires: 'scan on push (ImageScanningConfiguration.ScanOnPush true)' }),
+  'CT.ECR.PR.3': Object.freeze({ guardRule: 'ecr_private_tag_immutability_enabled_check', requires: 'tag mutability IMMUTABLE exactly (no exclusions)' }),
+});
+
+/** A Control Tower control on ECR repositories (`CT.ECR.PR.1` to `CT.ECR.PR.3`). @internal */
+export type ControlTowerEcrControl = keyof typeof CONTROL_TOWER_ECR_CONTROLS;
+
+/** The plugin name under which `@cdklabs/cdk-validator-cfnguard` reports cfn-guard findings (the namespace of their acknowledgement IDs). @internal */
+export const CFN_GUARD_PLUGIN = 'cdk-validator-cfnguard';
 
 /**
  * Every `imageTagMutability` ECR returns for a repository or creation template

@@ -29,6 +29,16 @@ export class ImageEncryption {
   public static readonly KMS_AWS_MANAGED = new ImageEncryption(EncryptionType.KMS, undefined, true);
 
   /**
+   * Dual-layer server-side encryption with AWS KMS (KMS_DSSE) with the AWS
+   * managed key of Amazon ECR (alias `aws/ecr`): the `KMS_DSSE` encryption
+   * type without a key, which ECR takes as it takes `KMS` without one (ECR
+   * API, EncryptionConfiguration). No key is created. Available only in the
+   * AWS GovCloud (US) Regions, as `kmsDsse()`; like `KMS_AWS_MANAGED`, it is
+   * not a customer managed key (Security Hub ECR.5, `CustomerManagedKey`).
+   */
+  public static readonly KMS_DSSE_AWS_MANAGED = new ImageEncryption(EncryptionType.KMS_DSSE, undefined, true);
+
+  /**
    * AWS KMS with a customer managed key.
    *
    * @param key the key to use. @default - a new key with rotation enabled, retained on delete
@@ -122,11 +132,12 @@ export function renderEncryption(
 export function checkEncryptionRegion(problems: Problems, scope: IConstruct, encryption: ImageEncryption | undefined): void {
   if (encryption?.encryptionType !== EncryptionType.KMS_DSSE) return;
   const region = Stack.of(scope).region;
+  const name = encryption._usesAwsManagedKey ? 'ImageEncryption.KMS_DSSE_AWS_MANAGED' : 'ImageEncryption.kmsDsse()';
   if (Token.isUnresolved(region)) {
     Annotations.of(scope).addWarningV2('cdk-ecr-platform:kmsDsseRegionUnknown',
-      `ImageEncryption.kmsDsse() is available only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), and this stack's region is not known: deploying it anywhere else fails. Give the stack an env, or use ImageEncryption.kms().`);
+      `${name} is available only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), and this stack's region is not known: deploying it anywhere else fails. Give the stack an env, or use ImageEncryption.kms().`);
   } else if (!DSSE_REGIONS.includes(region)) {
-    problems.add(`encryption is ImageEncryption.kmsDsse(), but ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), not in '${region}': use ImageEncryption.kms()`);
+    problems.add(`encryption is ${name}, but ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), not in '${region}': use ImageEncryption.kms()`);
   }
 }
 

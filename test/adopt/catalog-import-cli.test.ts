@@ -25,6 +25,27 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(check.out).toMatch(/^valid/);
   });
 
+  test('given an export with repositories that fail Control Tower\'s controls, when imported, then the output lists them per control as acknowledged; with --control-tower, as changed, with what each change does', () => {
+    const exported = text(generateRegistryExport({ repositories: 40, seed: 5 }));
+    const io = fakeIo({ 'export.json': exported });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    expect(io.out).toMatch(/AWS Control Tower: \d+ repositories have settings its controls refuse, acknowledged per entry\. An account that enforces a control refuses the deploy/);
+    expect(io.out).toMatch(/\n  CT\.ECR\.PR\.3: (tags [A-Z_]+(, )?)+ in \d+ repositories\n    [a-z]/);
+    expect(io.written['repositories.yaml']).toContain('{"id":"CT.ECR.PR.3","reason":"Kept as it runs in');
+
+    const changed = fakeIo({ 'export.json': exported });
+    expect(main([...ARGS, '--control-tower', '--format', 'json'], changed)).toBe(EXIT_OK);
+    const report = JSON.parse(changed.out);
+    expect(report.controlTower.length).toBeGreaterThan(0);
+    expect(report.controlTower.every((r: any) => r.changed === true && r.controls.every((c: any) => typeof c.compliant === 'string'))).toBe(true);
+    expect(changed.written['repositories.yaml']).not.toContain('CT.ECR.PR');
+    expect(RepositoryCatalog.validate(changed.written['repositories.yaml'], CatalogFormat.YAML, 'repositories.yaml')).toEqual([]);
+    const text2 = fakeIo({ 'export.json': exported });
+    expect(main([...ARGS, '--control-tower'], text2)).toBe(EXIT_OK);
+    expect(text2.out).toMatch(/\n  CT\.ECR\.PR\.3: .* -> tags IMMUTABLE in \d+ repositories: tags become immutable: a push of a tag that already exists in the repository fails/);
+    expect(text2.out).toMatch(/\n  CT\.ECR\.PR\.1: no lifecycle policy -> the lifecycle policy recommended in \d+ repositories: the lifecycle policy starts expiring images at once: expire untagged images/);
+  });
+
   test('given the same export in another order, when imported, then the files are byte-identical', () => {
     const exported = generateRegistryExport({ repositories: 30, seed: 9 });
     const a = fakeIo({ 'export.json': text(exported) });
@@ -63,7 +84,7 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(main(ARGS, io)).toBe(EXIT_INVALID);
     expect(io.written).toEqual({});
     expect(io.err).toMatch(/^Nothing written: the export export\.json has 3 problems:\n/);
-    expect(io.err).toContain(`repository '${exported.repositories[0].repositoryName}': encryption KMS_DSSE cannot be written in a catalog`);
+    expect(io.err).toContain(`repository '${exported.repositories[0].repositoryName}': encryption KMS_DSSE in eu-west-1: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions`);
     expect(io.err).toContain(`repository '${exported.repositories[1].repositoryName}': tags: tag 'empty' has an empty value`);
     expect(io.err).toContain(`repository '${exported.repositories[2].repositoryName}': lifecyclePolicyText:`);
   });

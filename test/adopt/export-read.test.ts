@@ -68,6 +68,15 @@ describe('readRegistryExport', () => {
     expect((reading.registryExport as RegistryExportFile).repositories.map((r) => r.repositoryName)).toEqual(['team/api', 'web']);
   });
 
+  test('given KMS and KMS_DSSE without a kmsKey (ECR\'s AWS managed key), then it reads clean and keeps no key', () => {
+    const e = validExport();
+    delete e.repositories[0].encryptionConfiguration.kmsKey;
+    e.repositories[1].encryptionConfiguration = { encryptionType: 'KMS_DSSE' };
+    const reading = readRegistryExport(JSON.stringify(e), 'export.json');
+    expect(reading.problems).toEqual([]);
+    expect(reading.registryExport!.repositories.map((r) => r.encryptionConfiguration)).toEqual([{ encryptionType: 'KMS' }, { encryptionType: 'KMS_DSSE' }]);
+  });
+
   test('given an export with a byte order mark and an empty registry, then it reads clean', () => {
     expect(problemsOf(`\ufeff${JSON.stringify({ ...validExport(), registry: {} })}`)).toEqual([]);
   });
@@ -111,8 +120,8 @@ describe('readRegistryExport', () => {
   test.each<[string, (e: any) => void, string]>([
     ['an encryption type ECR does not have', (e) => { e.repositories[1].encryptionConfiguration.encryptionType = 'AES'; },
       'export.json: repositories[1].encryptionConfiguration.encryptionType: "AES" is not a value ECR returns (AES256, KMS, KMS_DSSE)'],
-    ['KMS without a key', (e) => { delete e.repositories[0].encryptionConfiguration.kmsKey; },
-      'export.json: repositories[0].encryptionConfiguration.kmsKey: is missing: ECR returns the key of KMS encryption'],
+    ['KMS with a key that is no string', (e) => { e.repositories[0].encryptionConfiguration.kmsKey = 7; },
+      'export.json: repositories[0].encryptionConfiguration.kmsKey: 7 is not a string'],
     ['AES256 with a key', (e) => { e.repositories[1].encryptionConfiguration.kmsKey = 'arn:aws:kms:eu-west-1:123456789012:key/x'; },
       'export.json: repositories[1].encryptionConfiguration.kmsKey: is set with AES256 encryption, which uses no KMS key'],
     ['a tag mutability ECR does not have', (e) => { e.repositories[1].imageTagMutability = 'LOCKED'; },

@@ -29,6 +29,31 @@ describe('catalog import (property)', () => {
     }), { numRuns: FUZZ_RUNS });
   });
 
+  test('given random realistic exports, when imported with and without controlTower, then each repository that fails a Control Tower control is acknowledged for it, or written to comply, and both catalogs read back', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 40 }), (seed, size) => {
+      const registryExport = generateRegistryExport({ repositories: size, seed });
+      const kept = importCatalog(registryExport, { source: 'export.json' });
+      const changed = importCatalog(registryExport, { source: 'export.json', controlTower: true });
+      const controls = (list: typeof kept.controlTower) => list.map((c) => [c.repositoryName, c.controls.map((x) => x.control)]);
+      expect(controls(changed.controlTower)).toEqual(controls(kept.controlTower));
+      const keptRead = readCatalog(kept.catalogText!, CatalogFormat.YAML, 'kept.yaml');
+      const changedRead = readCatalog(changed.catalogText!, CatalogFormat.YAML, 'changed.yaml');
+      expect([...keptRead.problems, ...changedRead.problems]).toEqual([]);
+      const failing = new Map(kept.controlTower.map((c) => [c.repositoryName, c.controls.map((x) => x.control).sort()]));
+      keptRead.repositories.forEach((r) => {
+        const acknowledged = (r.acknowledgements ?? []).map((a) => a.id).filter((id) => id.startsWith('CT.')).sort();
+        expect(acknowledged).toEqual(failing.get(r.repositoryName) ?? []);
+      });
+      changedRead.repositories.forEach((r) => {
+        expect((r.acknowledgements ?? []).filter((a) => a.id.startsWith('CT.') || a.id.startsWith('EcrCompliance-ControlTower'))).toEqual([]);
+        expect(r.imageTagMutability ?? 'IMMUTABLE').toBe('IMMUTABLE');
+        expect(r.imageTagMutabilityExclusions).toBeUndefined();
+        expect(r.imageScanOnPush ?? true).toBe(true);
+        expect(r.noLifecyclePolicy).toBeUndefined();
+      });
+    }), { numRuns: FUZZ_RUNS });
+  });
+
   test('given exports with random fields replaced by values ECR never returns or a catalog cannot hold, when imported, then it never throws, and either lists problems and no files, or writes a catalog that reads back (open policies refused)', () => {
     const edit = fc.record({ at: fc.nat(), field: fc.constantFrom(...Object.keys(BAD_VALUES)), pick: fc.nat() });
     fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.array(edit, { maxLength: 4 }), (seed, edits) => {

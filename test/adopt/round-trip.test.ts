@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { generateRegistryExport } from './fixture';
 import { ExportedRepository, RegistryExportFile } from '../../src/adopt/export-model';
 import { repositoryProperties } from '../../src/adopt/mapping';
@@ -9,8 +9,6 @@ import { planAdoption } from '../../src/adopt/plan';
 import { RepositoryCatalog } from '../../src/fleet/catalog';
 import { importCatalog } from '../../src/fleet/catalog-import';
 import { RepositoryFleet } from '../../src/fleet/fleet';
-import { repositoryConstructId } from '../../src/fleet/placement';
-import { controlTowerRuleId } from '../util/control-tower';
 import { describeFindings, strictApp, synthesize } from '../util/harness';
 
 /*
@@ -152,18 +150,7 @@ describe('catalog import round trip', () => {
     const written = imported(registryExport);
     const app = strictApp();
     const fleet = fleetOf(app, written, registryExport);
-    // Control Tower's hooks judge the template as written and have no catalog acknowledgement: the live
-    // settings they refuse (MUTABLE tags or exclusions, scan on push off, no lifecycle policy) are
-    // acknowledged here on the resource, as the harness's tests do for a construct whose props choose them.
-    for (const r of registryExport.repositories) {
-      const resource = Stack.of(fleet.repository(r.repositoryName)).node.tryFindChild(repositoryConstructId(r.repositoryName))!.node.defaultChild!;
-      const rules = [
-        ...(r.imageTagMutability !== 'IMMUTABLE' ? ['ecr_private_tag_immutability_enabled_check'] : []),
-        ...(r.imageScanningConfiguration?.scanOnPush !== true ? ['ecr_private_image_scanning_enabled_check'] : []),
-        ...(r.lifecyclePolicyText === undefined ? ['ecr_private_lifecycle_policy_configured_check'] : []),
-      ];
-      for (const rule of rules) Validations.of(resource).acknowledge({ id: controlTowerRuleId(rule), reason: 'kept as it runs (catalog import)' });
-    }
+    // The import acknowledges, per entry, the Control Tower controls the live settings fail (CT.ECR.PR.1-3): nothing else is acknowledged here.
     const result = synthesize(app, { nag: true });
     expect(describeFindings(result.cfnFindings)).toBe('');
     expect(describeFindings(result.nagFindings)).toBe('');

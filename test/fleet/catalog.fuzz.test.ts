@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { CatalogFormat, RepositoryCatalog } from '../../src/fleet/catalog';
 import { resolvedAccessPolicy } from '../../src/repository/access';
+import { ImageEncryption } from '../../src/repository/encryption';
 import { FUZZ_RUNS } from '../util/fuzz';
 
 const BASE = [
@@ -33,9 +34,12 @@ const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owne
   '    repositoryPolicy: { Statement: [] }', '    repositoryPolicy:', '      Statement: { Effect: Allow, Principal: { AWS: "arn:aws:iam::222222222222:root" } }',
   '    acknowledge: [{ id: EcrCompliance-OpenAccess, reason: public }]',
   'registry:', '  replication: [{ destinations: [{ account: \'222222222222\', region: us-east-1 }], filters: [a/] }]', '  scanType: ENHANCED', '  scanType: FAST',
-  '  scanning: [{ frequency: CONTINUOUS_SCAN, filters: [\'*\'] }]', '  scanning: [{ frequency: SCAN_ON_PUSH }]', '  replication: [{ destinations: [] }]'];
+  '  scanning: [{ frequency: CONTINUOUS_SCAN, filters: [\'*\'] }]', '  scanning: [{ frequency: SCAN_ON_PUSH }]', '  replication: [{ destinations: [] }]',
+  '    encryption: KMS_DSSE', '    kmsKey: aws/ecr', '    kmsKey: alias/aws/ecr', '    region: us-gov-west-1', '    kmsKey: arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/abc',
+  '    acknowledge: [{ id: CT.ECR.PR.3, reason: mutable here }]', '    acknowledge: [{ id: CT.ECR.PR.9, reason: r }]', '      - { id: CT.ECR.PR.1, reason: "" }'];
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const GOV_KEY = 'arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 /** Policy documents: restricted, open, malformed. */
 const POLICIES: unknown[] = [
   { Version: '2012-10-17', Statement: [{ Sid: 'Org', Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }] },
@@ -124,8 +128,10 @@ describe('RepositoryCatalog reader (property)', () => {
     const entry = fc.record({
       owner: fc.option(fc.constant('team'), { nil: undefined }),
       tags: fc.option(fc.dictionary(tagKey, tagValue, { maxKeys: 4 }), { nil: undefined }),
-      kmsKey: fc.option(fc.constantFrom(KEY, KEY.replace('key/', 'alias/'), 'arn:aws:kms:eu-west-1:12:key/a'), { nil: undefined }),
-      encryption: fc.option(fc.constantFrom('KMS', 'AES256'), { nil: undefined }),
+      kmsKey: fc.option(fc.constantFrom(KEY, KEY.replace('key/', 'alias/'), 'arn:aws:kms:eu-west-1:12:key/a', 'aws/ecr', GOV_KEY), { nil: undefined }),
+      encryption: fc.option(fc.constantFrom('KMS', 'AES256', 'KMS_DSSE'), { nil: undefined }),
+      region: fc.option(fc.constantFrom('us-gov-west-1', 'eu-west-1'), { nil: undefined }),
+      controlTower: fc.subarray(['CT.ECR.PR.1', 'CT.ECR.PR.2', 'CT.ECR.PR.3', 'CT.ECR.PR.4']),
       scanOnPush: fc.option(fc.boolean(), { nil: undefined }),
       lifecycleNone: fc.boolean(),
       policy: fc.option(fc.nat(POLICIES.length - 1), { nil: undefined }),
@@ -141,7 +147,10 @@ describe('RepositoryCatalog reader (property)', () => {
         ...(e.scanOnPush !== undefined ? { scanOnPush: e.scanOnPush } : {}),
         ...(e.lifecycleNone ? { lifecycle: 'none' } : {}),
         ...(e.policy !== undefined ? { repositoryPolicy: POLICIES[e.policy] } : {}),
-        ...(e.acknowledgeOpen ? { acknowledge: [{ id: 'EcrCompliance-OpenAccess', reason: 'public by design' }] } : {}),
+        ...(e.region !== undefined ? { region: e.region } : {}),
+        ...(e.acknowledgeOpen || e.controlTower.length > 0 ? {
+          acknowledge: [...(e.acknowledgeOpen ? [{ id: 'EcrCompliance-OpenAccess', reason: 'public by design' }] : []), ...e.controlTower.map((id) => ({ id, reason: 'not enforced here' }))],
+        } : {}),
       }));
       // YAML whose values are JSON flow text: the form catalog import writes.
       const yaml = ['repositories:', ...settings.flatMap((e) => [
@@ -156,13 +165,33 @@ describe('RepositoryCatalog reader (property)', () => {
       entries.forEach((e, i) => {
         const open = e.policy === 2 || e.policy === 3;
         const refused = yamlProblems.some((p) => p.includes(`'team/r${i}': repositoryPolicy: policy statement`) && p.includes("allows the '*' principal"));
-        expect(refused).toBe(open && !e.acknowledgeOpen);
+        // A list with an ID that is no rule or control is refused whole, the open access's acknowledgement with it.
+        const badId = e.controlTower.includes('CT.ECR.PR.4');
+        expect(refused).toBe(open && !(e.acknowledgeOpen && !badId));
+        if (badId) expect(yamlProblems.some((p) => p.includes(`'team/r${i}'`) && p.includes("'CT.ECR.PR.4' is no rule"))).toBe(true);
       });
       if (yamlProblems.length === 0) {
         const plain = (f: CatalogFormat, t: string) => RepositoryCatalog.fromText(t, f).repositories
-          .map((r) => [r.repositoryName, r.tags, r.kmsKeyArn, r.imageScanOnPush, r.noLifecyclePolicy, r.repositoryPolicyText]);
+          .map((r) => [r.repositoryName, r.tags, r.kmsKeyArn, r.imageScanOnPush, r.noLifecyclePolicy, r.repositoryPolicyText,
+            r.encryption?.encryptionType, r.dualLayerEncryption, r.acknowledgements]);
         const read = plain(CatalogFormat.YAML, yaml);
         expect(read).toEqual(plain(CatalogFormat.JSON, json));
+        // The encryption is the entry's exactly: the type it names, the key ARN it names or ECR's AWS managed key; KMS_DSSE only in GovCloud.
+        RepositoryCatalog.fromText(json, CatalogFormat.JSON).repositories.forEach((r, i) => {
+          const e = entries[i];
+          expect(e.controlTower).not.toContain('CT.ECR.PR.4');
+          if (e.kmsKey === 'aws/ecr') {
+            expect(r.kmsKeyArn).toBeUndefined();
+            expect(r.encryption).toBe(e.encryption === 'KMS_DSSE' ? ImageEncryption.KMS_DSSE_AWS_MANAGED : ImageEncryption.KMS_AWS_MANAGED);
+          } else if (e.kmsKey !== undefined) {
+            expect(r.kmsKeyArn).toBe(e.kmsKey);
+            expect(r.dualLayerEncryption === true).toBe(e.encryption === 'KMS_DSSE');
+          }
+          if (e.encryption === 'KMS_DSSE') {
+            expect(e.kmsKey).toBeDefined();
+            expect([e.region, r.kmsKeyArn?.split(':')[3]].filter((x) => x !== undefined).every((x) => x!.startsWith('us-gov-'))).toBe(true);
+          }
+        });
         read.forEach((r, i) => {
           if (settings[i].repositoryPolicy !== undefined) expect(JSON.parse(r[5] as string)).toEqual(settings[i].repositoryPolicy);
         });

@@ -84,7 +84,7 @@ repositories:
       expect.stringMatching(/^c\.yaml:8:11: repositories\[2\] 'ok': repository 'ok' is already listed at line 5/),
       expect.stringMatching(/^c\.yaml:10:9: repositories\[2\] 'ok': replication\[0\]: .*12 digits/),
       expect.stringMatching(/^c\.yaml:11:\d+: repositories\[2\] 'ok': lifecycle \(expireUntagged\): /),
-      expect.stringMatching(/^c\.yaml:12:17: repositories\[2\] 'ok': encryption 'KMS2' is not one of KMS, AES256: did you mean 'KMS'\?/),
+      expect.stringMatching(/^c\.yaml:12:17: repositories\[2\] 'ok': encryption 'KMS2' is not one of KMS, AES256, KMS_DSSE: did you mean 'KMS'\?/),
     ]));
     expect(() => RepositoryCatalog.fromText(text, CatalogFormat.YAML, 'c.yaml')).toThrow(/RepositoryCatalog 'c.yaml': \d+ problems/);
   });

@@ -1,7 +1,7 @@
 import { App, Annotations, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { acknowledgeRule } from '../../src/internal/acknowledge';
+import { acknowledgePluginRule, acknowledgeRule } from '../../src/internal/acknowledge';
 
 const REASON = 'restricted to the organization';
 
@@ -38,5 +38,24 @@ describe('acknowledgeRule', () => {
   test('given a prefixed rule ID, when acknowledged, then it throws (only plain rule IDs are taken)', () => {
     const stack = new Stack(new App(), 'Stack');
     expect(() => acknowledgeRule(stack, 'AwsSolutions::ECR1', REASON)).toThrow(/without a plugin prefix/);
+  });
+});
+
+describe('acknowledgePluginRule', () => {
+  test.each(['cdk-validator-cfnguard::ecr_private_tag_immutability_enabled_check', 'cdk-validator-cfnguard::ecr_private_lifecycle_policy_configured_check'])(
+    'given %s, when acknowledged, then the construct holds the metadata entry Validations.acknowledge writes',
+    (id) => {
+      const stack = new Stack(new App(), 'Stack');
+      const ours = new Construct(stack, 'Ours');
+      const theirs = new Construct(stack, 'Theirs');
+      acknowledgePluginRule(ours, id, REASON);
+      Validations.of(theirs).acknowledge({ id, reason: REASON });
+      expect(acknowledgedEntries(ours)).toEqual(acknowledgedEntries(theirs));
+      expect(acknowledgedEntries(ours)).toHaveLength(1);
+    },
+  );
+
+  test.each(['ecr_private_tag_immutability_enabled_check', 'a b::c', 'x::y::z'])('given %s, which is no PLUGIN::RULE, then it throws', (id) => {
+    expect(() => acknowledgePluginRule(new Stack(new App(), 'Stack'), id, REASON)).toThrow(/takes PLUGIN::RULE/);
   });
 });

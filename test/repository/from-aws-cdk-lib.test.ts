@@ -203,6 +203,29 @@ describe('ImageEncryption.KMS_AWS_MANAGED', () => {
     template.hasResourceProperties('AWS::ECR::Repository', { EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.absent() } });
   });
 
+  test('ImageEncryption.KMS_DSSE_AWS_MANAGED: in us-gov-west-1, KMS_DSSE without a key and no key created; in eu-west-1, refused naming the regions', () => {
+    const stack = strictStack({ env: { account: '111111111111', region: 'us-gov-west-1' } });
+    const repo = new PrivateRepository(stack, 'Repo', { encryption: ImageEncryption.KMS_DSSE_AWS_MANAGED });
+    Validations.of(repo).acknowledge({ id: 'EcrCompliance-CustomerManagedKey', reason: 'the AWS managed key is accepted for these images' });
+    expect(repo.encryptionKey).toBeUndefined();
+    const template = validTemplate(stack, { nag: true });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::ECR::Repository', { EncryptionConfiguration: { EncryptionType: 'KMS_DSSE', KmsKey: Match.absent() } });
+    expect(() => new PrivateRepository(strictStack(), 'Repo', { encryption: ImageEncryption.KMS_DSSE_AWS_MANAGED }))
+      .toThrow(/PrivateRepository 'Stack\/Repo'.*\n.*only in the AWS GovCloud \(US\) Regions \(us-gov-west-1, us-gov-east-1\), not in 'eu-west-1'/);
+  });
+
+  test('a repository creation template takes ImageEncryption.KMS_DSSE_AWS_MANAGED in us-gov-east-1: KMS_DSSE without a key, no key created', () => {
+    const stack = strictStack({ env: { account: '111111111111', region: 'us-gov-east-1' } });
+    const template = new RepositoryCreationTemplate(stack, 'Template', {
+      prefix: 'platform', appliedFor: [AppliedFor.REPLICATION], encryption: ImageEncryption.KMS_DSSE_AWS_MANAGED,
+    });
+    expect(template.encryptionKey).toBeUndefined();
+    const t = validTemplate(stack);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    t.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', { EncryptionConfiguration: { EncryptionType: 'KMS_DSSE', KmsKey: Match.absent() } });
+  });
+
   test('a repository creation template is encrypted with the AWS managed key too, with no key created', () => {
     const stack = strictStack();
     const template = new RepositoryCreationTemplate(stack, 'Template', {

@@ -1,7 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { CONTROL_TOWER_TAG_MUTABILITY, EcrType } from '../../internal/ecr-facts';
-import { AppIndex, hasIntrinsic } from '../app-index';
+import { EcrType } from '../../internal/ecr-facts';
+import { AppIndex } from '../app-index';
+import { controlTowerVerdict, ControlVerdict } from '../control-tower-controls';
 
 /**
  * The repository itself scans on push (`ImageScanningConfiguration.ScanOnPush`
@@ -11,9 +12,7 @@ import { AppIndex, hasIntrinsic } from '../app-index';
  */
 export function controlTowerScanOnPush(node: CfnResource, index: AppIndex): NagRuleResult {
   if (node.cfnResourceType !== EcrType.REPOSITORY) return NagRuleCompliance.NOT_APPLICABLE;
-  const scanning = index.propertiesOf(node).ImageScanningConfiguration;
-  if (hasIntrinsic(scanning)) return NagRuleCompliance.NOT_APPLICABLE;
-  return scanning?.ScanOnPush === true ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  return nagResult(controlTowerVerdict('CT.ECR.PR.2', index.propertiesOf(node)));
 }
 
 /**
@@ -24,7 +23,10 @@ export function controlTowerScanOnPush(node: CfnResource, index: AppIndex): NagR
  */
 export function controlTowerImmutableTags(node: CfnResource, index: AppIndex): NagRuleResult {
   if (node.cfnResourceType !== EcrType.REPOSITORY) return NagRuleCompliance.NOT_APPLICABLE;
-  const mutability = index.propertiesOf(node).ImageTagMutability;
-  if (hasIntrinsic(mutability)) return NagRuleCompliance.NOT_APPLICABLE;
-  return mutability === CONTROL_TOWER_TAG_MUTABILITY ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  return nagResult(controlTowerVerdict('CT.ECR.PR.3', index.propertiesOf(node)));
+}
+
+function nagResult(verdict: ControlVerdict): NagRuleResult {
+  if (verdict === 'unknown') return NagRuleCompliance.NOT_APPLICABLE;
+  return verdict === 'compliant' ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }

@@ -3,6 +3,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { EcrType } from '../../internal/ecr-facts';
 import { LifecyclePolicy } from '../../lifecycle';
 import { AppIndex, hasIntrinsic } from '../app-index';
+import { controlTowerVerdict } from '../control-tower-controls';
 import { RULE_FINDINGS } from '../rule-ids';
 
 const [MISSING, INVALID] = RULE_FINDINGS.LifecyclePolicy!;
@@ -19,9 +20,10 @@ const [MISSING, INVALID] = RULE_FINDINGS.LifecyclePolicy!;
 export function lifecyclePolicy(node: CfnResource, index: AppIndex): NagRuleResult {
   let text: unknown;
   if (node.cfnResourceType === EcrType.REPOSITORY) {
-    text = index.propertiesOf(node).LifecyclePolicy?.LifecyclePolicyText;
+    const properties = index.propertiesOf(node);
     // as Control Tower's CT.ECR.PR.1 reads it: absent, or blank text
-    if (text === undefined || (typeof text === 'string' && /^\s*$/.test(text))) return [MISSING];
+    if (controlTowerVerdict('CT.ECR.PR.1', properties) === 'non-compliant') return [MISSING];
+    text = properties.LifecyclePolicy?.LifecyclePolicyText;
   } else if (node.cfnResourceType === EcrType.REPOSITORY_CREATION_TEMPLATE) {
     text = index.propertiesOf(node).LifecyclePolicy;
     if (text === undefined) return NagRuleCompliance.NOT_APPLICABLE;
