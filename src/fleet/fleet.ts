@@ -7,6 +7,7 @@ import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
+import { hasRegistryResources, renderRegistryResources } from './fleet-registry-settings';
 import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
 import { FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
@@ -490,7 +491,8 @@ export class RepositoryFleet extends Construct {
   private addGivenRegistrySettings(settings: FleetRegistrySettings, env: Environment | undefined): void {
     const rules = settings.replicationRules ?? [];
     const scanning = settings.scanningRules ?? [];
-    if (rules.length === 0 && scanning.length === 0 && settings.scanType === undefined && settings.policyText === undefined) return;
+    const none = rules.length === 0 && scanning.length === 0 && settings.scanType === undefined && settings.policyText === undefined;
+    if (none && !hasRegistryResources(settings)) return;
     const stack = this.registry(env);
     if (settings.policyText !== undefined) {
       // The statements as they run; Registry.addToPolicy applies the registry policy's own rules to each.
@@ -500,6 +502,7 @@ export class RepositoryFleet extends Construct {
     for (const rule of rules) Registry.of(stack).addReplicationRule(rule);
     for (const rule of scanning) RegistryScanning.of(stack).addRule(rule);
     if (settings.scanType !== undefined) RegistryScanning.of(stack).useScanType(settings.scanType);
+    renderRegistryResources(stack, settings);
   }
 
   private registry(env: Environment | undefined): Stack {
