@@ -174,7 +174,6 @@ function creationTemplate(
   if (t.lifecyclePolicy === undefined) {
     key.lifecycle = 'none';
     model.noLifecyclePolicy = true;
-    acknowledge('LifecyclePolicy', 'the template gives the repositories ECR creates no lifecycle policy');
   } else {
     const read = readLifecycle(t.lifecyclePolicy);
     if (Array.isArray(read)) {

@@ -138,8 +138,8 @@ export interface RepositoryCreationTemplateProps {
 
   /**
    * Whether the repositories ECR creates get no lifecycle policy at all (as
-   * a template that runs without one). The compliance pack then reports
-   * `EcrCompliance-LifecyclePolicy` on the template.
+   * a template that runs without one). The compliance pack checks the
+   * repositories themselves: each needs a policy of its own.
    *
    * @default false: `lifecyclePolicy`, or LifecyclePolicy.recommended()
    */
