@@ -27,8 +27,15 @@ const PTC = [
 const TEMPLATES = [
   `    - ${JSON.stringify({ prefix: 'ROOT', appliedFor: ['PULL_THROUGH_CACHE', 'REPLICATION'], encryption: 'KMS', kmsKey: KEY, tagMutability: 'IMMUTABLE', lifecycle: { policy: LIFECYCLE }, tags: { owner: 'platform' }, customRoleArn: 'none' })}`,
   `    - ${JSON.stringify({
-    prefix: 'payments', appliedFor: ['CREATE_ON_PUSH'], description: 'Payments', encryption: 'AES256', tagMutability: 'MUTABLE', tagMutabilityExclusions: ['latest'],
-    lifecycle: 'none', repositoryPolicy: ORG_POLICY, customRoleArn: TEMPLATE_ROLE,
+    prefix: 'payments',
+    appliedFor: ['CREATE_ON_PUSH'],
+    description: 'Payments',
+    encryption: 'AES256',
+    tagMutability: 'MUTABLE',
+    tagMutabilityExclusions: ['latest'],
+    lifecycle: 'none',
+    repositoryPolicy: ORG_POLICY,
+    customRoleArn: TEMPLATE_ROLE,
     acknowledge: [{ id: 'EcrCompliance-CustomerManagedKey', reason: 'kept as it runs' }],
   })}`,
 ];
@@ -67,13 +74,21 @@ describe('catalog registry block: pull-through cache rules, creation templates, 
     const templates = Object.values(template.findResources('AWS::ECR::RepositoryCreationTemplate')).map((r: any) => r.Properties);
     expect(templates).toEqual([
       {
-        Prefix: 'ROOT', AppliedFor: ['PULL_THROUGH_CACHE', 'REPLICATION'], EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: KEY },
-        ImageTagMutability: 'IMMUTABLE', LifecyclePolicy: JSON.stringify(LIFECYCLE), ResourceTags: [{ Key: 'owner', Value: 'platform' }],
+        Prefix: 'ROOT',
+        AppliedFor: ['PULL_THROUGH_CACHE', 'REPLICATION'],
+        EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: KEY },
+        ImageTagMutability: 'IMMUTABLE',
+        LifecyclePolicy: JSON.stringify(LIFECYCLE),
+        ResourceTags: [{ Key: 'owner', Value: 'platform' }],
       },
       {
-        Prefix: 'payments', AppliedFor: ['CREATE_ON_PUSH'], Description: 'Payments', ImageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+        Prefix: 'payments',
+        AppliedFor: ['CREATE_ON_PUSH'],
+        Description: 'Payments',
+        ImageTagMutability: 'MUTABLE_WITH_EXCLUSION',
         ImageTagMutabilityExclusionFilters: [{ ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'latest' }],
-        RepositoryPolicy: JSON.stringify(ORG_POLICY), CustomRoleArn: TEMPLATE_ROLE,
+        RepositoryPolicy: JSON.stringify(ORG_POLICY),
+        CustomRoleArn: TEMPLATE_ROLE,
       },
     ]);
     template.hasResourceProperties('AWS::ECR::SigningConfiguration', { Rules: [{ SigningProfileArn: PROFILE, RepositoryFilters: [{ Filter: 'payments/*', FilterType: 'WILDCARD_MATCH' }] }] });
