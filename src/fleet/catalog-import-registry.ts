@@ -50,9 +50,10 @@ export function importRegistryResources(
   const byKey = <T>(list: readonly T[] | undefined, key: (t: T) => string) =>
     [...list ?? []].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
-  const rules = byKey(r.pullThroughCacheRules, (x) => x.ecrRepositoryPrefix);
+  // In prefix order; a problem names the rule's place in the export.
+  const rules = byKey((r.pullThroughCacheRules ?? []).map((rule, i) => ({ rule, i })), (x) => x.rule.ecrRepositoryPrefix);
   if (rules.length > 0) {
-    const imported = rules.map((rule, i) => pullThroughCacheRule(rule, (m) => report(`pullThroughCacheRules[${i}] '${rule.ecrRepositoryPrefix}': ${m}`)));
+    const imported = rules.map(({ rule, i }) => pullThroughCacheRule(rule, (m) => report(`pullThroughCacheRules[${i}] '${rule.ecrRepositoryPrefix}': ${m}`)));
     keys.push(['pullThroughCache', imported.map((x) => x.key)]);
     settings.pullThroughCacheRules = imported.map((x) => x.model);
   }

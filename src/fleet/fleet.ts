@@ -367,10 +367,15 @@ export class RepositoryFleet extends Construct {
    * stack (shards and the registry stack) that holds something the export
    * says runs: stack name to the text of the file for
    * `cdk import STACK --resource-mapping FILE`. Repositories are identified
-   * by `RepositoryName`, the registry singletons (replication, scanning) by
-   * the registry ID; what does not run is left out (the next deploy creates
-   * it). Check first with `cdk-ecr-platform catalog plan --live` that the
-   * import changes nothing it would replace.
+   * by `RepositoryName`, the registry singletons (replication, scanning,
+   * registry policy, signing) by the registry ID, pull-through cache rules by
+   * `EcrRepositoryPrefix`, creation templates by `Prefix` and pull-time
+   * update exclusions by `PrincipalArn`; what does not run is left out (the
+   * next deploy creates it). The account settings are custom resources,
+   * which CloudFormation cannot import: they are left out too, and the first
+   * deploy creates them (setting the values that already run). Check first
+   * with `cdk-ecr-platform catalog plan --live` that the import changes
+   * nothing it would replace.
    *
    * @param registryExport the live registry (`RegistryExport.fromFile`)
    */

@@ -105,4 +105,14 @@ describe('catalog import, then catalog plan --live', () => {
     expect(report.registry.filter((r: any) => r.verdict !== 'no change')).toEqual([]);
     expect(report.registry.map((r: any) => r.type)).toEqual(expect.arrayContaining(['AWS::ECR::PullThroughCacheRule', 'AWS::ECR::RepositoryCreationTemplate', 'Custom::EcrAccountSetting']));
   });
+
+  test('given an imported catalog, when planned with --write-import-mappings, then the registry stack\'s mapping holds the cache rules and templates, and the output says the account settings cannot be imported', () => {
+    const io = fakeIo({ 'export.json': text(generateRegistryExport({ repositories: 5, seed: 11 })) });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    const plan = fakeIo({ ...io.files });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--write-import-mappings', 'import'], plan)).toBe(EXIT_OK);
+    const registry = Object.entries(plan.written).find(([file]) => /Registry/.test(file))!;
+    expect(Object.values(JSON.parse(registry[1]))).toEqual(expect.arrayContaining([{ EcrRepositoryPrefix: 'docker-hub' }, { Prefix: 'ROOT' }]));
+    expect(plan.out).toContain('not in the mappings: 2 account settings (Custom::EcrAccountSetting: custom resources, which CloudFormation cannot import); the first deploy creates them');
+  });
 });
