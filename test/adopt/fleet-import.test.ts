@@ -41,7 +41,8 @@ describe('RepositoryFleet.importResourceMappings', () => {
     const imported = importCatalog(live, { source: 'export.json' });
     const catalog = RepositoryCatalog.fromText(imported.catalogText!, CatalogFormat.YAML, 'repositories.yaml');
     const app = new App();
-    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: catalog.repositories, registry: catalog.registry, env: { account: live.account, region: live.region } });
+    const env = { account: live.account, region: live.region };
+    const fleet = new RepositoryFleet(app, 'Fleet', { repositories: catalog.repositories, registry: catalog.registry, env });
     const registry = fleet.node.findChild('Registry') as Stack;
     const mapping = JSON.parse(fleet.importResourceMappings(RegistryExport.fromJson(JSON.stringify(live)))[registry.stackName]);
     const byType = (type: string) => registry.node.findAll().filter((c) => (c as any).cfnResourceType === type).map((c) => registry.getLogicalId(c as any));
