@@ -45,7 +45,8 @@ describe('RepositoryFleet.importResourceMappings', () => {
     const fleet = new RepositoryFleet(app, 'Fleet', { repositories: catalog.repositories, registry: catalog.registry, env });
     const registry = fleet.node.findChild('Registry') as Stack;
     const mapping = JSON.parse(fleet.importResourceMappings(RegistryExport.fromJson(JSON.stringify(live)))[registry.stackName]);
-    const byType = (type: string) => registry.node.findAll().filter((c) => (c as any).cfnResourceType === type).map((c) => registry.getLogicalId(c as any));
+    const byType = (type: string) => registry.node.findAll()
+      .filter((c) => (c as any).cfnResourceType === type).map((c) => registry.getLogicalId(c as any));
     const identifiers = (type: string) => byType(type).map((id) => mapping[id]);
     expect(identifiers('AWS::ECR::PullThroughCacheRule')).toEqual(
       [...live.registry.pullThroughCacheRules!].map((r) => r.ecrRepositoryPrefix).sort().map((p) => ({ EcrRepositoryPrefix: p })));
