@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { FleetCreationTemplate, FleetPullThroughCacheRule, FleetRegistrySettings } from './model';
 import { acknowledgedIds } from '../compliance/rule-ids';
+import { BOOLEAN, guard, listOf, OBJECT, optional, ProblemsError, STRING, struct } from '../internal/input';
 import { PullThroughCacheCredentials } from '../pull-through-cache/credentials';
 import { PullThroughCacheRule } from '../pull-through-cache/rule';
 import { upstreamRegistryOfUrl } from '../pull-through-cache/upstream-url';
@@ -35,10 +36,30 @@ export function hasRegistryResources(settings: FleetRegistrySettings): boolean {
  *
  * @internal
  */
-export function renderRegistryResources(stack: Stack, settings: FleetRegistrySettings): void {
+export function renderRegistryResources(stack: Stack, settings: FleetRegistrySettings, subject = 'RepositoryFleet registry'): void {
+  // Untyped callers: the shapes of the fleet's own fields (each construct checks the rest of its props).
+  guard(subject, {
+    pullThroughCacheRules: [settings.pullThroughCacheRules, optional(listOf(struct({
+      ecrRepositoryPrefix: STRING,
+      upstreamRegistryUrl: STRING,
+      credentialArn: optional(STRING),
+      customRoleArn: optional(STRING),
+      upstreamRepositoryPrefix: optional(STRING),
+    })))],
+    creationTemplates: [settings.creationTemplates, optional(listOf(struct({
+      prefix: STRING,
+      kmsKeyArn: optional(STRING),
+      customRoleArn: optional(STRING),
+      noCustomRole: optional(BOOLEAN),
+      acknowledgements: optional(listOf(struct({ id: STRING, reason: STRING }))),
+    })))],
+    signingRules: [settings.signingRules, optional(listOf(OBJECT))],
+    pullTimeUpdateExclusions: [settings.pullTimeUpdateExclusions, optional(listOf(STRING))],
+    accountSettings: [settings.accountSettings, optional(OBJECT)],
+  });
   const byKey = <T>(list: readonly T[] | undefined, key: (t: T) => string) => [...list ?? []].sort((a, b) => compare(key(a), key(b)));
   for (const t of byKey(settings.creationTemplates, (x) => x.prefix)) creationTemplate(stack, t);
-  for (const r of byKey(settings.pullThroughCacheRules, (x) => x.ecrRepositoryPrefix)) pullThroughCacheRule(stack, r);
+  for (const r of byKey(settings.pullThroughCacheRules, (x) => x.ecrRepositoryPrefix)) pullThroughCacheRule(stack, r, subject);
   for (const rule of settings.signingRules ?? []) RegistrySigning.of(stack).addRule(rule);
   for (const principalArn of byKey(settings.pullTimeUpdateExclusions, (x) => x)) {
     new PullTimeUpdateExclusion(stack, `PullTimeUpdateExclusion${idOf(principalArn)}`, { principalArn });
@@ -46,10 +67,10 @@ export function renderRegistryResources(stack: Stack, settings: FleetRegistrySet
   if (settings.accountSettings !== undefined) new EcrAccountSettings(stack, 'AccountSettings', settings.accountSettings);
 }
 
-function pullThroughCacheRule(stack: Stack, r: FleetPullThroughCacheRule): PullThroughCacheRule {
+function pullThroughCacheRule(stack: Stack, r: FleetPullThroughCacheRule, subject: string): PullThroughCacheRule {
   const id = `PullThroughCache${idOf(r.ecrRepositoryPrefix)}`;
   const upstream = upstreamRegistryOfUrl(r.upstreamRegistryUrl);
-  if (typeof upstream === 'string') throw new Error(`RepositoryFleet registry: pull-through cache rule '${r.ecrRepositoryPrefix}': upstreamRegistryUrl ${upstream}`);
+  if (typeof upstream === 'string') throw new ProblemsError(subject, [`pull-through cache rule '${r.ecrRepositoryPrefix}': upstreamRegistryUrl ${upstream}`]);
   return new PullThroughCacheRule(stack, id, {
     ecrRepositoryPrefix: r.ecrRepositoryPrefix,
     upstream,

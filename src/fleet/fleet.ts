@@ -507,7 +507,7 @@ export class RepositoryFleet extends Construct {
     for (const rule of rules) Registry.of(stack).addReplicationRule(rule);
     for (const rule of scanning) RegistryScanning.of(stack).addRule(rule);
     if (settings.scanType !== undefined) RegistryScanning.of(stack).useScanType(settings.scanType);
-    renderRegistryResources(stack, settings);
+    renderRegistryResources(stack, settings, `RepositoryFleet '${this.node.path}': registry`);
   }
 
   private registry(env: Environment | undefined): Stack {

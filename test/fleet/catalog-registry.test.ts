@@ -149,4 +149,14 @@ describe('catalog registry block: pull-through cache rules, creation templates, 
       expect.stringMatching(/^c\.yaml:7:\d+: registry: accountSettings\.BLOB_MOUNTING 'ON' is not one of ENABLED, DISABLED/),
     ]);
   });
+
+  test('given untyped settings in code, when the fleet is built, then every wrong shape is named at once', () => {
+    const registry: any = {
+      pullThroughCacheRules: [{ ecrRepositoryPrefix: 'ecr-public', upstreamRegistryUrl: 42 }],
+      creationTemplates: { prefix: 'team' },
+      pullTimeUpdateExclusions: [SCANNER, null],
+    };
+    expect(() => new RepositoryFleet(strictApp(), 'Fleet', { repositories: [{ repositoryName: 'team/api' }], registry, env: ENV }))
+      .toThrow(/RepositoryFleet 'Fleet': registry: 3 problems:\n  - pullThroughCacheRules\[0\]\.upstreamRegistryUrl is 42: expected a string\n  - creationTemplates is an object: expected a list[^\n]*\n  - pullTimeUpdateExclusions\[1\] is null: expected a string/);
+  });
 });
