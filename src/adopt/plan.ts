@@ -342,6 +342,9 @@ function normalizer(type: string, property: string): Normalizer {
   if (type === EcrType.REGISTRY_POLICY && property === 'PolicyText') return json;
   if (type === 'AWS::ECR::RepositoryCreationTemplate') {
     if (property === 'LifecyclePolicy' || property === 'RepositoryPolicy') return json;
+    // What ECR applies when a template says nothing: AES256, MUTABLE (CreateRepositoryCreationTemplate's defaults).
+    if (property === 'EncryptionConfiguration') return encryption;
+    if (property === 'ImageTagMutability') return (v) => v ?? 'MUTABLE';
     if (property === 'ResourceTags' || property === 'AppliedFor' || property === 'ImageTagMutabilityExclusionFilters') return set;
   }
   const replicationRules = type === EcrType.REPLICATION_CONFIGURATION && property === 'ReplicationConfiguration';

@@ -140,8 +140,20 @@ function printPlan(
     io.stdout(a.renderPlanText(plan, title));
     if (plan.problems.length > 0) io.stdout(`\nProblems:\n${plan.problems.map((p) => `- ${p}\n`).join('')}`);
     if (written !== null) io.stdout(`\nwrote ${written.length} resource mapping${written.length === 1 ? '' : 's'}: ${written.map((w) => w.file).join(', ')}\n`);
+    if (written !== null) io.stdout(notImportableNote(templates));
   }
   return plan.problems.length > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/** What the resource mappings leave out because CloudFormation cannot import it (custom resources), as a line; empty when nothing. */
+function notImportableNote(templates: PlannedTemplate[]): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { REGISTRY_RESOURCES } = require('../adopt/mapping') as typeof import('../adopt/mapping');
+  const types = REGISTRY_RESOURCES.filter((m) => m.notImportable).map((m) => m.type);
+  const found = templates.flatMap((t) => Object.values<any>((t.template as any)?.Resources ?? {})).filter((r) => types.includes(r?.Type)).length;
+  if (found === 0) return '';
+  return `not in the mappings: ${found} account setting${found === 1 ? '' : 's'} (${types.join(', ')}: custom resources, which CloudFormation cannot import); `
+    + `the first deploy creates ${found === 1 ? 'it' : 'them'} and sets the value${found === 1 ? '' : 's'} the catalog gives\n`;
 }
 
 interface WrittenMapping {

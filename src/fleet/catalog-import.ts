@@ -3,6 +3,7 @@ import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
 import {
   CONTROL_TOWER_LIFECYCLE_PRESET, controlTowerAcknowledgementReason, ControlTowerChange, ControlTowerImport,
 } from './control-tower';
+import { importRegistryResources } from './catalog-import-registry';
 import { fleetItem } from './fleet';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, placeRepositories, renderPlacementState } from './placement';
@@ -132,7 +133,7 @@ export function importCatalog(registryExport: RegistryExportFile, options: Catal
   }
   const repositories = entries.map((e) => e.props);
   const registry = registryBlock(registryExport, (m) => problems.push(`${options.source}: registry: ${m}`));
-  const notReproduced = registryNotes(registryExport);
+  const notReproduced = [...registryNotes(registryExport), ...registry?.notes ?? []];
   if (problems.length > 0) return { problems, repositories, openPolicies, acknowledged, shards: 0, notReproduced, controlTower };
 
   // The fleet's own placement, with its default budget: the first synthesis finds every repository placed.
@@ -338,10 +339,15 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 const SCAN_FREQUENCIES: readonly string[] = Object.values(ScanFrequency);
 
+/** The registry block's keys written as a block list, one item a line. */
+const LISTED_REGISTRY_KEYS = ['pullThroughCache', 'creationTemplates', 'signing', 'pullTimeUpdateExclusions'];
+
 /** The catalog's registry block: its keys in the order written, and the fleet's model of it. */
 interface RegistryBlock {
   readonly keys: ReadonlyArray<readonly [string, unknown]>;
   readonly settings: FleetRegistrySettings;
+  /** What the export holds of these settings that the block cannot reproduce. */
+  readonly notes?: string[];
 }
 
 /**
@@ -353,7 +359,7 @@ function registryBlock(registryExport: RegistryExportFile, report: (message: str
   const keys: [string, unknown][] = [];
   const settings: {
     replicationRules?: ReplicationRuleOptions[]; scanType?: ScanType; scanningRules?: ScanningRuleOptions[]; policyText?: string;
-  } = {};
+  } & Parameters<typeof importRegistryResources>[2] = {};
   const rules = r.replicationConfiguration?.rules ?? [];
   if (rules.length > 0) {
     keys.push(['replication', rules.map((rule) => ({
@@ -395,7 +401,11 @@ function registryBlock(registryExport: RegistryExportFile, report: (message: str
       report(`registryPolicyText is not JSON: ${(error as Error).message}`);
     }
   }
-  return keys.length > 0 ? { keys, settings } : undefined;
+  const lifecycles = new Map<string, LifecyclePolicy | string[]>();
+  const read = (text: string) => lifecycles.get(text) ?? lifecycles.set(text, readLifecycle(text)).get(text)!;
+  const more = importRegistryResources(r, `${registryExport.account}/${registryExport.region}`, settings, report, read);
+  keys.push(...more.keys);
+  return keys.length > 0 ? { keys, settings, notes: more.notes } : undefined;
 }
 
 /** The registry-wide settings of the export the catalog does not reproduce. */
@@ -403,12 +413,10 @@ function registryNotes(registryExport: RegistryExportFile): string[] {
   const r = registryExport.registry ?? {};
   const notes: string[] = [];
   const manual = (r.scanningConfiguration?.rules ?? []).filter((rule) => !SCAN_FREQUENCIES.includes(rule.scanFrequency));
-  if (manual.length > 0) notes.push(`the registry scanning rules of frequency ${manual.map((rule) => rule.scanFrequency).join(', ')} (the library's scanning rules scan on push or continuously)`);
-  if ((r.pullThroughCacheRules?.length ?? 0) > 0) notes.push(`${r.pullThroughCacheRules!.length} pull-through cache rules`);
-  if ((r.repositoryCreationTemplates?.length ?? 0) > 0) notes.push(`${r.repositoryCreationTemplates!.length} repository creation templates`);
-  if ((r.signingConfiguration?.rules?.length ?? 0) > 0) notes.push('the signing configuration');
-  if ((r.pullTimeUpdateExclusions?.length ?? 0) > 0) notes.push(`${r.pullTimeUpdateExclusions!.length} pull-time update exclusions`);
-  if (r.accountSettings && Object.keys(r.accountSettings).length > 0) notes.push(`the account settings (${Object.keys(r.accountSettings).sort().join(', ')})`);
+  if (manual.length > 0) {
+    notes.push(`the registry scanning rules of frequency ${manual.map((rule) => rule.scanFrequency).join(', ')} (CloudFormation's AWS::ECR::RegistryScanningConfiguration `
+      + 'takes SCAN_ON_PUSH and CONTINUOUS_SCAN only; a repository such a rule matches is scanned on request only, as one no rule matches, so the plan reports the rule\'s removal)');
+  }
   return notes;
 }
 
@@ -429,7 +437,11 @@ function renderCatalog(
   ];
   if (registry) {
     lines.push('registry:');
-    for (const [key, value] of registry.keys) lines.push(`  ${key}: ${JSON.stringify(value)}`);
+    for (const [key, value] of registry.keys) {
+      // Lists of rules and templates: one item a line.
+      if (Array.isArray(value) && LISTED_REGISTRY_KEYS.includes(key)) lines.push(`  ${key}:`, ...value.map((item) => `    - ${JSON.stringify(item)}`));
+      else lines.push(`  ${key}: ${JSON.stringify(value)}`);
+    }
   }
   lines.push('repositories:');
   for (const entry of entries) {

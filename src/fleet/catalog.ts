@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { CATALOG_AWS_MANAGED_KEY, joinCatalogEncryption } from './catalog-encryption';
 import { At, checkKeys, field, model, noDuplicateKeys, Obj, readAccount, readEnum, readList, readNumber, readString, readStrings, Report, toPlain } from './catalog-nodes';
+import { readRegistryResources, REGISTRY_RESOURCE_KEYS } from './catalog-registry';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { continuousScanFilterQuotaProblem, replicationFilterQuotaProblem } from './registry-quotas';
 import { CatalogNode, CatalogSyntaxError, parseJsonWithPositions, parseYamlWithPositions, Position } from './text';
@@ -32,7 +33,7 @@ const ACCESS_PUSH_AND_PRINCIPAL_KEYS = ['pushOrganization', 'pushOrganizationalU
 /** The keys of a catalog's file, of a repository entry and of its parts (also the source of the JSON Schema). @internal */
 export const CATALOG_KEYS = {
   top: ['$schema', 'defaults', 'registry', 'repositories'],
-  registry: ['replication', 'scanType', 'scanning', 'policy'],
+  registry: ['replication', 'scanType', 'scanning', 'policy', ...REGISTRY_RESOURCE_KEYS.registry],
   replicationRule: ['destinations', 'filters'],
   scanningRule: ['frequency', 'filters'],
   scanType: Object.values(ScanType) as string[],
@@ -437,6 +438,7 @@ function readRegistry(node: CatalogNode, report: Report): FleetRegistrySettings 
       for (const m of scanningConfigurationProblems(scanType, rules)) report(scanning.pos, `scanning: ${m}`);
     }
   }
+  readRegistryResources(node, report, out);
   for (const key of Object.keys(out) as (keyof typeof out)[]) if (out[key] === undefined) delete out[key];
   return out;
 }

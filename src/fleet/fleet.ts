@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK, shardBudgetProblems } from './budget';
 import { acknowledgeControlTower } from './control-tower';
 import { compressFilters, FilterSemantics, prefixOvercoverage, REPLICATION_FILTERS, SCANNING_FILTERS } from './filters';
+import { hasRegistryResources, renderRegistryResources } from './fleet-registry-settings';
 import { FleetKeyScope, REGISTRY_KEY_HOLDER } from './key-scope';
 import { FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, implicitKeyHolder, keyHolderName, parsePlacementState, placeRepositories, PlacementItem, PlacementState, renderPlacementState, repositoryConstructId, ShardUsage } from './placement';
@@ -371,10 +372,15 @@ export class RepositoryFleet extends Construct {
    * stack (shards and the registry stack) that holds something the export
    * says runs: stack name to the text of the file for
    * `cdk import STACK --resource-mapping FILE`. Repositories are identified
-   * by `RepositoryName`, the registry singletons (replication, scanning) by
-   * the registry ID; what does not run is left out (the next deploy creates
-   * it). Check first with `cdk-ecr-platform catalog plan --live` that the
-   * import changes nothing it would replace.
+   * by `RepositoryName`, the registry singletons (replication, scanning,
+   * registry policy, signing) by the registry ID, pull-through cache rules by
+   * `EcrRepositoryPrefix`, creation templates by `Prefix` and pull-time
+   * update exclusions by `PrincipalArn`; what does not run is left out (the
+   * next deploy creates it). The account settings are custom resources,
+   * which CloudFormation cannot import: they are left out too, and the first
+   * deploy creates them (setting the values that already run). Check first
+   * with `cdk-ecr-platform catalog plan --live` that the import changes
+   * nothing it would replace.
    *
    * @param registryExport the live registry (`RegistryExport.fromFile`)
    */
@@ -495,7 +501,8 @@ export class RepositoryFleet extends Construct {
   private addGivenRegistrySettings(settings: FleetRegistrySettings, env: Environment | undefined): void {
     const rules = settings.replicationRules ?? [];
     const scanning = settings.scanningRules ?? [];
-    if (rules.length === 0 && scanning.length === 0 && settings.scanType === undefined && settings.policyText === undefined) return;
+    const none = rules.length === 0 && scanning.length === 0 && settings.scanType === undefined && settings.policyText === undefined;
+    if (none && !hasRegistryResources(settings)) return;
     const stack = this.registry(env);
     if (settings.policyText !== undefined) {
       // The statements as they run; Registry.addToPolicy applies the registry policy's own rules to each.
@@ -505,6 +512,7 @@ export class RepositoryFleet extends Construct {
     for (const rule of rules) Registry.of(stack).addReplicationRule(rule);
     for (const rule of scanning) RegistryScanning.of(stack).addRule(rule);
     if (settings.scanType !== undefined) RegistryScanning.of(stack).useScanType(settings.scanType);
+    renderRegistryResources(stack, settings, `RepositoryFleet '${this.node.path}': registry`);
   }
 
   private registry(env: Environment | undefined): Stack {

@@ -1,5 +1,5 @@
 export { CatalogFormat, RepositoryCatalog } from './catalog';
-export type { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
+export type { FindingAcknowledgement, FleetCreationTemplate, FleetPullThroughCacheRule, FleetRegistrySettings, FleetRepositoryProps } from './model';
 export { FleetKeyScope } from './key-scope';
 export { RepositoryFleet } from './fleet';
 export type { RepositoryFleetProps } from './fleet';

@@ -1,11 +1,14 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { LifecyclePolicy } from '../lifecycle/policy';
+import { EcrAccountSettingsProps } from '../registry/account-settings';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { RepositoryAccess } from '../repository/access';
+import { RepositoryCreationTemplateAppliedFor } from '../repository/creation-template';
 import { ImageEncryption } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { ScanFrequency, ScanType } from '../scanning/enums';
 import { ScanningRuleOptions } from '../scanning/registry-scanning';
+import { SigningRuleOptions } from '../signing/registry-signing';
 
 /*
  * The fleet's model of one repository: what RepositoryFleet renders and what
@@ -223,4 +226,162 @@ export interface FleetRegistrySettings {
    * @default - no registry policy besides what the fleet's own settings add
    */
   readonly policyText?: string;
+  /**
+   * Pull-through cache rules as they run: each is a `PullThroughCacheRule`
+   * of the registry stack with exactly these values (an existing
+   * credentials secret and role by ARN, no creation template of its own:
+   * templates are `creationTemplates`).
+   *
+   * @default - no pull-through cache rule
+   */
+  readonly pullThroughCacheRules?: FleetPullThroughCacheRule[];
+  /**
+   * Repository creation templates as they run: each is a
+   * `RepositoryCreationTemplate` of the registry stack with exactly these
+   * values.
+   *
+   * @default - no repository creation template
+   */
+  readonly creationTemplates?: FleetCreationTemplate[];
+  /**
+   * Signing rules of the registry's signing configuration
+   * (`RegistrySigning.addRule`).
+   *
+   * @default - no signing configuration
+   */
+  readonly signingRules?: SigningRuleOptions[];
+  /**
+   * Principals (IAM role or user ARNs) whose pulls do not update an image's
+   * "last pulled" time: one `PullTimeUpdateExclusion` each.
+   *
+   * @default - none
+   */
+  readonly pullTimeUpdateExclusions?: string[];
+  /**
+   * ECR account settings (`EcrAccountSettings`, a custom resource: no
+   * CloudFormation type sets them, and CloudFormation cannot import it).
+   *
+   * @default - the account settings are left as they are
+   */
+  readonly accountSettings?: EcrAccountSettingsProps;
+}
+
+/**
+ * A pull-through cache rule of a fleet's registry, with the values ECR's
+ * `DescribePullThroughCacheRules` returns for it.
+ */
+export interface FleetPullThroughCacheRule {
+  /** The repository name prefix of the cache (2 to 30 characters, or `ROOT`). */
+  readonly ecrRepositoryPrefix: string;
+  /**
+   * The upstream registry's URL (`registry-1.docker.io`, `ghcr.io`,
+   * `NAME.azurecr.io`, `ACCOUNT.dkr.ecr.REGION.amazonaws.com`, ...): it
+   * names one of the upstreams of `UpstreamRegistry`.
+   */
+  readonly upstreamRegistryUrl: string;
+  /**
+   * The ARN of the existing Secrets Manager secret (named
+   * `ecr-pullthroughcache/...`) with the upstream's credentials.
+   *
+   * @default - none: for upstreams that take no credentials
+   */
+  readonly credentialArn?: string;
+  /**
+   * The ARN of the existing role ECR assumes to pull from a private Amazon
+   * ECR upstream.
+   *
+   * @default - none; for an upstream in another account the rule creates one
+   */
+  readonly customRoleArn?: string;
+  /**
+   * The repository name prefix in a private Amazon ECR upstream.
+   *
+   * @default - every repository of the upstream
+   */
+  readonly upstreamRepositoryPrefix?: string;
+}
+
+/**
+ * A repository creation template of a fleet's registry, with the values
+ * ECR's `DescribeRepositoryCreationTemplates` returns for it.
+ */
+export interface FleetCreationTemplate {
+  /** The repository name prefix, or `ROOT`. */
+  readonly prefix: string;
+  /** When ECR applies the template. */
+  readonly appliedFor: RepositoryCreationTemplateAppliedFor[];
+  /**
+   * The template's description.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * How the repositories ECR creates are encrypted, unless `kmsKeyArn` names the key.
+   *
+   * @default - the construct's default: KMS with the registry stack's shared key
+   */
+  readonly encryption?: ImageEncryption;
+  /**
+   * KMS encryption with this existing key (its ARN).
+   *
+   * @default - `encryption`
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Tag mutability of the repositories ECR creates.
+   *
+   * @default ImageTagMutability.IMMUTABLE
+   */
+  readonly imageTagMutability?: ImageTagMutability;
+  /**
+   * WILDCARD filters of tags that do not follow `imageTagMutability`.
+   *
+   * @default - none
+   */
+  readonly imageTagMutabilityExclusions?: string[];
+  /**
+   * The lifecycle policy of the repositories ECR creates.
+   *
+   * @default LifecyclePolicy.recommended(), unless `noLifecyclePolicy`
+   */
+  readonly lifecyclePolicy?: LifecyclePolicy;
+  /**
+   * No lifecycle policy, as a template that runs without one.
+   *
+   * @default false
+   */
+  readonly noLifecyclePolicy?: boolean;
+  /**
+   * The repository policy of the repositories ECR creates, as its JSON text.
+   *
+   * @default - none
+   */
+  readonly repositoryPolicyText?: string;
+  /**
+   * Tags of the repositories ECR creates.
+   *
+   * @default - none
+   */
+  readonly resourceTags?: Record<string, string>;
+  /**
+   * The ARN of the existing role ECR assumes to create repositories.
+   *
+   * @default - a role is created for tags or KMS, unless `noCustomRole`
+   */
+  readonly customRoleArn?: string;
+  /**
+   * Keep ECR's service-linked role even with tags or KMS (as a template
+   * that runs without a custom role).
+   *
+   * @default false
+   */
+  readonly noCustomRole?: boolean;
+  /**
+   * Findings of the `EcrCompliance` pack accepted for this template (for
+   * example `EcrCompliance-LifecyclePolicy`), each with its reason.
+   *
+   * @default - none
+   */
+  readonly acknowledgements?: FindingAcknowledgement[];
 }

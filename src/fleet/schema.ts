@@ -1,13 +1,15 @@
 import { CATALOG_KEYS } from './catalog';
 import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
 import { CONTROL_TOWER_CONTROLS } from '../compliance/control-tower-controls';
+import { REGISTRY_RESOURCE_KEYS } from './catalog-registry';
 import { complianceRuleId, REPOSITORY_RULES } from '../compliance/rule-ids';
-import { ACCOUNT_ID_PATTERN, REPOSITORY_NAME_PATTERN, REPOSITORY_TAG_LIMITS } from '../internal/ecr-facts';
+import { ACCOUNT_ID_PATTERN, EncryptionType, REPOSITORY_NAME_PATTERN, REPOSITORY_TAG_LIMITS, SETTABLE_ACCOUNT_SETTING_VALUES } from '../internal/ecr-facts';
 import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
 import { REGION_SHAPE } from '../internal/regions';
 import { MAX_INTEGER, MIN_ARCHIVE_DAYS } from '../lifecycle/validate';
 import { principalArnPattern } from '../repository/access';
 import { KMS_KEY_ARN } from '../repository/adopted-settings';
+import { ImageTagMutability } from '../repository/private-repository';
 import { EXCLUSION_FILTER } from '../repository/tag-mutability';
 
 /**
@@ -151,6 +153,58 @@ function registrySchema(account: unknown): Record<string, unknown> {
         required: ['Statement'],
         description: 'The registry policy as it runs: its statements go to the registry stack\'s registry policy, checked by the registry\'s rules',
       },
+      ...registryResourcesSchema(),
+    },
+  };
+}
+
+/** The schema of the registry block's pull-through cache rules, creation templates, signing rules, exclusions and account settings. */
+function registryResourcesSchema(): Record<string, unknown> {
+  const K = REGISTRY_RESOURCE_KEYS;
+  const string = { type: 'string' };
+  const strings = { type: 'array', minItems: 1, items: string };
+  const keysOf = (keys: string[], types: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, types[k] ?? string]));
+  return {
+    pullThroughCache: {
+      type: 'array',
+      description: 'Pull-through cache rules as they run, each a PullThroughCacheRule of the registry stack (existing secret and role by ARN)',
+      items: { type: 'object', additionalProperties: false, required: ['prefix', 'upstream'], properties: keysOf(K.pullThroughCache, {}) },
+    },
+    creationTemplates: {
+      type: 'array',
+      description: 'Repository creation templates as they run, each a RepositoryCreationTemplate of the registry stack',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['prefix', 'appliedFor'],
+        properties: keysOf(K.creationTemplate, {
+          appliedFor: { type: 'array', minItems: 1, items: { enum: K.appliedFor } },
+          encryption: { enum: [EncryptionType.AES256, EncryptionType.KMS] },
+          tagMutability: { enum: [ImageTagMutability.MUTABLE, ImageTagMutability.IMMUTABLE] },
+          tagMutabilityExclusions: strings,
+          lifecycle: { oneOf: [{ const: 'none' }, { type: 'object', additionalProperties: false, required: ['policy'], properties: { policy: { type: 'object' } } }] },
+          repositoryPolicy: { type: 'object', required: ['Statement'] },
+          tags: { type: 'object', additionalProperties: string },
+          customRoleArn: { type: 'string', description: 'The existing role ECR assumes, or none: ECR\'s service-linked role even with tags or KMS' },
+          acknowledge: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, required: ['id', 'reason'], properties: { id: { enum: K.templateRules }, reason: { type: 'string', minLength: 1 } } },
+          },
+        }),
+      },
+    },
+    signing: {
+      type: 'array',
+      description: 'Signing rules of the registry\'s signing configuration (RegistrySigning)',
+      items: { type: 'object', additionalProperties: false, required: ['profileArn'], properties: { profileArn: string, filters: strings } },
+    },
+    pullTimeUpdateExclusions: { ...strings, description: 'IAM role or user ARNs whose pulls do not update "last pulled" times' },
+    accountSettings: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      description: 'ECR account settings (EcrAccountSettings, a custom resource)',
+      properties: Object.fromEntries(K.accountSettings.map((k) => [k, { enum: [...SETTABLE_ACCOUNT_SETTING_VALUES[k]] }])),
     },
   };
 }

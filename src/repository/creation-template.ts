@@ -4,12 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { RepositoryAccess } from './access';
+import { readPolicyDocument } from './adopted-settings';
 import { checkEncryptionRegion, defaultRepositoryEncryption, encryptionKeyFor, renderEncryption, ImageEncryption } from './encryption';
 import { ImageTagMutability } from './private-repository';
 import { repositoryPolicyStatementProblems } from './statement-checks';
 import { checkTagMutabilityExclusions, renderTagMutability } from './tag-mutability';
 import { CREATE_REPOSITORY_ACTION, MAX_POLICY_TEXT, normalizePrefix, REPLICATE_IMAGE_ACTION, REPOSITORY_TAG_LIMITS, repositoryNamePrefix, ROOT_PREFIX, TEMPLATE_PREFIX_PATTERN } from '../internal/ecr-facts';
-import { guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
+import { BOOLEAN, guardConstruct, instanceOf, listOf, mapOf, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { concretePolicyLength, policySizeProblem } from '../internal/policy-text';
 import { isConcrete, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth, checkNowAndAtSynth } from '../internal/resolve';
@@ -31,6 +32,9 @@ const propsSpec = () => ({
   resourceTags: optional(mapOf(STRING)),
   description: optional(STRING),
   customRole: optional(OBJECT),
+  noLifecyclePolicy: optional(BOOLEAN),
+  repositoryPolicyText: optional(STRING),
+  createRole: optional(BOOLEAN),
 });
 
 /**
@@ -131,6 +135,39 @@ export interface RepositoryCreationTemplateProps {
    * @default - a least-privilege role is created when the template has tags or uses KMS; otherwise ECR's service-linked role is used
    */
   readonly customRole?: iam.IRole;
+
+  /**
+   * Whether the repositories ECR creates get no lifecycle policy at all (as
+   * a template that runs without one). The compliance pack checks the
+   * repositories themselves: each needs a policy of its own.
+   *
+   * @default false: `lifecyclePolicy`, or LifecyclePolicy.recommended()
+   */
+  readonly noLifecyclePolicy?: boolean;
+
+  /**
+   * The repository policy of the repositories ECR creates, as a JSON text
+   * (for example as `DescribeRepositoryCreationTemplates` returns it for a
+   * template that runs). It is rendered as given, after the checks of an
+   * adopted repository policy (its shape) and ECR's size quota; the
+   * compliance pack reports a statement open to anyone
+   * (`EcrCompliance-OpenAccess`).
+   * Give either this or `access`.
+   *
+   * @default - the statements of `access`, or no repository policy
+   */
+  readonly repositoryPolicyText?: string;
+
+  /**
+   * Whether a least-privilege role is created for a template with tags or
+   * KMS encryption when no `customRole` is given. `false` keeps ECR's
+   * service-linked role, as a template that runs without a custom role
+   * does: ECR documents a custom role for templates with tags or a KMS key,
+   * so repositories ECR creates from such a template may fail to be created.
+   *
+   * @default true
+   */
+  readonly createRole?: boolean;
 }
 
 /**
@@ -143,8 +180,8 @@ export interface RepositoryCreationTemplateProps {
 export class RepositoryCreationTemplate extends Construct {
   /** The prefix the template applies to. */
   public readonly prefix: string;
-  /** The lifecycle policy of the repositories ECR creates. */
-  public readonly lifecyclePolicy: LifecyclePolicy;
+  /** The lifecycle policy of the repositories ECR creates (none with `noLifecyclePolicy`). */
+  public readonly lifecyclePolicy?: LifecyclePolicy;
   /** The customer managed key, for KMS encryption. */
   public readonly encryptionKey?: kms.IKey;
   /** The role ECR assumes, when the template needs or was given one. */
@@ -191,14 +228,18 @@ export class RepositoryCreationTemplate extends Construct {
     });
     const mutability = renderTagMutability(this, tagMutability, props.imageTagMutabilityExclusions);
 
-    const lifecycle = attachLifecyclePolicy(this, problems, props.lifecyclePolicy);
-    this.lifecyclePolicy = lifecycle.policy;
+    if (props.noLifecyclePolicy && props.lifecyclePolicy) problems.add('noLifecyclePolicy is true and lifecyclePolicy is given: give one of them');
+    const lifecycle = props.noLifecyclePolicy ? undefined : attachLifecyclePolicy(this, problems, props.lifecyclePolicy);
+    this.lifecyclePolicy = lifecycle?.policy;
 
     for (const a of props.access ?? []) a._checkAtSynth(this);
     const statements = (props.access ?? []).flatMap((a) => a._statements());
     for (const s of statements) problems.addAll(repositoryPolicyStatementProblems(this, s));
     let repositoryPolicy: string | undefined;
-    if (statements.length > 0) {
+    if (props.repositoryPolicyText !== undefined) {
+      if (statements.length > 0) problems.add('repositoryPolicyText and access are both given: give the policy one way');
+      repositoryPolicy = givenPolicyText(problems, props.repositoryPolicyText);
+    } else if (statements.length > 0) {
       const document = new iam.PolicyDocument({ statements });
       repositoryPolicy = Stack.of(this).toJsonString(document);
       const tooLong = policySizeProblem('the repository policy', concretePolicyLength(this, document),
@@ -223,7 +264,7 @@ export class RepositoryCreationTemplate extends Construct {
     const encryption = props.encryption ?? defaultRepositoryEncryption(this);
     this.encryptionKey = encryptionKeyFor(this, encryption, `Encrypts the images of the repositories ECR creates from template ${this.node.path}`);
 
-    const needsRole = tags.length > 0 || encryption.usesKms;
+    const needsRole = (tags.length > 0 || encryption.usesKms) && props.createRole !== false;
     this.customRole = props.customRole ?? (needsRole ? this.createRole(appliedFor, tags.length > 0) : undefined);
 
     const encryptionConfiguration = renderEncryption(encryption, this.encryptionKey);
@@ -234,7 +275,7 @@ export class RepositoryCreationTemplate extends Construct {
       description: props.description,
       imageTagMutability: mutability.imageTagMutability,
       imageTagMutabilityExclusionFilters: mutability.imageTagMutabilityExclusionFilters,
-      lifecyclePolicy: lifecycle.text,
+      lifecyclePolicy: lifecycle?.text,
       repositoryPolicy,
       encryptionConfiguration,
       resourceTags: tags.length > 0 ? tags.map(([key, value]) => ({ key, value })) : undefined,
@@ -255,7 +296,7 @@ export class RepositoryCreationTemplate extends Construct {
           ImageTagMutabilityExclusionFilterType: f.imageTagMutabilityExclusionFilterType,
           ImageTagMutabilityExclusionFilterValue: f.imageTagMutabilityExclusionFilterValue,
         })),
-        LifecyclePolicy: lifecycle.text,
+        LifecyclePolicy: lifecycle?.text,
         Prefix: props.prefix,
         RepositoryPolicy: repositoryPolicy,
         ResourceTags: tags.length > 0 ? tags.map(([Key, Value]) => ({ Key, Value })) : undefined,
@@ -300,6 +341,22 @@ export class RepositoryCreationTemplate extends Construct {
     });
     return role;
   }
+}
+
+/**
+ * A repository policy given as its JSON text: checked as an adopted
+ * repository policy is (its shape) and against ECR's size quota (open
+ * access is the compliance pack's `EcrCompliance-OpenAccess`); its text as
+ * given when it reads, otherwise undefined.
+ */
+function givenPolicyText(problems: Problems, text: string): string | undefined {
+  if (!isConcrete(text)) return text;
+  const read = readPolicyDocument(text);
+  problems.addAll(read.problems, 'repositoryPolicyText: ');
+  const tooLong = policySizeProblem('repositoryPolicyText', text.length,
+    'Every repository ECR creates from this template gets this policy: shorten it.');
+  if (tooLong) problems.add(tooLong);
+  return read.document ? text : undefined;
 }
 
 /**

@@ -15,7 +15,10 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(JSON.parse(io.written['fleet-placement.json']).shards.Shard1).toHaveLength(40);
     expect(io.out).toMatch(/^Imported 40 repositories from export\.json: wrote repositories\.yaml and fleet-placement\.json \(1 shard stack\)\.\n/);
     expect(io.out).toMatch(/EcrCompliance-TagImmutability: \d+ repositories/);
-    expect(io.out).toContain('Not reproduced by the catalog (registry settings): 5 pull-through cache rules; 3 repository creation templates;');
+    // Every registry-level setting of the export goes into the catalog's registry block.
+    expect(io.out).not.toContain('Not reproduced');
+    expect(io.written['repositories.yaml']).toMatch(/^  pullThroughCache:\n    - \{"prefix":"central","upstream":"444444444444\.dkr\.ecr\.eu-central-1\.amazonaws\.com","upstreamPrefix":"platform","customRoleArn":/m);
+    expect(io.written['repositories.yaml']).toMatch(/^  creationTemplates:\n    - \{"prefix":"ROOT",/m);
     expect(io.written['repositories.yaml']).toMatch(/^registry:\n  replication: \[\{"destinations":\[\{"account":"111111111111","region":"eu-central-1"\}\],"filters":\["payments\/"\]\}/m);
     expect(JSON.parse(io.written['fleet-placement.json']).registry).toBe(true);
     expect(io.err).toBe('');
@@ -120,8 +123,17 @@ describe('catalog import, then catalog plan --live', () => {
     expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--format', 'json'], plan)).toBe(EXIT_OK);
     const report = JSON.parse(plan.out);
     expect(report.repositories.filter((r: any) => r.verdict !== 'no change')).toEqual([]);
-    expect(report.registry.filter((r: any) => r.verdict === 'no change').map((r: any) => r.type).sort())
-      .toEqual(['AWS::ECR::RegistryPolicy', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
-    expect(report.registry.filter((r: any) => r.verdict !== 'no change' && r.verdict !== 'not managed')).toEqual([]);
+    expect(report.registry.filter((r: any) => r.verdict !== 'no change')).toEqual([]);
+    expect(report.registry.map((r: any) => r.type)).toEqual(expect.arrayContaining(['AWS::ECR::PullThroughCacheRule', 'AWS::ECR::RepositoryCreationTemplate', 'Custom::EcrAccountSetting']));
+  });
+
+  test('given an imported catalog, when planned with --write-import-mappings, then the registry stack\'s mapping holds the cache rules and templates, and the output says the account settings cannot be imported', () => {
+    const io = fakeIo({ 'export.json': text(generateRegistryExport({ repositories: 5, seed: 11 })) });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    const plan = fakeIo({ ...io.files });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--write-import-mappings', 'import'], plan)).toBe(EXIT_OK);
+    const registry = Object.entries(plan.written).find(([file]) => /Registry/.test(file))!;
+    expect(Object.values(JSON.parse(registry[1]))).toEqual(expect.arrayContaining([{ EcrRepositoryPrefix: 'docker-hub' }, { Prefix: 'ROOT' }]));
+    expect(plan.out).toContain('not in the mappings: 2 account settings (Custom::EcrAccountSetting: custom resources, which CloudFormation cannot import); the first deploy creates them');
   });
 });

@@ -18,8 +18,12 @@ import {
  * 2012-10-17), and 0 to 6 tags (`owner` and `cost-center` among them).
  *
  * The registry: a replication configuration with 3 rules, an ENHANCED
- * scanning configuration, 5 pull-through cache rules, 3 repository creation
- * templates and a registry policy.
+ * scanning configuration, 5 pull-through cache rules (with and without
+ * credentials, one from a private ECR registry of another account with an
+ * upstream prefix and a role), 3 repository creation templates (KMS with
+ * tags and no custom role, AES256 without one, a custom role with an
+ * organization policy and no lifecycle policy), a registry policy, a signing
+ * rule, 2 pull-time update exclusions and 2 account settings.
  */
 export interface RegistryExportOptions {
   /** How many repositories. */
@@ -228,7 +232,10 @@ function registrySettings(account: string, region: string, templateKey: string):
       ptc('ecr-public', 'public.ecr.aws', { upstreamRegistry: 'ecr-public' }),
       ptc('quay', 'quay.io', { upstreamRegistry: 'quay' }),
       ptc('github', 'ghcr.io', { credentialArn: secret('github'), upstreamRegistry: 'github-container-registry' }),
-      ptc('k8s', 'registry.k8s.io', { upstreamRegistry: 'k8s' }),
+      // ECR to ECR: the platform images of the organization's central registry, through a role of this account.
+      ptc('central', `${FIXTURE_ACCOUNTS[2]}.dkr.ecr.eu-central-1.amazonaws.com`, {
+        upstreamRegistry: 'ecr', upstreamRepositoryPrefix: 'platform', customRoleArn: `arn:aws:iam::${account}:role/ecr-pull-through-central`,
+      }),
     ],
     repositoryCreationTemplates: [
       template({
@@ -262,5 +269,12 @@ function registrySettings(account: string, region: string, templateKey: string):
       }),
     ],
     accountSettings: { BASIC_SCAN_TYPE_VERSION: 'AWS_NATIVE', REGISTRY_POLICY_SCOPE: 'V2' },
+    signingConfiguration: {
+      rules: [{
+        signingProfileArn: `arn:aws:signer:${region}:${account}:/signing-profiles/platform_releases`,
+        repositoryFilters: [{ filter: 'payments/*', filterType: 'WILDCARD_MATCH' }, { filter: 'identity/*', filterType: 'WILDCARD_MATCH' }],
+      }],
+    },
+    pullTimeUpdateExclusions: [`arn:aws:iam::${account}:role/image-scanner`, `arn:aws:iam::${account}:role/replication-checker`],
   };
 }

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { generateRegistryExport } from './fixture';
 import { ExportedRepository, RegistryExportFile } from '../../src/adopt/export-model';
-import { repositoryProperties } from '../../src/adopt/mapping';
-import { planAdoption } from '../../src/adopt/plan';
+import { registryResources, repositoryProperties } from '../../src/adopt/mapping';
+import { canonical, planAdoption } from '../../src/adopt/plan';
 import { RepositoryCatalog } from '../../src/fleet/catalog';
 import { importCatalog } from '../../src/fleet/catalog-import';
 import { RepositoryFleet } from '../../src/fleet/fleet';
@@ -119,6 +119,29 @@ function compareRegistry(registryExport: RegistryExportFile, template: any): voi
     .toEqual(scanningRules(registryExport.registry.scanningConfiguration!.rules.map((r) => ({ frequency: r.scanFrequency, filters: r.repositoryFilters.map((f) => `${f.filterType}:${f.filter}`) }))));
 }
 
+/**
+ * The registry stack's pull-through cache rules, creation templates, pull-time update exclusions and signing
+ * configuration, property by property against the mapping's live resources (`registryResources`): the same
+ * values, with what a template holds as text (policies) compared as JSON and lists of names (AppliedFor,
+ * tags) as sets; AES256 spelt out for a template that renders no EncryptionConfiguration, as ECR applies it.
+ */
+function compareRegistryResources(registryExport: RegistryExportFile, template: any): void {
+  const types = ['AWS::ECR::PullThroughCacheRule', 'AWS::ECR::RepositoryCreationTemplate', 'AWS::ECR::PullTimeUpdateExclusion', 'AWS::ECR::SigningConfiguration'];
+  const form = (type: string, properties: Record<string, any>) => {
+    const out: Record<string, unknown> = { ...properties };
+    if (type === 'AWS::ECR::RepositoryCreationTemplate') {
+      out.EncryptionConfiguration ??= { EncryptionType: 'AES256' };
+      for (const k of ['LifecyclePolicy', 'RepositoryPolicy']) if (typeof out[k] === 'string') out[k] = JSON.parse(out[k] as string);
+      out.AppliedFor = [...(out.AppliedFor as string[])].sort();
+      if (out.ResourceTags) out.ResourceTags = [...(out.ResourceTags as { Key: string }[])].sort((a, b) => (a.Key < b.Key ? -1 : 1));
+    }
+    return canonical(out);
+  };
+  const synthesized = Object.values<any>(template.Resources).filter((r) => types.includes(r.Type)).map((r) => `${r.Type} ${form(r.Type, r.Properties)}`).sort();
+  const live = registryResources(registryExport).filter((r) => types.includes(r.type)).map((r) => `${r.type} ${form(r.type, r.properties)}`).sort();
+  expect(synthesized).toEqual(live);
+}
+
 describe('catalog import round trip', () => {
   test('given a realistic export of 1,000 repositories, when imported, read back and synthesized, then every repository renders exactly what the export says runs', () => {
     const registryExport = generateRegistryExport({ repositories: 1000, seed: 23 });
@@ -139,9 +162,14 @@ describe('catalog import round trip', () => {
     const plan = planAdoption(templates, registryExport);
     expect(plan.problems).toEqual([]);
     expect(plan.repositories.filter((r) => r.verdict !== 'no change').map((r) => `${r.id}: ${r.verdict} ${JSON.stringify(r.changes)}`)).toEqual([]);
-    expect(plan.registry.filter((r) => r.verdict === 'no change').map((r) => r.type).sort())
-      .toEqual(['AWS::ECR::RegistryPolicy', 'AWS::ECR::RegistryScanningConfiguration', 'AWS::ECR::ReplicationConfiguration']);
-    expect(plan.registry.filter((r) => r.verdict !== 'no change' && r.verdict !== 'not managed').map((r) => `${r.type} ${r.id}: ${r.verdict} ${JSON.stringify(r.changes)}`)).toEqual([]);
+    // Every registry-level setting of the export, and nothing else, with no change: none is left "not managed".
+    expect(plan.registry.filter((r) => r.verdict !== 'no change').map((r) => `${r.type} ${r.id}: ${r.verdict} ${JSON.stringify(r.changes)}`)).toEqual([]);
+    expect(plan.registry.map((r) => `${r.type} ${r.id}`).sort()).toEqual(registryResources(registryExport).map((r) => `${r.type} ${r.id}`).sort());
+    expect(plan.registry.map((r) => r.type).filter((t, i, all) => all.indexOf(t) === i).sort()).toEqual([
+      'AWS::ECR::PullThroughCacheRule', 'AWS::ECR::PullTimeUpdateExclusion', 'AWS::ECR::RegistryPolicy', 'AWS::ECR::RegistryScanningConfiguration',
+      'AWS::ECR::ReplicationConfiguration', 'AWS::ECR::RepositoryCreationTemplate', 'AWS::ECR::SigningConfiguration', 'Custom::EcrAccountSetting',
+    ]);
+    compareRegistryResources(registryExport, JSON.parse(readFileSync(path.join(app.outdir, registryStack.templateFile), 'utf8')));
   });
 
   test('given a sample of the same export, when synthesized with CloudFormation validation, every cdk-nag pack and Control Tower, then the only findings are the acknowledged ones', () => {

@@ -20,6 +20,8 @@ test('given the committed registry export, when imported, synthesized and planne
   const out = lines.join('\n');
   expect(out).toContain('Imported 60 repositories');
   expect(out).toContain('repositories (60): 60 no change, 0 in-place update, 0 replacement (refused), 0 undecided, 0 created, 0 not managed');
+  // Every registry-level setting of the export, reproduced by the catalog's registry block.
+  expect(out).toMatch(/registry settings \((\d+)\): \1 no change, 0 in-place update, 0 replacement \(refused\), 0 undecided, 0 created, 0 not managed/);
   expect(out).toContain('nothing to fix: the first deploy replaces nothing');
   // The Control Tower rules ran, and every finding they raise is acknowledged by the import.
   expect(out).toContain('Synthesizing with CloudFormation validation, five cdk-nag packs and the AWS Control Tower controls');

@@ -36,7 +36,17 @@ const FRAGMENTS = ['---', '...', '--- # start', '%YAML 1.2', '\ufeff', '\t  owne
   'registry:', '  replication: [{ destinations: [{ account: \'222222222222\', region: us-east-1 }], filters: [a/] }]', '  scanType: ENHANCED', '  scanType: FAST',
   '  scanning: [{ frequency: CONTINUOUS_SCAN, filters: [\'*\'] }]', '  scanning: [{ frequency: SCAN_ON_PUSH }]', '  replication: [{ destinations: [] }]',
   '    encryption: KMS_DSSE', '    kmsKey: aws/ecr', '    kmsKey: alias/aws/ecr', '    region: us-gov-west-1', '    kmsKey: arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/abc',
-  '    acknowledge: [{ id: CT.ECR.PR.3, reason: mutable here }]', '    acknowledge: [{ id: CT.ECR.PR.9, reason: r }]', '      - { id: CT.ECR.PR.1, reason: "" }'];
+  '    acknowledge: [{ id: CT.ECR.PR.3, reason: mutable here }]', '    acknowledge: [{ id: CT.ECR.PR.9, reason: r }]', '      - { id: CT.ECR.PR.1, reason: "" }',
+  // The registry block's pull-through cache rules, creation templates, signing, exclusions and account settings.
+  '  pullThroughCache:', '    - { prefix: docker-hub, upstream: registry-1.docker.io }', '    - { prefix: ecr-public, upstream: public.ecr.aws }',
+  "    - { prefix: central, upstream: 444444444444.dkr.ecr.eu-central-1.amazonaws.com, upstreamPrefix: platform, customRoleArn: 'arn:aws:iam::111111111111:role/r' }",
+  '    - { prefix: x, upstream: example.com }', '  pullThroughCache: [{ prefix: quay, upstream: quay.io, credentialArn: 12 }]',
+  '  creationTemplates:', '    - { prefix: ROOT, appliedFor: [REPLICATION], encryption: AES256, lifecycle: none }', '    - { prefix: team, appliedFor: [] }',
+  '    - { prefix: team, appliedFor: [PULL_THROUGH_CACHE], tags: { owner: platform }, customRoleArn: none, acknowledge: [{ id: EcrCompliance-CustomerManagedKey, reason: r }] }',
+  '    - { prefix: Team, appliedFor: [CREATE_ON_PUSH], lifecycle: { policy: { rules: [] } }, repositoryPolicy: [x] }',
+  "  signing: [{ profileArn: 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/p', filters: ['a/*'] }]", '  signing: [{ filters: [] }]',
+  "  pullTimeUpdateExclusions: ['arn:aws:iam::111111111111:role/scanner']", '  pullTimeUpdateExclusions: [x]',
+  '  accountSettings: { BLOB_MOUNTING: ENABLED }', '  accountSettings: { REGISTRY_POLICY_SCOPE: V1, X: y }', '  accountSettings: []'];
 
 const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const GOV_KEY = 'arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -81,6 +91,56 @@ describe('RepositoryCatalog reader (property)', () => {
       for (const p of problems) expect(Number(/^c\.yaml:(\d+):/.exec(p)![1])).toBeLessThanOrEqual(lineCount);
       if (problems.length === 0) expect(RepositoryCatalog.fromText(text, CatalogFormat.YAML).repositories.length).toBeGreaterThanOrEqual(0);
     }), { numRuns: FUZZ_RUNS * 5 });
+  });
+
+  test('given random registry blocks of cache rules and creation templates written as YAML and as JSON, when read, then both give the same settings or the same problems', () => {
+    // Mostly valid values, each with a rare bad one, so that both branches run.
+    const mostly = <T>(good: T[], bad: T[]) =>
+      fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 6 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+    const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
+    const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:ecr-pullthroughcache/hub-AbCdEf';
+    const rule = fc.oneof(
+      fc.record({ prefix: fc.constantFrom('ecr-public', 'team/cache', 'ROOT'), upstream: mostly(['public.ecr.aws', 'quay.io', 'registry.k8s.io'], ['example.com']) }),
+      fc.record({ prefix: fc.constantFrom('docker-hub', 'hub'), upstream: fc.constantFrom('registry-1.docker.io', 'ghcr.io'), credentialArn: mostly([SECRET], ['arn:aws:secretsmanager:eu-west-1:111111111111:secret:other']) }),
+      fc.record({
+        prefix: mostly(['central', 'mirror'], ['q']),
+        upstream: fc.constant('444444444444.dkr.ecr.eu-central-1.amazonaws.com'),
+        upstreamPrefix: maybe(mostly(['platform'], ['P'])),
+        customRoleArn: fc.constant('arn:aws:iam::111111111111:role/cache'),
+      }),
+    );
+    const template = fc.record({
+      prefix: mostly(['ROOT', 'team', 'a/b'], ['Team']),
+      appliedFor: mostly([['PULL_THROUGH_CACHE'], ['REPLICATION', 'CREATE_ON_PUSH']], [[], ['REPLICATON']]),
+      encryption: maybe(fc.constantFrom('AES256', 'KMS')),
+      kmsKey: maybe(mostly([KEY], ['not-a-key'])),
+      tagMutability: maybe(mostly(['MUTABLE', 'IMMUTABLE'], ['MUTABLE_WITH_EXCLUSION'])),
+      tagMutabilityExclusions: maybe(mostly([['latest']], [['no spaces'], []])),
+      lifecycle: maybe(mostly<unknown>(['none', { policy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] } }], [{ policy: { rules: [] } }])),
+      repositoryPolicy: maybe(mostly([POLICIES[0], POLICIES[1]], POLICIES.slice(4))),
+      tags: maybe(mostly<Record<string, string>>([{ owner: 'platform' }], [{ 'aws:x': 'y' }])),
+      customRoleArn: maybe(fc.constantFrom('none', 'arn:aws:iam::111111111111:role/t')),
+    });
+    let valid = 0;
+    const unique = <T extends { prefix: string }>(a: fc.Arbitrary<T>) => fc.uniqueArray(a, { minLength: 1, maxLength: 3, selector: (x) => x.prefix });
+    fc.assert(fc.property(unique(rule), unique(template), (rules, templates) => {
+      const defined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+      const registry = { pullThroughCache: rules.map(defined), creationTemplates: templates.map(defined) };
+      const yaml = ['registry:', '  pullThroughCache:', ...registry.pullThroughCache.map((r) => `    - ${JSON.stringify(r)}`),
+        '  creationTemplates:', ...registry.creationTemplates.map((t) => `    - ${JSON.stringify(t)}`), 'repositories:', '  - name: team/api'].join('\n');
+      const json = JSON.stringify({ registry, repositories: [{ name: 'team/api' }] });
+      const strip = (p: string) => p.replace(/^c:\d+:\d+: /, '');
+      const yamlProblems = RepositoryCatalog.validate(yaml, CatalogFormat.YAML, 'c');
+      for (const p of yamlProblems) expect(p).toMatch(/^c:\d+:\d+: registry: (pullThroughCache|creationTemplates)/);
+      expect(yamlProblems.map(strip)).toEqual(RepositoryCatalog.validate(json, CatalogFormat.JSON, 'c').map(strip));
+      if (yamlProblems.length === 0) {
+        const plain = (f: CatalogFormat, t: string) => JSON.stringify(RepositoryCatalog.fromText(t, f).registry, (_k, v) => (v instanceof Object && 'toJson' in v ? v.toJson() : v));
+        expect(plain(CatalogFormat.YAML, yaml)).toBe(plain(CatalogFormat.JSON, json));
+        valid++;
+      }
+    }), { numRuns: FUZZ_RUNS * 2 });
+    // Both branches ran: some blocks were valid.
+    expect(valid).toBeGreaterThan(0);
   });
 
   test('given random catalogs written as YAML and as JSON, when read, then both give the same repositories or the same problems by line', () => {

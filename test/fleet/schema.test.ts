@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { CATALOG_KEYS } from '../../src/fleet/catalog';
+import { REGISTRY_RESOURCE_KEYS } from '../../src/fleet/catalog-registry';
 import { catalogJsonSchema } from '../../src/fleet/schema';
 import { REPOSITORY_NAME_PATTERN } from '../../src/internal/ecr-facts';
 import { MAX_INTEGER } from '../../src/lifecycle/validate';
@@ -16,6 +17,14 @@ describe('catalog JSON Schema', () => {
     const schema = catalogJsonSchema() as any;
     expect(Object.keys(schema.properties.repositories.items.properties).sort()).toEqual([...CATALOG_KEYS.entry].sort());
     expect(Object.keys(schema.properties).sort()).toEqual([...CATALOG_KEYS.top].sort());
+  });
+
+  test('given the registry block, then the schema lists exactly the keys the reader accepts, for the block, its pull-through cache rules and its creation templates', () => {
+    const registry = (catalogJsonSchema() as any).properties.registry;
+    expect(Object.keys(registry.properties).sort()).toEqual([...CATALOG_KEYS.registry].sort());
+    expect(Object.keys(registry.properties.pullThroughCache.items.properties).sort()).toEqual([...REGISTRY_RESOURCE_KEYS.pullThroughCache].sort());
+    expect(Object.keys(registry.properties.creationTemplates.items.properties).sort()).toEqual([...REGISTRY_RESOURCE_KEYS.creationTemplate].sort());
+    expect(registry.properties.accountSettings.properties.REGISTRY_POLICY_SCOPE).toEqual({ enum: ['V2'] });
   });
 
   describe('as strict as the reader where a schema can say it', () => {

@@ -81,9 +81,26 @@ describe('fuzz', () => {
         tags: fc.option(untyped(fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.string({ maxLength: 6 })), untyped(lazy(fc.string({ maxLength: 10 }))), { maxKeys: 4 })), { nil: undefined }),
         description: fc.option(untyped(lazy(fc.oneof(fc.string({ maxLength: 40 }), fc.constant('d'.repeat(257))))), { nil: undefined }),
         pullAccounts: fc.option(fc.uniqueArray(account, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        // A template as it runs: no lifecycle policy, a policy text, no custom role (rarely a value of the wrong type or shape).
+        noLifecyclePolicy: fc.option(fc.oneof({ arbitrary: fc.boolean(), weight: 8 }, fc.constant<unknown>('yes')), { nil: undefined }),
+        policyText: fc.option(fc.oneof(
+          {
+            arbitrary: fc.constantFrom(
+              '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"ecr:BatchGetImage"}]}',
+              '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}]}',
+            ),
+            weight: 6,
+          },
+          fc.constantFrom('{"Statement":[]}', '{', '[]', `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"ecr:BatchGetImage","Sid":"${'x'.repeat(11000)}"}]}`),
+          fc.string({ maxLength: 8 }),
+        ), { nil: undefined, freq: 3 }),
+        createRole: fc.option(fc.oneof({ arbitrary: fc.boolean(), weight: 8 }, fc.constant<unknown>(0)), { nil: undefined }),
       }),
       (stack, p) => {
         new RepositoryCreationTemplate(stack, 'Template', {
+          noLifecyclePolicy: p.noLifecyclePolicy as any,
+          repositoryPolicyText: p.policyText,
+          createRole: p.createRole as any,
           prefix: p.prefix,
           appliedFor: p.appliedFor,
           encryption: p.encryption === 'KMS' ? ImageEncryption.kms() : p.encryption === 'KMS_DSSE' ? ImageEncryption.kmsDsse()

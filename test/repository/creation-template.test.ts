@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import { Annotations as AssertAnnotations, Match } from 'aws-cdk-lib/assertions';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   ImageTagMutability,
@@ -12,7 +12,7 @@ import {
   RepositoryCreationTemplateProps,
   ImageEncryption,
 } from '../../src';
-import { strictApp, strictStack, validTemplate } from '../util/harness';
+import { describeFindings, strictApp, strictStack, synthesize, validTemplate } from '../util/harness';
 
 describe('RepositoryCreationTemplate', () => {
   test('given only a prefix and a scenario, then immutable tags, the stack shared key with a role that may use it, and the recommended lifecycle policy', () => {
@@ -140,6 +140,32 @@ describe('RepositoryCreationTemplate', () => {
     const make = () => new RepositoryCreationTemplate(strictStack(), 'Template', { ...base, ...override });
     expect(make).toThrow(/^RepositoryCreationTemplate 'Stack\/Template': \d+ problems?:/);
     expect(make).toThrow(message);
+  });
+
+  test('given a template as it runs (no lifecycle policy, a policy text, tags and the AWS managed key without a custom role), then it renders exactly that, and the compliance pack reports only the key', () => {
+    const stack = strictStack();
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'OrgPull', Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImage', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }] });
+    const props = { ...base, noLifecyclePolicy: true, repositoryPolicyText: policy, resourceTags: { owner: 'platform' }, encryption: ImageEncryption.KMS_AWS_MANAGED, createRole: false };
+    const unacknowledged = strictStack();
+    new RepositoryCreationTemplate(unacknowledged, 'Template', props);
+    expect(() => synthesize(unacknowledged.node.root as App, { nag: true })).toThrow(/EcrCompliance-CustomerManagedKey/);
+    const created = new RepositoryCreationTemplate(stack, 'Template', props);
+    Validations.of(created.cfnTemplate).acknowledge({ id: 'EcrCompliance-CustomerManagedKey', reason: 'kept as it runs' });
+    const result = synthesize(stack.node.root as App, { nag: true });
+    expect(describeFindings(result.nagFindings)).toBe('');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ECR::RepositoryCreationTemplate', {
+      LifecyclePolicy: Match.absent(), RepositoryPolicy: policy, CustomRoleArn: Match.absent(), EncryptionConfiguration: { EncryptionType: 'KMS' },
+    });
+    template.resourceCountIs('AWS::IAM::Role', 0);
+  });
+
+  test.each<[string, Partial<RepositoryCreationTemplateProps>, RegExp]>([
+    ['noLifecyclePolicy with a lifecycle policy', { noLifecyclePolicy: true, lifecyclePolicy: LifecyclePolicy.recommended() }, /noLifecyclePolicy is true and lifecyclePolicy is given/],
+    ['a policy text that is not JSON', { repositoryPolicyText: '{' }, /repositoryPolicyText: the repository policy is not JSON/],
+    ['a policy text and access', { repositoryPolicyText: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"ecr:BatchGetImage"}]}', access: [RepositoryAccess.pullFromAccounts(['333333333333'])] }, /repositoryPolicyText and access are both given/],
+  ])('given %s, then it fails naming the template', (_name, override, message) => {
+    expect(() => new RepositoryCreationTemplate(strictStack(), 'Template', { ...base, ...override })).toThrow(message);
   });
 
   test('given two templates with the same prefix in one registry, then the second fails naming the first', () => {
