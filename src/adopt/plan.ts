@@ -270,7 +270,7 @@ function compareProperty(type: string, property: string, live: unknown, given: u
     return { property, verdict: 'undecided', live, planned: resolved.value, reason: error instanceof Error ? error.message : String(error) };
   }
   if (isUndecided(b)) return { property, verdict: 'undecided', live, planned: resolved.value, reason: b.undecided };
-  if (canonical(a) === canonical(b)) return { property, verdict: 'no change' };
+  if (sameValue(a, b) || canonical(a) === canonical(b)) return { property, verdict: 'no change' };
   if (!replacement) return { property, verdict: 'in-place update', live, planned: resolved.value };
   return { property, verdict: 'replacement', live, planned: resolved.value, reason: replacementReason(type, property) };
 }
@@ -291,7 +291,7 @@ type Normalizer = (value: unknown, context: ResolveContext) => unknown;
 /** How a property's values are brought to one form: ECR's defaults for what is left out, JSON texts as JSON, tags and lists of names as sets. */
 function normalizer(type: string, property: string): Normalizer {
   const json = (v: unknown): unknown => (v === undefined ? null : typeof v === 'string' ? parseJson(v) : v);
-  const set = (v: unknown): unknown => (Array.isArray(v) ? [...v].map(canonical).sort() : v ?? []);
+  const set = (v: unknown): unknown => (Array.isArray(v) ? (v.length < 2 ? v.map(canonical) : v.map(canonical).sort()) : v ?? []);
   if (type === 'AWS::ECR::Repository') {
     switch (property) {
       case 'EncryptionConfiguration': return encryption;
@@ -348,6 +348,29 @@ function parseJson(text: string): unknown {
   } catch {
     return { text };
   }
+}
+
+/**
+ * Whether two values are equal member by member (a key whose value is
+ * undefined counts as absent): a cheaper test than comparing `canonical`
+ * texts, and never true where they differ.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  let defined = 0;
+  for (const k in a) {
+    if (a[k] === undefined) continue;
+    defined++;
+    if (!Object.prototype.hasOwnProperty.call(b, k) || !sameValue(a[k], b[k])) return false;
+  }
+  for (const k in b) if (b[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /** JSON with object keys sorted: two values are the same when this is. */
