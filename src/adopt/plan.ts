@@ -278,7 +278,7 @@ function compareProperty(type: string, property: string, live: unknown, given: u
 function replacementReason(type: string, property: string): string {
   if (type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration') return 'ECR cannot change a repository\'s encryption in place: CloudFormation would create a new, empty repository';
   if (type === 'AWS::ECR::Repository' && property === 'RepositoryName') return 'a renamed repository is a new one';
-  return `CloudFormation replaces ${type} when ${property} changes`;
+  return `CloudFormation replaces ${type} when ${property} changes (a create-only property of its resource schema)`;
 }
 
 interface Undecided { readonly undecided: string }
