@@ -261,6 +261,8 @@ function compareProperty(type: string, property: string, live: unknown, given: u
     return { property, verdict: 'undecided', live, planned: given, reason: `it is an attribute of ${resolved.type} ${resolved.resource}, which the template creates` };
   }
   if (resolved.kind === 'unknown') return { property, verdict: 'undecided', live, planned: given, reason: resolved.reason };
+  // The same value on both sides is the same in one form too, for every normalizer that cannot call the template's value undecided.
+  if (!(type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration') && sameValue(live, resolved.value)) return { property, verdict: 'no change' };
   let a: unknown;
   let b: unknown;
   try {
