@@ -1,9 +1,9 @@
 import {
   DescribePullThroughCacheRulesCommand, DescribeRegistryCommand, DescribeRepositoriesCommand, DescribeRepositoryCreationTemplatesCommand, ECRClient,
   ECRServiceException, GetAccountSettingCommand, GetLifecyclePolicyCommand, GetRegistryPolicyCommand, GetRegistryScanningConfigurationCommand,
-  GetRepositoryPolicyCommand, GetSigningConfigurationCommand, LifecyclePolicyNotFoundException, LimitExceededException, ListPullTimeUpdateExclusionsCommand,
-  ListTagsForResourceCommand, RegistryPolicyNotFoundException, Repository, RepositoryPolicyNotFoundException, SigningConfigurationNotFoundException,
-  ValidationException,
+  GetRepositoryPolicyCommand, GetSigningConfigurationCommand, LifecyclePolicyNotFoundException, LimitExceededException,
+  ListPullTimeUpdateExclusionsCommand, ListTagsForResourceCommand, RegistryPolicyNotFoundException, Repository, RepositoryPolicyNotFoundException,
+  SigningConfigurationNotFoundException, ValidationException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cliFolderFileName } from '../../src/adopt/export-from-cli';
