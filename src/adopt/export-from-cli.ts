@@ -52,8 +52,8 @@ export const CLI_FOLDER = Object.freeze({
  * print every page merged, with no token, unless told `--max-items` or
  * `--no-paginate`.
  */
-const NOT_PAGED_BY_CLI: Readonly<Record<string, { readonly list: string; readonly maxResults: number }>> = {
-  [CLI_FOLDER.PULL_TIME_UPDATE_EXCLUSIONS]: { list: 'pullTimeUpdateExclusions', maxResults: 1000 },
+const NOT_PAGED_BY_CLI: Readonly<Record<string, { readonly list: string }>> = {
+  [CLI_FOLDER.PULL_TIME_UPDATE_EXCLUSIONS]: { list: 'pullTimeUpdateExclusions' },
 };
 
 /** The folders with one file per repository. */
@@ -106,7 +106,7 @@ export function readCliFolder(
       const unpaged = NOT_PAGED_BY_CLI[file];
       problems.push(unpaged !== undefined
         ? `${fullPath}: holds one page of \`${command}\` (it has a nextToken), and the AWS CLI does not fetch the other pages of this call itself: `
-          + `call it again with --next-token TOKEN (and --max-results ${unpaged.maxResults}) until an output has no nextToken, and save the ${unpaged.list} of every page `
+          + `call it again with --next-token TOKEN until an output has no nextToken, and save the ${unpaged.list} of every page `
           + 'in one object without nextToken (the script in docs/adoption.md does so)'
         : `${fullPath}: holds one page of \`${command}\` (it has a next token): save the output of every page, without --max-items or --no-paginate`);
       return undefined;
