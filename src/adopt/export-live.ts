@@ -72,20 +72,21 @@ const ABSENT: Readonly<Record<string, string>> = {
   GetSigningConfiguration: 'SigningConfigurationNotFoundException',
 };
 
-/** Calls for features a region or partition may not have: the export's field each one fills. */
-const OPTIONAL_CALLS: Readonly<Record<string, string>> = {
-  GetSigningConfiguration: 'signingConfiguration',
-  ListPullTimeUpdateExclusions: 'pullTimeUpdateExclusions',
-};
+/**
+ * Calls for features a region or partition may not have: managed signing,
+ * pull-time update exclusions, and each account setting (settings are added
+ * to ECR over time: a partition may not know one yet).
+ */
+const OPTIONAL_CALLS: ReadonlySet<string> = new Set(['GetSigningConfiguration', 'ListPullTimeUpdateExclusions', 'GetAccountSetting']);
 
 /**
  * The errors that make an optional call's setting unavailable rather than
  * the export fail. `UnknownOperationException` is what an endpoint of the
  * AWS JSON protocol answers for an operation it does not serve;
  * `InvalidParameterException` and `ValidationException` are the client errors
- * ECR's API model declares for both calls, which take no input of the user's
- * (the export sends none but a page token), so they say the call is not served
- * as documented. Every other error fails the export: access denied, throttling
+ * ECR's API model declares for each of these calls, which take no input of the
+ * user's (the export sends none but a page token or a setting name it knows),
+ * so they say the call is not served as documented. Every other error fails the export: access denied, throttling
  * past the SDK's retries, `LimitExceededException`, `ServerException`.
  */
 const UNAVAILABLE_ERRORS: readonly string[] = ['UnknownOperationException', 'InvalidParameterException', 'ValidationException'];
@@ -122,13 +123,13 @@ export async function readLiveRegistry(client: EcrClientLike, sdk: EcrSdkModule,
   const where = `the registry${options.registryId !== undefined ? ` ${options.registryId}` : ''} in ${options.region}`;
   const call = (operation: string, input: object, resource: string) => send(client, sdk, operation, input, resource);
   const unavailable: Record<string, string> = {};
-  /** An optional call: undefined when ECR says there is none or the region does not offer it. */
-  const optional = async (operation: string, run: () => Promise<ApiObject>): Promise<ApiObject | undefined> => {
+  /** An optional call: undefined when ECR says there is none or the region does not offer it (then `field` is unavailable). */
+  const optional = async (field: string, run: () => Promise<ApiObject>): Promise<ApiObject | undefined> => {
     try {
       return await run();
     } catch (error) {
       if (!(error instanceof LiveExportError) || !error.unavailable) throw error;
-      unavailable[OPTIONAL_CALLS[operation]] = error.message;
+      unavailable[field] = error.message;
       return undefined;
     }
   };
@@ -142,9 +143,12 @@ export async function readLiveRegistry(client: EcrClientLike, sdk: EcrSdkModule,
   const pullThroughCacheRules = await pages(client, sdk, 'DescribePullThroughCacheRules', { ...registry }, where);
   const repositoryCreationTemplates = await pages(client, sdk, 'DescribeRepositoryCreationTemplates', {}, where);
   const accountSettings: ApiObject[] = [];
-  for (const name of EXPORTED_ACCOUNT_SETTINGS) accountSettings.push(await call('GetAccountSetting', { name }, `${where} (setting ${name})`));
-  const signingConfiguration = await optional('GetSigningConfiguration', () => call('GetSigningConfiguration', {}, where));
-  const exclusionPages = await optional('ListPullTimeUpdateExclusions', async () => ({ pages: await tokenPages(client, sdk, 'ListPullTimeUpdateExclusions', where) }));
+  for (const name of EXPORTED_ACCOUNT_SETTINGS) {
+    const setting = await optional(`accountSettings.${name}`, () => call('GetAccountSetting', { name }, `${where} (setting ${name})`));
+    if (setting !== undefined) accountSettings.push(setting);
+  }
+  const signingConfiguration = await optional('signingConfiguration', () => call('GetSigningConfiguration', {}, where));
+  const exclusionPages = await optional('pullTimeUpdateExclusions', async () => ({ pages: await tokenPages(client, sdk, 'ListPullTimeUpdateExclusions', where) }));
 
   const lifecyclePolicies = new Map<string, ApiObject>();
   const repositoryPolicies = new Map<string, ApiObject>();
@@ -238,7 +242,7 @@ function callError(operation: string, resource: string, error: unknown): LiveExp
   if (name === 'CredentialsProviderError') {
     return new LiveExportError(`no AWS credentials for ${action}: ${message} (give --profile, or set the AWS_* environment variables)`, action, false);
   }
-  return operation in OPTIONAL_CALLS && UNAVAILABLE_ERRORS.includes(name)
+  return OPTIONAL_CALLS.has(operation) && UNAVAILABLE_ERRORS.includes(name)
     ? new LiveExportError(`${action} answered ${name}: ${message}`, action, false, true)
     : new LiveExportError(`${action} on ${resource} failed: ${name}: ${message}`, action, false);
 }

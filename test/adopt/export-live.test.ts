@@ -265,6 +265,16 @@ describe('registry export --region (live, AWS SDK mocked)', () => {
     expect(io.out).toContain('not read: registry.signingConfiguration: ecr:GetSigningConfiguration answered UnknownOperationException');
   });
 
+  test('given an account setting the region does not know, then the export is written without it and says it is unavailable', async () => {
+    mockRegistry(1);
+    ecr.on(GetAccountSettingCommand, { name: 'BLOB_MOUNTING' }).rejects(new ValidationException({ $metadata: { httpStatusCode: 400 }, message: 'invalid setting name' }));
+    const io = fakeIo();
+    expect(await main(exportCommand(), io)).toBe(EXIT_OK);
+    const exported = readRegistryExport(io.written['export.json'], 'export.json').registryExport!;
+    expect(exported.registry.accountSettings).toEqual({ BASIC_SCAN_TYPE_VERSION: 'AWS_NATIVE', REGISTRY_POLICY_SCOPE: 'V2' });
+    expect(exported.registry.unavailable).toEqual({ 'accountSettings.BLOB_MOUNTING': 'ecr:GetAccountSetting answered ValidationException: invalid setting name' });
+  });
+
   test('given a documented error of an optional call that does not say "not served" (a service limit), or access denied, then the export fails', async () => {
     mockRegistry(1);
     ecr.on(ListPullTimeUpdateExclusionsCommand).rejects(new LimitExceededException({ $metadata: { httpStatusCode: 400 }, message: 'limit' }));
