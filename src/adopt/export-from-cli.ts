@@ -17,7 +17,7 @@
  *   describe-repository-creation-templates.json
  *   account-settings/SETTING.json       get-account-setting --name SETTING
  *   get-signing-configuration.json      optional; {} when SigningConfigurationNotFoundException
- *   list-pull-time-update-exclusions.json  optional
+ *   list-pull-time-update-exclusions.json  optional; every page merged (the AWS CLI does not page this call)
  *
  * NAME is the repository name with each '/' written '+' (a character no
  * repository name has). A missing file is a problem (an export that does not
@@ -42,6 +42,19 @@ export const CLI_FOLDER = Object.freeze({
   SIGNING_CONFIGURATION: 'get-signing-configuration.json',
   PULL_TIME_UPDATE_EXCLUSIONS: 'list-pull-time-update-exclusions.json',
 });
+
+/**
+ * The list calls of the folder the AWS CLI does not page through itself:
+ * botocore (whose data the AWS CLI runs on) has no paginator for them, so
+ * their output holds one page and a `nextToken` when there is more. The
+ * calls it pages through (its ECR paginators: describe-repositories,
+ * describe-pull-through-cache-rules, describe-repository-creation-templates)
+ * print every page merged, with no token, unless told `--max-items` or
+ * `--no-paginate`.
+ */
+const NOT_PAGED_BY_CLI: Readonly<Record<string, { readonly list: string }>> = {
+  [CLI_FOLDER.PULL_TIME_UPDATE_EXCLUSIONS]: { list: 'pullTimeUpdateExclusions' },
+};
 
 /** The folders with one file per repository. */
 const PER_REPOSITORY: readonly string[] = [CLI_FOLDER.LIFECYCLE_POLICIES, CLI_FOLDER.REPOSITORY_POLICIES, CLI_FOLDER.TAGS];
@@ -90,7 +103,12 @@ export function readCliFolder(
       return undefined;
     }
     if ('nextToken' in value || 'NextToken' in value) {
-      problems.push(`${fullPath}: holds one page of \`${command}\` (it has a next token): save the output of every page, without --max-items or --no-paginate`);
+      const unpaged = NOT_PAGED_BY_CLI[file];
+      problems.push(unpaged !== undefined
+        ? `${fullPath}: holds one page of \`${command}\` (it has a nextToken), and the AWS CLI does not fetch the other pages of this call itself: `
+          + `call it again with --next-token TOKEN until an output has no nextToken, and save the ${unpaged.list} of every page `
+          + 'in one object without nextToken (the script in docs/adoption.md does so)'
+        : `${fullPath}: holds one page of \`${command}\` (it has a next token): save the output of every page, without --max-items or --no-paginate`);
       return undefined;
     }
     if (field !== undefined && !(field in value) && Object.keys(value).length > 0) {

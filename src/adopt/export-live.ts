@@ -48,7 +48,23 @@ export const LIVE_EXPORT_ACTIONS: readonly string[] = [
   'DescribeRepositoryCreationTemplates', 'GetAccountSetting', 'GetSigningConfiguration', 'ListPullTimeUpdateExclusions',
 ].map((operation) => `ecr:${operation}`).sort();
 
-/** The ECR errors that mean "there is none" for a call. */
+/*
+ * The error names below are the ones the SDK v3 gives its errors (`error.name`):
+ * an error ECR's API model declares for a call is thrown as that exception's
+ * class (its name, e.g. `SigningConfigurationNotFoundException`); any other
+ * error code is thrown as `ECRServiceException` named by the code the
+ * response carries, with `$fault` `client` below HTTP 500.
+ */
+
+/**
+ * What ECR answers when IAM, a permissions boundary or an SCP refuses a call
+ * (ECR User Guide, "Troubleshooting Amazon ECR error messages": "User: ARN is
+ * not authorized to perform: ecr:ACTION on resource: RESOURCE ..."). No ECR
+ * operation declares it, so it arrives as an `ECRServiceException` of that name.
+ */
+const ACCESS_DENIED = 'AccessDeniedException';
+
+/** The ECR errors that mean "there is none" for a call (each declared by its call in ECR's API model). */
 const ABSENT: Readonly<Record<string, string>> = {
   GetLifecyclePolicy: 'LifecyclePolicyNotFoundException',
   GetRepositoryPolicy: 'RepositoryPolicyNotFoundException',
@@ -56,17 +72,30 @@ const ABSENT: Readonly<Record<string, string>> = {
   GetSigningConfiguration: 'SigningConfigurationNotFoundException',
 };
 
-/** Calls for features a region or partition may not have: any other client error makes the setting unavailable, not the export fail. */
-const OPTIONAL_CALLS: Readonly<Record<string, string>> = {
-  GetSigningConfiguration: 'signingConfiguration',
-  ListPullTimeUpdateExclusions: 'pullTimeUpdateExclusions',
-};
+/**
+ * Calls for features a region or partition may not have: managed signing,
+ * pull-time update exclusions, and each account setting (settings are added
+ * to ECR over time: a partition may not know one yet).
+ */
+const OPTIONAL_CALLS: ReadonlySet<string> = new Set(['GetSigningConfiguration', 'ListPullTimeUpdateExclusions', 'GetAccountSetting']);
+
+/**
+ * The errors that make an optional call's setting unavailable rather than
+ * the export fail. `UnknownOperationException` is what an endpoint of the
+ * AWS JSON protocol answers for an operation it does not serve;
+ * `InvalidParameterException` and `ValidationException` are the client errors
+ * ECR's API model declares for each of these calls, which take no input of the
+ * user's (the export sends none but a page token or a setting name it knows),
+ * so they say the call is not served as documented. Every other error fails the export: access denied, throttling
+ * past the SDK's retries, `LimitExceededException`, `ServerException`.
+ */
+const UNAVAILABLE_ERRORS: readonly string[] = ['UnknownOperationException', 'InvalidParameterException', 'ValidationException'];
 
 /** Why the live export stopped: a call ECR refused (the action and resource named), or any other failure. */
 export class LiveExportError extends Error {
   /**
    * @param accessDenied whether IAM (or an SCP) refused the action
-   * @param unavailable whether the call's feature is not offered where the export runs (an optional call's client error)
+   * @param unavailable whether the call's feature is not offered where the export runs (an optional call answered one of UNAVAILABLE_ERRORS)
    */
   constructor(message: string, readonly action: string, readonly accessDenied: boolean, readonly unavailable = false) {
     super(message);
@@ -94,13 +123,13 @@ export async function readLiveRegistry(client: EcrClientLike, sdk: EcrSdkModule,
   const where = `the registry${options.registryId !== undefined ? ` ${options.registryId}` : ''} in ${options.region}`;
   const call = (operation: string, input: object, resource: string) => send(client, sdk, operation, input, resource);
   const unavailable: Record<string, string> = {};
-  /** An optional call: undefined when ECR says there is none or the region does not offer it. */
-  const optional = async (operation: string, run: () => Promise<ApiObject>): Promise<ApiObject | undefined> => {
+  /** An optional call: undefined when ECR says there is none or the region does not offer it (then `field` is unavailable). */
+  const optional = async (field: string, run: () => Promise<ApiObject>): Promise<ApiObject | undefined> => {
     try {
       return await run();
     } catch (error) {
       if (!(error instanceof LiveExportError) || !error.unavailable) throw error;
-      unavailable[OPTIONAL_CALLS[operation]] = error.message;
+      unavailable[field] = error.message;
       return undefined;
     }
   };
@@ -114,9 +143,12 @@ export async function readLiveRegistry(client: EcrClientLike, sdk: EcrSdkModule,
   const pullThroughCacheRules = await pages(client, sdk, 'DescribePullThroughCacheRules', { ...registry }, where);
   const repositoryCreationTemplates = await pages(client, sdk, 'DescribeRepositoryCreationTemplates', {}, where);
   const accountSettings: ApiObject[] = [];
-  for (const name of EXPORTED_ACCOUNT_SETTINGS) accountSettings.push(await call('GetAccountSetting', { name }, `${where} (setting ${name})`));
-  const signingConfiguration = await optional('GetSigningConfiguration', () => call('GetSigningConfiguration', {}, where));
-  const exclusionPages = await optional('ListPullTimeUpdateExclusions', async () => ({ pages: await tokenPages(client, sdk, 'ListPullTimeUpdateExclusions', where) }));
+  for (const name of EXPORTED_ACCOUNT_SETTINGS) {
+    const setting = await optional(`accountSettings.${name}`, () => call('GetAccountSetting', { name }, `${where} (setting ${name})`));
+    if (setting !== undefined) accountSettings.push(setting);
+  }
+  const signingConfiguration = await optional('signingConfiguration', () => call('GetSigningConfiguration', {}, where));
+  const exclusionPages = await optional('pullTimeUpdateExclusions', async () => ({ pages: await tokenPages(client, sdk, 'ListPullTimeUpdateExclusions', where) }));
 
   const lifecyclePolicies = new Map<string, ApiObject>();
   const repositoryPolicies = new Map<string, ApiObject>();
@@ -194,8 +226,8 @@ async function tokenPages(client: EcrClientLike, sdk: EcrSdkModule, operation: s
 
 function errorName(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { name?: unknown; Code?: unknown };
-  return typeof e.name === 'string' ? e.name : typeof e.Code === 'string' ? e.Code : undefined;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function callError(operation: string, resource: string, error: unknown): LiveExportError {
@@ -203,16 +235,14 @@ function callError(operation: string, resource: string, error: unknown): LiveExp
   const action = `ecr:${operation}`;
   const name = errorName(error) ?? 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation') {
+  if (name === ACCESS_DENIED) {
     return new LiveExportError(
       `access denied: ${action} on ${resource}: the export needs ${action} (read-only; docs/adoption.md lists every action it calls): ${message}`, action, true);
   }
   if (name === 'CredentialsProviderError') {
     return new LiveExportError(`no AWS credentials for ${action}: ${message} (give --profile, or set the AWS_* environment variables)`, action, false);
   }
-  const fault = typeof error === 'object' && error !== null ? (error as { $fault?: unknown }).$fault : undefined;
-  const optional = operation in OPTIONAL_CALLS && fault === 'client' && name !== 'ThrottlingException';
-  return optional
+  return OPTIONAL_CALLS.has(operation) && UNAVAILABLE_ERRORS.includes(name)
     ? new LiveExportError(`${action} answered ${name}: ${message}`, action, false, true)
     : new LiveExportError(`${action} on ${resource} failed: ${name}: ${message}`, action, false);
 }

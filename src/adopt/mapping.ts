@@ -23,7 +23,9 @@ import { EcrType } from '../internal/ecr-facts';
  * The replacement flags are the resource schema's `createOnlyProperties`
  * (`RepositoryName`, `EncryptionConfiguration` and its two fields); its
  * `primaryIdentifier`, which CloudFormation's resource import asks for, is
- * `RepositoryName` (`REPOSITORY_IDENTIFIER`).
+ * `RepositoryName` (`REPOSITORY_IDENTIFIER`). Both are checked against the
+ * CloudFormation resource specification the CDK CLI ships (the database
+ * `cdk diff` tells replacements by), so a drift fails the tests.
  */
 
 export const REPOSITORY_PROPERTIES: ReadonlyArray<RepositoryPropertyMapping> = [
@@ -101,17 +103,17 @@ export function sortedTags(tags: ReadonlyArray<ExportedTag>): ExportedTag[] {
  * | `AWS::ECR::RegistryPolicy` | `RegistryId` | `GetRegistryPolicy`'s `policyText` | never (`PutRegistryPolicy`) |
  * | `AWS::ECR::RegistryScanningConfiguration` | `RegistryId` | `GetRegistryScanningConfiguration` | never (`PutRegistryScanningConfiguration`) |
  * | `AWS::ECR::SigningConfiguration` | `RegistryId` | `GetSigningConfiguration` | never (`PutSigningConfiguration`) |
- * | `AWS::ECR::PullThroughCacheRule` | `EcrRepositoryPrefix` | `DescribePullThroughCacheRules` | any property but `CredentialArn` and `CustomRoleArn` (the only ones `UpdatePullThroughCacheRule` takes) |
+ * | `AWS::ECR::PullThroughCacheRule` | `EcrRepositoryPrefix` | `DescribePullThroughCacheRules` | any property, `CredentialArn` and `CustomRoleArn` included (all six are create-only in the resource schema, although ECR's `UpdatePullThroughCacheRule` could change those two) |
  * | `AWS::ECR::RepositoryCreationTemplate` | `Prefix` | `DescribeRepositoryCreationTemplates` | `Prefix` only (`UpdateRepositoryCreationTemplate` takes every other field) |
  * | `AWS::ECR::PullTimeUpdateExclusion` | `PrincipalArn` | `ListPullTimeUpdateExclusions` | `PrincipalArn` (its only property) |
  * | `Custom::EcrAccountSetting` | none: a custom resource cannot be imported | `GetAccountSetting` | never (`PutAccountSetting`) |
  *
- * The identifiers are the types' `primaryIdentifier` (the resource schemas of
- * `aws-cloudformation-resource-providers-ecr`, and the `...Reference`
- * interfaces aws-cdk-lib generates from them); every one of these types
- * supports resource import (CloudFormation User Guide, "Resource type
- * support"). The pull-through cache rule's `EcrRepositoryPrefix` and
- * `UpstreamRegistryUrl` are documented as "Update requires: Replacement".
+ * The identifiers are the types' `primaryIdentifier` and the replacing
+ * properties their `createOnlyProperties`, as the CloudFormation resource
+ * specification the CDK CLI ships says (`aws-cdk/db.json.gz`, the database
+ * `cdk diff` marks replacements from; the test of this mapping reads it, so
+ * a drift fails). Every one of these types supports resource import
+ * (CloudFormation User Guide, "Resource type support").
  */
 export const REGISTRY_RESOURCES: ReadonlyArray<RegistryResourceMapping> = [
   { type: EcrType.REPLICATION_CONFIGURATION, identifier: 'RegistryId', singleton: true, replacedBy: [] },
@@ -122,7 +124,7 @@ export const REGISTRY_RESOURCES: ReadonlyArray<RegistryResourceMapping> = [
     type: 'AWS::ECR::PullThroughCacheRule',
     identifier: 'EcrRepositoryPrefix',
     singleton: false,
-    replacedBy: ['EcrRepositoryPrefix', 'UpstreamRegistryUrl', 'UpstreamRegistry', 'UpstreamRepositoryPrefix'],
+    replacedBy: ['EcrRepositoryPrefix', 'UpstreamRegistryUrl', 'UpstreamRegistry', 'UpstreamRepositoryPrefix', 'CredentialArn', 'CustomRoleArn'],
   },
   { type: 'AWS::ECR::RepositoryCreationTemplate', identifier: 'Prefix', singleton: false, replacedBy: ['Prefix'] },
   { type: 'AWS::ECR::PullTimeUpdateExclusion', identifier: 'PrincipalArn', singleton: false, replacedBy: ['PrincipalArn'] },

@@ -269,6 +269,8 @@ function compareProperty(type: string, property: string, live: unknown, given: u
     return { property, verdict: 'undecided', live, planned: given, reason: `it is an attribute of ${resolved.type} ${resolved.resource}, which the template creates` };
   }
   if (resolved.kind === 'unknown') return { property, verdict: 'undecided', live, planned: given, reason: resolved.reason };
+  // The same value on both sides is the same in one form too, for every normalizer that cannot call the template's value undecided.
+  if (!(type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration') && sameValue(live, resolved.value)) return { property, verdict: 'no change' };
   let a: unknown;
   let b: unknown;
   try {
@@ -280,7 +282,7 @@ function compareProperty(type: string, property: string, live: unknown, given: u
   if (isUndecided(b)) return { property, verdict: 'undecided', live, planned: resolved.value, reason: b.undecided };
   const managedKey = type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration' ? awsManagedKeyOrArn(a, b) : undefined;
   if (managedKey !== undefined) return { property, verdict: 'undecided', live, planned: resolved.value, reason: managedKey };
-  if (canonical(a) === canonical(b)) return { property, verdict: 'no change' };
+  if (sameValue(a, b) || canonical(a) === canonical(b)) return { property, verdict: 'no change' };
   if (!replacement) return { property, verdict: 'in-place update', live, planned: resolved.value, ...inPlaceConsequence(type, property, b) };
   return { property, verdict: 'replacement', live, planned: resolved.value, reason: replacementReason(type, property) };
 }
@@ -313,7 +315,7 @@ function inPlaceConsequence(type: string, property: string, planned: unknown): {
 function replacementReason(type: string, property: string): string {
   if (type === 'AWS::ECR::Repository' && property === 'EncryptionConfiguration') return 'ECR cannot change a repository\'s encryption in place: CloudFormation would create a new, empty repository';
   if (type === 'AWS::ECR::Repository' && property === 'RepositoryName') return 'a renamed repository is a new one';
-  return `CloudFormation replaces ${type} when ${property} changes`;
+  return `CloudFormation replaces ${type} when ${property} changes (a create-only property of its resource schema)`;
 }
 
 interface Undecided { readonly undecided: string }
@@ -326,7 +328,7 @@ type Normalizer = (value: unknown, context: ResolveContext) => unknown;
 /** How a property's values are brought to one form: ECR's defaults for what is left out, JSON texts as JSON, tags and lists of names as sets. */
 function normalizer(type: string, property: string): Normalizer {
   const json = (v: unknown): unknown => (v === undefined ? null : typeof v === 'string' ? parseJson(v) : v);
-  const set = (v: unknown): unknown => (Array.isArray(v) ? [...v].map(canonical).sort() : v ?? []);
+  const set = (v: unknown): unknown => (Array.isArray(v) ? (v.length < 2 ? v.map(canonical) : v.map(canonical).sort()) : v ?? []);
   if (type === 'AWS::ECR::Repository') {
     switch (property) {
       case 'EncryptionConfiguration': return encryption;
@@ -404,6 +406,29 @@ function parseJson(text: string): unknown {
   } catch {
     return { text };
   }
+}
+
+/**
+ * Whether two values are equal member by member (a key whose value is
+ * undefined counts as absent): a cheaper test than comparing `canonical`
+ * texts, and never true where they differ.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  let defined = 0;
+  for (const k in a) {
+    if (a[k] === undefined) continue;
+    defined++;
+    if (!Object.prototype.hasOwnProperty.call(b, k) || !sameValue(a[k], b[k])) return false;
+  }
+  for (const k in b) if (b[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /** JSON with object keys sorted: two values are the same when this is. */

@@ -59,14 +59,29 @@ function pseudo(name: string, context: ResolveContext): string | undefined {
   }
 }
 
+/** The value resolved; a value with no intrinsic function in it is returned as it is (not copied). */
 function walk(value: unknown, context: ResolveContext): unknown {
-  if (Array.isArray(value)) return value.map((v) => walk(v, context));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = walk(value[i], context);
+      if (copy === undefined && v !== value[i]) copy = value.slice(0, i);
+      copy?.push(v);
+    }
+    return copy ?? value;
+  }
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
     return intrinsic(entries[0][0], entries[0][1], context);
   }
-  return Object.fromEntries(entries.map(([k, v]) => [k, walk(v, context)]));
+  let changed = false;
+  const walked = entries.map(([k, v]) => {
+    const w = walk(v, context);
+    if (w !== v) changed = true;
+    return [k, w] as const;
+  });
+  return changed ? Object.fromEntries(walked) : value;
 }
 
 function intrinsic(name: string, argument: unknown, context: ResolveContext): unknown {

@@ -116,8 +116,9 @@ function synthesizeFleet(
     // The fleet reads its placement file itself: a copy in a scratch folder, so that the user's is never written.
     const placementFile = path.join(work, 'fleet-placement.json');
     fs.writeFileSync(placementFile, placementText);
-    // The plan compares templates: CloudFormation's validation runs in `cdk synth`, and would be most of the time here.
-    const app = new App({ outdir: path.join(work, 'cdk.out'), builtinCloudFormationValidation: false });
+    // The plan compares templates: CloudFormation's validation runs in `cdk synth`, and would be most of the time here;
+    // the construct tree (tree.json) is for the console and tools, never read by the plan.
+    const app = new App({ outdir: path.join(work, 'cdk.out'), builtinCloudFormationValidation: false, treeMetadata: false });
     new RepositoryFleet(app, fleetId, { repositories, registry, env: { account: live.account, region: live.region }, placementFile, ...budget });
     return app.synth().stacks.map((s) => ({ stack: s.stackName, template: s.template }));
   } catch (error) {

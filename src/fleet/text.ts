@@ -291,6 +291,9 @@ function scalar(text: string, pos: Position): CatalogNode {
   return { kind: 'scalar', pos, value: text };
 }
 
+/** A plain key of a flow mapping, matched where the parser stands (sticky: the rest of the line is not copied for each key). */
+const FLOW_KEY = /[^\s:,{}[\]#][^:,{}[\]]*/y;
+
 /** A flow collection (`{a: 1, b: [x, y]}` or `[a, b]`) starting at `start`, on one line. */
 function parseFlow(text: string, start: number, base: Position): { node: CatalogNode; end: number } {
   let i = start;
@@ -346,7 +349,8 @@ function parseFlow(text: string, start: number, base: Position): { node: Catalog
       key = unquote(text.slice(i, close + 1), keyPos);
       i = close + 1;
     } else {
-      const m = /^[^\s:,{}[\]#][^:,{}[\]]*/.exec(text.slice(i));
+      FLOW_KEY.lastIndex = i;
+      const m = FLOW_KEY.exec(text);
       if (!m) fail('expected a key');
       key = m![0].trim();
       i += m![0].length;

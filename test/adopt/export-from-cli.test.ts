@@ -115,6 +115,22 @@ describe('registry export --from-cli', () => {
     expect(io.err).toContain('- ecr-export/describe-pull-through-cache-rules.json: holds one page of `aws ecr describe-pull-through-cache-rules` (it has a next token)');
   });
 
+  test('given one page of list-pull-time-update-exclusions, which the AWS CLI does not page through, then it says to follow nextToken and merge the pages', async () => {
+    const page = json({ pullTimeUpdateExclusions: [`arn:aws:iam::${ACCOUNT}:role/scanner`], nextToken: 'eyJ0b2tlbiI6MX0=' });
+    const io = fakeIo({ ...folder(), [path.join(DIR, 'list-pull-time-update-exclusions.json')]: page });
+    expect(await main(COMMAND, io)).toBe(EXIT_INVALID);
+    expect(io.err).toContain('- ecr-export/list-pull-time-update-exclusions.json: holds one page of `aws ecr list-pull-time-update-exclusions` (it has a nextToken), '
+      + 'and the AWS CLI does not fetch the other pages of this call itself: call it again with --next-token TOKEN');
+    expect(io.written).toEqual({});
+    // The pages merged into one object: read, every principal kept.
+    const merged = json({ pullTimeUpdateExclusions: [`arn:aws:iam::${ACCOUNT}:role/scanner`, `arn:aws:iam::${ACCOUNT}:role/audit`] });
+    const ok = fakeIo({ ...folder(), [path.join(DIR, 'list-pull-time-update-exclusions.json')]: merged });
+    expect(await main(COMMAND, ok)).toBe(EXIT_OK);
+    expect(readRegistryExport(ok.written['export.json'], 'export.json').registryExport!.registry.pullTimeUpdateExclusions).toEqual([
+      `arn:aws:iam::${ACCOUNT}:role/audit`, `arn:aws:iam::${ACCOUNT}:role/scanner`,
+    ]);
+  });
+
   test('given a whole per-repository folder missing, then one problem names the folder', async () => {
     const files = Object.fromEntries(Object.entries(folder()).filter(([file]) => !file.includes('repository-policies')));
     const io = fakeIo(files);

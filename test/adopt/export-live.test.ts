@@ -1,8 +1,9 @@
 import {
   DescribePullThroughCacheRulesCommand, DescribeRegistryCommand, DescribeRepositoriesCommand, DescribeRepositoryCreationTemplatesCommand, ECRClient,
   ECRServiceException, GetAccountSettingCommand, GetLifecyclePolicyCommand, GetRegistryPolicyCommand, GetRegistryScanningConfigurationCommand,
-  GetRepositoryPolicyCommand, GetSigningConfigurationCommand, LifecyclePolicyNotFoundException, ListPullTimeUpdateExclusionsCommand,
-  ListTagsForResourceCommand, RegistryPolicyNotFoundException, Repository, RepositoryPolicyNotFoundException, SigningConfigurationNotFoundException,
+  GetRepositoryPolicyCommand, GetSigningConfigurationCommand, LifecyclePolicyNotFoundException, LimitExceededException,
+  ListPullTimeUpdateExclusionsCommand, ListTagsForResourceCommand, RegistryPolicyNotFoundException, Repository, RepositoryPolicyNotFoundException,
+  SigningConfigurationNotFoundException, ValidationException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cliFolderFileName } from '../../src/adopt/export-from-cli';
@@ -252,7 +253,8 @@ describe('registry export --region (live, AWS SDK mocked)', () => {
   test('given a region without managed signing or pull-time exclusions, then the export is written and says they are unavailable', async () => {
     mockRegistry(2);
     ecr.on(GetSigningConfigurationCommand).rejects(new ECRServiceException({ name: 'UnknownOperationException', $fault: 'client', $metadata: {}, message: 'unknown operation' }));
-    ecr.on(ListPullTimeUpdateExclusionsCommand).rejects(new ECRServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'not supported' }));
+    // ValidationException is declared by the call in ECR's model: the SDK throws its own class for it.
+    ecr.on(ListPullTimeUpdateExclusionsCommand).rejects(new ValidationException({ $metadata: { httpStatusCode: 400 }, message: 'not supported' }));
     const io = fakeIo();
     expect(await main(exportCommand(), io)).toBe(EXIT_OK);
     const exported = readRegistryExport(io.written['export.json'], 'export.json').registryExport!;
@@ -261,6 +263,29 @@ describe('registry export --region (live, AWS SDK mocked)', () => {
       signingConfiguration: 'ecr:GetSigningConfiguration answered UnknownOperationException: unknown operation',
     });
     expect(io.out).toContain('not read: registry.signingConfiguration: ecr:GetSigningConfiguration answered UnknownOperationException');
+  });
+
+  test('given an account setting the region does not know, then the export is written without it and says it is unavailable', async () => {
+    mockRegistry(1);
+    ecr.on(GetAccountSettingCommand, { name: 'BLOB_MOUNTING' }).rejects(new ValidationException({ $metadata: { httpStatusCode: 400 }, message: 'invalid setting name' }));
+    const io = fakeIo();
+    expect(await main(exportCommand(), io)).toBe(EXIT_OK);
+    const exported = readRegistryExport(io.written['export.json'], 'export.json').registryExport!;
+    expect(exported.registry.accountSettings).toEqual({ BASIC_SCAN_TYPE_VERSION: 'AWS_NATIVE', REGISTRY_POLICY_SCOPE: 'V2' });
+    expect(exported.registry.unavailable).toEqual({ 'accountSettings.BLOB_MOUNTING': 'ecr:GetAccountSetting answered ValidationException: invalid setting name' });
+  });
+
+  test('given a documented error of an optional call that does not say "not served" (a service limit), or access denied, then the export fails', async () => {
+    mockRegistry(1);
+    ecr.on(ListPullTimeUpdateExclusionsCommand).rejects(new LimitExceededException({ $metadata: { httpStatusCode: 400 }, message: 'limit' }));
+    const limited = fakeIo();
+    expect(await main(exportCommand(), limited)).toBe(EXIT_USAGE);
+    expect(limited.err).toContain('ecr:ListPullTimeUpdateExclusions on the registry in eu-west-1 failed: LimitExceededException: limit');
+    expect(limited.written).toEqual({});
+    ecr.on(ListPullTimeUpdateExclusionsCommand).rejects(new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'denied' }));
+    const denied = fakeIo();
+    expect(await main(exportCommand(), denied)).toBe(EXIT_USAGE);
+    expect(denied.err).toContain('access denied: ecr:ListPullTimeUpdateExclusions on the registry in eu-west-1');
   });
 
   test('given a server error on an optional call, then the export fails rather than calling it unavailable', async () => {

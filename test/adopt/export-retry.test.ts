@@ -66,6 +66,25 @@ describe('the SDK\'s standard retries (real client, HTTP answered in memory)', (
     expect(readRegistryExport(renderRegistryExport(exported), 'export.json').problems).toEqual([]);
   });
 
+  test('given the optional calls answered over HTTP with an unknown operation and a validation error, then the SDK names them so and the settings are unavailable', async () => {
+    const http = handler({
+      GetRegistryPolicy: () => ({ status: 400, body: { __type: 'RegistryPolicyNotFoundException', message: 'none' } }),
+      GetSigningConfiguration: () => ({ status: 400, body: { __type: 'UnknownOperationException', message: 'unknown operation' } }),
+      ListPullTimeUpdateExclusions: () => ({ status: 400, body: { __type: 'com.amazonaws.ecr#ValidationException', message: 'not supported' } }),
+      GetAccountSetting: () => ({ status: 200, body: { name: 'BLOB_MOUNTING', value: 'ENABLED' } }),
+    });
+    const client = new ECRClient({
+      region: REGION, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, requestHandler: http as any, retryMode: 'standard', maxAttempts: MAX_ATTEMPTS,
+    });
+    const responses = await readLiveRegistry(client as any, sdk, { region: REGION, exportedAt: '2026-01-01T00:00:00.000Z' });
+    expect(responses.unavailable).toEqual({
+      signingConfiguration: 'ecr:GetSigningConfiguration answered UnknownOperationException: unknown operation',
+      pullTimeUpdateExclusions: 'ecr:ListPullTimeUpdateExclusions answered ValidationException: not supported',
+    });
+    // Neither is retried: client errors.
+    expect(http.seen.filter((s) => s === 'GetSigningConfiguration' || s === 'ListPullTimeUpdateExclusions')).toHaveLength(2);
+  });
+
   test('given an AccessDeniedException over HTTP, then it is not retried and names the action', async () => {
     const http = handler({
       DescribeRepositories: () => ({ status: 400, body: { __type: 'AccessDeniedException', message: 'User: x is not authorized to perform: ecr:DescribeRepositories' } }),

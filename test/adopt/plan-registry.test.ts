@@ -68,13 +68,16 @@ describe('the adoption plan of registry settings', () => {
     expect(plan.registry.filter((p) => p.verdict === 'in-place update').map((p) => p.type)).toEqual(['AWS::ECR::RegistryPolicy', 'AWS::ECR::ReplicationConfiguration', 'Custom::EcrAccountSetting']);
   });
 
-  test('given another upstream of a pull-through cache rule, then a refused replacement; given another credential, then an in-place update', () => {
+  test('given another upstream of a pull-through cache rule, or another credential (create-only in the resource schema), then a refused replacement', () => {
     const plan = planAdoption(registryTemplate((r) => {
       find(r, 'AWS::ECR::PullThroughCacheRule', 0).Properties.UpstreamRegistryUrl = 'public.ecr.aws/other';
       find(r, 'AWS::ECR::PullThroughCacheRule', 1).Properties.CredentialArn = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:ecr-pullthroughcache/other-AbCdEf`;
     }), LIVE);
-    expect(plan.registry.filter((p) => p.type === 'AWS::ECR::PullThroughCacheRule').map((p) => [p.id, p.verdict])).toEqual([['docker-hub', 'in-place update'], ['ecr-public', 'replacement']]);
-    expect(plan.problems).toEqual([expect.stringMatching(/AWS::ECR::PullThroughCacheRule 'ecr-public' \(Registry\/R\d\): UpstreamRegistryUrl would replace it, refused/)]);
+    expect(plan.registry.filter((p) => p.type === 'AWS::ECR::PullThroughCacheRule').map((p) => [p.id, p.verdict])).toEqual([['docker-hub', 'replacement'], ['ecr-public', 'replacement']]);
+    expect(plan.problems).toEqual([
+      expect.stringMatching(/AWS::ECR::PullThroughCacheRule 'docker-hub' \(Registry\/R\d\): CredentialArn would replace it, refused: .*create-only/),
+      expect.stringMatching(/AWS::ECR::PullThroughCacheRule 'ecr-public' \(Registry\/R\d\): UpstreamRegistryUrl would replace it, refused/),
+    ]);
   });
 
   test('given a creation template with another mutability, then an in-place update; given a new prefix, then created, and the live one not managed', () => {
