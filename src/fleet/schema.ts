@@ -1,7 +1,7 @@
 import { CATALOG_KEYS } from './catalog';
 import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
-import { CONTROL_TOWER_CONTROLS } from '../compliance/control-tower-controls';
 import { REGISTRY_RESOURCE_KEYS } from './catalog-registry';
+import { CONTROL_TOWER_CONTROLS } from '../compliance/control-tower-controls';
 import { complianceRuleId, REPOSITORY_RULES } from '../compliance/rule-ids';
 import { ACCOUNT_ID_PATTERN, EncryptionType, REPOSITORY_NAME_PATTERN, REPOSITORY_TAG_LIMITS, SETTABLE_ACCOUNT_SETTING_VALUES } from '../internal/ecr-facts';
 import { ORGANIZATION_ID, OU_PATH } from '../internal/organizations';
