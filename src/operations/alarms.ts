@@ -185,18 +185,12 @@ export class RegistryUsageAlarms extends Construct {
       }));
     }
     if (props.dashboard) {
-      const routes = props.routing?.rules ?? [];
-      if (routes.length > 0) {
+      const routing = props.routing;
+      const routes = routing?.rules ?? [];
+      if (routing !== undefined && routes.length > 0) {
         widgets.push(new cloudwatch.GraphWidget({
           title: 'Registry events per route',
-          left: routes.map((rule) => new cloudwatch.Metric({
-            namespace: 'AWS/Events',
-            metricName: 'MatchedEvents',
-            dimensionsMap: { RuleName: rule.ruleName },
-            statistic: 'Sum',
-            period: Duration.minutes(5),
-            label: rule.node.id,
-          })),
+          left: routes.map((rule) => routing._matchedEvents(rule, rule.node.id)),
           width: 24,
         }));
       }

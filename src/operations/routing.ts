@@ -356,14 +356,30 @@ export class RegistryEventRouting extends Construct {
     ];
   }
 
-  private alarmOn(id: string, rule: events.Rule): cloudwatch.Alarm {
-    const metric = new cloudwatch.Metric({
+  /**
+   * The `MatchedEvents` metric of one of the construct's rules, summed over 5
+   * minutes. EventBridge publishes the metrics of a rule on the default bus
+   * with the dimension `RuleName` only, and those of a rule on any other bus
+   * with `EventBusName` and `RuleName`: a metric without the bus's name
+   * would never have a data point.
+   *
+   * @internal
+   */
+  public _matchedEvents(rule: events.Rule, label?: string): cloudwatch.Metric {
+    const dimensions: Record<string, string> = { RuleName: rule.ruleName };
+    if (this.eventBus !== undefined && this._busKey() !== 'default') dimensions.EventBusName = this.eventBus.eventBusName;
+    return new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName: 'MatchedEvents',
-      dimensionsMap: { RuleName: rule.ruleName },
+      dimensionsMap: dimensions,
       statistic: 'Sum',
       period: Duration.minutes(5),
+      label,
     });
+  }
+
+  private alarmOn(id: string, rule: events.Rule): cloudwatch.Alarm {
+    const metric = this._matchedEvents(rule);
     const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
       metric,
       threshold: 1,

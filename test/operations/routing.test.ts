@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { matchesPattern } from './matcher';
 import * as samples from './samples';
-import { CentralEventBus, EcrEvent, RegistryEventRouting, RouteTarget } from '../../src';
+import { CentralEventBus, EcrEvent, EcrRateLimitedApi, RegistryEventRouting, RegistryUsageAlarms, RouteTarget } from '../../src';
 import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
 
 function targetsOf(template: Template): any[] {
@@ -223,6 +223,32 @@ describe('failure alarms in one call', () => {
     expect(matchesPattern(pattern(cache), samples.PULL_THROUGH_CACHE_FAILURE)).toBe(true);
     expect(matchesPattern(pattern(cache), samples.PULL_THROUGH_CACHE)).toBe(false);
     expect(matchesPattern(pattern(cache), samples.withDetail(samples.PULL_THROUGH_CACHE_FAILURE, { 'repository-name': 'docker-hub/alpine' }))).toBe(false);
+  });
+
+  test('given routes on a central bus, then their alarms and the dashboard watch the metric EventBridge publishes for a rule of that bus (EventBusName and RuleName)', () => {
+    const stack = strictStack();
+    const central = new CentralEventBus(stack, 'Central', { organizationId: 'o-a1b2c3d4e5' });
+    const routing = new RegistryEventRouting(stack, 'Ops', { eventBus: central.eventBus });
+    const [replication] = routing.addFailureAlarms();
+    new RegistryUsageAlarms(stack, 'Usage', { routing, dashboard: true, apis: [EcrRateLimitedApi.PUT_IMAGE] });
+    const template = validTemplate(stack, { nag: true });
+    const bus = { Ref: stack.getLogicalId(central.eventBus.node.defaultChild as events.CfnEventBus) };
+    const rule = { Ref: stack.getLogicalId(replication.node.defaultChild as events.CfnRule) };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'MatchedEvents',
+      Dimensions: [{ Name: 'EventBusName', Value: bus }, { Name: 'RuleName', Value: rule }],
+    });
+    const parts: unknown[] = Object.values<any>(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody['Fn::Join'][1];
+    const body = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+    expect(body).toContain('"AWS/Events","MatchedEvents","EventBusName",');
+  });
+
+  test('given routes on the default bus, named or not, then their alarms watch RuleName only', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops', { eventBus: events.EventBus.fromEventBusName(stack, 'Default', 'default') });
+    routing.addFailureAlarms();
+    const alarms = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => a.Properties.Dimensions.map((d: any) => d.Name))).toEqual([['RuleName'], ['RuleName']]);
   });
 
   test('given addFailureAlarms() twice, then the second call is refused naming the routes', () => {
