@@ -1,6 +1,6 @@
 import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import {
-  CLICK_OPS_API_ACTIONS, CLOUDFORMATION_USER_AGENT, CLOUDTRAIL_DETAIL_TYPE, ECR_EVENT_SOURCE, ECR_EVENT_SOURCE_NAME,
+  CLICK_OPS_API_ACTIONS, CLOUDFORMATION_SOURCE, CLOUDTRAIL_DETAIL_TYPE, ECR_EVENT_SOURCE, ECR_EVENT_SOURCE_NAME,
   ECR_MUTATING_API_ACTIONS, EcrDetailType, MAX_EVENT_PATTERN_LENGTH, READ_ONLY_API_PREFIXES, SCAN_COMPLETE, SUCCESS_RESULT,
 } from './facts';
 import { RenderedEvent } from './model';
@@ -199,7 +199,9 @@ export interface ApiCallEventOptions extends RepositoryEventFilterOptions {
 
   /**
    * Only calls made by someone other than AWS CloudFormation: changes made
-   * by hand or by another tool, outside the stacks.
+   * by hand or by another tool, outside the stacks. Told by the call's
+   * `sourceIPAddress`, which AWS records as `cloudformation.amazonaws.com`
+   * for CloudFormation's calls (not by `userAgent`, which a caller sets).
    *
    * @default false
    */
@@ -385,7 +387,7 @@ export class EcrEvent {
         }
       }
       detail.eventName = sortedUnique(options.eventNames);
-      if (options.outsideCloudFormation) detail.userAgent = [{ 'anything-but': [CLOUDFORMATION_USER_AGENT] }];
+      if (options.outsideCloudFormation) detail.sourceIPAddress = [{ 'anything-but': [CLOUDFORMATION_SOURCE] }];
       if (options.failedOnly) detail.errorCode = [{ exists: true }];
     }).withRebuild((o) => EcrEvent.apiCall(o));
   }

@@ -34,15 +34,20 @@ export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const ECR_EVENT_SOURCE_NAME = 'ecr.amazonaws.com';
 
 /**
- * The `userAgent` (and `sourceIPAddress`) CloudTrail records for calls that
- * AWS CloudFormation makes on a stack's behalf. Not stated on an ECR page:
- * it is what CloudTrail records for calls a service makes for the user
- * (CloudTrail User Guide, "CloudTrail record contents": for a call made by
- * an AWS service, the service's DNS name).
+ * What CloudTrail records as the `sourceIPAddress` of a call AWS
+ * CloudFormation makes on a stack's behalf, with its own service role or
+ * the caller's credentials: the service's DNS name (CloudTrail User Guide,
+ * "CloudTrail record contents": for a call an AWS service makes for the
+ * user, the service's name; records of such calls carry the same value as
+ * `userIdentity.invokedBy` and `userAgent`). The source address is the
+ * field to test: AWS writes it, while `userAgent` is the caller's
+ * User-Agent header, which anyone can set to this value, and `invokedBy` is
+ * absent from the records of direct calls (which `anything-but` would then
+ * not match).
  *
  * @internal
  */
-export const CLOUDFORMATION_USER_AGENT = 'cloudformation.amazonaws.com';
+export const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
 
 /**
  * The detail fields each event type has. Image push, image deletion, basic

@@ -61,7 +61,9 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
     ['ECR Referrer Action', 'Referrers', samples.REFERRER, samples.withDetail(samples.REFERRER, { 'repository-name': 'team-b/api' })],
     ['ECR Referrer Action (signatures)', 'Signatures', samples.REFERRER, samples.withDetail(samples.REFERRER, { 'artifact-media-type': 'application/spdx+json' })],
     ['ECR Artifact Action', 'Artifacts', samples.ARTIFACT, samples.IMAGE_PUSH],
-    ['CloudTrail: click-ops', 'ClickOps', samples.apiCall('CreateRepository'), samples.apiCall('CreateRepository', { userAgent: 'cloudformation.amazonaws.com' })],
+    ['CloudTrail: click-ops', 'ClickOps', samples.apiCall('CreateRepository'), samples.apiCall('CreateRepository', { byCloudFormation: true })],
+    ['CloudTrail: click-ops with CloudFormation\'s name as its user agent (a header the caller sets)', 'ClickOps',
+      samples.apiCall('DeleteRepository', { userAgent: 'cloudformation.amazonaws.com' }), samples.apiCall('DeleteRepository', { byCloudFormation: true })],
     ['CloudTrail: click-ops outside the prefixes', 'ClickOps', samples.apiCall('SetRepositoryPolicy'), samples.apiCall('DeleteRepository', { repositoryName: 'team-b/api' })],
     ['CloudTrail: failed calls', 'FailedDeletes', samples.apiCall('DeleteRepository', { errorCode: 'AccessDenied' }), samples.apiCall('DeleteRepository')],
   ])('%s', (_name, route, matching, notMatching) => {
