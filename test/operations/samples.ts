@@ -151,7 +151,10 @@ export const ARTIFACT = {
  * service acting for the user, `sourceIPAddress`, `userAgent` and `userIdentity.invokedBy` all name the service.
  * `userAgent` alone is the caller's User-Agent header, which a caller may set to anything.
  */
-export function apiCall(eventName: string, opts: { userAgent?: string; repositoryName?: string; errorCode?: string; byCloudFormation?: boolean } = {}) {
+export function apiCall(
+  eventName: string,
+  opts: { userAgent?: string; repositoryName?: string; errorCode?: string; byCloudFormation?: boolean } = {},
+) {
   const cloudFormation = 'cloudformation.amazonaws.com';
   return {
     ...envelope('AWS API Call via CloudTrail', 'd1ac1d2e-9f8a-4b7c-8d5e-0f1a2b3c4d5e', '2026-03-02T12:00:00Z', 'eu-west-1'),
