@@ -1,7 +1,7 @@
 import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import {
   CLICK_OPS_API_ACTIONS, CLOUDFORMATION_SOURCE, CLOUDTRAIL_DETAIL_TYPE, ECR_EVENT_SOURCE, ECR_EVENT_SOURCE_NAME,
-  ECR_MUTATING_API_ACTIONS, EcrDetailType, MAX_EVENT_PATTERN_LENGTH, READ_ONLY_API_PREFIXES, SCAN_COMPLETE, SUCCESS_RESULT,
+  ECR_MUTATING_API_ACTIONS, ECR_READ_ONLY_API_ACTIONS, EcrDetailType, MAX_EVENT_PATTERN_LENGTH, SCAN_COMPLETE, SUCCESS_RESULT,
 } from './facts';
 import { RenderedEvent } from './model';
 import { compressFilters, FilterSemantics } from '../fleet/filters';
@@ -192,7 +192,8 @@ export interface ReferrerEventOptions extends RepositoryEventFilterOptions {
 export interface ApiCallEventOptions extends RepositoryEventFilterOptions {
   /**
    * The API actions routed, as CloudTrail names them (`CreateRepository`).
-   * Read-only calls (Get, List, Describe) never reach EventBridge and are
+   * Read-only calls (access level Read or List in IAM's data: Get, List,
+   * Describe, BatchGetImage, ...) never reach the routes' rules and are
    * refused.
    */
   readonly eventNames: string[];
@@ -380,8 +381,8 @@ export class EcrEvent {
       if (options.eventNames.length === 0) problems.push('eventNames is empty: no call would match; name at least one ECR API action');
       for (const name of known(options.eventNames)) {
         if (!isConcrete(name) || ECR_MUTATING_API_ACTIONS.includes(name)) continue;
-        if (READ_ONLY_API_PREFIXES.some((p) => name.startsWith(p))) {
-          problems.push(`eventNames holds '${name}', a read-only call: EventBridge does not receive CloudTrail events of Get, List and Describe calls, so the route could never match`);
+        if (ECR_READ_ONLY_API_ACTIONS.includes(name)) {
+          problems.push(`eventNames holds '${name}', a read-only call: EventBridge does not deliver CloudTrail events of read-only calls to rules, so the route could never match`);
         } else {
           problems.push(`eventNames holds '${name}', which is not an ECR API action that changes something (one of ${ECR_MUTATING_API_ACTIONS.join(', ')})`);
         }

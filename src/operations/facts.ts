@@ -1,4 +1,5 @@
-import { MAX_POLICY_TEXT } from '../internal/ecr-facts';
+import { ECR_ACTIONS } from '../access/ecr-actions.generated';
+import { BATCH_IMPORT_UPSTREAM_IMAGE_ACTION, MAX_POLICY_TEXT, REPLICATE_IMAGE_ACTION } from '../internal/ecr-facts';
 /*
  * What Amazon ECR sends to EventBridge and publishes to CloudWatch, and the
  * EventBridge quotas a route must fit: the one home of the operations facts.
@@ -90,29 +91,33 @@ export const SUCCESS_RESULT = 'SUCCESS';
 /** The `scan-status` of a completed basic scan (ECR User Guide, sample events). @internal */
 export const SCAN_COMPLETE = 'COMPLETE';
 
+/** The access levels of the IAM service authorization data whose actions change nothing. */
+const READ_ACCESS_LEVELS = /^(Read|List)$/;
+
+/**
+ * IAM permissions of ECR that no API call carries: ECR checks them when it
+ * replicates an image or imports one from a pull-through cache's upstream,
+ * so CloudTrail records no call of those names.
+ */
+const PERMISSION_ONLY_ACTIONS: readonly string[] = [REPLICATE_IMAGE_ACTION, BATCH_IMPORT_UPSTREAM_IMAGE_ACTION].map((a) => a.replace(/^ecr:/, ''));
+
 /**
  * ECR API actions that change the registry or its repositories, as CloudTrail
- * names them (`eventName`, the ECR API reference's action names). EventBridge
- * receives the CloudTrail events of calls that change something; calls whose
- * names begin with Get, List or Describe are not delivered (EventBridge User
- * Guide, "AWS service events delivered via AWS CloudTrail").
+ * names them (`eventName`): the actions of the IAM service authorization data
+ * (the one list of ECR's actions, `ecr-actions.generated.ts`) whose access
+ * level is not Read or List, but the permission-only ones. EventBridge
+ * receives the CloudTrail events of calls that change something; read-only
+ * calls are not delivered to rules (EventBridge User Guide, "AWS service
+ * events delivered via AWS CloudTrail").
  *
  * @internal
  */
-export const ECR_MUTATING_API_ACTIONS: readonly string[] = Object.freeze([
-  'BatchDeleteImage', 'CompleteLayerUpload', 'CreatePullThroughCacheRule', 'CreateRepository',
-  'CreateRepositoryCreationTemplate', 'DeleteLifecyclePolicy', 'DeletePullThroughCacheRule', 'DeleteRegistryPolicy',
-  'DeleteRepository', 'DeleteRepositoryCreationTemplate', 'DeleteRepositoryPolicy', 'DeleteSigningConfiguration',
-  'DeregisterPullTimeUpdateExclusion', 'InitiateLayerUpload', 'PutAccountSetting', 'PutImage',
-  'PutImageScanningConfiguration', 'PutImageTagMutability', 'PutLifecyclePolicy', 'PutRegistryPolicy',
-  'PutRegistryScanningConfiguration', 'PutReplicationConfiguration', 'PutSigningConfiguration',
-  'RegisterPullTimeUpdateExclusion', 'SetRepositoryPolicy', 'StartImageScan', 'StartLifecyclePolicyPreview',
-  'TagResource', 'UntagResource', 'UpdateImageStorageClass', 'UpdatePullThroughCacheRule',
-  'UpdateRepositoryCreationTemplate', 'UploadLayerPart', 'ValidatePullThroughCacheRule',
-]);
+export const ECR_MUTATING_API_ACTIONS: readonly string[] = Object.freeze(ECR_ACTIONS
+  .filter((a) => !READ_ACCESS_LEVELS.test(a.accessLevel) && !PERMISSION_ONLY_ACTIONS.includes(a.name)).map((a) => a.name));
 
-/** Prefixes of read-only API names whose CloudTrail events EventBridge does not receive. @internal */
-export const READ_ONLY_API_PREFIXES: readonly string[] = Object.freeze(['Get', 'List', 'Describe']);
+/** ECR API actions that only read (access level Read or List), whose CloudTrail events rules do not receive. @internal */
+export const ECR_READ_ONLY_API_ACTIONS: readonly string[] = Object.freeze(ECR_ACTIONS
+  .filter((a) => READ_ACCESS_LEVELS.test(a.accessLevel)).map((a) => a.name));
 
 /**
  * The API calls that change a repository or a registry setting the catalog

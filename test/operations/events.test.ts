@@ -5,7 +5,8 @@ import * as samples from './samples';
 import {
   EcrEvent, EventOutcome, ImageActionType, RegistryEventRouting, RepositoryScanFrequency,
 } from '../../src';
-import { EVENT_FIELDS } from '../../src/operations/facts';
+import { ECR_ACTIONS } from '../../src/access/ecr-actions.generated';
+import { CLICK_OPS_API_ACTIONS, EVENT_FIELDS } from '../../src/operations/facts';
 import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
 
 /** The event pattern of each rule of the synthesized template, by the rule's logical ID prefix. */
@@ -134,7 +135,7 @@ describe('filters that can never match are refused where the route is added, nam
     ['an empty action list', () => EcrEvent.imageAction({ actionTypes: [] }), /actionTypes is empty/],
     ['an empty scan frequency list', () => EcrEvent.scanResourceChange({ scanFrequencies: [] }), /scanFrequencies is empty/],
     ['a source account that is not one', () => EcrEvent.replicationAction({ sourceAccounts: ['12345'] }), /'12345', which is not an AWS account ID/],
-    ['a read-only API call', () => EcrEvent.apiCall({ eventNames: ['DescribeRepositories'] }), /a read-only call: EventBridge does not receive/],
+    ['a read-only API call', () => EcrEvent.apiCall({ eventNames: ['DescribeRepositories'] }), /a read-only call: EventBridge does not deliver/],
     ['an API action ECR does not have', () => EcrEvent.apiCall({ eventNames: ['CreateBucket'] }), /'CreateBucket', which is not an ECR API action/],
     ['no API action', () => EcrEvent.apiCall({ eventNames: [] }), /eventNames is empty/],
     ['an empty cache prefix list', () => EcrEvent.pullThroughCacheAction({ cachePrefixes: [] }), /cachePrefixes is empty/],
@@ -143,6 +144,23 @@ describe('filters that can never match are refused where the route is added, nam
   ])('%s', (_name, event, message) => {
     expect(add(event)).toThrow(message);
     expect(add(event)).toThrow(/^RegistryEventRouting 'Stack\/Ops\/Route': \d+ problems?:/);
+  });
+
+  test('API calls: every action of IAM\'s data that changes something is routed, every Read or List action is refused as read-only, and the click-ops actions are among the routed ones', () => {
+    const verdicts = ECR_ACTIONS.map((action) => {
+      try {
+        add(() => EcrEvent.apiCall({ eventNames: [action.name] }))();
+        return `${action.name}: routed`;
+      } catch (e) {
+        return `${action.name}: ${/a read-only call/.test((e as Error).message) ? 'read-only' : 'refused'}`;
+      }
+    });
+    const expected = ECR_ACTIONS.map((action) => `${action.name}: ${/^(Read|List)$/.test(action.accessLevel) ? 'read-only'
+      : ['ReplicateImage', 'BatchImportUpstreamImage'].includes(action.name) ? 'refused' : 'routed'}`);
+    expect(verdicts).toEqual(expected);
+    expect(verdicts).toEqual(expect.arrayContaining(['BatchGetImage: read-only', 'ValidatePullThroughCacheRule: read-only', 'PutImage: routed']));
+    const routed = new Set(verdicts.filter((v) => v.endsWith('routed')).map((v) => v.split(':')[0]));
+    expect(CLICK_OPS_API_ACTIONS.filter((name) => !routed.has(name))).toEqual([]);
   });
 
   test('a prefix known only at synth (Lazy) is checked at synth, naming the route', () => {
