@@ -1,11 +1,11 @@
-import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, USAGE_NAMESPACE } from './facts';
+import { CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS, USAGE_NAMESPACE } from './facts';
 import { renderAlarmProperties } from './model';
 import { RegistryEventRouting } from './routing';
 import { BOOLEAN, guardConstruct, instanceOf, listOf, mapOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
@@ -59,7 +59,8 @@ export interface RegistryUsageAlarmsProps {
   readonly quotas?: Record<string, number>;
 
   /**
-   * How many consecutive minutes above the threshold raise the alarm.
+   * How many consecutive minutes above the threshold raise the alarm (1 to
+   * 1,440: CloudWatch evaluates an alarm over at most one day).
    *
    * @default 3
    */
@@ -136,11 +137,22 @@ export class RegistryUsageAlarms extends Construct {
       problems.add(`thresholdPercent is ${percent}: the alarm must go off at or below the quota (more than 0, at most 100), or ECR throttles the fleet before it does`);
     }
     const minutes = props.evaluationMinutes ?? 3;
-    if (isConcreteNumber(minutes) && (!Number.isInteger(minutes) || minutes < 1)) problems.add(`evaluationMinutes is ${minutes}: a whole number of at least 1`);
+    const maxMinutes = MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS / 60;
+    if (isConcreteNumber(minutes) && (!Number.isInteger(minutes) || minutes < 1 || minutes > maxMinutes)) {
+      problems.add(`evaluationMinutes is ${minutes}: a whole number from 1 to ${maxMinutes} (CloudWatch evaluates an alarm of one-minute periods over at most one day)`);
+    }
+    // The thresholds are computed here (quota × 60 × percent): values known only at deploy cannot be.
+    const unresolved = (what: string, value: number | undefined) => {
+      if (value !== undefined && Token.isUnresolved(value)) problems.add(`${what} is known only at deploy: the alarms' thresholds are computed at synth from it; give a number`);
+    };
+    unresolved('thresholdPercent', props.thresholdPercent);
+    unresolved('evaluationMinutes', props.evaluationMinutes);
     const quotas: Record<string, number> = { ...ECR_RATE_QUOTAS };
     for (const [api, value] of Object.entries(props.quotas ?? {})) {
       if (!(api in ECR_RATE_QUOTAS)) {
         problems.add(`quotas names '${api}', which is not a rate-limited ECR API action with a usage metric (${Object.keys(ECR_RATE_QUOTAS).join(', ')})`);
+      } else if (Token.isUnresolved(value)) {
+        unresolved(`quotas.${api}`, value);
       } else if (isConcreteNumber(value) && !(value > 0)) {
         problems.add(`quotas.${api} is ${value}: a quota is a positive number of requests per second`);
       }

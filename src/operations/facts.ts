@@ -203,6 +203,15 @@ export const ECR_RATE_QUOTAS: Readonly<Record<string, number>> = Object.freeze({
   GetDownloadUrlForLayer: 3000,
 });
 
+/**
+ * The longest time an alarm with a period under one hour may evaluate, in
+ * seconds: Period × EvaluationPeriods at most one day (CloudWatch API
+ * reference, PutMetricAlarm, `Period`).
+ *
+ * @internal
+ */
+export const MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS = 86400;
+
 // ---------------------------------------------------------------------------
 // EventBridge
 // ---------------------------------------------------------------------------

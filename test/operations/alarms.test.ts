@@ -1,3 +1,4 @@
+import { CfnParameter, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EcrEvent, EcrRateLimitedApi, RegistryEventRouting, RegistryUsageAlarms } from '../../src';
@@ -56,9 +57,19 @@ describe('RegistryUsageAlarms', () => {
     ['no API', { apis: [] }, /apis is empty/],
     ['an API outside the enum (untyped callers)', { apis: ['ListImages'] }, /apis\[0\] is "ListImages": expected one of/],
     ['a bad dashboard name', { dashboard: true, dashboardName: 'my dashboard' }, /dashboardName 'my dashboard' is not a dashboard name/],
+    ['an evaluation longer than a day', { evaluationMinutes: 1441 }, /evaluationMinutes is 1441: a whole number from 1 to 1440/],
+    ['a quota known only at deploy', { quotas: { PutImage: Token.asNumber(new CfnParameter(new Stack(), 'Quota', { type: 'Number' }).valueAsNumber) } },
+      /quotas.PutImage is known only at deploy: the alarms' thresholds are computed at synth/],
+    ['a threshold known only at deploy', { thresholdPercent: Lazy.number({ produce: () => 80 }) }, /thresholdPercent is known only at deploy/],
   ])('given %s, then the construct is refused naming itself and the rule', (_name, props, message) => {
     expect(() => new RegistryUsageAlarms(strictStack(), 'Usage', props as any)).toThrow(message);
     expect(() => new RegistryUsageAlarms(strictStack(), 'Usage', props as any)).toThrow(/^RegistryUsageAlarms 'Stack\/Usage': /);
+  });
+
+  test('given an evaluation of a whole day, then the alarms evaluate 1,440 one-minute periods', () => {
+    const stack = strictStack();
+    new RegistryUsageAlarms(stack, 'Usage', { apis: [EcrRateLimitedApi.PUT_IMAGE], evaluationMinutes: 1440 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Period: 60, EvaluationPeriods: 1440, DatapointsToAlarm: 1440 });
   });
 
   test('given a topic, then no topic or key is created', () => {
