@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS, USAGE_NAMESPACE } from './facts';
-import { renderAlarmProperties } from './model';
+import { allowAlarmsToPublish, renderAlarmProperties } from './model';
 import { RegistryEventRouting } from './routing';
 import { BOOLEAN, guardConstruct, instanceOf, listOf, mapOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
@@ -233,6 +233,8 @@ export class RegistryUsageAlarms extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
     }));
-    return new sns.Topic(this, 'Topic', { displayName: 'Amazon ECR usage alarms', masterKey: key, enforceSSL: true });
+    const topic = new sns.Topic(this, 'Topic', { displayName: 'Amazon ECR usage alarms', masterKey: key, enforceSSL: true });
+    allowAlarmsToPublish(topic);
+    return topic;
   }
 }

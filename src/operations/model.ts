@@ -2,9 +2,11 @@
  * The shapes the operations constructs hand each other, kept out of the
  * package's public API (this file is not exported by the folder's index).
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -59,4 +61,26 @@ export function renderAlarmProperties(alarm: cloudwatch.CfnAlarm): Record<string
     if (value(other) !== undefined) throw new Error(`the alarm '${alarm.node.path}' sets ${other}, which the baseline rendering of alarms does not carry`);
   }
   return rendered;
+}
+
+/**
+ * Lets CloudWatch alarms of the topic's account and region publish to it.
+ * A topic with a resource policy (the TLS-only statement is one) no longer
+ * has SNS's default policy, and CloudWatch's publishing is then refused
+ * unless a statement allows `cloudwatch.amazonaws.com`.
+ *
+ * @internal
+ */
+export function allowAlarmsToPublish(topic: sns.Topic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CloudWatchPublishesAlarms',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  }));
 }

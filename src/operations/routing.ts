@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EcrEvent, EventOutcome } from './events';
 import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota } from './facts';
-import { eventPatternOf, renderAlarmProperties } from './model';
+import { allowAlarmsToPublish, eventPatternOf, renderAlarmProperties } from './model';
 import { RouteTarget } from './targets';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
@@ -252,6 +252,7 @@ export class RegistryEventRouting extends Construct {
           ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules.map((r) => r.ruleArn) }) },
         },
       }));
+      allowAlarmsToPublish(this.topic);
       defaults.push(RouteTarget._ownTopic(this.topic));
     } else {
       defaults.push(...props.targets);
@@ -415,15 +416,14 @@ export class RegistryEventRouting extends Construct {
    */
   private allowServicesToUseKey(key: kms.Key, logsToo: boolean): void {
     const stack = Stack.of(this);
+    // Without aws:SourceAccount or aws:SourceArn: SNS does not support them in a key policy for
+    // EventBridge-to-encrypted topics, and EventBridge's calls would be refused (Amazon SNS Developer
+    // Guide, "Key management": "Important"). The topic and queue policies name the rules instead.
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'EventBridgeEncryptsRoutedEvents',
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-      },
     }));
     // CloudWatch publishes the alarms of routes (and of RegistryUsageAlarms) to the topic.
     key.addToResourcePolicy(new iam.PolicyStatement({

@@ -25,9 +25,11 @@ describe('RegistryEventRouting targets', () => {
     const [target] = targetsOf(template);
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
     expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^OpsDeadLetterQueue/);
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EventBridgeEncryptsRoutedEvents', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': ENV.account } }) })]) },
-    });
+    // SNS does not support aws:SourceAccount or aws:SourceArn in a key policy for EventBridge-to-encrypted
+    // topics: with them, EventBridge could not publish; the topic and queue policies carry the conditions.
+    const key = Object.values<any>(template.findResources('AWS::KMS::Key'))[0];
+    const eventBridge = key.Properties.KeyPolicy.Statement.filter((st: any) => JSON.stringify(st.Principal).includes('events.amazonaws.com'));
+    expect(eventBridge).toEqual([{ Sid: 'EventBridgeEncryptsRoutedEvents', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' }]);
   });
 
   test('given a queue, a function of the user, an audit log and a bus, then every target but the bus has the retry policy and every one the dead-letter queue', () => {
@@ -112,6 +114,23 @@ describe('RegistryEventRouting targets', () => {
     expect(statements).toHaveLength(1);
     expect(statements[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
     expect(statements[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(2);
+  });
+
+  test('given the construct\'s own topic, then CloudWatch alarms of this account and region may publish to it (its policy replaces SNS\'s default one)', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops').addFailureAlarms();
+    new RegistryUsageAlarms(stack, 'Usage', { apis: [EcrRateLimitedApi.PUT_IMAGE] });
+    const template = Template.fromStack(stack);
+    const policies = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      const statement = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'CloudWatchPublishesAlarms');
+      expect(statement).toMatchObject({
+        Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+        Condition: { StringEquals: { 'aws:SourceAccount': ENV.account } },
+      });
+      expect(JSON.stringify(statement.Condition.ArnLike['aws:SourceArn'])).toContain(`:cloudwatch:${ENV.region}:${ENV.account}:alarm:*`);
+    }
   });
 
   test('given six targets, then the route is refused: EventBridge takes five per rule', () => {
