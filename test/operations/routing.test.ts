@@ -126,7 +126,9 @@ describe('RegistryEventRouting targets', () => {
     for (const policy of policies) {
       const statement = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'CloudWatchPublishesAlarms');
       expect(statement).toMatchObject({
-        Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
         Condition: { StringEquals: { 'aws:SourceAccount': ENV.account } },
       });
       expect(JSON.stringify(statement.Condition.ArnLike['aws:SourceArn'])).toContain(`:cloudwatch:${ENV.region}:${ENV.account}:alarm:*`);
