@@ -2,6 +2,7 @@ import { ArnFormat, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -24,12 +25,23 @@ export abstract class RouteTarget {
    * and key do).
    */
   public static topic(topic: sns.ITopic): RouteTarget {
-    return new ResourceTarget('SNS topic', topic, (d) => new targets.SnsTopic(topic, base(d)));
+    return new ResourceTarget('SNS topic', topic, (d) => boundTo(topic, topic.topicArn, d, (rule) => {
+      topic.addToResourcePolicy(sendStatement(rule, topic, ['sns:Publish'], topic.topicArn));
+      allowEventBridgeToUseKey(topic.masterKey);
+    }));
   }
 
-  /** An SQS queue (it should have its own dead-letter queue for messages its consumers fail on). */
+  /**
+   * An SQS queue (it should have its own dead-letter queue for messages its
+   * consumers fail on). The queue policy lets EventBridge send for the
+   * route's rule only; a queue encrypted with a customer managed key of the
+   * app gets a key policy statement that lets EventBridge use the key.
+   */
   public static queue(queue: sqs.IQueue): RouteTarget {
-    return new ResourceTarget('SQS queue', queue, (d) => new targets.SqsQueue(queue, base(d)));
+    return new ResourceTarget('SQS queue', queue, (d) => boundTo(queue, queue.queueArn, d, (rule) => {
+      queue.addToResourcePolicy(sendStatement(rule, queue, ['sqs:SendMessage'], queue.queueArn));
+      allowEventBridgeToUseKey(queue.encryptionMasterKey);
+    }));
   }
 
   /** A Lambda function of yours, invoked asynchronously with the event. */
@@ -107,6 +119,55 @@ export abstract class RouteTarget {
 
   /** The target's account when it differs from the rule's, concrete values only. @internal */
   public abstract _foreignAccount(stack: Stack): string | undefined;
+}
+
+/**
+ * A target bound with the routing's retry policy and dead-letter queue, whose
+ * permission `grant` writes: instead of aws-cdk-lib's topic and queue
+ * targets, which let `events.amazonaws.com` publish or send without a
+ * condition (any account's rules: the confused deputy).
+ */
+function boundTo(resource: IConstruct, arn: string, d: TargetDefaults, grant: (rule: events.IRule) => void): events.IRuleTarget {
+  return {
+    bind: (rule: events.IRule) => {
+      grant(rule);
+      targets.addToDeadLetterQueueResourcePolicy(rule, d.deadLetterQueue);
+      return { ...targets.bindBaseTargetConfig(base(d)), arn, targetResource: resource };
+    },
+  };
+}
+
+/**
+ * EventBridge may send to the resource for this rule only (`aws:SourceArn`),
+ * or, when the resource is in another stack (whose policy naming the rule
+ * would make the stacks depend on each other), for the rule's account
+ * (`aws:SourceAccount`).
+ */
+function sendStatement(rule: events.IRule, resource: IConstruct, actions: string[], arn: string): iam.PolicyStatement {
+  const sameStack = Stack.of(rule) === Stack.of(resource);
+  return new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+    actions,
+    resources: [arn],
+    conditions: sameStack
+      ? { ArnEquals: { 'aws:SourceArn': rule.ruleArn } }
+      : { StringEquals: { 'aws:SourceAccount': Stack.of(rule).account } },
+  });
+}
+
+/**
+ * Lets EventBridge use the customer managed key of a topic or queue it
+ * sends to, without `aws:Source*` conditions, which SNS does not support
+ * for EventBridge-to-encrypted topics; the topic or queue policy carries
+ * them. A key imported into the app is left as it is.
+ */
+function allowEventBridgeToUseKey(key: kms.IKey | undefined): void {
+  key?.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'EventBridgeUsesKeyForRoutedEvents',
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+  }));
 }
 
 function base(d: TargetDefaults) {

@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -58,6 +59,31 @@ describe('RegistryEventRouting targets', () => {
     expect(document).toContain('aws:SourceArn');
     expect(template.findResources('AWS::Lambda::Function')).toEqual({}); // no custom resource for the log group policy
     Annotations.fromStack(stack).hasWarning(`/${rule.node.path}`, Match.stringLikeRegexp('event bus in account 222222222222'));
+  });
+
+  test('given a topic and a queue of the user, encrypted with a key of the app, then EventBridge may publish and send for the route\'s rule only, and use the key without aws:Source* conditions', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const other = new Stack(app, 'Other', { env: ENV });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true, encryptionMasterKey: key });
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+    const elsewhere = new sns.Topic(other, 'Topic', { masterKey: new kms.Key(other, 'Key', { enableKeyRotation: true }), enforceSSL: true });
+    const routing = new RegistryEventRouting(stack, 'Ops', { targets: [RouteTarget.queue(queue), RouteTarget.topic(topic), RouteTarget.topic(elsewhere)] });
+    const rule = routing.addRoute('Deletes', EcrEvent.imageAction());
+    const template = Template.fromStack(stack);
+    const ruleArn = { 'Fn::GetAtt': [stack.getLogicalId(rule.node.defaultChild as events.CfnRule), 'Arn'] };
+    const grants = (type: string, t: Template = template) => Object.values<any>(t.findResources(type))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement).filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(grants('AWS::SQS::QueuePolicy').filter((st) => JSON.stringify(st.Resource).includes('Queue'))
+      .map((st) => st.Condition)).toContainEqual({ ArnEquals: { 'aws:SourceArn': ruleArn } });
+    for (const st of [...grants('AWS::SQS::QueuePolicy'), ...grants('AWS::SNS::TopicPolicy')]) expect(st.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': ruleArn } });
+    // A topic of another stack cannot name the rule without the stacks depending on each other: the rule's account.
+    expect(grants('AWS::SNS::TopicPolicy', Template.fromStack(other)).map((st) => st.Condition)).toEqual([{ StringEquals: { 'aws:SourceAccount': ENV.account } }]);
+    const keyGrants = Object.values<any>(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement
+      .filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(keyGrants).toEqual([expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]);
+    expect(keyGrants[0].Condition).toBeUndefined();
   });
 
   test('given an audit log, then the whole stack is clean under CloudFormation validation, the five packs and Control Tower', () => {
