@@ -11,7 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { EcrEvent, EventOutcome } from './events';
 import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota } from './facts';
 import { allowAlarmsToPublish, eventPatternOf, renderAlarmProperties } from './model';
-import { RouteTarget } from './targets';
+import { byPath, RouteTarget } from './targets';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { allowLogsToEncrypt, createLibraryKey } from '../internal/kms';
@@ -249,7 +249,7 @@ export class RegistryEventRouting extends Construct {
         resources: [this.topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules.map((r) => r.ruleArn) }) },
+          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => byPath(this.rules).map((r) => r.ruleArn) }) },
         },
       }));
       allowAlarmsToPublish(this.topic);
@@ -406,6 +406,18 @@ export class RegistryEventRouting extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     acknowledgeRule(queue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the EventBridge targets: EventBridge, not a queue, sends to it');
+    // aws-cdk-lib's targets add a statement per rule in the order routes are added: rendered in
+    // the order of their IDs (which derive from the rules' paths), so that the order of the calls
+    // does not change the template.
+    const policy = queue.policy!;
+    (policy.node.defaultChild as sqs.CfnQueuePolicy).policyDocument = Lazy.any({
+      produce: () => {
+        const document = Stack.of(queue).resolve(policy.document) as { Statement: { Sid?: string }[] };
+        const perRule = (st: { Sid?: string }) => st.Sid?.startsWith('AllowEventRule') === true;
+        const rules = document.Statement.filter(perRule).sort((a, b) => (a.Sid! < b.Sid! ? -1 : a.Sid! > b.Sid! ? 1 : 0));
+        return { ...document, Statement: [...document.Statement.filter((st) => !perRule(st)), ...rules] };
+      },
+    });
     return queue;
   }
 

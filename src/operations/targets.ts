@@ -170,6 +170,11 @@ function allowEventBridgeToUseKey(key: kms.IKey | undefined): void {
   }));
 }
 
+/** Rules in the order of their construct paths: policies that list them do not depend on the order routes were added. @internal */
+export function byPath<T extends IConstruct>(rules: readonly T[]): T[] {
+  return [...rules].sort((a, b) => (a.node.path < b.node.path ? -1 : a.node.path > b.node.path ? 1 : 0));
+}
+
 function base(d: TargetDefaults) {
   return { deadLetterQueue: d.deadLetterQueue, retryAttempts: d.retryAttempts, maxEventAge: d.maxEventAge };
 }
@@ -283,7 +288,7 @@ class LogGroupTarget implements events.IRuleTarget {
     const id = `LogsPolicy${Names.nodeUniqueId(this.logGroup.node).slice(-8)}`;
     const existing = scope.node.tryFindChild(id) as LogsResourcePolicy | undefined;
     const policy = existing ?? new LogsResourcePolicy(scope, id, this.logGroup);
-    policy.rules.push(rule.ruleArn);
+    policy.rules.push(rule);
     if (this.defaults.deadLetterQueue) targets.addToDeadLetterQueueResourcePolicy(rule, this.defaults.deadLetterQueue);
     const stack = Stack.of(this.logGroup);
     return {
@@ -295,7 +300,7 @@ class LogGroupTarget implements events.IRuleTarget {
 }
 
 class LogsResourcePolicy extends Construct {
-  public readonly rules: string[] = [];
+  public readonly rules: events.IRule[] = [];
   constructor(scope: Construct, id: string, logGroup: logs.ILogGroup) {
     super(scope, id);
     // The rules are known once every route is added: the condition is rendered at synth.
@@ -304,7 +309,7 @@ class LogsResourcePolicy extends Construct {
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules }) } },
+      conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => byPath(this.rules).map((r) => r.ruleArn) }) } },
     });
     new logs.CfnResourcePolicy(this, 'Resource', {
       policyName: Names.uniqueResourceName(this, { maxLength: 255 }),

@@ -176,6 +176,20 @@ describe('RegistryEventRouting targets', () => {
   });
 });
 
+describe('determinism', () => {
+  test('given the same routes added in another order, then every resource is the same, byte for byte (topic, queue and log group policies list the rules by path)', () => {
+    const resources = (order: number[]) => {
+      const stack = strictStack();
+      const routing = new RegistryEventRouting(stack, 'Ops', { auditLog: true });
+      const routes: [string, EcrEvent][] = [['ClickOps', EcrEvent.clickOps()], ['Deletes', EcrEvent.imageAction()], ['Replication', EcrEvent.replicationAction()]];
+      for (const i of order) routing.addRoute(routes[i][0], routes[i][1], { alarm: true });
+      const all = Template.fromStack(stack).toJSON().Resources;
+      return JSON.stringify(Object.keys(all).sort().map((id) => [id, all[id]]));
+    };
+    expect(resources([2, 0, 1])).toEqual(resources([0, 1, 2]));
+  });
+});
+
 describe('fleet scale', () => {
   const names = Array.from({ length: 3000 }, (_, i) => `team-${String.fromCharCode(97 + (i % 3))}/service-${String(i).padStart(4, '0')}`);
 
