@@ -409,7 +409,7 @@ export class RegistryEventRouting extends Construct {
     // aws-cdk-lib's targets add a statement per rule in the order routes are added: rendered in
     // the order of their IDs (which derive from the rules' paths), so that the order of the calls
     // does not change the template.
-    const policy = queue.policy!;
+    const policy = queue.node.findChild('Policy') as sqs.QueuePolicy; // written by enforceSSL
     (policy.node.defaultChild as sqs.CfnQueuePolicy).policyDocument = Lazy.any({
       produce: () => {
         const document = Stack.of(queue).resolve(policy.document) as { Statement: { Sid?: string }[] };
