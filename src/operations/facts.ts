@@ -229,6 +229,14 @@ export function rulesPerBusQuota(region: string | undefined): number {
   return region === 'af-south-1' || region === 'eu-south-1' ? 100 : 300;
 }
 
+/**
+ * The longest CloudWatch Logs resource policy, in characters (CloudWatch
+ * Logs API reference, PutResourcePolicy, `policyDocument`: 1 to 5,120).
+ *
+ * @internal
+ */
+export const MAX_LOGS_RESOURCE_POLICY_LENGTH = 5120;
+
 /** Targets per rule (EventBridge quotas: 5, not adjustable). @internal */
 export const MAX_TARGETS_PER_RULE = 5;
 

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { CentralEventBus } from './central-bus';
+import { MAX_LOGS_RESOURCE_POLICY_LENGTH } from './facts';
 import { TargetDefaults } from './model';
 
 
@@ -303,17 +304,40 @@ class LogsResourcePolicy extends Construct {
   public readonly rules: events.IRule[] = [];
   constructor(scope: Construct, id: string, logGroup: logs.ILogGroup) {
     super(scope, id);
-    // The rules are known once every route is added: the condition is rendered at synth.
-    const statement = new iam.PolicyStatement({
+    const stack = Stack.of(this);
+    // The rules are known once every route is added: the policy is rendered at synth.
+    const statement = () => new iam.PolicyStatement({
       sid: 'EventBridgeWritesRoutedEvents',
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => byPath(this.rules).map((r) => r.ruleArn) }) } },
+      conditions: this.fitsList()
+        ? { ArnEquals: { 'aws:SourceArn': byPath(this.rules).map((r) => r.ruleArn) } }
+        : {
+          // Too many rules to name in one policy: the rules of this account and region.
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
     });
     new logs.CfnResourcePolicy(this, 'Resource', {
       policyName: Names.uniqueResourceName(this, { maxLength: 255 }),
-      policyDocument: Stack.of(this).toJsonString(new iam.PolicyDocument({ statements: [statement] })),
+      policyDocument: Lazy.string({ produce: () => stack.toJsonString(new iam.PolicyDocument({ statements: [statement()] })) }),
     });
+  }
+
+  /**
+   * Whether the rules' ARNs fit the policy (5,120 characters): each rule's
+   * ARN at its longest (a generated name of 64 characters, and the name of
+   * its bus when not the default, 256 characters when unknown), plus the
+   * rest of the policy, also at its longest.
+   */
+  private fitsList(): boolean {
+    const rest = 1000;
+    const arns = this.rules.map((rule) => {
+      const bus = (rule.node.defaultChild as events.CfnRule | undefined)?.eventBusName;
+      const busPart = bus === undefined || bus === 'default' ? 0 : (Token.isUnresolved(bus) ? 256 : bus.length) + 1;
+      return 'arn:aws-us-gov:events:ap-southeast-2:123456789012:rule/'.length + busPart + 64 + 3;
+    });
+    return rest + arns.reduce((a, b) => a + b, 0) <= MAX_LOGS_RESOURCE_POLICY_LENGTH;
   }
 }

@@ -176,6 +176,28 @@ describe('RegistryEventRouting targets', () => {
   });
 });
 
+describe('the audit log group\'s resource policy', () => {
+  const conditionOf = (routes: number) => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops', { auditLog: true });
+    for (let i = 0; i < routes; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    const policy = Object.values<any>(Template.fromStack(stack).findResources('AWS::Logs::ResourcePolicy'))[0];
+    const parts: unknown[] = policy.Properties.PolicyDocument['Fn::Join'][1];
+    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(JSON.stringify(p)).slice(1, -1))).join('')).Statement[0].Condition;
+  };
+
+  test('given a few routes, then it names each rule', () => {
+    expect(conditionOf(2).ArnEquals['aws:SourceArn']).toHaveLength(2);
+  });
+
+  test('given more routes than their ARNs fit a CloudWatch Logs resource policy (5,120 characters), then it admits the rules of the account and region', () => {
+    const condition = conditionOf(40);
+    expect(condition.ArnEquals).toBeUndefined();
+    expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(JSON.stringify(condition.ArnLike['aws:SourceArn'])).toContain(`:events:${ENV.region}:${ENV.account}:rule/*`);
+  });
+});
+
 describe('determinism', () => {
   test('given the same routes added in another order, then every resource is the same, byte for byte (topic, queue and log group policies list the rules by path)', () => {
     const resources = (order: number[]) => {
