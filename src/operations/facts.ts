@@ -237,6 +237,15 @@ export function rulesPerBusQuota(region: string | undefined): number {
  */
 export const MAX_LOGS_RESOURCE_POLICY_LENGTH = 5120;
 
+/**
+ * The largest SQS queue policy, in bytes, and the most statements it holds
+ * (Amazon SQS Developer Guide, "Amazon SQS policy quotas": 8,192 bytes, 20
+ * statements). SNS topic policies are held to the same size here.
+ *
+ * @internal
+ */
+export const SQS_POLICY_QUOTAS = Object.freeze({ bytes: 8192, statements: 20 });
+
 /** Targets per rule (EventBridge quotas: 5, not adjustable). @internal */
 export const MAX_TARGETS_PER_RULE = 5;
 

@@ -9,9 +9,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EcrEvent, EventOutcome } from './events';
-import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota } from './facts';
-import { allowAlarmsToPublish, eventPatternOf, renderAlarmProperties } from './model';
-import { byPath, RouteTarget } from './targets';
+import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota, SQS_POLICY_QUOTAS } from './facts';
+import { allowAlarmsToPublish, eventPatternOf, renderAlarmProperties, sourceRulesCondition } from './model';
+import { RouteTarget } from './targets';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
 import { allowLogsToEncrypt, createLibraryKey } from '../internal/kms';
@@ -156,6 +156,9 @@ export interface FailureAlarmsOptions {
   readonly targets?: RouteTarget[];
 }
 
+/** The room the rest of a policy the construct writes takes (its other statements), in characters. */
+const OWN_POLICY_ROOM = 1500;
+
 /** The routes `addFailureAlarms` adds. */
 const FAILURE_ROUTES = ['ReplicationFailures', 'PullThroughCacheFailures'] as const;
 
@@ -247,10 +250,7 @@ export class RegistryEventRouting extends Construct {
         principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => byPath(this.rules).map((r) => r.ruleArn) }) },
-        },
+        conditions: sourceRulesCondition(this, () => this.rules, SQS_POLICY_QUOTAS.bytes - OWN_POLICY_ROOM),
       }));
       allowAlarmsToPublish(this.topic);
       defaults.push(RouteTarget._ownTopic(this.topic));
@@ -406,16 +406,23 @@ export class RegistryEventRouting extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     acknowledgeRule(queue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the EventBridge targets: EventBridge, not a queue, sends to it');
-    // aws-cdk-lib's targets add a statement per rule in the order routes are added: rendered in
-    // the order of their IDs (which derive from the rules' paths), so that the order of the calls
-    // does not change the template.
+    // aws-cdk-lib's targets add a statement per rule, and an SQS policy holds at most 20
+    // statements: rendered as one statement that names the rules by path (or, when they do not
+    // fit the policy's size, admits the rules of the account and region).
     const policy = queue.node.findChild('Policy') as sqs.QueuePolicy; // written by enforceSSL
+    const merged = new iam.PolicyStatement({
+      sid: 'EventBridgeSendsUndeliveredEvents',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: sourceRulesCondition(this, () => this.rules, SQS_POLICY_QUOTAS.bytes - OWN_POLICY_ROOM),
+    });
     (policy.node.defaultChild as sqs.CfnQueuePolicy).policyDocument = Lazy.any({
       produce: () => {
-        const document = Stack.of(queue).resolve(policy.document) as { Statement: { Sid?: string }[] };
-        const perRule = (st: { Sid?: string }) => st.Sid?.startsWith('AllowEventRule') === true;
-        const rules = document.Statement.filter(perRule).sort((a, b) => (a.Sid! < b.Sid! ? -1 : a.Sid! > b.Sid! ? 1 : 0));
-        return { ...document, Statement: [...document.Statement.filter((st) => !perRule(st)), ...rules] };
+        const stack = Stack.of(queue);
+        const document = stack.resolve(policy.document) as { Statement: { Sid?: string }[] };
+        const others = document.Statement.filter((st) => st.Sid?.startsWith('AllowEventRule') !== true);
+        return { ...document, Statement: [...others, ...(this.rules.length > 0 ? [stack.resolve(merged.toStatementJson())] : [])] };
       },
     });
     return queue;

@@ -1,4 +1,4 @@
-import { ArnFormat, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,8 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { CentralEventBus } from './central-bus';
-import { MAX_LOGS_RESOURCE_POLICY_LENGTH } from './facts';
-import { TargetDefaults } from './model';
+import { MAX_LOGS_RESOURCE_POLICY_LENGTH, SQS_POLICY_QUOTAS } from './facts';
+import { sourceRulesCondition, TargetDefaults } from './model';
 
 
 /**
@@ -27,7 +27,7 @@ export abstract class RouteTarget {
    */
   public static topic(topic: sns.ITopic): RouteTarget {
     return new ResourceTarget('SNS topic', topic, (d) => boundTo(topic, topic.topicArn, d, (rule) => {
-      topic.addToResourcePolicy(sendStatement(rule, topic, ['sns:Publish'], topic.topicArn));
+      grantTo(d.scope, rule, topic, ['sns:Publish'], topic.topicArn, (st) => topic.addToResourcePolicy(st));
       allowEventBridgeToUseKey(topic.masterKey);
     }));
   }
@@ -40,7 +40,7 @@ export abstract class RouteTarget {
    */
   public static queue(queue: sqs.IQueue): RouteTarget {
     return new ResourceTarget('SQS queue', queue, (d) => boundTo(queue, queue.queueArn, d, (rule) => {
-      queue.addToResourcePolicy(sendStatement(rule, queue, ['sqs:SendMessage'], queue.queueArn));
+      grantTo(d.scope, rule, queue, ['sqs:SendMessage'], queue.queueArn, (st) => queue.addToResourcePolicy(st));
       allowEventBridgeToUseKey(queue.encryptionMasterKey);
     }));
   }
@@ -139,21 +139,39 @@ function boundTo(resource: IConstruct, arn: string, d: TargetDefaults, grant: (r
 }
 
 /**
- * EventBridge may send to the resource for this rule only (`aws:SourceArn`),
- * or, when the resource is in another stack (whose policy naming the rule
- * would make the stacks depend on each other), for the rule's account
- * (`aws:SourceAccount`).
+ * Lets EventBridge send to a topic or queue for the routing construct's
+ * rules that target it: one statement per resource and routing construct
+ * (an SQS policy holds at most 20), naming the rules by path
+ * (`aws:SourceArn`) while they fit the policy, or, when the resource is in
+ * another stack (whose policy naming the rules would make the stacks depend
+ * on each other), admitting the rules' account (`aws:SourceAccount`).
  */
-function sendStatement(rule: events.IRule, resource: IConstruct, actions: string[], arn: string): iam.PolicyStatement {
-  const sameStack = Stack.of(rule) === Stack.of(resource);
-  return new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-    actions,
-    resources: [arn],
-    conditions: sameStack
-      ? { ArnEquals: { 'aws:SourceArn': rule.ruleArn } }
-      : { StringEquals: { 'aws:SourceAccount': Stack.of(rule).account } },
-  });
+function grantTo(scope: Construct, rule: events.IRule, resource: IConstruct, actions: string[], arn: string,
+  add: (statement: iam.PolicyStatement) => unknown): void {
+  const id = `Grant${Names.nodeUniqueId(resource.node).slice(-8)}`;
+  let grant = scope.node.tryFindChild(id) as RuleGrant | undefined;
+  if (grant === undefined) {
+    grant = new RuleGrant(scope, id);
+    const sameStack = Stack.of(rule) === Stack.of(resource);
+    const rules = grant.rules;
+    add(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions,
+      resources: [arn],
+      conditions: sameStack
+        ? sourceRulesCondition(scope, () => rules, SQS_POLICY_QUOTAS.bytes - USER_POLICY_ROOM)
+        : { StringEquals: { 'aws:SourceAccount': Stack.of(rule).account } },
+    }));
+  }
+  grant.rules.push(rule);
+}
+
+/** The room left for the user's own statements in the policy of a topic or queue of theirs, in characters. */
+const USER_POLICY_ROOM = 4000;
+
+/** The rules of one routing construct that send to one resource. */
+class RuleGrant extends Construct {
+  public readonly rules: events.IRule[] = [];
 }
 
 /**
@@ -169,11 +187,6 @@ function allowEventBridgeToUseKey(key: kms.IKey | undefined): void {
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
   }));
-}
-
-/** Rules in the order of their construct paths: policies that list them do not depend on the order routes were added. @internal */
-export function byPath<T extends IConstruct>(rules: readonly T[]): T[] {
-  return [...rules].sort((a, b) => (a.node.path < b.node.path ? -1 : a.node.path > b.node.path ? 1 : 0));
 }
 
 function base(d: TargetDefaults) {
@@ -305,39 +318,17 @@ class LogsResourcePolicy extends Construct {
   constructor(scope: Construct, id: string, logGroup: logs.ILogGroup) {
     super(scope, id);
     const stack = Stack.of(this);
-    // The rules are known once every route is added: the policy is rendered at synth.
-    const statement = () => new iam.PolicyStatement({
+    const statement = new iam.PolicyStatement({
       sid: 'EventBridgeWritesRoutedEvents',
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
-      conditions: this.fitsList()
-        ? { ArnEquals: { 'aws:SourceArn': byPath(this.rules).map((r) => r.ruleArn) } }
-        : {
-          // Too many rules to name in one policy: the rules of this account and region.
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
+      // The rest of the policy, with a log group name at its longest, takes at most 1,000 characters.
+      conditions: sourceRulesCondition(this, () => this.rules, MAX_LOGS_RESOURCE_POLICY_LENGTH - 1000),
     });
     new logs.CfnResourcePolicy(this, 'Resource', {
       policyName: Names.uniqueResourceName(this, { maxLength: 255 }),
-      policyDocument: Lazy.string({ produce: () => stack.toJsonString(new iam.PolicyDocument({ statements: [statement()] })) }),
+      policyDocument: stack.toJsonString(new iam.PolicyDocument({ statements: [statement] })),
     });
-  }
-
-  /**
-   * Whether the rules' ARNs fit the policy (5,120 characters): each rule's
-   * ARN at its longest (a generated name of 64 characters, and the name of
-   * its bus when not the default, 256 characters when unknown), plus the
-   * rest of the policy, also at its longest.
-   */
-  private fitsList(): boolean {
-    const rest = 1000;
-    const arns = this.rules.map((rule) => {
-      const bus = (rule.node.defaultChild as events.CfnRule | undefined)?.eventBusName;
-      const busPart = bus === undefined || bus === 'default' ? 0 : (Token.isUnresolved(bus) ? 256 : bus.length) + 1;
-      return 'arn:aws-us-gov:events:ap-southeast-2:123456789012:rule/'.length + busPart + 64 + 3;
-    });
-    return rest + arns.reduce((a, b) => a + b, 0) <= MAX_LOGS_RESOURCE_POLICY_LENGTH;
   }
 }

@@ -76,8 +76,10 @@ describe('RegistryEventRouting targets', () => {
     const grants = (type: string, t: Template = template) => Object.values<any>(t.findResources(type))
       .flatMap((r) => r.Properties.PolicyDocument.Statement).filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
     expect(grants('AWS::SQS::QueuePolicy').filter((st) => JSON.stringify(st.Resource).includes('Queue'))
-      .map((st) => st.Condition)).toContainEqual({ ArnEquals: { 'aws:SourceArn': ruleArn } });
-    for (const st of [...grants('AWS::SQS::QueuePolicy'), ...grants('AWS::SNS::TopicPolicy')]) expect(st.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': ruleArn } });
+      .map((st) => st.Condition)).toContainEqual({ ArnLike: { 'aws:SourceArn': [ruleArn] }, StringEquals: { 'aws:SourceAccount': ENV.account } });
+    for (const st of [...grants('AWS::SQS::QueuePolicy'), ...grants('AWS::SNS::TopicPolicy')]) {
+      expect(st.Condition).toEqual({ ArnLike: { 'aws:SourceArn': [ruleArn] }, StringEquals: { 'aws:SourceAccount': ENV.account } });
+    }
     // A topic of another stack cannot name the rule without the stacks depending on each other: the rule's account.
     expect(grants('AWS::SNS::TopicPolicy', Template.fromStack(other)).map((st) => st.Condition)).toEqual([{ StringEquals: { 'aws:SourceAccount': ENV.account } }]);
     const keyGrants = Object.values<any>(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement
@@ -139,7 +141,7 @@ describe('RegistryEventRouting targets', () => {
       .filter((st: any) => JSON.stringify(st.Principal).includes('events.amazonaws.com'));
     expect(statements).toHaveLength(1);
     expect(statements[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
-    expect(statements[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(2);
+    expect(statements[0].Condition.ArnLike['aws:SourceArn']).toHaveLength(2);
   });
 
   test('given the construct\'s own topic, then CloudWatch alarms of this account and region may publish to it (its policy replaces SNS\'s default one)', () => {
@@ -187,14 +189,43 @@ describe('the audit log group\'s resource policy', () => {
   };
 
   test('given a few routes, then it names each rule', () => {
-    expect(conditionOf(2).ArnEquals['aws:SourceArn']).toHaveLength(2);
+    expect(conditionOf(2).ArnLike['aws:SourceArn']).toHaveLength(2);
   });
 
   test('given more routes than their ARNs fit a CloudWatch Logs resource policy (5,120 characters), then it admits the rules of the account and region', () => {
     const condition = conditionOf(40);
-    expect(condition.ArnEquals).toBeUndefined();
     expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(condition.ArnLike['aws:SourceArn']).toHaveLength(1);
     expect(JSON.stringify(condition.ArnLike['aws:SourceArn'])).toContain(`:events:${ENV.region}:${ENV.account}:rule/*`);
+  });
+});
+
+describe('queue policies hold at most 20 statements (SQS policy quotas)', () => {
+  const policiesOf = (routes: number) => {
+    const stack = strictStack();
+    const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+    const routing = new RegistryEventRouting(stack, 'Ops', { targets: [RouteTarget.queue(queue)] });
+    for (let i = 0; i < routes; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    const template = Template.fromStack(stack);
+    const statementsOf = (id: RegExp) => Object.entries<any>(template.findResources('AWS::SQS::QueuePolicy'))
+      .filter(([logicalId]) => id.test(logicalId)).flatMap(([, r]) => r.Properties.PolicyDocument.Statement);
+    return { deadLetterQueue: statementsOf(/^OpsDeadLetterQueuePolicy/), queue: statementsOf(/^QueuePolicy/) };
+  };
+
+  test('given 25 routes to a queue, then the dead-letter queue\'s and the queue\'s policies each admit EventBridge in one statement naming the 25 rules', () => {
+    const { deadLetterQueue, queue } = policiesOf(25);
+    for (const statements of [deadLetterQueue, queue]) {
+      const grants = statements.filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+      expect(grants).toHaveLength(1);
+      expect(grants[0].Condition.ArnLike['aws:SourceArn']).toHaveLength(25);
+      expect(statements.length).toBeLessThanOrEqual(20);
+    }
+  });
+
+  test('given more routes than their ARNs fit the dead-letter queue\'s policy (8,192 bytes), then it admits the rules of the account and region', () => {
+    const [grant] = policiesOf(70).deadLetterQueue.filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(grant.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(JSON.stringify(grant.Condition.ArnLike['aws:SourceArn'])).toContain(`:events:${ENV.region}:${ENV.account}:rule/*`);
   });
 });
 
