@@ -338,7 +338,10 @@ export class EcrEvent {
         return;
       }
       detail.repositories = { ...(detail.repositories ?? {}), 'scan-frequency': sortedUnique(options.scanFrequencies) };
-    }).withRebuild((o) => EcrEvent.scanResourceChange(o));
+    }).withRebuild((o) => EcrEvent.scanResourceChange(o)).withWarning(
+      options.scanFrequencies !== undefined && (options.repositoryPrefixes !== undefined || options.repositoryNames !== undefined)
+        ? 'the event lists several repositories, and EventBridge matches each field of a list of objects across all of them: a change that leaves one repository with the scan frequency and changes another that the name filters cover matches too; check the repository of the frequency in the target'
+        : undefined);
   }
 
   /**
@@ -438,6 +441,14 @@ export class EcrEvent {
     const rebuild = this.rebuild;
     if (rebuild === undefined) return undefined;
     return { options: this.filters, problemsOf: (resolved) => rebuild(resolved)._render().problems };
+  }
+
+  /** Why the route may match more than its filters say, to warn where it is added. @internal */
+  public _warning?: string;
+
+  private withWarning(warning: string | undefined): EcrEvent {
+    this._warning = warning;
+    return this;
   }
 
   private withRebuild(rebuild: (options: any) => EcrEvent): EcrEvent {

@@ -326,6 +326,7 @@ export class RegistryEventRouting extends Construct {
           `events go to an event bus in account ${foreign}: its policy must let ${stack.account} put events (CentralEventBus with sourceAccounts or organizationId writes it)`);
       }
     }
+    if (ecrEvent._warning !== undefined) Annotations.of(rule).addWarningV2('cdk-ecr-platform:filtersAcrossRepositories', ecrEvent._warning);
     this.rules.push(rule);
     if (options.alarm) this.alarms.push(this.alarmOn(id, rule));
     return rule;

@@ -1,5 +1,5 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { matchesPattern } from './matcher';
 import * as samples from './samples';
 import {
@@ -72,6 +72,24 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
     expect(pattern).toBeDefined();
     expect(matchesPattern(pattern, matching)).toBe(true);
     expect(matchesPattern(pattern, notMatching)).toBe(false);
+  });
+
+  test('a scan change filtered on names and frequencies matches a change whose repositories meet each filter separately (EventBridge matches a list of objects field by field), and the route warns of it', () => {
+    const stack = strictStack();
+    const rule = new RegistryEventRouting(stack, 'Ops')
+      .addRoute('Manual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL], repositoryPrefixes: ['team-a/'] }));
+    const pattern = Object.values<any>(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    const crossed = samples.withDetail(samples.SCAN_RESOURCE_CHANGE, {
+      repositories: [
+        { 'repository-name': 'team-a/api', 'scan-frequency': 'CONTINUOUS_SCAN', 'previous-scan-frequency': 'SCAN_ON_PUSH' },
+        { 'repository-name': 'team-b/web', 'scan-frequency': 'MANUAL', 'previous-scan-frequency': 'CONTINUOUS_SCAN' },
+      ],
+    });
+    expect(matchesPattern(pattern, crossed)).toBe(true);
+    Annotations.fromStack(stack).hasWarning(`/${rule.node.path}`, Match.stringLikeRegexp('matches each field of a list of objects across all of them'));
+    const plain = strictStack();
+    new RegistryEventRouting(plain, 'Ops').addRoute('Manual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL] }));
+    expect(Annotations.fromStack(plain).findWarning('*', Match.stringLikeRegexp('list of objects'))).toEqual([]);
   });
 
   test('no route matches a sample of another event type', () => {
