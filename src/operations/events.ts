@@ -418,6 +418,9 @@ export class EcrEvent {
   /** The `detail-type` of the events routed. @internal */
   public readonly _detailType: string | undefined;
 
+  /** Why the route may match more than its filters say, to warn where it is added. @internal */
+  public _warning?: string;
+
   /** The same event with other options (values resolved at synth): set by the factories that take options. */
   private rebuild?: (options: any) => EcrEvent;
 
@@ -442,9 +445,6 @@ export class EcrEvent {
     if (rebuild === undefined) return undefined;
     return { options: this.filters, problemsOf: (resolved) => rebuild(resolved)._render().problems };
   }
-
-  /** Why the route may match more than its filters say, to warn where it is added. @internal */
-  public _warning?: string;
 
   private withWarning(warning: string | undefined): EcrEvent {
     this._warning = warning;
