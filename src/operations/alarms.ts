@@ -5,7 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS, USAGE_NAMESPACE } from './facts';
+import {
+  CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, MAX_METRICS_PER_GRAPH, MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS, USAGE_NAMESPACE,
+} from './facts';
 import { allowAlarmsToPublish, renderAlarmProperties } from './model';
 import { RegistryEventRouting } from './routing';
 import { BOOLEAN, guardConstruct, instanceOf, listOf, mapOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
@@ -200,11 +202,15 @@ export class RegistryUsageAlarms extends Construct {
       const routing = props.routing;
       const routes = routing?.rules ?? [];
       if (routing !== undefined && routes.length > 0) {
-        widgets.push(new cloudwatch.GraphWidget({
-          title: 'Registry events per route',
-          left: routes.map((rule) => routing._matchedEvents(rule, rule.node.id)),
-          width: 24,
-        }));
+        // A graph shows at most 100 metrics: one graph per 100 routes.
+        const graphs = Math.ceil(routes.length / MAX_METRICS_PER_GRAPH);
+        for (let g = 0; g < graphs; g++) {
+          widgets.push(new cloudwatch.GraphWidget({
+            title: graphs === 1 ? 'Registry events per route' : `Registry events per route (${g + 1} of ${graphs})`,
+            left: routes.slice(g * MAX_METRICS_PER_GRAPH, (g + 1) * MAX_METRICS_PER_GRAPH).map((rule) => routing._matchedEvents(rule, rule.node.id)),
+            width: 24,
+          }));
+        }
       }
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: [widgets] });
     }

@@ -212,6 +212,15 @@ export const ECR_RATE_QUOTAS: Readonly<Record<string, number>> = Object.freeze({
  */
 export const MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS = 86400;
 
+/**
+ * The most metrics one graph of a dashboard shows (CloudWatch API reference,
+ * "Dashboard Body Structure and Syntax": one metrics array holds 0–100
+ * metrics and expressions; a dashboard holds 0–500 widgets).
+ *
+ * @internal
+ */
+export const MAX_METRICS_PER_GRAPH = 100;
+
 // ---------------------------------------------------------------------------
 // EventBridge
 // ---------------------------------------------------------------------------

@@ -72,6 +72,19 @@ describe('RegistryUsageAlarms', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Period: 60, EvaluationPeriods: 1440, DatapointsToAlarm: 1440 });
   });
 
+  test('given 150 routes, then the dashboard draws them in two graphs of at most 100 metrics (CloudWatch\'s limit per graph), as valid JSON', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops');
+    for (let i = 0; i < 150; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    new RegistryUsageAlarms(stack, 'Usage', { routing, dashboard: true, apis: [EcrRateLimitedApi.PUT_IMAGE] });
+    const body = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody;
+    const text = (body['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'x')).join('');
+    const widgets: any[] = JSON.parse(text).widgets;
+    const routeGraphs = widgets.filter((w) => String(w.properties.title).startsWith('Registry events per route'));
+    expect(routeGraphs.map((w) => w.properties.metrics.length)).toEqual([100, 50]);
+    expect(widgets.length).toBeLessThanOrEqual(500);
+  });
+
   test('given a topic, then no topic or key is created', () => {
     const stack = strictStack();
     new RegistryUsageAlarms(stack, 'Usage', { alarmTopic: new sns.Topic(stack, 'Mine') });
