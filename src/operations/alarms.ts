@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import {
   CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, MAX_METRICS_PER_GRAPH, MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS, USAGE_NAMESPACE,
 } from './facts';
-import { allowAlarmsToPublish, renderAlarmProperties } from './model';
+import { allowAlarmsToPublish, byPath, renderAlarmProperties } from './model';
 import { RegistryEventRouting } from './routing';
 import { BOOLEAN, guardConstruct, instanceOf, listOf, mapOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
@@ -200,7 +200,7 @@ export class RegistryUsageAlarms extends Construct {
     }
     if (props.dashboard) {
       const routing = props.routing;
-      const routes = routing?.rules ?? [];
+      const routes = byPath(routing?.rules ?? []);
       if (routing !== undefined && routes.length > 0) {
         // A graph shows at most 100 metrics: one graph per 100 routes.
         const graphs = Math.ceil(routes.length / MAX_METRICS_PER_GRAPH);
