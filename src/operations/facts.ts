@@ -128,8 +128,12 @@ export const ECR_READ_ONLY_API_ACTIONS: readonly string[] = Object.freeze(ECR_AC
 export const CLICK_OPS_API_ACTIONS: readonly string[] = Object.freeze([
   'CreateRepository', 'DeleteRepository', 'SetRepositoryPolicy', 'DeleteRepositoryPolicy',
   'PutLifecyclePolicy', 'DeleteLifecyclePolicy', 'PutImageTagMutability', 'PutImageScanningConfiguration',
+  'TagResource', 'UntagResource',
   'PutRegistryPolicy', 'DeleteRegistryPolicy', 'PutReplicationConfiguration', 'PutRegistryScanningConfiguration',
-  'CreatePullThroughCacheRule', 'DeletePullThroughCacheRule',
+  'CreatePullThroughCacheRule', 'UpdatePullThroughCacheRule', 'DeletePullThroughCacheRule',
+  'CreateRepositoryCreationTemplate', 'UpdateRepositoryCreationTemplate', 'DeleteRepositoryCreationTemplate',
+  'PutSigningConfiguration', 'DeleteSigningConfiguration', 'PutAccountSetting',
+  'RegisterPullTimeUpdateExclusion', 'DeregisterPullTimeUpdateExclusion',
 ]);
 
 // ---------------------------------------------------------------------------

@@ -92,6 +92,17 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
     expect(Annotations.fromStack(plain).findWarning('*', Match.stringLikeRegexp('list of objects'))).toEqual([]);
   });
 
+  test('click-ops covers the changes of every repository and registry setting the catalog renders, by default', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops').addRoute('ClickOps', EcrEvent.clickOps());
+    const pattern = Object.values<any>(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    const missed = [
+      'CreateRepository', 'TagResource', 'PutLifecyclePolicy', 'UpdatePullThroughCacheRule', 'CreateRepositoryCreationTemplate',
+      'UpdateRepositoryCreationTemplate', 'PutSigningConfiguration', 'PutAccountSetting', 'RegisterPullTimeUpdateExclusion',
+    ].filter((name) => !matchesPattern(pattern, samples.apiCall(name)));
+    expect(missed).toEqual([]);
+  });
+
   test('no route matches a sample of another event type', () => {
     const all: any[] = [
       samples.IMAGE_PUSH, samples.IMAGE_DELETE, samples.IMAGE_SCAN, samples.SCAN_RESOURCE_CHANGE, samples.PULL_THROUGH_CACHE,
