@@ -269,6 +269,7 @@ export class RegistryEventRouting extends Construct {
     this.alarmTopic = props.alarmTopic ?? this.topic;
 
     this.node.addValidation({ validate: () => this.checkRulesPerBus(props.rulesPerBusQuota) });
+    if (props.deadLetterQueue !== undefined) this.node.addValidation({ validate: () => this.checkDeadLetterQueuePolicy(props.deadLetterQueue!) });
     this.node.addValidation({
       validate: () => (this.rules.length > 0 ? [] : [`${this.subject}: no route was added, so nothing would reach the targets: add one with addRoute()`]),
     });
@@ -490,6 +491,19 @@ export class RegistryEventRouting extends Construct {
       };
     }
     return undefined;
+  }
+
+  /**
+   * A dead-letter queue of the user, of this app: aws-cdk-lib's targets give
+   * its policy a statement per rule, and SQS refuses a policy of more than
+   * 20 statements at deploy.
+   */
+  private checkDeadLetterQueuePolicy(queue: sqs.IQueue): string[] {
+    const policy = queue.node.tryFindChild('Policy');
+    if (!(policy instanceof sqs.QueuePolicy)) return [];
+    const count = policy.document.statementCount;
+    if (count <= SQS_POLICY_QUOTAS.statements) return [];
+    return [`${this.subject}: the dead-letter queue '${queue.node.path}' would have ${count} policy statements (one per route), more than the ${SQS_POLICY_QUOTAS.statements} SQS takes: leave deadLetterQueue out for the construct's own queue, whose policy names every route in one statement, or split the routes across routing constructs with a queue each`];
   }
 
   /**

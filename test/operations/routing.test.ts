@@ -222,6 +222,15 @@ describe('queue policies hold at most 20 statements (SQS policy quotas)', () => 
     }
   });
 
+  test('given a dead-letter queue of the user and more routes than its policy takes statements, then synthesis fails naming the queue and the quota', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const queue = new sqs.Queue(stack, 'Undelivered', { enforceSSL: true });
+    const routing = new RegistryEventRouting(stack, 'Ops', { deadLetterQueue: queue });
+    for (let i = 0; i < 20; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    expect(() => app.synth()).toThrow(/the dead-letter queue 'Stack\/Undelivered' would have 21 policy statements \(one per route\), more than the 20 SQS takes/);
+  });
+
   test('given more routes than their ARNs fit the dead-letter queue\'s policy (8,192 bytes), then it admits the rules of the account and region', () => {
     const [grant] = policiesOf(70).deadLetterQueue.filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
     expect(grant.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
