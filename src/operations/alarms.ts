@@ -69,7 +69,9 @@ export interface RegistryUsageAlarmsProps {
   readonly evaluationMinutes?: number;
 
   /**
-   * The topic the alarms notify (the routing's topic, for one place to watch).
+   * The topic the alarms notify (the routing's topic, for one place to
+   * watch). A topic with a policy of yours must let
+   * `cloudwatch.amazonaws.com` publish (the construct's own topics do).
    *
    * @default - the routing's topic when `routing` is given and has one, else a new topic encrypted with a new customer managed key
    */

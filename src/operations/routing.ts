@@ -94,7 +94,8 @@ export interface RegistryEventRoutingProps {
   readonly deadLetterQueue?: sqs.IQueue;
 
   /**
-   * The topic alarms of routes notify.
+   * The topic alarms of routes notify. A topic with a policy of yours must
+   * let `cloudwatch.amazonaws.com` publish (the construct's own topic does).
    *
    * @default - the construct's own topic, when it has one
    */
