@@ -251,6 +251,15 @@ export function rulesPerBusQuota(region: string | undefined): number {
 export const MAX_LOGS_RESOURCE_POLICY_LENGTH = 5120;
 
 /**
+ * CloudWatch Logs resource policies per account and region (CloudWatch
+ * Logs API reference, PutResourcePolicy: "An account can have up to 10
+ * resource policies per AWS Region"; not adjustable).
+ *
+ * @internal
+ */
+export const MAX_LOGS_RESOURCE_POLICIES = 10;
+
+/**
  * The largest SQS queue policy, in bytes, and the most statements it holds
  * (Amazon SQS Developer Guide, "Amazon SQS policy quotas": 8,192 bytes, 20
  * statements). SNS topic policies are held to the same size here.

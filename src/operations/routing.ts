@@ -9,7 +9,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EcrEvent, EventOutcome } from './events';
-import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota, SQS_POLICY_QUOTAS } from './facts';
+import {
+  EVENT_AGE_RANGE_SECONDS, MAX_LOGS_RESOURCE_POLICIES, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota, SQS_POLICY_QUOTAS,
+} from './facts';
 import { allowAlarmsToPublish, eventPatternOf, renderAlarmProperties, sourceRulesCondition } from './model';
 import { RouteTarget } from './targets';
 import { acknowledgeRule } from '../internal/acknowledge';
@@ -270,6 +272,7 @@ export class RegistryEventRouting extends Construct {
     this.alarmTopic = props.alarmTopic ?? this.topic;
 
     this.node.addValidation({ validate: () => this.checkRulesPerBus(props.rulesPerBusQuota) });
+    if (props.auditLog) this.node.addValidation({ validate: () => this.checkLogsResourcePolicies() });
     if (props.deadLetterQueue !== undefined) this.node.addValidation({ validate: () => this.checkDeadLetterQueuePolicy(props.deadLetterQueue!) });
     this.node.addValidation({
       validate: () => (this.rules.length > 0 ? [] : [`${this.subject}: no route was added, so nothing would reach the targets: add one with addRoute()`]),
@@ -492,6 +495,30 @@ export class RegistryEventRouting extends Construct {
       };
     }
     return undefined;
+  }
+
+  /**
+   * The CloudWatch Logs resource policies of the app in the account and
+   * region (every `AWS::Logs::ResourcePolicy`, the audit logs' included)
+   * against the quota of 10, which CloudWatch Logs does not raise. Reported
+   * by the first routing construct with an audit log (by path); only this
+   * stack's when its account or region is unresolved.
+   */
+  private checkLogsResourcePolicies(): string[] {
+    const stack = Stack.of(this);
+    const known = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
+    const stacks = known
+      ? this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
+      : [stack];
+    const inStacks = (c: IConstruct) => stacks.includes(Stack.of(c));
+    const all = this.node.root.node.findAll();
+    const first = all.filter((c): c is RegistryEventRouting => c instanceof RegistryEventRouting && c.auditLogGroup !== undefined && inStacks(c))
+      .map((c) => c.node.path).sort()[0];
+    if (first !== this.node.path) return [];
+    const count = all.filter((c) => c instanceof logs.CfnResourcePolicy && inStacks(c)).length;
+    if (count <= MAX_LOGS_RESOURCE_POLICIES) return [];
+    const where = known ? `account ${stack.account} in ${stack.region}` : `the stack '${stack.node.path}'`;
+    return [`${this.subject}: the app declares ${count} CloudWatch Logs resource policies in ${where} (an audit log has one per routing construct), more than the ${MAX_LOGS_RESOURCE_POLICIES} an account holds per region: add the routes to fewer routing constructs with an audit log, or leave auditLog out of some`];
   }
 
   /**

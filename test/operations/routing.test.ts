@@ -238,6 +238,32 @@ describe('queue policies hold at most 20 statements (SQS policy quotas)', () => 
   });
 });
 
+describe('CloudWatch Logs resource policies per account and region', () => {
+  const app = (routings: number, secondStack = false) => {
+    const a = strictApp();
+    const stacks = [new Stack(a, 'One', { env: ENV }), ...(secondStack ? [new Stack(a, 'Two', { env: ENV })] : [])];
+    for (let i = 0; i < routings; i++) {
+      new RegistryEventRouting(stacks[i % stacks.length], `Ops${i}`, { auditLog: true }).addRoute('Deletes', EcrEvent.imageAction());
+    }
+    return a;
+  };
+
+  test('given ten audit logs, then the app synthesizes', () => {
+    expect(() => app(10).synth()).not.toThrow();
+  });
+
+  test('given eleven audit logs across two stacks of one account and region, then synthesis fails once, naming the quota', () => {
+    let message = '';
+    try {
+      app(11, true).synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/RegistryEventRouting 'One\/Ops0': the app declares 11 CloudWatch Logs resource policies in account 111111111111 in eu-west-1/);
+    expect(message.split('CloudWatch Logs resource policies').length).toBe(2);
+  });
+});
+
 describe('determinism', () => {
   test('given the same routes added in another order, then every resource is the same, byte for byte (topic, queue and log group policies list the rules by path)', () => {
     const resources = (order: number[]) => {
