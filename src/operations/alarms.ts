@@ -1,12 +1,14 @@
-import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, USAGE_NAMESPACE } from './facts';
-import { renderAlarmProperties } from './model';
+import {
+  CALL_COUNT_METRIC, ECR_RATE_QUOTAS, ECR_USAGE_DIMENSIONS, MAX_METRICS_PER_GRAPH, MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS, USAGE_NAMESPACE,
+} from './facts';
+import { allowAlarmsToPublish, byPath, renderAlarmProperties } from './model';
 import { RegistryEventRouting } from './routing';
 import { BOOLEAN, guardConstruct, instanceOf, listOf, mapOf, NUMBER, OBJECT, oneOf, optional, STRING } from '../internal/input';
 import { createLibraryKey } from '../internal/kms';
@@ -59,14 +61,17 @@ export interface RegistryUsageAlarmsProps {
   readonly quotas?: Record<string, number>;
 
   /**
-   * How many consecutive minutes above the threshold raise the alarm.
+   * How many consecutive minutes above the threshold raise the alarm (1 to
+   * 1,440: CloudWatch evaluates an alarm over at most one day).
    *
    * @default 3
    */
   readonly evaluationMinutes?: number;
 
   /**
-   * The topic the alarms notify (the routing's topic, for one place to watch).
+   * The topic the alarms notify (the routing's topic, for one place to
+   * watch). A topic with a policy of yours must let
+   * `cloudwatch.amazonaws.com` publish (the construct's own topics do).
    *
    * @default - the routing's topic when `routing` is given and has one, else a new topic encrypted with a new customer managed key
    */
@@ -136,11 +141,22 @@ export class RegistryUsageAlarms extends Construct {
       problems.add(`thresholdPercent is ${percent}: the alarm must go off at or below the quota (more than 0, at most 100), or ECR throttles the fleet before it does`);
     }
     const minutes = props.evaluationMinutes ?? 3;
-    if (isConcreteNumber(minutes) && (!Number.isInteger(minutes) || minutes < 1)) problems.add(`evaluationMinutes is ${minutes}: a whole number of at least 1`);
+    const maxMinutes = MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS / 60;
+    if (isConcreteNumber(minutes) && (!Number.isInteger(minutes) || minutes < 1 || minutes > maxMinutes)) {
+      problems.add(`evaluationMinutes is ${minutes}: a whole number from 1 to ${maxMinutes} (CloudWatch evaluates an alarm of one-minute periods over at most one day)`);
+    }
+    // The thresholds are computed here (quota × 60 × percent): values known only at deploy cannot be.
+    const unresolved = (what: string, value: number | undefined) => {
+      if (value !== undefined && Token.isUnresolved(value)) problems.add(`${what} is known only at deploy: the alarms' thresholds are computed at synth from it; give a number`);
+    };
+    unresolved('thresholdPercent', props.thresholdPercent);
+    unresolved('evaluationMinutes', props.evaluationMinutes);
     const quotas: Record<string, number> = { ...ECR_RATE_QUOTAS };
     for (const [api, value] of Object.entries(props.quotas ?? {})) {
       if (!(api in ECR_RATE_QUOTAS)) {
         problems.add(`quotas names '${api}', which is not a rate-limited ECR API action with a usage metric (${Object.keys(ECR_RATE_QUOTAS).join(', ')})`);
+      } else if (Token.isUnresolved(value)) {
+        unresolved(`quotas.${api}`, value);
       } else if (isConcreteNumber(value) && !(value > 0)) {
         problems.add(`quotas.${api} is ${value}: a quota is a positive number of requests per second`);
       }
@@ -185,20 +201,18 @@ export class RegistryUsageAlarms extends Construct {
       }));
     }
     if (props.dashboard) {
-      const routes = props.routing?.rules ?? [];
-      if (routes.length > 0) {
-        widgets.push(new cloudwatch.GraphWidget({
-          title: 'Registry events per route',
-          left: routes.map((rule) => new cloudwatch.Metric({
-            namespace: 'AWS/Events',
-            metricName: 'MatchedEvents',
-            dimensionsMap: { RuleName: rule.ruleName },
-            statistic: 'Sum',
-            period: Duration.minutes(5),
-            label: rule.node.id,
-          })),
-          width: 24,
-        }));
+      const routing = props.routing;
+      const routes = byPath(routing?.rules ?? []);
+      if (routing !== undefined && routes.length > 0) {
+        // A graph shows at most 100 metrics: one graph per 100 routes.
+        const graphs = Math.ceil(routes.length / MAX_METRICS_PER_GRAPH);
+        for (let g = 0; g < graphs; g++) {
+          widgets.push(new cloudwatch.GraphWidget({
+            title: graphs === 1 ? 'Registry events per route' : `Registry events per route (${g + 1} of ${graphs})`,
+            left: routes.slice(g * MAX_METRICS_PER_GRAPH, (g + 1) * MAX_METRICS_PER_GRAPH).map((rule) => routing._matchedEvents(rule, rule.node.id)),
+            width: 24,
+          }));
+        }
       }
       this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, widgets: [widgets] });
     }
@@ -227,6 +241,8 @@ export class RegistryUsageAlarms extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
     }));
-    return new sns.Topic(this, 'Topic', { displayName: 'Amazon ECR usage alarms', masterKey: key, enforceSSL: true });
+    const topic = new sns.Topic(this, 'Topic', { displayName: 'Amazon ECR usage alarms', masterKey: key, enforceSSL: true });
+    allowAlarmsToPublish(topic);
+    return topic;
   }
 }

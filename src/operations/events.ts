@@ -1,7 +1,7 @@
 import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import {
-  CLICK_OPS_API_ACTIONS, CLOUDFORMATION_USER_AGENT, CLOUDTRAIL_DETAIL_TYPE, ECR_EVENT_SOURCE, ECR_EVENT_SOURCE_NAME,
-  ECR_MUTATING_API_ACTIONS, EcrDetailType, MAX_EVENT_PATTERN_LENGTH, READ_ONLY_API_PREFIXES, SCAN_COMPLETE, SUCCESS_RESULT,
+  CLICK_OPS_API_ACTIONS, CLOUDFORMATION_SOURCE, CLOUDTRAIL_DETAIL_TYPE, ECR_EVENT_SOURCE, ECR_EVENT_SOURCE_NAME,
+  ECR_MUTATING_API_ACTIONS, ECR_READ_ONLY_API_ACTIONS, EcrDetailType, MAX_EVENT_PATTERN_LENGTH, SCAN_COMPLETE, SUCCESS_RESULT,
 } from './facts';
 import { RenderedEvent } from './model';
 import { compressFilters, FilterSemantics } from '../fleet/filters';
@@ -192,14 +192,17 @@ export interface ReferrerEventOptions extends RepositoryEventFilterOptions {
 export interface ApiCallEventOptions extends RepositoryEventFilterOptions {
   /**
    * The API actions routed, as CloudTrail names them (`CreateRepository`).
-   * Read-only calls (Get, List, Describe) never reach EventBridge and are
+   * Read-only calls (access level Read or List in IAM's data: Get, List,
+   * Describe, BatchGetImage, ...) never reach the routes' rules and are
    * refused.
    */
   readonly eventNames: string[];
 
   /**
    * Only calls made by someone other than AWS CloudFormation: changes made
-   * by hand or by another tool, outside the stacks.
+   * by hand or by another tool, outside the stacks. Told by the call's
+   * `sourceIPAddress`, which AWS records as `cloudformation.amazonaws.com`
+   * for CloudFormation's calls (not by `userAgent`, which a caller sets).
    *
    * @default false
    */
@@ -335,7 +338,10 @@ export class EcrEvent {
         return;
       }
       detail.repositories = { ...(detail.repositories ?? {}), 'scan-frequency': sortedUnique(options.scanFrequencies) };
-    }).withRebuild((o) => EcrEvent.scanResourceChange(o));
+    }).withRebuild((o) => EcrEvent.scanResourceChange(o)).withWarning(
+      options.scanFrequencies !== undefined && (options.repositoryPrefixes !== undefined || options.repositoryNames !== undefined)
+        ? 'the event lists several repositories, and EventBridge matches each field of a list of objects across all of them: a change that leaves one repository with the scan frequency and changes another that the name filters cover matches too; check the repository of the frequency in the target'
+        : undefined);
   }
 
   /**
@@ -378,14 +384,14 @@ export class EcrEvent {
       if (options.eventNames.length === 0) problems.push('eventNames is empty: no call would match; name at least one ECR API action');
       for (const name of known(options.eventNames)) {
         if (!isConcrete(name) || ECR_MUTATING_API_ACTIONS.includes(name)) continue;
-        if (READ_ONLY_API_PREFIXES.some((p) => name.startsWith(p))) {
-          problems.push(`eventNames holds '${name}', a read-only call: EventBridge does not receive CloudTrail events of Get, List and Describe calls, so the route could never match`);
+        if (ECR_READ_ONLY_API_ACTIONS.includes(name)) {
+          problems.push(`eventNames holds '${name}', a read-only call: EventBridge does not deliver CloudTrail events of read-only calls to rules, so the route could never match`);
         } else {
           problems.push(`eventNames holds '${name}', which is not an ECR API action that changes something (one of ${ECR_MUTATING_API_ACTIONS.join(', ')})`);
         }
       }
       detail.eventName = sortedUnique(options.eventNames);
-      if (options.outsideCloudFormation) detail.userAgent = [{ 'anything-but': [CLOUDFORMATION_USER_AGENT] }];
+      if (options.outsideCloudFormation) detail.sourceIPAddress = [{ 'anything-but': [CLOUDFORMATION_SOURCE] }];
       if (options.failedOnly) detail.errorCode = [{ exists: true }];
     }).withRebuild((o) => EcrEvent.apiCall(o));
   }
@@ -412,6 +418,9 @@ export class EcrEvent {
   /** The `detail-type` of the events routed. @internal */
   public readonly _detailType: string | undefined;
 
+  /** Why the route may match more than its filters say, to warn where it is added. @internal */
+  public _warning?: string;
+
   /** The same event with other options (values resolved at synth): set by the factories that take options. */
   private rebuild?: (options: any) => EcrEvent;
 
@@ -435,6 +444,11 @@ export class EcrEvent {
     const rebuild = this.rebuild;
     if (rebuild === undefined) return undefined;
     return { options: this.filters, problemsOf: (resolved) => rebuild(resolved)._render().problems };
+  }
+
+  private withWarning(warning: string | undefined): EcrEvent {
+    this._warning = warning;
+    return this;
   }
 
   private withRebuild(rebuild: (options: any) => EcrEvent): EcrEvent {

@@ -1,4 +1,5 @@
-import { MAX_POLICY_TEXT } from '../internal/ecr-facts';
+import { ECR_ACTIONS } from '../access/ecr-actions.generated';
+import { BATCH_IMPORT_UPSTREAM_IMAGE_ACTION, MAX_POLICY_TEXT, REPLICATE_IMAGE_ACTION } from '../internal/ecr-facts';
 /*
  * What Amazon ECR sends to EventBridge and publishes to CloudWatch, and the
  * EventBridge quotas a route must fit: the one home of the operations facts.
@@ -34,15 +35,20 @@ export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 export const ECR_EVENT_SOURCE_NAME = 'ecr.amazonaws.com';
 
 /**
- * The `userAgent` (and `sourceIPAddress`) CloudTrail records for calls that
- * AWS CloudFormation makes on a stack's behalf. Not stated on an ECR page:
- * it is what CloudTrail records for calls a service makes for the user
- * (CloudTrail User Guide, "CloudTrail record contents": for a call made by
- * an AWS service, the service's DNS name).
+ * What CloudTrail records as the `sourceIPAddress` of a call AWS
+ * CloudFormation makes on a stack's behalf, with its own service role or
+ * the caller's credentials: the service's DNS name (CloudTrail User Guide,
+ * "CloudTrail record contents": for a call an AWS service makes for the
+ * user, the service's name; records of such calls carry the same value as
+ * `userIdentity.invokedBy` and `userAgent`). The source address is the
+ * field to test: AWS writes it, while `userAgent` is the caller's
+ * User-Agent header, which anyone can set to this value, and `invokedBy` is
+ * absent from the records of direct calls (which `anything-but` would then
+ * not match).
  *
  * @internal
  */
-export const CLOUDFORMATION_USER_AGENT = 'cloudformation.amazonaws.com';
+export const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
 
 /**
  * The detail fields each event type has. Image push, image deletion, basic
@@ -85,29 +91,33 @@ export const SUCCESS_RESULT = 'SUCCESS';
 /** The `scan-status` of a completed basic scan (ECR User Guide, sample events). @internal */
 export const SCAN_COMPLETE = 'COMPLETE';
 
+/** The access levels of the IAM service authorization data whose actions change nothing. */
+const READ_ACCESS_LEVELS = /^(Read|List)$/;
+
+/**
+ * IAM permissions of ECR that no API call carries: ECR checks them when it
+ * replicates an image or imports one from a pull-through cache's upstream,
+ * so CloudTrail records no call of those names.
+ */
+const PERMISSION_ONLY_ACTIONS: readonly string[] = [REPLICATE_IMAGE_ACTION, BATCH_IMPORT_UPSTREAM_IMAGE_ACTION].map((a) => a.replace(/^ecr:/, ''));
+
 /**
  * ECR API actions that change the registry or its repositories, as CloudTrail
- * names them (`eventName`, the ECR API reference's action names). EventBridge
- * receives the CloudTrail events of calls that change something; calls whose
- * names begin with Get, List or Describe are not delivered (EventBridge User
- * Guide, "AWS service events delivered via AWS CloudTrail").
+ * names them (`eventName`): the actions of the IAM service authorization data
+ * (the one list of ECR's actions, `ecr-actions.generated.ts`) whose access
+ * level is not Read or List, but the permission-only ones. EventBridge
+ * receives the CloudTrail events of calls that change something; read-only
+ * calls are not delivered to rules (EventBridge User Guide, "AWS service
+ * events delivered via AWS CloudTrail").
  *
  * @internal
  */
-export const ECR_MUTATING_API_ACTIONS: readonly string[] = Object.freeze([
-  'BatchDeleteImage', 'CompleteLayerUpload', 'CreatePullThroughCacheRule', 'CreateRepository',
-  'CreateRepositoryCreationTemplate', 'DeleteLifecyclePolicy', 'DeletePullThroughCacheRule', 'DeleteRegistryPolicy',
-  'DeleteRepository', 'DeleteRepositoryCreationTemplate', 'DeleteRepositoryPolicy', 'DeleteSigningConfiguration',
-  'DeregisterPullTimeUpdateExclusion', 'InitiateLayerUpload', 'PutAccountSetting', 'PutImage',
-  'PutImageScanningConfiguration', 'PutImageTagMutability', 'PutLifecyclePolicy', 'PutRegistryPolicy',
-  'PutRegistryScanningConfiguration', 'PutReplicationConfiguration', 'PutSigningConfiguration',
-  'RegisterPullTimeUpdateExclusion', 'SetRepositoryPolicy', 'StartImageScan', 'StartLifecyclePolicyPreview',
-  'TagResource', 'UntagResource', 'UpdateImageStorageClass', 'UpdatePullThroughCacheRule',
-  'UpdateRepositoryCreationTemplate', 'UploadLayerPart', 'ValidatePullThroughCacheRule',
-]);
+export const ECR_MUTATING_API_ACTIONS: readonly string[] = Object.freeze(ECR_ACTIONS
+  .filter((a) => !READ_ACCESS_LEVELS.test(a.accessLevel) && !PERMISSION_ONLY_ACTIONS.includes(a.name)).map((a) => a.name));
 
-/** Prefixes of read-only API names whose CloudTrail events EventBridge does not receive. @internal */
-export const READ_ONLY_API_PREFIXES: readonly string[] = Object.freeze(['Get', 'List', 'Describe']);
+/** ECR API actions that only read (access level Read or List), whose CloudTrail events rules do not receive. @internal */
+export const ECR_READ_ONLY_API_ACTIONS: readonly string[] = Object.freeze(ECR_ACTIONS
+  .filter((a) => READ_ACCESS_LEVELS.test(a.accessLevel)).map((a) => a.name));
 
 /**
  * The API calls that change a repository or a registry setting the catalog
@@ -118,8 +128,12 @@ export const READ_ONLY_API_PREFIXES: readonly string[] = Object.freeze(['Get', '
 export const CLICK_OPS_API_ACTIONS: readonly string[] = Object.freeze([
   'CreateRepository', 'DeleteRepository', 'SetRepositoryPolicy', 'DeleteRepositoryPolicy',
   'PutLifecyclePolicy', 'DeleteLifecyclePolicy', 'PutImageTagMutability', 'PutImageScanningConfiguration',
+  'TagResource', 'UntagResource',
   'PutRegistryPolicy', 'DeleteRegistryPolicy', 'PutReplicationConfiguration', 'PutRegistryScanningConfiguration',
-  'CreatePullThroughCacheRule', 'DeletePullThroughCacheRule',
+  'CreatePullThroughCacheRule', 'UpdatePullThroughCacheRule', 'DeletePullThroughCacheRule',
+  'CreateRepositoryCreationTemplate', 'UpdateRepositoryCreationTemplate', 'DeleteRepositoryCreationTemplate',
+  'PutSigningConfiguration', 'DeleteSigningConfiguration', 'PutAccountSetting',
+  'RegisterPullTimeUpdateExclusion', 'DeregisterPullTimeUpdateExclusion',
 ]);
 
 // ---------------------------------------------------------------------------
@@ -193,6 +207,24 @@ export const ECR_RATE_QUOTAS: Readonly<Record<string, number>> = Object.freeze({
   GetDownloadUrlForLayer: 3000,
 });
 
+/**
+ * The longest time an alarm with a period under one hour may evaluate, in
+ * seconds: Period × EvaluationPeriods at most one day (CloudWatch API
+ * reference, PutMetricAlarm, `Period`).
+ *
+ * @internal
+ */
+export const MAX_SHORT_PERIOD_ALARM_EVALUATION_SECONDS = 86400;
+
+/**
+ * The most metrics one graph of a dashboard shows (CloudWatch API reference,
+ * "Dashboard Body Structure and Syntax": one metrics array holds 0–100
+ * metrics and expressions; a dashboard holds 0–500 widgets).
+ *
+ * @internal
+ */
+export const MAX_METRICS_PER_GRAPH = 100;
+
 // ---------------------------------------------------------------------------
 // EventBridge
 // ---------------------------------------------------------------------------
@@ -209,6 +241,32 @@ export const MAX_EVENT_PATTERN_LENGTH = 2048;
 export function rulesPerBusQuota(region: string | undefined): number {
   return region === 'af-south-1' || region === 'eu-south-1' ? 100 : 300;
 }
+
+/**
+ * The longest CloudWatch Logs resource policy, in characters (CloudWatch
+ * Logs API reference, PutResourcePolicy, `policyDocument`: 1 to 5,120).
+ *
+ * @internal
+ */
+export const MAX_LOGS_RESOURCE_POLICY_LENGTH = 5120;
+
+/**
+ * CloudWatch Logs resource policies per account and region (CloudWatch
+ * Logs API reference, PutResourcePolicy: "An account can have up to 10
+ * resource policies per AWS Region"; not adjustable).
+ *
+ * @internal
+ */
+export const MAX_LOGS_RESOURCE_POLICIES = 10;
+
+/**
+ * The largest SQS queue policy, in bytes, and the most statements it holds
+ * (Amazon SQS Developer Guide, "Amazon SQS policy quotas": 8,192 bytes, 20
+ * statements). SNS topic policies are held to the same size here.
+ *
+ * @internal
+ */
+export const SQS_POLICY_QUOTAS = Object.freeze({ bytes: 8192, statements: 20 });
 
 /** Targets per rule (EventBridge quotas: 5, not adjustable). @internal */
 export const MAX_TARGETS_PER_RULE = 5;

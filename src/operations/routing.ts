@@ -9,8 +9,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { EcrEvent, EventOutcome } from './events';
-import { EVENT_AGE_RANGE_SECONDS, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota } from './facts';
-import { eventPatternOf, renderAlarmProperties } from './model';
+import {
+  EVENT_AGE_RANGE_SECONDS, MAX_LOGS_RESOURCE_POLICIES, MAX_RETRY_ATTEMPTS, MAX_TARGETS_PER_RULE, rulesPerBusQuota, SQS_POLICY_QUOTAS,
+} from './facts';
+import { allowAlarmsToPublish, eventPatternOf, renderAlarmProperties, sourceRulesCondition } from './model';
 import { RouteTarget } from './targets';
 import { acknowledgeRule } from '../internal/acknowledge';
 import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, optional, STRING } from '../internal/input';
@@ -94,7 +96,8 @@ export interface RegistryEventRoutingProps {
   readonly deadLetterQueue?: sqs.IQueue;
 
   /**
-   * The topic alarms of routes notify.
+   * The topic alarms of routes notify. A topic with a policy of yours must
+   * let `cloudwatch.amazonaws.com` publish (the construct's own topic does).
    *
    * @default - the construct's own topic, when it has one
    */
@@ -155,6 +158,9 @@ export interface FailureAlarmsOptions {
    */
   readonly targets?: RouteTarget[];
 }
+
+/** The room the rest of a policy the construct writes takes (its other statements), in characters. */
+const OWN_POLICY_ROOM = 1500;
 
 /** The routes `addFailureAlarms` adds. */
 const FAILURE_ROUTES = ['ReplicationFailures', 'PullThroughCacheFailures'] as const;
@@ -247,11 +253,9 @@ export class RegistryEventRouting extends Construct {
         principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules.map((r) => r.ruleArn) }) },
-        },
+        conditions: sourceRulesCondition(this, () => this.rules, SQS_POLICY_QUOTAS.bytes - OWN_POLICY_ROOM),
       }));
+      allowAlarmsToPublish(this.topic);
       defaults.push(RouteTarget._ownTopic(this.topic));
     } else {
       defaults.push(...props.targets);
@@ -268,6 +272,8 @@ export class RegistryEventRouting extends Construct {
     this.alarmTopic = props.alarmTopic ?? this.topic;
 
     this.node.addValidation({ validate: () => this.checkRulesPerBus(props.rulesPerBusQuota) });
+    if (props.auditLog) this.node.addValidation({ validate: () => this.checkLogsResourcePolicies() });
+    if (props.deadLetterQueue !== undefined) this.node.addValidation({ validate: () => this.checkDeadLetterQueuePolicy(props.deadLetterQueue!) });
     this.node.addValidation({
       validate: () => (this.rules.length > 0 ? [] : [`${this.subject}: no route was added, so nothing would reach the targets: add one with addRoute()`]),
     });
@@ -325,6 +331,7 @@ export class RegistryEventRouting extends Construct {
           `events go to an event bus in account ${foreign}: its policy must let ${stack.account} put events (CentralEventBus with sourceAccounts or organizationId writes it)`);
       }
     }
+    if (ecrEvent._warning !== undefined) Annotations.of(rule).addWarningV2('cdk-ecr-platform:filtersAcrossRepositories', ecrEvent._warning);
     this.rules.push(rule);
     if (options.alarm) this.alarms.push(this.alarmOn(id, rule));
     return rule;
@@ -356,14 +363,30 @@ export class RegistryEventRouting extends Construct {
     ];
   }
 
-  private alarmOn(id: string, rule: events.Rule): cloudwatch.Alarm {
-    const metric = new cloudwatch.Metric({
+  /**
+   * The `MatchedEvents` metric of one of the construct's rules, summed over 5
+   * minutes. EventBridge publishes the metrics of a rule on the default bus
+   * with the dimension `RuleName` only, and those of a rule on any other bus
+   * with `EventBusName` and `RuleName`: a metric without the bus's name
+   * would never have a data point.
+   *
+   * @internal
+   */
+  public _matchedEvents(rule: events.Rule, label?: string): cloudwatch.Metric {
+    const dimensions: Record<string, string> = { RuleName: rule.ruleName };
+    if (this.eventBus !== undefined && this._busKey() !== 'default') dimensions.EventBusName = this.eventBus.eventBusName;
+    return new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName: 'MatchedEvents',
-      dimensionsMap: { RuleName: rule.ruleName },
+      dimensionsMap: dimensions,
       statistic: 'Sum',
       period: Duration.minutes(5),
+      label,
     });
+  }
+
+  private alarmOn(id: string, rule: events.Rule): cloudwatch.Alarm {
+    const metric = this._matchedEvents(rule);
     const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
       metric,
       threshold: 1,
@@ -389,6 +412,25 @@ export class RegistryEventRouting extends Construct {
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     acknowledgeRule(queue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the EventBridge targets: EventBridge, not a queue, sends to it');
+    // aws-cdk-lib's targets add a statement per rule, and an SQS policy holds at most 20
+    // statements: rendered as one statement that names the rules by path (or, when they do not
+    // fit the policy's size, admits the rules of the account and region).
+    const policy = queue.node.findChild('Policy') as sqs.QueuePolicy; // written by enforceSSL
+    const merged = new iam.PolicyStatement({
+      sid: 'EventBridgeSendsUndeliveredEvents',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: sourceRulesCondition(this, () => this.rules, SQS_POLICY_QUOTAS.bytes - OWN_POLICY_ROOM),
+    });
+    (policy.node.defaultChild as sqs.CfnQueuePolicy).policyDocument = Lazy.any({
+      produce: () => {
+        const stack = Stack.of(queue);
+        const document = stack.resolve(policy.document) as { Statement: { Sid?: string }[] };
+        const others = document.Statement.filter((st) => st.Sid?.startsWith('AllowEventRule') !== true);
+        return { ...document, Statement: [...others, ...(this.rules.length > 0 ? [stack.resolve(merged.toStatementJson())] : [])] };
+      },
+    });
     return queue;
   }
 
@@ -399,15 +441,14 @@ export class RegistryEventRouting extends Construct {
    */
   private allowServicesToUseKey(key: kms.Key, logsToo: boolean): void {
     const stack = Stack.of(this);
+    // Without aws:SourceAccount or aws:SourceArn: SNS does not support them in a key policy for
+    // EventBridge-to-encrypted topics, and EventBridge's calls would be refused (Amazon SNS Developer
+    // Guide, "Key management": "Important"). The topic and queue policies name the rules instead.
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'EventBridgeEncryptsRoutedEvents',
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-      },
     }));
     // CloudWatch publishes the alarms of routes (and of RegistryUsageAlarms) to the topic.
     key.addToResourcePolicy(new iam.PolicyStatement({
@@ -454,6 +495,43 @@ export class RegistryEventRouting extends Construct {
       };
     }
     return undefined;
+  }
+
+  /**
+   * The CloudWatch Logs resource policies of the app in the account and
+   * region (every `AWS::Logs::ResourcePolicy`, the audit logs' included)
+   * against the quota of 10, which CloudWatch Logs does not raise. Reported
+   * by the first routing construct with an audit log (by path); only this
+   * stack's when its account or region is unresolved.
+   */
+  private checkLogsResourcePolicies(): string[] {
+    const stack = Stack.of(this);
+    const known = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
+    const stacks = known
+      ? this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
+      : [stack];
+    const inStacks = (c: IConstruct) => stacks.includes(Stack.of(c));
+    const all = this.node.root.node.findAll();
+    const first = all.filter((c): c is RegistryEventRouting => c instanceof RegistryEventRouting && c.auditLogGroup !== undefined && inStacks(c))
+      .map((c) => c.node.path).sort()[0];
+    if (first !== this.node.path) return [];
+    const count = all.filter((c) => c instanceof logs.CfnResourcePolicy && inStacks(c)).length;
+    if (count <= MAX_LOGS_RESOURCE_POLICIES) return [];
+    const where = known ? `account ${stack.account} in ${stack.region}` : `the stack '${stack.node.path}'`;
+    return [`${this.subject}: the app declares ${count} CloudWatch Logs resource policies in ${where} (an audit log has one per routing construct), more than the ${MAX_LOGS_RESOURCE_POLICIES} an account holds per region: add the routes to fewer routing constructs with an audit log, or leave auditLog out of some`];
+  }
+
+  /**
+   * A dead-letter queue of the user, of this app: aws-cdk-lib's targets give
+   * its policy a statement per rule, and SQS refuses a policy of more than
+   * 20 statements at deploy.
+   */
+  private checkDeadLetterQueuePolicy(queue: sqs.IQueue): string[] {
+    const policy = queue.node.tryFindChild('Policy');
+    if (!(policy instanceof sqs.QueuePolicy)) return [];
+    const count = policy.document.statementCount;
+    if (count <= SQS_POLICY_QUOTAS.statements) return [];
+    return [`${this.subject}: the dead-letter queue '${queue.node.path}' would have ${count} policy statements (one per route), more than the ${SQS_POLICY_QUOTAS.statements} SQS takes: leave deadLetterQueue out for the construct's own queue, whose policy names every route in one statement, or split the routes across routing constructs with a queue each`];
   }
 
   /**

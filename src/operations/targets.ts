@@ -1,14 +1,16 @@
-import { ArnFormat, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { CentralEventBus } from './central-bus';
-import { TargetDefaults } from './model';
+import { MAX_LOGS_RESOURCE_POLICY_LENGTH, SQS_POLICY_QUOTAS } from './facts';
+import { sourceRulesCondition, TargetDefaults } from './model';
 
 
 /**
@@ -24,12 +26,23 @@ export abstract class RouteTarget {
    * and key do).
    */
   public static topic(topic: sns.ITopic): RouteTarget {
-    return new ResourceTarget('SNS topic', topic, (d) => new targets.SnsTopic(topic, base(d)));
+    return new ResourceTarget('SNS topic', topic, (d) => boundTo(topic, topic.topicArn, d, (rule) => {
+      grantTo(d.scope, rule, topic, ['sns:Publish'], topic.topicArn, (st) => topic.addToResourcePolicy(st));
+      allowEventBridgeToUseKey(topic.masterKey);
+    }));
   }
 
-  /** An SQS queue (it should have its own dead-letter queue for messages its consumers fail on). */
+  /**
+   * An SQS queue (it should have its own dead-letter queue for messages its
+   * consumers fail on). The queue policy lets EventBridge send for the
+   * route's rule only; a queue encrypted with a customer managed key of the
+   * app gets a key policy statement that lets EventBridge use the key.
+   */
   public static queue(queue: sqs.IQueue): RouteTarget {
-    return new ResourceTarget('SQS queue', queue, (d) => new targets.SqsQueue(queue, base(d)));
+    return new ResourceTarget('SQS queue', queue, (d) => boundTo(queue, queue.queueArn, d, (rule) => {
+      grantTo(d.scope, rule, queue, ['sqs:SendMessage'], queue.queueArn, (st) => queue.addToResourcePolicy(st));
+      allowEventBridgeToUseKey(queue.encryptionMasterKey);
+    }));
   }
 
   /** A Lambda function of yours, invoked asynchronously with the event. */
@@ -107,6 +120,73 @@ export abstract class RouteTarget {
 
   /** The target's account when it differs from the rule's, concrete values only. @internal */
   public abstract _foreignAccount(stack: Stack): string | undefined;
+}
+
+/**
+ * A target bound with the routing's retry policy and dead-letter queue, whose
+ * permission `grant` writes: instead of aws-cdk-lib's topic and queue
+ * targets, which let `events.amazonaws.com` publish or send without a
+ * condition (any account's rules: the confused deputy).
+ */
+function boundTo(resource: IConstruct, arn: string, d: TargetDefaults, grant: (rule: events.IRule) => void): events.IRuleTarget {
+  return {
+    bind: (rule: events.IRule) => {
+      grant(rule);
+      targets.addToDeadLetterQueueResourcePolicy(rule, d.deadLetterQueue);
+      return { ...targets.bindBaseTargetConfig(base(d)), arn, targetResource: resource };
+    },
+  };
+}
+
+/**
+ * Lets EventBridge send to a topic or queue for the routing construct's
+ * rules that target it: one statement per resource and routing construct
+ * (an SQS policy holds at most 20), naming the rules by path
+ * (`aws:SourceArn`) while they fit the policy, or, when the resource is in
+ * another stack (whose policy naming the rules would make the stacks depend
+ * on each other), admitting the rules' account (`aws:SourceAccount`).
+ */
+function grantTo(scope: Construct, rule: events.IRule, resource: IConstruct, actions: string[], arn: string,
+  add: (statement: iam.PolicyStatement) => unknown): void {
+  const id = `Grant${Names.nodeUniqueId(resource.node).slice(-8)}`;
+  let grant = scope.node.tryFindChild(id) as RuleGrant | undefined;
+  if (grant === undefined) {
+    grant = new RuleGrant(scope, id);
+    const sameStack = Stack.of(rule) === Stack.of(resource);
+    const rules = grant.rules;
+    add(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions,
+      resources: [arn],
+      conditions: sameStack
+        ? sourceRulesCondition(scope, () => rules, SQS_POLICY_QUOTAS.bytes - USER_POLICY_ROOM)
+        : { StringEquals: { 'aws:SourceAccount': Stack.of(rule).account } },
+    }));
+  }
+  grant.rules.push(rule);
+}
+
+/** The room left for the user's own statements in the policy of a topic or queue of theirs, in characters. */
+const USER_POLICY_ROOM = 4000;
+
+/** The rules of one routing construct that send to one resource. */
+class RuleGrant extends Construct {
+  public readonly rules: events.IRule[] = [];
+}
+
+/**
+ * Lets EventBridge use the customer managed key of a topic or queue it
+ * sends to, without `aws:Source*` conditions, which SNS does not support
+ * for EventBridge-to-encrypted topics; the topic or queue policy carries
+ * them. A key imported into the app is left as it is.
+ */
+function allowEventBridgeToUseKey(key: kms.IKey | undefined): void {
+  key?.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'EventBridgeUsesKeyForRoutedEvents',
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+  }));
 }
 
 function base(d: TargetDefaults) {
@@ -222,7 +302,7 @@ class LogGroupTarget implements events.IRuleTarget {
     const id = `LogsPolicy${Names.nodeUniqueId(this.logGroup.node).slice(-8)}`;
     const existing = scope.node.tryFindChild(id) as LogsResourcePolicy | undefined;
     const policy = existing ?? new LogsResourcePolicy(scope, id, this.logGroup);
-    policy.rules.push(rule.ruleArn);
+    policy.rules.push(rule);
     if (this.defaults.deadLetterQueue) targets.addToDeadLetterQueueResourcePolicy(rule, this.defaults.deadLetterQueue);
     const stack = Stack.of(this.logGroup);
     return {
@@ -234,20 +314,21 @@ class LogGroupTarget implements events.IRuleTarget {
 }
 
 class LogsResourcePolicy extends Construct {
-  public readonly rules: string[] = [];
+  public readonly rules: events.IRule[] = [];
   constructor(scope: Construct, id: string, logGroup: logs.ILogGroup) {
     super(scope, id);
-    // The rules are known once every route is added: the condition is rendered at synth.
+    const stack = Stack.of(this);
     const statement = new iam.PolicyStatement({
       sid: 'EventBridgeWritesRoutedEvents',
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.rules }) } },
+      // The rest of the policy, with a log group name at its longest, takes at most 1,000 characters.
+      conditions: sourceRulesCondition(this, () => this.rules, MAX_LOGS_RESOURCE_POLICY_LENGTH - 1000),
     });
     new logs.CfnResourcePolicy(this, 'Resource', {
       policyName: Names.uniqueResourceName(this, { maxLength: 255 }),
-      policyDocument: Stack.of(this).toJsonString(new iam.PolicyDocument({ statements: [statement] })),
+      policyDocument: stack.toJsonString(new iam.PolicyDocument({ statements: [statement] })),
     });
   }
 }

@@ -1,3 +1,4 @@
+import { CfnParameter, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EcrEvent, EcrRateLimitedApi, RegistryEventRouting, RegistryUsageAlarms } from '../../src';
@@ -56,9 +57,32 @@ describe('RegistryUsageAlarms', () => {
     ['no API', { apis: [] }, /apis is empty/],
     ['an API outside the enum (untyped callers)', { apis: ['ListImages'] }, /apis\[0\] is "ListImages": expected one of/],
     ['a bad dashboard name', { dashboard: true, dashboardName: 'my dashboard' }, /dashboardName 'my dashboard' is not a dashboard name/],
+    ['an evaluation longer than a day', { evaluationMinutes: 1441 }, /evaluationMinutes is 1441: a whole number from 1 to 1440/],
+    ['a quota known only at deploy', { quotas: { PutImage: Token.asNumber(new CfnParameter(new Stack(), 'Quota', { type: 'Number' }).valueAsNumber) } },
+      /quotas.PutImage is known only at deploy: the alarms' thresholds are computed at synth/],
+    ['a threshold known only at deploy', { thresholdPercent: Lazy.number({ produce: () => 80 }) }, /thresholdPercent is known only at deploy/],
   ])('given %s, then the construct is refused naming itself and the rule', (_name, props, message) => {
     expect(() => new RegistryUsageAlarms(strictStack(), 'Usage', props as any)).toThrow(message);
     expect(() => new RegistryUsageAlarms(strictStack(), 'Usage', props as any)).toThrow(/^RegistryUsageAlarms 'Stack\/Usage': /);
+  });
+
+  test('given an evaluation of a whole day, then the alarms evaluate 1,440 one-minute periods', () => {
+    const stack = strictStack();
+    new RegistryUsageAlarms(stack, 'Usage', { apis: [EcrRateLimitedApi.PUT_IMAGE], evaluationMinutes: 1440 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Period: 60, EvaluationPeriods: 1440, DatapointsToAlarm: 1440 });
+  });
+
+  test('given 150 routes, then the dashboard draws them in two graphs of at most 100 metrics (CloudWatch\'s limit per graph), as valid JSON', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops');
+    for (let i = 0; i < 150; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    new RegistryUsageAlarms(stack, 'Usage', { routing, dashboard: true, apis: [EcrRateLimitedApi.PUT_IMAGE] });
+    const body = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody;
+    const text = (body['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'x')).join('');
+    const widgets: any[] = JSON.parse(text).widgets;
+    const routeGraphs = widgets.filter((w) => String(w.properties.title).startsWith('Registry events per route'));
+    expect(routeGraphs.map((w) => w.properties.metrics.length)).toEqual([100, 50]);
+    expect(widgets.length).toBeLessThanOrEqual(500);
   });
 
   test('given a topic, then no topic or key is created', () => {

@@ -1,11 +1,12 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { matchesPattern } from './matcher';
 import * as samples from './samples';
 import {
   EcrEvent, EventOutcome, ImageActionType, RegistryEventRouting, RepositoryScanFrequency,
 } from '../../src';
-import { EVENT_FIELDS } from '../../src/operations/facts';
+import { ECR_ACTIONS } from '../../src/access/ecr-actions.generated';
+import { CLICK_OPS_API_ACTIONS, EVENT_FIELDS } from '../../src/operations/facts';
 import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
 
 /** The event pattern of each rule of the synthesized template, by the rule's logical ID prefix. */
@@ -61,7 +62,9 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
     ['ECR Referrer Action', 'Referrers', samples.REFERRER, samples.withDetail(samples.REFERRER, { 'repository-name': 'team-b/api' })],
     ['ECR Referrer Action (signatures)', 'Signatures', samples.REFERRER, samples.withDetail(samples.REFERRER, { 'artifact-media-type': 'application/spdx+json' })],
     ['ECR Artifact Action', 'Artifacts', samples.ARTIFACT, samples.IMAGE_PUSH],
-    ['CloudTrail: click-ops', 'ClickOps', samples.apiCall('CreateRepository'), samples.apiCall('CreateRepository', { userAgent: 'cloudformation.amazonaws.com' })],
+    ['CloudTrail: click-ops', 'ClickOps', samples.apiCall('CreateRepository'), samples.apiCall('CreateRepository', { byCloudFormation: true })],
+    ['CloudTrail: click-ops with CloudFormation\'s name as its user agent (a header the caller sets)', 'ClickOps',
+      samples.apiCall('DeleteRepository', { userAgent: 'cloudformation.amazonaws.com' }), samples.apiCall('DeleteRepository', { byCloudFormation: true })],
     ['CloudTrail: click-ops outside the prefixes', 'ClickOps', samples.apiCall('SetRepositoryPolicy'), samples.apiCall('DeleteRepository', { repositoryName: 'team-b/api' })],
     ['CloudTrail: failed calls', 'FailedDeletes', samples.apiCall('DeleteRepository', { errorCode: 'AccessDenied' }), samples.apiCall('DeleteRepository')],
   ])('%s', (_name, route, matching, notMatching) => {
@@ -69,6 +72,35 @@ describe('a typed route for every event ECR sends: the synthesized pattern match
     expect(pattern).toBeDefined();
     expect(matchesPattern(pattern, matching)).toBe(true);
     expect(matchesPattern(pattern, notMatching)).toBe(false);
+  });
+
+  test('a scan change filtered on names and frequencies matches a change whose repositories meet each filter separately (EventBridge matches a list of objects field by field), and the route warns of it', () => {
+    const stack = strictStack();
+    const rule = new RegistryEventRouting(stack, 'Ops')
+      .addRoute('Manual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL], repositoryPrefixes: ['team-a/'] }));
+    const pattern = Object.values<any>(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    const crossed = samples.withDetail(samples.SCAN_RESOURCE_CHANGE, {
+      repositories: [
+        { 'repository-name': 'team-a/api', 'scan-frequency': 'CONTINUOUS_SCAN', 'previous-scan-frequency': 'SCAN_ON_PUSH' },
+        { 'repository-name': 'team-b/web', 'scan-frequency': 'MANUAL', 'previous-scan-frequency': 'CONTINUOUS_SCAN' },
+      ],
+    });
+    expect(matchesPattern(pattern, crossed)).toBe(true);
+    Annotations.fromStack(stack).hasWarning(`/${rule.node.path}`, Match.stringLikeRegexp('matches each field of a list of objects across all of them'));
+    const plain = strictStack();
+    new RegistryEventRouting(plain, 'Ops').addRoute('Manual', EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL] }));
+    expect(Annotations.fromStack(plain).findWarning('*', Match.stringLikeRegexp('list of objects'))).toEqual([]);
+  });
+
+  test('click-ops covers the changes of every repository and registry setting the catalog renders, by default', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops').addRoute('ClickOps', EcrEvent.clickOps());
+    const pattern = Object.values<any>(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    const missed = [
+      'CreateRepository', 'TagResource', 'PutLifecyclePolicy', 'UpdatePullThroughCacheRule', 'CreateRepositoryCreationTemplate',
+      'UpdateRepositoryCreationTemplate', 'PutSigningConfiguration', 'PutAccountSetting', 'RegisterPullTimeUpdateExclusion',
+    ].filter((name) => !matchesPattern(pattern, samples.apiCall(name)));
+    expect(missed).toEqual([]);
   });
 
   test('no route matches a sample of another event type', () => {
@@ -132,7 +164,7 @@ describe('filters that can never match are refused where the route is added, nam
     ['an empty action list', () => EcrEvent.imageAction({ actionTypes: [] }), /actionTypes is empty/],
     ['an empty scan frequency list', () => EcrEvent.scanResourceChange({ scanFrequencies: [] }), /scanFrequencies is empty/],
     ['a source account that is not one', () => EcrEvent.replicationAction({ sourceAccounts: ['12345'] }), /'12345', which is not an AWS account ID/],
-    ['a read-only API call', () => EcrEvent.apiCall({ eventNames: ['DescribeRepositories'] }), /a read-only call: EventBridge does not receive/],
+    ['a read-only API call', () => EcrEvent.apiCall({ eventNames: ['DescribeRepositories'] }), /a read-only call: EventBridge does not deliver/],
     ['an API action ECR does not have', () => EcrEvent.apiCall({ eventNames: ['CreateBucket'] }), /'CreateBucket', which is not an ECR API action/],
     ['no API action', () => EcrEvent.apiCall({ eventNames: [] }), /eventNames is empty/],
     ['an empty cache prefix list', () => EcrEvent.pullThroughCacheAction({ cachePrefixes: [] }), /cachePrefixes is empty/],
@@ -141,6 +173,23 @@ describe('filters that can never match are refused where the route is added, nam
   ])('%s', (_name, event, message) => {
     expect(add(event)).toThrow(message);
     expect(add(event)).toThrow(/^RegistryEventRouting 'Stack\/Ops\/Route': \d+ problems?:/);
+  });
+
+  test('API calls: every action of IAM\'s data that changes something is routed, every Read or List action is refused as read-only, and the click-ops actions are among the routed ones', () => {
+    const verdicts = ECR_ACTIONS.map((action) => {
+      try {
+        add(() => EcrEvent.apiCall({ eventNames: [action.name] }))();
+        return `${action.name}: routed`;
+      } catch (e) {
+        return `${action.name}: ${/a read-only call/.test((e as Error).message) ? 'read-only' : 'refused'}`;
+      }
+    });
+    const expected = ECR_ACTIONS.map((action) => `${action.name}: ${/^(Read|List)$/.test(action.accessLevel) ? 'read-only'
+      : ['ReplicateImage', 'BatchImportUpstreamImage'].includes(action.name) ? 'refused' : 'routed'}`);
+    expect(verdicts).toEqual(expected);
+    expect(verdicts).toEqual(expect.arrayContaining(['BatchGetImage: read-only', 'ValidatePullThroughCacheRule: read-only', 'PutImage: routed']));
+    const routed = new Set(verdicts.filter((v) => v.endsWith('routed')).map((v) => v.split(':')[0]));
+    expect(CLICK_OPS_API_ACTIONS.filter((name) => !routed.has(name))).toEqual([]);
   });
 
   test('a prefix known only at synth (Lazy) is checked at synth, naming the route', () => {

@@ -6,7 +6,8 @@
  * values matches when any value matches (OR); a field whose event value is a
  * list matches when any item matches; arrays of objects are flattened, each
  * nested field matched across all items; a field the event lacks matches only
- * `exists: false`. Any other operator is refused rather than guessed.
+ * `exists: false`, and `exists` sees leaf values only ("exists matching only
+ * works on leaf nodes"). Any other operator is refused rather than guessed.
  */
 export function matchesPattern(pattern: Record<string, unknown>, event: unknown): boolean {
   return matchObject(pattern, [event]);
@@ -14,6 +15,10 @@ export function matchesPattern(pattern: Record<string, unknown>, event: unknown)
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isLeaf(v: unknown): boolean {
+  return !isPlainObject(v) && !(Array.isArray(v) && v.length > 0 && v.every(isPlainObject));
 }
 
 function matchObject(pattern: Record<string, unknown>, nodes: unknown[]): boolean {
@@ -25,7 +30,8 @@ function matchObject(pattern: Record<string, unknown>, nodes: unknown[]): boolea
     }
     const holders = nodes.filter((n): n is Record<string, unknown> => isPlainObject(n) && key in n);
     const values = holders.flatMap((n) => (Array.isArray(n[key]) ? (n[key] as unknown[]) : [n[key]]));
-    const present = holders.length > 0;
+    // `exists` sees leaf values only: a field holding an object (or a list of objects) does not exist for it.
+    const present = holders.some((n) => isLeaf(n[key]));
     if (Array.isArray(sub)) {
       if (sub.length === 0) throw new Error(`pattern field '${key}' has an empty list, which EventBridge refuses`);
       if (!sub.some((rule) => matchRule(rule, values, present))) return false;

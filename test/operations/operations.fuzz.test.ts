@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import {
   CentralEventBus, EcrEvent, EcrRateLimitedApi, EventOutcome, ImageActionType, RegistryEventRouting, RegistryUsageAlarms, RepositoryScanFrequency,
 } from '../../src';
-import { FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, untyped } from '../util/fuzz';
+import { FUZZ_TIMEOUT, fuzzConstruct, lazy, lazyList, lazyNumber, untyped } from '../util/fuzz';
 
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const enumOf = <T extends string>(values: Record<string, T>) => untyped(fc.oneof(
@@ -82,6 +83,27 @@ describe('fuzz', () => {
     );
   }, FUZZ_TIMEOUT);
 
+  test('RegistryEventRouting: routes added in any order give the same resources, the dashboard\'s too', () => {
+    const routes: [string, () => EcrEvent][] = [
+      ['ClickOps', () => EcrEvent.clickOps()], ['Deletes', () => EcrEvent.imageAction({ actionTypes: [ImageActionType.DELETE] })],
+      ['Replication', () => EcrEvent.replicationAction()], ['Cache', () => EcrEvent.pullThroughCacheAction()],
+      ['Manual', () => EcrEvent.scanResourceChange({ scanFrequencies: [RepositoryScanFrequency.MANUAL] })],
+    ];
+    const resources = (order: number[], auditLog: boolean) => {
+      const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const routing = new RegistryEventRouting(stack, 'Ops', { auditLog });
+      for (const i of order) routing.addRoute(routes[i][0], routes[i][1](), { alarm: i % 2 === 0 });
+      new RegistryUsageAlarms(stack, 'Usage', { routing, dashboard: true, apis: [EcrRateLimitedApi.PUT_IMAGE] });
+      const all = Template.fromStack(stack).toJSON().Resources;
+      return JSON.stringify(Object.keys(all).sort().map((id) => [id, all[id]]));
+    };
+    const indexes = routes.map((_, i) => i);
+    const reference = { true: resources(indexes, true), false: resources(indexes, false) };
+    fc.assert(fc.property(fc.shuffledSubarray(indexes, { minLength: routes.length }), fc.boolean(), (order, auditLog) => {
+      expect(resources(order, auditLog)).toEqual(reference[`${auditLog}`]);
+    }), { numRuns: 8 });
+  }, FUZZ_TIMEOUT);
+
   test('RegistryUsageAlarms and CentralEventBus: random quotas, thresholds and policies either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
@@ -89,13 +111,18 @@ describe('fuzz', () => {
         thresholdPercent: optional(untyped(fc.oneof(
           { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 6 }, fc.integer({ min: -10, max: 150 }), fc.double({ noNaN: true }),
         ))),
-        quotas: optional(fc.dictionary(fc.constantFrom('BatchGetImage', 'PutImage', 'BatchGetImage', 'ListImages'), untyped(fc.integer({ min: -5, max: 5000 }), 80), { maxKeys: 2 })),
+        quotas: optional(fc.dictionary(
+          fc.constantFrom('BatchGetImage', 'PutImage', 'BatchGetImage', 'ListImages'), untyped(lazyNumber(fc.integer({ min: -5, max: 5000 })), 80), { maxKeys: 2 },
+        )),
+        evaluationMinutes: optional(untyped(lazyNumber(mostly(fc.integer({ min: 1, max: 1440 }), fc.integer({ min: -1, max: 2000 }))), 80)),
         dashboard: optional(fc.boolean()),
         sourceAccounts: optional(untyped(fc.array(account, { maxLength: 2 }))),
         organizationId: optional(untyped(fc.oneof({ arbitrary: fc.constant('o-a1b2c3d4e5'), weight: 6 }, fc.string({ maxLength: 12 })))),
       }),
       (stack, p) => {
-        new RegistryUsageAlarms(stack, 'Usage', { apis: p.apis, thresholdPercent: p.thresholdPercent, quotas: p.quotas as any, dashboard: p.dashboard });
+        new RegistryUsageAlarms(stack, 'Usage', {
+          apis: p.apis, thresholdPercent: p.thresholdPercent, quotas: p.quotas as any, evaluationMinutes: p.evaluationMinutes, dashboard: p.dashboard,
+        });
         new CentralEventBus(stack, 'Bus', { sourceAccounts: p.sourceAccounts, organizationId: p.organizationId });
       },
     );

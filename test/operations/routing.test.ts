@@ -2,13 +2,14 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { matchesPattern } from './matcher';
 import * as samples from './samples';
-import { CentralEventBus, EcrEvent, RegistryEventRouting, RouteTarget } from '../../src';
+import { CentralEventBus, EcrEvent, EcrRateLimitedApi, RegistryEventRouting, RegistryUsageAlarms, RouteTarget } from '../../src';
 import { ENV, strictApp, strictStack, validTemplate } from '../util/harness';
 
 function targetsOf(template: Template): any[] {
@@ -25,9 +26,11 @@ describe('RegistryEventRouting targets', () => {
     const [target] = targetsOf(template);
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
     expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^OpsDeadLetterQueue/);
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'EventBridgeEncryptsRoutedEvents', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': ENV.account } }) })]) },
-    });
+    // SNS does not support aws:SourceAccount or aws:SourceArn in a key policy for EventBridge-to-encrypted
+    // topics: with them, EventBridge could not publish; the topic and queue policies carry the conditions.
+    const key = Object.values<any>(template.findResources('AWS::KMS::Key'))[0];
+    const eventBridge = key.Properties.KeyPolicy.Statement.filter((st: any) => JSON.stringify(st.Principal).includes('events.amazonaws.com'));
+    expect(eventBridge).toEqual([{ Sid: 'EventBridgeEncryptsRoutedEvents', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' }]);
   });
 
   test('given a queue, a function of the user, an audit log and a bus, then every target but the bus has the retry policy and every one the dead-letter queue', () => {
@@ -56,6 +59,33 @@ describe('RegistryEventRouting targets', () => {
     expect(document).toContain('aws:SourceArn');
     expect(template.findResources('AWS::Lambda::Function')).toEqual({}); // no custom resource for the log group policy
     Annotations.fromStack(stack).hasWarning(`/${rule.node.path}`, Match.stringLikeRegexp('event bus in account 222222222222'));
+  });
+
+  test('given a topic and a queue of the user, encrypted with a key of the app, then EventBridge may publish and send for the route\'s rule only, and use the key without aws:Source* conditions', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const other = new Stack(app, 'Other', { env: ENV });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true, encryptionMasterKey: key });
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+    const elsewhere = new sns.Topic(other, 'Topic', { masterKey: new kms.Key(other, 'Key', { enableKeyRotation: true }), enforceSSL: true });
+    const routing = new RegistryEventRouting(stack, 'Ops', { targets: [RouteTarget.queue(queue), RouteTarget.topic(topic), RouteTarget.topic(elsewhere)] });
+    const rule = routing.addRoute('Deletes', EcrEvent.imageAction());
+    const template = Template.fromStack(stack);
+    const ruleArn = { 'Fn::GetAtt': [stack.getLogicalId(rule.node.defaultChild as events.CfnRule), 'Arn'] };
+    const grants = (type: string, t: Template = template) => Object.values<any>(t.findResources(type))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement).filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(grants('AWS::SQS::QueuePolicy').filter((st) => JSON.stringify(st.Resource).includes('Queue'))
+      .map((st) => st.Condition)).toContainEqual({ ArnLike: { 'aws:SourceArn': [ruleArn] }, StringEquals: { 'aws:SourceAccount': ENV.account } });
+    for (const st of [...grants('AWS::SQS::QueuePolicy'), ...grants('AWS::SNS::TopicPolicy')]) {
+      expect(st.Condition).toEqual({ ArnLike: { 'aws:SourceArn': [ruleArn] }, StringEquals: { 'aws:SourceAccount': ENV.account } });
+    }
+    // A topic of another stack cannot name the rule without the stacks depending on each other: the rule's account.
+    expect(grants('AWS::SNS::TopicPolicy', Template.fromStack(other)).map((st) => st.Condition)).toEqual([{ StringEquals: { 'aws:SourceAccount': ENV.account } }]);
+    const keyGrants = Object.values<any>(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement
+      .filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(keyGrants).toEqual([expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]);
+    expect(keyGrants[0].Condition).toBeUndefined();
   });
 
   test('given an audit log, then the whole stack is clean under CloudFormation validation, the five packs and Control Tower', () => {
@@ -111,7 +141,26 @@ describe('RegistryEventRouting targets', () => {
       .filter((st: any) => JSON.stringify(st.Principal).includes('events.amazonaws.com'));
     expect(statements).toHaveLength(1);
     expect(statements[0].Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
-    expect(statements[0].Condition.ArnEquals['aws:SourceArn']).toHaveLength(2);
+    expect(statements[0].Condition.ArnLike['aws:SourceArn']).toHaveLength(2);
+  });
+
+  test('given the construct\'s own topic, then CloudWatch alarms of this account and region may publish to it (its policy replaces SNS\'s default one)', () => {
+    const stack = strictStack();
+    new RegistryEventRouting(stack, 'Ops').addFailureAlarms();
+    new RegistryUsageAlarms(stack, 'Usage', { apis: [EcrRateLimitedApi.PUT_IMAGE] });
+    const template = Template.fromStack(stack);
+    const policies = Object.values<any>(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      const statement = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'CloudWatchPublishesAlarms');
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: { StringEquals: { 'aws:SourceAccount': ENV.account } },
+      });
+      expect(JSON.stringify(statement.Condition.ArnLike['aws:SourceArn'])).toContain(`:cloudwatch:${ENV.region}:${ENV.account}:alarm:*`);
+    }
   });
 
   test('given six targets, then the route is refused: EventBridge takes five per rule', () => {
@@ -126,6 +175,106 @@ describe('RegistryEventRouting targets', () => {
     const stack = strictStack();
     const routing = new RegistryEventRouting(stack, 'Ops', { targets: [RouteTarget.topic(new sns.Topic(stack, 'T'))] });
     expect(() => routing.addRoute('R', EcrEvent.imageAction(), { alarm: true })).toThrow(/alarm is true, but the construct has no topic/);
+  });
+});
+
+describe('the audit log group\'s resource policy', () => {
+  const conditionOf = (routes: number) => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops', { auditLog: true });
+    for (let i = 0; i < routes; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    const policy = Object.values<any>(Template.fromStack(stack).findResources('AWS::Logs::ResourcePolicy'))[0];
+    const parts: unknown[] = policy.Properties.PolicyDocument['Fn::Join'][1];
+    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(JSON.stringify(p)).slice(1, -1))).join('')).Statement[0].Condition;
+  };
+
+  test('given a few routes, then it names each rule', () => {
+    expect(conditionOf(2).ArnLike['aws:SourceArn']).toHaveLength(2);
+  });
+
+  test('given more routes than their ARNs fit a CloudWatch Logs resource policy (5,120 characters), then it admits the rules of the account and region', () => {
+    const condition = conditionOf(40);
+    expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(condition.ArnLike['aws:SourceArn']).toHaveLength(1);
+    expect(JSON.stringify(condition.ArnLike['aws:SourceArn'])).toContain(`:events:${ENV.region}:${ENV.account}:rule/*`);
+  });
+});
+
+describe('queue policies hold at most 20 statements (SQS policy quotas)', () => {
+  const policiesOf = (routes: number) => {
+    const stack = strictStack();
+    const queue = new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+    const routing = new RegistryEventRouting(stack, 'Ops', { targets: [RouteTarget.queue(queue)] });
+    for (let i = 0; i < routes; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    const template = Template.fromStack(stack);
+    const statementsOf = (id: RegExp) => Object.entries<any>(template.findResources('AWS::SQS::QueuePolicy'))
+      .filter(([logicalId]) => id.test(logicalId)).flatMap(([, r]) => r.Properties.PolicyDocument.Statement);
+    return { deadLetterQueue: statementsOf(/^OpsDeadLetterQueuePolicy/), queue: statementsOf(/^QueuePolicy/) };
+  };
+
+  test('given 25 routes to a queue, then the dead-letter queue\'s and the queue\'s policies each admit EventBridge in one statement naming the 25 rules', () => {
+    const { deadLetterQueue, queue } = policiesOf(25);
+    for (const statements of [deadLetterQueue, queue]) {
+      const grants = statements.filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+      expect(grants).toHaveLength(1);
+      expect(grants[0].Condition.ArnLike['aws:SourceArn']).toHaveLength(25);
+      expect(statements.length).toBeLessThanOrEqual(20);
+    }
+  });
+
+  test('given a dead-letter queue of the user and more routes than its policy takes statements, then synthesis fails naming the queue and the quota', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const queue = new sqs.Queue(stack, 'Undelivered', { enforceSSL: true });
+    const routing = new RegistryEventRouting(stack, 'Ops', { deadLetterQueue: queue });
+    for (let i = 0; i < 20; i++) routing.addRoute(`Route${i}`, EcrEvent.imageAction({ repositoryPrefixes: [`team-${i}/`] }));
+    expect(() => app.synth()).toThrow(/the dead-letter queue 'Stack\/Undelivered' would have 21 policy statements \(one per route\), more than the 20 SQS takes/);
+  });
+
+  test('given more routes than their ARNs fit the dead-letter queue\'s policy (8,192 bytes), then it admits the rules of the account and region', () => {
+    const [grant] = policiesOf(70).deadLetterQueue.filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(grant.Condition.StringEquals).toEqual({ 'aws:SourceAccount': ENV.account });
+    expect(JSON.stringify(grant.Condition.ArnLike['aws:SourceArn'])).toContain(`:events:${ENV.region}:${ENV.account}:rule/*`);
+  });
+});
+
+describe('CloudWatch Logs resource policies per account and region', () => {
+  const app = (routings: number, secondStack = false) => {
+    const a = strictApp();
+    const stacks = [new Stack(a, 'One', { env: ENV }), ...(secondStack ? [new Stack(a, 'Two', { env: ENV })] : [])];
+    for (let i = 0; i < routings; i++) {
+      new RegistryEventRouting(stacks[i % stacks.length], `Ops${i}`, { auditLog: true }).addRoute('Deletes', EcrEvent.imageAction());
+    }
+    return a;
+  };
+
+  test('given ten audit logs, then the app synthesizes', () => {
+    expect(() => app(10).synth()).not.toThrow();
+  });
+
+  test('given eleven audit logs across two stacks of one account and region, then synthesis fails once, naming the quota', () => {
+    let message = '';
+    try {
+      app(11, true).synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/RegistryEventRouting 'One\/Ops0': the app declares 11 CloudWatch Logs resource policies in account 111111111111 in eu-west-1/);
+    expect(message.split('CloudWatch Logs resource policies').length).toBe(2);
+  });
+});
+
+describe('determinism', () => {
+  test('given the same routes added in another order, then every resource is the same, byte for byte (topic, queue and log group policies list the rules by path)', () => {
+    const resources = (order: number[]) => {
+      const stack = strictStack();
+      const routing = new RegistryEventRouting(stack, 'Ops', { auditLog: true });
+      const routes: [string, EcrEvent][] = [['ClickOps', EcrEvent.clickOps()], ['Deletes', EcrEvent.imageAction()], ['Replication', EcrEvent.replicationAction()]];
+      for (const i of order) routing.addRoute(routes[i][0], routes[i][1], { alarm: true });
+      const all = Template.fromStack(stack).toJSON().Resources;
+      return JSON.stringify(Object.keys(all).sort().map((id) => [id, all[id]]));
+    };
+    expect(resources([2, 0, 1])).toEqual(resources([0, 1, 2]));
   });
 });
 
@@ -223,6 +372,32 @@ describe('failure alarms in one call', () => {
     expect(matchesPattern(pattern(cache), samples.PULL_THROUGH_CACHE_FAILURE)).toBe(true);
     expect(matchesPattern(pattern(cache), samples.PULL_THROUGH_CACHE)).toBe(false);
     expect(matchesPattern(pattern(cache), samples.withDetail(samples.PULL_THROUGH_CACHE_FAILURE, { 'repository-name': 'docker-hub/alpine' }))).toBe(false);
+  });
+
+  test('given routes on a central bus, then their alarms and the dashboard watch the metric EventBridge publishes for a rule of that bus (EventBusName and RuleName)', () => {
+    const stack = strictStack();
+    const central = new CentralEventBus(stack, 'Central', { organizationId: 'o-a1b2c3d4e5' });
+    const routing = new RegistryEventRouting(stack, 'Ops', { eventBus: central.eventBus });
+    const [replication] = routing.addFailureAlarms();
+    new RegistryUsageAlarms(stack, 'Usage', { routing, dashboard: true, apis: [EcrRateLimitedApi.PUT_IMAGE] });
+    const template = validTemplate(stack, { nag: true });
+    const bus = { Ref: stack.getLogicalId(central.eventBus.node.defaultChild as events.CfnEventBus) };
+    const rule = { Ref: stack.getLogicalId(replication.node.defaultChild as events.CfnRule) };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'MatchedEvents',
+      Dimensions: [{ Name: 'EventBusName', Value: bus }, { Name: 'RuleName', Value: rule }],
+    });
+    const parts: unknown[] = Object.values<any>(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody['Fn::Join'][1];
+    const body = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+    expect(body).toContain('"AWS/Events","MatchedEvents","EventBusName",');
+  });
+
+  test('given routes on the default bus, named or not, then their alarms watch RuleName only', () => {
+    const stack = strictStack();
+    const routing = new RegistryEventRouting(stack, 'Ops', { eventBus: events.EventBus.fromEventBusName(stack, 'Default', 'default') });
+    routing.addFailureAlarms();
+    const alarms = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => a.Properties.Dimensions.map((d: any) => d.Name))).toEqual([['RuleName'], ['RuleName']]);
   });
 
   test('given addFailureAlarms() twice, then the second call is refused naming the routes', () => {

@@ -145,19 +145,28 @@ export const ARTIFACT = {
   detail: {},
 };
 
-/** A call of an ECR API action as EventBridge delivers its CloudTrail record: by default CreateRepository, made in the console. */
-export function apiCall(eventName: string, opts: { userAgent?: string; repositoryName?: string; errorCode?: string } = {}) {
+/**
+ * A call of an ECR API action as EventBridge delivers its CloudTrail record: by default CreateRepository, made in the
+ * console. `byCloudFormation` is a call AWS CloudFormation made for a stack: as the records CloudTrail writes for a
+ * service acting for the user, `sourceIPAddress`, `userAgent` and `userIdentity.invokedBy` all name the service.
+ * `userAgent` alone is the caller's User-Agent header, which a caller may set to anything.
+ */
+export function apiCall(
+  eventName: string,
+  opts: { userAgent?: string; repositoryName?: string; errorCode?: string; byCloudFormation?: boolean } = {},
+) {
+  const cloudFormation = 'cloudformation.amazonaws.com';
   return {
     ...envelope('AWS API Call via CloudTrail', 'd1ac1d2e-9f8a-4b7c-8d5e-0f1a2b3c4d5e', '2026-03-02T12:00:00Z', 'eu-west-1'),
     detail: {
       eventVersion: '1.09',
-      userIdentity: { type: 'AssumedRole', accountId: ACCOUNT },
+      userIdentity: { type: 'AssumedRole', accountId: ACCOUNT, ...(opts.byCloudFormation ? { invokedBy: cloudFormation } : {}) },
       eventTime: '2026-03-02T12:00:00Z',
       eventSource: 'ecr.amazonaws.com',
       eventName,
       awsRegion: 'eu-west-1',
-      sourceIPAddress: opts.userAgent === 'cloudformation.amazonaws.com' ? 'cloudformation.amazonaws.com' : '198.51.100.24',
-      userAgent: opts.userAgent ?? 'console.amazonaws.com',
+      sourceIPAddress: opts.byCloudFormation ? cloudFormation : '198.51.100.24',
+      userAgent: opts.byCloudFormation ? cloudFormation : opts.userAgent ?? 'console.amazonaws.com',
       requestParameters: { repositoryName: opts.repositoryName ?? 'team-a/api' },
       ...(opts.errorCode ? { errorCode: opts.errorCode, errorMessage: 'not authorized' } : {}),
       eventType: 'AwsApiCall',
