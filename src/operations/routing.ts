@@ -19,6 +19,7 @@ import { BOOLEAN, guard, guardConstruct, instanceOf, listOf, NUMBER, OBJECT, opt
 import { allowLogsToEncrypt, createLibraryKey } from '../internal/kms';
 import { formatProblems, isConcreteNumber, Problems, subjectOf } from '../internal/problems';
 import { checkAtSynth } from '../internal/resolve';
+import { AppRegistries } from '../registry/app-registries';
 
 /** A target of a rule in CloudFormation's casing, for the keys the routes' targets use. */
 function renderTarget(target: Record<string, any>): Record<string, unknown> {
@@ -507,9 +508,8 @@ export class RegistryEventRouting extends Construct {
   private checkLogsResourcePolicies(): string[] {
     const stack = Stack.of(this);
     const known = !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
-    const stacks = known
-      ? this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
-      : [stack];
+    // Every stack of the account and region, or this stack alone when either is unresolved.
+    const stacks = AppRegistries.of(this).registryStacks(stack);
     const inStacks = (c: IConstruct) => stacks.includes(Stack.of(c));
     const all = this.node.root.node.findAll();
     const first = all.filter((c): c is RegistryEventRouting => c instanceof RegistryEventRouting && c.auditLogGroup !== undefined && inStacks(c))
@@ -546,10 +546,7 @@ export class RegistryEventRouting extends Construct {
     const limit = quota ?? rulesPerBusQuota(stack.region);
     const key = this._busKey();
     if (key === undefined) return [];
-    const known = (v: string) => !Token.isUnresolved(v);
-    const stacks = known(stack.account) && known(stack.region)
-      ? this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.account === stack.account && c.region === stack.region)
-      : [stack];
+    const stacks = AppRegistries.of(this).registryStacks(stack);
     const routings = stacks.flatMap((s) => s.node.findAll()
       .filter((c): c is RegistryEventRouting => c instanceof RegistryEventRouting && Stack.of(c) === s));
     const first = routings.filter((r) => r._busKey() === key).map((r) => r.node.path).sort()[0];
