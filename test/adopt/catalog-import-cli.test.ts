@@ -58,6 +58,34 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(b.written).toEqual(a.written);
   });
 
+  test('given the same export with every set in another order (tags, exclusion filters, appliedFor, scanning rules and filters), when imported, then the files are byte-identical and the plan reports no change', () => {
+    const exported = generateRegistryExport({ repositories: 30, seed: 9 });
+    const reversed = JSON.parse(JSON.stringify(exported));
+    for (const r of reversed.repositories) {
+      r.tags.reverse();
+      r.imageTagMutabilityExclusionFilters?.reverse();
+    }
+    for (const t of reversed.registry.repositoryCreationTemplates ?? []) {
+      t.appliedFor.reverse();
+      t.resourceTags?.reverse();
+      t.imageTagMutabilityExclusionFilters?.reverse();
+    }
+    reversed.registry.scanningConfiguration?.rules.reverse();
+    for (const rule of reversed.registry.scanningConfiguration?.rules ?? []) rule.repositoryFilters.reverse();
+    // The fixture has what the test needs: tags, exclusion filters and appliedFor that another order changes.
+    expect(JSON.stringify(reversed)).not.toEqual(JSON.stringify(exported));
+    expect(exported.repositories.some((r) => r.tags.length > 1 && r.tags[0].Key !== 'owner')).toBe(true);
+    expect(exported.repositories.some((r) => (r.imageTagMutabilityExclusionFilters ?? []).length > 1)).toBe(true);
+    const a = fakeIo({ 'export.json': text(exported) });
+    const b = fakeIo({ 'export.json': text(reversed) });
+    expect(main(ARGS, a)).toBe(EXIT_OK);
+    expect(main(ARGS, b)).toBe(EXIT_OK);
+    expect(b.written).toEqual(a.written);
+    const plan = fakeIo({ ...b.written, 'export.json': text(reversed) });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--format', 'json'], plan)).toBe(EXIT_OK);
+    expect(JSON.parse(plan.out).summary).toEqual(expect.objectContaining({ 'in-place update': 0, 'replacement': 0, 'undecided': 0, 'created': 0, 'not managed': 0 }));
+  });
+
   test('given an open repository policy, when imported, then the catalog is written with it, the output names it, the exit code is 1, and the catalog refuses it until acknowledged', () => {
     const io = fakeIo({ 'export.json': text(generateRegistryExport({ repositories: 10, seed: 2, openPolicies: 1 })) });
     expect(main([...ARGS, '--format', 'json'], io)).toBe(EXIT_INVALID);
