@@ -1,9 +1,9 @@
 import { DEFAULT_RESOURCES_PER_STACK, DEFAULT_TEMPLATE_BYTES_PER_STACK } from './budget';
 import { CATALOG_AWS_MANAGED_KEY } from './catalog-encryption';
+import { importRegistryResources } from './catalog-import-registry';
 import {
   CONTROL_TOWER_LIFECYCLE_PRESET, controlTowerAcknowledgementReason, ControlTowerChange, ControlTowerImport,
 } from './control-tower';
-import { importRegistryResources } from './catalog-import-registry';
 import { fleetItem } from './fleet';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, placeRepositories, renderPlacementState } from './placement';
