@@ -70,7 +70,8 @@ export function repositoryProperties(repository: ExportedRepository): Record<str
     ImageScanningConfiguration: { ScanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false },
   };
   // A set (a tag any filter matches is excluded): in filter order, as the catalog import writes them.
-  const exclusions = [...repository.imageTagMutabilityExclusionFilters ?? []].sort((a, b) => (a.filter < b.filter ? -1 : a.filter > b.filter ? 1 : 0));
+  const exclusions = [...repository.imageTagMutabilityExclusionFilters ?? []]
+    .sort((a, b) => (a.filter < b.filter ? -1 : a.filter > b.filter ? 1 : 0));
   if (exclusions.length > 0) {
     properties.ImageTagMutabilityExclusionFilters = exclusions.map((f) => ({
       ImageTagMutabilityExclusionFilterType: f.filterType,
