@@ -49,12 +49,26 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
   }
   if (!io.writeFile) throw new InputError('cannot write files here');
   progress(`writing ${out} and ${placementFile}`);
+  // Each file is written whole or not at all, and both or neither: when the placement cannot be
+  // written, the catalog goes back to what it was (a catalog never goes without its placement).
+  const previous = io.exists?.(out) ? io.readFile(out) : undefined;
   try {
-    // Each file is written whole or not at all; the placement last, so that a catalog never goes without it.
     io.writeFile(out, result.catalogText);
+  } catch (error) {
+    throw new InputError(`cannot write ${out}: ${messageOf(error)} (nothing written)`);
+  }
+  try {
     io.writeFile(placementFile, result.placementText);
   } catch (error) {
-    throw new InputError(`cannot write: ${messageOf(error)}`);
+    let undone = true;
+    try {
+      if (previous !== undefined) io.writeFile(out, previous);
+      else if (io.removeFile) io.removeFile(out);
+      else undone = false;
+    } catch {
+      undone = false;
+    }
+    throw new InputError(`cannot write ${placementFile}: ${messageOf(error)} (${undone ? `nothing written: ${out} is as it was` : `${out} was written without it: remove it`})`);
   }
   const acknowledged = Object.entries(result.acknowledged).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (format === 'json') {

@@ -131,6 +131,29 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(io.err).toMatch(/^Nothing written: the export export\.json has \d problems?:\n- export\.json:/);
   });
 
+  test('given a placement file that cannot be written, when imported, then the catalog is not left without it: a new one is removed, an existing one restored', () => {
+    const exported = text(generateRegistryExport({ repositories: 3, seed: 1 }));
+    const failing = (files: Record<string, string>) => {
+      const io = fakeIo(files);
+      const write = io.writeFile!;
+      io.writeFile = (file, content) => {
+        if (file === 'fleet-placement.json') throw new Error(`ENOENT: no such file or directory, open '${file}'`);
+        write(file, content);
+      };
+      return io;
+    };
+    const io = failing({ 'export.json': exported });
+    expect(main(ARGS, io)).toBe(EXIT_USAGE);
+    expect(io.err).toContain('cannot write fleet-placement.json: ENOENT');
+    expect(io.err).toContain('nothing written: repositories.yaml is as it was');
+    expect(io.written).toEqual({});
+    expect(Object.keys(io.files)).toEqual(['export.json']);
+
+    const existing = failing({ 'export.json': exported, 'repositories.yaml': 'repositories: []\n' });
+    expect(main([...ARGS, '--force'], existing)).toBe(EXIT_USAGE);
+    expect(existing.files['repositories.yaml']).toBe('repositories: []\n');
+  });
+
   test('given an existing catalog, when imported without --force, then nothing is written; with --force it is replaced', () => {
     const files = { 'export.json': text(generateRegistryExport({ repositories: 3, seed: 1 })), 'repositories.yaml': 'repositories: []\n' };
     const io = fakeIo(files);
