@@ -15,6 +15,7 @@ import {
 import { describeValue } from '../internal/input';
 import { Problems } from '../internal/problems';
 import { partitionOf, REGION_SHAPE } from '../internal/regions';
+import { parseTimestamp } from '../lifecycle/timestamp';
 import { BasicScanTypeVersion, BlobMounting, RegistryPolicyScope } from '../registry/account-settings';
 import { RepositoryCreationTemplateAppliedFor } from '../repository/creation-template';
 import { checkRepositoryName } from '../repository/names';
@@ -110,6 +111,11 @@ function envelopeProblem(value: unknown, file: string): string | undefined {
     return `${file}: is ${describeValue(value)}, not a registry export (a JSON object with "format": "${EXPORT_FORMAT}"): ${HOW_TO_EXPORT}`;
   }
   const object = value as Record<string, unknown>;
+  // An export whose format is lost (edited by hand): the export's own fields say so, not a CLI output's field it also has.
+  const exportFields = ['version', 'account', 'region', 'exportedAt'].filter((field) => field in object);
+  if (object.format === undefined && exportFields.length > 0) {
+    return `${file}: format is missing: a registry export has "format": "${EXPORT_FORMAT}" (this file has an export's ${exportFields.join(', ')})`;
+  }
   if (object.format === undefined) {
     const cli = CLI_OUTPUTS.find(([field]) => field in object)
       ?? ('policyText' in object ? ['', 'repositoryName' in object ? 'aws ecr get-repository-policy' : 'aws ecr get-registry-policy'] as const : undefined)
@@ -227,7 +233,9 @@ class ExportChecker {
 
   private timestamp(parent: Json, field: string, path: string): void {
     const value = parent[field];
-    if (value === undefined || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return;
+    if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) return;
+    // A string must read as a time (parseTimestamp: ISO 8601 as the SDK and AWS CLI v2 print it), not any text.
+    if (typeof value === 'string' && !Number.isNaN(parseTimestamp(value))) return;
     this.add(this.at(path, field), `${describeValue(value)} is not a time (an ISO 8601 string or epoch seconds)`);
   }
 

@@ -117,6 +117,21 @@ describe('readRegistryExport', () => {
     expect(problemsOf({ version: 1, account: ACCOUNT })[0]).toMatch(/^export\.json: format is missing/);
   });
 
+  test('given an export whose format is lost, then it says so, and does not take it for the AWS CLI output whose field it also has', () => {
+    const { format, ...lost } = validExport();
+    expect(format).toBe(EXPORT_FORMAT);
+    expect(problemsOf(lost)).toEqual([
+      `export.json: format is missing: a registry export has "format": "${EXPORT_FORMAT}" (this file has an export's version, account, region, exportedAt)`,
+    ]);
+  });
+
+  test('given a time that is text ECR never returns, then it is a problem; ISO 8601 as the SDK and AWS CLI v2 write it, and epoch seconds, are not', () => {
+    const e = validExport();
+    e.repositories[0].createdAt = 'yesterday';
+    e.repositories[1].createdAt = '2024-05-01T12:34:56.789000+02:00';
+    expect(problemsOf(e)).toEqual(['export.json: repositories[0].createdAt: "yesterday" is not a time (an ISO 8601 string or epoch seconds)']);
+  });
+
   test.each<[string, (e: any) => void, string]>([
     ['an encryption type ECR does not have', (e) => { e.repositories[1].encryptionConfiguration.encryptionType = 'AES'; },
       'export.json: repositories[1].encryptionConfiguration.encryptionType: "AES" is not a value ECR returns (AES256, KMS, KMS_DSSE)'],
