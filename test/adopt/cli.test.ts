@@ -121,6 +121,13 @@ describe('cdk-ecr-platform catalog plan --live', () => {
     // Named as the app's stacks are: the fleet's construct ID, then the shard.
     expect(files).toEqual([expect.stringMatching(/^import\/RepositoriesShard1\w+\.json$/)]);
     expect(Object.values(JSON.parse(io.written[files[0]]))).toEqual([{ RepositoryName: 'team-a/legacy' }]);
+    // The mapped repository has in-place updates, which an import does not make: the output says so and what to do.
+    expect(io.out).toMatch(/not made by `cdk import`: the in-place updates of 1 mapped resource \(team-a\/legacy\)\. CloudFormation imports a resource as it runs/);
+    const json = fakeIo({ 'c.yaml': CATALOG, 'export.json': JSON.stringify(registryExport([LIVE.repositories[1]])) });
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--live', 'export.json', '--write-import-mappings', 'import', '--format', 'json'], json)).toBe(EXIT_OK);
+    const doc = JSON.parse(json.out);
+    expect(doc.importedWithUpdates).toEqual([{ type: 'AWS::ECR::Repository', id: 'team-a/legacy', stack: expect.stringMatching(/^FleetShard1/), logicalId: expect.any(String) }]);
+    expect(doc.importMappings).toEqual([{ stack: expect.stringMatching(/^FleetShard1/), file: expect.stringMatching(/^import\/FleetShard1\w+\.json$/), resources: 1 }]);
   });
 
   test('given a catalog whose fleet would encrypt a live AES256 repository with its shard key, then the replacement is refused and it exits 1', () => {
