@@ -112,7 +112,14 @@ function envelopeProblem(value: unknown, file: string): string | undefined {
   }
   const object = value as Record<string, unknown>;
   // An export whose format is lost (edited by hand): the export's own fields say so, not a CLI output's field it also has.
-  const exportFields = ['version', 'account', 'region', 'exportedAt'].filter((field) => field in object);
+  if (object.format === undefined && 'shards' in object) {
+    return `${file}: is a fleet placement file, not a registry export: ${HOW_TO_EXPORT}`;
+  }
+  const repositories = Array.isArray(object.repositories) ? object.repositories as unknown[] : [];
+  if (object.format === undefined && repositories.some((r) => typeof r === 'object' && r !== null && 'name' in r && !('repositoryName' in r))) {
+    return `${file}: is a repository catalog, not a registry export: ${HOW_TO_EXPORT}`;
+  }
+  const exportFields = ['account', 'region', 'exportedAt'].filter((field) => field in object);
   if (object.format === undefined && exportFields.length > 0) {
     return `${file}: format is missing: a registry export has "format": "${EXPORT_FORMAT}" (this file has an export's ${exportFields.join(', ')})`;
   }

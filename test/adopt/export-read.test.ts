@@ -121,8 +121,13 @@ describe('readRegistryExport', () => {
     const { format, ...lost } = validExport();
     expect(format).toBe(EXPORT_FORMAT);
     expect(problemsOf(lost)).toEqual([
-      `export.json: format is missing: a registry export has "format": "${EXPORT_FORMAT}" (this file has an export's version, account, region, exportedAt)`,
+      `export.json: format is missing: a registry export has "format": "${EXPORT_FORMAT}" (this file has an export's account, region, exportedAt)`,
     ]);
+  });
+
+  test('given a placement file or a JSON catalog given as the export, then it names what the file is', () => {
+    expect(problemsOf({ version: 1, shards: { Shard1: ['team/api'] } })[0]).toMatch(/^export\.json: is a fleet placement file, not a registry export: make an export with/);
+    expect(problemsOf({ repositories: [{ name: 'team/api' }] })[0]).toMatch(/^export\.json: is a repository catalog, not a registry export: make an export with/);
   });
 
   test('given a time that is text ECR never returns, then it is a problem; ISO 8601 as the SDK and AWS CLI v2 write it, and epoch seconds, are not', () => {
