@@ -21,8 +21,14 @@ import { AWS_MANAGED_KEY_ALIAS, CONTROL_TOWER_TAG_MUTABILITY, EcrType } from '..
 
 /** One stack's template, as synthesized. */
 export interface PlannedTemplate {
-  /** The stack's name (what `cdk deploy` and `cdk import` take). */
+  /** The stack's name in CloudFormation (a resource mapping file is named after it). */
   readonly stack: string;
+  /**
+   * How the CDK CLI selects the stack (`cdk deploy STACK`, `cdk import STACK`): the cloud
+   * assembly's display name, the stack's construct path (`Fleet/Shard1` for a stack inside a
+   * construct), which is not its name when the stack is not a child of the app.
+   */
+  readonly selector?: string;
   readonly template: unknown;
   /** Where the stack deploys, as the cloud assembly says (`aws://ACCOUNT/REGION`; `unknown-account` for an environment-agnostic stack). */
   readonly environment?: string;

@@ -120,7 +120,7 @@ function synthesizeFleet(
     // the construct tree (tree.json) is for the console and tools, never read by the plan.
     const app = new App({ outdir: path.join(work, 'cdk.out'), builtinCloudFormationValidation: false, treeMetadata: false });
     new RepositoryFleet(app, fleetId, { repositories, registry, env: { account: live.account, region: live.region }, placementFile, ...budget });
-    return app.synth().stacks.map((s) => ({ stack: s.stackName, template: s.template }));
+    return app.synth().stacks.map((s) => ({ stack: s.stackName, selector: s.hierarchicalId, template: s.template }));
   } catch (error) {
     throw new InputError(`the catalog's fleet cannot be synthesized: ${messageOf(error)}`);
   } finally {
@@ -141,13 +141,14 @@ function printPlan(
       ...source,
       live: liveFile === '-' ? 'stdin' : liveFile,
       ...plan,
-      importMappings: written && written.map((w) => ({ stack: w.stack, file: w.file, resources: w.resources })),
+      importMappings: written && written.map((w) => ({ stack: w.stack, file: w.file, resources: w.resources, command: w.command })),
       ...(written === null ? {} : { importedWithUpdates: updated.map((r) => ({ type: r.type, id: r.id, stack: r.stack, logicalId: r.logicalId })) }),
     });
   } else {
     io.stdout(a.renderPlanText(plan, title));
     if (plan.problems.length > 0) io.stdout(`\nProblems:\n${plan.problems.map((p) => `- ${p}\n`).join('')}`);
     if (written !== null) io.stdout(`\nwrote ${written.length} resource mapping${written.length === 1 ? '' : 's'}: ${written.map((w) => w.file).join(', ')}\n`);
+    if (written !== null && written.length > 0) io.stdout(`import with:\n${written.map((w) => `  ${w.command}\n`).join('')}`);
     if (written !== null) io.stdout(notImportableNote(templates));
     if (updated.length > 0) io.stdout(importUpdatesNote(updated));
   }
@@ -169,6 +170,8 @@ interface WrittenMapping {
   readonly stack: string;
   readonly file: string;
   readonly resources: number;
+  /** The command that imports with it (the CDK CLI selects a stack by its construct path, not its name). */
+  readonly command: string;
   /** The logical IDs the mapping holds (not printed). */
   readonly logicalIds?: ReadonlySet<string>;
 }
@@ -207,10 +210,17 @@ function writeMappings(io: CliIo, options: Options, templates: PlannedTemplate[]
     for (const [stack, mapping] of [...mappings].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
       const file = path.join(dir, `${stack}.json`);
       io.writeFile(file, `${JSON.stringify(mapping, null, 2)}\n`);
-      out.push({ stack, file, resources: Object.keys(mapping).length, logicalIds: new Set(Object.keys(mapping)) });
+      const selector = templates.find((t) => t.stack === stack)?.selector ?? stack;
+      const command = `cdk import ${shellWord(selector)} --resource-mapping ${shellWord(file)}`;
+      out.push({ stack, file, resources: Object.keys(mapping).length, command, logicalIds: new Set(Object.keys(mapping)) });
     }
   } catch (error) {
     throw new InputError(`cannot write the resource mappings into ${dir}: ${messageOf(error)}`);
   }
   return out;
+}
+
+/** A word for a POSIX shell: as it is when it has only safe characters, quoted otherwise. */
+function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
