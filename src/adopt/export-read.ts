@@ -444,8 +444,10 @@ class ExportChecker {
         }
       }
     }
+    const principals = new Map<string, number>();
     this.list(registry, 'pullTimeUpdateExclusions', path)?.forEach((principal, i) => {
       if (typeof principal !== 'string' || !principal.startsWith('arn:')) this.add(`${path}.pullTimeUpdateExclusions[${i}]`, `${describeValue(principal)} is not a principal ARN`);
+      else this.unique(principals, principal, i, `${path}.pullTimeUpdateExclusions[${i}]`, `${path}.pullTimeUpdateExclusions`, 'principal');
     });
     if (this.object(registry, 'unavailable', path)) {
       const unavailable = registry.unavailable as Json;
@@ -453,9 +455,9 @@ class ExportChecker {
     }
   }
 
-  private unique(seen: Map<string, number>, key: string, index: number, path: string, list: string): void {
+  private unique(seen: Map<string, number>, key: string, index: number, path: string, list: string, per = 'prefix'): void {
     const first = seen.get(key);
-    if (first !== undefined) this.add(path, `${JSON.stringify(key)} is also in ${list}[${first}]: ECR keeps one per prefix`);
+    if (first !== undefined) this.add(path, `${JSON.stringify(key)} is also in ${list}[${first}]: ECR keeps one per ${per}`);
     else seen.set(key, index);
   }
 }

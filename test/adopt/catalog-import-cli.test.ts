@@ -154,6 +154,15 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(existing.files['repositories.yaml']).toBe('repositories: []\n');
   });
 
+  test('given a registry setting the catalog\'s own rules refuse, when imported, then it is a problem and nothing is written (never a block the catalog then refuses)', () => {
+    const exported: any = generateRegistryExport({ repositories: 3, seed: 1 });
+    exported.registry.signingConfiguration = { rules: [{ signingProfileArn: 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/p' }] };
+    const io = fakeIo({ 'export.json': text(exported) });
+    expect(main(ARGS, io)).toBe(EXIT_INVALID);
+    expect(io.written).toEqual({});
+    expect(io.err).toMatch(/^- export\.json: registry: signing\[0\]: signingProfileArn 'arn:aws:signer:eu-west-1:111111111111:\/signing-profiles\/p' is not an AWS Signer profile ARN/m);
+  });
+
   test('given an existing catalog, when imported without --force, then nothing is written; with --force it is replaced', () => {
     const files = { 'export.json': text(generateRegistryExport({ repositories: 3, seed: 1 })), 'repositories.yaml': 'repositories: []\n' };
     const io = fakeIo(files);

@@ -125,6 +125,14 @@ describe('readRegistryExport', () => {
     ]);
   });
 
+  test('given a principal listed twice in the pull-time update exclusions, then it is a problem, as for duplicate prefixes', () => {
+    const e = validExport();
+    e.registry.pullTimeUpdateExclusions = [`arn:aws:iam::${ACCOUNT}:role/scanner`, `arn:aws:iam::${ACCOUNT}:role/scanner`];
+    expect(problemsOf(e)).toEqual([
+      `export.json: registry.pullTimeUpdateExclusions[1]: "arn:aws:iam::${ACCOUNT}:role/scanner" is also in registry.pullTimeUpdateExclusions[0]: ECR keeps one per principal`,
+    ]);
+  });
+
   test('given a placement file or a JSON catalog given as the export, then it names what the file is', () => {
     expect(problemsOf({ version: 1, shards: { Shard1: ['team/api'] } })[0]).toMatch(/^export\.json: is a fleet placement file, not a registry export: make an export with/);
     expect(problemsOf({ repositories: [{ name: 'team/api' }] })[0]).toMatch(/^export\.json: is a repository catalog, not a registry export: make an export with/);
