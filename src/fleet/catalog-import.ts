@@ -451,7 +451,8 @@ function renderCatalog(
       else lines.push(`  ${key}: ${JSON.stringify(value)}`);
     }
   }
-  lines.push('repositories:');
+  // An export without repositories (a registry with settings only) still gives a catalog the reader takes.
+  lines.push(entries.length > 0 ? 'repositories:' : 'repositories: []');
   for (const entry of entries) {
     entry.keys.forEach(([key, value], i) => {
       if (key === 'acknowledge') {

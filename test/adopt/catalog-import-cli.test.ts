@@ -163,6 +163,18 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(io.err).toMatch(/^- export\.json: registry: signing\[0\]: signingProfileArn 'arn:aws:signer:eu-west-1:111111111111:\/signing-profiles\/p' is not an AWS Signer profile ARN/m);
   });
 
+  test('given an export without repositories, when imported, then the catalog is one the catalog reader takes, and its plan says no change', () => {
+    const exported: any = generateRegistryExport({ repositories: 3, seed: 1 });
+    exported.repositories = [];
+    const io = fakeIo({ 'export.json': text(exported) });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    expect(io.written['repositories.yaml']).toMatch(/\nrepositories: \[\]\n$/);
+    expect(RepositoryCatalog.validate(io.written['repositories.yaml'], CatalogFormat.YAML, 'repositories.yaml')).toEqual([]);
+    const plan = fakeIo({ ...io.written, 'export.json': text(exported) });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--format', 'json'], plan)).toBe(EXIT_OK);
+    expect(JSON.parse(plan.out).summary).toEqual(expect.objectContaining({ 'in-place update': 0, 'replacement': 0, 'undecided': 0, 'created': 0, 'not managed': 0 }));
+  });
+
   test('given an existing catalog, when imported without --force, then nothing is written; with --force it is replaced', () => {
     const files = { 'export.json': text(generateRegistryExport({ repositories: 3, seed: 1 })), 'repositories.yaml': 'repositories: []\n' };
     const io = fakeIo(files);
