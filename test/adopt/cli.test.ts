@@ -77,6 +77,13 @@ describe('cdk-ecr-platform adopt plan', () => {
     ]);
   });
 
+  test('given --imported mappings that hold a repository under a logical ID the template no longer has, then the plan says the deploy takes it out of its stack', () => {
+    const io = fakeIo({ ...assembly({ Repos: EXACT }), 'export.json': JSON.stringify(LIVE), 'done/Repos.json': JSON.stringify({ Repo: { RepositoryName: 'team-a/api' }, Old: { RepositoryName: 'team-a/legacy' } }) });
+    expect(main(['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'export.json', '--imported', 'done'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain("  = repository team-a/legacy (Repos): imported as Old, which the stack's template no longer has: the deploy takes it out of the stack, "
+      + "which deletes the repository and its images unless its DeletionPolicy there is Retain (the library's repositories are retained)\n");
+  });
+
   test('given --imported mappings that hold another name under the logical ID, then the rename is refused', () => {
     const io = fakeIo({ ...assembly({ Repos: EXACT }), 'export.json': JSON.stringify(LIVE), 'done/Repos.json': JSON.stringify({ Repo: { RepositoryName: 'team-a/legacy' } }) });
     expect(main(['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'export.json', '--imported', 'done'], io)).toBe(EXIT_INVALID);
