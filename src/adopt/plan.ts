@@ -205,21 +205,26 @@ function planRepositories(resources: TemplateResource[], live: RegistryExportFil
       .filter((c) => c.verdict !== 'no change');
     plans.push({ type: r.type, id: name.value, verdict: worst(changes), ...at, changes, ...controlTowerOf(r.properties) });
   }
+  // Imported earlier under a logical ID the templates no longer have: the deploy takes the repository out of its stack.
   const held = new Set(resources.map((r) => `${r.stack}\n${r.logicalId}`));
+  const dropped = new Map<string, { stack: string; logicalId: string }>();
+  for (const [stack, mapping] of [...imported ?? []].sort((a, b) => compare(a[0], b[0]))) {
+    for (const [logicalId, id] of Object.entries(mapping).sort((a, b) => compare(a[0], b[0]))) {
+      const repositoryName = id?.RepositoryName;
+      if (typeof repositoryName === 'string' && !held.has(`${stack}\n${logicalId}`) && !dropped.has(repositoryName)) dropped.set(repositoryName, { stack, logicalId });
+    }
+  }
   for (const r of live.repositories) {
     if (managed.has(r.repositoryName)) continue;
-    // Imported earlier under a logical ID the templates no longer have: the deploy takes it out of its stack.
-    const dropped = [...imported ?? []].flatMap(([stack, mapping]) => Object.entries(mapping)
-      .filter(([logicalId, id]) => id?.RepositoryName === r.repositoryName && !held.has(`${stack}\n${logicalId}`))
-      .map(([logicalId]) => ({ stack, logicalId })));
+    const out = dropped.get(r.repositoryName);
     plans.push({
       type: 'AWS::ECR::Repository',
       id: r.repositoryName,
       verdict: 'not managed',
       changes: [],
-      ...(dropped.length > 0 ? {
-        ...dropped[0],
-        reason: `imported as ${dropped[0].logicalId}, which the stack's template no longer has: the deploy takes it out of the stack, `
+      ...(out !== undefined ? {
+        ...out,
+        reason: `imported as ${out.logicalId}, which the stack's template no longer has: the deploy takes it out of the stack, `
           + 'which deletes the repository and its images unless its DeletionPolicy there is Retain (the library\'s repositories are retained)',
       } : {}),
     });
