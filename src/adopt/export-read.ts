@@ -15,6 +15,7 @@ import {
 import { describeValue } from '../internal/input';
 import { Problems } from '../internal/problems';
 import { partitionOf, REGION_SHAPE } from '../internal/regions';
+import { parseTimestamp } from '../lifecycle/timestamp';
 import { BasicScanTypeVersion, BlobMounting, RegistryPolicyScope } from '../registry/account-settings';
 import { RepositoryCreationTemplateAppliedFor } from '../repository/creation-template';
 import { checkRepositoryName } from '../repository/names';
@@ -110,6 +111,18 @@ function envelopeProblem(value: unknown, file: string): string | undefined {
     return `${file}: is ${describeValue(value)}, not a registry export (a JSON object with "format": "${EXPORT_FORMAT}"): ${HOW_TO_EXPORT}`;
   }
   const object = value as Record<string, unknown>;
+  // An export whose format is lost (edited by hand): the export's own fields say so, not a CLI output's field it also has.
+  if (object.format === undefined && 'shards' in object) {
+    return `${file}: is a fleet placement file, not a registry export: ${HOW_TO_EXPORT}`;
+  }
+  const repositories = Array.isArray(object.repositories) ? object.repositories as unknown[] : [];
+  if (object.format === undefined && repositories.some((r) => typeof r === 'object' && r !== null && 'name' in r && !('repositoryName' in r))) {
+    return `${file}: is a repository catalog, not a registry export: ${HOW_TO_EXPORT}`;
+  }
+  const exportFields = ['account', 'region', 'exportedAt'].filter((field) => field in object);
+  if (object.format === undefined && exportFields.length > 0) {
+    return `${file}: format is missing: a registry export has "format": "${EXPORT_FORMAT}" (this file has an export's ${exportFields.join(', ')})`;
+  }
   if (object.format === undefined) {
     const cli = CLI_OUTPUTS.find(([field]) => field in object)
       ?? ('policyText' in object ? ['', 'repositoryName' in object ? 'aws ecr get-repository-policy' : 'aws ecr get-registry-policy'] as const : undefined)
@@ -227,7 +240,9 @@ class ExportChecker {
 
   private timestamp(parent: Json, field: string, path: string): void {
     const value = parent[field];
-    if (value === undefined || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return;
+    if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) return;
+    // A string must read as a time (parseTimestamp: ISO 8601 as the SDK and AWS CLI v2 print it), not any text.
+    if (typeof value === 'string' && !Number.isNaN(parseTimestamp(value))) return;
     this.add(this.at(path, field), `${describeValue(value)} is not a time (an ISO 8601 string or epoch seconds)`);
   }
 
@@ -429,8 +444,10 @@ class ExportChecker {
         }
       }
     }
+    const principals = new Map<string, number>();
     this.list(registry, 'pullTimeUpdateExclusions', path)?.forEach((principal, i) => {
       if (typeof principal !== 'string' || !principal.startsWith('arn:')) this.add(`${path}.pullTimeUpdateExclusions[${i}]`, `${describeValue(principal)} is not a principal ARN`);
+      else this.unique(principals, principal, i, `${path}.pullTimeUpdateExclusions[${i}]`, `${path}.pullTimeUpdateExclusions`, 'principal');
     });
     if (this.object(registry, 'unavailable', path)) {
       const unavailable = registry.unavailable as Json;
@@ -438,9 +455,9 @@ class ExportChecker {
     }
   }
 
-  private unique(seen: Map<string, number>, key: string, index: number, path: string, list: string): void {
+  private unique(seen: Map<string, number>, key: string, index: number, path: string, list: string, per = 'prefix'): void {
     const first = seen.get(key);
-    if (first !== undefined) this.add(path, `${JSON.stringify(key)} is also in ${list}[${first}]: ECR keeps one per prefix`);
+    if (first !== undefined) this.add(path, `${JSON.stringify(key)} is also in ${list}[${first}]: ECR keeps one per ${per}`);
     else seen.set(key, index);
   }
 }

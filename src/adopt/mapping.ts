@@ -55,7 +55,7 @@ export interface RepositoryPropertyMapping {
 /**
  * The `AWS::ECR::Repository` properties that render exactly what the export
  * says runs, in the form a template holds them (policy texts as objects,
- * tags sorted by key). A property whose live value is ECR's default when the
+ * tags sorted by key, exclusion filters by value). A property whose live value is ECR's default when the
  * template omits it (no lifecycle policy, no repository policy, no tags, no
  * exclusion filters) is left out.
  */
@@ -69,7 +69,9 @@ export function repositoryProperties(repository: ExportedRepository): Record<str
     ImageTagMutability: repository.imageTagMutability,
     ImageScanningConfiguration: { ScanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false },
   };
-  const exclusions = repository.imageTagMutabilityExclusionFilters ?? [];
+  // A set (a tag any filter matches is excluded): in filter order, as the catalog import writes them.
+  const exclusions = [...repository.imageTagMutabilityExclusionFilters ?? []]
+    .sort((a, b) => (a.filter < b.filter ? -1 : a.filter > b.filter ? 1 : 0));
   if (exclusions.length > 0) {
     properties.ImageTagMutabilityExclusionFilters = exclusions.map((f) => ({
       ImageTagMutabilityExclusionFilterType: f.filterType,

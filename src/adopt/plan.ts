@@ -21,8 +21,14 @@ import { AWS_MANAGED_KEY_ALIAS, CONTROL_TOWER_TAG_MUTABILITY, EcrType } from '..
 
 /** One stack's template, as synthesized. */
 export interface PlannedTemplate {
-  /** The stack's name (what `cdk deploy` and `cdk import` take). */
+  /** The stack's name in CloudFormation (a resource mapping file is named after it). */
   readonly stack: string;
+  /**
+   * How the CDK CLI selects the stack (`cdk deploy STACK`, `cdk import STACK`): the cloud
+   * assembly's display name, the stack's construct path (`Fleet/Shard1` for a stack inside a
+   * construct), which is not its name when the stack is not a child of the app.
+   */
+  readonly selector?: string;
   readonly template: unknown;
   /** Where the stack deploys, as the cloud assembly says (`aws://ACCOUNT/REGION`; `unknown-account` for an environment-agnostic stack). */
   readonly environment?: string;
@@ -199,8 +205,29 @@ function planRepositories(resources: TemplateResource[], live: RegistryExportFil
       .filter((c) => c.verdict !== 'no change');
     plans.push({ type: r.type, id: name.value, verdict: worst(changes), ...at, changes, ...controlTowerOf(r.properties) });
   }
+  // Imported earlier under a logical ID the templates no longer have: the deploy takes the repository out of its stack.
+  const held = new Set(resources.map((r) => `${r.stack}\n${r.logicalId}`));
+  const dropped = new Map<string, { stack: string; logicalId: string }>();
+  for (const [stack, mapping] of [...imported ?? []].sort((a, b) => compare(a[0], b[0]))) {
+    for (const [logicalId, id] of Object.entries(mapping).sort((a, b) => compare(a[0], b[0]))) {
+      const repositoryName = id?.RepositoryName;
+      if (typeof repositoryName === 'string' && !held.has(`${stack}\n${logicalId}`) && !dropped.has(repositoryName)) dropped.set(repositoryName, { stack, logicalId });
+    }
+  }
   for (const r of live.repositories) {
-    if (!managed.has(r.repositoryName)) plans.push({ type: 'AWS::ECR::Repository', id: r.repositoryName, verdict: 'not managed', changes: [] });
+    if (managed.has(r.repositoryName)) continue;
+    const out = dropped.get(r.repositoryName);
+    plans.push({
+      type: 'AWS::ECR::Repository',
+      id: r.repositoryName,
+      verdict: 'not managed',
+      changes: [],
+      ...(out !== undefined ? {
+        ...out,
+        reason: `imported as ${out.logicalId}, which the stack's template no longer has: the deploy takes it out of the stack, `
+          + 'which deletes the repository and its images unless its DeletionPolicy there is Retain (the library\'s repositories are retained)',
+      } : {}),
+    });
   }
   return plans.sort((a, b) => compare(a.id, b.id) || compare(a.stack ?? '', b.stack ?? '') || compare(a.logicalId ?? '', b.logicalId ?? ''));
 }

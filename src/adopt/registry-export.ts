@@ -102,7 +102,8 @@ export class RegistryExport {
       throw new Error(`RegistryExport.adoptRepository '${scope.node.path}/${id}': the export of ${this.account} ${this.region} has no repository '${repositoryName}'${hint ? `: did you mean '${hint}'?` : ''}`);
     }
     const mutability = live.imageTagMutability.startsWith('IMMUTABLE') ? ImageTagMutability.IMMUTABLE : ImageTagMutability.MUTABLE;
-    const exclusions = (live.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter);
+    // A set: in one order (repositoryProperties'), whatever the export's.
+    const exclusions = (live.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter).sort();
     const lifecycle = live.lifecyclePolicyText !== undefined && LifecyclePolicy.validateJson(live.lifecyclePolicyText).length === 0
       ? LifecyclePolicy.fromJson(live.lifecyclePolicyText) : undefined;
     const repository = new PrivateRepository(scope, id, {

@@ -28,7 +28,12 @@ export function assemblyTemplates(directory: string, read: (file: string) => str
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     if (artifact?.type === 'aws:cloudformation:stack') {
       const file = path.join(directory, artifact.properties?.templateFile ?? `${id}.template.json`);
-      out.push({ stack: artifact.properties?.stackName ?? id, template: JSON.parse(read(file)), environment: artifact.environment });
+      out.push({
+        stack: artifact.properties?.stackName ?? id,
+        selector: typeof artifact.displayName === 'string' ? artifact.displayName : id,
+        template: JSON.parse(read(file)),
+        environment: artifact.environment,
+      });
     } else if (artifact?.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
       out.push(...assemblyTemplates(path.join(directory, artifact.properties.directoryName), read));
     }

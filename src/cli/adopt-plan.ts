@@ -13,7 +13,7 @@ import {
   positiveInteger, printJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
 import type { RegistryExportFile } from '../adopt/export-model';
-import type { ImportedResources, PlannedTemplate } from '../adopt/plan';
+import type { AdoptionPlanResult, ImportedResources, PlannedTemplate } from '../adopt/plan';
 import type { FleetRegistrySettings, FleetRepositoryProps } from '../fleet/model';
 
 /** The adoption modules, loaded only by the commands that plan. */
@@ -120,7 +120,7 @@ function synthesizeFleet(
     // the construct tree (tree.json) is for the console and tools, never read by the plan.
     const app = new App({ outdir: path.join(work, 'cdk.out'), builtinCloudFormationValidation: false, treeMetadata: false });
     new RepositoryFleet(app, fleetId, { repositories, registry, env: { account: live.account, region: live.region }, placementFile, ...budget });
-    return app.synth().stacks.map((s) => ({ stack: s.stackName, template: s.template }));
+    return app.synth().stacks.map((s) => ({ stack: s.stackName, selector: s.hierarchicalId, template: s.template }));
   } catch (error) {
     throw new InputError(`the catalog's fleet cannot be synthesized: ${messageOf(error)}`);
   } finally {
@@ -135,13 +135,22 @@ function printPlan(
   const a = adoptModules();
   const plan = a.planAdoption(templates, live, readImported(io, options, templates.map((t) => t.stack)));
   const written = writeMappings(io, options, templates, live);
+  const updated = written === null ? [] : importedWithUpdates(plan, written);
   if (format === 'json') {
-    printJson(io, { ...source, live: liveFile === '-' ? 'stdin' : liveFile, ...plan, importMappings: written });
+    printJson(io, {
+      ...source,
+      live: liveFile === '-' ? 'stdin' : liveFile,
+      ...plan,
+      importMappings: written && written.map((w) => ({ stack: w.stack, file: w.file, resources: w.resources, command: w.command })),
+      ...(written === null ? {} : { importedWithUpdates: updated.map((r) => ({ type: r.type, id: r.id, stack: r.stack, logicalId: r.logicalId })) }),
+    });
   } else {
     io.stdout(a.renderPlanText(plan, title));
     if (plan.problems.length > 0) io.stdout(`\nProblems:\n${plan.problems.map((p) => `- ${p}\n`).join('')}`);
     if (written !== null) io.stdout(`\nwrote ${written.length} resource mapping${written.length === 1 ? '' : 's'}: ${written.map((w) => w.file).join(', ')}\n`);
+    if (written !== null && written.length > 0) io.stdout(`import with:\n${written.map((w) => `  ${w.command}\n`).join('')}`);
     if (written !== null) io.stdout(notImportableNote(templates));
+    if (updated.length > 0) io.stdout(importUpdatesNote(updated));
   }
   return plan.problems.length > 0 ? EXIT_INVALID : EXIT_OK;
 }
@@ -161,6 +170,31 @@ interface WrittenMapping {
   readonly stack: string;
   readonly file: string;
   readonly resources: number;
+  /** The command that imports with it (the CDK CLI selects a stack by its construct path, not its name). */
+  readonly command: string;
+  /** The logical IDs the mapping holds (not printed). */
+  readonly logicalIds?: ReadonlySet<string>;
+}
+
+/**
+ * The mapped resources the plan updates in place. `cdk import` does not make those updates: CloudFormation
+ * imports a resource as it runs and records the template's values as given (drift detection then shows the
+ * difference), and a later deploy changes only what differs from that template, so the updates never happen.
+ */
+function importedWithUpdates(plan: AdoptionPlanResult, written: WrittenMapping[]): AdoptionPlanResult['repositories'] {
+  const mapped = new Map(written.map((w) => [w.stack, w.logicalIds ?? new Set<string>()]));
+  return [...plan.repositories, ...plan.registry]
+    .filter((r) => r.verdict === 'in-place update' && r.stack !== undefined && r.logicalId !== undefined && mapped.get(r.stack)?.has(r.logicalId));
+}
+
+function importUpdatesNote(updated: AdoptionPlanResult['repositories']): string {
+  const names = updated.map((r) => (r.type === 'AWS::ECR::Repository' ? r.id : `${r.type} ${r.id}`));
+  const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')}, ... and ${names.length - 20} more (--format json lists every one)` : names.join(', ');
+  return `not made by \`cdk import\`: the in-place updates of ${updated.length} mapped resource${updated.length === 1 ? '' : 's'} (${shown}). `
+    + 'CloudFormation imports a resource as it runs and records the template\'s values as given (drift detection shows the difference), '
+    + 'and later deploys change only what differs from that template, so these updates would never be made. Import with templates that say '
+    + 'what runs (a catalog from `catalog import` without --control-tower, before your edits: the plan then shows no in-place update), '
+    + 'then deploy the changes.\n';
 }
 
 /** --write-import-mappings DIR: `<stack>.json` for every stack with something to import, for `cdk import STACK --resource-mapping FILE`. */
@@ -176,10 +210,17 @@ function writeMappings(io: CliIo, options: Options, templates: PlannedTemplate[]
     for (const [stack, mapping] of [...mappings].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
       const file = path.join(dir, `${stack}.json`);
       io.writeFile(file, `${JSON.stringify(mapping, null, 2)}\n`);
-      out.push({ stack, file, resources: Object.keys(mapping).length });
+      const selector = templates.find((t) => t.stack === stack)?.selector ?? stack;
+      const command = `cdk import ${shellWord(selector)} --resource-mapping ${shellWord(file)}`;
+      out.push({ stack, file, resources: Object.keys(mapping).length, command, logicalIds: new Set(Object.keys(mapping)) });
     }
   } catch (error) {
     throw new InputError(`cannot write the resource mappings into ${dir}: ${messageOf(error)}`);
   }
   return out;
+}
+
+/** A word for a POSIX shell: as it is when it has only safe characters, quoted otherwise. */
+function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

@@ -37,7 +37,7 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
   const exported = reading.registryExport;
   progress(exported ? `importing ${count(exported.repositories.length)} repositories` : 'reporting problems');
   const result = exported ? m.importCatalog(exported, { source, controlTower: options.flags.has('--control-tower') }) : undefined;
-  const problems = result ? result.problems : reading.problems;
+  const problems = result ? [...result.problems, ...registryBlockProblems(result.catalogText, source)] : reading.problems;
   if (problems.length > 0 || !result || result.catalogText === undefined || result.placementText === undefined) {
     if (format === 'json') {
       printJson(io, { from: source, written: false, problems });
@@ -49,12 +49,26 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
   }
   if (!io.writeFile) throw new InputError('cannot write files here');
   progress(`writing ${out} and ${placementFile}`);
+  // Each file is written whole or not at all, and both or neither: when the placement cannot be
+  // written, the catalog goes back to what it was (a catalog never goes without its placement).
+  const previous = io.exists?.(out) ? io.readFile(out) : undefined;
   try {
-    // Each file is written whole or not at all; the placement last, so that a catalog never goes without it.
     io.writeFile(out, result.catalogText);
+  } catch (error) {
+    throw new InputError(`cannot write ${out}: ${messageOf(error)} (nothing written)`);
+  }
+  try {
     io.writeFile(placementFile, result.placementText);
   } catch (error) {
-    throw new InputError(`cannot write: ${messageOf(error)}`);
+    let undone = true;
+    try {
+      if (previous !== undefined) io.writeFile(out, previous);
+      else if (io.removeFile) io.removeFile(out);
+      else undone = false;
+    } catch {
+      undone = false;
+    }
+    throw new InputError(`cannot write ${placementFile}: ${messageOf(error)} (${undone ? `nothing written: ${out} is as it was` : `${out} was written without it: remove it`})`);
   }
   const acknowledged = Object.entries(result.acknowledged).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (format === 'json') {
@@ -86,6 +100,24 @@ export function catalogImportCommand(io: CliIo, options: Options): number {
     }
   }
   return result.openPolicies.length > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/** The name the written catalog is read back under, stripped from its problems. */
+const READ_BACK = 'imported catalog';
+
+/**
+ * What the catalog reader refuses in the registry block the import wrote: every rule of the
+ * registry constructs (one home for each), checked on the block read back, so that an import
+ * never writes a block the catalog then refuses. Each problem as `SOURCE: registry: ...`
+ * (nothing is written, so no catalog line). The repositories are checked as they are imported.
+ */
+function registryBlockProblems(catalogText: string | undefined, source: string): string[] {
+  const end = catalogText?.indexOf('\nrepositories:') ?? -1;
+  if (catalogText === undefined || !/^registry:/m.test(catalogText) || end < 0) return [];
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
+  const { CatalogFormat, readCatalog } = require('../fleet/catalog') as typeof import('../fleet/catalog');
+  return readCatalog(`${catalogText.slice(0, end + 1)}repositories: []\n`, CatalogFormat.YAML, READ_BACK).problems
+    .map((p) => `${source}: ${p.startsWith(`${READ_BACK}:`) ? p.slice(READ_BACK.length + 1).replace(/^\d+:\d+: /, '') : p}`);
 }
 
 /** Repository names listed per control before the rest is counted. */

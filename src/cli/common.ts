@@ -25,6 +25,8 @@ export interface CliIo {
   writeFile?(path: string, text: string): void;
   /** Whether a file exists. */
   exists?(path: string): boolean;
+  /** Remove a file (a file a command wrote before a later write of the same command failed). */
+  removeFile?(path: string): void;
   /** Create a folder and its parents (the folder of `--write-import-mappings`). */
   makeDirectory?(path: string): void;
   /** Milliseconds on a steady clock, to show progress once a command has run for more than a second. */
@@ -60,6 +62,7 @@ export function nodeIo(): CliIo {
     readStdin: () => readFileSync(0, 'utf8'),
     writeFile: writeFileAtomically,
     exists: (file) => existsSync(file),
+    removeFile: (file) => unlinkSync(file),
     makeDirectory: (dir) => mkdirSync(dir, { recursive: true }),
     stderrIsTTY: process.stderr.isTTY === true,
     clock: () => performance.now(),

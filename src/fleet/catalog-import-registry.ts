@@ -130,9 +130,10 @@ function creationTemplate(
   t: ExportedCreationTemplate, origin: string, report: (m: string) => void, notes: string[],
   readLifecycle: (text: string) => LifecyclePolicy | string[],
 ): { key: Record<string, unknown>; model: FleetCreationTemplate } {
-  const key: Record<string, unknown> = { prefix: t.prefix, appliedFor: [...t.appliedFor] };
+  // appliedFor and the exclusion filters are sets: in one order, whatever the export's.
+  const key: Record<string, unknown> = { prefix: t.prefix, appliedFor: [...t.appliedFor].sort() };
   const model: { -readonly [K in keyof FleetCreationTemplate]: FleetCreationTemplate[K] } = {
-    prefix: t.prefix, appliedFor: [...t.appliedFor] as RepositoryCreationTemplateAppliedFor[],
+    prefix: t.prefix, appliedFor: [...t.appliedFor].sort() as RepositoryCreationTemplateAppliedFor[],
   };
   const acknowledgements: FindingAcknowledgement[] = [];
   const acknowledge = (rule: EcrComplianceRule, what: string) => acknowledgements.push({
@@ -162,7 +163,7 @@ function creationTemplate(
   // Tag mutability: ECR's default, MUTABLE, when the template says nothing.
   const mutability = t.imageTagMutability ?? ImageTagMutability.MUTABLE;
   const base = mutability.replace(/_WITH_EXCLUSION$/, '');
-  const exclusions = (t.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter);
+  const exclusions = (t.imageTagMutabilityExclusionFilters ?? []).map((f) => f.filter).sort();
   if (base !== ImageTagMutability.MUTABLE && base !== ImageTagMutability.IMMUTABLE) {
     report(`imageTagMutability ${JSON.stringify(t.imageTagMutability)} is not one ECR returns`);
   } else if (hasTagMutabilityExclusions(mutability) !== exclusions.length > 0) {

@@ -8,6 +8,7 @@ import { fleetItem } from './fleet';
 import { FindingAcknowledgement, FleetRegistrySettings, FleetRepositoryProps } from './model';
 import { compareNames, placeRepositories, renderPlacementState } from './placement';
 import { ExportedRepository, RegistryExportFile } from '../adopt/export-model';
+import { sortedTags } from '../adopt/mapping';
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
 import {
   CONTROL_TOWER_TAG_MUTABILITY, ControlTowerEcrControl, EncryptionType, hasTagMutabilityExclusions, IMAGE_TAG_MUTABILITIES,
@@ -181,15 +182,18 @@ function importRepository(
   };
 
   // Tags: owner and cost-center have keys of their own.
+  // In key order, owner and costCenter first, whatever the export's order: the same tags always give the same bytes.
   const tags: Record<string, string> = {};
-  for (const tag of Array.isArray(r.tags) ? r.tags : []) {
-    const own = OWN_TAGS[tag.Key];
-    if (own !== undefined) {
-      keys.push([own, tag.Value]);
-      props[own] = tag.Value;
-    } else {
-      tags[tag.Key] = tag.Value;
+  const sorted = Array.isArray(r.tags) ? sortedTags(r.tags) : [];
+  for (const own of ['owner', 'cost-center']) {
+    const tag = sorted.find((t) => t.Key === own);
+    if (tag !== undefined) {
+      keys.push([OWN_TAGS[own], tag.Value]);
+      props[OWN_TAGS[own]] = tag.Value;
     }
+  }
+  for (const tag of sorted) {
+    if (OWN_TAGS[tag.Key] === undefined) tags[tag.Key] = tag.Value;
   }
   if (Object.keys(tags).length > 0) {
     const ownValues = { 'owner': { setting: 'owner', value: props.owner as string | undefined }, 'cost-center': { setting: 'costCenter', value: props.costCenter as string | undefined } };
@@ -214,7 +218,8 @@ function importRepository(
     if (hasTagMutabilityExclusions(liveMutability) !== liveExclusions.length > 0) {
       fail(`imageTagMutability ${liveMutability} with ${liveExclusions.length} exclusion filters: a repository has filters exactly when its mutability ends with _WITH_EXCLUSION`);
     }
-    const exclusions = complies ? [] : liveExclusions;
+    // A set (ECR matches any of them): in one order, whatever the export's.
+    const exclusions = complies ? [] : [...liveExclusions].sort();
     if (base === ImageTagMutability.MUTABLE) {
       keys.push(['tagMutability', base]);
       props.imageTagMutability = ImageTagMutability.MUTABLE;
@@ -385,10 +390,13 @@ function registryBlock(registryExport: RegistryExportFile, report: (message: str
     keys.push(['scanType', scanning.scanType]);
     settings.scanType = scanning.scanType as ScanType;
     if (kept.length > 0) {
-      keys.push(['scanning', kept.map((rule) => ({ frequency: rule.scanFrequency, filters: rule.repositoryFilters.map((f) => f.filter) }))]);
-      settings.scanningRules = kept.map((rule) => ({
-        frequency: rule.scanFrequency as ScanFrequency,
-        repositoryFilters: rule.repositoryFilters.map((f) => f.filter),
+      // Sets of rules and of filters (ECR scans what any rule matches): in one order, whatever the export's.
+      const sortedRules = [...kept].sort((a, b) => (a.scanFrequency < b.scanFrequency ? -1 : a.scanFrequency > b.scanFrequency ? 1 : 0))
+        .map((rule) => ({ frequency: rule.scanFrequency, filters: rule.repositoryFilters.map((f) => f.filter).sort() }));
+      keys.push(['scanning', sortedRules]);
+      settings.scanningRules = sortedRules.map((rule) => ({
+        frequency: rule.frequency as ScanFrequency,
+        repositoryFilters: rule.filters,
       }));
     }
   }
@@ -443,7 +451,8 @@ function renderCatalog(
       else lines.push(`  ${key}: ${JSON.stringify(value)}`);
     }
   }
-  lines.push('repositories:');
+  // An export without repositories (a registry with settings only) still gives a catalog the reader takes.
+  lines.push(entries.length > 0 ? 'repositories:' : 'repositories: []');
   for (const entry of entries) {
     entry.keys.forEach(([key, value], i) => {
       if (key === 'acknowledge') {

@@ -18,6 +18,11 @@ const REPOSITORIES = [
     repositoryPolicyText: undefined,
     tags: [],
   }),
+  // Exclusion filters are a set: rendered in one order, whatever the export's.
+  exportedRepository('team-a/web', {
+    imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+    imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'z-*' }, { filterType: 'WILDCARD', filter: 'a-*' }],
+  }),
 ];
 const LIVE = registryExport(REPOSITORIES, { scanningConfiguration: { scanType: 'BASIC', rules: [] } });
 const EXPORT = RegistryExport.fromJson(JSON.stringify(LIVE));
@@ -98,7 +103,7 @@ describe('RegistryExport.planAssembly and planTemplates', () => {
     const dir = assembly.synth().directory;
     const report = EXPORT.planAssembly(dir);
     expect(report.problems).toEqual([]);
-    expect(report.text).toContain('  repositories (2): 1 no change, 0 in-place update, 0 replacement (refused), 0 undecided, 0 created, 1 not managed');
+    expect(report.text).toContain('  repositories (3): 1 no change, 0 in-place update, 0 replacement (refused), 0 undecided, 0 created, 2 not managed');
     expect(JSON.parse(report.json).summary['no change']).toBe(1);
     expect(() => EXPORT.planAssembly('/nowhere')).toThrow(/\/nowhere is not a cloud assembly/);
   });

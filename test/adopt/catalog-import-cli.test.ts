@@ -58,6 +58,34 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(b.written).toEqual(a.written);
   });
 
+  test('given the same export with every set in another order (tags, exclusion filters, appliedFor, scanning rules and filters), when imported, then the files are byte-identical and the plan reports no change', () => {
+    const exported = generateRegistryExport({ repositories: 30, seed: 9 });
+    const reversed = JSON.parse(JSON.stringify(exported));
+    for (const r of reversed.repositories) {
+      r.tags.reverse();
+      r.imageTagMutabilityExclusionFilters?.reverse();
+    }
+    for (const t of reversed.registry.repositoryCreationTemplates ?? []) {
+      t.appliedFor.reverse();
+      t.resourceTags?.reverse();
+      t.imageTagMutabilityExclusionFilters?.reverse();
+    }
+    reversed.registry.scanningConfiguration?.rules.reverse();
+    for (const rule of reversed.registry.scanningConfiguration?.rules ?? []) rule.repositoryFilters.reverse();
+    // The fixture has what the test needs: tags, exclusion filters and appliedFor that another order changes.
+    expect(JSON.stringify(reversed)).not.toEqual(JSON.stringify(exported));
+    expect(exported.repositories.some((r) => r.tags.length > 1 && r.tags[0].Key !== 'owner')).toBe(true);
+    expect(exported.repositories.some((r) => (r.imageTagMutabilityExclusionFilters ?? []).length > 1)).toBe(true);
+    const a = fakeIo({ 'export.json': text(exported) });
+    const b = fakeIo({ 'export.json': text(reversed) });
+    expect(main(ARGS, a)).toBe(EXIT_OK);
+    expect(main(ARGS, b)).toBe(EXIT_OK);
+    expect(b.written).toEqual(a.written);
+    const plan = fakeIo({ ...b.written, 'export.json': text(reversed) });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--format', 'json'], plan)).toBe(EXIT_OK);
+    expect(JSON.parse(plan.out).summary).toEqual(expect.objectContaining({ 'in-place update': 0, 'replacement': 0, 'undecided': 0, 'created': 0, 'not managed': 0 }));
+  });
+
   test('given an open repository policy, when imported, then the catalog is written with it, the output names it, the exit code is 1, and the catalog refuses it until acknowledged', () => {
     const io = fakeIo({ 'export.json': text(generateRegistryExport({ repositories: 10, seed: 2, openPolicies: 1 })) });
     expect(main([...ARGS, '--format', 'json'], io)).toBe(EXIT_INVALID);
@@ -101,6 +129,50 @@ describe('cdk-ecr-platform catalog import', () => {
     expect(main(ARGS, io)).toBe(EXIT_INVALID);
     expect(io.written).toEqual({});
     expect(io.err).toMatch(/^Nothing written: the export export\.json has \d problems?:\n- export\.json:/);
+  });
+
+  test('given a placement file that cannot be written, when imported, then the catalog is not left without it: a new one is removed, an existing one restored', () => {
+    const exported = text(generateRegistryExport({ repositories: 3, seed: 1 }));
+    const failing = (files: Record<string, string>) => {
+      const io = fakeIo(files);
+      const write = io.writeFile!;
+      io.writeFile = (file, content) => {
+        if (file === 'fleet-placement.json') throw new Error(`ENOENT: no such file or directory, open '${file}'`);
+        write(file, content);
+      };
+      return io;
+    };
+    const io = failing({ 'export.json': exported });
+    expect(main(ARGS, io)).toBe(EXIT_USAGE);
+    expect(io.err).toContain('cannot write fleet-placement.json: ENOENT');
+    expect(io.err).toContain('nothing written: repositories.yaml is as it was');
+    expect(io.written).toEqual({});
+    expect(Object.keys(io.files)).toEqual(['export.json']);
+
+    const existing = failing({ 'export.json': exported, 'repositories.yaml': 'repositories: []\n' });
+    expect(main([...ARGS, '--force'], existing)).toBe(EXIT_USAGE);
+    expect(existing.files['repositories.yaml']).toBe('repositories: []\n');
+  });
+
+  test('given a registry setting the catalog\'s own rules refuse, when imported, then it is a problem and nothing is written (never a block the catalog then refuses)', () => {
+    const exported: any = generateRegistryExport({ repositories: 3, seed: 1 });
+    exported.registry.signingConfiguration = { rules: [{ signingProfileArn: 'arn:aws:signer:eu-west-1:111111111111:/signing-profiles/p' }] };
+    const io = fakeIo({ 'export.json': text(exported) });
+    expect(main(ARGS, io)).toBe(EXIT_INVALID);
+    expect(io.written).toEqual({});
+    expect(io.err).toMatch(/^- export\.json: registry: signing\[0\]: signingProfileArn 'arn:aws:signer:eu-west-1:111111111111:\/signing-profiles\/p' is not an AWS Signer profile ARN/m);
+  });
+
+  test('given an export without repositories, when imported, then the catalog is one the catalog reader takes, and its plan says no change', () => {
+    const exported: any = generateRegistryExport({ repositories: 3, seed: 1 });
+    exported.repositories = [];
+    const io = fakeIo({ 'export.json': text(exported) });
+    expect(main(ARGS, io)).toBe(EXIT_OK);
+    expect(io.written['repositories.yaml']).toMatch(/\nrepositories: \[\]\n$/);
+    expect(RepositoryCatalog.validate(io.written['repositories.yaml'], CatalogFormat.YAML, 'repositories.yaml')).toEqual([]);
+    const plan = fakeIo({ ...io.written, 'export.json': text(exported) });
+    expect(main(['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'export.json', '--format', 'json'], plan)).toBe(EXIT_OK);
+    expect(JSON.parse(plan.out).summary).toEqual(expect.objectContaining({ 'in-place update': 0, 'replacement': 0, 'undecided': 0, 'created': 0, 'not managed': 0 }));
   });
 
   test('given an existing catalog, when imported without --force, then nothing is written; with --force it is replaced', () => {

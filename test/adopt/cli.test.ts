@@ -62,6 +62,26 @@ describe('cdk-ecr-platform adopt plan', () => {
       'mappings/Repos.json': `${JSON.stringify({ Repo: { RepositoryName: 'team-a/api' } }, null, 2)}\n`,
     });
     expect(io.out).toContain('wrote 2 resource mappings: mappings/Registry.json, mappings/Repos.json');
+    expect(io.out).toContain('import with:\n  cdk import Registry --resource-mapping mappings/Registry.json\n  cdk import Repos --resource-mapping mappings/Repos.json\n');
+  });
+
+  test('given a stack inside a construct, then the import command selects it by its construct path, as the CDK CLI does, and the file is named after the stack', () => {
+    const files = assembly({ AppRepos1A2B3C4D: EXACT });
+    const manifest = JSON.parse(files['cdk.out/manifest.json']);
+    manifest.artifacts.AppRepos1A2B3C4D.displayName = 'App/Repos';
+    files['cdk.out/manifest.json'] = JSON.stringify(manifest);
+    const io = fakeIo({ ...files, 'export.json': JSON.stringify(LIVE) });
+    expect(main(['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'export.json', '--write-import-mappings', 'my mappings', '--format', 'json'], io)).toBe(EXIT_OK);
+    expect(JSON.parse(io.out).importMappings).toEqual([
+      { stack: 'AppRepos1A2B3C4D', file: 'my mappings/AppRepos1A2B3C4D.json', resources: 1, command: "cdk import App/Repos --resource-mapping 'my mappings/AppRepos1A2B3C4D.json'" },
+    ]);
+  });
+
+  test('given --imported mappings that hold a repository under a logical ID the template no longer has, then the plan says the deploy takes it out of its stack', () => {
+    const io = fakeIo({ ...assembly({ Repos: EXACT }), 'export.json': JSON.stringify(LIVE), 'done/Repos.json': JSON.stringify({ Repo: { RepositoryName: 'team-a/api' }, Old: { RepositoryName: 'team-a/legacy' } }) });
+    expect(main(['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'export.json', '--imported', 'done'], io)).toBe(EXIT_OK);
+    expect(io.out).toContain("  = repository team-a/legacy (Repos): imported as Old, which the stack's template no longer has: the deploy takes it out of the stack, "
+      + "which deletes the repository and its images unless its DeletionPolicy there is Retain (the library's repositories are retained)\n");
   });
 
   test('given --imported mappings that hold another name under the logical ID, then the rename is refused', () => {
@@ -120,7 +140,16 @@ describe('cdk-ecr-platform catalog plan --live', () => {
     const files = Object.keys(io.written);
     // Named as the app's stacks are: the fleet's construct ID, then the shard.
     expect(files).toEqual([expect.stringMatching(/^import\/RepositoriesShard1\w+\.json$/)]);
+    // The CDK CLI selects the shard by its construct path, not its stack name.
+    expect(io.out).toContain(`import with:\n  cdk import Repositories/Shard1 --resource-mapping ${files[0]}\n`);
     expect(Object.values(JSON.parse(io.written[files[0]]))).toEqual([{ RepositoryName: 'team-a/legacy' }]);
+    // The mapped repository has in-place updates, which an import does not make: the output says so and what to do.
+    expect(io.out).toMatch(/not made by `cdk import`: the in-place updates of 1 mapped resource \(team-a\/legacy\)\. CloudFormation imports a resource as it runs/);
+    const json = fakeIo({ 'c.yaml': CATALOG, 'export.json': JSON.stringify(registryExport([LIVE.repositories[1]])) });
+    expect(main(['catalog', 'plan', '--catalog', 'c.yaml', '--placement', 'p.json', '--live', 'export.json', '--write-import-mappings', 'import', '--format', 'json'], json)).toBe(EXIT_OK);
+    const doc = JSON.parse(json.out);
+    expect(doc.importedWithUpdates).toEqual([{ type: 'AWS::ECR::Repository', id: 'team-a/legacy', stack: expect.stringMatching(/^FleetShard1/), logicalId: expect.any(String) }]);
+    expect(doc.importMappings).toEqual([{ stack: expect.stringMatching(/^FleetShard1/), file: expect.stringMatching(/^import\/FleetShard1\w+\.json$/), resources: 1, command: expect.stringMatching(/^cdk import Fleet\/Shard1 --resource-mapping import\/FleetShard1\w+\.json$/) }]);
   });
 
   test('given a catalog whose fleet would encrypt a live AES256 repository with its shard key, then the replacement is refused and it exits 1', () => {

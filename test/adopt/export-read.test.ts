@@ -117,6 +117,34 @@ describe('readRegistryExport', () => {
     expect(problemsOf({ version: 1, account: ACCOUNT })[0]).toMatch(/^export\.json: format is missing/);
   });
 
+  test('given an export whose format is lost, then it says so, and does not take it for the AWS CLI output whose field it also has', () => {
+    const { format, ...lost } = validExport();
+    expect(format).toBe(EXPORT_FORMAT);
+    expect(problemsOf(lost)).toEqual([
+      `export.json: format is missing: a registry export has "format": "${EXPORT_FORMAT}" (this file has an export's account, region, exportedAt)`,
+    ]);
+  });
+
+  test('given a principal listed twice in the pull-time update exclusions, then it is a problem, as for duplicate prefixes', () => {
+    const e = validExport();
+    e.registry.pullTimeUpdateExclusions = [`arn:aws:iam::${ACCOUNT}:role/scanner`, `arn:aws:iam::${ACCOUNT}:role/scanner`];
+    expect(problemsOf(e)).toEqual([
+      `export.json: registry.pullTimeUpdateExclusions[1]: "arn:aws:iam::${ACCOUNT}:role/scanner" is also in registry.pullTimeUpdateExclusions[0]: ECR keeps one per principal`,
+    ]);
+  });
+
+  test('given a placement file or a JSON catalog given as the export, then it names what the file is', () => {
+    expect(problemsOf({ version: 1, shards: { Shard1: ['team/api'] } })[0]).toMatch(/^export\.json: is a fleet placement file, not a registry export: make an export with/);
+    expect(problemsOf({ repositories: [{ name: 'team/api' }] })[0]).toMatch(/^export\.json: is a repository catalog, not a registry export: make an export with/);
+  });
+
+  test('given a time that is text ECR never returns, then it is a problem; ISO 8601 as the SDK and AWS CLI v2 write it, and epoch seconds, are not', () => {
+    const e = validExport();
+    e.repositories[0].createdAt = 'yesterday';
+    e.repositories[1].createdAt = '2024-05-01T12:34:56.789000+02:00';
+    expect(problemsOf(e)).toEqual(['export.json: repositories[0].createdAt: "yesterday" is not a time (an ISO 8601 string or epoch seconds)']);
+  });
+
   test.each<[string, (e: any) => void, string]>([
     ['an encryption type ECR does not have', (e) => { e.repositories[1].encryptionConfiguration.encryptionType = 'AES'; },
       'export.json: repositories[1].encryptionConfiguration.encryptionType: "AES" is not a value ECR returns (AES256, KMS, KMS_DSSE)'],

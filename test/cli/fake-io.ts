@@ -33,6 +33,10 @@ export function fakeIo(files: Record<string, string> = {}, stdin = ''): FakeIo {
       io.written[file] = text;
     },
     exists: (file: string) => file in files,
+    removeFile(file: string) {
+      delete files[file];
+      delete io.written[file];
+    },
   };
   return io;
 }
