@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { UsageError } from './args';
 import {
-  catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, InputError, loadCatalog, messageOf, Options, outputFormat,
+  catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, InputError, InputProblemsError, loadCatalog, messageOf, Options, outputFormat,
   positiveInteger, printJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
 import type { RegistryExportFile } from '../adopt/export-model';
@@ -35,7 +35,8 @@ function readLive(io: CliIo, options: Options): { file: string; live: RegistryEx
   try {
     return { file, live: adoptModules().exportFromText(text, file === '-' ? 'stdin' : file) };
   } catch (error) {
-    throw new InputError(messageOf(error));
+    // A readable file the export reader refuses: its problems, exit 1 as for `catalog import`.
+    throw new InputProblemsError(messageOf(error));
   }
 }
 

@@ -158,6 +158,12 @@ export function printProblemsJson(io: CliIo, file: string, problems: string[]): 
 
 export class InputError extends Error {}
 
+/**
+ * A readable input with problems (an export the reader refuses, say): exit 1,
+ * as for every readable file with problems, its message on standard error.
+ */
+export class InputProblemsError extends Error {}
+
 export function read(io: CliIo, file: string, what: string): string {
   try {
     return file === '-' ? io.readStdin() : io.readFile(file);

@@ -39,7 +39,8 @@ import { adoptPlanCommand, catalogLivePlanCommand } from './adopt-plan';
 import { CommandSpec, commandHelp, OptionSpec, parseCommandLine, PROGRAM, programHelp, UsageError } from './args';
 import { catalogImportCommand } from './catalog-import';
 import {
-  catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, loadCatalog, messageOf, nodeIo, Options,
+  catalogFile, catalogModules, catalogName, CliIo, count, EXIT_INVALID, EXIT_OK, EXIT_USAGE, InputError, InputProblemsError, loadCatalog, messageOf,
+  nodeIo, Options,
   outputFormat, packageVersion, positiveInteger, printJson, printProblemsJson, progressOf, read, readPlacement, reportCatalogProblems, required,
 } from './common';
 import { registryExportCommand, registryExportSpec } from './registry-export';
@@ -584,6 +585,10 @@ function failure(io: CliIo, error: unknown, command: CommandSpec | undefined): n
   if (error instanceof InputError) {
     io.stderr(`${PROGRAM}: ${error.message}\n`);
     return EXIT_USAGE;
+  }
+  if (error instanceof InputProblemsError) {
+    io.stderr(`${PROGRAM}: ${error.message}\n`);
+    return EXIT_INVALID;
   }
   throw error;
 }

@@ -111,11 +111,24 @@ describe('cdk-ecr-platform adopt plan', () => {
     [['adopt', 'plan', '--assembly', 'cdk.out'], /--live FILE is required/],
     [['adopt', 'plan', '--live', 'export.json'], /--assembly FILE is required/],
     [['adopt', 'plan', '--assembly', 'nowhere', '--live', 'export.json'], /nowhere is not a cloud assembly/],
-    [['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'bad.json'], /bad.json is not a registry export this library can adopt from \(1 problem\):\n- bad.json: format: "x" is not a registry export's format/],
   ])('given %j, then exit 2 with the reason', (argv, message) => {
-    const io = fakeIo({ ...assembly({ Repos: EXACT }), 'export.json': JSON.stringify(LIVE), 'bad.json': JSON.stringify({ ...LIVE, format: 'x', version: 9 }) });
+    const io = fakeIo({ ...assembly({ Repos: EXACT }), 'export.json': JSON.stringify(LIVE) });
     expect(main(argv, io)).toBe(EXIT_USAGE);
     expect(io.err).toMatch(message);
+  });
+
+  test.each([
+    [['adopt', 'plan', '--assembly', 'cdk.out', '--live', 'bad.json']],
+    [['catalog', 'plan', '--catalog', 'repositories.yaml', '--placement', 'fleet-placement.json', '--live', 'bad.json']],
+  ])('given %j with an export the reader refuses, then exit 1 (a readable file with problems, as catalog import), every problem on standard error and nothing on standard output', (argv) => {
+    const io = fakeIo({
+      ...assembly({ Repos: EXACT }),
+      'repositories.yaml': 'repositories:\n  - name: team/api\n',
+      'bad.json': JSON.stringify({ ...LIVE, format: 'x', version: 9 }),
+    });
+    expect(main(argv, io)).toBe(EXIT_INVALID);
+    expect(io.err).toMatch(/bad.json is not a registry export this library can adopt from \(1 problem\):\n- bad.json: format: "x" is not a registry export's format/);
+    expect(io.out).toBe('');
   });
 });
 
