@@ -67,6 +67,36 @@ describe('fuzz', () => {
     );
   });
 
+  test('Registry replication: random typed rules a user would write synthesize valid templates or fail clearly, and most synthesize', () => {
+    const destination = fc.tuple(fc.constantFrom('111111111111', '222222222222'), fc.constantFrom('eu-central-1', 'us-east-1', 'eu-west-2'));
+    const namespace = fc.stringMatching(/^[a-z]{2,6}\/$/);
+    fuzzConstruct(
+      fc.record({
+        rules: fc.array(fc.record({
+          destinations: fc.uniqueArray(destination, { minLength: 1, maxLength: 3, selector: ([a, g]) => `${a}/${g}` }),
+          filters: fc.option(fc.uniqueArray(namespace, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+        }), { maxLength: 3 }),
+        repositories: fc.uniqueArray(fc.record({
+          name: fc.stringMatching(/^[a-z]{2,6}\/[a-z]{2,6}$/),
+          destinations: fc.uniqueArray(destination, { maxLength: 2, selector: ([a, g]) => `${a}/${g}` }),
+        }), { maxLength: 3, selector: (r) => r.name }),
+        allowFrom: fc.option(fc.constantFrom('222222222222', '333333333333'), { nil: undefined }),
+      }),
+      (stack, p) => {
+        new PrivateRepository(stack, 'Anchor');
+        const registry = Registry.of(stack);
+        for (const r of p.rules) {
+          registry.addReplicationRule({ destinations: r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)), repositoryFilters: r.filters });
+        }
+        p.repositories.forEach((r, i) => {
+          new PrivateRepository(stack, `Repo${i}`, { repositoryName: r.name }).replicateTo(r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
+        });
+        if (p.allowFrom !== undefined) registry.allowReplicationFrom(p.allowFrom);
+      },
+      { expectValid: true },
+    );
+  });
+
   test('RepositoryCreationTemplate: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
@@ -112,6 +142,34 @@ describe('fuzz', () => {
           access: p.pullAccounts ? [RepositoryAccess.pullFromAccounts(p.pullAccounts)] : undefined,
         });
       },
+    );
+  });
+
+  test('RepositoryCreationTemplate: random typed props a user would write synthesize valid templates or fail clearly, and most synthesize', () => {
+    fuzzConstruct(
+      fc.record({
+        prefix: fc.oneof(fc.constant('ROOT'), fc.stringMatching(/^[a-z0-9]{2,8}(\/[a-z0-9]{2,8}){0,2}$/)),
+        appliedFor: fc.uniqueArray(fc.constantFrom(...Object.values(RepositoryCreationTemplateAppliedFor)), { minLength: 1, maxLength: 3 }),
+        encryption: fc.constantFrom('AES256', 'KMS', undefined),
+        mutability: fc.constantFrom(ImageTagMutability.IMMUTABLE, ImageTagMutability.MUTABLE, undefined),
+        tags: fc.option(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.stringMatching(/^[a-z0-9]{0,10}$/), { maxKeys: 4 }), { nil: undefined }),
+        pullAccounts: fc.option(fc.uniqueArray(fc.constantFrom('222222222222', '333333333333'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        noLifecyclePolicy: fc.boolean(),
+        createRole: fc.boolean(),
+      }),
+      (stack, p) => {
+        new RepositoryCreationTemplate(stack, 'Template', {
+          prefix: p.prefix,
+          appliedFor: p.appliedFor,
+          encryption: p.encryption === 'KMS' ? ImageEncryption.kms() : p.encryption === 'AES256' ? ImageEncryption.AES256 : undefined,
+          imageTagMutability: p.mutability,
+          resourceTags: p.tags,
+          access: p.pullAccounts ? [RepositoryAccess.pullFromAccounts(p.pullAccounts)] : undefined,
+          noLifecyclePolicy: p.noLifecyclePolicy,
+          createRole: p.createRole,
+        });
+      },
+      { expectValid: true },
     );
   });
 });

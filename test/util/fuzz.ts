@@ -49,12 +49,13 @@ export function lazyList(arb: fc.Arbitrary<string[]>): fc.Arbitrary<string[]> {
  * Throws random props at a construct: each input must either fail with a
  * clear validation error (matching `clearError`) or synthesize templates that
  * pass CloudFormation validation with no finding at all. Any other failure
- * (a crash, an unclear error, a finding) fails the property.
+ * (a crash, an unclear error, a finding) fails the property. With
+ * `expectValid`, at least one input must synthesize valid templates.
  */
 export function fuzzConstruct<T>(
   arbitrary: fc.Arbitrary<T>,
   build: (stack: Stack, props: T) => void,
-  opts: { clearError?: RegExp; stack?: () => Stack } = {},
+  opts: { clearError?: RegExp; stack?: () => Stack; expectValid?: boolean } = {},
 ): void {
   const clearError = opts.clearError ?? VALIDATION_ERROR;
   const outcomes = { clearError: 0, clearErrorAtSynth: 0, validTemplates: 0 };
@@ -92,6 +93,8 @@ export function fuzzConstruct<T>(
   );
   // FUZZ_STATS=1 prints how the inputs were classified.
   if (process.env.FUZZ_STATS) console.log(`${expect.getState().currentTestName}: ${JSON.stringify(outcomes)}`);
+  // A property of mostly valid inputs must reach the template: one that only ever meets errors tests less than its name says.
+  if (opts.expectValid && outcomes.validTemplates === 0) throw new Error(`no input synthesized a valid template: ${JSON.stringify(outcomes)}`);
 }
 
 /** Props for a message: JSON, with undefined shown (fast-check's own printer). */
