@@ -86,7 +86,8 @@ describe('fuzz', () => {
         new PrivateRepository(stack, 'Anchor');
         const registry = Registry.of(stack);
         for (const r of p.rules) {
-          registry.addReplicationRule({ destinations: r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)), repositoryFilters: r.filters });
+          const destinations = r.destinations.map(([a, g]) => ReplicationDestination.of(a, g));
+          registry.addReplicationRule({ destinations, repositoryFilters: r.filters });
         }
         p.repositories.forEach((r, i) => {
           new PrivateRepository(stack, `Repo${i}`, { repositoryName: r.name }).replicateTo(r.destinations.map(([a, g]) => ReplicationDestination.of(a, g)));
