@@ -150,6 +150,24 @@ describe('fuzz', () => {
     );
   }, FUZZ_TIMEOUT);
 
+  test('FindingSuppression: random typed criteria a user would write synthesize valid templates or fail clearly, and most synthesize', () => {
+    const names = fc.uniqueArray(fc.stringMatching(/^[a-z]{2,8}\/[a-z]{2,8}$/), { minLength: 1, maxLength: 3 });
+    fuzzConstruct(
+      fc.record({
+        reason: fc.stringMatching(/^[A-Za-z][A-Za-z ,.]{4,60}$/),
+        filterName: fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{2,30}$/), { nil: undefined }),
+        repositoryNames: fc.option(names, { nil: undefined }),
+        repositoryNamePrefixes: fc.option(fc.uniqueArray(fc.stringMatching(/^[a-z]{2,8}\/$/), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        vulnerabilityIds: fc.option(fc.uniqueArray(fc.stringMatching(/^CVE-20[0-9]{2}-[0-9]{4,6}$/), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+        severities: fc.option(fc.uniqueArray(fc.constantFrom(...Object.values(FindingSeverity)), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+        action: fc.option(fc.constantFrom(...Object.values(FindingFilterAction)), { nil: undefined }),
+        exploitAvailable: fc.option(fc.boolean(), { nil: undefined }),
+      }),
+      (stack, p) => { new FindingSuppression(stack, 'Suppression', p); },
+      { expectValid: true },
+    );
+  }, FUZZ_TIMEOUT);
+
   test('InspectorScanning and EcrAccountSettings: random props either fail clearly or synthesize valid templates', () => {
     fuzzConstruct(
       fc.record({
