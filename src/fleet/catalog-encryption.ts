@@ -1,8 +1,8 @@
 import { Report } from './catalog-nodes';
 import { CatalogNode } from './text';
-import { AWS_MANAGED_KEY_ALIAS, EncryptionType, KMS_DSSE_REGIONS, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
+import { AWS_MANAGED_KEY_ALIAS, EncryptionType, KMS_ENCRYPTION_TYPES } from '../internal/ecr-facts';
 import { KMS_KEY_ARN } from '../repository/adopted-settings';
-import { ImageEncryption } from '../repository/encryption';
+import { ImageEncryption, kmsDsseRegionProblem } from '../repository/encryption';
 
 /*
  * A catalog entry's encryption and kmsKey together, as an existing repository
@@ -44,9 +44,10 @@ export function joinCatalogEncryption(entry: Record<string, unknown>, node: (key
       return;
     }
     const regions = [...new Set([entry.region, key !== undefined ? KMS_KEY_ARN.exec(key)?.[2] : undefined])]
-      .filter((r): r is string => typeof r === 'string' && !KMS_DSSE_REGIONS.includes(r));
+      .filter((r): r is string => typeof r === 'string');
     for (const region of regions) {
-      report(encryptionNode.pos, `encryption ${EncryptionType.KMS_DSSE}: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${KMS_DSSE_REGIONS.join(', ')}), not in '${region}'`);
+      const problem = kmsDsseRegionProblem(region);
+      if (problem) report(encryptionNode.pos, `encryption ${EncryptionType.KMS_DSSE}: ${problem}`);
     }
   }
   if (key === undefined) return;

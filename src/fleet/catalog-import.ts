@@ -12,12 +12,12 @@ import { sortedTags } from '../adopt/mapping';
 import { complianceRuleId, EcrComplianceRule } from '../compliance/rule-ids';
 import {
   CONTROL_TOWER_TAG_MUTABILITY, ControlTowerEcrControl, EncryptionType, hasTagMutabilityExclusions, IMAGE_TAG_MUTABILITIES,
-  IMMUTABLE_TAG_MUTABILITIES, KMS_DSSE_REGIONS, KMS_ENCRYPTION_TYPES,
+  IMMUTABLE_TAG_MUTABILITIES, KMS_ENCRYPTION_TYPES,
 } from '../internal/ecr-facts';
 import { LifecyclePolicy } from '../lifecycle/policy';
 import { ReplicationDestination, ReplicationRuleOptions } from '../registry/replication';
 import { kmsKeyArnProblems, readPolicyDocument, repositoryTagProblems } from '../repository/adopted-settings';
-import { ImageEncryption } from '../repository/encryption';
+import { ImageEncryption, kmsDsseRegionProblem } from '../repository/encryption';
 import { ImageTagMutability } from '../repository/private-repository';
 import { scanningFilterMatches } from '../scanning/checks';
 import { ScanFrequency, ScanType } from '../scanning/enums';
@@ -239,9 +239,8 @@ function importRepository(
     acknowledge('CustomerManagedKey', 'images are encrypted with AES256, and ECR cannot change a repository\'s encryption (a new repository would be needed)');
   } else if (KMS_ENCRYPTION_TYPES.includes(encryption.encryptionType)) {
     const dualLayer = encryption.encryptionType === EncryptionType.KMS_DSSE;
-    if (dualLayer && !KMS_DSSE_REGIONS.includes(region)) {
-      fail(`encryption ${EncryptionType.KMS_DSSE} in ${region}: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${KMS_DSSE_REGIONS.join(', ')}), so no repository of ${region} has it`);
-    }
+    const regionProblem = dualLayer ? kmsDsseRegionProblem(region) : undefined;
+    if (regionProblem) fail(`encryption ${EncryptionType.KMS_DSSE} in ${region}: ${regionProblem}, so no repository there has it`);
     if (encryption.kmsKey === undefined) {
       // No key: ECR's AWS managed key, which the template names by leaving KmsKey out.
       keys.push(['encryption', encryption.encryptionType], ['kmsKey', CATALOG_AWS_MANAGED_KEY]);

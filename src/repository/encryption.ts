@@ -124,6 +124,18 @@ export function renderEncryption(
 
 
 /**
+ * The one rule of where ECR offers dual-layer KMS encryption (KMS_DSSE): the
+ * problem with a concrete region outside the AWS GovCloud (US) Regions, for
+ * the construct, the catalog and the import alike.
+ *
+ * @internal
+ */
+export function kmsDsseRegionProblem(region: string): string | undefined {
+  if (DSSE_REGIONS.includes(region)) return undefined;
+  return `ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), not in '${region}'`;
+}
+
+/**
  * Refuses KMS_DSSE in a concrete region outside the AWS GovCloud (US) Regions and
  * warns when the stack's region is unknown.
  *
@@ -136,8 +148,9 @@ export function checkEncryptionRegion(problems: Problems, scope: IConstruct, enc
   if (Token.isUnresolved(region)) {
     Annotations.of(scope).addWarningV2('cdk-ecr-platform:kmsDsseRegionUnknown',
       `${name} is available only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), and this stack's region is not known: deploying it anywhere else fails. Give the stack an env, or use ImageEncryption.kms().`);
-  } else if (!DSSE_REGIONS.includes(region)) {
-    problems.add(`encryption is ${name}, but ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (${DSSE_REGIONS.join(', ')}), not in '${region}': use ImageEncryption.kms()`);
+  } else {
+    const problem = kmsDsseRegionProblem(region);
+    if (problem) problems.add(`encryption is ${name}, but ${problem}: use ImageEncryption.kms()`);
   }
 }
 

@@ -108,7 +108,7 @@ describe('adopting KMS_DSSE and the AWS managed key', () => {
   test('given KMS_DSSE in an export of eu-west-1, when imported, then it is refused: ECR has no such repository there', () => {
     const live = registryExport([exportedRepository('team/api', { encryptionConfiguration: { encryptionType: 'KMS_DSSE' } })]);
     expect(importCatalog(live, { source: 'export.json' }).problems).toEqual([
-      "export.json: repository 'team/api': encryption KMS_DSSE in eu-west-1: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (us-gov-west-1, us-gov-east-1), so no repository of eu-west-1 has it",
+      "export.json: repository 'team/api': encryption KMS_DSSE in eu-west-1: ECR offers dual-layer KMS encryption only in the AWS GovCloud (US) Regions (us-gov-west-1, us-gov-east-1), not in 'eu-west-1', so no repository there has it",
     ]);
   });
 
