@@ -151,7 +151,7 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'plan',
     synopsis: '--assembly DIR --live FILE [--imported DIR] [--write-import-mappings DIR]\n      [--format text|json]',
     positionals: 'none',
-    summary: 'What the first deploy of an app (its cloud assembly, cdk.out)\nchanges in a registry that already runs (a registry export): per\nrepository and registry setting, property by property, no change,\nin-place update or replacement (refused); created and not\nmanaged. Exit 1 for a refused replacement or an undecided value.',
+    summary: 'What the first deploy of an app (its cloud assembly, cdk.out)\nchanges in a registry that already runs (a registry export): per\nrepository and registry setting, property by property, no change,\nin-place update or replacement (refused); created and not\nmanaged. Exit 1 for a refused replacement, an undecided value or\nan export the reader refuses.',
     options: [
       { name: '--assembly', value: 'DIR', needs: 'a folder', help: 'the cloud assembly of `cdk synth` (cdk.out)' },
       { ...LIVE, help: 'the registry export (the file of `registry export`)' },
